@@ -1,0 +1,315 @@
+/**
+ * A small, strict BER codec for the subset of ASN.1 that SNMP uses.
+ *
+ * Used where net-snmp's one-session-per-target model is too heavy: the
+ * single-socket discovery prober and the fleet simulator. Decoding never
+ * trusts a length: every malformed packet becomes a BerError.
+ */
+
+/** Universal and SNMP application tags. */
+export const Tag = {
+  Integer: 0x02,
+  OctetString: 0x04,
+  Null: 0x05,
+  Oid: 0x06,
+  Sequence: 0x30,
+  IpAddress: 0x40,
+  Counter32: 0x41,
+  Gauge32: 0x42,
+  TimeTicks: 0x43,
+  Opaque: 0x44,
+  Counter64: 0x46,
+  NoSuchObject: 0x80,
+  NoSuchInstance: 0x81,
+  EndOfMibView: 0x82,
+} as const;
+
+/** Error raised for any packet that is not well-formed BER. */
+export class BerError extends Error {
+  override name = "BerError";
+}
+
+/**
+ * Writes BER back to front into one buffer, so that every length is known
+ * when its header is written and nothing is copied twice.
+ */
+export class BerWriter {
+  private buf: Uint8Array;
+  private pos: number;
+
+  constructor(initialSize = 1500) {
+    this.buf = new Uint8Array(initialSize);
+    this.pos = initialSize;
+  }
+
+  /** Bytes written so far (the end of the buffer). */
+  get length(): number {
+    return this.buf.length - this.pos;
+  }
+
+  /** Marks the current end, to wrap everything written after it in a constructed TLV. */
+  mark(): number {
+    return this.length;
+  }
+
+  private ensure(n: number): void {
+    if (this.pos >= n) return;
+    const used = this.buf.length - this.pos;
+    const size = Math.max(this.buf.length * 2, used + n + 64);
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(this.pos), size - used);
+    this.buf = next;
+    this.pos = size - used;
+  }
+
+  private byte(b: number): void {
+    this.ensure(1);
+    this.buf[--this.pos] = b;
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.pos -= bytes.length;
+    this.buf.set(bytes, this.pos);
+  }
+
+  private header(tag: number, len: number): void {
+    if (len < 0x80) {
+      this.byte(len);
+    } else {
+      let n = 0;
+      let l = len;
+      while (l > 0) {
+        this.byte(l & 0xff);
+        l = Math.floor(l / 256);
+        n++;
+      }
+      this.byte(0x80 | n);
+    }
+    this.byte(tag);
+  }
+
+  /** Closes a constructed TLV opened by mark(). */
+  wrap(tag: number, mark: number): void {
+    this.header(tag, this.length - mark);
+  }
+
+  integer(value: number, tag: number = Tag.Integer): void {
+    const start = this.length;
+    if (!Number.isInteger(value)) throw new BerError(`not an integer: ${value}`);
+    let v = value;
+    // Two's complement, minimal length.
+    do {
+      const b = ((v % 256) + 256) % 256;
+      this.byte(b);
+      v = Math.floor(v / 256);
+      // stop when the remaining value is pure sign extension of the byte just written
+      if ((v === 0 && (b & 0x80) === 0) || (v === -1 && (b & 0x80) !== 0)) break;
+    } while (true);
+    this.header(tag, this.length - start);
+  }
+
+  /** Unsigned 32-bit application integers (Counter32, Gauge32, TimeTicks). */
+  unsigned(value: number, tag: number): void {
+    this.integer(value >>> 0 === value ? value : value >>> 0, tag);
+  }
+
+  counter64(value: bigint): void {
+    const start = this.length;
+    let v = BigInt.asUintN(64, value);
+    do {
+      this.byte(Number(v & 0xffn));
+      v >>= 8n;
+    } while (v > 0n);
+    if ((this.buf[this.pos] & 0x80) !== 0) this.byte(0);
+    this.header(Tag.Counter64, this.length - start);
+  }
+
+  octets(bytes: Uint8Array, tag: number = Tag.OctetString): void {
+    this.raw(bytes);
+    this.header(tag, bytes.length);
+  }
+
+  nul(tag: number = Tag.Null): void {
+    this.header(tag, 0);
+  }
+
+  oid(dotted: string | readonly number[]): void {
+    const arcs = typeof dotted === "string" ? parseOid(dotted) : dotted;
+    if (arcs.length < 2) throw new BerError(`OID needs two arcs: ${arcs.join(".")}`);
+    const start = this.length;
+    for (let i = arcs.length - 1; i >= 2; i--) this.base128(arcs[i]);
+    this.base128(arcs[0] * 40 + arcs[1]);
+    this.header(Tag.Oid, this.length - start);
+  }
+
+  private base128(n: number): void {
+    this.byte(n & 0x7f);
+    let v = Math.floor(n / 128);
+    while (v > 0) {
+      this.byte(0x80 | (v & 0x7f));
+      v = Math.floor(v / 128);
+    }
+  }
+
+  /** The encoded bytes (a copy-free view; valid until the writer is reused). */
+  bytes(): Uint8Array {
+    return this.buf.subarray(this.pos);
+  }
+}
+
+/** A decoded TLV: tag, and where its content sits in the source buffer. */
+export interface Tlv {
+  tag: number;
+  start: number;
+  end: number;
+}
+
+/** Reads BER front to back, bounds-checked against the enclosing TLV. */
+export class BerReader {
+  constructor(
+    readonly buf: Uint8Array,
+    public pos = 0,
+    readonly limit = buf.length,
+  ) {}
+
+  get done(): boolean {
+    return this.pos >= this.limit;
+  }
+
+  peekTag(): number {
+    if (this.pos >= this.limit) throw new BerError("unexpected end of data");
+    return this.buf[this.pos];
+  }
+
+  tlv(): Tlv {
+    const buf = this.buf;
+    if (this.pos + 2 > this.limit) throw new BerError("truncated TLV header");
+    const tag = buf[this.pos++];
+    if ((tag & 0x1f) === 0x1f) throw new BerError("multi-byte tags are not used by SNMP");
+    let len = buf[this.pos++];
+    if (len & 0x80) {
+      const n = len & 0x7f;
+      if (n === 0 || n > 4) throw new BerError(`unsupported length form (${n} octets)`);
+      if (this.pos + n > this.limit) throw new BerError("truncated length");
+      len = 0;
+      for (let i = 0; i < n; i++) len = len * 256 + buf[this.pos++];
+    }
+    const start = this.pos;
+    const end = start + len;
+    if (end > this.limit) throw new BerError(`length ${len} runs past the end of its container`);
+    this.pos = end;
+    return { tag, start, end };
+  }
+
+  expect(tag: number, what: string): Tlv {
+    const t = this.tlv();
+    if (t.tag !== tag) throw new BerError(`${what}: expected tag 0x${tag.toString(16)}, got 0x${t.tag.toString(16)}`);
+    return t;
+  }
+
+  /** A reader over the content of a constructed TLV. */
+  enter(t: Tlv): BerReader {
+    return new BerReader(this.buf, t.start, t.end);
+  }
+
+  sequence(what: string): BerReader {
+    return this.enter(this.expect(Tag.Sequence, what));
+  }
+
+  integer(what: string): number {
+    return decodeInteger(this.buf, this.expect(Tag.Integer, what));
+  }
+
+  octets(what: string): Uint8Array {
+    const t = this.expect(Tag.OctetString, what);
+    return this.buf.subarray(t.start, t.end);
+  }
+
+  oid(what: string): string {
+    return decodeOid(this.buf, this.expect(Tag.Oid, what));
+  }
+}
+
+/** Signed integer content; SNMP integers fit in 32 bits but we accept up to 53. */
+export function decodeInteger(buf: Uint8Array, t: Tlv): number {
+  const len = t.end - t.start;
+  if (len === 0) throw new BerError("empty integer");
+  if (len > 6) throw new BerError(`integer of ${len} octets is too long`);
+  let v = buf[t.start] & 0x80 ? -1 : 0;
+  for (let i = t.start; i < t.end; i++) v = v * 256 + buf[i];
+  return v;
+}
+
+/** Unsigned content (Counter32, Gauge32, TimeTicks), tolerant of a leading zero. */
+export function decodeUnsigned(buf: Uint8Array, t: Tlv): number {
+  const len = t.end - t.start;
+  if (len === 0) throw new BerError("empty unsigned integer");
+  if (len > 5 && !(len === 6 && buf[t.start] === 0)) throw new BerError(`unsigned of ${len} octets is too long`);
+  let v = 0;
+  for (let i = t.start; i < t.end; i++) v = v * 256 + buf[i];
+  return v > 0xffffffff ? v % 0x100000000 : v;
+}
+
+export function decodeCounter64(buf: Uint8Array, t: Tlv): bigint {
+  const len = t.end - t.start;
+  if (len === 0 || len > 9) throw new BerError(`Counter64 of ${len} octets`);
+  let v = 0n;
+  for (let i = t.start; i < t.end; i++) v = (v << 8n) | BigInt(buf[i]);
+  return BigInt.asUintN(64, v);
+}
+
+export function decodeOid(buf: Uint8Array, t: Tlv): string {
+  if (t.end === t.start) throw new BerError("empty OID");
+  const arcs: number[] = [];
+  let v = 0;
+  let first = true;
+  for (let i = t.start; i < t.end; i++) {
+    const b = buf[i];
+    v = v * 128 + (b & 0x7f);
+    if (v > 0xffffffff) throw new BerError("OID arc exceeds 32 bits");
+    if ((b & 0x80) === 0) {
+      if (first) {
+        const x = v < 40 ? 0 : v < 80 ? 1 : 2;
+        arcs.push(x, v - x * 40);
+        first = false;
+      } else {
+        arcs.push(v);
+      }
+      v = 0;
+    } else if (i === t.end - 1) {
+      throw new BerError("OID ends inside an arc");
+    }
+  }
+  return arcs.join(".");
+}
+
+/** "1.3.6.1" or ".1.3.6.1" to arcs; throws on anything else. */
+export function parseOid(dotted: string): number[] {
+  const s = dotted.startsWith(".") ? dotted.slice(1) : dotted;
+  if (s === "") throw new BerError("empty OID");
+  const parts = s.split(".");
+  const arcs = new Array<number>(parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    if (!/^\d{1,10}$/.test(p)) throw new BerError(`bad OID "${dotted}"`);
+    const n = Number(p);
+    if (n > 0xffffffff) throw new BerError(`OID arc too large in "${dotted}"`);
+    arcs[i] = n;
+  }
+  return arcs;
+}
+
+/** Orders OIDs arc by arc (lexicographic on numbers, as SNMP does). */
+export function compareOids(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/** True when `oid` lies strictly inside the subtree rooted at `root` (dotted strings). */
+export function oidInSubtree(oid: string, root: string): boolean {
+  return oid.length > root.length && oid.startsWith(root) && oid.charCodeAt(root.length) === 46;
+}
