@@ -272,7 +272,8 @@ export type Supply = Message<"dca.v1.Supply"> & {
   maxCapacity: number;
 
   /**
-   * Percent remaining (consumed supplies) or filled (receptacles), only where really known.
+   * Percent remaining, only where really known. For a receptacle (waste toner) it is the
+   * remaining space, as RFC 3805 defines the level of a receptacle: 0 means full.
    *
    * @generated from field: optional double percent = 7;
    */
@@ -1034,6 +1035,8 @@ export enum SupplyState {
   OK = 1,
 
   /**
+   * Needs attention soon: little supply left, or a receptacle almost full.
+   *
    * @generated from enum value: SUPPLY_STATE_LOW = 2;
    */
   LOW = 2,
@@ -1065,7 +1068,7 @@ export enum SupplyState {
   UNLIMITED = 6,
 
   /**
-   * A waste receptacle that is full.
+   * A waste receptacle that is full (no space remains).
    *
    * @generated from enum value: SUPPLY_STATE_FULL = 7;
    */

@@ -1,0 +1,74 @@
+/**
+ * Help and version text. Kept free of imports so that `dca --help` and
+ * `dca --version` answer without loading the SNMP stack.
+ */
+
+export const VERSION = "0.1.0";
+
+const COMMON = `SNMP options:
+  --community LIST        v1/v2c communities, comma-separated, tried in order (default: public)
+  --snmp-version V        1 or 2c for communities (default: 2c)
+  --v3-user NAME          SNMPv3 user (tried after the communities)
+  --v3-auth PROTO:PASS    md5, sha, sha224, sha256, sha384, sha512
+  --v3-priv PROTO:PASS    des, aes128, aes256
+  --v3-context NAME       SNMPv3 context name
+  --port N                UDP port (default: 161)
+  --timeout T             per request: milliseconds, or 500ms, 2s (default: 2s)
+  --retries N             retries per request (default: 1)
+  --config FILE           dca.toml or .json with credentials, snmp and scan settings
+  --json                  machine-readable output (protobuf JSON of dca.v1.DeviceReading)`;
+
+export const HELP: Record<string, string> = {
+  main: `dca ${VERSION}: print-fleet data collection agent
+
+Usage: dca <command> [options]
+
+Commands:
+  read ADDRESS...   read one or more printers (ADDRESS is host, host:port or [v6]:port)
+  scan TARGET...    find the printers in ranges and read each one
+  version           print the version
+
+Run "dca <command> --help" for the options of a command.
+`,
+  read: `Usage: dca read ADDRESS... [options]
+
+Reads identity, page counters, supplies, trays, status and alerts of each
+printer and prints a table, or one JSON object per printer with --json.
+
+${COMMON}
+`,
+  scan: `Usage: dca scan TARGET... [--exclude TARGET...] [options]
+
+TARGET is an address (10.0.0.7), a CIDR range (10.0.0.0/24), a range
+(10.0.1.10-10.0.1.50 or 10.0.1.10-50), or a host name. Every printer found is
+read; --json prints one JSON object per line (NDJSON) as soon as each printer
+is read. Non-printers are reported as skipped on stderr.
+
+Scan options:
+  --exclude LIST          targets never to probe (comma-separated or repeated)
+  --concurrency N         probes in flight at once (default: 1024)
+  --rate N                probe packets per second (default: 20000)
+  --read-concurrency N    printers read at once (default: 32)
+
+${COMMON}
+`,
+};
+
+/** Answers --version / --help without loading anything; returns true if it did. */
+export function answerFast(argv: readonly string[]): boolean {
+  const [cmd, ...rest] = argv;
+  if (cmd === "--version" || cmd === "-v" || cmd === "version") {
+    console.log(`dca ${VERSION}`);
+    return true;
+  }
+  if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
+    const topic = cmd === "help" && rest[0] && HELP[rest[0]] ? rest[0] : "main";
+    process.stdout.write(HELP[topic]);
+    return true;
+  }
+  if ((rest.includes("--help") || rest.includes("-h")) && HELP[cmd]) {
+    process.stdout.write(HELP[cmd]);
+    return true;
+  }
+  return false;
+}

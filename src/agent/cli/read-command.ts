@@ -1,0 +1,32 @@
+/** `dca read ADDRESS...`: reads each printer and prints a table or JSON. */
+import { toJsonString } from "@bufbuild/protobuf";
+import { DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { parseEndpoint } from "./endpoint.ts";
+import { ReadError, readDevice } from "../reader/read-device.ts";
+import { parseArgs, UsageError } from "./args.ts";
+import { formatReading } from "./format-reading.ts";
+import { SNMP_FLAGS, configFromArgs } from "./options.ts";
+
+export async function readCommand(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, SNMP_FLAGS, ["json"]);
+  if (p.positional.length === 0) throw new UsageError("give at least one ADDRESS to read");
+  const config = configFromArgs(p);
+  const json = p.flags.has("json");
+  let failed = 0;
+  for (const arg of p.positional) {
+    const ep = parseEndpoint(arg, config.snmp.port);
+    try {
+      const reading = await readDevice({
+        target: { host: ep.host, port: ep.port, timeoutMs: config.snmp.timeout, retries: config.snmp.retries },
+        credentials: config.credentials,
+        hostname: ep.isName ? ep.host : undefined,
+      });
+      process.stdout.write(json ? `${toJsonString(DeviceReadingSchema, reading)}\n` : formatReading(reading));
+    } catch (e) {
+      if (!(e instanceof ReadError)) throw e;
+      failed++;
+      process.stderr.write(`dca read: ${e.message}\n`);
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,11 @@
+/**
+ * The agent executable. --version and --help are answered before anything
+ * else is imported, so they stay fast in the compiled binary.
+ */
+import { answerFast } from "./cli/help.ts";
+
+const argv = process.argv.slice(2);
+if (!answerFast(argv)) {
+  const { runCli } = await import("./cli/run-cli.ts");
+  process.exitCode = await runCli(argv);
+}

@@ -1,0 +1,65 @@
+/**
+ * Vendor profiles are data: which device they match, where its identity
+ * and meters live, and how its supply values are to be read. Adding a
+ * vendor means adding one of these and a recording, not control flow.
+ */
+import type { CounterKind, CounterUnit } from "../../gen/dca/v1/reading_pb.ts";
+
+/** Where a text fact (model, serial, firmware) can be found. */
+export interface TextSource {
+  /** OID to GET, or "sysDescr" to parse the system description. */
+  from: string;
+  /** Regular expression; capture group 1 is the value. Without it, the whole value. */
+  pattern?: RegExp;
+}
+
+/** A meter read with one GET. */
+export interface ScalarCounter {
+  oid: string;
+  kind: CounterKind;
+  name: string;
+  unit?: CounterUnit;
+  /** The value is a string that starts with the number ("1920 INCHES, 4876 CENTIMETERS"). */
+  leadingNumber?: boolean;
+}
+
+/** A table of meters where each row carries its own label (Sharp). */
+export interface NamedCounterTable {
+  /** Entry OID; rows are `${entry}.${valueColumn}.<index>` and `${entry}.${nameColumn}.<index>`. */
+  entry: string;
+  valueColumn: number;
+  nameColumn: number;
+  /** Label (exact, case-insensitive) to kind; other labels become COUNTER_KIND_OTHER. */
+  kinds: Record<string, CounterKind>;
+  unit?: CounterUnit;
+}
+
+/** How a vendor-specific supply level maps to a state and percent. */
+export interface LevelCode {
+  state: "ok" | "low" | "empty" | "unknown" | "some_remaining";
+  /** Why: shown as the supply's percent basis. */
+  basis: string;
+}
+
+export interface Profile {
+  id: string;
+  /** The maker, used as the label brand unless a brand rule says otherwise. */
+  vendor: string;
+  /** sysObjectID prefixes (dotted, no leading dot) that select this profile. */
+  sysObjectId?: string[];
+  /** sysDescr patterns that select this profile when sysObjectID does not. */
+  sysDescr?: RegExp[];
+  /** Brands sold under another name (Savin for Ricoh); first match on sysDescr wins. */
+  brands?: { pattern: RegExp; brand: string }[];
+  model?: TextSource[];
+  serial?: TextSource[];
+  firmware?: TextSource[];
+  counters?: ScalarCounter[];
+  counterTables?: NamedCounterTable[];
+  /** An SNMP context that holds some of the OIDs above (HP "Jetdirect"). */
+  context?: string;
+  /** A private per-supply level column, used when the Printer-MIB level is not a real value. */
+  privateLevel?: { column: string; whenLevel: number[]; basis: string };
+  /** Vendor codes in prtMarkerSuppliesLevel that are states rather than amounts. */
+  levelCodes?: { when: (level: number, max: number) => boolean; codes: Record<number, LevelCode> };
+}

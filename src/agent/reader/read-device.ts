@@ -1,0 +1,131 @@
+/**
+ * Reads one device: finds a credential that works, walks the standard
+ * tables and the profile's vendor data concurrently over one session, and
+ * assembles a DeviceReading. A failing part becomes a ReadProblem; only a
+ * device that answers no credential at all fails the read.
+ */
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { type DeviceReading, DeviceReadingSchema, ReadProblemSchema, SnmpVersion } from "../../gen/dca/v1/reading_pb.ts";
+import { matchProfile } from "../profiles/index.ts";
+import { type Credential, withContext } from "../snmp/credential.ts";
+import { createNetSnmpSession, type SessionTarget } from "../snmp/net-snmp-session.ts";
+import { SnmpError, type SnmpSession, type VarBind } from "../snmp/session.ts";
+import { buildAlerts, buildConsole, ticksToDuration } from "./alerts.ts";
+import { buildIdentity } from "./identity.ts";
+import { buildMarkerCounters } from "./marker-counters.ts";
+import { OID, WALKED_TABLES } from "./oids.ts";
+import { buildStatus, printerDeviceIndex } from "./status.ts";
+import { buildSupplies } from "./supplies.ts";
+import { buildTrays } from "./trays.ts";
+import { numberOf, oidOf, textOf, toTable } from "./values.ts";
+import { readVendorData } from "./vendor-data.ts";
+
+export type OpenSession = (target: SessionTarget, cred: Credential) => SnmpSession;
+
+export interface ReadOptions {
+  target: SessionTarget;
+  /** Tried in order; the first that answers is used and named in the reading. */
+  credentials: readonly Credential[];
+  /** Hostname the user gave, kept when the device has no sysName. */
+  hostname?: string;
+  openSession?: OpenSession;
+  now?: () => Date;
+}
+
+/** The device answered none of the credentials. */
+export class ReadError extends Error {
+  override name = "ReadError";
+}
+
+const SYSTEM_OIDS = [OID.sysDescr, OID.sysObjectID, OID.sysUpTime, OID.sysContact, OID.sysName, OID.sysLocation];
+
+/** "10.0.0.7", "10.0.0.7:1161", "[fd00::7]:1161". */
+export function formatAddress(host: string, port: number): string {
+  const h = host.includes(":") ? `[${host}]` : host;
+  return port === 161 ? host : `${h}:${port}`;
+}
+
+async function connect(opts: ReadOptions, open: OpenSession) {
+  const failures: string[] = [];
+  for (const cred of opts.credentials) {
+    const session = open(opts.target, cred);
+    try {
+      const system = await session.get(SYSTEM_OIDS);
+      if (system.every((vb) => vb.tag >= 0x80)) throw new SnmpError("protocol", "no system group");
+      return { session, cred, system };
+    } catch (e) {
+      session.close();
+      failures.push(`${cred.name}: ${SnmpError.from(e).message}`);
+    }
+  }
+  throw new ReadError(
+    `${formatAddress(opts.target.host, opts.target.port)} did not answer SNMP (${failures.join("; ") || "no credentials configured"})`,
+  );
+}
+
+export async function readDevice(opts: ReadOptions): Promise<DeviceReading> {
+  const open = opts.openSession ?? createNetSnmpSession;
+  const now = opts.now ?? (() => new Date());
+  const started = performance.now();
+  const readAt = now();
+  const { session, cred, system } = await connect(opts, open);
+  try {
+    const sys = new Map<string, VarBind>(system.map((vb) => [vb.oid, vb]));
+    const sysDescr = textOf(sys.get(OID.sysDescr));
+    const sysObjectId = oidOf(sys.get(OID.sysObjectID));
+    const profile = matchProfile(sysObjectId, sysDescr);
+    const problems = [];
+
+    const openContext = (context: string) => open(opts.target, withContext(cred, context));
+    const [walks, vendor] = await Promise.all([
+      Promise.all(WALKED_TABLES.map((t) => session.walk(t.entry))),
+      readVendorData(session, profile, openContext),
+    ]);
+    const tables = new Map<string, ReturnType<typeof toTable>>();
+    WALKED_TABLES.forEach((t, i) => {
+      const r = walks[i];
+      if (r.stopped) problems.push(create(ReadProblemSchema, { section: t.section, oid: t.entry, message: r.stopped }));
+      tables.set(t.entry, toTable(t.entry, r.varbinds));
+    });
+    problems.push(...vendor.problems);
+    const table = (entry: string) => tables.get(entry) ?? new Map();
+    const devices = table(OID.hrDeviceEntry);
+    const printerIndex = printerDeviceIndex(devices);
+    const identity = buildIdentity({
+      profile,
+      sysDescr,
+      vendorValues: vendor.values,
+      devices,
+      general: table(OID.prtGeneralEntry),
+      interfaces: table(OID.ifEntry),
+      printerIndex,
+    });
+    const uptime = numberOf(sys.get(OID.sysUpTime));
+    return create(DeviceReadingSchema, {
+      address: formatAddress(opts.target.host, opts.target.port),
+      sysObjectId,
+      sysDescr,
+      ...identity,
+      hostname: textOf(sys.get(OID.sysName)) || opts.hostname || "",
+      uptime: uptime !== undefined ? ticksToDuration(uptime) : undefined,
+      credential: cred.name,
+      readAt: timestampFromDate(readAt),
+      readDurationMs: Math.round(performance.now() - started),
+      sysLocation: textOf(sys.get(OID.sysLocation)),
+      sysContact: textOf(sys.get(OID.sysContact)),
+      snmpVersion: session.version === 1 ? SnmpVersion.V1 : session.version === 2 ? SnmpVersion.V2C : SnmpVersion.V3,
+      profile: profile.id,
+      requestCount: session.requestCount,
+      counters: [...buildMarkerCounters(table(OID.prtMarkerEntry)), ...vendor.counters],
+      supplies: buildSupplies(table(OID.prtMarkerSuppliesEntry), table(OID.prtMarkerColorantEntry), profile, vendor.privateLevels),
+      trays: buildTrays(table(OID.prtInputEntry)),
+      status: buildStatus(devices, table(OID.hrPrinterEntry)),
+      alerts: buildAlerts(table(OID.prtAlertEntry)),
+      console: buildConsole(table(OID.prtConsoleDisplayBufferEntry)),
+      problems,
+    });
+  } finally {
+    session.close();
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Marker supplies from prtMarkerSuppliesTable, with a state a dealer can act
+ * on. The raw level and capacity are always kept; a percent is given only
+ * where the device really states an amount. -1, -2 and -3 are states, not
+ * numbers, and are never turned into a percentage.
+ */
+import { create } from "@bufbuild/protobuf";
+import { type Supply, SupplySchema, SupplyState } from "../../gen/dca/v1/reading_pb.ts";
+import type { Profile } from "../profiles/index.ts";
+import { CLASS_RECEPTACLE, RECEPTACLE_TYPES, supplyUnitName } from "./mib-names.ts";
+import { OID } from "./oids.ts";
+import { type Table, numberOf, rowIndexes, textOf } from "./values.ts";
+
+/** At or below this percent a supply is "low" (a receptacle: this little space left). */
+export const LOW_PERCENT = 10;
+
+const COLOURS: [RegExp, string][] = [
+  [/\b(black|schwarz|noir|nero|negro|ブラック|黑)/i, "black"],
+  [/\bcyan|シアン|青/i, "cyan"],
+  [/\bmagenta|マゼンタ|品红/i, "magenta"],
+  [/\byellow|gelb|jaune|giallo|amarillo|イエロー|黄/i, "yellow"],
+  [/\bmatte black/i, "matte black"],
+  [/\bphoto black/i, "photo black"],
+  [/\blight cyan/i, "light cyan"],
+  [/\blight magenta/i, "light magenta"],
+  [/\bgr[ae]y\b/i, "gray"],
+];
+
+/** Colour from the colorant table, else from the description's words. */
+export function colourOf(description: string, colorant: string): string {
+  const c = colorant.trim().toLowerCase();
+  if (c && c !== "unknown" && c !== "other") return c;
+  for (const [re, name] of COLOURS.slice(4)) if (re.test(description)) return name;
+  for (const [re, name] of COLOURS.slice(0, 4)) if (re.test(description)) return name;
+  return "";
+}
+
+interface LevelVerdict {
+  state: SupplyState;
+  percent?: number;
+  basis: string;
+}
+
+/** Turns a raw level and capacity into a state and, where known, a percent. */
+export function judgeLevel(level: number, max: number, receptacle: boolean): LevelVerdict {
+  if (level === -1) return { state: SupplyState.UNLIMITED, basis: "level -1: no restriction (RFC 3805); no percent" };
+  if (level === -2) return { state: SupplyState.UNKNOWN, basis: "level -2: the device does not know the level; no percent" };
+  if (level === -3) {
+    return {
+      state: SupplyState.SOME_REMAINING,
+      basis: receptacle
+        ? "level -3: some space remains, amount not reported; no percent"
+        : "level -3: some remains, amount not reported; no percent",
+    };
+  }
+  if (level < 0) return { state: SupplyState.UNKNOWN, basis: `level ${level} is not defined by RFC 3805; no percent` };
+  if (max <= 0) {
+    const why = max === -1 ? "capacity -1 (unlimited)" : max === -2 ? "capacity -2 (unknown)" : `capacity ${max}`;
+    if (level === 0) {
+      return receptacle
+        ? { state: SupplyState.FULL, basis: `level 0 (no space left) with ${why}; no percent` }
+        : { state: SupplyState.EMPTY, basis: `level 0 with ${why}; no percent` };
+    }
+    return { state: SupplyState.OK, basis: `${why}: level ${level} cannot be a percent` };
+  }
+  const clipped = Math.min(level, max);
+  const percent = Math.round((clipped / max) * 1000) / 10;
+  const basis = level > max ? `level ${level} above capacity ${max}; clipped to 100 %` : `level ${level} / capacity ${max}`;
+  let state: SupplyState;
+  if (receptacle) state = level === 0 ? SupplyState.FULL : percent <= LOW_PERCENT ? SupplyState.LOW : SupplyState.OK;
+  else state = level === 0 ? SupplyState.EMPTY : percent <= LOW_PERCENT ? SupplyState.LOW : SupplyState.OK;
+  return { state, percent, basis: receptacle ? `${basis} (remaining space)` : basis };
+}
+
+/**
+ * Builds the supplies. `privateLevels` holds a vendor's own per-supply percent
+ * (keyed by the supply's last index arc) for profiles that publish one.
+ */
+export function buildSupplies(
+  supplies: Table,
+  colorants: Table,
+  profile: Profile,
+  privateLevels: Map<string, number>,
+): Supply[] {
+  const out: Supply[] = [];
+  for (const idx of rowIndexes(supplies, 6, 8, 9)) {
+    const levelVb = supplies.get(9)?.get(idx);
+    const level = numberOf(levelVb);
+    const max = numberOf(supplies.get(8)?.get(idx));
+    const type = numberOf(supplies.get(5)?.get(idx)) ?? 0;
+    const cls = numberOf(supplies.get(4)?.get(idx));
+    const description = textOf(supplies.get(6)?.get(idx));
+    const receptacle = cls === CLASS_RECEPTACLE || RECEPTACLE_TYPES.has(type);
+    const colorantIndex = numberOf(supplies.get(3)?.get(idx));
+    const hrIndex = idx.split(".")[0];
+    const colorant = colorantIndex ? textOf(colorants.get(4)?.get(`${hrIndex}.${colorantIndex}`)) : "";
+    const lastArc = idx.split(".").pop() ?? idx;
+
+    let verdict: LevelVerdict;
+    if (level === undefined) {
+      verdict = { state: SupplyState.UNKNOWN, basis: "no usable prtMarkerSuppliesLevel; no percent" };
+    } else {
+      verdict = judgeLevel(level, max ?? -2, receptacle);
+      const priv = profile.privateLevel;
+      const p = privateLevels.get(lastArc);
+      if (priv && priv.whenLevel.includes(level) && p !== undefined && p >= 0 && p <= 100) {
+        const v = judgeLevel(p, 100, receptacle);
+        verdict = { ...v, basis: `${priv.basis} = ${p} % (Printer-MIB level ${level})` };
+      }
+    }
+    out.push(
+      create(SupplySchema, {
+        index: Number(lastArc),
+        description,
+        type: type >= 1 && type <= 36 ? type : 0,
+        color: colourOf(description, colorant),
+        level: level ?? 0,
+        maxCapacity: max ?? 0,
+        percent: verdict.percent,
+        state: verdict.state,
+        percentBasis: verdict.basis,
+        receptacle,
+        unit: supplyUnitName(numberOf(supplies.get(7)?.get(idx))),
+        levelOid: levelVb ? levelVb.oid : `${OID.prtMarkerSuppliesEntry}.9.${idx}`,
+      }),
+    );
+  }
+  return out;
+}

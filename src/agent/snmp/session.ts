@@ -1,0 +1,67 @@
+/**
+ * The SNMP boundary the rest of the agent talks to. Only the files in this
+ * folder know that net-snmp exists; readers, profiles and tests depend on
+ * this interface, so a recorded walk or a fake can stand in for a device.
+ */
+import type { VarBind } from "./message.ts";
+
+export type { VarBind } from "./message.ts";
+
+/** What a walk returned, and why it stopped early if it did. */
+export interface WalkResult {
+  varbinds: VarBind[];
+  /** Set when the walk stopped for a reason other than leaving the subtree. */
+  stopped?: string;
+}
+
+export interface WalkOptions {
+  /** Stop after this many rows (oversize or runaway tables). */
+  maxRows?: number;
+  /** GETBULK max-repetitions (v2c/v3). */
+  maxRepetitions?: number;
+}
+
+export interface SnmpSession {
+  /** GET; missing objects come back as noSuchObject/noSuchInstance varbinds, never as errors. */
+  get(oids: readonly string[]): Promise<VarBind[]>;
+  getNext(oids: readonly string[]): Promise<VarBind[]>;
+  /** GETBULK (v2c/v3); rows come back flat, in response order. */
+  getBulk(oids: readonly string[], nonRepeaters: number, maxRepetitions: number): Promise<VarBind[]>;
+  /** Every object strictly under `root`, in order; stops cleanly on loops and endOfMibView. */
+  walk(root: string, options?: WalkOptions): Promise<WalkResult>;
+  /** Requests sent so far (retries not counted). */
+  readonly requestCount: number;
+  readonly version: 1 | 2 | 3;
+  close(): void;
+}
+
+export type SnmpErrorCode = "timeout" | "auth" | "protocol" | "malformed" | "tooBig" | "closed";
+
+/** The one error type of the SNMP layer, with a closed set of codes. */
+export class SnmpError extends Error {
+  override name = "SnmpError";
+  constructor(
+    readonly code: SnmpErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  static from(e: unknown): SnmpError {
+    if (e instanceof SnmpError) return e;
+    const err = e as { name?: string; message?: string; status?: number };
+    const msg = err?.message ?? String(e);
+    if (err?.name === "RequestTimedOutError") return new SnmpError("timeout", "no response (timed out)");
+    if (/digest|authentic|Unknown User|Unsupported Security|decrypt|Wrong Digest|Not In Time/i.test(msg)) {
+      return new SnmpError("auth", msg);
+    }
+    if (err?.name === "RequestFailedError" && err.status === 1) return new SnmpError("tooBig", msg);
+    if (err?.name === "ResponseInvalidError") return new SnmpError("malformed", msg);
+    return new SnmpError("protocol", msg);
+  }
+}
+
+/** True for the three "no value here" exceptions and NULL. */
+export function isException(vb: VarBind): boolean {
+  return vb.tag === 0x80 || vb.tag === 0x81 || vb.tag === 0x82 || vb.tag === 0x05;
+}

@@ -1,0 +1,24 @@
+import { expect, test } from "bun:test";
+import { cleanText, decodeText, formatMac } from "./text.ts";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+test("UTF-8, Latin-1 and UTF-16 decode to the same text", () => {
+  expect(decodeText(enc("Toner Schwarz für Drucker"))).toBe("Toner Schwarz für Drucker");
+  expect(decodeText(Uint8Array.from([0x66, 0xfc, 0x72]))).toBe("für"); // Latin-1, invalid as UTF-8
+  expect(decodeText(Uint8Array.from([0xfe, 0xff, 0, 0x48, 0, 0x50]))).toBe("HP");
+  expect(decodeText(enc("ブラック トナー"))).toBe("ブラック トナー");
+});
+
+test("hostile strings lose control characters and escapes", () => {
+  expect(decodeText(enc("Black\u001b[2J\u001b]0;pwned\u0007 Toner\u0000\u0000"))).toBe("Black[2J]0;pwned Toner");
+  expect(cleanText("line1\r\nline2\tx")).toBe("line1 line2 x");
+  expect(cleanText("abc\u202edcba")).toBe("abcdcba");
+  expect(decodeText(enc("x".repeat(5000))).length).toBe(1024);
+});
+
+test("MAC formatting", () => {
+  expect(formatMac(Uint8Array.from([0, 0x1b, 0xa9, 0x12, 0x34, 0x56]))).toBe("00:1b:a9:12:34:56");
+  expect(formatMac(new Uint8Array(6))).toBe("");
+  expect(formatMac(new Uint8Array(4))).toBe("");
+});

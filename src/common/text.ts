@@ -1,0 +1,54 @@
+/**
+ * Safe decoding of strings that come from printers. A printer's strings are
+ * untrusted: they may be UTF-8, Latin-1, UTF-16, NUL-padded, or carry
+ * control characters and terminal escapes. What leaves here is printable.
+ */
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const latin1 = new TextDecoder("latin1");
+const utf16be = new TextDecoder("utf-16be");
+const utf16le = new TextDecoder("utf-16le");
+
+/** Longest string kept from a device (a description, a console line). */
+export const MAX_TEXT = 1024;
+
+/** Decodes OCTET STRING bytes to clean text. */
+export function decodeText(bytes: Uint8Array, max = MAX_TEXT): string {
+  let b = bytes;
+  // Trailing NUL padding is common (fixed-size firmware buffers).
+  let end = b.length;
+  while (end > 0 && b[end - 1] === 0) end--;
+  b = b.subarray(0, end);
+  let s: string;
+  if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) s = utf16be.decode(b.subarray(2));
+  else if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) s = utf16le.decode(b.subarray(2));
+  else {
+    try {
+      s = utf8.decode(b);
+    } catch {
+      s = latin1.decode(b);
+    }
+  }
+  return cleanText(s, max);
+}
+
+/** Strips control characters (C0, DEL, C1, bidi overrides), folds whitespace runs, trims. */
+export function cleanText(s: string, max = MAX_TEXT): string {
+  const out = s
+    .replace(/\r\n|\r|\n|\t/g, " ")
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]/g, "")
+    .replace(/ {2,}/g, " ")
+    .trim();
+  return out.length > max ? out.slice(0, max) : out;
+}
+
+/** Hex-encodes bytes ("2000" for hrPrinterDetectedErrorState). */
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
+}
+
+/** "00:1b:a9:12:34:56" for a 6-byte MAC; empty for anything else or all zeros. */
+export function formatMac(bytes: Uint8Array): string {
+  if (bytes.length !== 6 || bytes.every((x) => x === 0)) return "";
+  return Array.from(bytes, (x) => x.toString(16).padStart(2, "0")).join(":");
+}
