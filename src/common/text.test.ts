@@ -22,3 +22,16 @@ test("MAC formatting", () => {
   expect(formatMac(new Uint8Array(6))).toBe("");
   expect(formatMac(new Uint8Array(4))).toBe("");
 });
+
+test("HP two-line descriptions: the hex continuation is decoded and joined", () => {
+  // prtMarkerSuppliesDescription as HP Color LaserJet M880 firmware sends it.
+  const raw = Buffer.from(
+    "4379616E2043617274726964676520380a333220333720343120323020343820353020323020343320343620333320333020333120343120303020",
+    "hex",
+  );
+  expect(decodeText(raw)).toBe("Cyan Cartridge 827A HP CF301A");
+  expect(decodeText(enc("Magenta Cartridg\n65 20 38 32 37 41 20 48 50 20 43 46 33 30 33 41 \n00 "))).toBe(
+    "Magenta Cartridge 827A HP CF303A",
+  );
+  expect(decodeText(enc("Line one\nnot hex at all"))).toBe("Line one not hex at all");
+});

@@ -29,7 +29,26 @@ export function decodeText(bytes: Uint8Array, max = MAX_TEXT): string {
       s = latin1.decode(b);
     }
   }
-  return cleanText(s, max);
+  return cleanText(joinHexContinuation(s), max);
+}
+
+/**
+ * HP firmware splits a long description into its first 16 characters, a
+ * newline, and the rest as hex byte pairs ("Cyan Cartridge 8\n32 37 41 20 48 50").
+ * The continuation is decoded and joined back on.
+ */
+export function joinHexContinuation(s: string): string {
+  // The hex part may itself be wrapped over several lines.
+  const m = /^([^\n]*)\n([0-9A-Fa-f]{2}(?:[ \n]+[0-9A-Fa-f]{2})*)[ \n]*$/.exec(s);
+  if (!m) return s;
+  const bytes = Uint8Array.from(m[2].split(/[ \n]+/), (h) => Number.parseInt(h, 16));
+  let rest: string;
+  try {
+    rest = utf8.decode(bytes);
+  } catch {
+    rest = latin1.decode(bytes);
+  }
+  return m[1] + rest.replace(/\u0000+$/, "");
 }
 
 /** Strips control characters (C0, DEL, C1, bidi overrides), folds whitespace runs, trims. */

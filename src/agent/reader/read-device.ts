@@ -19,7 +19,7 @@ import { buildStatus, printerDeviceIndex } from "./status.ts";
 import { buildSupplies } from "./supplies.ts";
 import { buildTrays } from "./trays.ts";
 import { numberOf, oidOf, textOf, toTable } from "./values.ts";
-import { readVendorData } from "./vendor-data.ts";
+import { readContextIdentity, readVendorData } from "./vendor-data.ts";
 
 export type OpenSession = (target: SessionTarget, cred: Credential) => SnmpSession;
 
@@ -77,10 +77,9 @@ export async function readDevice(opts: ReadOptions): Promise<DeviceReading> {
     const profile = matchProfile(sysObjectId, sysDescr);
     const problems = [];
 
-    const openContext = (context: string) => open(opts.target, withContext(cred, context));
     const [walks, vendor] = await Promise.all([
       Promise.all(WALKED_TABLES.map((t) => session.walk(t.entry))),
-      readVendorData(session, profile, openContext),
+      readVendorData(session, profile),
     ]);
     const tables = new Map<string, ReturnType<typeof toTable>>();
     WALKED_TABLES.forEach((t, i) => {
@@ -92,7 +91,7 @@ export async function readDevice(opts: ReadOptions): Promise<DeviceReading> {
     const table = (entry: string) => tables.get(entry) ?? new Map();
     const devices = table(OID.hrDeviceEntry);
     const printerIndex = printerDeviceIndex(devices);
-    const identity = buildIdentity({
+    const identityInputs = {
       profile,
       sysDescr,
       vendorValues: vendor.values,
@@ -100,7 +99,12 @@ export async function readDevice(opts: ReadOptions): Promise<DeviceReading> {
       general: table(OID.prtGeneralEntry),
       interfaces: table(OID.ifEntry),
       printerIndex,
-    });
+    };
+    let identity = buildIdentity(identityInputs);
+    if (profile.context && (!identity.model || !identity.serialNumber)) {
+      const ctx = open({ ...opts.target, retries: 0 }, withContext(cred, profile.context));
+      if (await readContextIdentity(ctx, profile, vendor.values)) identity = buildIdentity(identityInputs);
+    }
     const uptime = numberOf(sys.get(OID.sysUpTime));
     return create(DeviceReadingSchema, {
       address: formatAddress(opts.target.host, opts.target.port),

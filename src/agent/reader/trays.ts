@@ -10,8 +10,8 @@ function trayVerdict(level: number | undefined, max: number | undefined): { stat
   if (level === -1) return { state: TrayState.UNLIMITED };
   if (level === -2 || level < -3) return { state: TrayState.UNKNOWN };
   if (level === -3) return { state: TrayState.SOME_REMAINING };
-  if (level === 0) return { state: TrayState.EMPTY };
-  if (max === undefined || max <= 0) return { state: TrayState.OK };
+  if (max === undefined || max <= 0) return { state: level === 0 ? TrayState.EMPTY : TrayState.OK };
+  if (level === 0) return { state: TrayState.EMPTY, percent: 0 };
   const percent = Math.round((Math.min(level, max) / max) * 1000) / 10;
   return { state: percent <= LOW_PERCENT ? TrayState.LOW : TrayState.OK, percent };
 }

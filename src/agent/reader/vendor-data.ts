@@ -16,6 +16,25 @@ export interface VendorData {
   problems: ReadProblem[];
 }
 
+/**
+ * Identity OIDs the device did not answer in the default context, asked
+ * again in the profile's context (HP serves gdStatusId only in "Jetdirect"
+ * on some firmware). Only called when identity is still incomplete, since
+ * asking a device for a context it lacks costs a timeout.
+ */
+export async function readContextIdentity(ctx: SnmpSession, profile: Profile, values: Map<string, VarBind>): Promise<boolean> {
+  const sources = [...(profile.model ?? []), ...(profile.serial ?? []), ...(profile.firmware ?? [])];
+  const missing = [...new Set(sources.map((s) => s.from))].filter((o) => o !== "sysDescr" && !values.has(o));
+  if (missing.length === 0) return false;
+  const before = values.size;
+  try {
+    await getAll(ctx, missing, values, [], "context");
+  } finally {
+    ctx.close();
+  }
+  return values.size > before;
+}
+
 /** GETs of this many OIDs at most per request (small agents reject big PDUs). */
 const GET_CHUNK = 16;
 
@@ -31,11 +50,7 @@ async function getAll(session: SnmpSession, oids: string[], into: Map<string, Va
   }
 }
 
-export async function readVendorData(
-  session: SnmpSession,
-  profile: Profile,
-  openContext: (context: string) => SnmpSession | undefined,
-): Promise<VendorData> {
+export async function readVendorData(session: SnmpSession, profile: Profile): Promise<VendorData> {
   const section = `profile:${profile.id}`;
   const problems: ReadProblem[] = [];
   const values = new Map<string, VarBind>();
@@ -45,17 +60,6 @@ export async function readVendorData(
   const tableWalks = (profile.counterTables ?? []).map((t) => session.walk(t.entry));
   const levelWalk = profile.privateLevel ? session.walk(profile.privateLevel.column) : undefined;
   await getAll(session, oids, values, problems, section);
-  const missing = oids.filter((o) => !values.has(o));
-  if (profile.context && missing.length > 0) {
-    const ctx = openContext(profile.context);
-    if (ctx) {
-      try {
-        await getAll(ctx, missing, values, [], section); // absence in the context is normal
-      } finally {
-        ctx.close();
-      }
-    }
-  }
 
   const counters: Counter[] = [];
   for (const c of profile.counters ?? []) {

@@ -277,8 +277,10 @@ export function decodeV3Message(buf: Uint8Array): V3Message {
     scopedPdu = r.octets("encryptedPDU");
     encrypted = true;
   } else {
+    // Slice from where the TLV starts: the header need not use the minimal length form.
+    const start = r.pos;
     const s = r.expect(Tag.Sequence, "scopedPDU");
-    scopedPdu = buf.subarray(s.start - headerLength(s.end - s.start), s.end);
+    scopedPdu = buf.subarray(start, s.end);
     encrypted = false;
   }
   return {
@@ -292,13 +294,6 @@ export function decodeV3Message(buf: Uint8Array): V3Message {
     scopedPdu,
     encrypted,
   };
-}
-
-function headerLength(contentLength: number): number {
-  if (contentLength < 0x80) return 2;
-  let n = 0;
-  for (let l = contentLength; l > 0; l = Math.floor(l / 256)) n++;
-  return 2 + n;
 }
 
 export function decodeUsmParameters(buf: Uint8Array): UsmParameters & { authParamsOffset: number } {

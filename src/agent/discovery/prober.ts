@@ -1,0 +1,169 @@
+/**
+ * The discovery prober: finds SNMP agents across large ranges through ONE
+ * UDP socket per address family, multiplexing every probe by request-id,
+ * under a packets/s limit and a bounded window of targets in flight.
+ *
+ * It only ever sends to the targets of a sweep, and to addresses that
+ * answered one (for follow-up requests).
+ */
+import { type Pdu, PduType } from "../snmp/message.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { type EngineCounters, type ExchangeOwner, createExchangeEngine, newExchange } from "./exchange-engine.ts";
+import { addressKey, parseIp } from "./ip-address.ts";
+import { PROBE_OIDS, createGetTemplate, encodeV3Discovery, sameBytes } from "./probe-packets.ts";
+import { type Attempt, type ProbeAnswer, type Sweep, startSweep } from "./sweep.ts";
+import type { Target } from "./targets.ts";
+import { type SocketFactory, bunSocketFactory } from "./udp-transport.ts";
+
+export type { ProbeAnswer, ProbeVersion, Sweep, SweepProgress } from "./sweep.ts";
+
+/** Settings of a prober; every field has a default. */
+export interface ProberOptions {
+  /** Communities to try, in order (default ["public"]). One probe per community; the first to answer wins. */
+  communities?: readonly string[];
+  /** Community-based versions to try, in order (default ["v2c", "v1"]). */
+  versions?: readonly ("v1" | "v2c")[];
+  /** Also send an unauthenticated SNMPv3 discovery, to find v3-only devices (default false). */
+  v3Discovery?: boolean;
+  /** Per-packet timeout (default 1000 ms). */
+  timeoutMs?: number;
+  /** Resends after a timeout (default 1). */
+  retries?: number;
+  /** Packets per second, all probes and requests together (default 2000). */
+  rate?: number;
+  /** Targets in flight at once (default 4096). */
+  window?: number;
+  socketFactory?: SocketFactory;
+  clock?: Clock;
+  /** Source of request ids, in [0, 1) (default Math.random). */
+  random?: () => number;
+}
+
+/** The credential an address answered with. */
+export interface RememberedCredential {
+  community: number | "v3";
+  version: "v1" | "v2c" | "v3";
+}
+
+/** A prober; close it to release its sockets. */
+export interface Prober {
+  /** Starts a sweep; one at a time per prober. `count` on the iterable (TargetSet has it) enables the ETA. */
+  sweep(targets: Iterable<Target> & { count?: number }): Sweep;
+  /**
+   * A single GET (or GETNEXT with `{ next: true }`) through the shared socket,
+   * with the prober's timeout and retries. Only to an address:port that
+   * answered a probe of this prober. Resolves with the response PDU (check
+   * errorStatus); rejects with ProbeRequestError on timeout.
+   */
+  request(
+    address: string,
+    port: number,
+    community: string,
+    version: "v1" | "v2c",
+    oids: readonly string[],
+    options?: { next?: boolean },
+  ): Promise<Pdu>;
+  /** What an address answered with, if it did. */
+  credential(address: string, port: number): RememberedCredential | undefined;
+  /** Packet counters: sent, resent after send errors, received, dropped by reason. */
+  counters(): Readonly<EngineCounters>;
+  close(): void;
+}
+
+/** Raised by request() when no reply came, or the address never answered a probe. */
+export class ProbeRequestError extends Error {
+  override name = "ProbeRequestError";
+}
+
+const encoder = new TextEncoder();
+
+/** Creates a prober. Sockets open on the first packet of each family. */
+export function createProber(options: ProberOptions = {}): Prober {
+  const communities = options.communities ?? ["public"];
+  if (communities.length === 0) throw new RangeError("at least one community is needed");
+  const versions = options.versions ?? ["v2c", "v1"];
+  const clock = options.clock ?? systemClock;
+  const retries = options.retries ?? 1;
+  const window = options.window ?? 4096;
+  if (!(window >= 1)) throw new RangeError(`window must be at least 1, got ${window}`);
+  const engine = createExchangeEngine({
+    timeoutMs: options.timeoutMs ?? 1000,
+    rate: options.rate ?? 2000,
+    clock,
+    socketFactory: options.socketFactory ?? bunSocketFactory,
+    random: options.random ?? Math.random,
+  });
+
+  const communityBytes = communities.map((c) => encoder.encode(c));
+  const attempts: Attempt[] = [];
+  for (const version of versions) {
+    communityBytes.forEach((bytes, i) => {
+      attempts.push({
+        version,
+        community: i,
+        communityBytes: bytes,
+        build: createGetTemplate(version === "v1" ? 0 : 1, bytes, PROBE_OIDS),
+      });
+    });
+  }
+  if (options.v3Discovery) attempts.push({ version: "v3", community: "v3", build: encodeV3Discovery });
+  if (attempts.length === 0) throw new RangeError("no versions to probe with");
+
+  const remembered = new Map<string, Attempt>();
+  const keyOf = (address: string, port: number) => `${addressKey(address) ?? address}|${port}`;
+  let current: Sweep | undefined;
+  let closed = false;
+
+  return {
+    sweep(targets) {
+      if (closed) throw new Error("prober is closed");
+      if (current) throw new Error("a sweep is already running on this prober");
+      const sweep = startSweep(targets, {
+        engine,
+        clock,
+        attempts,
+        retries,
+        window,
+        preferred: (address, port) => remembered.get(keyOf(address, port)),
+        remember: (answer, attempt) => remembered.set(keyOf(answer.address, answer.port), attempt),
+        finished: () => {
+          current = undefined;
+        },
+      });
+      // finished() runs from a timer at the earliest, so this assignment comes first.
+      current = sweep;
+      return sweep;
+    },
+
+    request(address, port, community, version, oids, options = {}) {
+      const known = remembered.get(keyOf(address, port));
+      const ip = parseIp(address);
+      if (!known || !ip) {
+        return Promise.reject(new ProbeRequestError(`${address}:${port} has not answered a probe; requests go only to devices that did`));
+      }
+      const bytes = encoder.encode(community);
+      const wire = version === "v1" ? 0 : 1;
+      const build = createGetTemplate(wire, bytes, oids, options.next ? PduType.GetNext : PduType.Get);
+      return new Promise<Pdu>((resolve, reject) => {
+        const owner: ExchangeOwner<undefined> = {
+          accepts: (_ex, r) => r.kind === "community" && r.version === wire && sameBytes(r.community, bytes) && r.pdu.type === PduType.Response,
+          onReply: (_ex, r) => resolve((r as Extract<typeof r, { kind: "community" }>).pdu),
+          onGiveUp: (_ex, why) => reject(new ProbeRequestError(`no answer from ${address}:${port} (${why})`)),
+        };
+        engine.submit(newExchange({ family: ip.family, address, port, build, owner, data: undefined, retriesLeft: retries }), true);
+        engine.kick();
+      });
+    },
+
+    credential(address, port) {
+      const a = remembered.get(keyOf(address, port));
+      return a && { community: a.community, version: a.version };
+    },
+    counters: () => engine.counters,
+    close() {
+      closed = true;
+      current?.cancel();
+      engine.shutdown();
+    },
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * Loads `.snmprec` recordings (the snmpsim format, `OID|TYPE|VALUE` per line)
+ * into a compact sorted index for the simulator.
+ *
+ * Each entry keeps its OID as the BER content octets and its whole varbind
+ * pre-encoded, so answering a GET or GETNEXT is a binary search plus a copy.
+ * Comparing BER OID content bytewise gives the same order as comparing arcs
+ * numerically (arcs are self-delimiting and longer arcs start with a larger
+ * byte), so requests never need decoding into numbers.
+ */
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { BerReader, BerWriter, Tag, parseOid } from "../../src/agent/snmp/ber.ts";
+import { EntryKind, evaluateSnmprecValue } from "./snmprec-value.ts";
+
+export { EntryKind } from "./snmprec-value.ts";
+
+/** A line that loaded but whose value could not be evaluated. */
+export interface InvalidEntry {
+  line: number;
+  oid: string;
+  reason: string;
+}
+
+/** A parsed recording; all arrays are parallel and sorted by OID. */
+export interface Recording {
+  /** File stem, e.g. `jetdirect_context@Jetdirect`. */
+  readonly name: string;
+  /** Where it came from, used in messages. */
+  readonly source: string;
+  readonly size: number;
+  /** Dotted OIDs, without a leading dot. */
+  readonly oids: readonly string[];
+  /** OID content octets (no tag or length). */
+  readonly keys: readonly Uint8Array[];
+  /** Pre-encoded varbind SEQUENCE; empty for invalid entries. */
+  readonly varbinds: readonly Uint8Array[];
+  /** One of {@link EntryKind} per entry. */
+  readonly kinds: Uint8Array;
+  /** 1-based source line of each entry. */
+  readonly lines: Uint32Array;
+  readonly invalid: readonly InvalidEntry[];
+  /** Lines dropped because their OID appeared earlier (the first one wins, as in snmpsim). */
+  readonly duplicates: readonly number[];
+}
+
+/** Raised for a line that cannot be indexed at all; the message names file:line. */
+export class SnmprecError extends Error {
+  override name = "SnmprecError";
+}
+
+const EMPTY = new Uint8Array(0);
+// Python's str.strip(), which snmpsim applies to every line (latin-1 decoded).
+const STRIP = /^[\s\x1c-\x1f\x85]+|[\s\x1c-\x1f\x85]+$/g;
+
+/** Encodes a dotted OID's content octets (BER without tag and length). */
+export function oidKey(arcs: readonly number[]): Uint8Array {
+  const w = new BerWriter(64);
+  w.oid(arcs);
+  const bytes = w.bytes();
+  const t = new BerReader(bytes).tlv();
+  return bytes.slice(t.start, t.end);
+}
+
+interface Row {
+  key: Uint8Array;
+  oid: string;
+  line: number;
+  kind: number;
+  varbind: Uint8Array;
+}
+
+/** Parses recording text (latin-1 string or raw bytes). Throws SnmprecError naming `source:line`. */
+export function parseSnmprec(data: string | Uint8Array, source = "<memory>"): Recording {
+  const text = typeof data === "string" ? data : Buffer.from(data).toString("latin1");
+  const rows: Row[] = [];
+  const invalid: InvalidEntry[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(STRIP, "");
+    if (line === "" || line.startsWith("#")) continue;
+    const at = `${source}:${i + 1}`;
+    const p1 = line.indexOf("|");
+    const p2 = p1 < 0 ? -1 : line.indexOf("|", p1 + 1);
+    if (p2 < 0) throw new SnmprecError(`${at}: expected OID|TYPE|VALUE, got "${line.slice(0, 80)}"`);
+    const oidText = line.slice(0, p1);
+    const type = line.slice(p1 + 1, p2);
+    if (oidText === "" || type === "") throw new SnmprecError(`${at}: empty OID or type`);
+    let arcs: number[];
+    try {
+      arcs = parseOid(oidText);
+    } catch {
+      throw new SnmprecError(`${at}: bad OID "${oidText.slice(0, 80)}"`);
+    }
+    if (arcs.length < 2 || arcs[0] > 2 || (arcs[0] < 2 && arcs[1] >= 40)) {
+      throw new SnmprecError(`${at}: OID "${oidText}" cannot be encoded`);
+    }
+    const key = oidKey(arcs);
+    const oid = arcs.join(".");
+    const value = evaluateSnmprecValue(type, line.slice(p2 + 1));
+    if (value.kind === EntryKind.Invalid) {
+      invalid.push({ line: i + 1, oid, reason: value.reason });
+      rows.push({ key, oid, line: i + 1, kind: EntryKind.Invalid, varbind: EMPTY });
+      continue;
+    }
+    const w = new BerWriter(128);
+    value.write(w);
+    w.oid(arcs);
+    w.wrap(Tag.Sequence, 0);
+    const varbind = w.bytes().slice();
+    rows.push({ key, oid, line: i + 1, kind: value.kind, varbind });
+  }
+  return buildIndex(rows, invalid, source);
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+function buildIndex(rows: Row[], invalid: InvalidEntry[], source: string): Recording {
+  // Array.prototype.sort is stable, so among equal OIDs the first line stays first.
+  rows.sort((a, b) => compareBytes(a.key, b.key));
+  const kept: Row[] = [];
+  const duplicates: number[] = [];
+  for (const r of rows) {
+    if (kept.length > 0 && compareBytes(kept[kept.length - 1].key, r.key) === 0) duplicates.push(r.line);
+    else kept.push(r);
+  }
+  const stem = basename(source).replace(/\.snmprec$/, "");
+  return {
+    name: stem,
+    source,
+    size: kept.length,
+    oids: kept.map((r) => r.oid),
+    keys: kept.map((r) => r.key),
+    varbinds: kept.map((r) => r.varbind),
+    kinds: Uint8Array.from(kept.map((r) => r.kind)),
+    lines: Uint32Array.from(kept.map((r) => r.line)),
+    invalid: invalid.filter((e) => !duplicates.includes(e.line)),
+    duplicates,
+  };
+}
+
+/** Reads and parses one `.snmprec` file. */
+export function loadSnmprec(path: string): Recording {
+  return parseSnmprec(readFileSync(path), path);
+}
+
+/**
+ * Index of the first entry whose OID is >= the OID content `buf[start:end]`
+ * (`rec.size` when there is none).
+ */
+export function lowerBound(rec: Recording, buf: Uint8Array, start: number, end: number): number {
+  const keys = rec.keys;
+  const len = end - start;
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const k = keys[mid];
+    const n = k.length < len ? k.length : len;
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      d = k[i] - buf[start + i];
+      if (d !== 0) break;
+    }
+    if (d === 0) d = k.length - len;
+    if (d < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** True when entry `i` has exactly the OID content `buf[start:end]`. */
+export function keyEquals(rec: Recording, i: number, buf: Uint8Array, start: number, end: number): boolean {
+  if (i >= rec.size) return false;
+  const k = rec.keys[i];
+  if (k.length !== end - start) return false;
+  for (let j = 0; j < k.length; j++) if (k[j] !== buf[start + j]) return false;
+  return true;
+}
+
+/** Index of the entry with exactly this OID, or -1. */
+export function findExact(rec: Recording, buf: Uint8Array, start: number, end: number): number {
+  const i = lowerBound(rec, buf, start, end);
+  return keyEquals(rec, i, buf, start, end) ? i : -1;
+}
+
+/** Index of the first entry strictly after this OID (`rec.size` when there is none). */
+export function findNext(rec: Recording, buf: Uint8Array, start: number, end: number): number {
+  const i = lowerBound(rec, buf, start, end);
+  return keyEquals(rec, i, buf, start, end) ? i + 1 : i;
+}
+
+/** True when some entry lies strictly inside the subtree `buf[start:end]` (whole arcs). */
+export function hasDescendant(rec: Recording, buf: Uint8Array, start: number, end: number): boolean {
+  const i = findNext(rec, buf, start, end);
+  if (i >= rec.size) return false;
+  const k = rec.keys[i];
+  if (k.length <= end - start) return false;
+  for (let j = 0; j < end - start; j++) if (k[j] !== buf[start + j]) return false;
+  return true;
+}
