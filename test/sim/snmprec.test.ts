@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { BerReader, compareOids, decodeOid, parseOid } from "../../src/agent/snmp/ber.ts";
 import { readPdu } from "../../src/agent/snmp/message.ts";
 import { loadRecordingSet } from "./recording-set.ts";
-import { EntryKind, SnmprecError, findExact, findNext, hasDescendant, loadSnmprec, oidKey, parseSnmprec } from "./snmprec.ts";
+import { EntryKind, SnmprecError, compareOidContent, findExact, findNext, hasDescendant, loadSnmprec, oidKey, parseSnmprec } from "./snmprec.ts";
 
 // GPL test data from LibreNMS, read in place (see /work/shared/fixtures/printers/SOURCE.md).
 const FIXTURES = join(import.meta.dir, "../../../shared/fixtures/printers");
@@ -90,20 +90,34 @@ describe("parseSnmprec", () => {
 });
 
 describe("OID order on BER content bytes", () => {
-  test("equals numeric arc order for random OIDs", () => {
+  const cmp = (x: number[], y: number[]) => {
+    const [a, b] = [oidKey(x), oidKey(y)];
+    return Math.sign(compareOidContent(a, 0, a.length, b, 0, b.length));
+  };
+
+  test("compares arcs numerically even where bytewise order would not", () => {
+    expect(cmp([1, 3, 298], [1, 3, 16384])).toBe(-1); // 82 2a vs 81 80 00
+    expect(cmp([1, 3, 6, 1, 4, 1, 2435], [1, 3, 6, 1, 4, 1, 18334])).toBe(-1);
+    expect(cmp([1, 3, 127], [1, 3, 128])).toBe(-1);
+    expect(cmp([1, 3, 6], [1, 3, 6, 0])).toBe(-1);
+    expect(cmp([1, 3, 6, 1], [1, 3, 6, 1])).toBe(0);
+    expect(cmp([2, 999, 1], [1, 3, 2 ** 32 - 1])).toBe(1);
+  });
+
+  test("equals compareOids on pseudo-random OIDs", () => {
+    const pick = [0, 1, 2, 39, 127, 128, 129, 255, 298, 16383, 16384, 2 ** 21, 2 ** 28, 2 ** 32 - 1];
+    let seed = 12345;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
     const arcs: number[][] = [];
-    const pick = [0, 1, 2, 39, 127, 128, 129, 255, 16383, 16384, 2 ** 21, 2 ** 32 - 1];
-    for (let i = 0; i < 400; i++) {
-      const len = 2 + (i % 7);
-      const a = [1, 3];
-      while (a.length < len) a.push(i % 3 === 0 ? pick[(i * a.length) % pick.length] : Math.floor(Math.random() * 300));
+    for (let i = 0; i < 3000; i++) {
+      const a = [rand(3), rand(40)];
+      if (a[0] === 2) a[1] = pick[rand(pick.length)];
+      const len = 2 + rand(7);
+      while (a.length < len) a.push(rand(2) ? pick[rand(pick.length)] : rand(40000));
       arcs.push(a);
     }
     const byArcs = [...arcs].sort(compareOids).map((a) => a.join("."));
-    const byBytes = [...arcs]
-      .map((a) => ({ a, k: oidKey(a) }))
-      .sort((x, y) => Buffer.compare(Buffer.from(x.k), Buffer.from(y.k)))
-      .map((x) => x.a.join("."));
+    const byBytes = [...arcs].sort(cmp).map((a) => a.join("."));
     expect(byBytes).toEqual(byArcs);
   });
 
@@ -111,6 +125,14 @@ describe("OID order on BER content bytes", () => {
     const k = oidKey([1, 3, 6, 1, 4, 1, 2435, 2, 3, 9, 1]);
     const tlv = Uint8Array.of(0x06, k.length, ...k);
     expect(decodeOid(tlv, new BerReader(tlv).tlv())).toBe("1.3.6.1.4.1.2435.2.3.9.1");
+  });
+
+  test("the index and GETNEXT follow numeric order across arc lengths", () => {
+    const rec = parseSnmprec("1.3.6.1.2.1.6.13.1.1.0.0.0.0.16384|2|2\n1.3.6.1.2.1.6.13.1.1.0.0.0.0.298|2|1\n");
+    expect(rec.oids).toEqual(["1.3.6.1.2.1.6.13.1.1.0.0.0.0.298", "1.3.6.1.2.1.6.13.1.1.0.0.0.0.16384"]);
+    expect(next(rec, "1.3.6.1.2.1.6.13.1.1.0.0.0.0.299")).toBe("1.3.6.1.2.1.6.13.1.1.0.0.0.0.16384");
+    expect(next(rec, "1.3.6.1.2.1.6.13.1.1.0.0.0.0.16383")).toBe("1.3.6.1.2.1.6.13.1.1.0.0.0.0.16384");
+    expect(exact(rec, "1.3.6.1.2.1.6.13.1.1.0.0.0.0.16384")).toBe(1);
   });
 });
 

@@ -4,9 +4,8 @@
  *
  * Each entry keeps its OID as the BER content octets and its whole varbind
  * pre-encoded, so answering a GET or GETNEXT is a binary search plus a copy.
- * Comparing BER OID content bytewise gives the same order as comparing arcs
- * numerically (arcs are self-delimiting and longer arcs start with a larger
- * byte), so requests never need decoding into numbers.
+ * Requests are compared in their encoded form too (see compareOidContent),
+ * so they never need decoding into numbers.
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
@@ -113,19 +112,44 @@ export function parseSnmprec(data: string | Uint8Array, source = "<memory>"): Re
   return buildIndex(rows, invalid, source);
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
+/**
+ * Orders two minimally encoded OID contents as SNMP orders OIDs (arc by arc,
+ * numerically) without decoding them. Plain bytewise order is wrong:
+ * 16384 (81 80 00) would sort before 298 (82 2a). Up to the first differing
+ * octet both share their arc boundaries; in the arc holding it, more octets
+ * mean a larger number, and equal lengths compare bytewise.
+ */
+export function compareOidContent(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): number {
+  const la = aEnd - aStart;
+  const lb = bEnd - bStart;
+  const n = la < lb ? la : lb;
+  for (let i = 0; i < n; i++) {
+    const x = a[aStart + i];
+    const y = b[bStart + i];
+    if (x !== y) {
+      let ea = i;
+      while (ea < la && a[aStart + ea] & 0x80) ea++;
+      let eb = i;
+      while (eb < lb && b[bStart + eb] & 0x80) eb++;
+      // The arc that ends later (more octets) is larger; otherwise the differing octet decides.
+      return ea !== eb ? ea - eb : x - y;
+    }
+  }
+  // One is a prefix of the other, on an arc boundary: the shorter OID comes first.
+  return la - lb;
+}
+
+function compareKeys(a: Uint8Array, b: Uint8Array): number {
+  return compareOidContent(a, 0, a.length, b, 0, b.length);
 }
 
 function buildIndex(rows: Row[], invalid: InvalidEntry[], source: string): Recording {
   // Array.prototype.sort is stable, so among equal OIDs the first line stays first.
-  rows.sort((a, b) => compareBytes(a.key, b.key));
+  rows.sort((a, b) => compareKeys(a.key, b.key));
   const kept: Row[] = [];
   const duplicates: number[] = [];
   for (const r of rows) {
-    if (kept.length > 0 && compareBytes(kept[kept.length - 1].key, r.key) === 0) duplicates.push(r.line);
+    if (kept.length > 0 && compareKeys(kept[kept.length - 1].key, r.key) === 0) duplicates.push(r.line);
     else kept.push(r);
   }
   const stem = basename(source).replace(/\.snmprec$/, "");
@@ -154,20 +178,12 @@ export function loadSnmprec(path: string): Recording {
  */
 export function lowerBound(rec: Recording, buf: Uint8Array, start: number, end: number): number {
   const keys = rec.keys;
-  const len = end - start;
   let lo = 0;
   let hi = keys.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const k = keys[mid];
-    const n = k.length < len ? k.length : len;
-    let d = 0;
-    for (let i = 0; i < n; i++) {
-      d = k[i] - buf[start + i];
-      if (d !== 0) break;
-    }
-    if (d === 0) d = k.length - len;
-    if (d < 0) lo = mid + 1;
+    if (compareOidContent(k, 0, k.length, buf, start, end) < 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;

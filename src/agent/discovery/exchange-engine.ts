@@ -83,6 +83,8 @@ export interface ExchangeEngine {
   submit(ex: Exchange<any>, urgent?: boolean): void;
   /** Forgets an exchange: late replies to it count as unknown. */
   close(ex: Exchange<any>): void;
+  /** Forgets every open exchange of `owner` (a cancelled sweep), without calling it back. */
+  closeAll(owner: ExchangeOwner<any>): void;
   /** Asked for more work when the send queue runs dry; returns false when it has none now. */
   setFeed(feed: (() => boolean) | undefined): void;
   /** Asks for a pump soon (after work was added or a window slot freed). */
@@ -259,6 +261,9 @@ export function createExchangeEngine(opt: EngineOptions): ExchangeEngine {
     },
     close(ex) {
       if (ex.state !== CLOSED) closeEx(ex);
+    },
+    closeAll(owner) {
+      for (const ex of [...open.values()]) if (ex.owner === owner) closeEx(ex);
     },
     setFeed(f) {
       feed = f;

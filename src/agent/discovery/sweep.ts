@@ -73,23 +73,33 @@ export interface SweepConfig {
   finished(): void;
 }
 
-interface TargetState {
-  target: Target;
+/** A target asked several ways at once (communities x versions): its exchanges settle together. */
+interface MultiState {
+  multi: true;
   /** The attempts in the order tried; exchanges[i] carries order[i]. */
   order: readonly Attempt[];
-  exchanges: Exchange<TargetState>[];
+  exchanges: Exchange<ExData>[];
   open: number;
   done: boolean;
 }
 
-const attemptOf = (ex: Exchange<TargetState>): Attempt => ex.data.order[ex.data.exchanges.indexOf(ex)];
+/**
+ * What an exchange carries: its Attempt when it is its target's only one
+ * (the common case, and then the exchange itself is the whole per-target
+ * state of a sweep), or the shared MultiState.
+ */
+type ExData = Attempt | MultiState;
+
+const isMulti = (d: ExData): d is MultiState => (d as MultiState).multi === true;
+const attemptOf = (ex: Exchange<ExData>): Attempt =>
+  isMulti(ex.data) ? ex.data.order[ex.data.exchanges.indexOf(ex)] : ex.data;
 
 /** Starts a sweep; the engine pulls targets through the feed installed here. */
 export function startSweep(targets: Iterable<Target> & { count?: number }, cfg: SweepConfig): Sweep {
   const { engine, clock } = cfg;
   const it = targets[Symbol.iterator]();
   const started = clock.now();
-  const active = new Set<TargetState>();
+  let inFlight = 0;
   let exhausted = false;
   let over = false;
   let probed = 0;
@@ -104,33 +114,36 @@ export function startSweep(targets: Iterable<Target> & { count?: number }, cfg: 
     cfg.finished();
   };
 
-  const settle = (st: TargetState) => {
-    active.delete(st);
+  const settle = () => {
+    inFlight--;
     probed++;
-    if (exhausted && active.size === 0) finish();
+    if (exhausted && inFlight === 0) finish();
     else engine.kick();
   };
 
   // One owner for every exchange of the sweep: no closures per packet.
-  const owner: ExchangeOwner<TargetState> = {
+  const owner: ExchangeOwner<ExData> = {
     accepts: (ex, reply) => accepts(attemptOf(ex), reply),
     onReply(ex, reply, rttMs) {
-      const st = ex.data;
-      if (st.done) return;
-      st.done = true;
-      for (const other of st.exchanges) engine.close(other);
-      answered++;
       const attempt = attemptOf(ex);
-      const answer = toAnswer(st.target, attempt, reply, rttMs);
+      const d = ex.data;
+      if (isMulti(d)) {
+        if (d.done) return;
+        d.done = true;
+        for (const other of d.exchanges) engine.close(other);
+      }
+      answered++;
+      const answer = toAnswer(ex, attempt, reply, rttMs);
       cfg.remember(answer, attempt);
       answers.push(answer);
-      settle(st);
+      settle();
     },
     onGiveUp(ex) {
-      const st = ex.data;
-      if (--st.open === 0 && !st.done) {
-        st.done = true;
-        settle(st);
+      const d = ex.data;
+      if (!isMulti(d)) return settle();
+      if (--d.open === 0 && !d.done) {
+        d.done = true;
+        settle();
       }
     },
   };
@@ -138,30 +151,30 @@ export function startSweep(targets: Iterable<Target> & { count?: number }, cfg: 
   const admit = (target: Target) => {
     const first = cfg.preferred(target.address, target.port);
     const order = first ? [first, ...cfg.attempts.filter((a) => a !== first)] : cfg.attempts;
-    const st: TargetState = { target, order, exchanges: [], open: 0, done: false };
+    const multi: MultiState | undefined =
+      order.length > 1 ? { multi: true, order, exchanges: [], open: order.length, done: false } : undefined;
     for (const attempt of order) {
-      const ex = newExchange({
+      const ex = newExchange<ExData>({
         family: target.family,
         address: target.address,
         port: target.port,
         build: attempt.build,
         owner,
-        data: st,
+        data: multi ?? attempt,
         retriesLeft: cfg.retries,
       });
-      st.exchanges.push(ex);
-      st.open++;
+      multi?.exchanges.push(ex);
       engine.submit(ex);
     }
-    active.add(st);
+    inFlight++;
   };
 
   engine.setFeed(() => {
-    if (over || active.size >= cfg.window) return false;
+    if (over || inFlight >= cfg.window) return false;
     const next = it.next();
     if (next.done) {
       exhausted = true;
-      if (active.size === 0) finish();
+      if (inFlight === 0) finish();
       return false;
     }
     admit(next.value);
@@ -169,8 +182,8 @@ export function startSweep(targets: Iterable<Target> & { count?: number }, cfg: 
   });
 
   function cancel(): void {
-    for (const st of active) for (const ex of st.exchanges) engine.close(ex);
-    active.clear();
+    engine.closeAll(owner);
+    inFlight = 0;
     finish();
   }
 
@@ -182,7 +195,7 @@ export function startSweep(targets: Iterable<Target> & { count?: number }, cfg: 
       const rate = elapsedMs > 0 ? (probed * 1000) / elapsedMs : 0;
       const total = targets.count;
       const etaMs = total === undefined ? undefined : rate > 0 ? ((total - probed) * 1000) / rate : undefined;
-      return { total, probed, answered, inFlight: active.size, elapsedMs, rate, etaMs };
+      return { total, probed, answered, inFlight, elapsedMs, rate, etaMs };
     },
   };
 }
@@ -199,7 +212,7 @@ function accepts(attempt: Attempt, reply: Reply): boolean {
   );
 }
 
-function toAnswer(target: Target, attempt: Attempt, reply: Reply, rttMs: number): ProbeAnswer {
+function toAnswer(target: Pick<Target, "address" | "port">, attempt: Attempt, reply: Reply, rttMs: number): ProbeAnswer {
   const base = { address: target.address, port: target.port, community: attempt.community, version: attempt.version, rttMs };
   if (reply.kind === "v3") return { ...base, engineId: toHex(reply.engineId) };
   return { ...base, ...systemFields(reply.pdu) };
