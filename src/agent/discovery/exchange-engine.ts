@@ -4,57 +4,14 @@
  * socket per family. It paces sends (token bucket), times out and resends,
  * and matches replies by id, source address and port. A bad packet is
  * counted and dropped; nothing a peer sends can throw out of here.
- *
- * A /16 sweep keeps tens of thousands of exchanges in flight, so an
- * exchange is one small object: callbacks live on a shared owner, and the
- * packet is encoded again for each send instead of being kept.
  */
 import type { Clock } from "./clock.ts";
+import { CLOSED, type Exchange, type ExchangeOwner, QUEUED, WAITING } from "./exchange.ts";
 import { createFifo } from "./fifo.ts";
 import { type Family, addressKey } from "./ip-address.ts";
 import { MAX_REQUEST_ID, MIN_REQUEST_ID, type Reply, decodeReply } from "./probe-packets.ts";
 import { createTokenBucket } from "./token-bucket.ts";
 import { type Datagram, type DatagramSocket, type SendCounters, type SocketFactory, sendResilient } from "./udp-transport.ts";
-
-/** Why an exchange ended without a reply. */
-export type GiveUpReason = "timeout" | "no-socket" | "closed";
-
-/** Callbacks shared by all exchanges of one user (a sweep, the request function). */
-export interface ExchangeOwner<T> {
-  /** False when the reply is not what this request expects (wrong version, community, PDU type). */
-  accepts(ex: Exchange<T>, reply: Reply): boolean;
-  onReply(ex: Exchange<T>, reply: Reply, rttMs: number): void;
-  onGiveUp(ex: Exchange<T>, reason: GiveUpReason): void;
-}
-
-const QUEUED = 0;
-const WAITING = 1;
-const CLOSED = 2;
-
-/** One request on the wire, with its retransmissions. */
-export interface Exchange<T = unknown> {
-  family: Family;
-  address: string;
-  port: number;
-  /** Encodes the request for its id (called for every send). */
-  build: (id: number) => Uint8Array;
-  owner: ExchangeOwner<T>;
-  /** The owner's data. */
-  data: T;
-  retriesLeft: number;
-  /** Engine bookkeeping, set by submit(). */
-  id: number;
-  state: number;
-  sentAt: number;
-  deadline: number;
-}
-
-/** Creates an exchange with its bookkeeping fields in place (one object shape for all). */
-export function newExchange<T>(
-  fields: Pick<Exchange<T>, "family" | "address" | "port" | "build" | "owner" | "data" | "retriesLeft">,
-): Exchange<T> {
-  return { ...fields, id: 0, state: QUEUED, sentAt: 0, deadline: 0 };
-}
 
 /** Packet counters of the engine. */
 export interface EngineCounters extends SendCounters {

@@ -8,7 +8,8 @@
  */
 import { type Pdu, PduType } from "../snmp/message.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { type EngineCounters, type ExchangeOwner, createExchangeEngine, newExchange } from "./exchange-engine.ts";
+import { type EngineCounters, createExchangeEngine } from "./exchange-engine.ts";
+import { type ExchangeOwner, newExchange } from "./exchange.ts";
 import { addressKey, parseIp } from "./ip-address.ts";
 import { PROBE_OIDS, createGetTemplate, encodeV3Discovery, sameBytes } from "./probe-packets.ts";
 import { type Attempt, type ProbeAnswer, type Sweep, startSweep } from "./sweep.ts";

@@ -10,7 +10,8 @@ import { PduType, type Pdu } from "../snmp/message.ts";
 import { decodeText, toHex } from "../../common/text.ts";
 import { createAsyncQueue } from "./async-queue.ts";
 import type { Clock } from "./clock.ts";
-import { type Exchange, type ExchangeEngine, type ExchangeOwner, newExchange } from "./exchange-engine.ts";
+import type { ExchangeEngine } from "./exchange-engine.ts";
+import { type Exchange, type ExchangeOwner, newExchange } from "./exchange.ts";
 import { type Reply, SYS_DESCR, SYS_NAME, SYS_OBJECT_ID, sameBytes } from "./probe-packets.ts";
 import type { Target } from "./targets.ts";
 
