@@ -1,0 +1,98 @@
+import { describe, expect, test } from "bun:test";
+import { Tag } from "./ber.ts";
+import type { VarBind } from "./message.ts";
+import { type WalkTransport, walkSubtree } from "./walk.ts";
+
+const int = (oid: string, value = 1): VarBind => ({ oid, tag: Tag.Integer, value });
+const end = (oid: string): VarBind => ({ oid, tag: Tag.EndOfMibView, value: null });
+
+/** A transport whose GETBULK answers are scripted, recording every request. */
+function scripted(version: 1 | 2, answers: (VarBind[] | Error)[]) {
+  const asked: { op: string; oid: string; reps?: number }[] = [];
+  const next = () => {
+    const a = answers.shift();
+    if (!a) throw new Error("script exhausted");
+    if (a instanceof Error) throw a;
+    return a;
+  };
+  const t: WalkTransport = {
+    version,
+    async getNext(oids) {
+      asked.push({ op: "getNext", oid: oids[0] });
+      return next();
+    },
+    async getBulk(oids, _n, reps) {
+      asked.push({ op: "getBulk", oid: oids[0], reps });
+      return next();
+    },
+  };
+  return { t, asked };
+}
+
+describe("walkSubtree", () => {
+  test("collects rows across GETBULKs and stops when the subtree ends", async () => {
+    const { t, asked } = scripted(2, [
+      [int("1.3.6.1.2.1.43.11.1.1.9.1.1"), int("1.3.6.1.2.1.43.11.1.1.9.1.2")],
+      [int("1.3.6.1.2.1.43.11.1.1.9.1.3"), int("1.3.6.1.2.1.43.12.1.1.4.1.1")],
+    ]);
+    const r = await walkSubtree(t, "1.3.6.1.2.1.43.11.1.1");
+    expect(r.varbinds.map((v) => v.oid.split(".").pop())).toEqual(["1", "2", "3"]);
+    expect(r.stopped).toBeUndefined();
+    expect(asked[1].oid).toBe("1.3.6.1.2.1.43.11.1.1.9.1.2");
+  });
+
+  test("endOfMibView ends the walk cleanly", async () => {
+    const { t } = scripted(2, [[int("1.3.6.1.4.1.9.1"), end("1.3.6.1.4.1.9.1")]]);
+    const r = await walkSubtree(t, "1.3.6.1.4.1.9");
+    expect(r.varbinds.length).toBe(1);
+    expect(r.stopped).toBeUndefined();
+  });
+
+  test("an agent that repeats or goes backwards is stopped and reported", async () => {
+    const { t } = scripted(2, [[int("1.3.6.1.4.1.9.5"), int("1.3.6.1.4.1.9.5")]]);
+    const r = await walkSubtree(t, "1.3.6.1.4.1.9");
+    expect(r.varbinds.length).toBe(1);
+    expect(r.stopped).toContain("agent loop");
+    const back = scripted(2, [[int("1.3.6.1.4.1.9.5"), int("1.3.6.1.4.1.9.4")]]);
+    expect((await walkSubtree(back.t, "1.3.6.1.4.1.9")).stopped).toContain("does not follow");
+  });
+
+  test("numeric, not string, order: .10 follows .9", async () => {
+    const { t } = scripted(2, [[int("1.3.6.1.4.1.9.9"), int("1.3.6.1.4.1.9.10")], [end("1.3.6.1.4.1.9.10")]]);
+    const r = await walkSubtree(t, "1.3.6.1.4.1.9");
+    expect(r.varbinds.length).toBe(2);
+    expect(r.stopped).toBeUndefined();
+  });
+
+  test("an oversize table is truncated at maxRows with a reason", async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => int(`1.3.6.1.4.1.9.${i + 1}`));
+    const { t } = scripted(2, [rows]);
+    const r = await walkSubtree(t, "1.3.6.1.4.1.9", { maxRows: 10 });
+    expect(r.varbinds.length).toBe(10);
+    expect(r.stopped).toContain("larger than 10 rows");
+  });
+
+  test("tooBig halves max-repetitions and goes on", async () => {
+    const tooBig = Object.assign(new Error("tooBig"), { code: "tooBig" });
+    const { t, asked } = scripted(2, [tooBig, [int("1.3.6.1.4.1.9.1"), end("1.3.6.1.4.1.9.1")]]);
+    const r = await walkSubtree(t, "1.3.6.1.4.1.9", { maxRepetitions: 20 });
+    expect(r.varbinds.length).toBe(1);
+    expect(asked.map((a) => a.reps)).toEqual([20, 10]);
+  });
+
+  test("a failed request keeps the rows read before it", async () => {
+    const { t } = scripted(2, [[int("1.3.6.1.4.1.9.1")], new Error("no response (timed out)")]);
+    const r = await walkSubtree(t, "1.3.6.1.4.1.9");
+    expect(r.varbinds.length).toBe(1);
+    expect(r.stopped).toContain("timed out");
+  });
+
+  test("SNMPv1 walks with GETNEXT and ends at noSuchName", async () => {
+    const noSuchName = Object.assign(new Error("NoSuchName"), { status: 2 });
+    const { t, asked } = scripted(1, [[int("1.3.6.1.4.1.9.1")], [int("1.3.6.1.4.1.9.2")], noSuchName]);
+    const r = await walkSubtree(t, "1.3.6.1.4.1.9");
+    expect(r.varbinds.length).toBe(2);
+    expect(r.stopped).toBeUndefined();
+    expect(asked.every((a) => a.op === "getNext")).toBe(true);
+  });
+});
