@@ -6,7 +6,7 @@ import { HR_DEVICE_PRINTER, type SnmpGetter, classifyDevice } from "./classify.t
 import { PRINTER_VENDORS, printerVendorOf } from "./printer-vendors.ts";
 import { createProbeGetter } from "./probe-getter.ts";
 import { type ProbeAnswer, type Prober, createProber } from "./prober.ts";
-import { type RecordingName, recording } from "./sim-devices.ts";
+import { type RecordingName, recording } from "../../../test/support/sim-devices.ts";
 import { resolveTargets } from "./targets.ts";
 
 /** A getter over a fixed table of objects, GET and GETNEXT like an agent. */

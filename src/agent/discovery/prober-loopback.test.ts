@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { type DeviceOptions, type Fleet, startFleet } from "../../../test/sim/fleet.ts";
 import { type ProbeAnswer, createProber } from "./prober.ts";
-import { type RecordingName, recording, simAnswer } from "./sim-devices.ts";
+import { type RecordingName, recording, simAnswer } from "../../../test/support/sim-devices.ts";
 import { resolveTargets } from "./targets.ts";
 
 const cleanup: { close(): void }[] = [];

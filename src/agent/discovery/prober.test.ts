@@ -5,7 +5,7 @@ import { type FakeNetwork, createFakeNetwork } from "./fake-network.ts";
 import { MIN_REQUEST_ID, PROBE_OIDS } from "./probe-packets.ts";
 import { type ProbeAnswer, type Prober, type ProberOptions, createProber } from "./prober.ts";
 import { resolveTargets } from "./targets.ts";
-import { simAnswer } from "./sim-devices.ts";
+import { simAnswer } from "../../../test/support/sim-devices.ts";
 
 type Device = (request: Uint8Array) => Uint8Array | undefined;
 const HP = simAnswer("hpLaserJet");

@@ -7,10 +7,10 @@
  * Where values come from: sysObjectIDs are the vendors' published ones
  * (see printer-vendors.ts for sources); the rest is made up and minimal.
  */
-import { peekVersion } from "../snmp/message.ts";
-import { createResponder } from "../../../test/sim/agent/responder.ts";
-import { createV3Engine } from "../../../test/sim/agent/v3-engine.ts";
-import { type Recording, parseSnmprec } from "../../../test/sim/snmprec.ts";
+import { peekVersion } from "../../src/agent/snmp/message.ts";
+import { createResponder } from "../sim/agent/responder.ts";
+import { createV3Engine } from "../sim/agent/v3-engine.ts";
+import { type Recording, parseSnmprec } from "../sim/snmprec.ts";
 
 const system = (objectId: string, descr: string, name: string) =>
   [`1.3.6.1.2.1.1.1.0|4|${descr}`, `1.3.6.1.2.1.1.2.0|6|${objectId}`, `1.3.6.1.2.1.1.5.0|4|${name}`].join("\n");
