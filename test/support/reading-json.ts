@@ -5,65 +5,27 @@
  * omits zeros. Enums stay strings, 64-bit integers stay strings, as on the wire.
  */
 import { fromJson, toJson } from "@bufbuild/protobuf";
-import { DeviceReadingSchema } from "../../src/gen/dca/v1/reading_pb.ts";
+import {
+  type CounterJson as CounterJsonGen,
+  type DeviceReadingJson,
+  DeviceReadingSchema,
+  type SupplyJson as SupplyJsonGen,
+  type TrayJson as TrayJsonGen,
+} from "../../src/gen/dca/v1/reading_pb.ts";
 
-export interface CounterJson {
-  kind: string;
-  value: string;
-  unit: string;
-  oid: string;
-  name: string;
-  markerIndex: number;
-}
+/**
+ * A JSON type generated from the proto (json_types=true) with every implicit field
+ * present, as toJson(..., { alwaysEmitImplicit: true }) emits it. Proto3 `optional`
+ * fields (percent) are still absent when unset.
+ */
+type Filled<T> = T extends (infer U)[] ? Filled<U>[] : T extends object ? { [K in keyof T]-?: Filled<T[K]> } : T;
+/** dca never emits NaN or Infinity, so a percent is a plain number when present. */
+type WithPercent<T> = Omit<Filled<T>, "percent"> & { percent?: number };
 
-export interface SupplyJson {
-  index: number;
-  description: string;
-  type: string;
-  color: string;
-  level: number;
-  maxCapacity: number;
-  percent?: number;
-  state: string;
-  percentBasis: string;
-  receptacle: boolean;
-  unit: string;
-  levelOid: string;
-}
-
-export interface TrayJson {
-  index: number;
-  name: string;
-  description: string;
-  type: string;
-  maxCapacity: number;
-  currentLevel: number;
-  percent?: number;
-  state: string;
-  mediaName: string;
-}
-
-export interface ReadingJson {
-  address: string;
-  sysObjectId: string;
-  sysDescr: string;
-  vendor: string;
-  model: string;
-  serialNumber: string;
-  macAddress: string;
-  firmware: string;
-  hostname: string;
-  snmpVersion: string;
-  profile: string;
-  counters: CounterJson[];
-  supplies: SupplyJson[];
-  trays: TrayJson[];
-  status?: { printerStatus: string; deviceStatus: string; detectedErrors: string[]; detectedErrorStateHex: string };
-  alerts: Record<string, unknown>[];
-  console: string[];
-  problems: { section: string; oid: string; message: string }[];
-  [field: string]: unknown;
-}
+export type CounterJson = Filled<CounterJsonGen>;
+export type SupplyJson = WithPercent<SupplyJsonGen>;
+export type TrayJson = WithPercent<TrayJsonGen>;
+export type ReadingJson = Omit<Filled<DeviceReadingJson>, "supplies" | "trays"> & { supplies: SupplyJson[]; trays: TrayJson[] };
 
 /** Parses stdout of `dca read --json`; throws with a short reason when it is not a DeviceReading. */
 export function parseReadingJson(stdout: string): ReadingJson {

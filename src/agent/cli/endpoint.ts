@@ -1,5 +1,9 @@
-/** Parses "host", "host:port", "[v6]:port" or a bare IPv6 address into host and port. */
-import { isIP } from "node:net";
+/**
+ * One device to read: a single address or host name, with an optional port,
+ * in the same syntax as scan targets (the discovery parser is the one source).
+ */
+import { formatIp } from "../discovery/ip-address.ts";
+import { TargetError, parseTargetSpec } from "../discovery/target-spec.ts";
 import { UsageError } from "./args.ts";
 
 export interface Endpoint {
@@ -9,24 +13,18 @@ export interface Endpoint {
   isName: boolean;
 }
 
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
-
 export function parseEndpoint(input: string, defaultPort: number): Endpoint {
-  let host = input.trim();
-  let port = defaultPort;
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(host);
-  if (v6) {
-    host = v6[1];
-    if (v6[2]) port = Number(v6[2]);
-  } else if (isIP(host) !== 6) {
-    const m = /^(.*):(\d+)$/.exec(host);
-    if (m) {
-      host = m[1];
-      port = Number(m[2]);
-    }
+  let spec;
+  try {
+    spec = parseTargetSpec(input);
+  } catch (e) {
+    if (e instanceof TargetError) throw new UsageError(e.message);
+    throw e;
   }
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`bad port in "${input}" (1-65535)`);
-  if (isIP(host)) return { host, port, isName: false };
-  if (HOSTNAME.test(host)) return { host, port, isName: true };
-  throw new UsageError(`"${input}" is not an address, host:port, [v6]:port or host name`);
+  const port = spec.port ?? defaultPort;
+  if (spec.kind === "name") return { host: spec.name, port, isName: true };
+  if (spec.start !== spec.end || spec.subnet) {
+    throw new UsageError(`"${input}" is a range; "dca read" takes single addresses (use "dca scan" for ranges)`);
+  }
+  return { host: formatIp(spec.family, spec.start), port, isName: false };
 }
