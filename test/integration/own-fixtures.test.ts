@@ -6,17 +6,15 @@
  *
  *   npx bun test test/integration/own-fixtures.test.ts
  */
-import { afterAll, beforeAll, describe, test } from "bun:test";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { dcaMissingReason, runDcaRead } from "../support/dca-cli.ts";
 import { fleetPeer } from "../support/fleet-peer.ts";
-import type { SnmpPeer } from "../support/librenms-suite.ts";
+import { type SnmpPeer, definePeerSuite } from "../support/peer-suite.ts";
 import { matchPartial } from "../support/partial-match.ts";
-import { createScoreboard } from "../support/scoreboard.ts";
-import { announceSkip, repoRoot } from "../support/shared-dir.ts";
+import { repoRoot } from "../support/shared-dir.ts";
 import { SnmpWireVersion } from "../support/snmp-probe.ts";
-import { type SnmpAgent, snmpsimSkipReason, startSnmpsim } from "../support/snmpsim.ts";
+import { snmpsimSkipReason, startSnmpsim } from "../support/snmpsim.ts";
 import { startVersionFilter } from "../support/version-filter.ts";
 
 const FIXTURES = join(repoRoot, "test", "fixtures", "snmprec");
@@ -40,50 +38,26 @@ function expectationOf(name: string): FixtureExpectation {
 }
 
 function defineOwnFixtureSuite(peer: SnmpPeer): void {
-  const title = `own fixtures via ${peer.name}`;
-  const skipReason = peer.skipReason ?? dcaMissingReason();
-  if (skipReason) {
-    announceSkip(title, skipReason);
-    describe.skip(title, () => test("fixtures", () => {}));
-    return;
-  }
-  describe(title, () => {
-    const board = createScoreboard(title);
-    let agent: SnmpAgent | undefined;
-    beforeAll(async () => {
-      const files = readdirSync(FIXTURES)
-        .filter((f) => f.endsWith(".snmprec"))
-        .map((f) => join(FIXTURES, f));
-      agent = await peer.start(files, names[0]);
-    }, 60_000);
-    afterAll(async () => {
-      await agent?.stop();
-    });
-
-    for (const name of names) {
-      test(name, async () => {
-        if (!agent) throw new Error(`${peer.name} is not running`);
-        const want = expectationOf(name);
-        const filter = want.agentVersions
-          ? await startVersionFilter(agent, want.agentVersions.map((v) => SnmpWireVersion[v]))
-          : undefined;
-        try {
-          const target = filter ?? agent;
-          const run = await runDcaRead(`${target.host}:${target.port}`, { communities: want.communities, extraArgs: want.args });
-          const failures = run.reading ? matchPartial(want.reading, run.reading) : [`dca read failed: ${run.error}`];
-          board.record(name, failures);
-          if (failures.length > 0) {
-            throw new Error(`${name}: ${failures.length} difference(s)\n  - ${failures.join("\n  - ")}\n  (${run.command})`);
-          }
-        } finally {
-          await filter?.stop();
-        }
-      });
-    }
-
-    test("score", () => {
-      console.log(board.render());
-    });
+  definePeerSuite(peer, {
+    title: `own fixtures via ${peer.name}`,
+    skipReason: dcaMissingReason(),
+    files: readdirSync(FIXTURES)
+      .filter((f) => f.endsWith(".snmprec"))
+      .map((f) => join(FIXTURES, f)),
+    names,
+    async check(name, agent) {
+      const want = expectationOf(name);
+      const filter = want.agentVersions
+        ? await startVersionFilter(agent, want.agentVersions.map((v) => SnmpWireVersion[v]))
+        : undefined;
+      try {
+        const target = filter ?? agent;
+        const run = await runDcaRead(`${target.host}:${target.port}`, { communities: want.communities, extraArgs: want.args });
+        return { failures: run.reading ? matchPartial(want.reading, run.reading) : [`dca read failed: ${run.error}`], command: run.command };
+      } finally {
+        await filter?.stop();
+      }
+    },
   });
 }
 

@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { SnmpPeer } from "./librenms-suite.ts";
+import type { SnmpPeer } from "./peer-suite.ts";
 import { repoRoot } from "./shared-dir.ts";
 import type { SnmpAgent } from "./snmpsim.ts";
 
