@@ -13,7 +13,10 @@ const outDir = join(root, "build", "out");
 const targetIdx = process.argv.indexOf("--target");
 const target = targetIdx > 0 ? process.argv[targetIdx + 1] : undefined;
 
-const entries = [{ name: "dca", entry: "src/agent/main.ts" }];
+const entries = [
+  { name: "dca", entry: "src/agent/main.ts" },
+  { name: "dca-hub", entry: "src/hub/main.ts" },
+];
 
 mkdirSync(outDir, { recursive: true });
 for (const { name, entry } of entries) {

@@ -18,7 +18,46 @@ const COMMON = `SNMP options:
   --config FILE           dca.toml or .json with credentials, snmp and scan settings
   --json                  machine-readable output (protobuf JSON of dca.v1.DeviceReading)`;
 
+const STATE = `  --state DIR             state folder (default: $DCA_STATE_DIR, /var/lib/dca as root,
+                          ~/.local/state/dca otherwise; %ProgramData%\\dca on Windows)`;
+
 export const HELP: Record<string, string> = {
+  activate: `Usage: dca activate --hub https://HOST:PORT --code XXXX-XXXX [options]
+
+Exchanges a single-use activation code (from "dca-hub code create SITE") for
+this agent's credential. 5 wrong codes lock the agent (see "dca status").
+
+  --ca FILE               trust the hub's own CA certificate (PEM)
+  --ca-fingerprint FP     fetch the hub's CA and trust it only if its SHA-256 is FP
+                          ("sha256:HEX", printed by dca-hub serve)
+  --proxy URL             HTTP CONNECT proxy, http://[user:pass@]host:port
+                          (default: $HTTPS_PROXY)
+  --force                 activate again although already activated
+${STATE}
+`,
+  run: `Usage: dca run [--state DIR]
+
+Runs the agent in the foreground until Ctrl-C: polls the hub (every 5 minutes
+unless the hub says otherwise), applies its config, runs discovery (3 times a
+day and whenever the targets change) and reads the printers found (hourly),
+keeps every reading in the outbox until the hub has it.
+
+  --backoff-base T        first wait after the hub fails (default: 5s)
+  --backoff-cap T         longest wait between attempts (default: 15m)
+${STATE}
+`,
+  status: `Usage: dca status [--state DIR] [--json]
+
+Activation, lock state, outbox depth. Exit code 3 when the agent is locked.
+${STATE}
+`,
+  unlock: `Usage: dca unlock [--hub URL] [--ca FILE | --ca-fingerprint FP] [--state DIR]
+
+After 5 failed activations the agent is locked. Once the hub admin has run
+"dca-hub install reset INSTALL_ID" (the id "dca status" shows), this asks
+the hub and clears the lock.
+${STATE}
+`,
   main: `dca ${VERSION}: print-fleet data collection agent
 
 Usage: dca <command> [options]
@@ -26,6 +65,10 @@ Usage: dca <command> [options]
 Commands:
   read ADDRESS...   read one or more printers (ADDRESS is host, host:port or [v6]:port)
   scan TARGET...    find the printers in ranges and read each one
+  activate          connect this agent to its hub with an activation code
+  run               run as a service: poll the hub, discover, read, upload
+  status            this agent's state (works even when locked)
+  unlock            clear the lock after the hub admin reset this install
   version           print the version
 
 Run "dca <command> --help" for the options of a command.

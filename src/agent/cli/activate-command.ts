@@ -1,0 +1,97 @@
+/**
+ * `dca activate --hub URL --code CODE`: exchanges a single-use code for the
+ * agent's credential and stores it in the state folder (mode 0600). A wrong
+ * code counts against this install here and on the hub; at 5 the agent
+ * locks itself (see docs/security.md).
+ */
+import { hostname } from "node:os";
+import { readFileSync } from "node:fs";
+import { Code, ConnectError } from "@connectrpc/connect";
+import {
+  assertNotLocked,
+  ensureStateDir,
+  installId,
+  loadIdentity,
+  recordFailedActivation,
+  recordSuccessfulActivation,
+  saveIdentity,
+} from "../state/index.ts";
+import { fetchHubCa } from "../transport/index.ts";
+import { createHubClient } from "../service/hub-client.ts";
+import { createRuntimeStore } from "../service/runtime-state.ts";
+import { UsageError, flag, parseArgs } from "./args.ts";
+import { VERSION } from "./help.ts";
+import { stateDirFrom } from "./state-dir.ts";
+
+export const PLATFORM = `${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;
+
+/** The hub's trust settings from --ca FILE / --ca-fingerprint. */
+export async function hubTrust(p: ReturnType<typeof parseArgs>, hubUrl: string): Promise<{ caPem?: string; caFingerprint?: string }> {
+  const caFile = flag(p, "ca");
+  const fingerprint = flag(p, "ca-fingerprint");
+  if (caFile && fingerprint) throw new UsageError("give --ca or --ca-fingerprint, not both");
+  if (caFile) {
+    try {
+      return { caPem: readFileSync(caFile, "utf8") };
+    } catch (e) {
+      throw new UsageError(`cannot read --ca ${caFile}: ${(e as Error).message}`);
+    }
+  }
+  if (fingerprint) {
+    const ca = await fetchHubCa(hubUrl, { expectFingerprint: fingerprint, proxy: flag(p, "proxy") ? { url: flag(p, "proxy")! } : undefined });
+    return { caPem: ca.pem, caFingerprint: ca.fingerprint };
+  }
+  return {};
+}
+
+export async function activateCommand(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, ["hub", "code", "ca", "ca-fingerprint", "proxy", "state"], ["force"]);
+  const dir = stateDirFrom(flag(p, "state"));
+  ensureStateDir(dir);
+  assertNotLocked(dir);
+  const hubUrl = flag(p, "hub");
+  const code = flag(p, "code");
+  if (!hubUrl || !code) throw new UsageError("give --hub https://HOST:PORT and --code XXXX-XXXX");
+  if (!/^https:\/\//.test(hubUrl)) throw new UsageError("--hub must be an https:// URL");
+  if (loadIdentity(dir) && !p.flags.has("force")) {
+    throw new UsageError(`this agent is already activated (state in ${dir}); add --force to activate it again`);
+  }
+  const trust = await hubTrust(p, hubUrl);
+  const proxyUrl = flag(p, "proxy");
+  const client = createHubClient({ hubUrl, ...trust, proxyUrl });
+  const id = installId(dir);
+  try {
+    const r = await client.activate({ code, installId: id, hostname: hostname(), agentVersion: VERSION, platform: PLATFORM });
+    saveIdentity(dir, {
+      hubUrl,
+      agentId: r.agentId,
+      secret: r.secret,
+      siteId: r.siteId,
+      siteName: r.siteName,
+      caPem: trust.caPem,
+      caFingerprint: trust.caFingerprint,
+      proxyUrl,
+      activatedAt: new Date().toISOString(),
+    });
+    recordSuccessfulActivation(dir);
+    if (r.config) createRuntimeStore(dir).saveConfig(r.config);
+    console.log(`activated: agent ${r.agentId} of site "${r.siteName}" at ${hubUrl}\nstate: ${dir}\nnext: dca run${flag(p, "state") ? ` --state ${dir}` : ""}`);
+    return 0;
+  } catch (e) {
+    const err = ConnectError.from(e);
+    if (err.code === Code.PermissionDenied || err.code === Code.FailedPrecondition) {
+      const s = recordFailedActivation(dir, { hubUrl, reason: err.rawMessage });
+      process.stderr.write(`dca activate: the hub refused: ${err.rawMessage}\n`);
+      process.stderr.write(
+        s.locked
+          ? `dca activate: ${s.failedAttempts} failed activations: this agent is now locked. Run "dca status" for how to recover.\n`
+          : `dca activate: ${s.failedAttempts} of 5 failed activations on this install; at 5 the agent locks itself.\n`,
+      );
+      return 1;
+    }
+    process.stderr.write(`dca activate: cannot activate at ${hubUrl}: ${err.rawMessage}\n(nothing counted against this install)\n`);
+    return 1;
+  } finally {
+    client.close();
+  }
+}

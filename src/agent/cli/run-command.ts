@@ -1,0 +1,56 @@
+/**
+ * `dca run`: the agent in the foreground until Ctrl-C / SIGTERM (service
+ * units wrap this later). Needs an activated, unlocked state folder.
+ */
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { parseDuration } from "../../common/duration.ts";
+import { openOutbox } from "../outbox/index.ts";
+import { assertNotLocked, loadIdentity } from "../state/index.ts";
+import { createHubClient } from "../service/hub-client.ts";
+import { runAgent } from "../service/run-agent.ts";
+import { createRuntimeStore } from "../service/runtime-state.ts";
+import { UsageError, flag, parseArgs } from "./args.ts";
+import { VERSION } from "./help.ts";
+import { stateDirFrom } from "./state-dir.ts";
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, ["state", "backoff-base", "backoff-cap"], []);
+  const dir = stateDirFrom(flag(p, "state"));
+  assertNotLocked(dir);
+  const identity = loadIdentity(dir);
+  if (!identity) throw new UsageError(`this agent is not activated (state folder ${dir}); run "dca activate --hub URL --code CODE" first`);
+  const ms = (name: string) => {
+    const v = flag(p, name);
+    if (v === undefined) return undefined;
+    try {
+      return parseDuration(/^\d+$/.test(v) ? Number(v) : v);
+    } catch (e) {
+      throw new UsageError(`--${name}: ${(e as Error).message}`);
+    }
+  };
+  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  const outbox = openOutbox(join(dir, "outbox.db"));
+  const client = createHubClient(identity, identity);
+  log(`dca ${VERSION} running as agent ${identity.agentId} of site "${identity.siteName}", hub ${identity.hubUrl}, state ${dir}`);
+  const agent = runAgent({
+    client,
+    outbox,
+    runtime: createRuntimeStore(dir),
+    agentVersion: VERSION,
+    hostname: hostname(),
+    log,
+    backoffBaseMs: ms("backoff-base"),
+    backoffCapMs: ms("backoff-cap"),
+  });
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+    agent.done.then(resolve);
+  });
+  log("stopping");
+  await agent.stop();
+  outbox.close();
+  client.close();
+  return 0;
+}

@@ -1,0 +1,17 @@
+/**
+ * Where the agent keeps its identity, lock state, outbox and config:
+ * --state DIR, else $DCA_STATE_DIR, else the platform's usual place.
+ */
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+
+export function defaultStateDir(): string {
+  if (process.env.DCA_STATE_DIR) return resolve(process.env.DCA_STATE_DIR);
+  if (process.platform === "win32") return join(process.env.ProgramData ?? "C:\\ProgramData", "dca");
+  if (process.getuid?.() === 0) return "/var/lib/dca";
+  return join(process.env.XDG_STATE_HOME ?? join(homedir(), ".local", "state"), "dca");
+}
+
+export function stateDirFrom(flagValue: string | undefined): string {
+  return flagValue ? resolve(flagValue) : defaultStateDir();
+}

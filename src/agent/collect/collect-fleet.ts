@@ -1,0 +1,117 @@
+/**
+ * One discovery pass: sweep the targets with the single-socket prober,
+ * classify each responder, read every printer (a bounded number at a time).
+ * Used by `dca scan` and by the service's discovery schedule; a failure on
+ * one device is an event, never a failed sweep.
+ */
+import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
+import type { Config } from "../config/schema.ts";
+import { classifyDevice } from "../discovery/classify.ts";
+import { createProbeGetter } from "../discovery/probe-getter.ts";
+import { type ProbeAnswer, type SweepProgress, createProber } from "../discovery/prober.ts";
+import { resolveTargets } from "../discovery/targets.ts";
+import { ReadError, readDevice } from "../reader/read-device.ts";
+import type { CommunityCredential, Credential } from "../snmp/credential.ts";
+import { createNetSnmpSession } from "../snmp/net-snmp-session.ts";
+import type { SnmpSession } from "../snmp/session.ts";
+
+export interface CollectStats {
+  addresses: number;
+  found: number;
+  printers: number;
+  read: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface CollectEvents {
+  onReading?(reading: DeviceReading): void | Promise<void>;
+  onSkipped?(where: string, reason: string): void;
+  onFailed?(where: string, message: string): void;
+  /** A target that could not be resolved (bad host name...): skipped, not fatal. */
+  onTargetError?(message: string): void;
+}
+
+export interface CollectHandle {
+  /** Live counters for a progress line. */
+  progress(): SweepProgress & CollectStats;
+  done: Promise<CollectStats>;
+}
+
+/** Credentials to read a responder with: the one that answered the probe first. */
+function credentialsFor(answer: ProbeAnswer, creds: readonly Credential[], communities: readonly CommunityCredential[]): Credential[] {
+  if (answer.community === "v3") return creds.filter((c) => c.version === "v3");
+  const hit = communities[answer.community];
+  if (!hit) return [...creds];
+  const first: Credential = { ...hit, version: answer.version === "v1" ? "v1" : "v2c" };
+  return [first, ...creds.filter((c) => c !== hit)];
+}
+
+/**
+ * Starts a discovery pass over `targets` (minus `exclude`). Target syntax
+ * errors throw TargetError before anything is sent.
+ */
+export async function collectFleet(config: Config, targetsIn: readonly string[], exclude: readonly string[], events: CollectEvents = {}): Promise<CollectHandle> {
+  const targets = await resolveTargets([...targetsIn], { exclude: [...exclude], defaultPort: config.snmp.port });
+  for (const err of targets.errors) events.onTargetError?.(err.message);
+  const credentials: readonly Credential[] = config.credentials.length ? config.credentials : [{ name: "community-1", version: "v2c", community: "public" }];
+  const communityCreds = credentials.filter((c): c is CommunityCredential => c.version !== "v3");
+  const communities = communityCreds.map((c) => c.community);
+  const v3 = credentials.find((c) => c.version === "v3");
+  const prober = createProber({
+    communities: communities.length ? communities : ["public"],
+    // Probe both community versions: old printers answer only v1.
+    versions: ["v2c", "v1"],
+    v3Discovery: v3 !== undefined,
+    timeoutMs: config.snmp.timeout,
+    retries: config.snmp.retries,
+    rate: config.snmp.rate,
+    window: config.snmp.concurrency,
+  });
+  const stats: CollectStats = { addresses: targets.count, found: 0, printers: 0, read: 0, skipped: 0, failed: 0 };
+  const sweep = prober.sweep(targets);
+
+  const handle = async (answer: ProbeAnswer) => {
+    const where = answer.port === 161 ? answer.address : `${answer.address}:${answer.port}`;
+    let getter = createProbeGetter(prober, answer, communities);
+    let v3Session: SnmpSession | undefined;
+    if (!getter && v3) {
+      getter = v3Session = createNetSnmpSession({ host: answer.address, port: answer.port, timeoutMs: config.snmp.timeout, retries: config.snmp.retries }, v3);
+    }
+    const verdict = await classifyDevice(answer, getter).finally(() => v3Session?.close());
+    if (!verdict.printer) {
+      stats.skipped++;
+      events.onSkipped?.(where, verdict.reason);
+      return;
+    }
+    stats.printers++;
+    try {
+      const reading = await readDevice({
+        target: { host: answer.address, port: answer.port, timeoutMs: config.snmp.timeout, retries: config.snmp.retries },
+        credentials: credentialsFor(answer, credentials, communityCreds),
+      });
+      stats.read++;
+      await events.onReading?.(reading);
+    } catch (e) {
+      stats.failed++;
+      events.onFailed?.(where, e instanceof ReadError ? e.message : String((e as Error).stack ?? e));
+    }
+  };
+
+  const run = async (): Promise<CollectStats> => {
+    const pending = new Set<Promise<void>>();
+    try {
+      for await (const answer of sweep) {
+        stats.found++;
+        const job = handle(answer).finally(() => pending.delete(job));
+        pending.add(job);
+        if (pending.size >= config.snmp.readConcurrency) await Promise.race(pending);
+      }
+      await Promise.all(pending);
+    } finally {
+      prober.close();
+    }
+    return stats;
+  };
+  return { progress: () => ({ ...sweep.progress(), ...stats }), done: run() };
+}

@@ -1,0 +1,81 @@
+/**
+ * The hourly pass: read the printers discovery already found, directly (no
+ * sweep), a bounded number at a time, with the credential that worked last
+ * tried first. One device failing is an event, never a failed pass.
+ */
+import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
+import type { Config } from "../config/schema.ts";
+import { parseTargetSpec } from "../discovery/target-spec.ts";
+import { ReadError, type OpenSession, readDevice } from "../reader/read-device.ts";
+import type { Credential } from "../snmp/credential.ts";
+
+/** A printer the agent knows: where it answered and with which credential. */
+export interface KnownDevice {
+  /** "10.0.0.7" or "10.0.0.7:1161" or "[fd00::7]:1161", as in DeviceReading.address. */
+  address: string;
+  /** Name of the credential that worked last. */
+  credential?: string;
+}
+
+export interface ReadKnownEvents {
+  onReading?(reading: DeviceReading): void | Promise<void>;
+  onFailed?(address: string, message: string): void;
+}
+
+/** Splits "host", "host:port", "[v6]:port" into host and port. */
+export function splitAddress(address: string, defaultPort: number): { host: string; port: number } {
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(address);
+  if (m) return { host: m[1]!, port: m[2] ? Number(m[2]) : defaultPort };
+  const parts = address.split(":");
+  if (parts.length === 2 && /^\d+$/.test(parts[1]!)) return { host: parts[0]!, port: Number(parts[1]) };
+  return { host: address, port: defaultPort };
+}
+
+function ordered(creds: readonly Credential[], last?: string): Credential[] {
+  const hit = creds.find((c) => c.name === last);
+  return hit ? [hit, ...creds.filter((c) => c !== hit)] : [...creds];
+}
+
+/** Reads every device; resolves with how many were read and how many failed. */
+export async function readKnownDevices(
+  config: Config,
+  devices: readonly KnownDevice[],
+  events: ReadKnownEvents = {},
+  openSession?: OpenSession,
+): Promise<{ read: number; failed: number }> {
+  const credentials: readonly Credential[] = config.credentials.length ? config.credentials : [{ name: "community-1", version: "v2c", community: "public" }];
+  const stats = { read: 0, failed: 0 };
+  const pending = new Set<Promise<void>>();
+  const one = async (d: KnownDevice) => {
+    try {
+      const { host, port } = splitAddress(d.address, config.snmp.port);
+      const reading = await readDevice({
+        target: { host, port, timeoutMs: config.snmp.timeout, retries: config.snmp.retries },
+        credentials: ordered(credentials, d.credential),
+        openSession,
+      });
+      stats.read++;
+      await events.onReading?.(reading);
+    } catch (e) {
+      stats.failed++;
+      events.onFailed?.(d.address, e instanceof ReadError ? e.message : String(e));
+    }
+  };
+  for (const d of devices) {
+    const job = one(d).finally(() => pending.delete(job));
+    pending.add(job);
+    if (pending.size >= config.snmp.readConcurrency) await Promise.race(pending);
+  }
+  await Promise.all(pending);
+  return stats;
+}
+
+/** Checks that an address names one host (used to validate read-device tasks). */
+export function isSingleAddress(address: string): boolean {
+  try {
+    const spec = parseTargetSpec(address);
+    return spec.kind === "name" || spec.start === spec.end;
+  } catch {
+    return false;
+  }
+}

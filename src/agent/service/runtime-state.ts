@@ -1,0 +1,56 @@
+/**
+ * What the service remembers between runs, beside the outbox: the config it
+ * last applied (as the hub sent it; mode 0600, it holds SNMP secrets), the
+ * printers it knows, and when discovery and reads last ran.
+ */
+import { fromJsonString, toJsonString } from "@bufbuild/protobuf";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type AgentConfig, AgentConfigSchema } from "../../gen/dca/v1/agent_service_pb.ts";
+import { atomicWriteFile } from "../../common/atomic-write.ts";
+import type { KnownDevice } from "../collect/read-known.ts";
+
+export interface RuntimeState {
+  lastDiscoveryAt?: number;
+  lastReadAt?: number;
+  /** Config version whose targets the last discovery swept. */
+  discoveredVersion?: string;
+  devices: (KnownDevice & { lastSeenAt: number; serial?: string })[];
+}
+
+export interface RuntimeStore {
+  loadConfig(): AgentConfig | undefined;
+  saveConfig(c: AgentConfig): void;
+  load(): RuntimeState;
+  save(s: RuntimeState): void;
+}
+
+export function createRuntimeStore(stateDir: string): RuntimeStore {
+  const configPath = join(stateDir, "config.json");
+  const runtimePath = join(stateDir, "runtime.json");
+  return {
+    loadConfig() {
+      if (!existsSync(configPath)) return undefined;
+      try {
+        return fromJsonString(AgentConfigSchema, readFileSync(configPath, "utf8"));
+      } catch {
+        // A damaged copy is not fatal: the next poll (config version 0) fetches it again.
+        return undefined;
+      }
+    },
+    saveConfig(c) {
+      atomicWriteFile(configPath, toJsonString(AgentConfigSchema, c));
+    },
+    load() {
+      try {
+        const s = JSON.parse(readFileSync(runtimePath, "utf8")) as RuntimeState;
+        return { ...s, devices: Array.isArray(s.devices) ? s.devices : [] };
+      } catch {
+        return { devices: [] };
+      }
+    },
+    save(s) {
+      atomicWriteFile(runtimePath, JSON.stringify(s));
+    },
+  };
+}

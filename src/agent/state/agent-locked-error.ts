@@ -1,0 +1,35 @@
+/**
+ * The error every command but `--version`, `status` and `unlock` gets while
+ * the agent is locked. Its message is the whole recovery procedure, since
+ * the person reading it is usually at the customer's PC with no docs.
+ */
+import type { LockState } from "./lock-state.ts";
+
+/** Thrown by assertNotLocked (and refused operations) while the agent is locked. */
+export class AgentLockedError extends Error {
+  override name = "AgentLockedError";
+
+  constructor(
+    /** The install id the hub admin needs for the reset. */
+    readonly installId: string,
+    /** The state that locked the agent. */
+    readonly state: LockState,
+  ) {
+    super(lockedMessage(installId, state));
+  }
+}
+
+/** Why the agent is locked and the ways out, with the install id filled in. */
+export function lockedMessage(installId: string, state: LockState): string {
+  const why = state.tampered
+    ? `dca is locked because its sealed activation state failed verification: ${state.tampered}.`
+    : `dca is locked after ${state.failedAttempts} failed activation attempts${state.lockedAt ? ` (since ${state.lockedAt})` : ""}.`;
+  return [
+    why,
+    `Install id: ${installId}`,
+    "To recover:",
+    `  1. a hub administrator runs:  dca-hub install reset ${installId}`,
+    "  2. then, on this PC, run:     dca unlock",
+    "Or install dca afresh (a new download into a new state folder).",
+  ].join("\n");
+}

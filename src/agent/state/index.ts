@@ -1,0 +1,22 @@
+/**
+ * The agent's local state: its install id, its identity (the hub
+ * credential) and the sealed activation lockout.
+ */
+export { AgentLockedError, lockedMessage } from "./agent-locked-error.ts";
+export { ensureStateDir } from "./ensure-state-dir.ts";
+export { clearIdentity, describeIdentity, type Identity, IdentityError, loadIdentity, redactUrl, saveIdentity } from "./identity.ts";
+export { installId } from "./install-id.ts";
+export {
+  applyHubReset,
+  assertNotLocked,
+  inspectLockState,
+  type LockInspection,
+  type LockState,
+  MAX_FAILED_ACTIVATIONS,
+  readLockState,
+  recordFailedActivation,
+  recordSuccessfulActivation,
+  sealLockState,
+} from "./lock-state.ts";
+export { MACHINE_ID_FILE_ENV } from "./machine-id.ts";
+export { type CopyReport, SEAL_DIR_ENV } from "./sealed-copies.ts";

@@ -1,0 +1,60 @@
+/**
+ * Where the hub is and how its certificate is judged. Both come from the
+ * operator (the activation command line), so mistakes are refused here with
+ * a message that says what is allowed.
+ */
+import { isIP } from "node:net";
+
+/** The hub as the transport dials it. */
+export interface HubEndpoint {
+  /** "https://host:port": what connect-node compares request URLs with. */
+  origin: string;
+  /** Host name or address (IPv6 without brackets). */
+  host: string;
+  port: number;
+  /** The "host:port" a proxy is asked to CONNECT to (IPv6 in brackets). */
+  authority: string;
+  /** The SNI name; undefined for an address, which SNI cannot carry. */
+  servername?: string;
+  /** The URL to give createGrpcTransport (with any path prefix). */
+  baseUrl: string;
+}
+
+/** Parses the hub URL: https only, a host, no user info. */
+export function parseHubUrl(hubUrl: string): HubEndpoint {
+  let url: URL;
+  try {
+    url = new URL(hubUrl);
+  } catch {
+    throw new Error("the hub URL is not a URL (expected https://host:port)");
+  }
+  if (url.protocol !== "https:") {
+    throw new Error(`the hub URL must use https:// (got ${url.protocol}//${url.host}): agents only talk to their hub over TLS`);
+  }
+  if (url.username || url.password) throw new Error("the hub URL must not carry a user or password");
+  if (!url.hostname) throw new Error("the hub URL has no host");
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const port = url.port ? Number(url.port) : 443;
+  return {
+    origin: url.origin,
+    host,
+    port,
+    authority: `${isIP(host) === 6 ? `[${host}]` : host}:${port}`,
+    servername: isIP(host) ? undefined : host,
+    baseUrl: `${url.origin}${url.pathname.replace(/\/+$/, "")}`,
+  };
+}
+
+/**
+ * Normalises a CA pin to "sha256:" + 64 lower-case hex digits; accepts the
+ * colon-separated upper-case form openssl prints, with or without the prefix.
+ */
+export function normalizeFingerprint(pin: string): string {
+  const hex = pin
+    .trim()
+    .replace(/^sha256:/i, "")
+    .replaceAll(":", "")
+    .toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error('a CA fingerprint must be "sha256:" followed by 64 hex digits');
+  return `sha256:${hex}`;
+}

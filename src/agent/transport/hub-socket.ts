@@ -1,0 +1,84 @@
+/**
+ * One TLS connection to the hub, direct or through a CONNECT tunnel, with
+ * ALPN h2 and the agent's trust rules applied before anything is sent.
+ * Opening the socket here (instead of letting http2.connect do it) is what
+ * lets the proxy's asynchronous handshake come first, and gives one place
+ * for the pin check whichever way the bytes travel.
+ */
+import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from "node:tls";
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { HubEndpoint } from "./hub-endpoint.ts";
+import { checkPinnedChain, peerChain } from "./pinned-chain.ts";
+import type { ProxyEndpoint } from "./proxy-config.ts";
+import { openProxyTunnel } from "./proxy-tunnel.ts";
+
+/** How the hub's certificate is judged. */
+export type HubTrust =
+  /** The system roots, or exactly `caPem`; with `pin`, the chain must also lead to the pinned certificate. */
+  | { kind: "verify"; caPem?: string; pin?: string }
+  /** Nothing checked: only for fetching the CA to compare with a pin the operator typed. */
+  | { kind: "none" };
+
+/** What openHubSocket needs. */
+export interface HubSocketOptions {
+  hub: HubEndpoint;
+  proxy?: ProxyEndpoint;
+  trust: HubTrust;
+  /** For the tunnel and the TLS handshake together. */
+  timeoutMs: number;
+}
+
+/**
+ * Resolves to a TLS socket to the hub that negotiated h2 and passed the
+ * trust check; fails with a ConnectError (Unavailable) that says which step
+ * failed: reaching the proxy or the hub, the proxy's answer, TLS, the pin.
+ */
+export async function openHubSocket(opts: HubSocketOptions): Promise<TLSSocket> {
+  const { hub, trust } = opts;
+  const started = Date.now();
+  const tunnel = opts.proxy ? await openProxyTunnel(opts.proxy, hub.authority, opts.timeoutMs) : undefined;
+  const pinOnly = trust.kind === "verify" && trust.pin !== undefined && trust.caPem === undefined;
+  const tlsOptions: ConnectionOptions = {
+    ...(tunnel ? { socket: tunnel } : { host: hub.host, port: hub.port }),
+    servername: hub.servername,
+    ALPNProtocols: ["h2"],
+    minVersion: "TLSv1.2",
+    ca: trust.kind === "verify" ? trust.caPem : undefined,
+    // A pinned hub's CA is in no root store: the chain is checked against the pin after the handshake instead.
+    rejectUnauthorized: trust.kind === "verify" && !pinOnly,
+  };
+  const via = opts.proxy ? ` through the proxy ${opts.proxy.label}` : "";
+  const socket = tlsConnect(tlsOptions);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => done(`TLS with the hub ${hub.origin}${via} did not complete within ${opts.timeoutMs} ms`),
+      Math.max(1, opts.timeoutMs - (Date.now() - started)),
+    );
+    const onError = (e: NodeJS.ErrnoException) => done(describeTlsError(hub, via, e), e);
+    function done(failure?: string, cause?: unknown) {
+      clearTimeout(timer);
+      socket.off("error", onError);
+      socket.off("secureConnect", onSecure);
+      if (failure === undefined) return resolve();
+      socket.destroy();
+      reject(new ConnectError(failure, Code.Unavailable, undefined, undefined, cause));
+    }
+    function onSecure() {
+      if (socket.alpnProtocol !== "h2") return done(`the hub ${hub.origin}${via} does not offer HTTP/2 (ALPN h2)`);
+      if (trust.kind === "verify" && trust.pin) {
+        const why = checkPinnedChain(peerChain(socket), hub.host, trust.pin);
+        if (why) return done(`the hub ${hub.origin}${via} is not the pinned hub: ${why}`);
+      }
+      done();
+    }
+    socket.on("error", onError);
+    socket.once("secureConnect", onSecure);
+  });
+  return socket;
+}
+
+function describeTlsError(hub: HubEndpoint, via: string, e: NodeJS.ErrnoException): string {
+  const network = e.code === "ECONNREFUSED" || e.code === "ENOTFOUND" || e.code === "EHOSTUNREACH" || e.code === "ETIMEDOUT" || e.code === "ECONNRESET";
+  if (network && !via) return `cannot reach the hub ${hub.origin}: ${e.code}`;
+  return `TLS with the hub ${hub.origin}${via} failed: ${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ""}`;
+}

@@ -1,0 +1,62 @@
+/**
+ * What every admin command gets: the open store, the output functions and
+ * the clock, plus the helpers they share for arguments and output.
+ */
+import { UsageError, type ParsedArgs } from "../../agent/cli/args.ts";
+import { StoreError, type HubStore, type Site } from "../store/index.ts";
+
+/** Where an admin command reads and writes; `main` passes stdout/stderr, tests collect. */
+export interface AdminIo {
+  dataDir: string;
+  out: (s: string) => void;
+  err: (s: string) => void;
+  now?: () => Date;
+}
+
+/** The state one admin command runs with. */
+export interface AdminContext {
+  store: HubStore;
+  io: AdminIo;
+  now: () => Date;
+}
+
+/** One admin command: its usage line, its flags, and what it does (returns the exit code). */
+export interface AdminCommand {
+  usage: string;
+  valued?: readonly string[];
+  booleans?: readonly string[];
+  run(ctx: AdminContext, args: ParsedArgs): number;
+}
+
+/** The n-th positional argument, or a usage error naming it. */
+export function arg(p: ParsedArgs, index: number, name: string): string {
+  const v = p.positional[index];
+  if (v === undefined || v === "") throw new UsageError(`missing ${name}`);
+  return v;
+}
+
+/** Refuses positional arguments beyond `count`. */
+export function noMoreArgs(p: ParsedArgs, count: number): void {
+  if (p.positional.length > count) throw new UsageError(`unexpected argument "${p.positional[count]}"`);
+}
+
+/** The site named by a name or id, or a "not-found" error pointing at `site list`. */
+export function siteArg(ctx: AdminContext, idOrName: string): Site {
+  const site = ctx.store.getSite(idOrName);
+  if (!site) throw new StoreError("not-found", `unknown site "${idOrName}" (see "site list")`);
+  return site;
+}
+
+/** The site of an optional `--site` flag. */
+export function siteFlag(ctx: AdminContext, p: ParsedArgs): Site | undefined {
+  const s = p.flags.get("site")?.at(-1);
+  return s === undefined ? undefined : siteArg(ctx, s);
+}
+
+/** Prints one JSON document (bigints as strings, dates as ISO). */
+export function printJson(ctx: AdminContext, value: unknown): void {
+  ctx.io.out(`${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+}
+
+/** Whether `--json` was given. */
+export const wantsJson = (p: ParsedArgs): boolean => p.flags.has("json");

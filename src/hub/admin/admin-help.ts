@@ -1,0 +1,43 @@
+/** The admin usage text. Kept free of imports so that `dca-hub help` loads nothing else. */
+
+/** Usage of every admin command of `dca-hub`. */
+export const ADMIN_HELP = `Usage: dca-hub [--data DIR] <command> [options]
+
+Sites and their agent config (every change prints the new config version):
+  site create NAME
+  site list [--json]
+  site show SITE [--json]                       config with secrets shown as <secret>
+  site set-targets SITE TARGET... [--exclude X,Y]
+  site add-credential SITE --name N --community C [--v1]
+  site add-credential SITE --name N --v3-user U [--v3-auth sha256:PASS] [--v3-priv aes128:PASS] [--context C]
+  site remove-credential SITE NAME
+  site set-schedule SITE [--discovery 8h] [--read 1h] [--poll 5m]
+  site set-snmp SITE [--port N] [--timeout 2s] [--retries N] [--concurrency N] [--rate N] [--read-concurrency N]
+  site set-outbox SITE [--max-readings N] [--max-bytes N] [--max-age 30d]
+
+Agents:
+  code create SITE [--ttl 7d] [--json]          a single-use activation code
+  agent list [--site S] [--json]
+  agent disable AGENT_ID | agent enable AGENT_ID
+  install list [--json]                         activation attempts per install
+  install reset INSTALL_ID                      lift an install's activation lockout
+
+Devices:
+  device list [--site S] [--json]
+  device missed [--site S] [--since 24h|7d] [--json]
+  device readings DEVICE_ID [--limit N] [--json]
+  device flags [--device D] [--site S] [--json] counters that went backwards or jumped
+
+Tasks:
+  task create SITE scan [TARGET...] [--agent A] [--json]
+  task create SITE read ADDRESS [--agent A] [--json]
+  task list [--site S] [--json]
+  task show TASK_ID [--json]
+
+  serve                                         run the hub (see "dca-hub serve --help")
+  help                                          this text
+
+SITE is a site name or id. Durations: 30s, 5m, 1h, 8h, 7d (0 = the agent's default).
+Auth protocols: md5, sha, sha224, sha256, sha384, sha512; privacy: des, aes128, aes256;
+passwords have at least 8 characters.
+`;

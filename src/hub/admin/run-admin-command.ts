@@ -1,0 +1,68 @@
+/**
+ * Runs one admin command of `dca-hub` against the store in the data
+ * folder: one dispatch table of "noun verb" to handler, one place that
+ * maps errors to exit codes (0 ok, 1 failed, 2 usage).
+ */
+import { UsageError, parseArgs } from "../../agent/cli/args.ts";
+import { TargetError } from "../../agent/discovery/target-spec.ts";
+import { StoreError, openHubStore } from "../store/index.ts";
+import type { AdminCommand, AdminContext, AdminIo } from "./admin-context.ts";
+import { ADMIN_HELP } from "./admin-help.ts";
+import { AGENT_COMMANDS } from "./agent-commands.ts";
+import { DEVICE_COMMANDS } from "./device-commands.ts";
+import { SITE_COMMANDS } from "./site-commands.ts";
+import { SITE_CONFIG_COMMANDS } from "./site-config-commands.ts";
+import { TASK_COMMANDS } from "./task-commands.ts";
+
+export { ADMIN_HELP } from "./admin-help.ts";
+
+/** Every admin command by its two words ("site create"). */
+export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
+  ...SITE_COMMANDS,
+  ...SITE_CONFIG_COMMANDS,
+  ...AGENT_COMMANDS,
+  ...DEVICE_COMMANDS,
+  ...TASK_COMMANDS,
+};
+
+/**
+ * Runs `argv` (without `--data DIR`, which the hub main has taken out).
+ * Returns the exit code: 0 ok, 1 the command failed (unknown site, name
+ * taken...), 2 a usage error. Messages never include a secret.
+ */
+export async function runAdminCommand(argv: string[], io: AdminIo): Promise<number> {
+  const [noun, verb, ...rest] = argv;
+  if (noun === undefined || noun === "help" || noun === "--help" || noun === "-h") {
+    (noun === undefined ? io.err : io.out)(ADMIN_HELP);
+    return noun === undefined ? 2 : 0;
+  }
+  const name = `${noun} ${verb ?? ""}`.trim();
+  const command = ADMIN_COMMANDS[name];
+  if (!command) {
+    io.err(`dca-hub: unknown command "${name}"\n\n${ADMIN_HELP}`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.out(`Usage: dca-hub ${command.usage}\n`);
+    return 0;
+  }
+  let ctx: AdminContext | undefined;
+  try {
+    const args = parseArgs(rest, command.valued ?? [], command.booleans ?? []);
+    const now = io.now ?? (() => new Date());
+    ctx = { store: openHubStore(io.dataDir, { now }), io, now };
+    return command.run(ctx, args);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof TargetError) {
+      io.err(`dca-hub ${name}: ${e.message}\nusage: dca-hub ${command.usage}\n`);
+      return 2;
+    }
+    if (e instanceof StoreError) {
+      io.err(`dca-hub ${name}: ${e.message}\n`);
+      return e.code === "invalid-argument" ? 2 : 1;
+    }
+    throw e;
+  } finally {
+    ctx?.store.close();
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The hub side of AgentService. Every call but Activate and CheckLockout is
+ * authenticated with the agent's bearer credential; each request is checked
+ * before it reaches the store, and an agent only ever touches its own site.
+ */
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, createContextKey, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import {
+  ActivateResponseSchema,
+  AgentService,
+  CheckLockoutResponseSchema,
+  PollResponseSchema,
+  ReportTaskResultResponseSchema,
+  UploadReadingsResponseSchema,
+} from "../../gen/dca/v1/agent_service_pb.ts";
+import type { Agent, HubStore } from "../store/index.ts";
+import { createRateLimiter } from "./rate-limiter.ts";
+import {
+  MAX_READINGS_PER_UPLOAD,
+  checkActivateRequest,
+  checkInstallId,
+  checkPollRequest,
+  checkReportTaskResult,
+  checkUploadRequest,
+} from "./validate-request.ts";
+
+export interface AgentServiceOptions {
+  store: HubStore;
+  /** Default seconds between polls when the site config says 0. */
+  defaultPollSeconds?: number;
+  /** Activation attempts allowed per client address per minute. */
+  activationsPerMinute?: number;
+  log?: (line: string) => void;
+}
+
+/** "Bearer <agent id>.<secret>" -> the agent, or UNAUTHENTICATED. */
+function authenticate(store: HubStore, ctx: HandlerContext): Agent {
+  const header = ctx.requestHeader.get("authorization") ?? "";
+  const m = /^Bearer ([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{16,128})$/.exec(header);
+  const agent = m ? store.authenticateAgent(m[1]!, m[2]!) : undefined;
+  if (!agent) throw new ConnectError("agent credential missing or not valid", Code.Unauthenticated);
+  return agent;
+}
+
+/** Set by the server from the TCP peer (connectNodeAdapter's contextValues). */
+export const REMOTE_ADDRESS = createContextKey<string>("unknown");
+
+const remoteOf = (ctx: HandlerContext) => ctx.values.get(REMOTE_ADDRESS);
+
+export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeof AgentService> {
+  const { store } = opts;
+  const log = opts.log ?? (() => {});
+  const defaultPoll = opts.defaultPollSeconds ?? 300;
+  const limiter = createRateLimiter(opts.activationsPerMinute ?? 30, 60_000);
+
+  return {
+    async activate(req, ctx) {
+      checkActivateRequest(req);
+      if (!limiter.take(remoteOf(ctx))) throw new ConnectError("too many activation attempts; wait a minute", Code.ResourceExhausted);
+      const r = store.activate({ code: req.code, installId: req.installId, hostname: req.hostname, agentVersion: req.agentVersion, platform: req.platform });
+      if (!r.ok) {
+        log(`activation refused for install ${req.installId}: ${r.reason} (${r.failedAttempts} failed)`);
+        if (r.reason === "install-locked") {
+          throw new ConnectError(
+            `this install is locked after ${r.failedAttempts} failed activations; a hub admin must run "dca-hub install reset ${req.installId}"`,
+            Code.FailedPrecondition,
+          );
+        }
+        const what = r.reason === "invalid" ? "not valid" : r.reason === "expired" ? "expired" : "already used";
+        throw new ConnectError(`activation code ${what} (${r.attemptsLeft} attempts left for this install)`, Code.PermissionDenied);
+      }
+      log(`agent ${r.agent.id} activated for site ${r.site.name} (install ${req.installId}, host ${req.hostname})`);
+      return create(ActivateResponseSchema, {
+        agentId: r.agent.id,
+        secret: r.secret,
+        siteId: r.site.id,
+        siteName: r.site.name,
+        config: store.getSiteConfig(r.site.id),
+      });
+    },
+
+    async poll(req, ctx) {
+      const agent = authenticate(store, ctx);
+      checkPollRequest(req);
+      store.recordPoll(agent.id, {
+        configVersion: req.configVersion,
+        outboxDepth: req.outboxDepth,
+        outboxBytes: req.outboxBytes,
+        droppedReadings: req.droppedReadings,
+        agentVersion: req.agentVersion,
+        hostname: req.hostname,
+        lastError: req.lastError,
+        knownDevices: req.knownDevices,
+      });
+      const config = store.getSiteConfig(agent.siteId);
+      const tasks = store.takePendingTasks(agent);
+      return create(PollResponseSchema, {
+        tasks,
+        config: config.version > req.configVersion ? config : undefined,
+        nextPollSeconds: config.pollIntervalSeconds || defaultPoll,
+        serverTime: timestampFromDate(new Date()),
+      });
+    },
+
+    async uploadReadings(req, ctx) {
+      const agent = authenticate(store, ctx);
+      checkUploadRequest(req);
+      const r = store.storeReadings(agent, req.readings);
+      if (r.flags.length) log(`agent ${agent.id}: ${r.flags.length} counter flag(s) raised`);
+      return create(UploadReadingsResponseSchema, { acknowledgedIds: r.acknowledgedIds });
+    },
+
+    async reportTaskResult(req, ctx) {
+      const agent = authenticate(store, ctx);
+      checkReportTaskResult(req);
+      if (!store.reportTaskResult(agent, req)) throw new ConnectError(`no task ${req.taskId} for this agent's site`, Code.NotFound);
+      return create(ReportTaskResultResponseSchema, {});
+    },
+
+    async checkLockout(req, ctx) {
+      checkInstallId(req.installId);
+      if (!limiter.take(remoteOf(ctx))) throw new ConnectError("too many requests; wait a minute", Code.ResourceExhausted);
+      return create(CheckLockoutResponseSchema, store.checkLockout(req.installId));
+    },
+  };
+}
+
+export { MAX_READINGS_PER_UPLOAD };

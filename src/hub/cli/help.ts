@@ -1,0 +1,41 @@
+/**
+ * The hub's --version / --help, answered before anything else is imported.
+ */
+import { VERSION } from "../../agent/cli/help.ts";
+
+export const HUB_HELP = `dca-hub ${VERSION}: the hub of the dca print-fleet agents
+
+Usage: dca-hub <command> [--data DIR] [options]
+
+  serve                 run the hub (API for agents over HTTP/2 + TLS)
+  site ...              customer sites: create, list, show, set-targets, add-credential,
+                        remove-credential, set-schedule, set-snmp, set-outbox
+  code create SITE      a single-use activation code for an agent of SITE
+  agent list            agents and their last poll
+  install list|reset    activation lockouts per install
+  device list|missed|readings|flags
+  task create|list|show tasks for agents (scan now, read a device now)
+
+Every command takes --data DIR (default: $DCA_HUB_DATA or ./dca-hub-data);
+listings take --json. "dca-hub help admin" lists the admin commands in full.
+
+serve options:
+  --listen HOST:PORT    where to listen (default: 0.0.0.0:8443; 443 needs privileges)
+  --cert FILE --key FILE  a real certificate (PEM); without them the hub makes its own CA
+  --hostname NAME       extra name or address for the self-made certificate (repeatable)
+  --poll SECONDS        default poll interval for sites that set none (default: 300)
+`;
+
+/** Answers --version / --help; true if it did. */
+export function answerHubFast(argv: readonly string[]): boolean {
+  const [cmd] = argv;
+  if (cmd === "--version" || cmd === "-v" || cmd === "version") {
+    console.log(`dca-hub ${VERSION}`);
+    return true;
+  }
+  if (cmd === undefined || cmd === "--help" || cmd === "-h" || (cmd === "help" && argv.length === 1)) {
+    process.stdout.write(HUB_HELP);
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,42 @@
+/**
+ * `dca-hub serve`: runs the hub until SIGINT/SIGTERM, printing where it
+ * listens and how an agent trusts its certificate. The first stdout line is
+ * a JSON "ready" record so scripts and tests can wait for it.
+ */
+import { UsageError, flag, intFlag, parseArgs } from "../../agent/cli/args.ts";
+import { startHub } from "../server/start-hub.ts";
+import { hubTrustHint } from "../tls/index.ts";
+
+function parseListen(s: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(s);
+  if (!m) throw new UsageError(`--listen must be HOST:PORT or [V6]:PORT, got "${s}"`);
+  const port = Number(m[3]);
+  if (port > 65535) throw new UsageError(`--listen port must be at most 65535`);
+  return { host: m[1] ?? (m[2] || "0.0.0.0"), port };
+}
+
+export async function serveCommand(argv: string[], dataDir: string): Promise<number> {
+  const p = parseArgs(argv, ["listen", "cert", "key", "hostname", "poll"], []);
+  if (p.positional.length) throw new UsageError(`serve takes no arguments, got "${p.positional[0]}"`);
+  const { host, port } = parseListen(flag(p, "listen") ?? "0.0.0.0:8443");
+  const certFile = flag(p, "cert");
+  const keyFile = flag(p, "key");
+  if (!!certFile !== !!keyFile) throw new UsageError("--cert and --key go together");
+  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  const hub = await startHub({
+    dataDir, host, port, certFile, keyFile,
+    hostnames: p.flags.get("hostname") ?? [],
+    defaultPollSeconds: intFlag(p, "poll"),
+    log,
+  });
+  console.log(JSON.stringify({ ready: true, pid: process.pid, url: hub.url, port: hub.port, dataDir, caFingerprint: hub.tls.caFingerprint, caPath: hub.tls.caPath }));
+  log(`dca-hub listening on ${hub.url} (data: ${dataDir})`);
+  log(hubTrustHint(hub.tls, hub.url));
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  log("stopping");
+  await hub.close();
+  return 0;
+}

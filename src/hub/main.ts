@@ -1,0 +1,11 @@
+/**
+ * The hub executable: `serve`, or an admin command on the data folder.
+ * --version and --help answer before anything else is imported.
+ */
+import { answerHubFast } from "./cli/help.ts";
+
+const argv = process.argv.slice(2);
+if (!answerHubFast(argv)) {
+  const { runHubCli } = await import("./cli/run-hub-cli.ts");
+  process.exitCode = await runHubCli(argv);
+}

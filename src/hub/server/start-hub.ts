@@ -1,0 +1,76 @@
+/**
+ * Starts the hub: the store in the data folder, TLS (self-made CA unless a
+ * certificate is given), and AgentService over HTTP/2 on one port. gRPC,
+ * gRPC-web and Connect all work on it; agents use gRPC.
+ */
+import http2 from "node:http2";
+import { hostname as osHostname } from "node:os";
+import { createContextValues } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { AgentService } from "../../gen/dca/v1/agent_service_pb.ts";
+import { REMOTE_ADDRESS, createAgentService } from "../api/agent-service.ts";
+import { MAX_REQUEST_BYTES } from "../api/validate-request.ts";
+import { type HubStore, openHubStore } from "../store/index.ts";
+import { type HubTls, ensureHubTls } from "../tls/index.ts";
+
+export interface StartHubOptions {
+  dataDir: string;
+  /** Address to listen on; default 0.0.0.0 (and :: where available). */
+  host?: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  certFile?: string;
+  keyFile?: string;
+  /** Names the self-made server certificate is valid for (besides localhost and loopback). */
+  hostnames?: string[];
+  defaultPollSeconds?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningHub {
+  url: string;
+  port: number;
+  tls: HubTls;
+  store: HubStore;
+  close(): Promise<void>;
+}
+
+export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const store = openHubStore(opts.dataDir);
+  const names = [...new Set(["localhost", "127.0.0.1", "::1", osHostname(), ...(opts.hostnames ?? [])])];
+  const tls = ensureHubTls(opts.dataDir, { hostnames: names, certFile: opts.certFile, keyFile: opts.keyFile });
+  const handler = connectNodeAdapter({
+    routes: (router) => router.service(AgentService, createAgentService({ store, defaultPollSeconds: opts.defaultPollSeconds, log })),
+    readMaxBytes: MAX_REQUEST_BYTES,
+    contextValues: (req) => createContextValues().set(REMOTE_ADDRESS, req.socket?.remoteAddress ?? "unknown"),
+  });
+  const server = http2.createSecureServer({ key: tls.key, cert: tls.cert, minVersion: "TLSv1.2", allowHTTP1: false }, handler);
+  server.on("sessionError", () => {});
+  const host = opts.host ?? "0.0.0.0";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as { port: number }).port;
+  const shown = host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on("session", (s) => {
+    sessions.add(s);
+    s.on("close", () => sessions.delete(s));
+  });
+  return {
+    url: `https://${shown}:${port}`,
+    port,
+    tls,
+    store,
+    async close() {
+      for (const s of sessions) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      store.close();
+    },
+  };
+}

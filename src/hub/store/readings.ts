@@ -1,0 +1,98 @@
+/**
+ * Storing uploaded readings. A batch is one transaction; the reading id is
+ * the primary key, so an upload that is retried (the acknowledgement was
+ * lost) stores nothing twice and is acknowledged again.
+ */
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { timestampMs } from "@bufbuild/protobuf/wkt";
+import type { OutboxReading } from "../../gen/dca/v1/agent_service_pb.ts";
+import { type DeviceReading, DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { compareCounters } from "./counter-flags.ts";
+import { applyReading, createDevice, findDevice } from "./device-identity.ts";
+import type { StoreContext } from "./store-context.ts";
+import { StoreError } from "./store-error.ts";
+import type { Agent, CounterFlag, StoreReadingsResult } from "./types.ts";
+
+/** Longest reading id accepted (the agent uses UUIDv7: 36 characters). */
+const MAX_READING_ID = 128;
+/** How far ahead of the hub an agent's clock may be before its read times are not believed. */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+
+/**
+ * When the reading was taken. A time from the future (an agent clock far
+ * ahead) would make every later reading look older and freeze the device's
+ * listing, so such a reading is dated when it arrived instead.
+ */
+function readTime(r: DeviceReading, receivedAt: number): number {
+  const t = r.readAt ? timestampMs(r.readAt) : receivedAt;
+  return t > receivedAt + MAX_CLOCK_AHEAD_MS ? receivedAt : t;
+}
+
+/** The reading-upload method of the store. */
+export function createReadingWriter(ctx: StoreContext) {
+  const { db } = ctx;
+
+  return {
+    storeReadings(agent: Agent, readings: OutboxReading[]): StoreReadingsResult {
+      return ctx.write(() => {
+        // The site comes from the database, not from the object handed in.
+        const row = db.query<{ site_id: string }, [string]>("SELECT site_id FROM agents WHERE id = ?").get(agent.id);
+        if (!row) throw new StoreError("not-found", `unknown agent "${agent.id}"`);
+        const siteId = row.site_id;
+        const receivedAt = ctx.now().getTime();
+        const result: StoreReadingsResult = { acknowledgedIds: [], stored: 0, duplicates: 0, conflicts: 0, flags: [] };
+
+        for (const o of readings) {
+          if (!o.id || o.id.length > MAX_READING_ID || !o.reading) continue;
+          const held = db.query<{ site_id: string }, [string]>("SELECT site_id FROM readings WHERE id = ?").get(o.id);
+          if (held) {
+            // Another site's row is not this agent's to confirm (nor to overwrite).
+            if (held.site_id === siteId) {
+              result.duplicates++;
+              result.acknowledgedIds.push(o.id);
+            } else result.conflicts++;
+            continue;
+          }
+          const r = o.reading;
+          const readAt = readTime(r, receivedAt);
+          const device = findDevice(db, siteId, r) ?? createDevice(db, siteId, receivedAt);
+          const previous = db
+            .query<{ data: Uint8Array; read_at: number }, [string, number]>(
+              "SELECT data, read_at FROM readings WHERE device_id = ? AND read_at <= ? ORDER BY read_at DESC, received_at DESC LIMIT 1",
+            )
+            .get(device.id, readAt);
+          db.run(
+            `INSERT INTO readings (id, device_id, agent_id, site_id, seq, task_id, read_at, received_at, address, data)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            [o.id, device.id, agent.id, siteId, Number(o.seq), o.taskId, readAt, receivedAt, r.address, toBinary(DeviceReadingSchema, r)],
+          );
+          if (previous) result.flags.push(...flagCounters(ctx, siteId, device.id, o.id, readAt, previous, r));
+          applyReading(db, device, o.id, readAt, r);
+          result.stored++;
+          result.acknowledgedIds.push(o.id);
+        }
+        db.run("UPDATE agents SET readings_received = readings_received + ? WHERE id = ?", [result.stored, agent.id]);
+        return result;
+      });
+    },
+  };
+}
+
+function flagCounters(
+  ctx: StoreContext,
+  siteId: string,
+  deviceId: string,
+  readingId: string,
+  readAt: number,
+  previous: { data: Uint8Array; read_at: number },
+  r: DeviceReading,
+): CounterFlag[] {
+  const before = fromBinary(DeviceReadingSchema, previous.data);
+  return compareCounters(before, r, readAt - previous.read_at).map((c) => {
+    ctx.db.run(
+      "INSERT INTO counter_flags (device_id, site_id, reading_id, kind, name, previous, value, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      [deviceId, siteId, readingId, c.kind, c.name, c.previous.toString(), c.value.toString(), c.reason, readAt],
+    );
+    return { deviceId, siteId, readingId, kind: c.kind, name: c.name, previous: Number(c.previous), value: Number(c.value), reason: c.reason, at: new Date(readAt) };
+  });
+}

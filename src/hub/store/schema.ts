@@ -1,0 +1,186 @@
+/**
+ * The hub database file: opening it with the pragmas every process must
+ * share, and the schema migrations. Several processes (the server and admin
+ * commands) open the same file, so migrations run in one IMMEDIATE
+ * transaction and re-check the version once they hold the write lock.
+ */
+import { Database } from "bun:sqlite";
+import { chmodSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { StoreError } from "./store-error.ts";
+
+/** File name of the hub database inside the data directory. */
+export const HUB_DB_FILE = "hub.db";
+
+/**
+ * Schema migrations, in order; migration i brings the schema to version i+1.
+ * Never edit a released migration: add one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // v1. Times are milliseconds since the epoch; protobuf messages are BLOBs.
+  `
+  CREATE TABLE sites (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    created_at INTEGER NOT NULL,
+    config BLOB NOT NULL,
+    config_version INTEGER NOT NULL
+  );
+  CREATE TABLE activation_codes (
+    code_hash TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER,
+    used_by_agent TEXT,
+    failed_attempts INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE installs (
+    install_id TEXT PRIMARY KEY,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    reset_generation INTEGER NOT NULL DEFAULT 0,
+    last_attempt_at INTEGER
+  );
+  CREATE TABLE agents (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id),
+    install_id TEXT NOT NULL,
+    secret_hash BLOB NOT NULL,
+    hostname TEXT NOT NULL,
+    agent_version TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_poll_at INTEGER,
+    config_version INTEGER NOT NULL DEFAULT 0,
+    outbox_depth INTEGER NOT NULL DEFAULT 0,
+    outbox_bytes INTEGER NOT NULL DEFAULT 0,
+    dropped_readings INTEGER NOT NULL DEFAULT 0,
+    known_devices INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    readings_received INTEGER NOT NULL DEFAULT 0,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    replaced_by TEXT
+  );
+  CREATE INDEX agents_site ON agents(site_id);
+  CREATE INDEX agents_install ON agents(install_id, site_id);
+  CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id),
+    created_at INTEGER NOT NULL,
+    vendor TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL DEFAULT '',
+    serial_number TEXT NOT NULL DEFAULT '',
+    serial_key TEXT NOT NULL DEFAULT '',
+    mac_address TEXT NOT NULL DEFAULT '',
+    mac_key TEXT NOT NULL DEFAULT '',
+    address TEXT NOT NULL DEFAULT '',
+    last_read_at INTEGER,
+    last_reading_id TEXT,
+    total_pages TEXT,
+    lowest_supply_description TEXT,
+    lowest_supply_percent REAL,
+    status TEXT NOT NULL DEFAULT ''
+  );
+  CREATE INDEX devices_serial ON devices(site_id, serial_key) WHERE serial_key <> '';
+  CREATE INDEX devices_mac ON devices(site_id, mac_key) WHERE mac_key <> '';
+  CREATE INDEX devices_address ON devices(site_id, address);
+  CREATE TABLE readings (
+    id TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    agent_id TEXT NOT NULL REFERENCES agents(id),
+    site_id TEXT NOT NULL REFERENCES sites(id),
+    seq INTEGER NOT NULL,
+    task_id TEXT NOT NULL DEFAULT '',
+    read_at INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    address TEXT NOT NULL,
+    data BLOB NOT NULL
+  );
+  CREATE INDEX readings_device ON readings(device_id, read_at);
+  CREATE INDEX readings_site ON readings(site_id);
+  CREATE INDEX readings_agent ON readings(agent_id);
+  CREATE TABLE counter_flags (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    site_id TEXT NOT NULL REFERENCES sites(id),
+    reading_id TEXT NOT NULL REFERENCES readings(id),
+    kind INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    previous TEXT NOT NULL,
+    value TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX counter_flags_device ON counter_flags(device_id);
+  CREATE TABLE tasks (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id),
+    target_agent_id TEXT REFERENCES agents(id),
+    agent_id TEXT REFERENCES agents(id),
+    kind TEXT NOT NULL,
+    data BLOB NOT NULL,
+    state TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER,
+    finished_at INTEGER,
+    message TEXT NOT NULL DEFAULT '',
+    reading_ids TEXT NOT NULL DEFAULT '[]'
+  );
+  CREATE INDEX tasks_site_state ON tasks(site_id, state, created_at);
+  `,
+];
+
+/** Opens (creating if needed) `<dataDir>/hub.db` and brings its schema up to date. */
+export function openHubDatabase(dataDir: string): Database {
+  const path = join(dataDir, HUB_DB_FILE);
+  let db: Database | undefined;
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    db = new Database(path, { create: true, strict: true });
+    // The busy timeout first: the pragmas below may already wait for another process.
+    db.run("PRAGMA busy_timeout = 5000");
+    db.run("PRAGMA journal_mode = WAL");
+    db.run("PRAGMA synchronous = FULL");
+    db.run("PRAGMA foreign_keys = ON");
+    migrate(db);
+    restrictMode(path);
+    return db;
+  } catch (e) {
+    db?.close();
+    throw StoreError.from(e);
+  }
+}
+
+/** The schema version of an open database (0 for a new file). */
+export function schemaVersion(db: Database): number {
+  const row = db.query<{ v: number | null }, []>("SELECT max(version) AS v FROM schema_version").get();
+  return row?.v ?? 0;
+}
+
+function migrate(db: Database): void {
+  db.transaction(() => {
+    db.run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL)");
+    const current = schemaVersion(db);
+    if (current > MIGRATIONS.length) {
+      throw new StoreError(
+        "unsupported",
+        `the hub database has schema version ${current}, this hub knows up to ${MIGRATIONS.length}: use a newer dca-hub`,
+      );
+    }
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      db.run(MIGRATIONS[v]);
+      db.run("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", [v + 1, Date.now()]);
+    }
+  }).immediate();
+}
+
+// The database holds SNMP secrets for the agents: only the hub's user may read it.
+function restrictMode(path: string): void {
+  for (const p of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(p, 0o600);
+    } catch {
+      // Not there yet, or owned by someone else: SQLite copies the main file's mode to -wal/-shm.
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * What every part of the store shares: the open database, the clock, and
+ * the transaction wrapper. All writes go through `write`, an IMMEDIATE
+ * transaction: it takes the write lock up front, so two processes never
+ * both read, then both try to upgrade to a write and one fails with
+ * SQLITE_BUSY that no timeout can resolve.
+ */
+import type { Database } from "bun:sqlite";
+import { StoreError } from "./store-error.ts";
+
+/** The shared state of one open store. */
+export interface StoreContext {
+  db: Database;
+  now: () => Date;
+  /** Runs `fn` in one IMMEDIATE transaction; errors leave the database as it was. */
+  write<T>(fn: () => T): T;
+  /** Runs `fn` (reads only); maps SQLite errors to StoreError. */
+  read<T>(fn: () => T): T;
+}
+
+/** Builds the context for an open database. */
+export function createStoreContext(db: Database, now: () => Date): StoreContext {
+  return {
+    db,
+    now,
+    write<T>(fn: () => T): T {
+      try {
+        return db.transaction(fn).immediate();
+      } catch (e) {
+        throw StoreError.from(e);
+      }
+    },
+    read<T>(fn: () => T): T {
+      try {
+        return fn();
+      } catch (e) {
+        throw StoreError.from(e);
+      }
+    },
+  };
+}
+
+/** A stored time (ms since the epoch) as a Date; undefined for NULL. */
+export function optDate(ms: number | null | undefined): Date | undefined {
+  return ms === null || ms === undefined ? undefined : new Date(ms);
+}

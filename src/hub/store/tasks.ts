@@ -1,0 +1,151 @@
+/**
+ * Tasks an admin queues for a site ("scan now", "read this device"). An
+ * agent takes them on its poll; a task handed out and never answered goes
+ * out again after SENT_TIMEOUT_MS, so a crashed agent does not swallow it.
+ */
+import { clone, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
+import { type ReportTaskResultRequest, type Task, TaskSchema, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
+import { newId } from "./ids.ts";
+import { type StoreContext, optDate } from "./store-context.ts";
+import { StoreError } from "./store-error.ts";
+import type { Agent, Site, StoredTask, TaskKind, TaskState } from "./types.ts";
+
+/** A task sent without any answer for this long is sent again. */
+export const SENT_TIMEOUT_MS = 10 * 60_000;
+/** How many tasks one poll takes unless told otherwise. */
+export const DEFAULT_TAKE_LIMIT = 20;
+
+const MAX_MESSAGE = 2000;
+const MAX_READING_IDS = 10_000;
+
+interface TaskRow {
+  id: string;
+  site_id: string;
+  target_agent_id: string | null;
+  agent_id: string | null;
+  kind: TaskKind;
+  data: Uint8Array;
+  state: TaskState;
+  created_at: number;
+  sent_at: number | null;
+  finished_at: number | null;
+  message: string;
+  reading_ids: string;
+}
+
+const toStoredTask = (r: TaskRow): StoredTask => ({
+  id: r.id,
+  siteId: r.site_id,
+  agentId: r.agent_id ?? r.target_agent_id ?? undefined,
+  targetAgentId: r.target_agent_id ?? undefined,
+  kind: r.kind,
+  task: fromBinary(TaskSchema, r.data),
+  state: r.state,
+  createdAt: new Date(r.created_at),
+  sentAt: optDate(r.sent_at),
+  finishedAt: optDate(r.finished_at),
+  message: r.message,
+  readingIds: JSON.parse(r.reading_ids) as string[],
+});
+
+const STATE_OF: Partial<Record<TaskStatus, TaskState>> = {
+  [TaskStatus.RUNNING]: "running",
+  [TaskStatus.DONE]: "done",
+  [TaskStatus.FAILED]: "failed",
+  [TaskStatus.REFUSED]: "refused",
+};
+const FINAL = new Set<TaskState>(["done", "failed", "refused"]);
+
+/** The task methods of the store; `requireSite` comes from the site methods. */
+export function createTasks(ctx: StoreContext, requireSite: (idOrName: string) => Site) {
+  const { db } = ctx;
+  const siteOf = (agent: Agent) => db.query<{ site_id: string }, [string]>("SELECT site_id FROM agents WHERE id = ?").get(agent.id)?.site_id;
+
+  function getTask(id: string): StoredTask | undefined {
+    return ctx.read(() => {
+      const r = db.query<TaskRow, [string]>("SELECT * FROM tasks WHERE id = ?").get(id);
+      return r ? toStoredTask(r) : undefined;
+    });
+  }
+
+  return {
+    getTask,
+
+    createTask(siteId: string, task: Task, opts: { agentId?: string } = {}): StoredTask {
+      const kind: TaskKind | undefined = task.kind.case === "scan" ? "scan" : task.kind.case === "readDevice" ? "read_device" : undefined;
+      if (!kind) throw new StoreError("invalid-argument", "a task needs a kind (scan or read_device)");
+      return ctx.write(() => {
+        const site = requireSite(siteId);
+        if (opts.agentId !== undefined) {
+          const a = db.query<{ site_id: string }, [string]>("SELECT site_id FROM agents WHERE id = ?").get(opts.agentId);
+          if (!a || a.site_id !== site.id) throw new StoreError("not-found", `site "${site.name}" has no agent "${opts.agentId}"`);
+        }
+        const now = ctx.now().getTime();
+        const t = clone(TaskSchema, task);
+        t.id = newId("tsk");
+        t.createdAt = timestampFromMs(now);
+        db.run("INSERT INTO tasks (id, site_id, target_agent_id, kind, data, state, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)", [
+          t.id,
+          site.id,
+          opts.agentId ?? null,
+          kind,
+          toBinary(TaskSchema, t),
+          now,
+        ]);
+        return toStoredTask(db.query<TaskRow, [string]>("SELECT * FROM tasks WHERE id = ?").get(t.id)!);
+      });
+    },
+
+    takePendingTasks(agent: Agent, limit = DEFAULT_TAKE_LIMIT): Task[] {
+      return ctx.write(() => {
+        const siteId = siteOf(agent);
+        if (!siteId) return [];
+        const now = ctx.now().getTime();
+        const rows = db
+          .query<TaskRow, [string, string, number, number]>(
+            `SELECT * FROM tasks WHERE site_id = ? AND (target_agent_id IS NULL OR target_agent_id = ?)
+               AND (state = 'pending' OR (state = 'sent' AND sent_at <= ?))
+             ORDER BY created_at, rowid LIMIT ?`,
+          )
+          .all(siteId, agent.id, now - SENT_TIMEOUT_MS, Math.max(0, Math.trunc(limit)));
+        for (const r of rows) db.run("UPDATE tasks SET state = 'sent', sent_at = ?, agent_id = ? WHERE id = ?", [now, agent.id, r.id]);
+        return rows.map((r) => fromBinary(TaskSchema, r.data));
+      });
+    },
+
+    reportTaskResult(agent: Agent, r: ReportTaskResultRequest): boolean {
+      const state = STATE_OF[r.status];
+      if (!state || !r.taskId) return false;
+      return ctx.write(() => {
+        const siteId = siteOf(agent);
+        const row = db.query<TaskRow, [string, string]>("SELECT * FROM tasks WHERE id = ? AND site_id = ?").get(r.taskId, siteId ?? "");
+        if (!row) return false;
+        // The first final answer stands; a late "running" or a repeated report changes nothing.
+        if (FINAL.has(row.state)) return true;
+        const finishedAt = FINAL.has(state) ? (r.finishedAt ? timestampMs(r.finishedAt) : ctx.now().getTime()) : null;
+        const ids = r.readingIds.filter((id) => id.length > 0 && id.length <= 128).slice(0, MAX_READING_IDS);
+        db.run("UPDATE tasks SET state = ?, agent_id = ?, finished_at = ?, message = ?, reading_ids = ?, sent_at = coalesce(sent_at, ?) WHERE id = ?", [
+          state,
+          agent.id,
+          finishedAt,
+          r.message.slice(0, MAX_MESSAGE),
+          JSON.stringify(ids),
+          ctx.now().getTime(),
+          row.id,
+        ]);
+        return true;
+      });
+    },
+
+    listTasks(opts: { siteId?: string } = {}): StoredTask[] {
+      return ctx.read(() => {
+        const rows =
+          opts.siteId === undefined
+            ? db.query<TaskRow, []>("SELECT * FROM tasks ORDER BY created_at DESC, rowid DESC").all()
+            : db.query<TaskRow, [string]>("SELECT * FROM tasks WHERE site_id = ? ORDER BY created_at DESC, rowid DESC").all(opts.siteId);
+        return rows.map(toStoredTask);
+      });
+    },
+  };
+}

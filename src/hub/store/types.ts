@@ -1,0 +1,190 @@
+/**
+ * The values the hub store hands out. Rows become plain objects with Dates;
+ * readings, tasks and config stay proto messages (the proto is the model).
+ */
+import type { AgentConfig, OutboxReading, ReportTaskResultRequest, Task } from "../../gen/dca/v1/agent_service_pb.ts";
+import type { CounterKind, DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
+
+/** A customer site: one config, its agents and its devices. */
+export interface Site {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+/** An activated agent. Its secret is never kept, only a hash of it. */
+export interface Agent {
+  id: string;
+  siteId: string;
+  installId: string;
+  hostname: string;
+  agentVersion: string;
+  platform: string;
+  createdAt: Date;
+  lastPollAt?: Date;
+  configVersion: number;
+  outboxDepth: number;
+  outboxBytes: number;
+  droppedReadings: number;
+  knownDevices: number;
+  lastError: string;
+  readingsReceived: number;
+  disabled: boolean;
+  /** The agent that a later activation of the same install on the same site created. */
+  replacedBy?: string;
+}
+
+/** Activation bookkeeping of one installation (the lockout counter). */
+export interface Install {
+  installId: string;
+  failedAttempts: number;
+  locked: boolean;
+  resetGeneration: number;
+  lastAttemptAt?: Date;
+}
+
+/** What an agent sends to activate. */
+export interface ActivateRequest {
+  code: string;
+  installId: string;
+  hostname: string;
+  agentVersion: string;
+  platform: string;
+}
+
+/** Why an activation failed. */
+export type ActivateFailure = "invalid" | "expired" | "used" | "install-locked";
+
+/** The outcome of one activation attempt; `secret` is the only time the secret exists in clear. */
+export type ActivateResult =
+  | { ok: true; agent: Agent; secret: string; site: Site }
+  | { ok: false; reason: ActivateFailure; failedAttempts: number; attemptsLeft: number };
+
+/** The heartbeat an agent reports on each poll. */
+export interface PollInfo {
+  configVersion: bigint;
+  outboxDepth: bigint;
+  outboxBytes: bigint;
+  droppedReadings: bigint;
+  agentVersion: string;
+  hostname: string;
+  lastError: string;
+  knownDevices: number;
+}
+
+/** A suspicious change of a page counter between two readings of one device. */
+export interface CounterFlag {
+  deviceId: string;
+  siteId: string;
+  readingId: string;
+  kind: CounterKind;
+  /** The counter's own name, or its OID when it has no name; empty for plain kinds. */
+  name: string;
+  previous: number;
+  value: number;
+  /** "backwards": lower than before (meter reset, board swap); "jump": far more pages than a day allows. */
+  reason: "backwards" | "jump";
+  at: Date;
+}
+
+/** What `storeReadings` did with a batch. */
+export interface StoreReadingsResult {
+  /** Ids the hub now holds (new and already held); the agent deletes exactly these. */
+  acknowledgedIds: string[];
+  stored: number;
+  duplicates: number;
+  /** Ids already held by another site: neither stored nor acknowledged. */
+  conflicts: number;
+  flags: CounterFlag[];
+}
+
+/** One device as listings show it, from its newest reading. */
+export interface DeviceSummary {
+  id: string;
+  siteId: string;
+  vendor: string;
+  model: string;
+  serialNumber: string;
+  macAddress: string;
+  address: string;
+  lastReadAt?: Date;
+  totalPages?: number;
+  lowestSupply?: { description: string; percent: number };
+  status: string;
+  readingCount: number;
+  flags: number;
+}
+
+/** One stored reading with where and when it arrived. */
+export interface StoredReading {
+  id: string;
+  deviceId: string;
+  agentId: string;
+  siteId: string;
+  seq: number;
+  taskId: string;
+  readAt: Date;
+  receivedAt: Date;
+  address: string;
+  reading: DeviceReading;
+}
+
+export type TaskKind = "scan" | "read_device";
+export type TaskState = "pending" | "sent" | "running" | "done" | "failed" | "refused";
+
+/** A task and what became of it. */
+export interface StoredTask {
+  id: string;
+  siteId: string;
+  /** The agent the task went to, or the one it is meant for while pending. */
+  agentId?: string;
+  /** Set when the task may only go to this agent. */
+  targetAgentId?: string;
+  kind: TaskKind;
+  task: Task;
+  state: TaskState;
+  createdAt: Date;
+  sentAt?: Date;
+  finishedAt?: Date;
+  message: string;
+  readingIds: string[];
+}
+
+/** The hub's embedded store. Methods an agent triggers take the Agent and touch only its site's rows. */
+export interface HubStore {
+  readonly path: string;
+  createSite(name: string): Site;
+  getSite(idOrName: string): Site | undefined;
+  listSites(): Site[];
+  getSiteConfig(siteId: string): AgentConfig;
+  updateSiteConfig(siteId: string, mutate: (c: AgentConfig) => void): AgentConfig;
+
+  createActivationCode(siteId: string, opts?: { ttlMs?: number }): { code: string; expiresAt: Date };
+  activate(req: ActivateRequest): ActivateResult;
+  checkLockout(installId: string): { failedAttempts: number; resetGeneration: number };
+  resetInstall(installId: string): { resetGeneration: number };
+  listInstalls(): Install[];
+
+  authenticateAgent(agentId: string, secret: string): Agent | undefined;
+  recordPoll(agentId: string, info: PollInfo): void;
+  listAgents(siteId?: string): Agent[];
+  getAgent(id: string): Agent | undefined;
+  setAgentDisabled(agentId: string, disabled: boolean): Agent;
+
+  storeReadings(agent: Agent, readings: OutboxReading[]): StoreReadingsResult;
+  listDevices(opts?: { siteId?: string }): DeviceSummary[];
+  getDevice(id: string): DeviceSummary | undefined;
+  listReadings(deviceId: string, opts?: { limit?: number }): StoredReading[];
+  listCounterFlags(opts?: { deviceId?: string; siteId?: string }): CounterFlag[];
+  missedReads(opts: { olderThanMs: number; siteId?: string }): DeviceSummary[];
+  countReadings(opts?: { siteId?: string; agentId?: string }): number;
+  readingIds(opts?: { agentId?: string }): string[];
+
+  createTask(siteId: string, task: Task, opts?: { agentId?: string }): StoredTask;
+  takePendingTasks(agent: Agent, limit?: number): Task[];
+  reportTaskResult(agent: Agent, r: ReportTaskResultRequest): boolean;
+  listTasks(opts?: { siteId?: string }): StoredTask[];
+  getTask(id: string): StoredTask | undefined;
+
+  close(): void;
+}

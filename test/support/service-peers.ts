@@ -1,0 +1,207 @@
+/**
+ * The hub and the agent as real processes, for the service tests and the
+ * demo: `dca-hub serve` on loopback with its own data folder and CA, its
+ * admin commands, and `dca activate` / `dca run` with their own state
+ * folder. `DCA_HUB_BIN` / `DCA_BIN` pick compiled binaries; unset, the
+ * sources run under this Bun.
+ */
+import { createServer } from "node:net";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { dcaCommand } from "./dca-cli.ts";
+import { repoRoot } from "./shared-dir.ts";
+
+export function hubCommand(): string[] {
+  const configured = process.env.DCA_HUB_BIN?.trim();
+  return configured ? configured.split(/\s+/) : [process.execPath, join(repoRoot, "src/hub/main.ts")];
+}
+
+export function agentCommand(): string[] {
+  return dcaCommand().argv.map((a) => (a.endsWith(".ts") || a.startsWith("build/") ? join(repoRoot, a) : a));
+}
+
+/** A TCP port that was free a moment ago (so a restarted hub can take the same one). */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+/** A UDP port free on 127.0.0.1 a moment ago (simulated printers share one port across addresses). */
+export async function freeUdpPort(): Promise<number> {
+  const sock = await Bun.udpSocket({ hostname: "127.0.0.1", port: 0 });
+  const port = sock.port;
+  sock.close();
+  return port;
+}
+
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCommand(cmd: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CommandResult> {
+  const proc = Bun.spawn({ cmd, cwd: repoRoot, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: timeoutMs, env: { ...process.env, ...env } });
+  const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { exitCode, stdout, stderr };
+}
+
+/** Collects a stream's text as it arrives, so a test can wait for a line. */
+function collect(stream: ReadableStream<Uint8Array>): { text: () => string; waitFor: (re: RegExp, ms: number) => Promise<string> } {
+  let text = "";
+  const waiters = new Set<() => void>();
+  (async () => {
+    const dec = new TextDecoder();
+    for await (const chunk of stream) {
+      text += dec.decode(chunk, { stream: true });
+      for (const w of waiters) w();
+    }
+  })().catch(() => {});
+  return {
+    text: () => text,
+    waitFor: (re, ms) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const m = re.exec(text);
+          if (m) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(m[0]);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no ${re} within ${ms} ms; output so far:\n${text.slice(-3000)}`));
+        }, ms);
+        waiters.add(check);
+        check();
+      }),
+  };
+}
+
+export interface HubProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  caFingerprint: string;
+  caPath: string;
+  proc: Subprocess;
+  log(): string;
+  admin(...args: string[]): Promise<CommandResult>;
+  /** admin(...) that must succeed; returns stdout. */
+  must(...args: string[]): Promise<string>;
+  stop(): Promise<void>;
+  kill9(): Promise<void>;
+}
+
+export async function startHubProcess(dataDir: string, port = 0): Promise<HubProcess> {
+  const proc = Bun.spawn({
+    cmd: [...hubCommand(), "serve", "--data", dataDir, "--listen", `127.0.0.1:${port}`],
+    cwd: repoRoot,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const out = collect(proc.stdout);
+  const err = collect(proc.stderr);
+  let ready: { url: string; port: number; caFingerprint: string; caPath: string };
+  try {
+    const line = await Promise.race([
+      out.waitFor(/\{"ready":true[^\n]*\}/, 30_000),
+      proc.exited.then((code) => Promise.reject(new Error(`dca-hub serve exited with ${code}:\n${err.text()}`))),
+    ]);
+    ready = JSON.parse(line);
+  } catch (e) {
+    proc.kill(9);
+    throw e;
+  }
+  const admin = (...args: string[]) => runCommand([...hubCommand(), ...args, "--data", dataDir]);
+  return {
+    ...ready,
+    url: `https://127.0.0.1:${ready.port}`,
+    dataDir,
+    proc,
+    log: () => err.text() + out.text(),
+    admin,
+    async must(...args) {
+      const r = await admin(...args);
+      if (r.exitCode !== 0) throw new Error(`dca-hub ${args.join(" ")} failed (${r.exitCode}): ${r.stderr || r.stdout}`);
+      return r.stdout;
+    },
+    async stop() {
+      proc.kill("SIGTERM");
+      await proc.exited;
+    },
+    async kill9() {
+      proc.kill(9);
+      await proc.exited;
+    },
+  };
+}
+
+export interface AgentProcess {
+  proc: Subprocess;
+  log(): string;
+  waitForLog(re: RegExp, ms: number): Promise<string>;
+  stop(): Promise<number>;
+  kill9(): Promise<void>;
+}
+
+/**
+ * The agent's environment in tests: its state folder, and the sealed lock
+ * copy kept outside it in a folder beside it (never in the real home).
+ */
+export function agentEnv(stateDir: string): Record<string, string> {
+  return { DCA_STATE_DIR: stateDir, DCA_SEAL_DIR: `${stateDir}.seal` };
+}
+
+/** `dca run --state DIR` with short backoff so tests recover fast. */
+export function startAgentProcess(stateDir: string, extra: string[] = [], env: Record<string, string> = {}): AgentProcess {
+  const proc = Bun.spawn({
+    cmd: [...agentCommand(), "run", "--state", stateDir, "--backoff-base", "200ms", "--backoff-cap", "1s", ...extra],
+    cwd: repoRoot,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, ...agentEnv(stateDir), ...env },
+  });
+  const err = collect(proc.stderr);
+  const out = collect(proc.stdout);
+  return {
+    proc,
+    log: () => err.text() + out.text(),
+    waitForLog: (re, ms) => err.waitFor(re, ms),
+    async stop() {
+      proc.kill("SIGTERM");
+      return await proc.exited;
+    },
+    async kill9() {
+      proc.kill(9);
+      await proc.exited;
+    },
+  };
+}
+
+/** `dca activate` against a hub started by startHubProcess. */
+export function activateAgent(hub: HubProcess, stateDir: string, code: string, extra: string[] = [], env: Record<string, string> = {}): Promise<CommandResult> {
+  return runCommand([...agentCommand(), "activate", "--hub", hub.url, "--code", code, "--ca", hub.caPath, "--state", stateDir, ...extra], { ...agentEnv(stateDir), ...env });
+}
+
+/** Polls `check` until it returns a value, or fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, ms: number, what: string): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    await Bun.sleep(100);
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+}
