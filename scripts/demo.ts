@@ -1,62 +1,157 @@
 /**
- * `npm run demo`: a printer fleet on loopback (the simulator serving real
- * and made-up recordings), swept and read by the compiled agent, printed as
- * a fleet table. Nothing leaves 127.0.0.0/8.
+ * `npm run demo`: the whole product on loopback. A simulated printer fleet
+ * (real and made-up recordings), a hub on its embedded store with its own
+ * CA, an agent activated with a one-time code, its first discovery, and
+ * the fleet as the hub sees it. Hub and agent then keep running until
+ * Ctrl-C (`--once` stops after the table). Nothing leaves 127.0.0.0/8.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const root = join(import.meta.dir, "..");
+const once = process.argv.includes("--once");
 const shared = join(root, "..", "shared", "fixtures", "printers");
 const recordings = [join(root, "test", "fixtures", "snmprec"), ...(existsSync(shared) ? [shared] : [])];
-const port = 16161;
-const bin = existsSync(join(root, "build/out/dca")) ? [join(root, "build/out/dca")] : [process.execPath, join(root, "src/agent/main.ts")];
+const simPort = 16161;
+const built = (name: string) => existsSync(join(root, "build/out", name));
+const dca = built("dca") ? [join(root, "build/out/dca")] : [process.execPath, join(root, "src/agent/main.ts")];
+const hubBin = built("dca-hub") ? [join(root, "build/out/dca-hub")] : [process.execPath, join(root, "src/hub/main.ts")];
+const work = mkdtempSync(join(tmpdir(), "dca-demo-"));
+const hubData = join(work, "hub");
+const agentState = join(work, "agent");
+const agentEnv = { ...process.env, DCA_STATE_DIR: agentState, DCA_SEAL_DIR: join(work, "agent.seal") };
+const children: ReturnType<typeof Bun.spawn>[] = [];
+const started = performance.now();
+const say = (s: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${s}`);
 
-console.log(`Starting a simulated fleet of 48 SNMP devices on 127.20.0.1-48:${port} (recordings: ${recordings.join(", ")})`);
-const sim = Bun.spawn(
-  [process.execPath, join(root, "test/sim/main.ts"), "--recordings", recordings.join(","), "--base", "127.20.0.1", "--count", "48", "--port", String(port), "--silent-fraction", "0.1"],
-  { stdout: "pipe", stderr: "inherit" },
-);
-const reader = sim.stdout.getReader();
-const first = await reader.read();
-if (!new TextDecoder().decode(first.value).includes('"ready":true')) {
-  console.error("the simulator did not start");
-  process.exit(1);
+function cleanup() {
+  for (const c of children) c.kill();
+}
+process.on("exit", cleanup);
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    console.log("\nstopping hub, agent and simulator");
+    cleanup();
+    process.exit(0);
+  });
 }
 
-console.log(`Running: dca scan 127.20.0.0/26 --port ${port} --timeout 500ms --json\n`);
-const scan = Bun.spawn([...bin, "scan", "127.20.0.0/26", "--port", String(port), "--timeout", "500ms", "--json"], {
-  stdout: "pipe",
-  stderr: "pipe",
-});
-const [out, err] = await Promise.all([new Response(scan.stdout).text(), new Response(scan.stderr).text(), scan.exited]);
-sim.kill();
+async function portFree(port: number): Promise<boolean> {
+  const srv = createServer();
+  return new Promise((resolve) => {
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+  });
+}
 
-type Reading = {
-  address: string;
-  vendor?: string;
-  model?: string;
-  serialNumber?: string;
-  counters?: { kind: string; value: string }[];
-  supplies?: { description?: string; percent?: number; state?: string }[];
-};
-const rows = out
-  .trim()
-  .split("\n")
-  .filter(Boolean)
-  .map((l) => JSON.parse(l) as Reading)
-  .sort((a, b) => a.address.localeCompare(b.address, undefined, { numeric: true }));
-const table = rows.map((r) => {
-  const total = r.counters?.find((c) => c.kind === "COUNTER_KIND_TOTAL")?.value ?? "-";
-  const known = (r.supplies ?? []).filter((s) => s.percent !== undefined);
-  const low = known.sort((a, b) => (a.percent ?? 0) - (b.percent ?? 0))[0];
-  const lowest = low ? `${low.description} ${low.percent} %` : (r.supplies?.[0]?.state?.replace("SUPPLY_STATE_", "").toLowerCase() ?? "-");
-  return [r.address, r.vendor ?? "", r.model ?? "", r.serialNumber ?? "", total, lowest];
+/** Starts a child and resolves with the first stdout line matching `ready`. */
+async function start(cmd: string[], ready: RegExp, env: Record<string, string | undefined> = process.env) {
+  const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", env });
+  children.push(proc);
+  let out = "";
+  let err = "";
+  (async () => {
+    for await (const c of proc.stderr) err += new TextDecoder().decode(c);
+  })();
+  const reader = proc.stdout.getReader();
+  while (!ready.test(out)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`${cmd.join(" ")} stopped:\n${err}`);
+    out += new TextDecoder().decode(value);
+  }
+  return { proc, line: ready.exec(out)![0], stderr: () => err };
+}
+
+async function run(cmd: string[], env: Record<string, string | undefined> = process.env): Promise<string> {
+  const p = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", env });
+  const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  if (code !== 0) throw new Error(`${cmd.slice(-6).join(" ")} failed: ${err || out}`);
+  return out;
+}
+const admin = (...args: string[]) => run([...hubBin, ...args, "--data", hubData]);
+
+say(`starting 48 simulated SNMP devices on 127.20.0.1-48:${simPort} (10 % silent)`);
+await start(
+  [process.execPath, join(root, "test/sim/main.ts"), "--recordings", recordings.join(","), "--base", "127.20.0.1", "--count", "48", "--port", String(simPort), "--silent-fraction", "0.1"],
+  /"ready":true/,
+);
+
+const hubPort = (await portFree(8443)) ? 8443 : 18443;
+say(`starting the hub: dca-hub serve --data ${hubData} --listen 127.0.0.1:${hubPort}`);
+const hub = await start([...hubBin, "serve", "--data", hubData, "--listen", `127.0.0.1:${hubPort}`], /\{"ready":true.*\}/);
+const hubInfo = JSON.parse(hub.line) as { caFingerprint: string };
+const hubUrl = `https://127.0.0.1:${hubPort}`;
+say(`hub up with its own CA, fingerprint ${hubInfo.caFingerprint.slice(0, 23)}...`);
+
+await admin("site", "create", "Demo Customer");
+await admin("site", "set-targets", "Demo Customer", "127.20.0.0/26");
+await admin("site", "set-snmp", "Demo Customer", "--port", String(simPort), "--timeout", "500ms");
+await admin("site", "set-schedule", "Demo Customer", "--read", "5m", "--poll", "30s");
+const code = (JSON.parse(await admin("code", "create", "Demo Customer", "--json")) as { code: string }).code;
+say(`site "Demo Customer" set up (targets 127.20.0.0/26); activation code ${code}`);
+
+say(`activating: dca activate --hub ${hubUrl} --code ${code} --ca-fingerprint sha256:...`);
+await run([...dca, "activate", "--hub", hubUrl, "--code", code, "--ca-fingerprint", hubInfo.caFingerprint, "--state", agentState], agentEnv);
+
+say("running: dca run (polls the hub, gets its config, discovers, reads, uploads)");
+const agent = Bun.spawn([...dca, "run", "--state", agentState], { stdout: "ignore", stderr: "pipe", env: agentEnv });
+children.push(agent);
+let agentLog = "";
+const discovered = new Promise<string>((resolve) => {
+  (async () => {
+    for await (const c of agent.stderr) {
+      agentLog += new TextDecoder().decode(c);
+      const m = /discovery done: (.*)/.exec(agentLog);
+      if (m) resolve(m[1]!);
+    }
+  })();
 });
+const summary = await Promise.race([discovered, Bun.sleep(60_000).then(() => undefined)]);
+if (!summary) {
+  console.error(`the agent did not finish discovery within 60 s:\n${agentLog}`);
+  process.exit(1);
+}
+say(`agent: discovery done: ${summary}`);
+const printers = Number(/(\d+) printers read/.exec(summary)?.[1] ?? 0);
+
+type Device = { address: string; vendor: string; model: string; serialNumber: string; totalPages?: number; lowestSupply?: { description: string; percent: number } };
+// The agent uploads as it reads; wait until the hub holds every reading of the pass.
+let received = 0;
+for (let i = 0; i < 100 && received < printers; i++) {
+  const agents = JSON.parse(await admin("agent", "list", "--json")) as { readingsReceived: number }[];
+  received = agents[0]?.readingsReceived ?? 0;
+  if (received < printers) await Bun.sleep(100);
+}
+const devices = JSON.parse(await admin("device", "list", "--json")) as Device[];
+say(`the hub received ${received} readings: ${devices.length} devices (the simulator repeats recordings, so some serials repeat):\n`);
+
+devices.sort((a, b) => a.address.localeCompare(b.address, undefined, { numeric: true }));
 const header = ["address", "vendor", "model", "serial", "total pages", "lowest supply"];
-const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => String(r[i]).length)));
-const line = (r: string[]) => r.map((c, i) => String(c).padEnd(Math.min(widths[i], 40)).slice(0, 40)).join("  ");
+const rows = devices.map((d) => [
+  d.address,
+  d.vendor || "-",
+  d.model || "-",
+  d.serialNumber || "-",
+  d.totalPages !== undefined ? String(d.totalPages) : "-",
+  d.lowestSupply ? `${d.lowestSupply.description} ${d.lowestSupply.percent} %` : "-",
+]);
+const widths = header.map((h, i) => Math.min(36, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+const line = (r: string[]) => r.map((c, i) => c.slice(0, widths[i]).padEnd(widths[i]!)).join("  ");
 console.log(line(header));
-for (const r of table) console.log(line(r));
-console.log(`\n${err.trim().split("\n").at(-1)}`);
-console.log("Read one yourself: build/out/dca read 127.20.0.1:16161 (start the fleet with: npx bun test/sim/main.ts --help)");
+for (const r of rows) console.log(line(r));
+
+const hubCli = `${hubBin.join(" ")} --data ${hubData}`;
+console.log(`
+Hub and agent keep running (agent state: ${agentState}). In another terminal:
+  ${hubCli} device list
+  ${hubCli} agent list
+  ${hubCli} task create "Demo Customer" read 127.20.0.2:${simPort}   (the agent picks it up within 30 s)
+  ${dca.join(" ")} status --state ${agentState}
+Press Ctrl-C to stop.`);
+if (once) {
+  cleanup();
+  process.exit(devices.length > 0 && received >= printers ? 0 : 1);
+}
+await new Promise(() => {});

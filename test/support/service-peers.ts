@@ -13,7 +13,8 @@ import { repoRoot } from "./shared-dir.ts";
 
 export function hubCommand(): string[] {
   const configured = process.env.DCA_HUB_BIN?.trim();
-  return configured ? configured.split(/\s+/) : [process.execPath, join(repoRoot, "src/hub/main.ts")];
+  if (!configured) return [process.execPath, join(repoRoot, "src/hub/main.ts")];
+  return configured.split(/\s+/).map((a) => (a.endsWith(".ts") || a.startsWith("build/") ? join(repoRoot, a) : a));
 }
 
 export function agentCommand(): string[] {

@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { UsageError } from "../../agent/cli/args.ts";
 import { runAdminCommand } from "../admin/index.ts";
+import { HUB_HELP } from "./help.ts";
 import { serveCommand } from "./serve-command.ts";
 
 /** Takes `--data DIR` (or --data=DIR) out of argv. */
@@ -26,6 +27,10 @@ export function extractDataDir(argv: readonly string[]): { dataDir: string; rest
 export async function runHubCli(argv: string[]): Promise<number> {
   try {
     const { dataDir, rest } = extractDataDir(argv);
+    if (rest[0] === "serve" && (rest.includes("--help") || rest.includes("-h"))) {
+      process.stdout.write(HUB_HELP);
+      return 0;
+    }
     if (rest[0] === "serve") return await serveCommand(rest.slice(1), dataDir);
     return await runAdminCommand(rest, {
       dataDir,
