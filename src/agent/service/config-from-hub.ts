@@ -73,9 +73,10 @@ export function serviceConfigFromHub(c: AgentConfig): ServiceConfig {
   };
 }
 
-/** True when a new config changes what discovery sweeps (so it runs again now). */
-export function targetsChanged(a: Config | undefined, b: Config): boolean {
-  if (!a) return true;
-  const key = (c: Config) => JSON.stringify([c.scan.targets, c.scan.exclude, c.snmp.port]);
-  return key(a) !== key(b);
+/**
+ * What discovery sweeps, as a string: the service remembers the key of its
+ * last discovery and runs discovery again as soon as the key changes.
+ */
+export function targetsKey(c: Config): string {
+  return JSON.stringify([c.scan.targets, c.scan.exclude, c.snmp.port]);
 }

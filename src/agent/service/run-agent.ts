@@ -13,7 +13,7 @@ import { ReportTaskResultRequestSchema } from "../../gen/dca/v1/agent_service_pb
 import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
 import { createBackoff, withJitter } from "../../common/backoff.ts";
 import type { Outbox } from "../outbox/index.ts";
-import { type ServiceConfig, serviceConfigFromHub } from "./config-from-hub.ts";
+import { type ServiceConfig, serviceConfigFromHub, targetsKey } from "./config-from-hub.ts";
 import type { HubClient } from "./hub-client.ts";
 import { type JobContext, runDiscovery, runReads, runTask } from "./jobs.ts";
 import type { RuntimeState, RuntimeStore } from "./runtime-state.ts";
@@ -38,7 +38,6 @@ export interface RunningAgent {
   done: Promise<void>;
 }
 
-const targetsKey = (c: ServiceConfig) => JSON.stringify([c.config.scan.targets, c.config.scan.exclude, c.config.snmp.port, c.version > 0n]);
 
 export function runAgent(opts: RunAgentOptions): RunningAgent {
   const { client, outbox, runtime, log } = opts;
@@ -168,9 +167,9 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
     }
     const c = current;
     const hasTargets = c.config.scan.targets.length > 0;
-    if (hasTargets && (state.discoveredVersion !== targetsKey(c) || now - (state.lastDiscoveryAt ?? 0) >= c.schedule.discoveryMs)) {
+    if (hasTargets && (state.discoveredVersion !== targetsKey(c.config) || now - (state.lastDiscoveryAt ?? 0) >= c.schedule.discoveryMs)) {
       return runDiscovery(ctx()).then(() => {
-        state.discoveredVersion = targetsKey(c);
+        state.discoveredVersion = targetsKey(c.config);
         state.lastDiscoveryAt = Date.now();
         state.lastReadAt = Date.now();
         runtime.save(state);

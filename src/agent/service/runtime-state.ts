@@ -7,13 +7,13 @@ import { fromJsonString, toJsonString } from "@bufbuild/protobuf";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type AgentConfig, AgentConfigSchema } from "../../gen/dca/v1/agent_service_pb.ts";
-import { atomicWriteFile } from "../../common/atomic-write.ts";
+import { writeFileAtomic } from "../../common/write-file-atomic.ts";
 import type { KnownDevice } from "../collect/read-known.ts";
 
 export interface RuntimeState {
   lastDiscoveryAt?: number;
   lastReadAt?: number;
-  /** Config version whose targets the last discovery swept. */
+  /** targetsKey() of what the last discovery swept. */
   discoveredVersion?: string;
   devices: (KnownDevice & { lastSeenAt: number; serial?: string })[];
 }
@@ -39,7 +39,7 @@ export function createRuntimeStore(stateDir: string): RuntimeStore {
       }
     },
     saveConfig(c) {
-      atomicWriteFile(configPath, toJsonString(AgentConfigSchema, c));
+      writeFileAtomic(configPath, toJsonString(AgentConfigSchema, c));
     },
     load() {
       try {
@@ -50,7 +50,7 @@ export function createRuntimeStore(stateDir: string): RuntimeStore {
       }
     },
     save(s) {
-      atomicWriteFile(runtimePath, JSON.stringify(s));
+      writeFileAtomic(runtimePath, JSON.stringify(s));
     },
   };
 }

@@ -9,7 +9,7 @@ import { type KeyObject, X509Certificate, createHash, createPrivateKey, generate
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { writeFileAtomic } from "./atomic-file.ts";
+import { writeFileAtomic } from "../../common/write-file-atomic.ts";
 import { altNamesExtension, certificatePem, issueCertificate, subjectNameOf } from "./issue-certificate.ts";
 import { altNames } from "./subject-alt-names.ts";
 
@@ -96,7 +96,7 @@ export function ensureHubTls(dataDir: string, opts: HubTlsOptions): HubTls {
     });
     // Key first: a crash between the two leaves a pair that does not match, which the next start re-issues.
     writeFileAtomic(serverKeyPath, privateKey.export({ type: "pkcs8", format: "pem" }) as string, 0o600);
-    writeFileAtomic(serverCrtPath, certificatePem(der));
+    writeFileAtomic(serverCrtPath, certificatePem(der), 0o644);
     server = { key: privateKey, cert: new X509Certificate(der) };
   }
   const caPem = certificatePem(ca.cert.raw);
@@ -136,7 +136,7 @@ function ensureCa(dir: string, now: Date): KeyAndCert {
     role: { kind: "ca" },
   });
   writeFileAtomic(keyPath, privateKey.export({ type: "pkcs8", format: "pem" }) as string, 0o600);
-  writeFileAtomic(crtPath, certificatePem(der));
+  writeFileAtomic(crtPath, certificatePem(der), 0o644);
   return { key: privateKey, cert: new X509Certificate(der) };
 }
 
