@@ -135,6 +135,18 @@ describe("agent service against a real hub", () => {
     expect(range.stderr).toContain("one address, not a range");
   }, 30_000);
 
+  test("a disabled agent is refused at once and says what to do; enabled again, it carries on", async () => {
+    const agents = JSON.parse(await hub.must("agent", "list", "--json")) as { id: string }[];
+    await hub.must("agent", "disable", agents[0]!.id);
+    await agent!.waitForLog(/the hub refuses this agent's credential .* dca activate --force/, 10_000);
+    await hub.must("agent", "enable", agents[0]!.id);
+    const before = Date.now();
+    await eventually(async () => {
+      const a = JSON.parse(await hub.must("agent", "list", "--json")) as { lastPollAt?: string }[];
+      return a[0]?.lastPollAt && Date.parse(a[0].lastPollAt) > before ? true : undefined;
+    }, 10_000, "a poll after the agent was enabled");
+  }, 30_000);
+
   test("no secret reaches the agent's or the hub's logs", () => {
     const identity = JSON.parse(readFileSync(join(stateDir(), "identity.json"), "utf8")) as { secret: string };
     expect(identity.secret.length).toBeGreaterThan(20);

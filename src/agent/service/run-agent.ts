@@ -7,7 +7,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { type AgentConfig, type Task, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
 import { ReportTaskResultRequestSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
@@ -117,7 +117,11 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
     } catch (e) {
       pollFailures++;
       const wait = backoff.delayMs(pollFailures);
-      lastError = `poll failed: ${ConnectError.from(e).message}`;
+      const err = ConnectError.from(e);
+      lastError =
+        err.code === Code.Unauthenticated
+          ? "the hub refuses this agent's credential (agent disabled or replaced?); re-activate with: dca activate --force"
+          : `poll failed: ${err.message}`;
       log(`${lastError}; retrying in ${Math.round(wait / 1000)} s`);
       nextPollAt = Date.now() + wait;
     }
