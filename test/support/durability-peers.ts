@@ -7,7 +7,7 @@
  */
 import { Database } from "bun:sqlite";
 import { createSocket } from "node:dgram";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Fleet, startFleet } from "../sim/fleet.ts";
 import { parseSnmprec } from "../sim/snmprec.ts";
@@ -61,11 +61,23 @@ function printerRecording(i: number) {
   return parseSnmprec(text, `${name}#${i}`);
 }
 
-/** Starts `printers` simulated printers on 127.23.0.1... plus one switch (not a printer) after them. */
-export async function startPrinterFleet(printers: number, base = "127.23.0"): Promise<PrinterFleet> {
+/**
+ * Starts `printers` simulated printers on 127.23.0.1... plus one switch
+ * (not a printer) after them. Printer i answers after `latencyMs(i)`, so
+ * that, as on a real network, a read pass takes a while and its readings
+ * wait in the outbox one after the other.
+ */
+export async function startPrinterFleet(printers: number, opts: { base?: string; latencyMs?: (i: number) => number } = {}): Promise<PrinterFleet> {
+  const base = opts.base ?? "127.23.0";
   const port = await freeUdpPort(`${base}.1`);
-  const devices = Array.from({ length: printers }, (_, i) => ({ address: `${base}.${i + 1}`, port, recording: printerRecording(i) }));
-  devices.push({ address: `${base}.${printers + 1}`, port, recording: parseSnmprec(readFileSync(join(repoRoot, "test/fixtures/snmprec/switch.snmprec"), "utf8")) });
+  const devices = Array.from({ length: printers }, (_, i) => ({
+    address: `${base}.${i + 1}`,
+    port,
+    recording: printerRecording(i),
+    latencyMs: opts.latencyMs?.(i) ?? 0,
+  }));
+  const switchRecording = parseSnmprec(readFileSync(join(repoRoot, "test/fixtures/snmprec/switch.snmprec"), "utf8"));
+  devices.push({ address: `${base}.${printers + 1}`, port, recording: switchRecording, latencyMs: 0 });
   const fleet = await startFleet({ devices });
   return { fleet, port, targets: `${base}.1-${printers + 1}`, printers, stop: () => fleet.stop() };
 }
@@ -135,46 +147,56 @@ export async function startAgentSite(root: string, fleet: PrinterFleet, siteArgs
   }
 }
 
+/**
+ * Opens `path` read-only and runs `fn`, retrying for a while when the
+ * owner holds it busy: a process opening it after a kill -9 recovers its
+ * WAL first (SQLITE_BUSY_RECOVERY, which the busy timeout does not cover).
+ */
+function readDatabase<T>(path: string, fn: (db: Database) => T): T {
+  const end = Date.now() + 10_000;
+  for (;;) {
+    const db = new Database(path, { readonly: true });
+    try {
+      db.run("PRAGMA busy_timeout = 5000");
+      return fn(db);
+    } catch (e) {
+      if (!String((e as { code?: string }).code).startsWith("SQLITE_BUSY") || Date.now() > end) throw e;
+    } finally {
+      db.close();
+    }
+    Bun.sleepSync(20);
+  }
+}
+
 /** The agent's outbox at one moment (one SQLite read transaction). */
 export interface OutboxLook {
   /** Readings waiting. */
   depth: number;
   /** The last seq ever given (0: none yet); every seq 1..lastSeq was a stored reading. */
   lastSeq: number;
-  /** Lowest waiting seq (0 when empty). */
-  firstWaiting: number;
   /** meta.dropped_total: readings the bounds dropped. */
   dropped: number;
+  /** The waiting readings' seqs and ids, in seq order. */
+  waiting: { seq: number; id: string }[];
 }
 
-function withOutbox<T>(stateDir: string, fn: (db: Database) => T): T {
-  const db = new Database(join(stateDir, "outbox.db"), { readonly: true });
-  try {
-    db.run("PRAGMA busy_timeout = 5000");
-    return db.transaction(() => fn(db))();
-  } finally {
-    db.close();
-  }
-}
-
-/** Counts in the agent's outbox (read-only; safe while the agent runs). */
+/**
+ * The agent's outbox as it is now, read-only (safe while the agent runs);
+ * all zeros if the agent never got as far as creating it.
+ */
 export function lookAtOutbox(stateDir: string): OutboxLook {
-  return withOutbox(stateDir, (db) => {
-    const r = db
-      .query(
-        `SELECT (SELECT count(*) FROM readings) AS depth,
-                (SELECT coalesce(min(seq), 0) FROM readings) AS firstWaiting,
-                (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'readings') AS lastSeq,
-                (SELECT value FROM meta WHERE key = 'dropped_total') AS dropped`,
-      )
-      .get() as OutboxLook;
-    return { depth: r.depth, lastSeq: r.lastSeq, firstWaiting: r.firstWaiting, dropped: r.dropped };
-  });
-}
-
-/** Every waiting reading's seq and id, in seq order. */
-export function outboxRows(stateDir: string): { seq: number; id: string }[] {
-  return withOutbox(stateDir, (db) => db.query("SELECT seq, id FROM readings ORDER BY seq").all() as { seq: number; id: string }[]);
+  const path = join(stateDir, "outbox.db");
+  if (!existsSync(path)) return { depth: 0, lastSeq: 0, dropped: 0, waiting: [] };
+  return readDatabase(path, (db) =>
+    db.transaction(() => {
+      // A kill between creating the file and its schema leaves it empty.
+      if (!db.query("SELECT 1 FROM sqlite_schema WHERE name = 'meta'").get()) return { depth: 0, lastSeq: 0, dropped: 0, waiting: [] };
+      const waiting = db.query("SELECT seq, id FROM readings ORDER BY seq").all() as { seq: number; id: string }[];
+      const last = db.query("SELECT seq FROM sqlite_sequence WHERE name = 'readings'").get() as { seq: number } | null;
+      const dropped = db.query("SELECT value FROM meta WHERE key = 'dropped_total'").get() as { value: number };
+      return { depth: waiting.length, lastSeq: last?.seq ?? 0, dropped: dropped.value, waiting };
+    })(),
+  );
 }
 
 /** One reading row at the hub, in the order the hub stored them (rowid). */
@@ -186,13 +208,12 @@ export interface HubRow {
 
 /** The readings the hub holds from `agentId`, in the order it stored them. */
 export function hubReadings(dataDir: string, agentId: string): HubRow[] {
-  const db = new Database(join(dataDir, "hub.db"), { readonly: true });
-  try {
-    db.run("PRAGMA busy_timeout = 5000");
-    return db.query("SELECT rowid, seq, id FROM readings WHERE agent_id = ? ORDER BY rowid").all(agentId) as HubRow[];
-  } finally {
-    db.close();
-  }
+  return readDatabase(join(dataDir, "hub.db"), (db) => db.query("SELECT rowid, seq, id FROM readings WHERE agent_id = ? ORDER BY rowid").all(agentId) as HubRow[]);
+}
+
+/** How many readings the hub holds from `agentId` (cheap enough to poll every few ms). */
+export function hubCount(dataDir: string, agentId: string): number {
+  return readDatabase(join(dataDir, "hub.db"), (db) => (db.query("SELECT count(*) AS n FROM readings WHERE agent_id = ?").get(agentId) as { n: number }).n);
 }
 
 /** What reached the hub out of the seqs 1..lastSeq an outbox gave. */

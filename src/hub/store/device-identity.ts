@@ -34,7 +34,7 @@ export function findDevice(db: Database, siteId: string, r: DeviceReading): Devi
   const mac = macKey(r.macAddress);
   if (serial) {
     const d = db
-      .query<DeviceIdentityRow, [string, string]>(`SELECT ${COLUMNS} FROM devices WHERE site_id = ? AND serial_key = ? ORDER BY last_read_at DESC LIMIT 1`)
+      .query<DeviceIdentityRow, [string, string]>(`SELECT ${COLUMNS} FROM devices WHERE site_id = ? AND serial_key = ? AND serial_key <> '' ORDER BY last_read_at DESC LIMIT 1`)
       .get(siteId, serial);
     if (d) return d;
   }
@@ -42,7 +42,7 @@ export function findDevice(db: Database, siteId: string, r: DeviceReading): Devi
     // A device with another serial behind the same MAC is another device (a moved network card), not this one.
     const d = db
       .query<DeviceIdentityRow, [string, string, string]>(
-        `SELECT ${COLUMNS} FROM devices WHERE site_id = ? AND mac_key = ? AND (serial_key = '' OR ? = '') ORDER BY last_read_at DESC LIMIT 1`,
+        `SELECT ${COLUMNS} FROM devices WHERE site_id = ? AND mac_key = ? AND mac_key <> '' AND (serial_key = '' OR ? = '') ORDER BY last_read_at DESC LIMIT 1`,
       )
       .get(siteId, mac, serial);
     if (d) return d;
