@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 const counterKey = (c: { kind?: string; value?: string; unit?: string; oid?: string; name?: string }) =>
-  `${c.kind} ${c.value} ${c.unit ?? "COUNTER_UNIT_IMPRESSIONS"} ${c.oid} ${c.name}`;
+  `${c.kind} ${c.value ?? "0"} ${c.unit ?? "COUNTER_UNIT_IMPRESSIONS"} ${c.oid} ${c.name}`;
 
 describe("profile goldens", () => {
   test("every recording has a golden and a provenance note", () => {

@@ -10,7 +10,7 @@ import { classifyDevice } from "../discovery/classify.ts";
 import { createProbeGetter } from "../discovery/probe-getter.ts";
 import { type ProbeAnswer, type SweepProgress, createProber } from "../discovery/prober.ts";
 import { resolveTargets } from "../discovery/targets.ts";
-import { ReadError, readDevice } from "../reader/read-device.ts";
+import { ReadError, readDeviceDetailed } from "../reader/read-device.ts";
 import type { CommunityCredential, Credential } from "../snmp/credential.ts";
 import { createNetSnmpSession } from "../snmp/net-snmp-session.ts";
 import type { SnmpSession } from "../snmp/session.ts";
@@ -25,7 +25,8 @@ export interface CollectStats {
 }
 
 export interface CollectEvents {
-  onReading?(reading: DeviceReading): void | Promise<void>;
+  /** `learned`: the vendor OIDs the read's walk found (for later reads by GET). */
+  onReading?(reading: DeviceReading, learned: string[]): void | Promise<void>;
   onSkipped?(where: string, reason: string): void;
   onFailed?(where: string, message: string): void;
   /** A target that could not be resolved (bad host name...): skipped, not fatal. */
@@ -86,12 +87,12 @@ export async function collectFleet(config: Config, targetsIn: readonly string[],
     }
     stats.printers++;
     try {
-      const reading = await readDevice({
+      const { reading, learned } = await readDeviceDetailed({
         target: { host: answer.address, port: answer.port, timeoutMs: config.snmp.timeout, retries: config.snmp.retries },
         credentials: credentialsFor(answer, credentials, communityCreds),
       });
       stats.read++;
-      await events.onReading?.(reading);
+      await events.onReading?.(reading, learned);
     } catch (e) {
       stats.failed++;
       events.onFailed?.(where, e instanceof ReadError ? e.message : String((e as Error).stack ?? e));

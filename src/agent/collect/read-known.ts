@@ -6,7 +6,7 @@
 import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
 import type { Config } from "../config/schema.ts";
 import { parseTargetSpec } from "../discovery/target-spec.ts";
-import { ReadError, type OpenSession, readDevice } from "../reader/read-device.ts";
+import { type OpenSession, ReadError, readDeviceDetailed } from "../reader/read-device.ts";
 import type { Credential } from "../snmp/credential.ts";
 
 /** A printer the agent knows: where it answered and with which credential. */
@@ -15,10 +15,12 @@ export interface KnownDevice {
   address: string;
   /** Name of the credential that worked last. */
   credential?: string;
+  /** Vendor OIDs the last walk of this device found: read by GET instead of walking again. */
+  learned?: string[];
 }
 
 export interface ReadKnownEvents {
-  onReading?(reading: DeviceReading): void | Promise<void>;
+  onReading?(reading: DeviceReading, learned: string[]): void | Promise<void>;
   onFailed?(address: string, message: string): void;
 }
 
@@ -49,13 +51,14 @@ export async function readKnownDevices(
   const one = async (d: KnownDevice) => {
     try {
       const { host, port } = splitAddress(d.address, config.snmp.port);
-      const reading = await readDevice({
+      const { reading, learned } = await readDeviceDetailed({
         target: { host, port, timeoutMs: config.snmp.timeout, retries: config.snmp.retries },
         credentials: ordered(credentials, d.credential),
+        learned: d.learned,
         openSession,
       });
       stats.read++;
-      await events.onReading?.(reading);
+      await events.onReading?.(reading, learned);
     } catch (e) {
       stats.failed++;
       events.onFailed?.(d.address, e instanceof ReadError ? e.message : String(e));

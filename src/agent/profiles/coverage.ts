@@ -4,6 +4,7 @@
  * meter counts as covered when any part of the profile maps a value to it.
  */
 import { CounterKind } from "../../gen/dca/v1/reading_pb.ts";
+import { BLOCK_YIELDS } from "../reader/decoders/index.ts";
 import type { Profile } from "./profile.ts";
 
 export interface Coverage {
@@ -44,6 +45,7 @@ const FUNCTIONS: [string, CounterKind[]][] = [
 export function coverageOf(p: Profile): Coverage {
   const kinds = new Set<CounterKind>();
   kindsOf(p, kinds);
+  for (const b of p.blocks ?? []) for (const k of BLOCK_YIELDS[b.decoder].kinds) kinds.add(k);
   const has = (...k: CounterKind[]) => k.some((x) => kinds.has(x));
   const identity = (["model", "serial", "firmware"] as const).filter((f) => (p[f]?.length ?? 0) > 0);
   return {
@@ -54,7 +56,7 @@ export function coverageOf(p: Profile): Coverage {
     total: has(CounterKind.TOTAL),
     monoColor: has(CounterKind.MONO, CounterKind.COLOR, CounterKind.PRINT_MONO, CounterKind.PRINT_COLOR, CounterKind.COPY_MONO, CounterKind.COPY_COLOR),
     perFunction: FUNCTIONS.filter(([, ks]) => has(...ks)).map(([name]) => name),
-    privateSupplies: p.privateLevel !== undefined || p.levelCodes !== undefined,
+    privateSupplies: p.privateLevel !== undefined || p.levelCodes !== undefined || (p.blocks ?? []).some((b) => BLOCK_YIELDS[b.decoder].levels),
     kinds: [...kinds].sort((a, b) => a - b),
   };
 }

@@ -21,7 +21,7 @@ import { tsc } from "./vendors/tsc.ts";
 import { xerox } from "./vendors/xerox.ts";
 import { zebra } from "./vendors/zebra.ts";
 
-export type { Profile } from "./profile.ts";
+export type { CodedCounterTable, CodedMeter, Profile } from "./profile.ts";
 
 export const PROFILES: readonly Profile[] = [
   hp, ricoh, kyocera, canon, konicaMinolta, xerox, fujifilm, sharp, lexmark, brother, epson, samsung, toshibaTec, oki,

@@ -34,12 +34,44 @@ export interface NamedCounterTable {
   unit?: CounterUnit;
 }
 
+/** What one code of a coded meter table means. */
+export interface CodedMeter {
+  kind: CounterKind;
+  name: string;
+  unit?: CounterUnit;
+}
+
+/**
+ * A table of meters whose rows are identified by a code rather than by
+ * position: either a type-code column (Ricoh ricohEngCounterTable) or the
+ * row index itself (Canon, `${entry}.${valueColumn}.<code>`). Models answer
+ * different code sets; the table maps whichever codes the device answers.
+ */
+export interface CodedCounterTable {
+  /** Entry OID; values are `${entry}.${valueColumn}.<index>`. */
+  entry: string;
+  valueColumn: number;
+  /** Column holding the row's code; absent: the last index arc is the code. */
+  codeColumn?: number;
+  /** Column holding the device's own label, kept as the name of unknown codes. */
+  nameColumn?: number;
+  /** Code (decimal, as text) to meter. */
+  codes: Record<string, CodedMeter>;
+  /** Codes not in `codes`: reported as COUNTER_KIND_OTHER (default) or left out. */
+  unknownCodes?: "other" | "ignore";
+  /** Unit of the meters that do not name their own. */
+  unit?: CounterUnit;
+}
+
 /** How a vendor-specific supply level maps to a state and percent. */
 export interface LevelCode {
   state: "ok" | "low" | "empty" | "unknown" | "some_remaining";
   /** Why: shown as the supply's percent basis. */
   basis: string;
 }
+
+/** Decoders for vendor blocks; each turns one OCTET STRING into meters or named levels. */
+export type BlockDecoderName = "brother-counters" | "brother-maintenance";
 
 export interface Profile {
   id: string;
@@ -56,10 +88,21 @@ export interface Profile {
   firmware?: TextSource[];
   counters?: ScalarCounter[];
   counterTables?: NamedCounterTable[];
+  codedCounterTables?: CodedCounterTable[];
+  /**
+   * Vendor subtrees walked once per read; the OIDs that held data are
+   * "learned", and later reads of the same device GET exactly those.
+   */
+  walk?: string[];
   /** An SNMP context that holds some of the OIDs above (HP "Jetdirect"). */
   context?: string;
   /** A private per-supply level column, used when the Printer-MIB level is not a real value. */
   privateLevel?: { column: string; whenLevel: number[]; basis: string };
+  /**
+   * OCTET STRING blocks of records, GET once and decoded by a named decoder
+   * (src/agent/reader/decoders): Brother's counter and maintenance blocks.
+   */
+  blocks?: { oid: string; decoder: BlockDecoderName }[];
   /** Vendor codes in prtMarkerSuppliesLevel that are states rather than amounts. */
   levelCodes?: { when: (level: number, max: number) => boolean; codes: Record<number, LevelCode> };
 }

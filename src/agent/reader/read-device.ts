@@ -11,6 +11,7 @@ import { matchProfile } from "../profiles/index.ts";
 import { type Credential, withContext } from "../snmp/credential.ts";
 import { createNetSnmpSession, type SessionTarget } from "../snmp/net-snmp-session.ts";
 import { SnmpError, type SnmpSession, type VarBind } from "../snmp/session.ts";
+import type { WalkOutcome } from "../snmp/walk.ts";
 import { buildAlerts, buildConsole, ticksToDuration } from "./alerts.ts";
 import { buildIdentity } from "./identity.ts";
 import { buildMarkerCounters } from "./marker-counters.ts";
@@ -19,6 +20,8 @@ import { buildStatus, printerDeviceIndex } from "./status.ts";
 import { buildSupplies } from "./supplies.ts";
 import { buildTrays } from "./trays.ts";
 import { numberOf, oidOf, textOf, toTable } from "./values.ts";
+import { electBillingTotal } from "./billing-total.ts";
+import { PWG_COUNTER_ROOT, pwgCountersFromWalk } from "./pwg-counters.ts";
 import { readContextIdentity, readVendorData } from "./vendor-data.ts";
 
 export type OpenSession = (target: SessionTarget, cred: Credential) => SnmpSession;
@@ -31,6 +34,17 @@ export interface ReadOptions {
   hostname?: string;
   openSession?: OpenSession;
   now?: () => Date;
+  /**
+   * Vendor OIDs an earlier read of this device learned by walking: they are
+   * GET exactly instead of walked, and one that no longer answers is a problem.
+   */
+  learned?: readonly string[];
+}
+
+/** A reading and the vendor OIDs to GET on the next read of the same device. */
+export interface DetailedReading {
+  reading: DeviceReading;
+  learned: string[];
 }
 
 /** The device answered none of the credentials. */
@@ -64,7 +78,13 @@ async function connect(opts: ReadOptions, open: OpenSession) {
   );
 }
 
+/** Reads one device into a DeviceReading. */
 export async function readDevice(opts: ReadOptions): Promise<DeviceReading> {
+  return (await readDeviceDetailed(opts)).reading;
+}
+
+/** Reads one device, also returning the vendor OIDs it learned (pass them back as `learned`). */
+export async function readDeviceDetailed(opts: ReadOptions): Promise<DetailedReading> {
   const open = opts.openSession ?? createNetSnmpSession;
   const now = opts.now ?? (() => new Date());
   const started = performance.now();
@@ -77,14 +97,19 @@ export async function readDevice(opts: ReadOptions): Promise<DeviceReading> {
     const profile = matchProfile(sysObjectId, sysDescr);
     const problems = [];
 
-    const [walks, vendor] = await Promise.all([
+    const [walks, vendor, pwgWalk] = await Promise.all([
       Promise.all(WALKED_TABLES.map((t) => session.walk(t.entry))),
-      readVendorData(session, profile),
+      readVendorData(session, profile, opts.learned),
+      session.walk(PWG_COUNTER_ROOT),
     ]);
+    const pwg = pwgCountersFromWalk(pwgWalk.varbinds);
+    if (pwgWalk.stopped) problems.push(create(ReadProblemSchema, { section: "pwg-counters", oid: PWG_COUNTER_ROOT, message: pwgWalk.stopped }));
+    problems.push(...pwg.problems);
     const tables = new Map<string, ReturnType<typeof toTable>>();
     WALKED_TABLES.forEach((t, i) => {
-      const r = walks[i];
+      const r = walks[i] as WalkOutcome;
       if (r.stopped) problems.push(create(ReadProblemSchema, { section: t.section, oid: t.entry, message: r.stopped }));
+      for (const s of r.skipped ?? []) problems.push(create(ReadProblemSchema, { section: t.section, oid: s.oid, message: s.reason }));
       tables.set(t.entry, toTable(t.entry, r.varbinds));
     });
     problems.push(...vendor.problems);
@@ -106,7 +131,7 @@ export async function readDevice(opts: ReadOptions): Promise<DeviceReading> {
       if (await readContextIdentity(ctx, profile, vendor.values)) identity = buildIdentity(identityInputs);
     }
     const uptime = numberOf(sys.get(OID.sysUpTime));
-    return create(DeviceReadingSchema, {
+    const reading = create(DeviceReadingSchema, {
       address: formatAddress(opts.target.host, opts.target.port),
       sysObjectId,
       sysDescr,
@@ -121,14 +146,15 @@ export async function readDevice(opts: ReadOptions): Promise<DeviceReading> {
       snmpVersion: session.version === 1 ? SnmpVersion.V1 : session.version === 2 ? SnmpVersion.V2C : SnmpVersion.V3,
       profile: profile.id,
       requestCount: session.requestCount,
-      counters: [...buildMarkerCounters(table(OID.prtMarkerEntry)), ...vendor.counters],
-      supplies: buildSupplies(table(OID.prtMarkerSuppliesEntry), table(OID.prtMarkerColorantEntry), profile, vendor.privateLevels),
+      counters: electBillingTotal([...buildMarkerCounters(table(OID.prtMarkerEntry)), ...pwg.counters, ...vendor.counters]),
+      supplies: buildSupplies(table(OID.prtMarkerSuppliesEntry), table(OID.prtMarkerColorantEntry), profile, vendor.privateLevels, vendor.namedLevels),
       trays: buildTrays(table(OID.prtInputEntry)),
       status: buildStatus(devices, table(OID.hrPrinterEntry)),
       alerts: buildAlerts(table(OID.prtAlertEntry)),
       console: buildConsole(table(OID.prtConsoleDisplayBufferEntry)),
       problems,
     });
+    return { reading, learned: vendor.learned };
   } finally {
     session.close();
   }

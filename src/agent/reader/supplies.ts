@@ -6,6 +6,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { type Supply, SupplySchema, SupplyState } from "../../gen/dca/v1/reading_pb.ts";
+import type { NamedLevel } from "./decoders/index.ts";
 import type { Profile } from "../profiles/index.ts";
 import { CLASS_RECEPTACLE, RECEPTACLE_TYPES, supplyUnitName } from "./mib-names.ts";
 import { OID } from "./oids.ts";
@@ -73,6 +74,17 @@ export function judgeLevel(level: number, max: number, receptacle: boolean): Lev
 }
 
 /**
+ * The vendor's level for a supply reported by part name: every word of the
+ * part ("black toner") must be in the supply's description ("Black Toner
+ * Cartridge"); a percent beats a bare state.
+ */
+function namedLevelFor(description: string, levels: readonly NamedLevel[]): NamedLevel | undefined {
+  const d = description.toLowerCase();
+  const hits = levels.filter((l) => l.item.toLowerCase().split(/\s+/).every((w) => d.includes(w)));
+  return hits.find((l) => l.percent !== undefined) ?? hits[0];
+}
+
+/**
  * Builds the supplies. `privateLevels` holds a vendor's own per-supply percent
  * (keyed by the supply's last index arc) for profiles that publish one.
  */
@@ -81,6 +93,7 @@ export function buildSupplies(
   colorants: Table,
   profile: Profile,
   privateLevels: Map<string, number>,
+  namedLevels: readonly NamedLevel[] = [],
 ): Supply[] {
   const out: Supply[] = [];
   for (const idx of rowIndexes(supplies, 6, 8, 9)) {
@@ -106,6 +119,14 @@ export function buildSupplies(
       if (priv && priv.whenLevel.includes(level) && p !== undefined && p >= 0 && p <= 100) {
         const v = judgeLevel(p, 100, receptacle);
         verdict = { ...v, basis: `${priv.basis} = ${p} % (Printer-MIB level ${level})` };
+      } else if (level < 0) {
+        const named = namedLevelFor(description, namedLevels);
+        if (named?.percent !== undefined) {
+          const v = judgeLevel(named.percent, 100, receptacle);
+          verdict = { ...v, basis: `${named.basis} = ${named.percent} % (Printer-MIB level ${level})` };
+        } else if (named?.state) {
+          verdict = { state: named.state === "low" ? SupplyState.LOW : SupplyState.OK, basis: `${named.basis}; no percent (Printer-MIB level ${level})` };
+        }
       }
     }
     out.push(

@@ -1,19 +1,27 @@
 /**
  * Applies a profile to a device: GETs its identity and meter OIDs (retrying
- * the missing ones in the profile's SNMP context), walks its named meter
- * tables and private level columns. Every failure is a recorded problem.
+ * the missing ones in the profile's SNMP context), walks its meter tables,
+ * private level columns and extra subtrees, or GETs exactly the OIDs an
+ * earlier walk of the same device found. Every failure is a recorded problem.
  */
 import { create } from "@bufbuild/protobuf";
 import { type Counter, CounterKind, CounterSchema, CounterUnit, type ReadProblem, ReadProblemSchema } from "../../gen/dca/v1/reading_pb.ts";
-import type { Profile } from "../profiles/index.ts";
+import type { CodedCounterTable, Profile } from "../profiles/index.ts";
+import { oidInSubtree } from "../snmp/ber.ts";
 import { type SnmpSession, type VarBind, isException } from "../snmp/session.ts";
+import type { WalkOutcome } from "../snmp/walk.ts";
+import { type NamedLevel, decodeBlock } from "./decoders/index.ts";
 import { meterOf, numberOf, textOf, toTable } from "./values.ts";
 
 export interface VendorData {
   values: Map<string, VarBind>;
   counters: Counter[];
   privateLevels: Map<string, number>;
+  /** Levels the vendor reports by part name (Brother's maintenance block). */
+  namedLevels: NamedLevel[];
   problems: ReadProblem[];
+  /** OIDs under the profile's walked subtrees that held data; GET these next time. */
+  learned: string[];
 }
 
 /**
@@ -50,15 +58,102 @@ async function getAll(session: SnmpSession, oids: string[], into: Map<string, Va
   }
 }
 
-export async function readVendorData(session: SnmpSession, profile: Profile): Promise<VendorData> {
+/** The subtrees a profile walks: meter tables, the private level column, extra subtrees. */
+export function vendorSubtrees(profile: Profile): string[] {
+  const roots = [
+    ...(profile.counterTables ?? []).map((t) => t.entry),
+    ...(profile.codedCounterTables ?? []).map((t) => t.entry),
+    ...(profile.privateLevel ? [profile.privateLevel.column] : []),
+    ...(profile.walk ?? []),
+  ];
+  return [...new Set(roots)];
+}
+
+interface Fetched {
+  varbinds: Map<string, VarBind[]>;
+  problems: ReadProblem[];
+  learned: string[];
+}
+
+/**
+ * Walks each subtree once, or, given the OIDs an earlier walk found, GETs
+ * exactly those: cheaper, and a meter that vanished is noticed instead of
+ * silently missing from the table.
+ */
+async function fetchSubtrees(session: SnmpSession, roots: string[], learned: readonly string[] | undefined, section: string): Promise<Fetched> {
+  const problems: ReadProblem[] = [];
+  const varbinds = new Map<string, VarBind[]>();
+  if (!learned) {
+    const walks = (await Promise.all(roots.map((r) => session.walk(r)))) as WalkOutcome[];
+    const found: string[] = [];
+    roots.forEach((root, i) => {
+      const r = walks[i];
+      if (r.stopped) problems.push(create(ReadProblemSchema, { section, oid: root, message: r.stopped }));
+      for (const s of r.skipped ?? []) problems.push(create(ReadProblemSchema, { section, oid: s.oid, message: s.reason }));
+      varbinds.set(root, r.varbinds);
+      found.push(...r.varbinds.map((vb) => vb.oid));
+    });
+    return { varbinds, problems, learned: [...new Set(found)] };
+  }
+  await Promise.all(
+    roots.map(async (root) => {
+      const oids = learned.filter((o) => oidInSubtree(o, root));
+      const got = new Map<string, VarBind>();
+      await getAll(session, oids, got, problems, section);
+      for (const oid of oids) {
+        if (!got.has(oid)) problems.push(create(ReadProblemSchema, { section, oid, message: `meter ${oid} answered by the walk is missing now` }));
+      }
+      varbinds.set(root, [...got.values()]);
+    }),
+  );
+  return { varbinds, problems, learned: [...learned] };
+}
+
+/** Meters of a coded table: each row's code says what it is, whatever its position. */
+export function codedCounters(t: CodedCounterTable, varbinds: readonly VarBind[], section: string): { counters: Counter[]; problems: ReadProblem[] } {
+  const counters: Counter[] = [];
+  const problems: ReadProblem[] = [];
+  const table = toTable(t.entry, varbinds);
+  const seen = new Set<string>();
+  for (const [idx, vb] of table.get(t.valueColumn) ?? []) {
+    const code = t.codeColumn === undefined ? (idx.split(".").pop() ?? "") : textOf(table.get(t.codeColumn)?.get(idx)).trim();
+    const meter = t.codes[code];
+    if (!meter && t.unknownCodes === "ignore") continue;
+    // Some firmware list a code twice (Ricoh's machine total); the first row is the meter.
+    if (code && seen.has(code)) continue;
+    if (code) seen.add(code);
+    const label = t.nameColumn === undefined ? "" : textOf(table.get(t.nameColumn)?.get(idx)).trim();
+    const name = meter?.name ?? (label || `code-${code || "unknown"}`);
+    const value = meterOf(vb);
+    if (value === undefined) {
+      problems.push(create(ReadProblemSchema, { section, oid: vb.oid, message: `meter "${name}" (code ${code || "?"}) is not a number: "${textOf(vb)}"` }));
+      continue;
+    }
+    const unit = meter?.unit ?? t.unit ?? CounterUnit.IMPRESSIONS;
+    counters.push(create(CounterSchema, { kind: meter?.kind ?? CounterKind.OTHER, value, unit, oid: vb.oid, name }));
+  }
+  return { counters, problems };
+}
+
+/**
+ * Reads the profile's vendor data. With `learned` (from an earlier read of
+ * the same device) the walked subtrees are not walked again: exactly those
+ * OIDs are fetched, and one that no longer answers is a problem, never a 0.
+ */
+export async function readVendorData(session: SnmpSession, profile: Profile, learned?: readonly string[]): Promise<VendorData> {
   const section = `profile:${profile.id}`;
   const problems: ReadProblem[] = [];
   const values = new Map<string, VarBind>();
   const sources = [...(profile.model ?? []), ...(profile.serial ?? []), ...(profile.firmware ?? [])];
-  const oids = [...new Set([...sources.map((s) => s.from).filter((f) => f !== "sysDescr"), ...(profile.counters ?? []).map((c) => c.oid)])];
+  const oids = [
+    ...new Set([
+      ...sources.map((s) => s.from).filter((f) => f !== "sysDescr"),
+      ...(profile.counters ?? []).map((c) => c.oid),
+      ...(profile.blocks ?? []).map((b) => b.oid),
+    ]),
+  ];
 
-  const tableWalks = (profile.counterTables ?? []).map((t) => session.walk(t.entry));
-  const levelWalk = profile.privateLevel ? session.walk(profile.privateLevel.column) : undefined;
+  const subtreeFetch = fetchSubtrees(session, vendorSubtrees(profile), learned, section);
   await getAll(session, oids, values, problems, section);
 
   const counters: Counter[] = [];
@@ -73,11 +168,21 @@ export async function readVendorData(session: SnmpSession, profile: Profile): Pr
     counters.push(create(CounterSchema, { kind: c.kind, value, unit: c.unit ?? CounterUnit.IMPRESSIONS, oid: c.oid, name: c.name }));
   }
 
-  const walked = await Promise.all(tableWalks);
-  (profile.counterTables ?? []).forEach((t, i) => {
-    const r = walked[i];
-    if (r.stopped) problems.push(create(ReadProblemSchema, { section, oid: t.entry, message: r.stopped }));
-    const table = toTable(t.entry, r.varbinds);
+  const namedLevels: NamedLevel[] = [];
+  for (const b of profile.blocks ?? []) {
+    const decoded = decodeBlock(b.decoder, values.get(b.oid));
+    counters.push(...decoded.counters);
+    namedLevels.push(...decoded.levels);
+    problems.push(...decoded.problems);
+  }
+
+  const fetched = await subtreeFetch;
+  problems.push(...fetched.problems);
+  const under = (root: string) => fetched.varbinds.get(root) ?? [];
+  for (const root of profile.walk ?? []) for (const vb of under(root)) if (!values.has(vb.oid)) values.set(vb.oid, vb);
+
+  for (const t of profile.counterTables ?? []) {
+    const table = toTable(t.entry, under(t.entry));
     for (const [idx, vb] of table.get(t.valueColumn) ?? []) {
       const name = textOf(table.get(t.nameColumn)?.get(idx)) || `${t.entry}.${t.valueColumn}.${idx}`;
       const value = meterOf(vb);
@@ -88,16 +193,20 @@ export async function readVendorData(session: SnmpSession, profile: Profile): Pr
       const kind = t.kinds[name.toLowerCase()] ?? CounterKind.OTHER;
       counters.push(create(CounterSchema, { kind, value, unit: t.unit ?? CounterUnit.IMPRESSIONS, oid: vb.oid, name }));
     }
-  });
+  }
+  for (const t of profile.codedCounterTables ?? []) {
+    const coded = codedCounters(t, under(t.entry), section);
+    counters.push(...coded.counters);
+    problems.push(...coded.problems);
+  }
 
   const privateLevels = new Map<string, number>();
-  if (levelWalk && profile.privateLevel) {
-    const r = await levelWalk;
+  if (profile.privateLevel) {
     const prefix = `${profile.privateLevel.column}.`;
-    for (const vb of r.varbinds) {
+    for (const vb of under(profile.privateLevel.column)) {
       const n = numberOf(vb);
       if (n !== undefined) privateLevels.set(vb.oid.slice(prefix.length).split(".").pop() ?? "", n);
     }
   }
-  return { values, counters, privateLevels, problems };
+  return { values, counters, privateLevels, namedLevels, problems, learned: fetched.learned };
 }

@@ -33,15 +33,21 @@ export interface TaskOutcome {
 /** Devices not seen for this long drop off the read list. */
 const FORGET_AFTER_MS = 7 * 24 * 3600_000;
 
-function remember(state: RuntimeState, reading: DeviceReading): void {
+/**
+ * Remembers a printer for the hourly reads: where it answered, with which
+ * credential, and the vendor OIDs its walk found (discovery walks afresh
+ * three times a day; reads in between GET only those).
+ */
+function remember(state: RuntimeState, reading: DeviceReading, learned: string[]): void {
   const now = Date.now();
   const known = state.devices.find((d) => d.address === reading.address);
   if (known) {
     known.credential = reading.credential;
     known.lastSeenAt = now;
     known.serial = reading.serialNumber || known.serial;
+    known.learned = learned;
   } else {
-    state.devices.push({ address: reading.address, credential: reading.credential, lastSeenAt: now, serial: reading.serialNumber || undefined });
+    state.devices.push({ address: reading.address, credential: reading.credential, lastSeenAt: now, serial: reading.serialNumber || undefined, learned });
   }
 }
 
@@ -49,10 +55,10 @@ async function discover(ctx: JobContext, targets: readonly string[], exclude: re
   const ids: string[] = [];
   const started = performance.now();
   const handle = await collectFleet(ctx.config.config, targets, exclude, {
-    onReading: (reading) => {
+    onReading: (reading, learned) => {
       const id = ctx.store(reading, taskId);
       if (id) ids.push(id);
-      remember(ctx.state, reading);
+      remember(ctx.state, reading, learned);
     },
     onFailed: (where, message) => ctx.log(`read of ${where} failed: ${message}`),
     onTargetError: (message) => ctx.log(`target skipped: ${message}`),
@@ -76,9 +82,9 @@ export async function runDiscovery(ctx: JobContext): Promise<void> {
 export async function runReads(ctx: JobContext): Promise<void> {
   const started = performance.now();
   const r = await readKnownDevices(ctx.config.config, ctx.state.devices, {
-    onReading: (reading) => {
+    onReading: (reading, learned) => {
       ctx.store(reading);
-      remember(ctx.state, reading);
+      remember(ctx.state, reading, learned);
     },
     onFailed: (address, message) => ctx.log(`read of ${address} failed: ${message}`),
   });
@@ -104,10 +110,10 @@ export async function runTask(ctx: JobContext, task: Task): Promise<TaskOutcome>
         const ids: string[] = [];
         let failure = "";
         await readKnownDevices(ctx.config.config, [{ address, credential: ctx.state.devices.find((d) => d.address === address)?.credential }], {
-          onReading: (reading) => {
+          onReading: (reading, learned) => {
             const id = ctx.store(reading, task.id);
             if (id) ids.push(id);
-            remember(ctx.state, reading);
+            remember(ctx.state, reading, learned);
           },
           onFailed: (_a, message) => {
             failure = message;

@@ -25,6 +25,10 @@ function scripted(version: 1 | 2, answers: (VarBind[] | Error)[]) {
       asked.push({ op: "getBulk", oid: oids[0], reps });
       return next();
     },
+    async get(oids) {
+      asked.push({ op: "get", oid: oids[0] });
+      return next();
+    },
   };
   return { t, asked };
 }
@@ -48,13 +52,71 @@ describe("walkSubtree", () => {
     expect(r.stopped).toBeUndefined();
   });
 
-  test("an agent that repeats or goes backwards is stopped and reported", async () => {
-    const { t } = scripted(2, [[int("1.3.6.1.4.1.9.5"), int("1.3.6.1.4.1.9.5")]]);
+  test("an agent that answers the same OID again is stopped; one that goes backwards too", async () => {
+    const { t } = scripted(2, [[int("1.3.6.1.4.1.9.5")], [int("1.3.6.1.4.1.9.5")]]);
     const r = await walkSubtree(t, "1.3.6.1.4.1.9");
     expect(r.varbinds.length).toBe(1);
     expect(r.stopped).toContain("agent loop");
     const back = scripted(2, [[int("1.3.6.1.4.1.9.5"), int("1.3.6.1.4.1.9.4")]]);
     expect((await walkSubtree(back.t, "1.3.6.1.4.1.9")).stopped).toContain("does not follow");
+  });
+
+  test("a duplicated OID inside a response is dropped and the walk goes on", async () => {
+    const { t } = scripted(2, [
+      [int("1.3.6.1.4.1.9.1", 7), int("1.3.6.1.4.1.9.1", 8), int("1.3.6.1.4.1.9.2", 9)],
+      [end("1.3.6.1.4.1.9.2")],
+    ]);
+    const r = await walkSubtree(t, "1.3.6.1.4.1.9");
+    expect(r.varbinds.map((v) => `${v.oid}=${v.value}`)).toEqual(["1.3.6.1.4.1.9.1=7", "1.3.6.1.4.1.9.2=9"]);
+    expect(r.stopped).toBeUndefined();
+  });
+
+  test("a value of an unreadable type mid-table is skipped and named", async () => {
+    const bad: VarBind = { oid: "1.3.6.1.4.1.9.2", tag: Tag.NoSuchInstance, value: null };
+    const { t } = scripted(2, [[int("1.3.6.1.4.1.9.1"), bad, int("1.3.6.1.4.1.9.3")], [end("1.3.6.1.4.1.9.3")]]);
+    const r = await walkSubtree(t, "1.3.6.1.4.1.9");
+    expect(r.varbinds.map((v) => v.oid)).toEqual(["1.3.6.1.4.1.9.1", "1.3.6.1.4.1.9.3"]);
+    expect(r.skipped?.map((s) => s.oid)).toEqual(["1.3.6.1.4.1.9.2"]);
+    expect(r.stopped).toBeUndefined();
+  });
+
+  test("a value that makes responses unreadable is located, skipped and named", async () => {
+    const unreadable = () => Object.assign(new Error("no response (timed out) (last datagram was unreadable: x)"), { code: "timeout" });
+    const { t, asked } = scripted(2, [
+      [int("1.3.6.1.4.1.9.1.1")],
+      unreadable(), // GETBULK from .1.1 would carry .1.2
+      unreadable(), // GETNEXT from .1.1 is .1.2 alone
+      unreadable(), // GET .1.2: it is the bad one
+      [int("1.3.6.1.4.1.9.1.3"), end("1.3.6.1.4.1.9.1.3")],
+    ]);
+    const r = await walkSubtree(t, "1.3.6.1.4.1.9", { maxRepetitions: 5 });
+    expect(r.varbinds.map((v) => v.oid)).toEqual(["1.3.6.1.4.1.9.1.1", "1.3.6.1.4.1.9.1.3"]);
+    expect(r.skipped?.map((s) => s.oid)).toEqual(["1.3.6.1.4.1.9.1.2"]);
+    expect(r.stopped).toBeUndefined();
+    expect(asked.map((a) => `${a.op} ${a.oid}`)).toEqual([
+      "getBulk 1.3.6.1.4.1.9",
+      "getBulk 1.3.6.1.4.1.9.1.1",
+      "getNext 1.3.6.1.4.1.9.1.1",
+      "get 1.3.6.1.4.1.9.1.2",
+      "getBulk 1.3.6.1.4.1.9.1.2",
+    ]);
+  });
+
+  test("an unreadable response that cannot be pinned to one OID stops the walk, keeping the rows", async () => {
+    const unreadable = () => Object.assign(new Error("response invalid"), { code: "malformed" });
+    const { t } = scripted(2, [[int("1.3.6.1.4.1.9.1.1")], unreadable(), unreadable(), [int("1.3.6.1.4.1.9.1.2")]]);
+    const r = await walkSubtree(t, "1.3.6.1.4.1.9");
+    expect(r.varbinds.length).toBe(1);
+    expect(r.stopped).toContain("response invalid");
+  });
+
+  test("an agent that stops answering after a skip is not skipped through: the walk stops", async () => {
+    const unreadable = () => Object.assign(new Error("no response (timed out) (last datagram was unreadable: x)"), { code: "timeout" });
+    const { t } = scripted(2, [[int("1.3.6.1.4.1.9.1.1")], unreadable(), unreadable(), unreadable(), unreadable(), unreadable()]);
+    const r = await walkSubtree(t, "1.3.6.1.4.1.9");
+    expect(r.varbinds.length).toBe(1);
+    expect(r.skipped?.map((s) => s.oid)).toEqual(["1.3.6.1.4.1.9.1.2"]);
+    expect(r.stopped).toContain("unreadable");
   });
 
   test("numeric, not string, order: .10 follows .9", async () => {

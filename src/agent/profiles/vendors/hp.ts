@@ -1,20 +1,49 @@
 import { CounterKind } from "../../../gen/dca/v1/reading_pb.ts";
 import type { Profile } from "../profile.ts";
 
-/** HP LaserJet / PageWide with Jetdirect. Meters from the HP LaserJet MIB (PML objects). */
+/** HP-LASERJET-COMMON-MIB device subtree (hp.nm.system.net-peripheral.netPML.netPMLmgmt.device). */
+const DEVICE = "1.3.6.1.4.1.11.2.3.9.4.2.1";
+/** status-prt-eng: the print engine's page counters. */
+const ENGINE = `${DEVICE}.4.1.2`;
+
+/**
+ * HP's PML identity strings (system.id). Their values may start with a
+ * two-byte PCL symbol set; read them with decodeHpString
+ * (src/agent/reader/decoders/hp.ts), not the generic text decoder.
+ */
+export const HP_PML_TEXT_OIDS = {
+  modelName: `${DEVICE}.1.3.2.0`,
+  serialNumber: `${DEVICE}.1.3.3.0`,
+  firmwareDatecode: `${DEVICE}.1.3.5.0`,
+  firmwareRom: `${DEVICE}.1.3.6.0`,
+} as const;
+
+/**
+ * HP LaserJet / PageWide with Jetdirect. Meter OIDs checked against public
+ * sources: total (.5), colour (.7) and duplex (.22) in glpi-agent's
+ * HPNetPeripheral.pm and the HP LaserJet MIBs (total-color-page-count: "a
+ * duplexed sheet increments it by two", so impressions); mono (.6) as
+ * total-mono-page-count of HP's IJXXXX-MIB, cited by PrintMaster. Per-function
+ * (copy/scan/fax) meters are not in the public HP MIBs we could check.
+ */
 export const hp: Profile = {
   id: "hp",
   vendor: "HP",
   sysObjectId: ["1.3.6.1.4.1.11.2.3.9"],
   sysDescr: [/^HP /, /Hewlett-Packard/i, /JETDIRECT/],
   // gdStatusId: an IEEE 1284 device ID; some firmware serve it only in the "Jetdirect" context.
-  model: [{ from: "1.3.6.1.4.1.11.2.3.9.1.1.7.0", pattern: /MDL:\s*([^;]+)/ }],
-  serial: [{ from: "1.3.6.1.4.1.11.2.3.9.4.2.1.1.3.3.0" }],
+  model: [{ from: "1.3.6.1.4.1.11.2.3.9.1.1.7.0", pattern: /MDL:\s*([^;]+)/ }, { from: HP_PML_TEXT_OIDS.modelName }],
+  serial: [
+    { from: HP_PML_TEXT_OIDS.serialNumber },
+    // Embedded Jetdirect names the printer's serial in sysDescr ("HP ETHERNET MULTI-ENVIRONMENT,SN:VNB3J99999,FN:...").
+    { from: "sysDescr", pattern: /,SN:([^,\s]+)/ },
+  ],
+  firmware: [{ from: HP_PML_TEXT_OIDS.firmwareRom }, { from: HP_PML_TEXT_OIDS.firmwareDatecode }],
   context: "Jetdirect",
   counters: [
-    { oid: "1.3.6.1.4.1.11.2.3.9.4.2.1.4.1.2.5.0", kind: CounterKind.TOTAL, name: "total-engine-page-count" },
-    { oid: "1.3.6.1.4.1.11.2.3.9.4.2.1.4.1.2.6.0", kind: CounterKind.MONO, name: "total-mono-page-count" },
-    { oid: "1.3.6.1.4.1.11.2.3.9.4.2.1.4.1.2.7.0", kind: CounterKind.COLOR, name: "total-color-page-count" },
-    { oid: "1.3.6.1.4.1.11.2.3.9.4.2.1.4.1.2.22.0", kind: CounterKind.DUPLEX, name: "duplex-page-count" },
+    { oid: `${ENGINE}.5.0`, kind: CounterKind.TOTAL, name: "total-engine-page-count" },
+    { oid: `${ENGINE}.6.0`, kind: CounterKind.MONO, name: "total-mono-page-count" },
+    { oid: `${ENGINE}.7.0`, kind: CounterKind.COLOR, name: "total-color-page-count" },
+    { oid: `${ENGINE}.22.0`, kind: CounterKind.DUPLEX, name: "duplex-page-count" },
   ],
 };

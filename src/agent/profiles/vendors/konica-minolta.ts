@@ -1,6 +1,17 @@
+import { CounterKind } from "../../../gen/dca/v1/reading_pb.ts";
 import type { Profile } from "../profile.ts";
 
-/** Konica Minolta bizhub and its Develop brand (enterprise 18334). */
+/** The bizhub counter group (KONICA MINOLTA private MIB, ...18334.1.1.1.5.7.2). */
+const C = "1.3.6.1.4.1.18334.1.1.1.5.7.2";
+
+/**
+ * Konica Minolta bizhub and its Develop brand (enterprise 18334).
+ *
+ * Meters: the total and duplex counters, and the copy/print by black/colour
+ * table `${C}.2.1.5.<colour>.<function>` (colour 1 black, 2 colour; function
+ * 1 copy, 2 print), as read by glpi-agent and LibreNMS. Scan counters are left
+ * out: the two sources disagree on where they are.
+ */
 export const konicaMinolta: Profile = {
   id: "konica-minolta",
   vendor: "Konica Minolta",
@@ -9,4 +20,12 @@ export const konicaMinolta: Profile = {
   brands: [{ pattern: /^Develop\b/i, brand: "Develop" }],
   // The model name as the device shows it (a Develop ineo may report a bizhub sysDescr).
   model: [{ from: "1.3.6.1.4.1.18334.1.1.1.1.6.2.1.0" }, { from: "sysDescr", pattern: /^(?:KONICA MINOLTA|Develop) (.+)$/i }],
+  counters: [
+    { oid: `${C}.1.1.0`, kind: CounterKind.TOTAL, name: "total" },
+    { oid: `${C}.1.3.0`, kind: CounterKind.DUPLEX, name: "total-duplex" },
+    { oid: `${C}.2.1.5.1.1`, kind: CounterKind.COPY_MONO, name: "copy-black" },
+    { oid: `${C}.2.1.5.2.1`, kind: CounterKind.COPY_COLOR, name: "copy-color" },
+    { oid: `${C}.2.1.5.1.2`, kind: CounterKind.PRINT_MONO, name: "print-black" },
+    { oid: `${C}.2.1.5.2.2`, kind: CounterKind.PRINT_COLOR, name: "print-color" },
+  ],
 };
