@@ -20,6 +20,7 @@ import { buildStatus, printerDeviceIndex } from "./status.ts";
 import { buildSupplies } from "./supplies.ts";
 import { buildTrays } from "./trays.ts";
 import { numberOf, oidOf, textOf, toTable } from "./values.ts";
+import { walkMany } from "../snmp/walk-many.ts";
 import { electBillingTotal } from "./billing-total.ts";
 import { PWG_COUNTER_ROOT, pwgCountersFromWalk } from "./pwg-counters.ts";
 import { readContextIdentity, readVendorData } from "./vendor-data.ts";
@@ -97,11 +98,13 @@ export async function readDeviceDetailed(opts: ReadOptions): Promise<DetailedRea
     const profile = matchProfile(sysObjectId, sysDescr);
     const problems = [];
 
-    const [walks, vendor, pwgWalk] = await Promise.all([
-      Promise.all(WALKED_TABLES.map((t) => session.walk(t.entry))),
+    // The standard tables and the PWG counters in shared GETBULKs; the vendor data beside them.
+    const [all, vendor] = await Promise.all([
+      walkMany(session, [...WALKED_TABLES.map((t) => t.entry), PWG_COUNTER_ROOT]),
       readVendorData(session, profile, opts.learned),
-      session.walk(PWG_COUNTER_ROOT),
     ]);
+    const walks = all.slice(0, WALKED_TABLES.length);
+    const pwgWalk = all[WALKED_TABLES.length]!;
     const pwg = pwgCountersFromWalk(pwgWalk.varbinds);
     if (pwgWalk.stopped) problems.push(create(ReadProblemSchema, { section: "pwg-counters", oid: PWG_COUNTER_ROOT, message: pwgWalk.stopped }));
     problems.push(...pwg.problems);

@@ -1,0 +1,98 @@
+/**
+ * Several subtrees walked together: one GETBULK carries a cursor per
+ * unfinished subtree, so small tables (a printer has a dozen) cost a share
+ * of a request instead of one request each. Rows come back interleaved,
+ * one per cursor per repetition. Anything unusual (an error, a response
+ * with no progress, v1) hands the unfinished subtrees to the single-subtree
+ * walk, which has the skip/narrow/loop handling; its result replaces ours
+ * for those subtrees, so nothing is lost or doubled.
+ */
+import { compareOids, oidInSubtree, parseOid } from "./ber.ts";
+import type { VarBind } from "./message.ts";
+import type { WalkResult } from "./session.ts";
+import { DEFAULT_MAX_ROWS, type WalkOutcome } from "./walk.ts";
+
+export interface WalkManyTransport {
+  readonly version: 1 | 2 | 3;
+  getBulk(oids: readonly string[], nonRepeaters: number, maxRepetitions: number): Promise<VarBind[]>;
+  /** The single-subtree walk used as the fallback. */
+  walk(root: string): Promise<WalkResult>;
+}
+
+export interface WalkManyOptions {
+  /** Varbinds asked for per request, shared among the open cursors (default 40). */
+  budget?: number;
+  maxRows?: number;
+}
+
+interface Cursor {
+  root: string;
+  oid: string;
+  arcs: number[];
+  out: VarBind[];
+  done: boolean;
+  stopped?: string;
+}
+
+/** Walks every root; the result for roots[i] is at index i. */
+export async function walkMany(t: WalkManyTransport, roots: readonly string[], options: WalkManyOptions = {}): Promise<WalkOutcome[]> {
+  const budget = options.budget ?? 40;
+  const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+  if (t.version === 1 || roots.length <= 1) return Promise.all(roots.map((r) => t.walk(r)));
+  const cursors: Cursor[] = roots.map((root) => ({ root, oid: root, arcs: parseOid(root), out: [], done: false }));
+  const fallback = new Set<Cursor>();
+  for (;;) {
+    const open = cursors.filter((c) => !c.done && !fallback.has(c));
+    if (open.length === 0) break;
+    const reps = Math.max(1, Math.floor(budget / open.length));
+    let batch: VarBind[];
+    try {
+      batch = await t.getBulk(
+        open.map((c) => c.oid),
+        0,
+        reps,
+      );
+    } catch {
+      for (const c of open) fallback.add(c);
+      break;
+    }
+    let progressed = false;
+    for (let i = 0; i < batch.length; i++) {
+      const c = open[i % open.length]!;
+      if (c.done) continue;
+      const vb = batch[i]!;
+      if (vb.tag === 0x82 || !oidInSubtree(vb.oid, c.root)) {
+        c.done = true;
+        progressed = true;
+        continue;
+      }
+      const arcs = parseOid(vb.oid);
+      const order = compareOids(arcs, c.arcs);
+      if (order === 0) continue;
+      // Going backwards, or an exception value: the single walk knows how to handle it.
+      if (order < 0 || vb.tag === 0x80 || vb.tag === 0x81) {
+        fallback.add(c);
+        c.done = true;
+        continue;
+      }
+      c.out.push(vb);
+      c.oid = vb.oid;
+      c.arcs = arcs;
+      progressed = true;
+      if (c.out.length >= maxRows) {
+        c.done = true;
+        c.stopped = `table larger than ${maxRows} rows; truncated`;
+      }
+    }
+    if (!progressed) {
+      for (const c of open) if (!c.done) fallback.add(c);
+      break;
+    }
+  }
+  return Promise.all(
+    cursors.map(async (c): Promise<WalkOutcome> => {
+      if (fallback.has(c)) return t.walk(c.root);
+      return { varbinds: c.out, ...(c.stopped ? { stopped: c.stopped } : {}) };
+    }),
+  );
+}
