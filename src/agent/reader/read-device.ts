@@ -25,6 +25,9 @@ import { electBillingTotal } from "./billing-total.ts";
 import { PWG_COUNTER_ROOT, pwgCountersFromWalk } from "./pwg-counters.ts";
 import { readContextIdentity, readVendorData } from "./vendor-data.ts";
 
+/** Shortest wait for an answer in a vendor SNMP context (HP "Jetdirect"). */
+const CONTEXT_MIN_TIMEOUT_MS = 500;
+
 export type OpenSession = (target: SessionTarget, cred: Credential) => SnmpSession;
 
 export interface ReadOptions {
@@ -66,9 +69,10 @@ async function connect(opts: ReadOptions, open: OpenSession) {
   for (const cred of opts.credentials) {
     const session = open(opts.target, cred);
     try {
+      const t0 = performance.now();
       const system = await session.get(SYSTEM_OIDS);
       if (system.every((vb) => vb.tag >= 0x80)) throw new SnmpError("protocol", "no system group");
-      return { session, cred, system };
+      return { session, cred, system, rttMs: performance.now() - t0 };
     } catch (e) {
       session.close();
       failures.push(`${cred.name}: ${SnmpError.from(e).message}`);
@@ -90,7 +94,7 @@ export async function readDeviceDetailed(opts: ReadOptions): Promise<DetailedRea
   const now = opts.now ?? (() => new Date());
   const started = performance.now();
   const readAt = now();
-  const { session, cred, system } = await connect(opts, open);
+  const { session, cred, system, rttMs } = await connect(opts, open);
   try {
     const sys = new Map<string, VarBind>(system.map((vb) => [vb.oid, vb]));
     const sysDescr = textOf(sys.get(OID.sysDescr));
@@ -130,7 +134,9 @@ export async function readDeviceDetailed(opts: ReadOptions): Promise<DetailedRea
     };
     let identity = buildIdentity(identityInputs);
     if (profile.context && (!identity.model || !identity.serialNumber)) {
-      const ctx = open({ ...opts.target, retries: 0 }, withContext(cred, profile.context));
+      // A device without the context never answers for it: wait a few of its round trips, not a full timeout.
+      const ctxTimeout = Math.min(opts.target.timeoutMs, Math.max(CONTEXT_MIN_TIMEOUT_MS, Math.ceil(rttMs * 5)));
+      const ctx = open({ ...opts.target, retries: 0, timeoutMs: ctxTimeout }, withContext(cred, profile.context));
       if (await readContextIdentity(ctx, profile, vendor.values)) identity = buildIdentity(identityInputs);
     }
     const uptime = numberOf(sys.get(OID.sysUpTime));
