@@ -1,6 +1,10 @@
 /**
  * Turns the TYPE|VALUE half of an `.snmprec` line into the BER value that
- * the simulator serves, following what snmpsim 0.4.5 (pysnmp) accepts.
+ * the simulator serves, following what snmpsim 0.4.5 (pysnmp) accepts,
+ * plus one extension of ours that snmpsim rejects: the tag suffix `r`
+ * (`65r|4100`), whose hex VALUE is served as the whole value TLV, tag and
+ * length included, so a recording can hold the malformed encodings real
+ * agents send (see README.md in this folder).
  */
 import { BerWriter, Tag, parseOid } from "../../src/agent/snmp/ber.ts";
 
@@ -90,10 +94,24 @@ function ipValue(value: string, encoding: string): EvaluatedValue {
 }
 
 /**
+ * `TAGr|HEX`: the bytes go out exactly as given, in place of the value TLV.
+ * The varbind around them is still framed correctly, so only this value is
+ * unreadable, as with a firmware bug. TAG is what the value should have
+ * been; only Counter64 (70) matters, since v1 must not see it.
+ */
+function rawValue(tag: string, value: string): EvaluatedValue {
+  if (!/^\d+$/.test(tag)) return invalid(`tag ${tag}r is not supported`);
+  const bytes = hexBytes(value);
+  if (!bytes || bytes.length === 0) return invalid(`raw value must be non-empty hex, got "${value.slice(0, 40)}"`);
+  return { kind: tag === "70" ? EntryKind.Counter64 : EntryKind.Value, write: (w) => w.raw(bytes) };
+}
+
+/**
  * Evaluates a TYPE and VALUE. Never throws: a value snmpsim could not
  * evaluate either comes back as `Invalid` with the reason.
  */
 export function evaluateSnmprecValue(type: string, value: string): EvaluatedValue {
+  if (type.endsWith("r")) return rawValue(type.slice(0, -1), value);
   const suffix = type.endsWith("x") || type.endsWith("e") ? type.slice(-1) : "";
   const tag = suffix ? type.slice(0, -1) : type;
   switch (tag) {

@@ -89,6 +89,32 @@ describe("parseSnmprec", () => {
   });
 });
 
+describe("extensions for buggy agents", () => {
+  test("tag suffix r serves the hex bytes as the whole value TLV", () => {
+    const rec = parseSnmprec("1.3.6.1.2.1.43.10.2.1.4.1.1|65r|4100\n1.3.6.1.9|2r|zz\n1.3.6.1.8|4r|\n");
+    const vb = rec.varbinds[exact(rec, "1.3.6.1.2.1.43.10.2.1.4.1.1")];
+    // SEQUENCE { OID, 41 00 }: the framing is right, the Counter32 has no content octets.
+    const oid = oidKey(parseOid("1.3.6.1.2.1.43.10.2.1.4.1.1"));
+    expect(Buffer.from(vb).toString("hex")).toBe(`30${(oid.length + 4).toString(16).padStart(2, "0")}06${oid.length.toString(16).padStart(2, "0")}${Buffer.from(oid).toString("hex")}4100`);
+    expect(rec.kinds[exact(rec, "1.3.6.1.2.1.43.10.2.1.4.1.1")]).toBe(EntryKind.Value);
+    expect(rec.invalid.map((e) => e.line)).toEqual([2, 3]);
+  });
+
+  test("tag suffix d keeps a second line for the same OID right after the first", () => {
+    const rec = parseSnmprec(
+      ["1.3.6.1.4.1.367.1.2|65|20", "1.3.6.1.4.1.367.1.1|65|10", "1.3.6.1.4.1.367.1.2|65d|21", "1.3.6.1.4.1.367.1.2|65|22", "1.3.6.1.4.1.367.1.3|65d|30"].join("\n"),
+    );
+    expect(rec.oids).toEqual(["1.3.6.1.4.1.367.1.1", "1.3.6.1.4.1.367.1.2", "1.3.6.1.4.1.367.1.2", "1.3.6.1.4.1.367.1.3"]);
+    expect(rec.repeats).toEqual([3]);
+    expect(rec.duplicates).toEqual([4]);
+    // GET answers the first line; GETNEXT steps over both copies, so a GETNEXT walk cannot loop.
+    expect(decodeVarbind(rec.varbinds[exact(rec, "1.3.6.1.4.1.367.1.2")]).value).toBe(20);
+    expect(decodeVarbind(rec.varbinds[exact(rec, "1.3.6.1.4.1.367.1.2") + 1]).value).toBe(21);
+    expect(next(rec, "1.3.6.1.4.1.367.1.1")).toBe("1.3.6.1.4.1.367.1.2");
+    expect(next(rec, "1.3.6.1.4.1.367.1.2")).toBe("1.3.6.1.4.1.367.1.3");
+  });
+});
+
 describe("OID order on BER content bytes", () => {
   const cmp = (x: number[], y: number[]) => {
     const [a, b] = [oidKey(x), oidKey(y)];

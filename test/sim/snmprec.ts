@@ -6,6 +6,12 @@
  * pre-encoded, so answering a GET or GETNEXT is a binary search plus a copy.
  * Requests are compared in their encoded form too (see compareOidContent),
  * so they never need decoding into numbers.
+ *
+ * Two opt-in extensions let a recording misbehave like a buggy agent (both
+ * are ours, not snmpsim's; README.md in this folder has examples): a tag
+ * ending in `d` (`65d|7`) serves that line again right after the first line
+ * with the same OID, so a GETBULK walk sees the OID twice in a row; a tag
+ * ending in `r` (`65r|4100`) serves raw bytes as the value (snmprec-value.ts).
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
@@ -41,6 +47,8 @@ export interface Recording {
   readonly invalid: readonly InvalidEntry[];
   /** Lines dropped because their OID appeared earlier (the first one wins, as in snmpsim). */
   readonly duplicates: readonly number[];
+  /** Lines tagged `d` that are served a second time after the first line with their OID. */
+  readonly repeats: readonly number[];
 }
 
 /** Raised for a line that cannot be indexed at all; the message names file:line. */
@@ -67,6 +75,8 @@ interface Row {
   line: number;
   kind: number;
   varbind: Uint8Array;
+  /** Tagged `d`: kept beside an earlier line with the same OID instead of dropped. */
+  repeat: boolean;
 }
 
 /** Parses recording text (latin-1 string or raw bytes). Throws SnmprecError naming `source:line`. */
@@ -83,7 +93,9 @@ export function parseSnmprec(data: string | Uint8Array, source = "<memory>"): Re
     const p2 = p1 < 0 ? -1 : line.indexOf("|", p1 + 1);
     if (p2 < 0) throw new SnmprecError(`${at}: expected OID|TYPE|VALUE, got "${line.slice(0, 80)}"`);
     const oidText = line.slice(0, p1);
-    const type = line.slice(p1 + 1, p2);
+    const tagged = line.slice(p1 + 1, p2);
+    const repeat = tagged.length > 1 && tagged.endsWith("d");
+    const type = repeat ? tagged.slice(0, -1) : tagged;
     if (oidText === "" || type === "") throw new SnmprecError(`${at}: empty OID or type`);
     let arcs: number[];
     try {
@@ -99,7 +111,7 @@ export function parseSnmprec(data: string | Uint8Array, source = "<memory>"): Re
     const value = evaluateSnmprecValue(type, line.slice(p2 + 1));
     if (value.kind === EntryKind.Invalid) {
       invalid.push({ line: i + 1, oid, reason: value.reason });
-      rows.push({ key, oid, line: i + 1, kind: EntryKind.Invalid, varbind: EMPTY });
+      rows.push({ key, oid, line: i + 1, kind: EntryKind.Invalid, varbind: EMPTY, repeat });
       continue;
     }
     const w = new BerWriter(128);
@@ -107,7 +119,7 @@ export function parseSnmprec(data: string | Uint8Array, source = "<memory>"): Re
     w.oid(arcs);
     w.wrap(Tag.Sequence, 0);
     const varbind = w.bytes().slice();
-    rows.push({ key, oid, line: i + 1, kind: value.kind, varbind });
+    rows.push({ key, oid, line: i + 1, kind: value.kind, varbind, repeat });
   }
   return buildIndex(rows, invalid, source);
 }
@@ -148,9 +160,11 @@ function buildIndex(rows: Row[], invalid: InvalidEntry[], source: string): Recor
   rows.sort((a, b) => compareKeys(a.key, b.key));
   const kept: Row[] = [];
   const duplicates: number[] = [];
+  const repeats: number[] = [];
   for (const r of rows) {
-    if (kept.length > 0 && compareKeys(kept[kept.length - 1].key, r.key) === 0) duplicates.push(r.line);
-    else kept.push(r);
+    const same = kept.length > 0 && compareKeys(kept[kept.length - 1].key, r.key) === 0;
+    if (!same || r.repeat) kept.push(r);
+    if (same) (r.repeat ? repeats : duplicates).push(r.line);
   }
   const stem = basename(source).replace(/\.snmprec$/, "");
   return {
@@ -164,6 +178,7 @@ function buildIndex(rows: Row[], invalid: InvalidEntry[], source: string): Recor
     lines: Uint32Array.from(kept.map((r) => r.line)),
     invalid: invalid.filter((e) => !duplicates.includes(e.line)),
     duplicates,
+    repeats,
   };
 }
 
@@ -204,10 +219,16 @@ export function findExact(rec: Recording, buf: Uint8Array, start: number, end: n
   return keyEquals(rec, i, buf, start, end) ? i : -1;
 }
 
-/** Index of the first entry strictly after this OID (`rec.size` when there is none). */
+/**
+ * Index of the first entry strictly after this OID (`rec.size` when there
+ * is none). Repeated entries (tag `d`) are stepped over too: a GETNEXT of a
+ * repeated OID must move on, or a walk would never end. Only GETBULK, which
+ * keeps its own cursor, serves the repeat.
+ */
 export function findNext(rec: Recording, buf: Uint8Array, start: number, end: number): number {
-  const i = lowerBound(rec, buf, start, end);
-  return keyEquals(rec, i, buf, start, end) ? i + 1 : i;
+  let i = lowerBound(rec, buf, start, end);
+  while (keyEquals(rec, i, buf, start, end)) i++;
+  return i;
 }
 
 /** True when some entry lies strictly inside the subtree `buf[start:end]` (whole arcs). */

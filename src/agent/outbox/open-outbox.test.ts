@@ -273,3 +273,24 @@ describe("outbox file", () => {
     expect(new Uint8Array(kept[0].payload)).toEqual(flipped);
   });
 });
+
+describe("a reading dropped while its upload was in flight", () => {
+  test("is not counted as dropped once the hub acknowledges it", () => {
+    const o = openOutbox(":memory:", { maxReadings: 3 });
+    const ids = [0, 1, 2].map(() => o.put(sampleReading()));
+    const inFlight = o.peekForUpload(3).map((r) => r.id);
+    expect(inFlight).toEqual(ids);
+    o.put(sampleReading()); // drops ids[0] while the batch is on its way
+    expect(o.stats().droppedTotal).toBe(1n);
+    expect(o.ack(inFlight)).toBe(2);
+    expect(o.stats().droppedTotal).toBe(0n);
+    // An id acknowledged twice, or never dropped, changes nothing.
+    expect(o.ack(inFlight)).toBe(0);
+    expect(o.stats().droppedTotal).toBe(0n);
+    // Drops that no upload delivers stay counted.
+    for (let i = 0; i < 3; i++) o.put(sampleReading());
+    expect(o.stats().depth).toBe(3);
+    expect(o.stats().droppedTotal).toBe(1n);
+    o.close();
+  });
+});

@@ -62,6 +62,7 @@ export function openOutbox(path: string, opts: OutboxOptions = {}): Outbox {
   const insert = db.query("INSERT INTO readings(id, task_id, created_at, size, crc32, payload) VALUES (?, ?, ?, ?, ?, ?)");
   const selectFrom = db.query(`SELECT ${STORED_ROW_COLUMNS} FROM readings WHERE seq > ? ORDER BY seq LIMIT ?`).safeIntegers(true);
   const deleteById = db.query("DELETE FROM readings WHERE id = ? RETURNING size");
+  const undrop = db.query("UPDATE meta SET value = value - ? WHERE key = 'dropped_total'");
   const moveToQuarantine = db.query(
     "INSERT INTO quarantine SELECT seq, id, task_id, created_at, size, crc32, payload, ?, ? FROM readings WHERE seq = ?",
   );
@@ -91,11 +92,27 @@ export function openOutbox(path: string, opts: OutboxOptions = {}): Outbox {
     });
   }
 
+  /**
+   * Ids dropped lately. A reading can be dropped while an upload carrying it
+   * is in flight; when the hub then acknowledges it, it was delivered after
+   * all, and the dropped count is corrected, so the count the hub hears is
+   * what was really lost.
+   */
+  const recentlyDropped = new Set<string>();
+  const RECENT_DROPS = 10_000;
+
   /** Inside a transaction: drops what is beyond the bounds and counts it in meta. */
   function enforce(): number {
     const r = enforcer.enforce(limits, now(), depth, bytes);
     depth -= r.dropped;
     bytes -= r.bytes;
+    for (const id of r.ids) recentlyDropped.add(id);
+    if (recentlyDropped.size > RECENT_DROPS) {
+      for (const id of recentlyDropped) {
+        recentlyDropped.delete(id);
+        if (recentlyDropped.size <= RECENT_DROPS) break;
+      }
+    }
     return r.dropped;
   }
 
@@ -189,13 +206,18 @@ export function openOutbox(path: string, opts: OutboxOptions = {}): Outbox {
       if (ids.length === 0) return 0;
       return transaction("delete acknowledged readings", () => {
         let n = 0;
+        let delivered = 0;
         for (const id of ids) {
           const gone = deleteById.get(id) as { size: number } | null;
-          if (!gone) continue;
+          if (!gone) {
+            if (recentlyDropped.delete(id)) delivered++;
+            continue;
+          }
           n++;
           depth--;
           bytes -= gone.size;
         }
+        if (delivered > 0) undrop.run(delivered);
         return n;
       });
     },

@@ -12,6 +12,8 @@ import { OutboxError } from "./outbox-error.ts";
 export interface Dropped {
   dropped: number;
   bytes: number;
+  /** The dropped readings' ids (an upload in flight may still deliver them). */
+  ids: string[];
 }
 
 /** Applies bounds to the readings table; call enforce() inside a write transaction. */
@@ -42,14 +44,15 @@ export function resolveLimits(base: Required<OutboxLimits>, wanted: OutboxLimits
 /** Creates the enforcer over an open outbox database. */
 export function createLimitEnforcer(db: Database): LimitEnforcer {
   const headRows = db.query("SELECT seq, created_at, size FROM readings WHERE seq > ? ORDER BY seq LIMIT ?").safeIntegers(true);
-  const dropFirst = db.query("DELETE FROM readings WHERE seq IN (SELECT seq FROM readings ORDER BY seq LIMIT ?) RETURNING size");
-  const dropThrough = db.query("DELETE FROM readings WHERE seq <= ? RETURNING size");
+  const dropFirst = db.query("DELETE FROM readings WHERE seq IN (SELECT seq FROM readings ORDER BY seq LIMIT ?) RETURNING size, id");
+  const dropThrough = db.query("DELETE FROM readings WHERE seq <= ? RETURNING size, id");
   const addDropped = db.query("UPDATE meta SET value = value + ? WHERE key = 'dropped_total'");
   const readDropped = db.query("SELECT value FROM meta WHERE key = 'dropped_total'").safeIntegers(true);
 
   const sum = (rows: unknown[]): Dropped => ({
     dropped: rows.length,
     bytes: (rows as { size: number }[]).reduce((a, r) => a + r.size, 0),
+    ids: (rows as { id: string }[]).map((r) => r.id),
   });
 
   /**
@@ -71,10 +74,11 @@ export function createLimitEnforcer(db: Database): LimitEnforcer {
 
   return {
     enforce(limits, nowMs, depth, bytes) {
-      const total: Dropped = { dropped: 0, bytes: 0 };
+      const total: Dropped = { dropped: 0, bytes: 0, ids: [] };
       const add = (d: Dropped) => {
         total.dropped += d.dropped;
         total.bytes += d.bytes;
+        total.ids.push(...d.ids);
       };
       // Age is judged in seq order, like the other bounds: no index on
       // created_at to keep up on every put, at the price that a reading stored

@@ -13,6 +13,9 @@ import { MAX_REQUEST_BYTES } from "../api/validate-request.ts";
 import { type HubStore, openHubStore } from "../store/index.ts";
 import { type HubTls, ensureHubTls } from "../tls/index.ts";
 
+/** How long a stopping hub lets requests in progress finish. */
+const CLOSE_GRACE_MS = 5_000;
+
 export interface StartHubOptions {
   dataDir: string;
   /** Address to listen on; default 0.0.0.0 (and :: where available). */
@@ -68,8 +71,16 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     tls,
     store,
     async close() {
-      for (const s of sessions) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Graceful: no new connections or streams (GOAWAY), but a request being served gets its
+      // answer, so an upload the store committed is also acknowledged to the agent. A session
+      // that does not finish within the grace period is cut.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sessions) s.close();
+      const cut = setTimeout(() => {
+        for (const s of sessions) s.destroy();
+      }, CLOSE_GRACE_MS);
+      await closed;
+      clearTimeout(cut);
       store.close();
     },
   };

@@ -42,6 +42,35 @@ const text = (v: VarBind) =>
   v.value === null ? `x${v.tag.toString(16)}` : v.value instanceof Uint8Array ? Buffer.from(v.value).toString("latin1") : String(v.value);
 const show = (vbs: VarBind[]) => vbs.map((v) => `${v.oid}=${text(v)}`);
 
+describe("recordings that misbehave on purpose", () => {
+  const odd = parseSnmprec(
+    ["1.3.6.1.2.1.1.1.0|4|Printer", "1.3.6.1.4.1.9.1.1|65|1", "1.3.6.1.4.1.9.1.2|65|2", "1.3.6.1.4.1.9.1.2|65d|99", "1.3.6.1.4.1.9.1.3|65|3", "1.3.6.1.4.1.9.1.4|65r|4100"].join("\n"),
+  );
+  const responder = createResponder({ communities: new Map([["public", odd]]) });
+  const ask = (type: number, oids: string[], ei = 0) =>
+    responder.respond(
+      encodeCommunityMessage({
+        version: 1,
+        community: Buffer.from("public"),
+        pdu: { type, requestId: 7, errorStatus: 0, errorIndex: ei, varbinds: oids.map((oid) => ({ oid, tag: Tag.Null, value: null })) },
+      }).slice(),
+    );
+
+  test("GETBULK serves a d-tagged OID twice in a row; GETNEXT moves past it", () => {
+    const bulk = decodeCommunityMessage(ask(PduType.GetBulk, ["1.3.6.1.4.1.9.1"], 3)!.slice());
+    expect(show(bulk.pdu.varbinds)).toEqual(["1.3.6.1.4.1.9.1.1=1", "1.3.6.1.4.1.9.1.2=2", "1.3.6.1.4.1.9.1.2=99"]);
+    const next = decodeCommunityMessage(ask(PduType.GetNext, ["1.3.6.1.4.1.9.1.2"])!.slice());
+    expect(show(next.pdu.varbinds)).toEqual(["1.3.6.1.4.1.9.1.3=3"]);
+  });
+
+  test("an r-tagged value goes out byte for byte, inside a well-framed response", () => {
+    const out = ask(PduType.Get, ["1.3.6.1.4.1.9.1.4"])!.slice();
+    expect(Buffer.from(out).toString("hex").endsWith("06082b06010401090104" + "4100")).toBe(true);
+    // Our strict decoder refuses the zero-length Counter32, as a manager's would.
+    expect(() => decodeCommunityMessage(out)).toThrow();
+  });
+});
+
 describe("v2c", () => {
   test("GET returns values and the right exception per varbind", () => {
     const { ask } = setup();

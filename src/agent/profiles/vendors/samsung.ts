@@ -1,9 +1,15 @@
 import type { Profile } from "../profile.ts";
 
 /**
- * Samsung printers (enterprise 236, printer subtree 236.11). No private meters:
- * no public source names them with certainty, so the Printer-MIB total stands.
- * Dell models built by Samsung answer Samsung's sysObjectID and keep the Dell label.
+ * Samsung printers (enterprise 236, printer subtree 236.11). Dell models built
+ * by Samsung answer Samsung's sysObjectID and keep the Dell label.
+ *
+ * No private meters yet, so the Printer-MIB total stands. Samsung's meters are
+ * in scmHrDevCountTable (SAMSUNG-HOST-RESOURCES-EXT-MIB, 236.11.5.11.53.11.2.1),
+ * one row per job type x media size x duplex x colour: a counter-page meter is
+ * a sum of rows, which no table kind of the profile model expresses (see
+ * test/fixtures/profiles/samsung-m4070.md). The scalars some tools read under
+ * 236.11.5.11.53.11.1 are undefined in the MIB and are not used.
  */
 export const samsung: Profile = {
   id: "samsung",
