@@ -73,6 +73,23 @@ export interface LevelCode {
 /** Decoders for vendor blocks; each turns one OCTET STRING into meters or named levels. */
 export type BlockDecoderName = "brother-counters" | "brother-maintenance";
 
+/**
+ * A table with one row per combination (job type x media size x duplex x
+ * colour: Samsung's scmHrDevCountTable), where a meter on the counter page is
+ * the sum of the value column over the rows whose columns hold given values.
+ */
+export interface SummedCounterTable {
+  entry: string;
+  valueColumn: number;
+  meters: {
+    kind: CounterKind;
+    name: string;
+    /** Column number to the values a row must hold there to count (all columns must match). */
+    where: Record<number, number[]>;
+    unit?: CounterUnit;
+  }[];
+}
+
 export interface Profile {
   id: string;
   /** The maker, used as the label brand unless a brand rule says otherwise. */
@@ -89,6 +106,7 @@ export interface Profile {
   counters?: ScalarCounter[];
   counterTables?: NamedCounterTable[];
   codedCounterTables?: CodedCounterTable[];
+  summedCounterTables?: SummedCounterTable[];
   /**
    * Vendor subtrees walked once per read; the OIDs that held data are
    * "learned", and later reads of the same device GET exactly those.

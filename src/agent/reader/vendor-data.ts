@@ -7,6 +7,7 @@
 import { create } from "@bufbuild/protobuf";
 import { type Counter, CounterKind, CounterSchema, CounterUnit, type ReadProblem, ReadProblemSchema } from "../../gen/dca/v1/reading_pb.ts";
 import type { CodedCounterTable, Profile } from "../profiles/index.ts";
+import type { SummedCounterTable } from "../profiles/profile.ts";
 import { oidInSubtree } from "../snmp/ber.ts";
 import { type SnmpSession, type VarBind, isException } from "../snmp/session.ts";
 import type { WalkOutcome } from "../snmp/walk.ts";
@@ -63,6 +64,7 @@ export function vendorSubtrees(profile: Profile): string[] {
   const roots = [
     ...(profile.counterTables ?? []).map((t) => t.entry),
     ...(profile.codedCounterTables ?? []).map((t) => t.entry),
+    ...(profile.summedCounterTables ?? []).map((t) => t.entry),
     ...(profile.privateLevel ? [profile.privateLevel.column] : []),
     ...(profile.walk ?? []),
   ];
@@ -136,6 +138,47 @@ export function codedCounters(t: CodedCounterTable, varbinds: readonly VarBind[]
 }
 
 /**
+ * Meters that are sums over selected rows. A meter no row matches is left
+ * out (the device does not count that job type), never reported as 0; a
+ * matching row whose value is not a number makes the sum unknown, so the
+ * meter is left out and the row named.
+ */
+export function summedCounters(t: SummedCounterTable, varbinds: readonly VarBind[], section: string): { counters: Counter[]; problems: ReadProblem[] } {
+  const table = toTable(t.entry, varbinds);
+  const counters: Counter[] = [];
+  const problems: ReadProblem[] = [];
+  const values = table.get(t.valueColumn) ?? new Map<string, VarBind>();
+  for (const m of t.meters) {
+    let sum = 0n;
+    let rows = 0;
+    let bad: VarBind | undefined;
+    for (const [idx, vb] of values) {
+      const matches = Object.entries(m.where).every(([col, accepted]) => {
+        const n = numberOf(table.get(Number(col))?.get(idx));
+        return n !== undefined && accepted.includes(n);
+      });
+      if (!matches) continue;
+      const v = meterOf(vb);
+      if (v === undefined) {
+        bad = vb;
+        break;
+      }
+      sum += v;
+      rows++;
+    }
+    if (bad) {
+      problems.push(create(ReadProblemSchema, { section, oid: bad.oid, message: `meter "${m.name}" is not a number in this row; the sum is unknown` }));
+      continue;
+    }
+    if (rows === 0) continue;
+    counters.push(
+      create(CounterSchema, { kind: m.kind, value: sum, unit: m.unit ?? CounterUnit.IMPRESSIONS, oid: `${t.entry}.${t.valueColumn}`, name: `${m.name} (sum of ${rows} rows)` }),
+    );
+  }
+  return { counters, problems };
+}
+
+/**
  * Reads the profile's vendor data. With `learned` (from an earlier read of
  * the same device) the walked subtrees are not walked again: exactly those
  * OIDs are fetched, and one that no longer answers is a problem, never a 0.
@@ -198,6 +241,11 @@ export async function readVendorData(session: SnmpSession, profile: Profile, lea
     const coded = codedCounters(t, under(t.entry), section);
     counters.push(...coded.counters);
     problems.push(...coded.problems);
+  }
+  for (const t of profile.summedCounterTables ?? []) {
+    const summed = summedCounters(t, under(t.entry), section);
+    counters.push(...summed.counters);
+    problems.push(...summed.problems);
   }
 
   const privateLevels = new Map<string, number>();
