@@ -11,6 +11,8 @@ export interface TextSource {
   from: string;
   /** Regular expression; capture group 1 is the value. Without it, the whole value. */
   pattern?: RegExp;
+  /** How the OCTET STRING is encoded when the generic decoder would misread it ("hp-pml": PCL symbol-set prefix, UCS-2). */
+  decoder?: "hp-pml";
 }
 
 /** A meter read with one GET. */

@@ -6,6 +6,7 @@ import { formatMac } from "../../common/text.ts";
 import type { Profile } from "../profiles/index.ts";
 import type { TextSource } from "../profiles/profile.ts";
 import type { VarBind } from "../snmp/session.ts";
+import { hpTextOf } from "./decoders/hp.ts";
 import { type Table, bytesOf, numberOf, rowIndexes, textOf } from "./values.ts";
 
 export interface Identity {
@@ -32,7 +33,7 @@ const PLACEHOLDER = /^(|unknown|none|null|n\/a|-+|0+|not available|\?+)$/i;
 
 function pick(sources: readonly TextSource[] | undefined, sysDescr: string, values: Map<string, VarBind>): string {
   for (const s of sources ?? []) {
-    const raw = s.from === "sysDescr" ? sysDescr : textOf(values.get(s.from));
+    const raw = s.from === "sysDescr" ? sysDescr : s.decoder === "hp-pml" ? hpTextOf(values.get(s.from)) : textOf(values.get(s.from));
     if (!raw) continue;
     const m = s.pattern ? s.pattern.exec(raw) : null;
     const v = (s.pattern ? (m?.[1] ?? "") : raw).trim();

@@ -32,13 +32,16 @@ export const hp: Profile = {
   sysObjectId: ["1.3.6.1.4.1.11.2.3.9"],
   sysDescr: [/^HP /, /Hewlett-Packard/i, /JETDIRECT/],
   // gdStatusId: an IEEE 1284 device ID; some firmware serve it only in the "Jetdirect" context.
-  model: [{ from: "1.3.6.1.4.1.11.2.3.9.1.1.7.0", pattern: /MDL:\s*([^;]+)/ }, { from: HP_PML_TEXT_OIDS.modelName }],
+  model: [{ from: "1.3.6.1.4.1.11.2.3.9.1.1.7.0", pattern: /MDL:\s*([^;]+)/ }, { from: HP_PML_TEXT_OIDS.modelName, decoder: "hp-pml" }],
   serial: [
-    { from: HP_PML_TEXT_OIDS.serialNumber },
+    { from: HP_PML_TEXT_OIDS.serialNumber, decoder: "hp-pml" },
     // Embedded Jetdirect names the printer's serial in sysDescr ("HP ETHERNET MULTI-ENVIRONMENT,SN:VNB3J99999,FN:...").
     { from: "sysDescr", pattern: /,SN:([^,\s]+)/ },
   ],
-  firmware: [{ from: HP_PML_TEXT_OIDS.firmwareRom }, { from: HP_PML_TEXT_OIDS.firmwareDatecode }],
+  firmware: [
+    { from: HP_PML_TEXT_OIDS.firmwareRom, decoder: "hp-pml" },
+    { from: HP_PML_TEXT_OIDS.firmwareDatecode, decoder: "hp-pml" },
+  ],
   context: "Jetdirect",
   counters: [
     { oid: `${ENGINE}.5.0`, kind: CounterKind.TOTAL, name: "total-engine-page-count" },
