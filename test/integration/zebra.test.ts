@@ -1,0 +1,237 @@
+/**
+ * The Zebra client against real sockets on loopback: our Zebra simulator's
+ * raw port and LPD port, and Debian's BSD lpd (package `lpr`) when it is
+ * installed and we are root. Nothing leaves 127.0.0.0/8.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import net from "node:net";
+import {
+  CounterKind,
+  CounterUnit,
+} from "../../src/gen/dca/v1/reading_pb.ts";
+import {
+  ZebraError,
+  lprSend,
+  odometerCounters,
+  readHostStatus,
+  readOdometer,
+  sgdGetvar,
+  sgdSetvar,
+  zebraRaw,
+} from "../../src/agent/zebra/index.ts";
+import { type ZebraSimulator, startZebraSimulator } from "../sim/zebra/zebra-simulator.ts";
+import { defaultZebraState } from "../sim/zebra/zebra-state.ts";
+
+const HOST = "127.0.0.1";
+
+async function caught(p: Promise<unknown>): Promise<ZebraError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(ZebraError);
+    return e as ZebraError;
+  }
+  throw new Error("expected a ZebraError");
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, HOST, () => r()));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe("raw port (9100-style) against the simulator", () => {
+  let sim: ZebraSimulator;
+  beforeAll(async () => {
+    sim = await startZebraSimulator();
+  });
+  afterAll(() => sim.close());
+  beforeEach(() => {
+    Object.assign(sim.state, defaultZebraState());
+    sim.rawReceived.length = 0;
+  });
+  const opts = () => ({ port: sim.rawPort, timeoutMs: 2000 });
+
+  test("~HS: a ready printer, then paper out, head open, paused, a batch running", async () => {
+    const ready = await readHostStatus(HOST, opts());
+    expect(ready).toMatchObject({ paperOut: false, headOpen: false, paused: false, labelLengthDots: 1218, printMode: "tear-off" });
+    expect(sim.rawText()).toBe("~HS");
+    Object.assign(sim.state, { paperOut: true, headOpen: true, paused: true, ribbonOut: true, labelsRemaining: 17, overTemp: true });
+    const faulted = await readHostStatus(HOST, opts());
+    expect(faulted).toMatchObject({ paperOut: true, headOpen: true, paused: true, ribbonOut: true, labelsRemaining: 17, overTemp: true, underTemp: false });
+    expect(faulted.raw[2]).toBe("****,0");
+  });
+
+  test("~HQOD: the odometer as counters, in inches and after ^MA in centimetres", async () => {
+    const od = await readOdometer(HOST, opts());
+    expect(od.totalNonResettableInches).toBe(8560);
+    expect(od.resettable.map((m) => m.inches)).toEqual([9, 8560]);
+    const [total] = odometerCounters(od);
+    expect([total.kind, total.unit, total.value]).toEqual([CounterKind.LENGTH, CounterUnit.INCHES, 8560n]);
+
+    await zebraRaw(HOST, sim.rawPort, "^XA^MA,,,,C^XZ", { expectReply: false, timeoutMs: 2000 });
+    const cm = await readOdometer(HOST, opts());
+    expect(cm.totalNonResettableInches).toBeUndefined();
+    expect(cm.totalNonResettableCm).toBe(Math.round(8560 * 2.54));
+    expect(odometerCounters(cm)[0].unit).toBe(CounterUnit.CENTIMETERS);
+  });
+
+  test("ZPL sent raw is printed: labels move the odometer, ~RO1 resets counter 1", async () => {
+    await zebraRaw(HOST, sim.rawPort, "^XA^FO50,50^A0N,40^FDShip to^FS^PQ3^XZ", { expectReply: false, timeoutMs: 2000 });
+    const od = await readOdometer(HOST, opts());
+    expect(sim.state.labelsPrinted).toBe(3);
+    expect(od.totalNonResettableInches).toBe(8560 + 3 * 6);
+    await zebraRaw(HOST, sim.rawPort, "~RO1", { expectReply: false, timeoutMs: 2000 });
+    expect((await readOdometer(HOST, opts())).resettable[0].inches).toBe(0);
+  });
+
+  test("SGD getvar and setvar, byte for byte", async () => {
+    expect(await sgdGetvar(HOST, "device.friendly_name", opts())).toBe("ZT410-SIM");
+    expect(await sgdGetvar(HOST, "no.such.var", opts())).toBeUndefined();
+    await sgdSetvar(HOST, "device.friendly_name", "Dock 4", opts());
+    expect(await sgdGetvar(HOST, "device.friendly_name", opts())).toBe("Dock 4");
+    expect(sim.rawText()).toBe(
+      '! U1 getvar "device.friendly_name"\r\n! U1 getvar "no.such.var"\r\n! U1 setvar "device.friendly_name" "Dock 4"\r\n! U1 getvar "device.friendly_name"\r\n',
+    );
+  });
+
+  test("names and values that would inject commands are refused before anything is sent", async () => {
+    expect((await caught(sgdGetvar(HOST, 'x"\r\n~JR', opts()))).code).toBe("invalid-argument");
+    const e = await caught(sgdSetvar(HOST, "wlan.password", 'secret"\r\n^XA', opts()));
+    expect(e.code).toBe("invalid-argument");
+    expect(e.message).not.toContain("secret");
+    expect(sim.rawReceived).toHaveLength(0);
+  });
+
+  test("hostile replies: garbage ~HS, oversize, control characters, silence", async () => {
+    sim.state.overrides.set("~HS", "\x02030,0,0\x1b[2J\x03\r\n\x02x\x03\r\n\x02y\x03\r\n");
+    const bad = await caught(readHostStatus(HOST, opts()));
+    expect(bad.code).toBe("malformed");
+    expect(bad.message).toContain("string 1 has 3 fields");
+    expect(bad.message).toContain("\\x1b[2J");
+
+    sim.state.overrides.set("~HQOD", Buffer.alloc(100_000, 0x41));
+    const big = await caught(readOdometer(HOST, { ...opts(), maxReplyBytes: 64 * 1024 }));
+    expect(big.code).toBe("too-large");
+
+    sim.state.overrides.set("getvar", Buffer.from('"Zebra\x1b]0;pwned\x07\u202eZT"', "utf8"));
+    expect(await sgdGetvar(HOST, "device.friendly_name", opts())).toBe("Zebra]0;pwnedZT");
+
+    sim.state.silent.add("~HS");
+    const started = Date.now();
+    const silent = await caught(readHostStatus(HOST, { port: sim.rawPort, timeoutMs: 300 }));
+    expect(silent.code).toBe("timeout");
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  test("a closed port is a connect error", async () => {
+    const e = await caught(readHostStatus(HOST, { port: await freePort(), timeoutMs: 2000 }));
+    expect(e.code).toBe("connect");
+    expect(e.message).toContain("ECONNREFUSED");
+  });
+});
+
+describe("LPD (515-style) against the simulator", () => {
+  let sim: ZebraSimulator;
+  beforeAll(async () => {
+    sim = await startZebraSimulator({ lpdQueues: ["zebra"] });
+  });
+  afterAll(() => sim.close());
+
+  test("a ZPL job arrives whole, with its control file, and prints", async () => {
+    const zpl = "^XA^FO20,20^FDLot 42^FS^PQ2^XZ";
+    const sent = await lprSend(HOST, sim.lpdPort, "zebra", zpl, { user: "alice", jobName: "labels.zpl", hostname: "pc1", jobNumber: 7 });
+    expect(sent).toEqual({ controlFileName: "cfA007pc1", dataFileName: "dfA007pc1", bytes: zpl.length });
+    expect(sim.jobs).toHaveLength(1);
+    const [job] = sim.jobs;
+    expect(job.queue).toBe("zebra");
+    expect(job.control).toEqual(["Hpc1", "Palice", "Jlabels.zpl", "ldfA007pc1", "UdfA007pc1", "Nlabels.zpl"]);
+    expect(Buffer.from(job.dataFiles[0].bytes).toString()).toBe(zpl);
+    const wire = Buffer.from(sim.lpdReceived[0]).toString("latin1");
+    expect(wire.startsWith(`\x02zebra\n\x02${job.control.join("\n").length + 1} cfA007pc1\n`)).toBe(true);
+    expect(wire).toContain(`\x03${zpl.length} dfA007pc1\n${zpl}\x00`);
+    expect(sim.state.labelsPrinted).toBe(2);
+    expect((await readOdometer(HOST, { port: sim.rawPort })).totalNonResettableInches).toBe(8560 + 2 * 6);
+  });
+
+  test("hostile user and job names cannot add control lines", async () => {
+    await lprSend(HOST, sim.lpdPort, "zebra", "^XA^XZ", { user: "bob\nUdfA000x", jobName: "a\r\nL evil", hostname: "pc\n1" });
+    const job = sim.jobs.at(-1)!;
+    expect(job.control).toHaveLength(6);
+    expect(job.control.filter((l) => l.startsWith("U"))).toHaveLength(1);
+    expect(job.control).toContain("PbobUdfA000x");
+  });
+
+  test("non-zero acknowledgements are clear errors naming the step", async () => {
+    const unknown = await caught(lprSend(HOST, sim.lpdPort, "nosuch", "^XA^XZ", { timeoutMs: 2000 }));
+    expect(unknown.code).toBe("refused");
+    expect(unknown.message).toContain('queue "nosuch" refused the receive job (acknowledgement 0x01)');
+    sim.refuseLpd("data", 2);
+    const data = await caught(lprSend(HOST, sim.lpdPort, "zebra", "^XA^XZ", { timeoutMs: 2000 }));
+    expect(data.message).toContain("refused the data file (acknowledgement 0x02)");
+    sim.refuseLpd(undefined);
+    expect((await caught(lprSend(HOST, sim.lpdPort, "bad queue\n", "x"))).code).toBe("invalid-argument");
+  });
+});
+
+// Debian's BSD lpd: started here on a free loopback port, stopped by its pid afterwards.
+const LPD = "/usr/sbin/lpd";
+const PID_FILE = "/run/lpd.pid";
+const SPOOL = "/var/spool/lpd/lp"; // the "lp" queue of Debian's stock /etc/printcap
+const lpdSkip = !existsSync(LPD)
+  ? `${LPD} not installed (apt-get install -y lpr)`
+  : process.getuid?.() !== 0
+    ? "lpd needs root (it binds /dev/printer and writes /run/lpd.pid)"
+    : existsSync(PID_FILE)
+      ? `an lpd already runs (${PID_FILE}); not touching it`
+      : "";
+const lpdAllowsLocalhost = existsSync("/etc/hosts.lpd") && /^(localhost|127\.0\.0\.1)\s*$/m.test(readFileSync("/etc/hosts.lpd", "utf8"));
+if (lpdSkip) console.log(`skipping the real-lpd tests: ${lpdSkip}`);
+else if (!lpdAllowsLocalhost)
+  console.log("real lpd: /etc/hosts.lpd does not list localhost, so only its refusal is tested (add a 'localhost' line to test a job)");
+
+describe.skipIf(lpdSkip !== "")("LPD against Debian's lpd", () => {
+  let port = 0;
+  let pid = 0;
+  let spoolBefore = new Set<string>();
+  beforeAll(async () => {
+    port = await freePort();
+    spoolBefore = new Set(existsSync(SPOOL) ? readdirSync(SPOOL) : []);
+    // lpd forks into the background and writes its pid; -b keeps it on loopback.
+    const started = Bun.spawnSync([LPD, "-b", HOST, String(port)]);
+    expect(started.exitCode).toBe(0);
+    for (let i = 0; i < 50 && !pid; i++) {
+      if (existsSync(PID_FILE)) pid = Number(readFileSync(PID_FILE, "utf8").trim());
+      else await Bun.sleep(50);
+    }
+    expect(pid).toBeGreaterThan(0);
+  });
+  afterAll(async () => {
+    if (pid) process.kill(pid, "SIGTERM");
+    for (let i = 0; i < 40 && existsSync(PID_FILE); i++) await Bun.sleep(50);
+    // Remove only what our jobs left in the spool (the queue's device does not exist here).
+    if (existsSync(SPOOL)) for (const f of readdirSync(SPOOL)) if (!spoolBefore.has(f)) rmSync(`${SPOOL}/${f}`, { force: true });
+  });
+
+  test.skipIf(lpdAllowsLocalhost)("refuses a host without access, and the reason is in the error", async () => {
+    const e = await caught(lprSend(HOST, port, "lp", "^XA^XZ", { timeoutMs: 5000 }));
+    expect(e.code).toBe("refused");
+    expect(e.message).toContain("does not have line printer access");
+  });
+
+  test.skipIf(!lpdAllowsLocalhost)("accepts a job into its spool, byte for byte, and refuses an unknown queue", async () => {
+    const zpl = "^XA^FO20,20^FDreal lpd^FS^XZ\r\n";
+    const sent = await lprSend(HOST, port, "lp", zpl, { hostname: "dcatest", jobNumber: 314, timeoutMs: 5000 });
+    const spooled = readdirSync(SPOOL);
+    expect(spooled).toContain(sent.dataFileName);
+    expect(readFileSync(`${SPOOL}/${sent.dataFileName}`, "latin1")).toBe(zpl);
+    const cf = spooled.find((f) => f.startsWith("cfA314"));
+    expect(cf).toBeDefined();
+    expect(readFileSync(`${SPOOL}/${cf}`, "latin1")).toContain("ldfA314dcatest\n");
+    const e = await caught(lprSend(HOST, port, "nosuch", zpl, { timeoutMs: 5000 }));
+    expect(e.code).toBe("refused");
+  });
+});
