@@ -208,6 +208,19 @@ describe.skipIf(lpdSkip !== "")("LPD against Debian's lpd", () => {
       else await Bun.sleep(50);
     }
     expect(pid).toBeGreaterThan(0);
+    // The pid file comes before the listening socket: wait until lpd accepts connections.
+    let listening = false;
+    for (let i = 0; i < 100 && !listening; i++) {
+      listening = await new Promise<boolean>((resolve) => {
+        const s = net.connect({ host: HOST, port }, () => {
+          s.destroy();
+          resolve(true);
+        });
+        s.once("error", () => resolve(false));
+      });
+      if (!listening) await Bun.sleep(50);
+    }
+    expect(listening).toBe(true);
   });
   afterAll(async () => {
     if (pid) process.kill(pid, "SIGTERM");
