@@ -8,8 +8,13 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { type AgentConfig, type Task, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
-import { ReportTaskResultRequestSchema } from "../../gen/dca/v1/agent_service_pb.ts";
+import {
+  type AgentConfig,
+  type ReportTaskResultRequest,
+  ReportTaskResultRequestSchema,
+  type Task,
+  TaskStatus,
+} from "../../gen/dca/v1/agent_service_pb.ts";
 import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
 import { createBackoff, withJitter } from "../../common/backoff.ts";
 import type { Outbox } from "../outbox/index.ts";
@@ -57,7 +62,8 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
   let job: Promise<void> | undefined;
   let lastError = "";
   const tasks: Task[] = [];
-  const pendingReports: ReturnType<typeof create<typeof ReportTaskResultRequestSchema>>[] = [];
+  /** Task results not yet accepted by the hub, sent again after the next successful poll. */
+  const pendingReports: ReportTaskResultRequest[] = [];
   let wakeUp: (() => void) | undefined;
   const wake = () => wakeUp?.();
 
