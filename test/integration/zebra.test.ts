@@ -3,6 +3,7 @@
  * raw port and LPD port, and Debian's BSD lpd (package `lpr`) when it is
  * installed and we are root. Nothing leaves 127.0.0.0/8.
  */
+import { freeTcpPort as freePort } from "../support/free-port.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import net from "node:net";
@@ -33,14 +34,6 @@ async function caught(p: Promise<unknown>): Promise<ZebraError> {
     return e as ZebraError;
   }
   throw new Error("expected a ZebraError");
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, HOST, () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 describe("raw port (9100-style) against the simulator", () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { compareOids, parseOid } from "../../src/agent/snmp/ber.ts";
+import { compareOids, parseOid } from "../../src/common/ber.ts";
 import { type Fleet, startFleet } from "./fleet.ts";
 
 // GPL test data from LibreNMS, read in place (see /work/shared/fixtures/printers/SOURCE.md).

@@ -6,7 +6,7 @@
  * length included, so a recording can hold the malformed encodings real
  * agents send (see README.md in this folder).
  */
-import { BerWriter, Tag, parseOid } from "../../src/agent/snmp/ber.ts";
+import { BerWriter, Tag, parseOid } from "../../src/common/ber.ts";
 
 /** How the simulator must treat an entry; v1 hides Counter64 and exceptions. */
 export const EntryKind = {

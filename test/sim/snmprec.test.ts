@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { BerReader, compareOids, decodeOid, parseOid } from "../../src/agent/snmp/ber.ts";
+import { BerReader, compareOids, decodeOid, parseOid } from "../../src/common/ber.ts";
 import { readPdu } from "../../src/agent/snmp/message.ts";
 import { loadRecordingSet } from "./recording-set.ts";
 import { EntryKind, SnmprecError, compareOidContent, findExact, findNext, hasDescendant, loadSnmprec, oidKey, parseSnmprec } from "./snmprec.ts";

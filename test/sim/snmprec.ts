@@ -15,7 +15,7 @@
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { BerReader, BerWriter, Tag, parseOid } from "../../src/agent/snmp/ber.ts";
+import { BerReader, BerWriter, Tag, parseOid } from "../../src/common/ber.ts";
 import { EntryKind, evaluateSnmprecValue } from "./snmprec-value.ts";
 
 export { EntryKind } from "./snmprec-value.ts";

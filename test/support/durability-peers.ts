@@ -5,8 +5,8 @@
  * database, so a test can tell which readings were made, which arrived and
  * which are still waiting.
  */
+import { freeUdpPort } from "./free-port.ts";
 import { Database } from "bun:sqlite";
-import { createSocket } from "node:dgram";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Fleet, startFleet } from "../sim/fleet.ts";
@@ -33,18 +33,6 @@ export interface PrinterFleet {
   targets: string;
   printers: number;
   stop(): Promise<void>;
-}
-
-/** A UDP port free on `address` a moment ago. */
-async function freeUdpPort(address: string): Promise<number> {
-  const s = createSocket("udp4");
-  await new Promise<void>((resolve, reject) => {
-    s.once("error", reject);
-    s.bind(0, address, () => resolve());
-  });
-  const port = s.address().port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
 }
 
 /**

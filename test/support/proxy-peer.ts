@@ -5,9 +5,10 @@
  * run exactly these kinds of proxies, so the agent's tunnel code meets a
  * real one rather than our idea of one.
  */
+import { freeTcpPort as freePort } from "./free-port.ts";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 
@@ -58,14 +59,6 @@ export function proxyPeerKind(wanted = process.env.DCA_TEST_PROXY): "tinyproxy" 
 /** Why proxy tests cannot run here, or undefined when they can. */
 export function proxyPeerSkipReason(): string | undefined {
   return proxyPeerKind() ? undefined : "neither tinyproxy nor squid is installed (apt-get install tinyproxy)";
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 function tinyproxyConfig(dir: string, port: number, opts: ProxyPeerOptions): string {

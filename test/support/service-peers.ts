@@ -5,7 +5,6 @@
  * folder. `DCA_HUB_BIN` / `DCA_BIN` pick compiled binaries; unset, the
  * sources run under this Bun.
  */
-import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { dcaCommand } from "./dca-cli.ts";
@@ -21,22 +20,7 @@ export function agentCommand(): string[] {
   return dcaCommand().argv.map((a) => (a.endsWith(".ts") || a.startsWith("build/") ? join(repoRoot, a) : a));
 }
 
-/** A TCP port that was free a moment ago (so a restarted hub can take the same one). */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-/** A UDP port free on 127.0.0.1 a moment ago (simulated printers share one port across addresses). */
-export async function freeUdpPort(): Promise<number> {
-  const sock = await Bun.udpSocket({ hostname: "127.0.0.1", port: 0 });
-  const port = sock.port;
-  sock.close();
-  return port;
-}
+export { freeTcpPort as freePort, freeUdpPort } from "./free-port.ts";
 
 export interface CommandResult {
   exitCode: number;

@@ -56,15 +56,3 @@ export function probeAgent(host: string, port: number, community: string, timeou
     socket.send(buildGetSysUpTime(community, 1, Math.floor(Math.random() * 0x7fffffff)), port, host);
   });
 }
-
-/** A UDP port on 127.0.0.1 that was free a moment ago. */
-export function freeUdpPort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const socket = createSocket("udp4");
-    socket.on("error", reject);
-    socket.bind(0, "127.0.0.1", () => {
-      const { port } = socket.address();
-      socket.close(() => resolvePromise(port));
-    });
-  });
-}

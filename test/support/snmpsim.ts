@@ -8,7 +8,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, delimiter, join } from "node:path";
-import { freeUdpPort, probeAgent } from "./snmp-probe.ts";
+import { freeUdpPort } from "./free-port.ts";
+import { probeAgent } from "./snmp-probe.ts";
 
 /** A running SNMP agent on loopback. */
 export interface SnmpAgent {

@@ -1,11 +1,21 @@
 /** `dca read ADDRESS...`: reads each printer and prints a table or JSON. */
 import { toJsonString } from "@bufbuild/protobuf";
 import { DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
-import { parseEndpoint } from "./endpoint.ts";
+import { type Endpoint, parseEndpoint } from "../discovery/endpoint.ts";
+import { TargetError } from "../discovery/target-spec.ts";
 import { ReadError, readDevice } from "../reader/read-device.ts";
 import { parseArgs, UsageError } from "./args.ts";
 import { formatReading } from "./format-reading.ts";
 import { SNMP_FLAGS, configFromArgs } from "./options.ts";
+
+function endpointOf(arg: string, defaultPort: number): Endpoint {
+  try {
+    return parseEndpoint(arg, defaultPort);
+  } catch (e) {
+    if (!(e instanceof TargetError)) throw e;
+    throw new UsageError(/is a range, not one device/.test(e.reason) ? `"${arg}" is a range; "dca read" takes single addresses (use "dca scan" for ranges)` : e.message);
+  }
+}
 
 export async function readCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, SNMP_FLAGS, ["json"]);
@@ -14,7 +24,7 @@ export async function readCommand(argv: string[]): Promise<number> {
   const json = p.flags.has("json");
   let failed = 0;
   for (const arg of p.positional) {
-    const ep = parseEndpoint(arg, config.snmp.port);
+    const ep = endpointOf(arg, config.snmp.port);
     try {
       const reading = await readDevice({
         target: { host: ep.host, port: ep.port, timeoutMs: config.snmp.timeout, retries: config.snmp.retries },

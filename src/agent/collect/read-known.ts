@@ -5,7 +5,7 @@
  */
 import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
 import type { Config } from "../config/schema.ts";
-import { parseTargetSpec } from "../discovery/target-spec.ts";
+import { parseEndpoint } from "../discovery/endpoint.ts";
 import { type OpenSession, ReadError, readDeviceDetailed } from "../reader/read-device.ts";
 import type { Credential } from "../snmp/credential.ts";
 
@@ -22,15 +22,6 @@ export interface KnownDevice {
 export interface ReadKnownEvents {
   onReading?(reading: DeviceReading, learned: string[]): void | Promise<void>;
   onFailed?(address: string, message: string): void;
-}
-
-/** Splits "host", "host:port", "[v6]:port" into host and port. */
-export function splitAddress(address: string, defaultPort: number): { host: string; port: number } {
-  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(address);
-  if (m) return { host: m[1]!, port: m[2] ? Number(m[2]) : defaultPort };
-  const parts = address.split(":");
-  if (parts.length === 2 && /^\d+$/.test(parts[1]!)) return { host: parts[0]!, port: Number(parts[1]) };
-  return { host: address, port: defaultPort };
 }
 
 function ordered(creds: readonly Credential[], last?: string): Credential[] {
@@ -50,7 +41,7 @@ export async function readKnownDevices(
   const pending = new Set<Promise<void>>();
   const one = async (d: KnownDevice) => {
     try {
-      const { host, port } = splitAddress(d.address, config.snmp.port);
+      const { host, port } = parseEndpoint(d.address, config.snmp.port);
       const { reading, learned } = await readDeviceDetailed({
         target: { host, port, timeoutMs: config.snmp.timeout, retries: config.snmp.retries },
         credentials: ordered(credentials, d.credential),
@@ -73,11 +64,11 @@ export async function readKnownDevices(
   return stats;
 }
 
-/** Checks that an address names one host (used to validate read-device tasks). */
+/** Checks that an address names one device (used to validate read-device tasks). */
 export function isSingleAddress(address: string): boolean {
   try {
-    const spec = parseTargetSpec(address);
-    return spec.kind === "name" || spec.start === spec.end;
+    parseEndpoint(address, 161);
+    return true;
   } catch {
     return false;
   }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { Tag, compareOids, parseOid } from "../snmp/ber.ts";
+import { Tag, compareOids, parseOid } from "../../common/ber.ts";
 import type { VarBind } from "../snmp/message.ts";
 import { startFleet } from "../../../test/sim/fleet.ts";
 import { HR_DEVICE_PRINTER, type SnmpGetter, classifyDevice } from "./classify.ts";

@@ -5,7 +5,7 @@
  * hrDeviceType of hrDevicePrinter. Non-printers are skipped with the reason
  * and never read.
  */
-import { Tag } from "../snmp/ber.ts";
+import { Tag } from "../../common/ber.ts";
 import type { VarBind } from "../snmp/message.ts";
 import { printerVendorOf, underPrefix } from "./printer-vendors.ts";
 import type { ProbeAnswer } from "./sweep.ts";

@@ -4,7 +4,7 @@
  * with, so no session is opened. SNMPv1's all-or-nothing GET is smoothed
  * over: a noSuchName drops that OID and asks again for the rest.
  */
-import { Tag } from "../snmp/ber.ts";
+import { Tag } from "../../common/ber.ts";
 import type { Pdu, VarBind } from "../snmp/message.ts";
 import type { SnmpGetter } from "./classify.ts";
 import { type Prober, ProbeRequestError } from "./prober.ts";

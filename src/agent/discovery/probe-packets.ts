@@ -4,7 +4,7 @@
  * noSuchName), the unauthenticated v3 engine-discovery GET, and decoding of
  * whatever comes back.
  */
-import { BerError, BerWriter, Tag } from "../snmp/ber.ts";
+import { BerError, BerWriter, Tag } from "../../common/ber.ts";
 import {
   type Pdu,
   PduType,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { BerWriter } from "../snmp/ber.ts";
+import { BerWriter } from "../../common/ber.ts";
 import { PduType, decodeCommunityMessage, encodeCommunityMessage, peekVersion } from "../snmp/message.ts";
 import { type FakeNetwork, createFakeNetwork } from "./fake-network.ts";
 import { MIN_REQUEST_ID, PROBE_OIDS } from "./probe-packets.ts";

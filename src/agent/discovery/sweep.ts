@@ -5,7 +5,7 @@
  * pulled from the iterator only when there is room, so a /8 is never in
  * memory at once.
  */
-import { Tag } from "../snmp/ber.ts";
+import { Tag } from "../../common/ber.ts";
 import { PduType, type Pdu } from "../snmp/message.ts";
 import { decodeText, toHex } from "../../common/text.ts";
 import { createAsyncQueue } from "./async-queue.ts";

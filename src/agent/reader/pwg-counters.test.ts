@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { startFleet } from "../../../test/sim/fleet.ts";
 import { createNetSnmpSession } from "../snmp/net-snmp-session.ts";
 import { CounterKind, CounterUnit } from "../../gen/dca/v1/reading_pb.ts";
-import { Tag } from "../snmp/ber.ts";
+import { Tag } from "../../common/ber.ts";
 import type { VarBind } from "../snmp/session.ts";
 import { PWG_COUNTER_ROOT, pwgCountersFromWalk } from "./pwg-counters.ts";
 

@@ -2,7 +2,7 @@
  * Reading typed values out of varbinds without trusting the device: a
  * wrong type, an exception or garbage gives `undefined`, never a fake 0.
  */
-import { Tag } from "../snmp/ber.ts";
+import { Tag } from "../../common/ber.ts";
 import type { VarBind } from "../snmp/session.ts";
 import { decodeText } from "../../common/text.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { CounterKind } from "../../gen/dca/v1/reading_pb.ts";
 import type { CodedCounterTable } from "../profiles/index.ts";
-import { Tag } from "../snmp/ber.ts";
+import { Tag } from "../../common/ber.ts";
 import type { VarBind } from "../snmp/session.ts";
 import { codedCounters } from "./vendor-data.ts";
 

@@ -8,7 +8,7 @@ import { create } from "@bufbuild/protobuf";
 import { type Counter, CounterKind, CounterSchema, CounterUnit, type ReadProblem, ReadProblemSchema } from "../../gen/dca/v1/reading_pb.ts";
 import type { CodedCounterTable, Profile } from "../profiles/index.ts";
 import type { SummedCounterTable } from "../profiles/profile.ts";
-import { oidInSubtree } from "../snmp/ber.ts";
+import { oidInSubtree } from "../../common/ber.ts";
 import { type SnmpSession, type VarBind, isException } from "../snmp/session.ts";
 import type { WalkOutcome } from "../snmp/walk.ts";
 import { type NamedLevel, decodeBlock } from "./decoders/index.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { BerError, Tag } from "./ber.ts";
+import { BerError, Tag } from "../../common/ber.ts";
 import { PduType, decodeCommunityMessage, encodeCommunityMessage, type VarBind } from "./message.ts";
 
 describe("community message codec", () => {

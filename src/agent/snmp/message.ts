@@ -12,7 +12,7 @@ import {
   decodeInteger,
   decodeOid,
   decodeUnsigned,
-} from "./ber.ts";
+} from "../../common/ber.ts";
 
 export const PduType = {
   Get: 0xa0,

@@ -2,7 +2,7 @@
  * SnmpSession over the net-snmp package: the only file that imports it.
  */
 import snmp from "net-snmp";
-import { Tag } from "./ber.ts";
+import { Tag } from "../../common/ber.ts";
 import type { Credential } from "./credential.ts";
 import type { VarBind } from "./message.ts";
 import { SnmpError, type SnmpSession, type WalkOptions, type WalkResult } from "./session.ts";

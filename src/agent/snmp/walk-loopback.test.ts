@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type Socket, createSocket } from "node:dgram";
-import { Tag, compareOids, parseOid } from "./ber.ts";
+import { Tag, compareOids, parseOid } from "../../common/ber.ts";
 import { type VarBind, PduType, decodeCommunityMessage, encodeCommunityMessage } from "./message.ts";
 import { createNetSnmpSession } from "./net-snmp-session.ts";
 

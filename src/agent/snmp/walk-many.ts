@@ -7,7 +7,7 @@
  * walk, which has the skip/narrow/loop handling; its result replaces ours
  * for those subtrees, so nothing is lost or doubled.
  */
-import { compareOids, oidInSubtree, parseOid } from "./ber.ts";
+import { compareOids, oidInSubtree, parseOid } from "../../common/ber.ts";
 import type { VarBind } from "./message.ts";
 import type { WalkResult } from "./session.ts";
 import { DEFAULT_MAX_ROWS, type WalkOutcome } from "./walk.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { Tag } from "./ber.ts";
+import { Tag } from "../../common/ber.ts";
 import type { VarBind } from "./message.ts";
 import { type WalkTransport, walkSubtree } from "./walk.ts";
 

@@ -5,7 +5,7 @@
  * value must not cost the rest of a meter table, so a corrupt varbind is
  * skipped and named, and a repeated OID is dropped rather than ending the walk.
  */
-import { compareOids, oidInSubtree, parseOid } from "./ber.ts";
+import { compareOids, oidInSubtree, parseOid } from "../../common/ber.ts";
 import type { VarBind } from "./message.ts";
 import type { WalkOptions, WalkResult } from "./session.ts";
 

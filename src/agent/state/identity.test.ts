@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { useTempState } from "./testdata/temp-state.ts";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { clearIdentity, describeIdentity, ensureStateDir, type Identity, IdentityError, loadIdentity, readLockState, saveIdentity } from "./index.ts";
 
@@ -20,22 +20,8 @@ const identity: Identity = {
   activatedAt: "2025-06-01T10:00:00.000Z",
 };
 
-// Other test files share this process: put the environment back and leave no temp folders.
-const savedEnv = { machine: process.env.DCA_MACHINE_ID_FILE, seal: process.env.DCA_SEAL_DIR };
-afterEach(() => rmSync(root, { recursive: true, force: true }));
-afterAll(() => {
-  for (const [k, v] of [["DCA_MACHINE_ID_FILE", savedEnv.machine], ["DCA_SEAL_DIR", savedEnv.seal]] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-
-beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), "dca-identity-"));
-  dir = join(root, "state");
-  writeFileSync(join(root, "machine-id"), "0f1e2d3c4b5a69788796a5b4c3d2e1f0\n");
-  process.env.DCA_MACHINE_ID_FILE = join(root, "machine-id");
-  process.env.DCA_SEAL_DIR = join(root, "outside");
+useTempState("dca-identity-", "0f1e2d3c4b5a69788796a5b4c3d2e1f0", (s) => {
+  ({ root, dir } = s);
 });
 
 describe("identity", () => {

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { useTempState } from "./testdata/temp-state.ts";
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { installId, readLockState, recordFailedActivation } from "./index.ts";
 import { installMaterial } from "./install-id.ts";
@@ -10,23 +10,8 @@ let root: string;
 let dir: string;
 let machineFile: string;
 
-// Other test files share this process: put the environment back and leave no temp folders.
-const savedEnv = { machine: process.env.DCA_MACHINE_ID_FILE, seal: process.env.DCA_SEAL_DIR };
-afterEach(() => rmSync(root, { recursive: true, force: true }));
-afterAll(() => {
-  for (const [k, v] of [["DCA_MACHINE_ID_FILE", savedEnv.machine], ["DCA_SEAL_DIR", savedEnv.seal]] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-
-beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), "dca-install-"));
-  dir = join(root, "state");
-  machineFile = join(root, "machine-id");
-  writeFileSync(machineFile, "c3a1f0e2d4b6489a9c7e5f3a1b2c4d6e\n");
-  process.env.DCA_MACHINE_ID_FILE = machineFile;
-  process.env.DCA_SEAL_DIR = join(root, "outside");
+useTempState("dca-install-", "c3a1f0e2d4b6489a9c7e5f3a1b2c4d6e", (s) => {
+  ({ root, dir, machineFile } = s);
 });
 
 describe("install id", () => {

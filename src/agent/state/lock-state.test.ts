@@ -1,7 +1,7 @@
 import { Database } from "bun:sqlite";
-import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { useTempState } from "./testdata/temp-state.ts";
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   AgentLockedError,
@@ -24,25 +24,9 @@ let dir: string;
 let machineFile: string;
 const hub = { hubUrl: "https://127.0.0.1:8443", reason: "PERMISSION_DENIED: wrong code" };
 
-// Other test files share this process: put the environment back and leave no temp folders.
-const savedEnv = { machine: process.env.DCA_MACHINE_ID_FILE, seal: process.env.DCA_SEAL_DIR };
-afterEach(() => rmSync(root, { recursive: true, force: true }));
-afterAll(() => {
-  for (const [k, v] of [["DCA_MACHINE_ID_FILE", savedEnv.machine], ["DCA_SEAL_DIR", savedEnv.seal]] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+const setup = useTempState("dca-lock-", "5f0c6a1e9b2d4c7e8a3b1d0f2e4c6a8b", (s) => {
+  ({ root, dir, machineFile } = s);
 });
-
-function setup(): void {
-  root = mkdtempSync(join(tmpdir(), "dca-lock-"));
-  dir = join(root, "state");
-  machineFile = join(root, "machine-id");
-  writeFileSync(machineFile, "5f0c6a1e9b2d4c7e8a3b1d0f2e4c6a8b\n");
-  process.env.DCA_MACHINE_ID_FILE = machineFile;
-  process.env.DCA_SEAL_DIR = join(root, "outside");
-}
-beforeEach(setup);
 
 const sealedFile = () => join(dir, "lock.sealed");
 const outsideFile = () => join(outsideSealDir(installId(dir)) as string, "lock.sealed");

@@ -1,8 +1,12 @@
 /**
- * A small DER writer and reader: just what an X.509 certificate needs. There
- * is no X.509 library in the dependencies, and a certificate is only a few
- * nested TLVs, so the hub builds its own rather than shelling out to openssl.
+ * DER for X.509, composed front to back from nested TLVs: just what a
+ * certificate needs. There is no X.509 library in the dependencies and a
+ * certificate is only a few nested TLVs, so the hub builds its own rather
+ * than shelling out to openssl. The TLV framing, OID encoding and reading
+ * are the shared BER codec's (src/common/ber.ts); DER only adds its rules
+ * (definite lengths, sorted SETs, minimal integers).
  */
+import { BerReader, BerWriter } from "../../common/ber.ts";
 
 /** One encoded TLV (tag, length, value), ready to nest. */
 export type Der = Uint8Array;
@@ -32,16 +36,11 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-function lengthBytes(n: number): number[] {
-  if (n < 0x80) return [n];
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  return [0x80 | bytes.length, ...bytes];
-}
-
 /** A TLV with any tag byte (DER has definite lengths only, long form from 128 bytes). */
 export function tlv(tag: number, value: Uint8Array): Der {
-  return concat([Uint8Array.of(tag, ...lengthBytes(value.length)), value]);
+  const w = new BerWriter(value.length + 8);
+  w.octets(value, tag);
+  return w.bytes().slice();
 }
 
 /** A SEQUENCE of already encoded elements. */
@@ -94,20 +93,10 @@ export function nullValue(): Der {
 
 /** An OBJECT IDENTIFIER from dotted text ("1.2.840.10045.4.3.2"). */
 export function oid(dotted: string): Der {
-  const arcs = dotted.split(".").map((a) => {
-    if (!/^\d+$/.test(a)) throw new Error(`"${dotted}" is not an OID`);
-    return Number(a);
-  });
-  if (arcs.length < 2 || arcs[0] > 2) throw new Error(`"${dotted}" is not an OID`);
-  const body: number[] = [];
-  const push = (arc: number) => {
-    const groups = [arc & 0x7f];
-    for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128)) groups.unshift(0x80 | (v & 0x7f));
-    body.push(...groups);
-  };
-  push(arcs[0] * 40 + arcs[1]);
-  arcs.slice(2).forEach(push);
-  return tlv(TAG.oid, Uint8Array.from(body));
+  if (!/^[0-2](\.\d+)+$/.test(dotted)) throw new Error(`"${dotted}" is not an OID`);
+  const w = new BerWriter(64);
+  w.oid(dotted);
+  return w.bytes().slice();
 }
 
 /** A UTF8String. */
@@ -150,19 +139,12 @@ export interface TlvPosition {
 
 /** Reads the TLV at `offset` (definite lengths only, which is all DER has). */
 export function readTlv(bytes: Uint8Array, offset: number): TlvPosition {
-  if (offset + 2 > bytes.length) throw new Error("DER: truncated element");
-  const tag = bytes[offset];
-  let len = bytes[offset + 1];
-  let start = offset + 2;
-  if (len >= 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4 || start + n > bytes.length) throw new Error("DER: bad length");
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + bytes[start + i];
-    start += n;
+  try {
+    const t = new BerReader(bytes, offset).tlv();
+    return { tag: t.tag, offset, start: t.start, end: t.end };
+  } catch (e) {
+    throw new Error(`DER: ${(e as Error).message}`);
   }
-  if (start + len > bytes.length) throw new Error("DER: element runs past the end");
-  return { tag, offset, start, end: start + len };
 }
 
 /** The elements inside a constructed TLV (a SEQUENCE or SET). */

@@ -15,7 +15,7 @@ import dgram from "node:dgram";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { Tag } from "../../../src/agent/snmp/ber.ts";
+import { Tag } from "../../../src/common/ber.ts";
 import { PduType, encodeCommunityMessage } from "../../../src/agent/snmp/message.ts";
 
 const ROOT = resolve(import.meta.dir, "../../..");

@@ -11,7 +11,7 @@
  * Prints one JSON line: {"requests":..,"responses":..,"errors":..,"timeouts":..,"seconds":..,"rate":..}.
  */
 import { parseArgs } from "node:util";
-import { Tag } from "../../../src/agent/snmp/ber.ts";
+import { Tag } from "../../../src/common/ber.ts";
 import { PduType, encodeCommunityMessage } from "../../../src/agent/snmp/message.ts";
 import { loopbackRange, parseEndpoint } from "../../sim/loopback.ts";
 import { readCommunityRequest } from "../../sim/agent/request-reader.ts";

@@ -6,7 +6,7 @@
  * as `dca run` does. The peer is the same scan with the readings thrown
  * away, so the difference is what storing them durably costs.
  */
-import { createSocket } from "node:dgram";
+import { freeUdpPort } from "../../support/free-port.ts";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { openOutbox } from "../../../src/agent/outbox/index.ts";
@@ -29,17 +29,6 @@ export interface ScanResult {
 function addressAt(i: number): string {
   const n = ((BASE[0]! << 24) | (BASE[1]! << 16) | (BASE[2]! << 8) | BASE[3]!) + i;
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
-}
-
-async function freeUdpPort(address: string): Promise<number> {
-  const s = createSocket("udp4");
-  await new Promise<void>((resolve, reject) => {
-    s.once("error", reject);
-    s.bind(0, address, () => resolve());
-  });
-  const port = s.address().port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
 }
 
 /** Starts the simulator process and waits for its ready line. */

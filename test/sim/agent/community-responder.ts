@@ -2,7 +2,7 @@
  * Answers SNMPv1 and SNMPv2c requests: community lookup, then the PDU
  * handler, then one Response written into the shared packet writer.
  */
-import { Tag } from "../../../src/agent/snmp/ber.ts";
+import { Tag } from "../../../src/common/ber.ts";
 import { PduType } from "../../../src/agent/snmp/message.ts";
 import type { Recording } from "../snmprec.ts";
 import { type PacketWriter, type PduResult, headerSize, responsePduContentSize, writeResponsePdu } from "./packet-writer.ts";

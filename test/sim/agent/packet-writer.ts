@@ -3,7 +3,7 @@
  * lengths are all known before writing (the varbinds are pre-encoded), so
  * the hot path allocates nothing per request.
  */
-import { Tag } from "../../../src/agent/snmp/ber.ts";
+import { Tag } from "../../../src/common/ber.ts";
 import type { RequestPdu } from "./request-reader.ts";
 
 /** Octets taken by a TLV header for `len` octets of content. */

@@ -4,7 +4,7 @@
  * Results point at the recording's pre-encoded varbinds; only exception
  * varbinds are built per request.
  */
-import { Tag } from "../../../src/agent/snmp/ber.ts";
+import { Tag } from "../../../src/common/ber.ts";
 import { PduType } from "../../../src/agent/snmp/message.ts";
 import { EntryKind, type Recording, findExact, findNext, hasDescendant } from "../snmprec.ts";
 import { type PduResult, headerSize } from "./packet-writer.ts";

@@ -3,7 +3,7 @@
  * the packet, because the recording index compares BER content bytes.
  * Anything malformed throws BerError; the caller drops and counts it.
  */
-import { BerError, BerReader, Tag, decodeInteger } from "../../../src/agent/snmp/ber.ts";
+import { BerError, BerReader, Tag, decodeInteger } from "../../../src/common/ber.ts";
 
 /** A request PDU, as offsets into `buf`. */
 export interface RequestPdu {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { Tag } from "../../../src/agent/snmp/ber.ts";
+import { Tag } from "../../../src/common/ber.ts";
 import { PduType, type VarBind, decodeCommunityMessage, encodeCommunityMessage } from "../../../src/agent/snmp/message.ts";
 import { parseSnmprec } from "../snmprec.ts";
 import { createResponder } from "./responder.ts";

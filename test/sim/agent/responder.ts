@@ -3,7 +3,7 @@
  * response (or nothing) out. Sockets, latency and loss live in the fleet;
  * this is what unit tests drive directly.
  */
-import { BerError } from "../../../src/agent/snmp/ber.ts";
+import { BerError } from "../../../src/common/ber.ts";
 import { UsmError } from "../../../src/agent/snmp/usm.ts";
 import type { Recording } from "../snmprec.ts";
 import { createCommunityTable, respondCommunity } from "./community-responder.ts";

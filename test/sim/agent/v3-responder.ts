@@ -4,7 +4,7 @@
  * Report for each failure, then the PDU handler and an authenticated,
  * possibly encrypted Response.
  */
-import { BerError, BerWriter, Tag } from "../../../src/agent/snmp/ber.ts";
+import { BerError, BerWriter, Tag } from "../../../src/common/ber.ts";
 import { PduType, decodeUsmParameters, decodeV3Message } from "../../../src/agent/snmp/message.ts";
 import {
   UsmStatsOid,

@@ -4,7 +4,7 @@ import { startFleet } from "../../../../test/sim/fleet.ts";
 import { createNetSnmpSession } from "../../snmp/net-snmp-session.ts";
 import { CounterKind } from "../../../gen/dca/v1/reading_pb.ts";
 import { BROTHER_OIDS } from "../../profiles/vendors/brother.ts";
-import { Tag } from "../../snmp/ber.ts";
+import { Tag } from "../../../common/ber.ts";
 import type { VarBind } from "../../snmp/session.ts";
 import {
   BrotherBlockError,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { Tag } from "../../snmp/ber.ts";
+import { Tag } from "../../../common/ber.ts";
 import { decodeHpString, hpTextOf } from "./hp.ts";
 
 const ascii = (s: string) => Array.from(s, (c) => c.charCodeAt(0));
