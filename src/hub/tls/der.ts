@@ -26,15 +26,8 @@ const TAG = {
   set: 0x31,
 } as const;
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** Concatenated encodings, as a plain Uint8Array. */
+const concat = (parts: readonly Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts));
 
 /** A TLV with any tag byte (DER has definite lengths only, long form from 128 bytes). */
 export function tlv(tag: number, value: Uint8Array): Der {
