@@ -7,7 +7,7 @@
 
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { DeviceReading, DeviceReadingJson, SnmpVersion, SnmpVersionJson } from "./reading_pb.ts";
+import type { Counter, CounterJson, DeviceReading, DeviceReadingJson, SnmpVersion, SnmpVersionJson } from "./reading_pb.ts";
 import { file_dca_v1_reading } from "./reading_pb.ts";
 import type { Timestamp, TimestampJson } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file dca/v1/agent_service.proto.
  */
 export const file_dca_v1_agent_service: GenFile = /*@__PURE__*/
-  fileDesc("ChpkY2EvdjEvYWdlbnRfc2VydmljZS5wcm90bxIGZGNhLnYxIm4KD0FjdGl2YXRlUmVxdWVzdBIMCgRjb2RlGAEgASgJEhIKCmluc3RhbGxfaWQYAiABKAkSEAoIaG9zdG5hbWUYAyABKAkSFQoNYWdlbnRfdmVyc2lvbhgEIAEoCRIQCghwbGF0Zm9ybRgFIAEoCSJ9ChBBY3RpdmF0ZVJlc3BvbnNlEhAKCGFnZW50X2lkGAEgASgJEg4KBnNlY3JldBgCIAEoCRIPCgdzaXRlX2lkGAMgASgJEhEKCXNpdGVfbmFtZRgEIAEoCRIjCgZjb25maWcYBSABKAsyEy5kY2EudjEuQWdlbnRDb25maWciogIKC1BvbGxSZXF1ZXN0EhYKDmNvbmZpZ192ZXJzaW9uGAEgASgEEhQKDG91dGJveF9kZXB0aBgCIAEoBBIUCgxvdXRib3hfYnl0ZXMYAyABKAQSGAoQZHJvcHBlZF9yZWFkaW5ncxgEIAEoBBIVCg1hZ2VudF92ZXJzaW9uGAUgASgJEhAKCGhvc3RuYW1lGAYgASgJEjIKDmxhc3RfZGlzY292ZXJ5GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCglsYXN0X3JlYWQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmxhc3RfZXJyb3IYCSABKAkSFQoNa25vd25fZGV2aWNlcxgKIAEoDSKcAQoMUG9sbFJlc3BvbnNlEhsKBXRhc2tzGAEgAygLMgwuZGNhLnYxLlRhc2sSIwoGY29uZmlnGAIgASgLMhMuZGNhLnYxLkFnZW50Q29uZmlnEhkKEW5leHRfcG9sbF9zZWNvbmRzGAMgASgNEi8KC3NlcnZlcl90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKZAgoLQWdlbnRDb25maWcSDwoHdmVyc2lvbhgBIAEoBBIPCgd0YXJnZXRzGAIgAygJEg8KB2V4Y2x1ZGUYAyADKAkSKwoLY3JlZGVudGlhbHMYBCADKAsyFi5kY2EudjEuU25tcENyZWRlbnRpYWwSIgoaZGlzY292ZXJ5X2ludGVydmFsX3NlY29uZHMYBSABKA0SHQoVcmVhZF9pbnRlcnZhbF9zZWNvbmRzGAYgASgNEh0KFXBvbGxfaW50ZXJ2YWxfc2Vjb25kcxgHIAEoDRIiCgRzbm1wGAggASgLMhQuZGNhLnYxLlNubXBTZXR0aW5ncxIkCgZvdXRib3gYCSABKAsyFC5kY2EudjEuT3V0Ym94TGltaXRzItIBCg5Tbm1wQ3JlZGVudGlhbBIMCgRuYW1lGAEgASgJEiQKB3ZlcnNpb24YAiABKA4yEy5kY2EudjEuU25tcFZlcnNpb24SEQoJY29tbXVuaXR5GAMgASgJEgwKBHVzZXIYBCABKAkSFQoNYXV0aF9wcm90b2NvbBgFIAEoCRIVCg1hdXRoX3Bhc3N3b3JkGAYgASgJEhUKDXByaXZfcHJvdG9jb2wYByABKAkSFQoNcHJpdl9wYXNzd29yZBgIIAEoCRIPCgdjb250ZXh0GAkgASgJIn4KDFNubXBTZXR0aW5ncxIMCgRwb3J0GAEgASgNEhIKCnRpbWVvdXRfbXMYAiABKA0SDwoHcmV0cmllcxgDIAEoDRITCgtjb25jdXJyZW5jeRgEIAEoDRIMCgRyYXRlGAUgASgNEhgKEHJlYWRfY29uY3VycmVuY3kYBiABKA0iUAoMT3V0Ym94TGltaXRzEhQKDG1heF9yZWFkaW5ncxgBIAEoBBIRCgltYXhfYnl0ZXMYAiABKAQSFwoPbWF4X2FnZV9zZWNvbmRzGAMgASgNIpsBCgRUYXNrEgoKAmlkGAEgASgJEi4KCmNyZWF0ZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiAKBHNjYW4YCiABKAsyEC5kY2EudjEuU2NhblRhc2tIABItCgtyZWFkX2RldmljZRgLIAEoCzIWLmRjYS52MS5SZWFkRGV2aWNlVGFza0gAQgYKBGtpbmQiGwoIU2NhblRhc2sSDwoHdGFyZ2V0cxgBIAMoCSIhCg5SZWFkRGV2aWNlVGFzaxIPCgdhZGRyZXNzGAEgASgJImEKDU91dGJveFJlYWRpbmcSCgoCaWQYASABKAkSCwoDc2VxGAIgASgEEiYKB3JlYWRpbmcYAyABKAsyFS5kY2EudjEuRGV2aWNlUmVhZGluZxIPCgd0YXNrX2lkGAQgASgJIloKFVVwbG9hZFJlYWRpbmdzUmVxdWVzdBInCghyZWFkaW5ncxgBIAMoCzIVLmRjYS52MS5PdXRib3hSZWFkaW5nEhgKEGRyb3BwZWRfcmVhZGluZ3MYAiABKAQiMgoWVXBsb2FkUmVhZGluZ3NSZXNwb25zZRIYChBhY2tub3dsZWRnZWRfaWRzGAEgAygJItUBChdSZXBvcnRUYXNrUmVzdWx0UmVxdWVzdBIPCgd0YXNrX2lkGAEgASgJEiIKBnN0YXR1cxgCIAEoDjISLmRjYS52MS5UYXNrU3RhdHVzEg8KB21lc3NhZ2UYAyABKAkSEwoLcmVhZGluZ19pZHMYBCADKAkSLgoKc3RhcnRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZmluaXNoZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhoKGFJlcG9ydFRhc2tSZXN1bHRSZXNwb25zZSIpChNDaGVja0xvY2tvdXRSZXF1ZXN0EhIKCmluc3RhbGxfaWQYASABKAkiSQoUQ2hlY2tMb2Nrb3V0UmVzcG9uc2USFwoPZmFpbGVkX2F0dGVtcHRzGAEgASgNEhgKEHJlc2V0X2dlbmVyYXRpb24YAiABKA0qiQEKClRhc2tTdGF0dXMSGwoXVEFTS19TVEFUVVNfVU5TUEVDSUZJRUQQABIXChNUQVNLX1NUQVRVU19SVU5OSU5HEAESFAoQVEFTS19TVEFUVVNfRE9ORRACEhYKElRBU0tfU1RBVFVTX0ZBSUxFRBADEhcKE1RBU0tfU1RBVFVTX1JFRlVTRUQQBDLzAgoMQWdlbnRTZXJ2aWNlEj0KCEFjdGl2YXRlEhcuZGNhLnYxLkFjdGl2YXRlUmVxdWVzdBoYLmRjYS52MS5BY3RpdmF0ZVJlc3BvbnNlEjEKBFBvbGwSEy5kY2EudjEuUG9sbFJlcXVlc3QaFC5kY2EudjEuUG9sbFJlc3BvbnNlEk8KDlVwbG9hZFJlYWRpbmdzEh0uZGNhLnYxLlVwbG9hZFJlYWRpbmdzUmVxdWVzdBoeLmRjYS52MS5VcGxvYWRSZWFkaW5nc1Jlc3BvbnNlElUKEFJlcG9ydFRhc2tSZXN1bHQSHy5kY2EudjEuUmVwb3J0VGFza1Jlc3VsdFJlcXVlc3QaIC5kY2EudjEuUmVwb3J0VGFza1Jlc3VsdFJlc3BvbnNlEkkKDENoZWNrTG9ja291dBIbLmRjYS52MS5DaGVja0xvY2tvdXRSZXF1ZXN0GhwuZGNhLnYxLkNoZWNrTG9ja291dFJlc3BvbnNlYgZwcm90bzM", [file_dca_v1_reading, file_google_protobuf_timestamp]);
+  fileDesc("ChpkY2EvdjEvYWdlbnRfc2VydmljZS5wcm90bxIGZGNhLnYxIm4KD0FjdGl2YXRlUmVxdWVzdBIMCgRjb2RlGAEgASgJEhIKCmluc3RhbGxfaWQYAiABKAkSEAoIaG9zdG5hbWUYAyABKAkSFQoNYWdlbnRfdmVyc2lvbhgEIAEoCRIQCghwbGF0Zm9ybRgFIAEoCSKhAQoQQWN0aXZhdGVSZXNwb25zZRIQCghhZ2VudF9pZBgBIAEoCRIOCgZzZWNyZXQYAiABKAkSDwoHc2l0ZV9pZBgDIAEoCRIRCglzaXRlX25hbWUYBCABKAkSIwoGY29uZmlnGAUgASgLMhMuZGNhLnYxLkFnZW50Q29uZmlnEiIKBG1xdHQYBiABKAsyFC5kY2EudjEuTXF0dFNldHRpbmdzIqICCgtQb2xsUmVxdWVzdBIWCg5jb25maWdfdmVyc2lvbhgBIAEoBBIUCgxvdXRib3hfZGVwdGgYAiABKAQSFAoMb3V0Ym94X2J5dGVzGAMgASgEEhgKEGRyb3BwZWRfcmVhZGluZ3MYBCABKAQSFQoNYWdlbnRfdmVyc2lvbhgFIAEoCRIQCghob3N0bmFtZRgGIAEoCRIyCg5sYXN0X2Rpc2NvdmVyeRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoJbGFzdF9yZWFkGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpsYXN0X2Vycm9yGAkgASgJEhUKDWtub3duX2RldmljZXMYCiABKA0iwAEKDFBvbGxSZXNwb25zZRIbCgV0YXNrcxgBIAMoCzIMLmRjYS52MS5UYXNrEiMKBmNvbmZpZxgCIAEoCzITLmRjYS52MS5BZ2VudENvbmZpZxIZChFuZXh0X3BvbGxfc2Vjb25kcxgDIAEoDRIvCgtzZXJ2ZXJfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASIgoEbXF0dBgFIAEoCzIULmRjYS52MS5NcXR0U2V0dGluZ3MiUAoMTXF0dFNldHRpbmdzEgwKBHVybHMYASADKAkSDQoFdG9waWMYAiABKAkSEAoIdXNlcm5hbWUYAyABKAkSEQoJY2xpZW50X2lkGAQgASgJIpkCCgtBZ2VudENvbmZpZxIPCgd2ZXJzaW9uGAEgASgEEg8KB3RhcmdldHMYAiADKAkSDwoHZXhjbHVkZRgDIAMoCRIrCgtjcmVkZW50aWFscxgEIAMoCzIWLmRjYS52MS5Tbm1wQ3JlZGVudGlhbBIiChpkaXNjb3ZlcnlfaW50ZXJ2YWxfc2Vjb25kcxgFIAEoDRIdChVyZWFkX2ludGVydmFsX3NlY29uZHMYBiABKA0SHQoVcG9sbF9pbnRlcnZhbF9zZWNvbmRzGAcgASgNEiIKBHNubXAYCCABKAsyFC5kY2EudjEuU25tcFNldHRpbmdzEiQKBm91dGJveBgJIAEoCzIULmRjYS52MS5PdXRib3hMaW1pdHMi0gEKDlNubXBDcmVkZW50aWFsEgwKBG5hbWUYASABKAkSJAoHdmVyc2lvbhgCIAEoDjITLmRjYS52MS5Tbm1wVmVyc2lvbhIRCgljb21tdW5pdHkYAyABKAkSDAoEdXNlchgEIAEoCRIVCg1hdXRoX3Byb3RvY29sGAUgASgJEhUKDWF1dGhfcGFzc3dvcmQYBiABKAkSFQoNcHJpdl9wcm90b2NvbBgHIAEoCRIVCg1wcml2X3Bhc3N3b3JkGAggASgJEg8KB2NvbnRleHQYCSABKAkifgoMU25tcFNldHRpbmdzEgwKBHBvcnQYASABKA0SEgoKdGltZW91dF9tcxgCIAEoDRIPCgdyZXRyaWVzGAMgASgNEhMKC2NvbmN1cnJlbmN5GAQgASgNEgwKBHJhdGUYBSABKA0SGAoQcmVhZF9jb25jdXJyZW5jeRgGIAEoDSJQCgxPdXRib3hMaW1pdHMSFAoMbWF4X3JlYWRpbmdzGAEgASgEEhEKCW1heF9ieXRlcxgCIAEoBBIXCg9tYXhfYWdlX3NlY29uZHMYAyABKA0i5QIKBFRhc2sSCgoCaWQYASABKAkSLgoKY3JlYXRlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASIAoEc2NhbhgKIAEoCzIQLmRjYS52MS5TY2FuVGFza0gAEi0KC3JlYWRfZGV2aWNlGAsgASgLMhYuZGNhLnYxLlJlYWREZXZpY2VUYXNrSAASIAoEcGluZxgMIAEoCzIQLmRjYS52MS5QaW5nVGFza0gAEiwKCnRyYWNlcm91dGUYDSABKAsyFi5kY2EudjEuVHJhY2Vyb3V0ZVRhc2tIABIpCglzbm1wX3Rlc3QYDiABKAsyFC5kY2EudjEuU25tcFRlc3RUYXNrSAASIgoFemVicmEYDyABKAsyES5kY2EudjEuWmVicmFUYXNrSAASKQoJd2ViX3Byb2JlGBAgASgLMhQuZGNhLnYxLldlYlByb2JlVGFza0gAQgYKBGtpbmQiGwoIU2NhblRhc2sSDwoHdGFyZ2V0cxgBIAMoCSIhCg5SZWFkRGV2aWNlVGFzaxIPCgdhZGRyZXNzGAEgASgJIlMKCFBpbmdUYXNrEg8KB2FkZHJlc3MYASABKAkSDQoFY291bnQYAiABKA0SEgoKdGltZW91dF9tcxgDIAEoDRITCgtpbnRlcnZhbF9tcxgEIAEoDSJfCg5UcmFjZXJvdXRlVGFzaxIPCgdhZGRyZXNzGAEgASgJEhAKCG1heF9ob3BzGAIgASgNEhIKCnRpbWVvdXRfbXMYAyABKA0SFgoOcHJvYmVzX3Blcl9ob3AYBCABKA0iHwoMU25tcFRlc3RUYXNrEg8KB2FkZHJlc3MYASABKAkitAEKCVplYnJhVGFzaxIPCgdhZGRyZXNzGAEgASgJEiMKBmFjdGlvbhgCIAEoDjITLmRjYS52MS5aZWJyYUFjdGlvbhIpCgl0cmFuc3BvcnQYAyABKA4yFi5kY2EudjEuWmVicmFUcmFuc3BvcnQSDAoEcG9ydBgEIAEoDRINCgVxdWV1ZRgFIAEoCRIMCgRkYXRhGAYgASgMEgwKBG5hbWUYByABKAkSDQoFdmFsdWUYCCABKAkiTwoMV2ViUHJvYmVUYXNrEg8KB2FkZHJlc3MYASABKAkSDQoFcG9ydHMYAiADKA0SEQoJdGxzX3BvcnRzGAMgAygNEgwKBGxlZG0YBCABKAgiYQoNT3V0Ym94UmVhZGluZxIKCgJpZBgBIAEoCRILCgNzZXEYAiABKAQSJgoHcmVhZGluZxgDIAEoCzIVLmRjYS52MS5EZXZpY2VSZWFkaW5nEg8KB3Rhc2tfaWQYBCABKAkiWgoVVXBsb2FkUmVhZGluZ3NSZXF1ZXN0EicKCHJlYWRpbmdzGAEgAygLMhUuZGNhLnYxLk91dGJveFJlYWRpbmcSGAoQZHJvcHBlZF9yZWFkaW5ncxgCIAEoBCIyChZVcGxvYWRSZWFkaW5nc1Jlc3BvbnNlEhgKEGFja25vd2xlZGdlZF9pZHMYASADKAki+QEKF1JlcG9ydFRhc2tSZXN1bHRSZXF1ZXN0Eg8KB3Rhc2tfaWQYASABKAkSIgoGc3RhdHVzGAIgASgOMhIuZGNhLnYxLlRhc2tTdGF0dXMSDwoHbWVzc2FnZRgDIAEoCRITCgtyZWFkaW5nX2lkcxgEIAMoCRIuCgpzdGFydGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtmaW5pc2hlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASIgoGcmVzdWx0GAcgASgLMhIuZGNhLnYxLlRhc2tSZXN1bHQi6AEKClRhc2tSZXN1bHQSIgoEcGluZxgBIAEoCzISLmRjYS52MS5QaW5nUmVzdWx0SAASLgoKdHJhY2Vyb3V0ZRgCIAEoCzIYLmRjYS52MS5UcmFjZXJvdXRlUmVzdWx0SAASKwoJc25tcF90ZXN0GAMgASgLMhYuZGNhLnYxLlNubXBUZXN0UmVzdWx0SAASJAoFemVicmEYBCABKAsyEy5kY2EudjEuWmVicmFSZXN1bHRIABIrCgl3ZWJfcHJvYmUYBSABKAsyFi5kY2EudjEuV2ViUHJvYmVSZXN1bHRIAEIGCgRraW5kIjsKCVJvdW5kVHJpcBIOCgZtaW5fbXMYASABKAESDgoGYXZnX21zGAIgASgBEg4KBm1heF9tcxgDIAEoASKmAQoKUGluZ1Jlc3VsdBIPCgdhZGRyZXNzGAEgASgJEg4KBnNvY2tldBgCIAEoCRIMCgRzZW50GAMgASgNEhAKCHJlY2VpdmVkGAQgASgNEhQKDGxvc3NfcGVyY2VudBgFIAEoARIeCgNydHQYBiABKAsyES5kY2EudjEuUm91bmRUcmlwEhIKCnJlcGxpZXNfbXMYByADKAESDQoFZXJyb3IYCCABKAkiYAoNVHJhY2Vyb3V0ZUhvcBILCgN0dGwYASABKA0SDwoHYWRkcmVzcxgCIAEoCRIOCgZydHRfbXMYAyADKAESIQoZdW5yZWFjaGFibGVfY29kZV9wbHVzX29uZRgEIAEoDSJ4ChBUcmFjZXJvdXRlUmVzdWx0Eg8KB2FkZHJlc3MYASABKAkSDgoGc29ja2V0GAIgASgJEiMKBGhvcHMYAyADKAsyFS5kY2EudjEuVHJhY2Vyb3V0ZUhvcBIPCgdyZWFjaGVkGAQgASgIEg0KBWVycm9yGAUgASgJIp4BChNTbm1wQ3JlZGVudGlhbENoZWNrEgwKBG5hbWUYASABKAkSJAoHdmVyc2lvbhgCIAEoDjITLmRjYS52MS5Tbm1wVmVyc2lvbhIKCgJvaxgDIAEoCBINCgVlcnJvchgEIAEoCRIRCglzeXNfZGVzY3IYBSABKAkSFQoNc3lzX29iamVjdF9pZBgGIAEoCRIOCgZydHRfbXMYByABKAEiUwoOU25tcFRlc3RSZXN1bHQSDwoHYWRkcmVzcxgBIAEoCRIwCgtjcmVkZW50aWFscxgCIAMoCzIbLmRjYS52MS5Tbm1wQ3JlZGVudGlhbENoZWNrIpoCCgtaZWJyYVN0YXR1cxIRCglwYXBlcl9vdXQYASABKAgSDgoGcGF1c2VkGAIgASgIEhEKCWhlYWRfb3BlbhgDIAEoCBISCgpyaWJib25fb3V0GAQgASgIEhgKEG92ZXJfdGVtcGVyYXR1cmUYBSABKAgSGQoRdW5kZXJfdGVtcGVyYXR1cmUYBiABKAgSEwoLYnVmZmVyX2Z1bGwYByABKAgSEwoLY29ycnVwdF9yYW0YCCABKAgSGAoQbGFiZWxzX3JlbWFpbmluZxgJIAEoDRIZChFmb3JtYXRzX2luX2J1ZmZlchgKIAEoDRISCgpwcmludF9tb2RlGAsgASgJEhkKEWxhYmVsX2xlbmd0aF9kb3RzGAwgASgNIrkBCgtaZWJyYVJlc3VsdBIPCgdhZGRyZXNzGAEgASgJEhEKCXRyYW5zcG9ydBgCIAEoCRIMCgRwb3J0GAMgASgNEhIKCmJ5dGVzX3NlbnQYBCABKA0SIwoGc3RhdHVzGAUgASgLMhMuZGNhLnYxLlplYnJhU3RhdHVzEiEKCGNvdW50ZXJzGAYgAygLMg8uZGNhLnYxLkNvdW50ZXISDQoFdmFsdWUYByABKAkSDQoFZm91bmQYCCABKAgiqgIKE1Rsc0NlcnRpZmljYXRlRmFjdHMSDwoHc3ViamVjdBgBIAEoCRIOCgZpc3N1ZXIYAiABKAkSGQoRc3ViamVjdF9hbHRfbmFtZXMYAyADKAkSLgoKbm90X2JlZm9yZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoJbm90X2FmdGVyGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIaChJzaGEyNTZfZmluZ2VycHJpbnQYBiABKAkSEwoLc2VsZl9zaWduZWQYByABKAgSDwoHZXhwaXJlZBgIIAEoCBIQCghwcm90b2NvbBgJIAEoCRIPCgd0cnVzdGVkGAogASgIEhMKC3RydXN0X2Vycm9yGAsgASgJIsgBCg1XZWJQb3J0UmVzdWx0EgwKBHBvcnQYASABKA0SDgoGc2NoZW1lGAIgASgJEhMKC3N0YXR1c19jb2RlGAMgASgNEg0KBXRpdGxlGAQgASgJEg4KBnNlcnZlchgFIAEoCRIQCghsb2NhdGlvbhgGIAEoCRINCgVlcnJvchgHIAEoCRISCgplbGFwc2VkX21zGAggASgBEjAKC2NlcnRpZmljYXRlGAkgASgLMhsuZGNhLnYxLlRsc0NlcnRpZmljYXRlRmFjdHMigwEKDkxlZG1Db25zdW1hYmxlEg0KBWNvbG9yGAEgASgJEgwKBHR5cGUYAiABKAkSGQoRcGVyY2VudF9yZW1haW5pbmcYAyABKAUSDQoFc3RhdGUYBCABKAkSEwoLcGFydF9udW1iZXIYBSABKAkSFQoNc2VyaWFsX251bWJlchgGIAEoCSJ6CgpMZWRtUmVzdWx0Eg0KBWZvdW5kGAEgASgIEisKC2NvbnN1bWFibGVzGAIgAygLMhYuZGNhLnYxLkxlZG1Db25zdW1hYmxlEiEKCGNvdW50ZXJzGAMgAygLMg8uZGNhLnYxLkNvdW50ZXISDQoFZXJyb3IYBCABKAkiaQoOV2ViUHJvYmVSZXN1bHQSDwoHYWRkcmVzcxgBIAEoCRIkCgVwb3J0cxgCIAMoCzIVLmRjYS52MS5XZWJQb3J0UmVzdWx0EiAKBGxlZG0YAyABKAsyEi5kY2EudjEuTGVkbVJlc3VsdCIaChhSZXBvcnRUYXNrUmVzdWx0UmVzcG9uc2UiKQoTQ2hlY2tMb2Nrb3V0UmVxdWVzdBISCgppbnN0YWxsX2lkGAEgASgJIkkKFENoZWNrTG9ja291dFJlc3BvbnNlEhcKD2ZhaWxlZF9hdHRlbXB0cxgBIAEoDRIYChByZXNldF9nZW5lcmF0aW9uGAIgASgNKmMKDlplYnJhVHJhbnNwb3J0Eh8KG1pFQlJBX1RSQU5TUE9SVF9VTlNQRUNJRklFRBAAEhcKE1pFQlJBX1RSQU5TUE9SVF9SQVcQARIXChNaRUJSQV9UUkFOU1BPUlRfTFBSEAIqiwEKC1plYnJhQWN0aW9uEhwKGFpFQlJBX0FDVElPTl9VTlNQRUNJRklFRBAAEhUKEVpFQlJBX0FDVElPTl9SRUFEEAESFQoRWkVCUkFfQUNUSU9OX1NFTkQQAhIXChNaRUJSQV9BQ1RJT05fR0VUVkFSEAMSFwoTWkVCUkFfQUNUSU9OX1NFVFZBUhAEKokBCgpUYXNrU3RhdHVzEhsKF1RBU0tfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFwoTVEFTS19TVEFUVVNfUlVOTklORxABEhQKEFRBU0tfU1RBVFVTX0RPTkUQAhIWChJUQVNLX1NUQVRVU19GQUlMRUQQAxIXChNUQVNLX1NUQVRVU19SRUZVU0VEEAQy8wIKDEFnZW50U2VydmljZRI9CghBY3RpdmF0ZRIXLmRjYS52MS5BY3RpdmF0ZVJlcXVlc3QaGC5kY2EudjEuQWN0aXZhdGVSZXNwb25zZRIxCgRQb2xsEhMuZGNhLnYxLlBvbGxSZXF1ZXN0GhQuZGNhLnYxLlBvbGxSZXNwb25zZRJPCg5VcGxvYWRSZWFkaW5ncxIdLmRjYS52MS5VcGxvYWRSZWFkaW5nc1JlcXVlc3QaHi5kY2EudjEuVXBsb2FkUmVhZGluZ3NSZXNwb25zZRJVChBSZXBvcnRUYXNrUmVzdWx0Eh8uZGNhLnYxLlJlcG9ydFRhc2tSZXN1bHRSZXF1ZXN0GiAuZGNhLnYxLlJlcG9ydFRhc2tSZXN1bHRSZXNwb25zZRJJCgxDaGVja0xvY2tvdXQSGy5kY2EudjEuQ2hlY2tMb2Nrb3V0UmVxdWVzdBocLmRjYS52MS5DaGVja0xvY2tvdXRSZXNwb25zZWIGcHJvdG8z", [file_dca_v1_reading, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message dca.v1.ActivateRequest
@@ -128,6 +128,13 @@ export type ActivateResponse = Message<"dca.v1.ActivateResponse"> & {
    * @generated from field: dca.v1.AgentConfig config = 5;
    */
   config?: AgentConfig | undefined;
+
+  /**
+   * Where to listen for wake-up nudges (absent: the hub has no broker; poll only).
+   *
+   * @generated from field: dca.v1.MqttSettings mqtt = 6;
+   */
+  mqtt?: MqttSettings | undefined;
 };
 
 /**
@@ -160,6 +167,13 @@ export type ActivateResponseJson = {
    * @generated from field: dca.v1.AgentConfig config = 5;
    */
   config?: AgentConfigJson;
+
+  /**
+   * Where to listen for wake-up nudges (absent: the hub has no broker; poll only).
+   *
+   * @generated from field: dca.v1.MqttSettings mqtt = 6;
+   */
+  mqtt?: MqttSettingsJson;
 };
 
 /**
@@ -329,6 +343,13 @@ export type PollResponse = Message<"dca.v1.PollResponse"> & {
    * @generated from field: google.protobuf.Timestamp server_time = 4;
    */
   serverTime?: Timestamp | undefined;
+
+  /**
+   * Where to listen for wake-up nudges; sent on every poll (absent: poll only).
+   *
+   * @generated from field: dca.v1.MqttSettings mqtt = 5;
+   */
+  mqtt?: MqttSettings | undefined;
 };
 
 /**
@@ -358,6 +379,13 @@ export type PollResponseJson = {
    * @generated from field: google.protobuf.Timestamp server_time = 4;
    */
   serverTime?: TimestampJson;
+
+  /**
+   * Where to listen for wake-up nudges; sent on every poll (absent: poll only).
+   *
+   * @generated from field: dca.v1.MqttSettings mqtt = 5;
+   */
+  mqtt?: MqttSettingsJson;
 };
 
 /**
@@ -366,6 +394,91 @@ export type PollResponseJson = {
  */
 export const PollResponseSchema: GenMessage<PollResponse, {jsonType: PollResponseJson}> = /*@__PURE__*/
   messageDesc(file_dca_v1_agent_service, 3);
+
+/**
+ * The MQTT broker an agent connects to for wake-up nudges. The agent logs in
+ * with its agent id as user name and its secret as password, and subscribes
+ * to `topic` only. A message there is a nudge: its payload is at most a task
+ * id and is never acted on; the agent polls over gRPC and gets its tasks there.
+ *
+ * @generated from message dca.v1.MqttSettings
+ */
+export type MqttSettings = Message<"dca.v1.MqttSettings"> & {
+  /**
+   * Broker URLs in order of preference: "wss://hub.example:443/mqtt",
+   * "mqtts://hub.example:8883".
+   *
+   * @generated from field: repeated string urls = 1;
+   */
+  urls: string[];
+
+  /**
+   * The agent's own topic, e.g. "dca/agents/<agent id>/wake".
+   *
+   * @generated from field: string topic = 2;
+   */
+  topic: string;
+
+  /**
+   * User name to log in with (the agent id unless the broker needs another form).
+   *
+   * @generated from field: string username = 3;
+   */
+  username: string;
+
+  /**
+   * Client id to connect with (the agent id unless the broker needs another form).
+   *
+   * @generated from field: string client_id = 4;
+   */
+  clientId: string;
+};
+
+/**
+ * The MQTT broker an agent connects to for wake-up nudges. The agent logs in
+ * with its agent id as user name and its secret as password, and subscribes
+ * to `topic` only. A message there is a nudge: its payload is at most a task
+ * id and is never acted on; the agent polls over gRPC and gets its tasks there.
+ *
+ * @generated from message dca.v1.MqttSettings
+ */
+export type MqttSettingsJson = {
+  /**
+   * Broker URLs in order of preference: "wss://hub.example:443/mqtt",
+   * "mqtts://hub.example:8883".
+   *
+   * @generated from field: repeated string urls = 1;
+   */
+  urls?: string[];
+
+  /**
+   * The agent's own topic, e.g. "dca/agents/<agent id>/wake".
+   *
+   * @generated from field: string topic = 2;
+   */
+  topic?: string;
+
+  /**
+   * User name to log in with (the agent id unless the broker needs another form).
+   *
+   * @generated from field: string username = 3;
+   */
+  username?: string;
+
+  /**
+   * Client id to connect with (the agent id unless the broker needs another form).
+   *
+   * @generated from field: string client_id = 4;
+   */
+  clientId?: string;
+};
+
+/**
+ * Describes the message dca.v1.MqttSettings.
+ * Use `create(MqttSettingsSchema)` to create a new message.
+ */
+export const MqttSettingsSchema: GenMessage<MqttSettings, {jsonType: MqttSettingsJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 4);
 
 /**
  * What the hub tells an agent to do. Applied as a whole or not at all.
@@ -484,7 +597,7 @@ export type AgentConfigJson = {
  * Use `create(AgentConfigSchema)` to create a new message.
  */
 export const AgentConfigSchema: GenMessage<AgentConfig, {jsonType: AgentConfigJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 4);
+  messageDesc(file_dca_v1_agent_service, 5);
 
 /**
  * @generated from message dca.v1.SnmpCredential
@@ -607,7 +720,7 @@ export type SnmpCredentialJson = {
  * Use `create(SnmpCredentialSchema)` to create a new message.
  */
 export const SnmpCredentialSchema: GenMessage<SnmpCredential, {jsonType: SnmpCredentialJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 5);
+  messageDesc(file_dca_v1_agent_service, 6);
 
 /**
  * 0 in any field means the agent's default.
@@ -688,7 +801,7 @@ export type SnmpSettingsJson = {
  * Use `create(SnmpSettingsSchema)` to create a new message.
  */
 export const SnmpSettingsSchema: GenMessage<SnmpSettings, {jsonType: SnmpSettingsJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 6);
+  messageDesc(file_dca_v1_agent_service, 7);
 
 /**
  * 0 in any field means the agent's default.
@@ -739,10 +852,13 @@ export type OutboxLimitsJson = {
  * Use `create(OutboxLimitsSchema)` to create a new message.
  */
 export const OutboxLimitsSchema: GenMessage<OutboxLimits, {jsonType: OutboxLimitsJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 7);
+  messageDesc(file_dca_v1_agent_service, 8);
 
 /**
- * One thing to do now. Later issues add ping, Zebra and web access kinds.
+ * One thing to do now. Every task that names an address may only touch an
+ * address inside the site's configured targets or a device the site knows;
+ * the hub checks this when the task is created and the agent again before it
+ * runs it (TASK_STATUS_REFUSED otherwise).
  *
  * @generated from message dca.v1.Task
  */
@@ -772,11 +888,44 @@ export type Task = Message<"dca.v1.Task"> & {
      */
     value: ReadDeviceTask;
     case: "readDevice";
+  } | {
+    /**
+     * @generated from field: dca.v1.PingTask ping = 12;
+     */
+    value: PingTask;
+    case: "ping";
+  } | {
+    /**
+     * @generated from field: dca.v1.TracerouteTask traceroute = 13;
+     */
+    value: TracerouteTask;
+    case: "traceroute";
+  } | {
+    /**
+     * @generated from field: dca.v1.SnmpTestTask snmp_test = 14;
+     */
+    value: SnmpTestTask;
+    case: "snmpTest";
+  } | {
+    /**
+     * @generated from field: dca.v1.ZebraTask zebra = 15;
+     */
+    value: ZebraTask;
+    case: "zebra";
+  } | {
+    /**
+     * @generated from field: dca.v1.WebProbeTask web_probe = 16;
+     */
+    value: WebProbeTask;
+    case: "webProbe";
   } | { case: undefined; value?: undefined };
 };
 
 /**
- * One thing to do now. Later issues add ping, Zebra and web access kinds.
+ * One thing to do now. Every task that names an address may only touch an
+ * address inside the site's configured targets or a device the site knows;
+ * the hub checks this when the task is created and the agent again before it
+ * runs it (TASK_STATUS_REFUSED otherwise).
  *
  * @generated from message dca.v1.Task
  */
@@ -800,6 +949,31 @@ export type TaskJson = {
    * @generated from field: dca.v1.ReadDeviceTask read_device = 11;
    */
   readDevice?: ReadDeviceTaskJson;
+
+  /**
+   * @generated from field: dca.v1.PingTask ping = 12;
+   */
+  ping?: PingTaskJson;
+
+  /**
+   * @generated from field: dca.v1.TracerouteTask traceroute = 13;
+   */
+  traceroute?: TracerouteTaskJson;
+
+  /**
+   * @generated from field: dca.v1.SnmpTestTask snmp_test = 14;
+   */
+  snmpTest?: SnmpTestTaskJson;
+
+  /**
+   * @generated from field: dca.v1.ZebraTask zebra = 15;
+   */
+  zebra?: ZebraTaskJson;
+
+  /**
+   * @generated from field: dca.v1.WebProbeTask web_probe = 16;
+   */
+  webProbe?: WebProbeTaskJson;
 };
 
 /**
@@ -807,7 +981,7 @@ export type TaskJson = {
  * Use `create(TaskSchema)` to create a new message.
  */
 export const TaskSchema: GenMessage<Task, {jsonType: TaskJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 8);
+  messageDesc(file_dca_v1_agent_service, 9);
 
 /**
  * Rescan now: the site's configured targets, or only these.
@@ -838,7 +1012,7 @@ export type ScanTaskJson = {
  * Use `create(ScanTaskSchema)` to create a new message.
  */
 export const ScanTaskSchema: GenMessage<ScanTask, {jsonType: ScanTaskJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 9);
+  messageDesc(file_dca_v1_agent_service, 10);
 
 /**
  * Read one device now.
@@ -869,7 +1043,378 @@ export type ReadDeviceTaskJson = {
  * Use `create(ReadDeviceTaskSchema)` to create a new message.
  */
 export const ReadDeviceTaskSchema: GenMessage<ReadDeviceTask, {jsonType: ReadDeviceTaskJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 10);
+  messageDesc(file_dca_v1_agent_service, 11);
+
+/**
+ * ICMP echo from inside the agent (raw socket when permitted, else the
+ * unprivileged ping socket). 0 in any field means the default.
+ *
+ * @generated from message dca.v1.PingTask
+ */
+export type PingTask = Message<"dca.v1.PingTask"> & {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address: string;
+
+  /**
+   * Echo requests (default 4, at most 100).
+   *
+   * @generated from field: uint32 count = 2;
+   */
+  count: number;
+
+  /**
+   * Wait per reply in ms (default 1000, at most 10000).
+   *
+   * @generated from field: uint32 timeout_ms = 3;
+   */
+  timeoutMs: number;
+
+  /**
+   * Between requests in ms (default 1000, at least 10).
+   *
+   * @generated from field: uint32 interval_ms = 4;
+   */
+  intervalMs: number;
+};
+
+/**
+ * ICMP echo from inside the agent (raw socket when permitted, else the
+ * unprivileged ping socket). 0 in any field means the default.
+ *
+ * @generated from message dca.v1.PingTask
+ */
+export type PingTaskJson = {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address?: string;
+
+  /**
+   * Echo requests (default 4, at most 100).
+   *
+   * @generated from field: uint32 count = 2;
+   */
+  count?: number;
+
+  /**
+   * Wait per reply in ms (default 1000, at most 10000).
+   *
+   * @generated from field: uint32 timeout_ms = 3;
+   */
+  timeoutMs?: number;
+
+  /**
+   * Between requests in ms (default 1000, at least 10).
+   *
+   * @generated from field: uint32 interval_ms = 4;
+   */
+  intervalMs?: number;
+};
+
+/**
+ * Describes the message dca.v1.PingTask.
+ * Use `create(PingTaskSchema)` to create a new message.
+ */
+export const PingTaskSchema: GenMessage<PingTask, {jsonType: PingTaskJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 12);
+
+/**
+ * ICMP traceroute. 0 in any field means the default.
+ *
+ * @generated from message dca.v1.TracerouteTask
+ */
+export type TracerouteTask = Message<"dca.v1.TracerouteTask"> & {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address: string;
+
+  /**
+   * Highest TTL (default 30, at most 64).
+   *
+   * @generated from field: uint32 max_hops = 2;
+   */
+  maxHops: number;
+
+  /**
+   * Wait per probe in ms (default 1000, at most 10000).
+   *
+   * @generated from field: uint32 timeout_ms = 3;
+   */
+  timeoutMs: number;
+
+  /**
+   * Probes per hop (default 3, at most 10).
+   *
+   * @generated from field: uint32 probes_per_hop = 4;
+   */
+  probesPerHop: number;
+};
+
+/**
+ * ICMP traceroute. 0 in any field means the default.
+ *
+ * @generated from message dca.v1.TracerouteTask
+ */
+export type TracerouteTaskJson = {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address?: string;
+
+  /**
+   * Highest TTL (default 30, at most 64).
+   *
+   * @generated from field: uint32 max_hops = 2;
+   */
+  maxHops?: number;
+
+  /**
+   * Wait per probe in ms (default 1000, at most 10000).
+   *
+   * @generated from field: uint32 timeout_ms = 3;
+   */
+  timeoutMs?: number;
+
+  /**
+   * Probes per hop (default 3, at most 10).
+   *
+   * @generated from field: uint32 probes_per_hop = 4;
+   */
+  probesPerHop?: number;
+};
+
+/**
+ * Describes the message dca.v1.TracerouteTask.
+ * Use `create(TracerouteTaskSchema)` to create a new message.
+ */
+export const TracerouteTaskSchema: GenMessage<TracerouteTask, {jsonType: TracerouteTaskJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 13);
+
+/**
+ * Tries each of the site's SNMP credentials against one address and says
+ * which answer (never a secret in the result).
+ *
+ * @generated from message dca.v1.SnmpTestTask
+ */
+export type SnmpTestTask = Message<"dca.v1.SnmpTestTask"> & {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address: string;
+};
+
+/**
+ * Tries each of the site's SNMP credentials against one address and says
+ * which answer (never a secret in the result).
+ *
+ * @generated from message dca.v1.SnmpTestTask
+ */
+export type SnmpTestTaskJson = {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address?: string;
+};
+
+/**
+ * Describes the message dca.v1.SnmpTestTask.
+ * Use `create(SnmpTestTaskSchema)` to create a new message.
+ */
+export const SnmpTestTaskSchema: GenMessage<SnmpTestTask, {jsonType: SnmpTestTaskJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 14);
+
+/**
+ * A Zebra label printer over its raw port or LPR.
+ *
+ * @generated from message dca.v1.ZebraTask
+ */
+export type ZebraTask = Message<"dca.v1.ZebraTask"> & {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address: string;
+
+  /**
+   * @generated from field: dca.v1.ZebraAction action = 2;
+   */
+  action: ZebraAction;
+
+  /**
+   * @generated from field: dca.v1.ZebraTransport transport = 3;
+   */
+  transport: ZebraTransport;
+
+  /**
+   * 0: 9100 for raw, 515 for LPR.
+   *
+   * @generated from field: uint32 port = 4;
+   */
+  port: number;
+
+  /**
+   * LPR queue name (default "zebra").
+   *
+   * @generated from field: string queue = 5;
+   */
+  queue: string;
+
+  /**
+   * What to send (ZEBRA_ACTION_SEND), at most 1 MiB.
+   *
+   * @generated from field: bytes data = 6;
+   */
+  data: Uint8Array;
+
+  /**
+   * SGD variable name and value.
+   *
+   * @generated from field: string name = 7;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string value = 8;
+   */
+  value: string;
+};
+
+/**
+ * A Zebra label printer over its raw port or LPR.
+ *
+ * @generated from message dca.v1.ZebraTask
+ */
+export type ZebraTaskJson = {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address?: string;
+
+  /**
+   * @generated from field: dca.v1.ZebraAction action = 2;
+   */
+  action?: ZebraActionJson;
+
+  /**
+   * @generated from field: dca.v1.ZebraTransport transport = 3;
+   */
+  transport?: ZebraTransportJson;
+
+  /**
+   * 0: 9100 for raw, 515 for LPR.
+   *
+   * @generated from field: uint32 port = 4;
+   */
+  port?: number;
+
+  /**
+   * LPR queue name (default "zebra").
+   *
+   * @generated from field: string queue = 5;
+   */
+  queue?: string;
+
+  /**
+   * What to send (ZEBRA_ACTION_SEND), at most 1 MiB.
+   *
+   * @generated from field: bytes data = 6;
+   */
+  data?: string;
+
+  /**
+   * SGD variable name and value.
+   *
+   * @generated from field: string name = 7;
+   */
+  name?: string;
+
+  /**
+   * @generated from field: string value = 8;
+   */
+  value?: string;
+};
+
+/**
+ * Describes the message dca.v1.ZebraTask.
+ * Use `create(ZebraTaskSchema)` to create a new message.
+ */
+export const ZebraTaskSchema: GenMessage<ZebraTask, {jsonType: ZebraTaskJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 15);
+
+/**
+ * HTTP(S) GET of a device's web page on each port, and HP's LEDM pages.
+ *
+ * @generated from message dca.v1.WebProbeTask
+ */
+export type WebProbeTask = Message<"dca.v1.WebProbeTask"> & {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address: string;
+
+  /**
+   * Empty: 80, 443 and 8000. 443 and 8443 are tried with TLS, others without.
+   *
+   * @generated from field: repeated uint32 ports = 2;
+   */
+  ports: number[];
+
+  /**
+   * Ports to try with TLS besides 443 and 8443.
+   *
+   * @generated from field: repeated uint32 tls_ports = 3;
+   */
+  tlsPorts: number[];
+
+  /**
+   * Read HP's LEDM consumables and usage pages (also done when the device looks like an HP).
+   *
+   * @generated from field: bool ledm = 4;
+   */
+  ledm: boolean;
+};
+
+/**
+ * HTTP(S) GET of a device's web page on each port, and HP's LEDM pages.
+ *
+ * @generated from message dca.v1.WebProbeTask
+ */
+export type WebProbeTaskJson = {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address?: string;
+
+  /**
+   * Empty: 80, 443 and 8000. 443 and 8443 are tried with TLS, others without.
+   *
+   * @generated from field: repeated uint32 ports = 2;
+   */
+  ports?: number[];
+
+  /**
+   * Ports to try with TLS besides 443 and 8443.
+   *
+   * @generated from field: repeated uint32 tls_ports = 3;
+   */
+  tlsPorts?: number[];
+
+  /**
+   * Read HP's LEDM consumables and usage pages (also done when the device looks like an HP).
+   *
+   * @generated from field: bool ledm = 4;
+   */
+  ledm?: boolean;
+};
+
+/**
+ * Describes the message dca.v1.WebProbeTask.
+ * Use `create(WebProbeTaskSchema)` to create a new message.
+ */
+export const WebProbeTaskSchema: GenMessage<WebProbeTask, {jsonType: WebProbeTaskJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 16);
 
 /**
  * A reading as it leaves the outbox.
@@ -942,7 +1487,7 @@ export type OutboxReadingJson = {
  * Use `create(OutboxReadingSchema)` to create a new message.
  */
 export const OutboxReadingSchema: GenMessage<OutboxReading, {jsonType: OutboxReadingJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 11);
+  messageDesc(file_dca_v1_agent_service, 17);
 
 /**
  * @generated from message dca.v1.UploadReadingsRequest
@@ -983,7 +1528,7 @@ export type UploadReadingsRequestJson = {
  * Use `create(UploadReadingsRequestSchema)` to create a new message.
  */
 export const UploadReadingsRequestSchema: GenMessage<UploadReadingsRequest, {jsonType: UploadReadingsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 12);
+  messageDesc(file_dca_v1_agent_service, 18);
 
 /**
  * @generated from message dca.v1.UploadReadingsResponse
@@ -1016,7 +1561,7 @@ export type UploadReadingsResponseJson = {
  * Use `create(UploadReadingsResponseSchema)` to create a new message.
  */
 export const UploadReadingsResponseSchema: GenMessage<UploadReadingsResponse, {jsonType: UploadReadingsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 13);
+  messageDesc(file_dca_v1_agent_service, 19);
 
 /**
  * @generated from message dca.v1.ReportTaskResultRequest
@@ -1055,6 +1600,14 @@ export type ReportTaskResultRequest = Message<"dca.v1.ReportTaskResultRequest"> 
    * @generated from field: google.protobuf.Timestamp finished_at = 6;
    */
   finishedAt?: Timestamp | undefined;
+
+  /**
+   * What the task found, for the kinds that report more than readings.
+   * Bounded: the hub refuses a result over 256 KiB.
+   *
+   * @generated from field: dca.v1.TaskResult result = 7;
+   */
+  result?: TaskResult | undefined;
 };
 
 /**
@@ -1094,6 +1647,14 @@ export type ReportTaskResultRequestJson = {
    * @generated from field: google.protobuf.Timestamp finished_at = 6;
    */
   finishedAt?: TimestampJson;
+
+  /**
+   * What the task found, for the kinds that report more than readings.
+   * Bounded: the hub refuses a result over 256 KiB.
+   *
+   * @generated from field: dca.v1.TaskResult result = 7;
+   */
+  result?: TaskResultJson;
 };
 
 /**
@@ -1101,7 +1662,1221 @@ export type ReportTaskResultRequestJson = {
  * Use `create(ReportTaskResultRequestSchema)` to create a new message.
  */
 export const ReportTaskResultRequestSchema: GenMessage<ReportTaskResultRequest, {jsonType: ReportTaskResultRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 14);
+  messageDesc(file_dca_v1_agent_service, 20);
+
+/**
+ * @generated from message dca.v1.TaskResult
+ */
+export type TaskResult = Message<"dca.v1.TaskResult"> & {
+  /**
+   * @generated from oneof dca.v1.TaskResult.kind
+   */
+  kind: {
+    /**
+     * @generated from field: dca.v1.PingResult ping = 1;
+     */
+    value: PingResult;
+    case: "ping";
+  } | {
+    /**
+     * @generated from field: dca.v1.TracerouteResult traceroute = 2;
+     */
+    value: TracerouteResult;
+    case: "traceroute";
+  } | {
+    /**
+     * @generated from field: dca.v1.SnmpTestResult snmp_test = 3;
+     */
+    value: SnmpTestResult;
+    case: "snmpTest";
+  } | {
+    /**
+     * @generated from field: dca.v1.ZebraResult zebra = 4;
+     */
+    value: ZebraResult;
+    case: "zebra";
+  } | {
+    /**
+     * @generated from field: dca.v1.WebProbeResult web_probe = 5;
+     */
+    value: WebProbeResult;
+    case: "webProbe";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * @generated from message dca.v1.TaskResult
+ */
+export type TaskResultJson = {
+  /**
+   * @generated from field: dca.v1.PingResult ping = 1;
+   */
+  ping?: PingResultJson;
+
+  /**
+   * @generated from field: dca.v1.TracerouteResult traceroute = 2;
+   */
+  traceroute?: TracerouteResultJson;
+
+  /**
+   * @generated from field: dca.v1.SnmpTestResult snmp_test = 3;
+   */
+  snmpTest?: SnmpTestResultJson;
+
+  /**
+   * @generated from field: dca.v1.ZebraResult zebra = 4;
+   */
+  zebra?: ZebraResultJson;
+
+  /**
+   * @generated from field: dca.v1.WebProbeResult web_probe = 5;
+   */
+  webProbe?: WebProbeResultJson;
+};
+
+/**
+ * Describes the message dca.v1.TaskResult.
+ * Use `create(TaskResultSchema)` to create a new message.
+ */
+export const TaskResultSchema: GenMessage<TaskResult, {jsonType: TaskResultJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 21);
+
+/**
+ * @generated from message dca.v1.RoundTrip
+ */
+export type RoundTrip = Message<"dca.v1.RoundTrip"> & {
+  /**
+   * @generated from field: double min_ms = 1;
+   */
+  minMs: number;
+
+  /**
+   * @generated from field: double avg_ms = 2;
+   */
+  avgMs: number;
+
+  /**
+   * @generated from field: double max_ms = 3;
+   */
+  maxMs: number;
+};
+
+/**
+ * @generated from message dca.v1.RoundTrip
+ */
+export type RoundTripJson = {
+  /**
+   * @generated from field: double min_ms = 1;
+   */
+  minMs?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * @generated from field: double avg_ms = 2;
+   */
+  avgMs?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * @generated from field: double max_ms = 3;
+   */
+  maxMs?: number | "NaN" | "Infinity" | "-Infinity";
+};
+
+/**
+ * Describes the message dca.v1.RoundTrip.
+ * Use `create(RoundTripSchema)` to create a new message.
+ */
+export const RoundTripSchema: GenMessage<RoundTrip, {jsonType: RoundTripJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 22);
+
+/**
+ * @generated from message dca.v1.PingResult
+ */
+export type PingResult = Message<"dca.v1.PingResult"> & {
+  /**
+   * The IP address pinged (after resolving the task's address).
+   *
+   * @generated from field: string address = 1;
+   */
+  address: string;
+
+  /**
+   * "raw" or "dgram" (the unprivileged ping socket); empty when none could be opened.
+   *
+   * @generated from field: string socket = 2;
+   */
+  socket: string;
+
+  /**
+   * @generated from field: uint32 sent = 3;
+   */
+  sent: number;
+
+  /**
+   * @generated from field: uint32 received = 4;
+   */
+  received: number;
+
+  /**
+   * @generated from field: double loss_percent = 5;
+   */
+  lossPercent: number;
+
+  /**
+   * Absent when nothing came back.
+   *
+   * @generated from field: dca.v1.RoundTrip rtt = 6;
+   */
+  rtt?: RoundTrip | undefined;
+
+  /**
+   * Each reply's round trip in ms, in order of arrival.
+   *
+   * @generated from field: repeated double replies_ms = 7;
+   */
+  repliesMs: number[];
+
+  /**
+   * Why nothing, or not everything, could be sent ("ICMP not permitted: ...").
+   *
+   * @generated from field: string error = 8;
+   */
+  error: string;
+};
+
+/**
+ * @generated from message dca.v1.PingResult
+ */
+export type PingResultJson = {
+  /**
+   * The IP address pinged (after resolving the task's address).
+   *
+   * @generated from field: string address = 1;
+   */
+  address?: string;
+
+  /**
+   * "raw" or "dgram" (the unprivileged ping socket); empty when none could be opened.
+   *
+   * @generated from field: string socket = 2;
+   */
+  socket?: string;
+
+  /**
+   * @generated from field: uint32 sent = 3;
+   */
+  sent?: number;
+
+  /**
+   * @generated from field: uint32 received = 4;
+   */
+  received?: number;
+
+  /**
+   * @generated from field: double loss_percent = 5;
+   */
+  lossPercent?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * Absent when nothing came back.
+   *
+   * @generated from field: dca.v1.RoundTrip rtt = 6;
+   */
+  rtt?: RoundTripJson;
+
+  /**
+   * Each reply's round trip in ms, in order of arrival.
+   *
+   * @generated from field: repeated double replies_ms = 7;
+   */
+  repliesMs?: (number | "NaN" | "Infinity" | "-Infinity")[];
+
+  /**
+   * Why nothing, or not everything, could be sent ("ICMP not permitted: ...").
+   *
+   * @generated from field: string error = 8;
+   */
+  error?: string;
+};
+
+/**
+ * Describes the message dca.v1.PingResult.
+ * Use `create(PingResultSchema)` to create a new message.
+ */
+export const PingResultSchema: GenMessage<PingResult, {jsonType: PingResultJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 23);
+
+/**
+ * @generated from message dca.v1.TracerouteHop
+ */
+export type TracerouteHop = Message<"dca.v1.TracerouteHop"> & {
+  /**
+   * @generated from field: uint32 ttl = 1;
+   */
+  ttl: number;
+
+  /**
+   * Who answered; empty when nothing did ("*").
+   *
+   * @generated from field: string address = 2;
+   */
+  address: string;
+
+  /**
+   * @generated from field: repeated double rtt_ms = 3;
+   */
+  rttMs: number[];
+
+  /**
+   * Set when the hop said "destination unreachable" (ICMP code + 1, so 0 means not).
+   *
+   * @generated from field: uint32 unreachable_code_plus_one = 4;
+   */
+  unreachableCodePlusOne: number;
+};
+
+/**
+ * @generated from message dca.v1.TracerouteHop
+ */
+export type TracerouteHopJson = {
+  /**
+   * @generated from field: uint32 ttl = 1;
+   */
+  ttl?: number;
+
+  /**
+   * Who answered; empty when nothing did ("*").
+   *
+   * @generated from field: string address = 2;
+   */
+  address?: string;
+
+  /**
+   * @generated from field: repeated double rtt_ms = 3;
+   */
+  rttMs?: (number | "NaN" | "Infinity" | "-Infinity")[];
+
+  /**
+   * Set when the hop said "destination unreachable" (ICMP code + 1, so 0 means not).
+   *
+   * @generated from field: uint32 unreachable_code_plus_one = 4;
+   */
+  unreachableCodePlusOne?: number;
+};
+
+/**
+ * Describes the message dca.v1.TracerouteHop.
+ * Use `create(TracerouteHopSchema)` to create a new message.
+ */
+export const TracerouteHopSchema: GenMessage<TracerouteHop, {jsonType: TracerouteHopJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 24);
+
+/**
+ * @generated from message dca.v1.TracerouteResult
+ */
+export type TracerouteResult = Message<"dca.v1.TracerouteResult"> & {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address: string;
+
+  /**
+   * @generated from field: string socket = 2;
+   */
+  socket: string;
+
+  /**
+   * @generated from field: repeated dca.v1.TracerouteHop hops = 3;
+   */
+  hops: TracerouteHop[];
+
+  /**
+   * @generated from field: bool reached = 4;
+   */
+  reached: boolean;
+
+  /**
+   * @generated from field: string error = 5;
+   */
+  error: string;
+};
+
+/**
+ * @generated from message dca.v1.TracerouteResult
+ */
+export type TracerouteResultJson = {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address?: string;
+
+  /**
+   * @generated from field: string socket = 2;
+   */
+  socket?: string;
+
+  /**
+   * @generated from field: repeated dca.v1.TracerouteHop hops = 3;
+   */
+  hops?: TracerouteHopJson[];
+
+  /**
+   * @generated from field: bool reached = 4;
+   */
+  reached?: boolean;
+
+  /**
+   * @generated from field: string error = 5;
+   */
+  error?: string;
+};
+
+/**
+ * Describes the message dca.v1.TracerouteResult.
+ * Use `create(TracerouteResultSchema)` to create a new message.
+ */
+export const TracerouteResultSchema: GenMessage<TracerouteResult, {jsonType: TracerouteResultJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 25);
+
+/**
+ * @generated from message dca.v1.SnmpCredentialCheck
+ */
+export type SnmpCredentialCheck = Message<"dca.v1.SnmpCredentialCheck"> & {
+  /**
+   * The credential's name in the site config (never its secrets).
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: dca.v1.SnmpVersion version = 2;
+   */
+  version: SnmpVersion;
+
+  /**
+   * @generated from field: bool ok = 3;
+   */
+  ok: boolean;
+
+  /**
+   * Why it failed: "timeout", "authentication failed", ...
+   *
+   * @generated from field: string error = 4;
+   */
+  error: string;
+
+  /**
+   * What the device said it is, when the credential worked.
+   *
+   * @generated from field: string sys_descr = 5;
+   */
+  sysDescr: string;
+
+  /**
+   * @generated from field: string sys_object_id = 6;
+   */
+  sysObjectId: string;
+
+  /**
+   * @generated from field: double rtt_ms = 7;
+   */
+  rttMs: number;
+};
+
+/**
+ * @generated from message dca.v1.SnmpCredentialCheck
+ */
+export type SnmpCredentialCheckJson = {
+  /**
+   * The credential's name in the site config (never its secrets).
+   *
+   * @generated from field: string name = 1;
+   */
+  name?: string;
+
+  /**
+   * @generated from field: dca.v1.SnmpVersion version = 2;
+   */
+  version?: SnmpVersionJson;
+
+  /**
+   * @generated from field: bool ok = 3;
+   */
+  ok?: boolean;
+
+  /**
+   * Why it failed: "timeout", "authentication failed", ...
+   *
+   * @generated from field: string error = 4;
+   */
+  error?: string;
+
+  /**
+   * What the device said it is, when the credential worked.
+   *
+   * @generated from field: string sys_descr = 5;
+   */
+  sysDescr?: string;
+
+  /**
+   * @generated from field: string sys_object_id = 6;
+   */
+  sysObjectId?: string;
+
+  /**
+   * @generated from field: double rtt_ms = 7;
+   */
+  rttMs?: number | "NaN" | "Infinity" | "-Infinity";
+};
+
+/**
+ * Describes the message dca.v1.SnmpCredentialCheck.
+ * Use `create(SnmpCredentialCheckSchema)` to create a new message.
+ */
+export const SnmpCredentialCheckSchema: GenMessage<SnmpCredentialCheck, {jsonType: SnmpCredentialCheckJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 26);
+
+/**
+ * @generated from message dca.v1.SnmpTestResult
+ */
+export type SnmpTestResult = Message<"dca.v1.SnmpTestResult"> & {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address: string;
+
+  /**
+   * @generated from field: repeated dca.v1.SnmpCredentialCheck credentials = 2;
+   */
+  credentials: SnmpCredentialCheck[];
+};
+
+/**
+ * @generated from message dca.v1.SnmpTestResult
+ */
+export type SnmpTestResultJson = {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address?: string;
+
+  /**
+   * @generated from field: repeated dca.v1.SnmpCredentialCheck credentials = 2;
+   */
+  credentials?: SnmpCredentialCheckJson[];
+};
+
+/**
+ * Describes the message dca.v1.SnmpTestResult.
+ * Use `create(SnmpTestResultSchema)` to create a new message.
+ */
+export const SnmpTestResultSchema: GenMessage<SnmpTestResult, {jsonType: SnmpTestResultJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 27);
+
+/**
+ * @generated from message dca.v1.ZebraStatus
+ */
+export type ZebraStatus = Message<"dca.v1.ZebraStatus"> & {
+  /**
+   * @generated from field: bool paper_out = 1;
+   */
+  paperOut: boolean;
+
+  /**
+   * @generated from field: bool paused = 2;
+   */
+  paused: boolean;
+
+  /**
+   * @generated from field: bool head_open = 3;
+   */
+  headOpen: boolean;
+
+  /**
+   * @generated from field: bool ribbon_out = 4;
+   */
+  ribbonOut: boolean;
+
+  /**
+   * @generated from field: bool over_temperature = 5;
+   */
+  overTemperature: boolean;
+
+  /**
+   * @generated from field: bool under_temperature = 6;
+   */
+  underTemperature: boolean;
+
+  /**
+   * @generated from field: bool buffer_full = 7;
+   */
+  bufferFull: boolean;
+
+  /**
+   * @generated from field: bool corrupt_ram = 8;
+   */
+  corruptRam: boolean;
+
+  /**
+   * @generated from field: uint32 labels_remaining = 9;
+   */
+  labelsRemaining: number;
+
+  /**
+   * @generated from field: uint32 formats_in_buffer = 10;
+   */
+  formatsInBuffer: number;
+
+  /**
+   * @generated from field: string print_mode = 11;
+   */
+  printMode: string;
+
+  /**
+   * @generated from field: uint32 label_length_dots = 12;
+   */
+  labelLengthDots: number;
+};
+
+/**
+ * @generated from message dca.v1.ZebraStatus
+ */
+export type ZebraStatusJson = {
+  /**
+   * @generated from field: bool paper_out = 1;
+   */
+  paperOut?: boolean;
+
+  /**
+   * @generated from field: bool paused = 2;
+   */
+  paused?: boolean;
+
+  /**
+   * @generated from field: bool head_open = 3;
+   */
+  headOpen?: boolean;
+
+  /**
+   * @generated from field: bool ribbon_out = 4;
+   */
+  ribbonOut?: boolean;
+
+  /**
+   * @generated from field: bool over_temperature = 5;
+   */
+  overTemperature?: boolean;
+
+  /**
+   * @generated from field: bool under_temperature = 6;
+   */
+  underTemperature?: boolean;
+
+  /**
+   * @generated from field: bool buffer_full = 7;
+   */
+  bufferFull?: boolean;
+
+  /**
+   * @generated from field: bool corrupt_ram = 8;
+   */
+  corruptRam?: boolean;
+
+  /**
+   * @generated from field: uint32 labels_remaining = 9;
+   */
+  labelsRemaining?: number;
+
+  /**
+   * @generated from field: uint32 formats_in_buffer = 10;
+   */
+  formatsInBuffer?: number;
+
+  /**
+   * @generated from field: string print_mode = 11;
+   */
+  printMode?: string;
+
+  /**
+   * @generated from field: uint32 label_length_dots = 12;
+   */
+  labelLengthDots?: number;
+};
+
+/**
+ * Describes the message dca.v1.ZebraStatus.
+ * Use `create(ZebraStatusSchema)` to create a new message.
+ */
+export const ZebraStatusSchema: GenMessage<ZebraStatus, {jsonType: ZebraStatusJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 28);
+
+/**
+ * @generated from message dca.v1.ZebraResult
+ */
+export type ZebraResult = Message<"dca.v1.ZebraResult"> & {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address: string;
+
+  /**
+   * "raw" or "lpr".
+   *
+   * @generated from field: string transport = 2;
+   */
+  transport: string;
+
+  /**
+   * @generated from field: uint32 port = 3;
+   */
+  port: number;
+
+  /**
+   * @generated from field: uint32 bytes_sent = 4;
+   */
+  bytesSent: number;
+
+  /**
+   * ZEBRA_ACTION_READ.
+   *
+   * @generated from field: dca.v1.ZebraStatus status = 5;
+   */
+  status?: ZebraStatus | undefined;
+
+  /**
+   * @generated from field: repeated dca.v1.Counter counters = 6;
+   */
+  counters: Counter[];
+
+  /**
+   * ZEBRA_ACTION_GETVAR: the value (cleaned); found is false when the printer does not know the name.
+   *
+   * @generated from field: string value = 7;
+   */
+  value: string;
+
+  /**
+   * @generated from field: bool found = 8;
+   */
+  found: boolean;
+};
+
+/**
+ * @generated from message dca.v1.ZebraResult
+ */
+export type ZebraResultJson = {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address?: string;
+
+  /**
+   * "raw" or "lpr".
+   *
+   * @generated from field: string transport = 2;
+   */
+  transport?: string;
+
+  /**
+   * @generated from field: uint32 port = 3;
+   */
+  port?: number;
+
+  /**
+   * @generated from field: uint32 bytes_sent = 4;
+   */
+  bytesSent?: number;
+
+  /**
+   * ZEBRA_ACTION_READ.
+   *
+   * @generated from field: dca.v1.ZebraStatus status = 5;
+   */
+  status?: ZebraStatusJson;
+
+  /**
+   * @generated from field: repeated dca.v1.Counter counters = 6;
+   */
+  counters?: CounterJson[];
+
+  /**
+   * ZEBRA_ACTION_GETVAR: the value (cleaned); found is false when the printer does not know the name.
+   *
+   * @generated from field: string value = 7;
+   */
+  value?: string;
+
+  /**
+   * @generated from field: bool found = 8;
+   */
+  found?: boolean;
+};
+
+/**
+ * Describes the message dca.v1.ZebraResult.
+ * Use `create(ZebraResultSchema)` to create a new message.
+ */
+export const ZebraResultSchema: GenMessage<ZebraResult, {jsonType: ZebraResultJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 29);
+
+/**
+ * @generated from message dca.v1.TlsCertificateFacts
+ */
+export type TlsCertificateFacts = Message<"dca.v1.TlsCertificateFacts"> & {
+  /**
+   * @generated from field: string subject = 1;
+   */
+  subject: string;
+
+  /**
+   * @generated from field: string issuer = 2;
+   */
+  issuer: string;
+
+  /**
+   * @generated from field: repeated string subject_alt_names = 3;
+   */
+  subjectAltNames: string[];
+
+  /**
+   * @generated from field: google.protobuf.Timestamp not_before = 4;
+   */
+  notBefore?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp not_after = 5;
+   */
+  notAfter?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string sha256_fingerprint = 6;
+   */
+  sha256Fingerprint: string;
+
+  /**
+   * @generated from field: bool self_signed = 7;
+   */
+  selfSigned: boolean;
+
+  /**
+   * @generated from field: bool expired = 8;
+   */
+  expired: boolean;
+
+  /**
+   * "TLSv1.3", "TLSv1.2"...
+   *
+   * @generated from field: string protocol = 9;
+   */
+  protocol: string;
+
+  /**
+   * Whether the chain verifies against the system's CAs (printers mostly do not).
+   *
+   * @generated from field: bool trusted = 10;
+   */
+  trusted: boolean;
+
+  /**
+   * @generated from field: string trust_error = 11;
+   */
+  trustError: string;
+};
+
+/**
+ * @generated from message dca.v1.TlsCertificateFacts
+ */
+export type TlsCertificateFactsJson = {
+  /**
+   * @generated from field: string subject = 1;
+   */
+  subject?: string;
+
+  /**
+   * @generated from field: string issuer = 2;
+   */
+  issuer?: string;
+
+  /**
+   * @generated from field: repeated string subject_alt_names = 3;
+   */
+  subjectAltNames?: string[];
+
+  /**
+   * @generated from field: google.protobuf.Timestamp not_before = 4;
+   */
+  notBefore?: TimestampJson;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp not_after = 5;
+   */
+  notAfter?: TimestampJson;
+
+  /**
+   * @generated from field: string sha256_fingerprint = 6;
+   */
+  sha256Fingerprint?: string;
+
+  /**
+   * @generated from field: bool self_signed = 7;
+   */
+  selfSigned?: boolean;
+
+  /**
+   * @generated from field: bool expired = 8;
+   */
+  expired?: boolean;
+
+  /**
+   * "TLSv1.3", "TLSv1.2"...
+   *
+   * @generated from field: string protocol = 9;
+   */
+  protocol?: string;
+
+  /**
+   * Whether the chain verifies against the system's CAs (printers mostly do not).
+   *
+   * @generated from field: bool trusted = 10;
+   */
+  trusted?: boolean;
+
+  /**
+   * @generated from field: string trust_error = 11;
+   */
+  trustError?: string;
+};
+
+/**
+ * Describes the message dca.v1.TlsCertificateFacts.
+ * Use `create(TlsCertificateFactsSchema)` to create a new message.
+ */
+export const TlsCertificateFactsSchema: GenMessage<TlsCertificateFacts, {jsonType: TlsCertificateFactsJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 30);
+
+/**
+ * @generated from message dca.v1.WebPortResult
+ */
+export type WebPortResult = Message<"dca.v1.WebPortResult"> & {
+  /**
+   * @generated from field: uint32 port = 1;
+   */
+  port: number;
+
+  /**
+   * "http" or "https".
+   *
+   * @generated from field: string scheme = 2;
+   */
+  scheme: string;
+
+  /**
+   * 0 when no HTTP answer came.
+   *
+   * @generated from field: uint32 status_code = 3;
+   */
+  statusCode: number;
+
+  /**
+   * @generated from field: string title = 4;
+   */
+  title: string;
+
+  /**
+   * The Server header.
+   *
+   * @generated from field: string server = 5;
+   */
+  server: string;
+
+  /**
+   * A redirect's Location.
+   *
+   * @generated from field: string location = 6;
+   */
+  location: string;
+
+  /**
+   * @generated from field: string error = 7;
+   */
+  error: string;
+
+  /**
+   * @generated from field: double elapsed_ms = 8;
+   */
+  elapsedMs: number;
+
+  /**
+   * @generated from field: dca.v1.TlsCertificateFacts certificate = 9;
+   */
+  certificate?: TlsCertificateFacts | undefined;
+};
+
+/**
+ * @generated from message dca.v1.WebPortResult
+ */
+export type WebPortResultJson = {
+  /**
+   * @generated from field: uint32 port = 1;
+   */
+  port?: number;
+
+  /**
+   * "http" or "https".
+   *
+   * @generated from field: string scheme = 2;
+   */
+  scheme?: string;
+
+  /**
+   * 0 when no HTTP answer came.
+   *
+   * @generated from field: uint32 status_code = 3;
+   */
+  statusCode?: number;
+
+  /**
+   * @generated from field: string title = 4;
+   */
+  title?: string;
+
+  /**
+   * The Server header.
+   *
+   * @generated from field: string server = 5;
+   */
+  server?: string;
+
+  /**
+   * A redirect's Location.
+   *
+   * @generated from field: string location = 6;
+   */
+  location?: string;
+
+  /**
+   * @generated from field: string error = 7;
+   */
+  error?: string;
+
+  /**
+   * @generated from field: double elapsed_ms = 8;
+   */
+  elapsedMs?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * @generated from field: dca.v1.TlsCertificateFacts certificate = 9;
+   */
+  certificate?: TlsCertificateFactsJson;
+};
+
+/**
+ * Describes the message dca.v1.WebPortResult.
+ * Use `create(WebPortResultSchema)` to create a new message.
+ */
+export const WebPortResultSchema: GenMessage<WebPortResult, {jsonType: WebPortResultJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 31);
+
+/**
+ * @generated from message dca.v1.LedmConsumable
+ */
+export type LedmConsumable = Message<"dca.v1.LedmConsumable"> & {
+  /**
+   * HP's label code: "K", "C", "M", "Y", "CMY"...
+   *
+   * @generated from field: string color = 1;
+   */
+  color: string;
+
+  /**
+   * "ink", "toner", "printhead", "maintenanceKit"...
+   *
+   * @generated from field: string type = 2;
+   */
+  type: string;
+
+  /**
+   * -1 when the page gives no percentage.
+   *
+   * @generated from field: int32 percent_remaining = 3;
+   */
+  percentRemaining: number;
+
+  /**
+   * @generated from field: string state = 4;
+   */
+  state: string;
+
+  /**
+   * @generated from field: string part_number = 5;
+   */
+  partNumber: string;
+
+  /**
+   * @generated from field: string serial_number = 6;
+   */
+  serialNumber: string;
+};
+
+/**
+ * @generated from message dca.v1.LedmConsumable
+ */
+export type LedmConsumableJson = {
+  /**
+   * HP's label code: "K", "C", "M", "Y", "CMY"...
+   *
+   * @generated from field: string color = 1;
+   */
+  color?: string;
+
+  /**
+   * "ink", "toner", "printhead", "maintenanceKit"...
+   *
+   * @generated from field: string type = 2;
+   */
+  type?: string;
+
+  /**
+   * -1 when the page gives no percentage.
+   *
+   * @generated from field: int32 percent_remaining = 3;
+   */
+  percentRemaining?: number;
+
+  /**
+   * @generated from field: string state = 4;
+   */
+  state?: string;
+
+  /**
+   * @generated from field: string part_number = 5;
+   */
+  partNumber?: string;
+
+  /**
+   * @generated from field: string serial_number = 6;
+   */
+  serialNumber?: string;
+};
+
+/**
+ * Describes the message dca.v1.LedmConsumable.
+ * Use `create(LedmConsumableSchema)` to create a new message.
+ */
+export const LedmConsumableSchema: GenMessage<LedmConsumable, {jsonType: LedmConsumableJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 32);
+
+/**
+ * @generated from message dca.v1.LedmResult
+ */
+export type LedmResult = Message<"dca.v1.LedmResult"> & {
+  /**
+   * Whether the LEDM pages answered.
+   *
+   * @generated from field: bool found = 1;
+   */
+  found: boolean;
+
+  /**
+   * @generated from field: repeated dca.v1.LedmConsumable consumables = 2;
+   */
+  consumables: LedmConsumable[];
+
+  /**
+   * Usage counters (impressions, ink used, area printed...), as in a reading.
+   *
+   * @generated from field: repeated dca.v1.Counter counters = 3;
+   */
+  counters: Counter[];
+
+  /**
+   * @generated from field: string error = 4;
+   */
+  error: string;
+};
+
+/**
+ * @generated from message dca.v1.LedmResult
+ */
+export type LedmResultJson = {
+  /**
+   * Whether the LEDM pages answered.
+   *
+   * @generated from field: bool found = 1;
+   */
+  found?: boolean;
+
+  /**
+   * @generated from field: repeated dca.v1.LedmConsumable consumables = 2;
+   */
+  consumables?: LedmConsumableJson[];
+
+  /**
+   * Usage counters (impressions, ink used, area printed...), as in a reading.
+   *
+   * @generated from field: repeated dca.v1.Counter counters = 3;
+   */
+  counters?: CounterJson[];
+
+  /**
+   * @generated from field: string error = 4;
+   */
+  error?: string;
+};
+
+/**
+ * Describes the message dca.v1.LedmResult.
+ * Use `create(LedmResultSchema)` to create a new message.
+ */
+export const LedmResultSchema: GenMessage<LedmResult, {jsonType: LedmResultJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 33);
+
+/**
+ * @generated from message dca.v1.WebProbeResult
+ */
+export type WebProbeResult = Message<"dca.v1.WebProbeResult"> & {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address: string;
+
+  /**
+   * @generated from field: repeated dca.v1.WebPortResult ports = 2;
+   */
+  ports: WebPortResult[];
+
+  /**
+   * @generated from field: dca.v1.LedmResult ledm = 3;
+   */
+  ledm?: LedmResult | undefined;
+};
+
+/**
+ * @generated from message dca.v1.WebProbeResult
+ */
+export type WebProbeResultJson = {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address?: string;
+
+  /**
+   * @generated from field: repeated dca.v1.WebPortResult ports = 2;
+   */
+  ports?: WebPortResultJson[];
+
+  /**
+   * @generated from field: dca.v1.LedmResult ledm = 3;
+   */
+  ledm?: LedmResultJson;
+};
+
+/**
+ * Describes the message dca.v1.WebProbeResult.
+ * Use `create(WebProbeResultSchema)` to create a new message.
+ */
+export const WebProbeResultSchema: GenMessage<WebProbeResult, {jsonType: WebProbeResultJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 34);
 
 /**
  * @generated from message dca.v1.ReportTaskResultResponse
@@ -1120,7 +2895,7 @@ export type ReportTaskResultResponseJson = {
  * Use `create(ReportTaskResultResponseSchema)` to create a new message.
  */
 export const ReportTaskResultResponseSchema: GenMessage<ReportTaskResultResponse, {jsonType: ReportTaskResultResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 15);
+  messageDesc(file_dca_v1_agent_service, 35);
 
 /**
  * @generated from message dca.v1.CheckLockoutRequest
@@ -1147,7 +2922,7 @@ export type CheckLockoutRequestJson = {
  * Use `create(CheckLockoutRequestSchema)` to create a new message.
  */
 export const CheckLockoutRequestSchema: GenMessage<CheckLockoutRequest, {jsonType: CheckLockoutRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 16);
+  messageDesc(file_dca_v1_agent_service, 36);
 
 /**
  * @generated from message dca.v1.CheckLockoutResponse
@@ -1192,7 +2967,91 @@ export type CheckLockoutResponseJson = {
  * Use `create(CheckLockoutResponseSchema)` to create a new message.
  */
 export const CheckLockoutResponseSchema: GenMessage<CheckLockoutResponse, {jsonType: CheckLockoutResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 17);
+  messageDesc(file_dca_v1_agent_service, 37);
+
+/**
+ * @generated from enum dca.v1.ZebraTransport
+ */
+export enum ZebraTransport {
+  /**
+   * @generated from enum value: ZEBRA_TRANSPORT_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Raw TCP (9100 by default).
+   *
+   * @generated from enum value: ZEBRA_TRANSPORT_RAW = 1;
+   */
+  RAW = 1,
+
+  /**
+   * LPR, RFC 1179 (515 by default); send only.
+   *
+   * @generated from enum value: ZEBRA_TRANSPORT_LPR = 2;
+   */
+  LPR = 2,
+}
+
+/**
+ * @generated from enum dca.v1.ZebraTransport
+ */
+export type ZebraTransportJson = "ZEBRA_TRANSPORT_UNSPECIFIED" | "ZEBRA_TRANSPORT_RAW" | "ZEBRA_TRANSPORT_LPR";
+
+/**
+ * Describes the enum dca.v1.ZebraTransport.
+ */
+export const ZebraTransportSchema: GenEnum<ZebraTransport, ZebraTransportJson> = /*@__PURE__*/
+  enumDesc(file_dca_v1_agent_service, 0);
+
+/**
+ * @generated from enum dca.v1.ZebraAction
+ */
+export enum ZebraAction {
+  /**
+   * @generated from enum value: ZEBRA_ACTION_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * ~HS host status and ~HQOD odometer, stored as a reading of the device.
+   *
+   * @generated from enum value: ZEBRA_ACTION_READ = 1;
+   */
+  READ = 1,
+
+  /**
+   * Send `data` (ZPL, EPL or SGD) as is; no reply is awaited.
+   *
+   * @generated from enum value: ZEBRA_ACTION_SEND = 2;
+   */
+  SEND = 2,
+
+  /**
+   * SGD getvar `name`; the value comes back in the result.
+   *
+   * @generated from enum value: ZEBRA_ACTION_GETVAR = 3;
+   */
+  GETVAR = 3,
+
+  /**
+   * SGD setvar `name` `value` (the value is not echoed in the result).
+   *
+   * @generated from enum value: ZEBRA_ACTION_SETVAR = 4;
+   */
+  SETVAR = 4,
+}
+
+/**
+ * @generated from enum dca.v1.ZebraAction
+ */
+export type ZebraActionJson = "ZEBRA_ACTION_UNSPECIFIED" | "ZEBRA_ACTION_READ" | "ZEBRA_ACTION_SEND" | "ZEBRA_ACTION_GETVAR" | "ZEBRA_ACTION_SETVAR";
+
+/**
+ * Describes the enum dca.v1.ZebraAction.
+ */
+export const ZebraActionSchema: GenEnum<ZebraAction, ZebraActionJson> = /*@__PURE__*/
+  enumDesc(file_dca_v1_agent_service, 1);
 
 /**
  * @generated from enum dca.v1.TaskStatus
@@ -1233,7 +3092,7 @@ export type TaskStatusJson = "TASK_STATUS_UNSPECIFIED" | "TASK_STATUS_RUNNING" |
  * Describes the enum dca.v1.TaskStatus.
  */
 export const TaskStatusSchema: GenEnum<TaskStatus, TaskStatusJson> = /*@__PURE__*/
-  enumDesc(file_dca_v1_agent_service, 0);
+  enumDesc(file_dca_v1_agent_service, 2);
 
 /**
  * AgentService is what an agent calls. Every call but Activate and
