@@ -3,6 +3,7 @@ import { Database } from "bun:sqlite";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { openHubStore } from "./index.ts";
+import { MIGRATIONS } from "./schema.ts";
 import { makeReading, outbox, tempDataDir } from "./test-fixtures.ts";
 
 // Child processes open the same hub.db as this test: real separate SQLite connections and locks.
@@ -47,7 +48,7 @@ describe("several processes on one hub.db", () => {
     expect(store.listSites().map((s) => s.name)).toEqual(["Site 0", "Site 1", "Site 2", "Site 3", "Site 4"]);
     store.close();
     const db = new Database(join(dataDir, "hub.db"), { readonly: true });
-    expect(db.query("SELECT version FROM schema_version").all()).toEqual([{ version: 1 }]);
+    expect(db.query("SELECT version FROM schema_version").all()).toEqual(MIGRATIONS.map((_, i) => ({ version: i + 1 })));
     expect(db.query("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
     db.close();
   }, CHILD_TEST_TIMEOUT_MS);

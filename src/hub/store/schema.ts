@@ -128,6 +128,13 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX tasks_site_state ON tasks(site_id, state, created_at);
   `,
+  // v2. Task results (a TaskResult message) and, per agent, the MQTT password hash in
+  // mosquitto's PBKDF2-SHA512 form ("$7$..."), so a password file for an external broker
+  // can be written without the secret.
+  `
+  ALTER TABLE tasks ADD COLUMN result BLOB;
+  ALTER TABLE agents ADD COLUMN mqtt_hash TEXT NOT NULL DEFAULT '';
+  `,
 ];
 
 /** Opens (creating if needed) `<dataDir>/hub.db` and brings its schema up to date. */

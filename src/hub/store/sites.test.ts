@@ -6,6 +6,7 @@ import { create } from "@bufbuild/protobuf";
 import { SnmpCredentialSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import { SnmpVersion } from "../../gen/dca/v1/reading_pb.ts";
 import { type HubStore, StoreError, openHubStore } from "./index.ts";
+import { MIGRATIONS } from "./schema.ts";
 import { tempDataDir, testClock } from "./test-fixtures.ts";
 
 const open: HubStore[] = [];
@@ -27,7 +28,7 @@ const codeOf = (f: () => unknown) => {
 };
 
 describe("the hub database file", () => {
-  test("is created private in a private folder, in WAL mode, at schema version 1", () => {
+  test("is created private in a private folder, in WAL mode, at the newest schema version", () => {
     const dir = tempDataDir();
     const store = openStore(dir);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
@@ -35,7 +36,7 @@ describe("the hub database file", () => {
     expect(statSync(store.path).mode & 0o777).toBe(0o600);
     const db = new Database(store.path, { readonly: true });
     expect(db.query("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
-    expect(db.query("SELECT max(version) AS v FROM schema_version").get()).toEqual({ v: 1 });
+    expect(db.query("SELECT max(version) AS v FROM schema_version").get()).toEqual({ v: MIGRATIONS.length });
     db.close();
   });
 
@@ -54,7 +55,7 @@ describe("the hub database file", () => {
     const newer = tempDataDir();
     openStore(newer).close();
     const db = new Database(join(newer, "hub.db"));
-    db.run("INSERT INTO schema_version (version, applied_at) VALUES (2, 0)");
+    db.run("INSERT INTO schema_version (version, applied_at) VALUES (?, 0)", [MIGRATIONS.length + 1]);
     db.close();
     expect(codeOf(() => openHubStore(newer))).toBe("unsupported");
 

@@ -138,6 +138,30 @@ export function createTasks(ctx: StoreContext, requireSite: (idOrName: string) =
       });
     },
 
+    /**
+     * Tasks created after `cursor` (0: from the start), oldest first, and the cursor to
+     * pass next time. The hub's wake-up notifier uses it to nudge the agents a new task is
+     * for, whichever process (server or admin command) created it.
+     */
+    tasksCreatedSince(cursor: number, limit = 1000): { cursor: number; tasks: { id: string; siteId: string; targetAgentId?: string }[] } {
+      return ctx.read(() => {
+        const rows = db
+          .query<{ rowid: number; id: string; site_id: string; target_agent_id: string | null }, [number, number]>(
+            "SELECT rowid, id, site_id, target_agent_id FROM tasks WHERE rowid > ? ORDER BY rowid LIMIT ?",
+          )
+          .all(cursor, limit);
+        return {
+          cursor: rows.length ? rows[rows.length - 1].rowid : cursor,
+          tasks: rows.map((r) => ({ id: r.id, siteId: r.site_id, targetAgentId: r.target_agent_id ?? undefined })),
+        };
+      });
+    },
+
+    /** The newest task cursor (start watching from now). */
+    lastTaskCursor(): number {
+      return ctx.read(() => db.query<{ c: number | null }, []>("SELECT max(rowid) AS c FROM tasks").get()?.c ?? 0);
+    },
+
     listTasks(opts: { siteId?: string } = {}): StoredTask[] {
       return ctx.read(() => {
         const rows =

@@ -185,6 +185,8 @@ export interface HubStore {
   reportTaskResult(agent: Agent, r: ReportTaskResultRequest): boolean;
   listTasks(opts?: { siteId?: string }): StoredTask[];
   getTask(id: string): StoredTask | undefined;
+  tasksCreatedSince(cursor: number, limit?: number): { cursor: number; tasks: { id: string; siteId: string; targetAgentId?: string }[] };
+  lastTaskCursor(): number;
 
   close(): void;
 }
