@@ -174,11 +174,24 @@ describe("LPD (515-style) against the simulator", () => {
 const LPD = "/usr/sbin/lpd";
 const PID_FILE = "/run/lpd.pid";
 const SPOOL = "/var/spool/lpd/lp"; // the "lp" queue of Debian's stock /etc/printcap
+/** The pid in lpd's pid file if that process lives; a stale file (lpd killed hard) is removed. */
+function runningLpd(): number | undefined {
+  if (!existsSync(PID_FILE)) return undefined;
+  const pid = Number(readFileSync(PID_FILE, "utf8").trim());
+  try {
+    // A zombie (killed, not yet reaped) counts as gone.
+    if (pid > 0 && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"))) return pid;
+  } catch {
+    // No such process: the file is stale.
+  }
+  rmSync(PID_FILE, { force: true });
+  return undefined;
+}
 const lpdSkip = !existsSync(LPD)
   ? `${LPD} not installed (apt-get install -y lpr)`
   : process.getuid?.() !== 0
     ? "lpd needs root (it binds /dev/printer and writes /run/lpd.pid)"
-    : existsSync(PID_FILE)
+    : runningLpd() !== undefined
       ? `an lpd already runs (${PID_FILE}); not touching it`
       : "";
 const lpdAllowsLocalhost = existsSync("/etc/hosts.lpd") && /^(localhost|127\.0\.0\.1)\s*$/m.test(readFileSync("/etc/hosts.lpd", "utf8"));
@@ -195,12 +208,13 @@ describe.skipIf(lpdSkip !== "")("LPD against Debian's lpd", () => {
     spoolBefore = new Set(existsSync(SPOOL) ? readdirSync(SPOOL) : []);
     // lpd forks into the background and writes its pid; -b keeps it on loopback.
     const started = Bun.spawnSync([LPD, "-b", HOST, String(port)]);
-    expect(started.exitCode).toBe(0);
-    for (let i = 0; i < 50 && !pid; i++) {
-      if (existsSync(PID_FILE)) pid = Number(readFileSync(PID_FILE, "utf8").trim());
-      else await Bun.sleep(50);
+    const why = () => `lpd -b ${HOST} ${port}: exit ${started.exitCode}, stderr ${JSON.stringify(started.stderr.toString().slice(0, 500))}, pid file ${existsSync(PID_FILE) ? readFileSync(PID_FILE, "utf8").trim() : "absent"}`;
+    if (started.exitCode !== 0) throw new Error(why());
+    for (let i = 0; i < 100 && !pid; i++) {
+      pid = runningLpd() ?? 0;
+      if (!pid) await Bun.sleep(50);
     }
-    expect(pid).toBeGreaterThan(0);
+    if (!pid) throw new Error(`no running lpd after 5 s: ${why()}`);
     // The pid file comes before the listening socket: wait until lpd accepts connections.
     let listening = false;
     for (let i = 0; i < 100 && !listening; i++) {
@@ -213,11 +227,15 @@ describe.skipIf(lpdSkip !== "")("LPD against Debian's lpd", () => {
       });
       if (!listening) await Bun.sleep(50);
     }
-    expect(listening).toBe(true);
+    if (!listening) throw new Error(`lpd (pid ${pid}) does not accept connections after 5 s: ${why()}`);
   });
   afterAll(async () => {
-    if (pid) process.kill(pid, "SIGTERM");
-    for (let i = 0; i < 40 && existsSync(PID_FILE); i++) await Bun.sleep(50);
+    try {
+      if (pid) process.kill(pid, "SIGTERM");
+    } catch {
+      // Already gone.
+    }
+    for (let i = 0; i < 40 && runningLpd() !== undefined; i++) await Bun.sleep(50);
     // Remove only what our jobs left in the spool (the queue's device does not exist here).
     if (existsSync(SPOOL)) for (const f of readdirSync(SPOOL)) if (!spoolBefore.has(f)) rmSync(`${SPOOL}/${f}`, { force: true });
   });

@@ -2,9 +2,10 @@
  * The agent as a service: poll the hub on schedule (jittered; backoff with a
  * cap when it fails), apply its config atomically, run discovery and reads
  * on schedule and tasks when asked, put every reading into the outbox
- * first, and upload the outbox in order. One job (discovery, reads or a
- * task) runs at a time; polling and uploading go on beside it.
+ * first, and upload the outbox in order. One scheduled job (discovery or
+ * reads) runs at a time; tasks, polling and uploading go on beside it.
  */
+
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -20,8 +21,12 @@ import { createBackoff, withJitter } from "../../common/backoff.ts";
 import type { Outbox } from "../outbox/index.ts";
 import { type ServiceConfig, serviceConfigFromHub, targetsKey } from "./config-from-hub.ts";
 import type { HubClient } from "./hub-client.ts";
-import { type JobContext, runDiscovery, runReads, runTask } from "./jobs.ts";
+import { type JobContext, runDiscovery, runReads } from "./jobs.ts";
+import { describeTask, runTask } from "./tasks/run-task.ts";
 import type { RuntimeState, RuntimeStore } from "./runtime-state.ts";
+
+/** Tasks from the hub that may run at once. */
+const MAX_CONCURRENT_TASKS = 4;
 
 export interface RunAgentOptions {
   client: HubClient;
@@ -62,6 +67,7 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
   let job: Promise<void> | undefined;
   let lastError = "";
   const tasks: Task[] = [];
+  const runningTasks = new Set<string>();
   /** Task results not yet accepted by the hub, sent again after the next successful poll. */
   const pendingReports: ReportTaskResultRequest[] = [];
   let wakeUp: (() => void) | undefined;
@@ -114,7 +120,7 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
           lastError = "";
         }
       }
-      for (const t of r.tasks) if (!tasks.some((q) => q.id === t.id)) tasks.push(t);
+      for (const t of r.tasks) if (!runningTasks.has(t.id) && !tasks.some((q) => q.id === t.id)) tasks.push(t);
       const pollMs = r.nextPollSeconds > 0 ? r.nextPollSeconds * 1000 : (current?.schedule.pollMs ?? 300_000);
       nextPollAt = Date.now() + withJitter(pollMs, 0.1);
       uploadWanted = true;
@@ -160,21 +166,36 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
     }
   }
 
+  /**
+   * Tasks run beside the scheduled job (a technician waiting on a ping should not wait
+   * for an hour-long discovery), a few at a time, in the order the hub gave them.
+   */
+  function startTasks(): void {
+    while (current && tasks.length > 0 && runningTasks.size < MAX_CONCURRENT_TASKS) {
+      const task = tasks.shift()!;
+      runningTasks.add(task.id);
+      log(`task ${task.id} (${describeTask(task)}) started`);
+      void runTask(ctx(), task)
+        .then((result) => {
+          pendingReports.push(create(ReportTaskResultRequestSchema, {
+            ...result,
+            taskId: task.id,
+            finishedAt: timestampFromDate(new Date()),
+          }));
+          log(`task ${task.id}: ${result.status === TaskStatus.DONE ? "done" : TaskStatus[result.status].toLowerCase()}: ${result.message}`);
+          return flushReports().catch(() => { /* retried after the next poll */ });
+        })
+        .finally(() => {
+          runningTasks.delete(task.id);
+          uploadWanted = true;
+          wake();
+        });
+    }
+  }
+
   function startJob(): Promise<void> | undefined {
     if (!current) return undefined;
     const now = Date.now();
-    const task = tasks.shift();
-    if (task) {
-      return runTask(ctx(), task).then((result) => {
-        pendingReports.push(create(ReportTaskResultRequestSchema, {
-          ...result,
-          taskId: task.id,
-          finishedAt: timestampFromDate(new Date()),
-        }));
-        if (result.status === TaskStatus.FAILED || result.status === TaskStatus.REFUSED) log(`task ${task.id}: ${result.message}`);
-        return flushReports().catch(() => { /* retried after the next poll */ });
-      });
-    }
     const c = current;
     const hasTargets = c.config.scan.targets.length > 0;
     if (hasTargets && (state.discoveredVersion !== targetsKey(c.config) || now - (state.lastDiscoveryAt ?? 0) >= c.schedule.discoveryMs)) {
@@ -197,6 +218,7 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
   const loop = async () => {
     while (!stopped) {
       if (Date.now() >= nextPollAt) await poll();
+      startTasks();
       if (!job) {
         const started = startJob();
         if (started) {

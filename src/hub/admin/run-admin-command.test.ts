@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { create } from "@bufbuild/protobuf";
+import { ReportTaskResultRequestSchema, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
 import { CounterKind } from "../../gen/dca/v1/reading_pb.ts";
 import { openHubStore } from "../store/index.ts";
 import { makeReading, outbox, tempDataDir, testClock } from "../store/test-fixtures.ts";
@@ -215,6 +217,7 @@ describe("task commands", () => {
   test("create scan and read tasks, list and show them", async () => {
     const { run } = hub();
     await run("site", "create", "Acme");
+    await run("site", "set-targets", "Acme", "10.0.0.0/24");
     const scan = await run("task", "create", "Acme", "scan", "10.0.0.0/24", "--json");
     const t1 = JSON.parse(scan.out);
     expect(t1).toMatchObject({ kind: "scan", state: "pending", task: { scan: { targets: ["10.0.0.0/24"] } } });
@@ -235,5 +238,63 @@ describe("task commands", () => {
     expect((await run("task", "create", "Acme", "reboot")).err).toContain(`unknown task kind "reboot"`);
     expect((await run("task", "create", "Acme", "scan", "--agent", "agt_nope")).code).toBe(1);
     expect((await run("task", "show", "tsk_nope")).code).toBe(1);
+  });
+
+  test("every kind of task from the command line; the hub refuses addresses outside the site", async () => {
+    const { dataDir, run } = hub();
+    await run("site", "create", "Acme");
+    await run("site", "set-targets", "Acme", "10.0.0.0/24");
+    const json = async (...argv: string[]) => {
+      const r = await run("task", "create", "Acme", ...argv, "--json");
+      expect(r.err).toBe("");
+      return JSON.parse(r.out).task;
+    };
+    expect(await json("ping", "10.0.0.5", "--count", "10", "--timeout-ms", "500")).toMatchObject({ ping: { address: "10.0.0.5", count: 10, timeoutMs: 500 } });
+    expect(await json("traceroute", "10.0.0.5", "--max-hops", "12")).toMatchObject({ traceroute: { address: "10.0.0.5", maxHops: 12 } });
+    expect(await json("snmp-test", "10.0.0.5")).toMatchObject({ snmpTest: { address: "10.0.0.5" } });
+    expect(await json("zebra", "10.0.0.6", "read")).toMatchObject({ zebra: { address: "10.0.0.6", action: "ZEBRA_ACTION_READ", transport: "ZEBRA_TRANSPORT_RAW" } });
+    const zpl = "^XA^FDhi^FS^XZ";
+    expect(await json("zebra", "10.0.0.6", "send", "--text", zpl, "--lpr", "--queue", "zq")).toMatchObject({
+      zebra: { action: "ZEBRA_ACTION_SEND", transport: "ZEBRA_TRANSPORT_LPR", queue: "zq", data: Buffer.from(zpl).toString("base64") },
+    });
+    expect(await json("zebra", "10.0.0.6", "getvar", "device.friendly_name")).toMatchObject({ zebra: { action: "ZEBRA_ACTION_GETVAR", name: "device.friendly_name" } });
+    expect(await json("web", "10.0.0.7", "--ports", "80,8080", "--tls-ports", "8443", "--ledm")).toMatchObject({ webProbe: { address: "10.0.0.7", ports: [80, 8080], tlsPorts: [8443], ledm: true } });
+
+    const outside = await run("task", "create", "Acme", "ping", "192.168.50.1");
+    expect(outside.code).toBe(2);
+    expect(outside.err).toContain('"192.168.50.1" is outside this site\'s targets');
+    expect((await run("task", "create", "Acme", "zebra", "10.0.0.6", "getvar", "--lpr")).code).toBe(2);
+    expect((await run("task", "create", "Acme", "zebra", "10.0.0.6", "getvar", 'x" ~JR')).err).toContain("not an SGD variable name");
+    expect((await run("task", "create", "Acme", "zebra", "10.0.0.6", "send")).err).toContain("--file F or --text");
+    expect((await run("task", "create", "Acme", "web", "10.0.0.7", "--ports", "80,99999")).err).toContain("1-65535");
+    expect((await run("task", "create", "Acme", "ping", "10.0.0.5", "extra")).code).toBe(2);
+
+    // A result reported by an agent shows in `task show`, with escapes from a printer removed.
+    const store = openHubStore(dataDir);
+    const site = store.getSite("Acme")!;
+    const act = store.activate({ code: store.createActivationCode(site.id).code, installId: "i1", hostname: "pc", agentVersion: "0.1.0", platform: "linux-x64" });
+    if (!act.ok) throw new Error(act.reason);
+    const [ping] = store.takePendingTasks(act.agent).filter((t) => t.kind.case === "ping");
+    const web = store.takePendingTasks(act.agent);
+    void web;
+    store.reportTaskResult(act.agent, create(ReportTaskResultRequestSchema, {
+      taskId: ping.id,
+      status: TaskStatus.DONE,
+      message: "10.0.0.5: 3/4 replies",
+      result: { kind: { case: "ping", value: { address: "10.0.0.5", socket: "raw", sent: 4, received: 3, lossPercent: 25, rtt: { minMs: 0.5, avgMs: 1.25, maxMs: 3 } } } },
+    }));
+    const webTask = store.listTasks().find((t) => t.kind === "web_probe")!;
+    store.reportTaskResult(act.agent, create(ReportTaskResultRequestSchema, {
+      taskId: webTask.id,
+      status: TaskStatus.DONE,
+      result: { kind: { case: "webProbe", value: { address: "10.0.0.7", ports: [{ port: 80, scheme: "http", statusCode: 200, title: "HP \x1b[2JLaserJet", elapsedMs: 12 }] } } },
+    }));
+    store.close();
+    const shown = await run("task", "show", ping.id);
+    expect(shown.out).toContain("Result\n  address 10.0.0.5 via raw: 3/4 replies, 25% loss\n  rtt min/avg/max 0.50 ms / 1.25 ms / 3.00 ms");
+    const shownWeb = await run("task", "show", webTask.id);
+    expect(shownWeb.out).toContain('http://10.0.0.7:80 HTTP 200 "HP [2JLaserJet"');
+    expect(shownWeb.out).not.toContain("\x1b");
+    expect(JSON.parse((await run("task", "show", ping.id, "--json")).out).result).toMatchObject({ ping: { sent: 4, received: 3 } });
   });
 });

@@ -1,38 +1,153 @@
-/** `task create|list|show`. */
+/** `task create|list|show`: queue a task for a site's agents and read its result. */
+import { readFileSync } from "node:fs";
 import { create, toJson } from "@bufbuild/protobuf";
-import { type ParsedArgs, UsageError, flag } from "../../agent/cli/args.ts";
+import { type ParsedArgs, UsageError, flag, intFlag, listFlag } from "../../agent/cli/args.ts";
 import { parseTargetSpec } from "../../agent/discovery/target-spec.ts";
-import { type Task, TaskSchema } from "../../gen/dca/v1/agent_service_pb.ts";
+import { type Task, TaskResultSchema, TaskSchema, ZebraAction, ZebraTransport } from "../../gen/dca/v1/agent_service_pb.ts";
 import { cleanText } from "../../common/text.ts";
 import { StoreError, type StoredTask } from "../store/index.ts";
 import { type AdminCommand, type AdminContext, arg, noMoreArgs, printJson, siteArg, siteFlag, wantsJson } from "./admin-context.ts";
 import { formatTable, formatTime } from "./admin-format.ts";
 import { checkTargets } from "./site-config-commands.ts";
+import { formatTaskResult } from "./task-result-format.ts";
+
+const KINDS = "scan, read, ping, traceroute, snmp-test, zebra or web";
+const ZEBRA_USAGE = "zebra ADDRESS (read | send (--file F | --text ZPL) | getvar NAME | setvar NAME VALUE) [--lpr [--queue Q]] [--port N]";
+/** The longest `--wait` an admin command blocks for. */
+const MAX_WAIT_S = 600;
 
 /** What a task is aimed at, in words. */
 function taskTarget(t: Task): string {
-  if (t.kind.case === "scan") return t.kind.value.targets.join(" ") || "(site targets)";
-  if (t.kind.case === "readDevice") return t.kind.value.address;
-  return "";
+  const k = t.kind;
+  switch (k.case) {
+    case "scan":
+      return k.value.targets.join(" ") || "(site targets)";
+    case "zebra":
+      return `${k.value.address} ${ZebraAction[k.value.action]?.toLowerCase() ?? ""}${k.value.name ? ` ${k.value.name}` : ""}`;
+    case "webProbe":
+      return `${k.value.address}${k.value.ports.length ? ` ports ${k.value.ports.join(",")}` : ""}`;
+    case undefined:
+      return "";
+    default:
+      return k.value.address;
+  }
 }
 
-const taskJson = ({ task, ...t }: StoredTask) => ({ ...t, task: toJson(TaskSchema, task) });
+const taskJson = ({ task, result, ...t }: StoredTask) => ({
+  ...t,
+  task: toJson(TaskSchema, task),
+  ...(result ? { result: toJson(TaskResultSchema, result) } : {}),
+});
+
+/** One ADDRESS: a device, not a range (the hub then checks it is inside the site's targets). */
+function oneAddress(rest: string[], kind: string): string {
+  if (rest.length < 1) throw new UsageError(`task create SITE ${kind} needs an ADDRESS`);
+  const address = rest[0];
+  checkTargets([address], "ADDRESS");
+  const spec = parseTargetSpec(address);
+  if (spec.kind === "range" && (spec.start !== spec.end || spec.subnet)) throw new UsageError("ADDRESS must be one address, not a range");
+  return address;
+}
+
+function ports(p: ParsedArgs, name: string): number[] {
+  return listFlag(p, name).map((s) => {
+    const n = Number(s);
+    if (!/^\d+$/.test(s) || n < 1 || n > 65535) throw new UsageError(`--${name} takes ports 1-65535, got "${s}"`);
+    return n;
+  });
+}
+
+function zebraTask(p: ParsedArgs, rest: string[]): Task {
+  const address = oneAddress(rest, "zebra");
+  const action = rest[1];
+  const lpr = p.flags.has("lpr");
+  const common = {
+    address,
+    transport: lpr ? ZebraTransport.LPR : ZebraTransport.RAW,
+    port: intFlag(p, "port") ?? 0,
+    queue: flag(p, "queue") ?? "",
+  };
+  const want = (n: number) => {
+    if (rest.length !== n) throw new UsageError(`usage: task create SITE ${ZEBRA_USAGE}`);
+  };
+  let value: { action: ZebraAction; data?: Uint8Array; name?: string; value?: string };
+  switch (action) {
+    case "read":
+    case "status":
+      want(2);
+      value = { action: ZebraAction.READ };
+      break;
+    case "send": {
+      want(2);
+      const file = flag(p, "file");
+      const text = flag(p, "text");
+      if ((file === undefined) === (text === undefined)) throw new UsageError("zebra send takes one of --file F or --text ZPL");
+      let data: Uint8Array;
+      try {
+        data = file !== undefined ? readFileSync(file) : Buffer.from(text!, "utf8");
+      } catch (e) {
+        throw new UsageError(`cannot read --file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      if (data.length === 0 || data.length > 1024 * 1024) throw new UsageError(`zebra send needs 1 byte to 1 MiB of data, got ${data.length}`);
+      value = { action: ZebraAction.SEND, data };
+      break;
+    }
+    case "getvar":
+      want(3);
+      value = { action: ZebraAction.GETVAR, name: rest[2] };
+      break;
+    case "setvar":
+      want(4);
+      value = { action: ZebraAction.SETVAR, name: rest[2], value: rest[3] };
+      break;
+    default:
+      throw new UsageError(`usage: task create SITE ${ZEBRA_USAGE}`);
+  }
+  if (lpr && value.action !== ZebraAction.SEND) throw new UsageError("--lpr only sends data (zebra ADDRESS send); status and SGD need the raw port");
+  if (value.name !== undefined && !/^[A-Za-z0-9_.]{1,128}$/.test(value.name)) throw new UsageError(`"${value.name.slice(0, 60)}" is not an SGD variable name`);
+  return create(TaskSchema, { kind: { case: "zebra", value: { ...common, ...value } } });
+}
 
 function buildTask(p: ParsedArgs): Task {
-  const kind = arg(p, 1, "the task kind (scan or read)");
+  const kind = arg(p, 1, `the task kind (${KINDS})`);
   const rest = p.positional.slice(2);
-  if (kind === "scan") {
-    const targets = checkTargets(rest.flatMap((t) => t.split(",")), "a target");
-    return create(TaskSchema, { kind: { case: "scan", value: { targets } } });
+  const only = (n: number) => {
+    if (rest.length > n) throw new UsageError(`unexpected argument "${rest[n]}"`);
+  };
+  switch (kind) {
+    case "scan": {
+      const targets = checkTargets(rest.flatMap((t) => t.split(",")), "a target");
+      return create(TaskSchema, { kind: { case: "scan", value: { targets } } });
+    }
+    case "read":
+      only(1);
+      return create(TaskSchema, { kind: { case: "readDevice", value: { address: oneAddress(rest, kind) } } });
+    case "ping":
+      only(1);
+      return create(TaskSchema, {
+        kind: { case: "ping", value: { address: oneAddress(rest, kind), count: intFlag(p, "count") ?? 0, timeoutMs: intFlag(p, "timeout-ms") ?? 0, intervalMs: intFlag(p, "interval-ms") ?? 0 } },
+      });
+    case "traceroute":
+      only(1);
+      return create(TaskSchema, {
+        kind: { case: "traceroute", value: { address: oneAddress(rest, kind), maxHops: intFlag(p, "max-hops") ?? 0, timeoutMs: intFlag(p, "timeout-ms") ?? 0 } },
+      });
+    case "snmp-test":
+      only(1);
+      return create(TaskSchema, { kind: { case: "snmpTest", value: { address: oneAddress(rest, kind) } } });
+    case "zebra":
+      return zebraTask(p, rest);
+    case "web": {
+      only(1);
+      const list = ports(p, "ports");
+      if (list.length > 16) throw new UsageError("--ports takes at most 16 ports");
+      return create(TaskSchema, {
+        kind: { case: "webProbe", value: { address: oneAddress(rest, kind), ports: list, tlsPorts: ports(p, "tls-ports"), ledm: p.flags.has("ledm") } },
+      });
+    }
+    default:
+      throw new UsageError(`unknown task kind "${kind}" (${KINDS})`);
   }
-  if (kind === "read") {
-    if (rest.length !== 1) throw new UsageError("task create SITE read takes exactly one ADDRESS");
-    checkTargets(rest, "ADDRESS");
-    const spec = parseTargetSpec(rest[0]);
-    if (spec.kind === "range" && spec.start !== spec.end) throw new UsageError("ADDRESS must be one address, not a range");
-    return create(TaskSchema, { kind: { case: "readDevice", value: { address: rest[0] } } });
-  }
-  throw new UsageError(`unknown task kind "${kind}" (scan or read)`);
 }
 
 function showTask(ctx: AdminContext, t: StoredTask): void {
@@ -48,22 +163,48 @@ function showTask(ctx: AdminContext, t: StoredTask): void {
     ["Message", t.message || "-"],
     ["Readings", t.readingIds.join(" ") || "-"],
   ];
-  // The message comes from an agent: no terminal escapes reach the admin's terminal.
-  ctx.io.out(`${lines.map(([k, v]) => `${k.padEnd(9)} ${cleanText(v, 10_000)}`).join("\n")}\n`);
+  // Everything below may come from an agent, and from a printer through it: no terminal escapes.
+  const head = lines.map(([k, v]) => `${k.padEnd(9)} ${cleanText(v, 10_000)}`).join("\n");
+  const result = t.result ? formatTaskResult(t.result) : [];
+  ctx.io.out(`${head}\n${result.length ? `Result\n${result.map((l) => `  ${cleanText(l, 2000)}`).join("\n")}\n` : ""}`);
+}
+
+/** Blocks until the task is done, failed or refused, or `seconds` pass; returns it as it then is. */
+function waitFor(ctx: AdminContext, id: string, seconds: number): StoredTask {
+  const until = Date.now() + seconds * 1000;
+  for (;;) {
+    const t = ctx.store.getTask(id)!;
+    if (t.state === "done" || t.state === "failed" || t.state === "refused" || Date.now() >= until) return t;
+    Bun.sleepSync(100);
+  }
 }
 
 /** The task commands. */
 export const TASK_COMMANDS: Record<string, AdminCommand> = {
   "task create": {
-    usage: "task create SITE (scan [TARGET...] | read ADDRESS) [--agent A] [--json]",
-    valued: ["agent"],
-    booleans: ["json"],
+    usage:
+      "task create SITE (scan [TARGET...] | read ADDRESS | ping ADDRESS [--count N] [--timeout-ms N] [--interval-ms N] | " +
+      "traceroute ADDRESS [--max-hops N] [--timeout-ms N] | snmp-test ADDRESS | " +
+      `${ZEBRA_USAGE} | web ADDRESS [--ports P,...] [--tls-ports P,...] [--ledm]) [--agent A] [--wait [--wait-seconds N]] [--json]`,
+    valued: ["agent", "count", "timeout-ms", "interval-ms", "max-hops", "port", "queue", "file", "text", "ports", "tls-ports", "wait-seconds"],
+    booleans: ["json", "lpr", "ledm", "wait"],
     run(ctx, p) {
       const site = siteArg(ctx, arg(p, 0, "SITE"));
+      const wait = p.flags.has("wait") ? (intFlag(p, "wait-seconds") ?? 60) : undefined;
+      if (wait !== undefined && (wait < 1 || wait > MAX_WAIT_S)) throw new UsageError(`--wait-seconds takes 1-${MAX_WAIT_S}`);
       const task = ctx.store.createTask(site.id, buildTask(p), { agentId: flag(p, "agent") });
-      if (wantsJson(p)) printJson(ctx, taskJson(task));
-      else ctx.io.out(`task ${task.id} (${task.kind} ${taskTarget(task.task)}) queued for site "${site.name}"; agents take it on their next poll\n`);
-      return 0;
+      if (wait === undefined) {
+        if (wantsJson(p)) printJson(ctx, taskJson(task));
+        else ctx.io.out(`task ${task.id} (${task.kind} ${taskTarget(task.task)}) queued for site "${site.name}"; agents are nudged at once, or take it on their next poll\n`);
+        return 0;
+      }
+      const t = waitFor(ctx, task.id, wait);
+      if (wantsJson(p)) printJson(ctx, taskJson(t));
+      else showTask(ctx, t);
+      if (t.state === "done") return 0;
+      if (t.state === "failed" || t.state === "refused") return 1;
+      ctx.io.err(`task ${t.id} is still ${t.state} after ${wait} s; see "task show ${t.id}" later\n`);
+      return 4;
     },
   },
 

@@ -37,7 +37,7 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): HubSt
     ...createAgents(ctx),
     ...createReadingWriter(ctx),
     ...createDeviceViews(ctx),
-    ...createTasks(ctx, requireSite),
+    ...createTasks(ctx, requireSite, siteMethods.getSiteConfig),
     close() {
       db.close();
     },

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { create } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { ReportTaskResultRequestSchema, TaskSchema, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
-import { type HubStore, SENT_TIMEOUT_MS, openHubStore } from "./index.ts";
-import { tempDataDir, testClock } from "./test-fixtures.ts";
+import { ReportTaskResultRequestSchema, TaskResultSchema, TaskSchema, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
+import { type HubStore, SENT_TIMEOUT_MS, StoreError, openHubStore } from "./index.ts";
+import { MAX_RESULT_BYTES } from "./tasks.ts";
+import { makeReading, outbox, tempDataDir, testClock } from "./test-fixtures.ts";
 
 const open: HubStore[] = [];
 afterEach(() => {
@@ -21,6 +22,7 @@ function setup() {
   };
   const a = store.createSite("Site A");
   const b = store.createSite("Site B");
+  for (const site of [a, b]) store.updateSiteConfig(site.id, (c) => void (c.targets = ["10.0.0.0/16"]));
   return { store, clock, a, b, a1: activate(a.id, "a1"), a2: activate(a.id, "a2"), b1: activate(b.id, "b1") };
 }
 const scan = (...targets: string[]) => create(TaskSchema, { kind: { case: "scan", value: { targets } } });
@@ -114,5 +116,69 @@ describe("tasks", () => {
     const { store, a } = setup();
     expect(() => store.createTask(a.id, create(TaskSchema))).toThrow(/needs a kind/);
     expect(() => store.createTask("site_nope", scan())).toThrow(/unknown site/);
+  });
+
+  test("a task may only aim inside the site's targets or at a device the site knows", () => {
+    const { store, a, a1 } = setup();
+    store.updateSiteConfig(a.id, (c) => void (c.exclude = ["10.0.9.0/24"]));
+    const ping = (address: string) => create(TaskSchema, { kind: { case: "ping", value: { address } } });
+    const refused = (t: ReturnType<typeof ping>) => {
+      try {
+        store.createTask(a.id, t);
+      } catch (e) {
+        expect(e).toBeInstanceOf(StoreError);
+        return (e as StoreError).message;
+      }
+      return "created";
+    };
+    expect(store.createTask(a.id, ping("10.0.3.4")).kind).toBe("ping");
+    expect(refused(ping("192.168.1.1"))).toContain('"192.168.1.1" is outside this site\'s targets');
+    expect(refused(ping("10.0.9.5"))).toContain("excluded");
+    expect(refused(scan("10.0.0.0/8"))).toContain("outside");
+    expect(store.createTask(a.id, scan("10.0.0.0/16")).kind).toBe("scan");
+    expect(refused(create(TaskSchema, { kind: { case: "webProbe", value: { address: "intranet.example" } } }))).toContain("outside");
+    // A device the site already knows, outside today's targets, is allowed.
+    store.storeReadings(a1, [outbox("rdg-known-1", makeReading({ address: "192.168.7.7", readAt: Date.now(), serial: "KNOWN1" }))]);
+    expect(store.createTask(a.id, ping("192.168.7.7")).state).toBe("pending");
+    // Nothing refused was queued.
+    expect(store.listTasks({ siteId: a.id }).map((t) => t.kind).sort()).toEqual(["ping", "ping", "scan"]);
+  });
+
+  test("a result is kept with the task; one over the bound is dropped and said so", () => {
+    const { store, a, a1 } = setup();
+    const t = store.createTask(a.id, create(TaskSchema, { kind: { case: "ping", value: { address: "10.0.0.1" } } }));
+    store.takePendingTasks(a1);
+    const result = create(TaskResultSchema, { kind: { case: "ping", value: { address: "10.0.0.1", sent: 4, received: 3, lossPercent: 25, repliesMs: [1, 2, 3] } } });
+    expect(store.reportTaskResult(a1, create(ReportTaskResultRequestSchema, { taskId: t.id, status: TaskStatus.DONE, message: "3/4", result }))).toBe(true);
+    const kept = store.getTask(t.id)!;
+    expect(kept.result?.kind.case).toBe("ping");
+    expect(kept.result?.kind.value).toMatchObject({ sent: 4, received: 3, repliesMs: [1, 2, 3] });
+
+    const t2 = store.createTask(a.id, create(TaskSchema, { kind: { case: "traceroute", value: { address: "10.0.0.1" } } }));
+    store.takePendingTasks(a1);
+    const hops = Array.from({ length: 64 }, (_, i) => ({ ttl: i + 1, address: "x".repeat(5000) }));
+    const big = create(TaskResultSchema, { kind: { case: "traceroute", value: { hops } } });
+    store.reportTaskResult(a1, create(ReportTaskResultRequestSchema, { taskId: t2.id, status: TaskStatus.DONE, message: "long", result: big }));
+    const dropped = store.getTask(t2.id)!;
+    expect(dropped.result).toBeUndefined();
+    expect(dropped.message).toContain(`over ${MAX_RESULT_BYTES}`);
+    expect(dropped.state).toBe("done");
+  });
+
+  test("tasksCreatedSince walks new tasks once, from any cursor", () => {
+    const { store, a, b, a1 } = setup();
+    const start = store.lastTaskCursor();
+    const t1 = store.createTask(a.id, scan());
+    const t2 = store.createTask(b.id, read("10.0.0.2"));
+    const t3 = store.createTask(a.id, read("10.0.0.3"), { agentId: a1.id });
+    const first = store.tasksCreatedSince(start, 2);
+    expect(first.tasks).toEqual([
+      { id: t1.id, siteId: a.id, targetAgentId: undefined },
+      { id: t2.id, siteId: b.id, targetAgentId: undefined },
+    ]);
+    const second = store.tasksCreatedSince(first.cursor);
+    expect(second.tasks).toEqual([{ id: t3.id, siteId: a.id, targetAgentId: a1.id }]);
+    expect(store.tasksCreatedSince(second.cursor)).toEqual({ cursor: second.cursor, tasks: [] });
+    expect(store.lastTaskCursor()).toBe(second.cursor);
   });
 });

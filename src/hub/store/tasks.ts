@@ -5,10 +5,13 @@
  */
 import { clone, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
-import { type ReportTaskResultRequest, type Task, TaskSchema, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
+import { type ReportTaskResultRequest, type Task, TaskResultSchema, TaskSchema, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
+import { TASK_KIND_NAMES, taskTargets } from "../../common/task-targets.ts";
+import { checkTaskTarget } from "../../agent/discovery/task-scope.ts";
 import { newId } from "./ids.ts";
 import { type StoreContext, optDate } from "./store-context.ts";
 import { StoreError } from "./store-error.ts";
+import type { AgentConfig } from "../../gen/dca/v1/agent_service_pb.ts";
 import type { Agent, Site, StoredTask, TaskKind, TaskState } from "./types.ts";
 
 /** A task sent without any answer for this long is sent again. */
@@ -18,6 +21,8 @@ export const DEFAULT_TAKE_LIMIT = 20;
 
 const MAX_MESSAGE = 2000;
 const MAX_READING_IDS = 10_000;
+/** The largest task result the hub keeps (the agent bounds its results well below this). */
+export const MAX_RESULT_BYTES = 256 * 1024;
 
 interface TaskRow {
   id: string;
@@ -32,6 +37,7 @@ interface TaskRow {
   finished_at: number | null;
   message: string;
   reading_ids: string;
+  result: Uint8Array | null;
 }
 
 const toStoredTask = (r: TaskRow): StoredTask => ({
@@ -47,6 +53,7 @@ const toStoredTask = (r: TaskRow): StoredTask => ({
   finishedAt: optDate(r.finished_at),
   message: r.message,
   readingIds: JSON.parse(r.reading_ids) as string[],
+  result: r.result ? fromBinary(TaskResultSchema, r.result) : undefined,
 });
 
 const STATE_OF: Partial<Record<TaskStatus, TaskState>> = {
@@ -58,7 +65,7 @@ const STATE_OF: Partial<Record<TaskStatus, TaskState>> = {
 const FINAL = new Set<TaskState>(["done", "failed", "refused"]);
 
 /** The task methods of the store; `requireSite` comes from the site methods. */
-export function createTasks(ctx: StoreContext, requireSite: (idOrName: string) => Site) {
+export function createTasks(ctx: StoreContext, requireSite: (idOrName: string) => Site, getSiteConfig: (siteId: string) => AgentConfig) {
   const { db } = ctx;
   const siteOf = (agent: Agent) => db.query<{ site_id: string }, [string]>("SELECT site_id FROM agents WHERE id = ?").get(agent.id)?.site_id;
 
@@ -73,10 +80,18 @@ export function createTasks(ctx: StoreContext, requireSite: (idOrName: string) =
     getTask,
 
     createTask(siteId: string, task: Task, opts: { agentId?: string } = {}): StoredTask {
-      const kind: TaskKind | undefined = task.kind.case === "scan" ? "scan" : task.kind.case === "readDevice" ? "read_device" : undefined;
-      if (!kind) throw new StoreError("invalid-argument", "a task needs a kind (scan or read_device)");
+      const kind: TaskKind | undefined = task.kind.case ? TASK_KIND_NAMES[task.kind.case] : undefined;
+      const aimed = taskTargets(task);
+      if (!kind || !aimed) throw new StoreError("invalid-argument", `a task needs a kind (${Object.values(TASK_KIND_NAMES).join(", ")})`);
       return ctx.write(() => {
         const site = requireSite(siteId);
+        // Only addresses inside the site's targets or its known devices: the agent checks again.
+        const config = getSiteConfig(site.id);
+        const known = db.query<{ address: string }, [string]>("SELECT DISTINCT address FROM devices WHERE site_id = ?").all(site.id).map((r) => r.address);
+        for (const target of aimed.targets) {
+          const verdict = checkTaskTarget(target, { targets: config.targets, exclude: config.exclude, known });
+          if (!verdict.ok) throw new StoreError("invalid-argument", `site "${site.name}": ${verdict.reason}`);
+        }
         if (opts.agentId !== undefined) {
           const a = db.query<{ site_id: string }, [string]>("SELECT site_id FROM agents WHERE id = ?").get(opts.agentId);
           if (!a || a.site_id !== site.id) throw new StoreError("not-found", `site "${site.name}" has no agent "${opts.agentId}"`);
@@ -125,12 +140,19 @@ export function createTasks(ctx: StoreContext, requireSite: (idOrName: string) =
         if (FINAL.has(row.state)) return true;
         const finishedAt = FINAL.has(state) ? (r.finishedAt ? timestampMs(r.finishedAt) : ctx.now().getTime()) : null;
         const ids = r.readingIds.filter((id) => id.length > 0 && id.length <= 128).slice(0, MAX_READING_IDS);
-        db.run("UPDATE tasks SET state = ?, agent_id = ?, finished_at = ?, message = ?, reading_ids = ?, sent_at = coalesce(sent_at, ?) WHERE id = ?", [
+        let message = r.message.slice(0, MAX_MESSAGE);
+        let result = r.result?.kind.case ? toBinary(TaskResultSchema, r.result) : null;
+        if (result && result.length > MAX_RESULT_BYTES) {
+          message = `${message} [the hub dropped the detailed result: ${result.length} bytes, over ${MAX_RESULT_BYTES}]`;
+          result = null;
+        }
+        db.run("UPDATE tasks SET state = ?, agent_id = ?, finished_at = ?, message = ?, reading_ids = ?, result = ?, sent_at = coalesce(sent_at, ?) WHERE id = ?", [
           state,
           agent.id,
           finishedAt,
-          r.message.slice(0, MAX_MESSAGE),
+          message,
           JSON.stringify(ids),
+          result,
           ctx.now().getTime(),
           row.id,
         ]);

@@ -2,7 +2,8 @@
  * The values the hub store hands out. Rows become plain objects with Dates;
  * readings, tasks and config stay proto messages (the proto is the model).
  */
-import type { AgentConfig, OutboxReading, ReportTaskResultRequest, Task } from "../../gen/dca/v1/agent_service_pb.ts";
+import type { AgentConfig, OutboxReading, ReportTaskResultRequest, Task, TaskResult } from "../../gen/dca/v1/agent_service_pb.ts";
+import type { TaskKindName } from "../../common/task-targets.ts";
 import type { CounterKind, DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
 
 /** A customer site: one config, its agents and its devices. */
@@ -129,7 +130,7 @@ export interface StoredReading {
   reading: DeviceReading;
 }
 
-export type TaskKind = "scan" | "read_device";
+export type TaskKind = TaskKindName;
 export type TaskState = "pending" | "sent" | "running" | "done" | "failed" | "refused";
 
 /** A task and what became of it. */
@@ -148,6 +149,8 @@ export interface StoredTask {
   finishedAt?: Date;
   message: string;
   readingIds: string[];
+  /** What the task found (ping figures, hops, credentials that work...), once reported. */
+  result?: TaskResult;
 }
 
 /** The hub's embedded store. Methods an agent triggers take the Agent and touch only its site's rows. */
@@ -170,6 +173,8 @@ export interface HubStore {
   listAgents(siteId?: string): Agent[];
   getAgent(id: string): Agent | undefined;
   setAgentDisabled(agentId: string, disabled: boolean): Agent;
+  /** Enabled, not replaced agents with a mosquitto password hash, by id (for an external broker's password file). */
+  mqttPasswordEntries(): { agentId: string; hash: string }[];
 
   storeReadings(agent: Agent, readings: OutboxReading[]): StoreReadingsResult;
   listDevices(opts?: { siteId?: string }): DeviceSummary[];

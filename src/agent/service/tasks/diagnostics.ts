@@ -1,0 +1,83 @@
+/** Ping and traceroute tasks: ICMP from inside the agent (src/agent/diagnostics/icmp). */
+import { create } from "@bufbuild/protobuf";
+import {
+  type PingTask,
+  PingResultSchema,
+  type TaskResult,
+  TaskResultSchema,
+  TaskStatus,
+  type TracerouteTask,
+  TracerouteHopSchema,
+  TracerouteResultSchema,
+} from "../../../gen/dca/v1/agent_service_pb.ts";
+import { ping, traceroute } from "../../diagnostics/icmp/index.ts";
+import { parseEndpoint } from "../../discovery/endpoint.ts";
+
+export interface DiagnosticOutcome {
+  status: TaskStatus;
+  message: string;
+  result: TaskResult;
+}
+
+const clamp = (v: number, dflt: number, min: number, max: number) => (v > 0 ? Math.min(max, Math.max(min, v)) : dflt);
+const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
+
+export async function runPing(t: PingTask): Promise<DiagnosticOutcome> {
+  const { host } = parseEndpoint(t.address, 0);
+  const r = await ping(host, {
+    count: clamp(t.count, 4, 1, 100),
+    timeoutMs: clamp(t.timeoutMs, 1000, 50, 10_000),
+    intervalMs: clamp(t.intervalMs, 1000, 10, 10_000),
+  });
+  const result = create(PingResultSchema, {
+    address: r.address ?? "",
+    socket: r.mode ?? "",
+    sent: r.sent,
+    received: r.received,
+    lossPercent: r.lossPercent,
+    rtt: r.rttMs ? { minMs: r.rttMs.min, avgMs: r.rttMs.avg, maxMs: r.rttMs.max } : undefined,
+    repliesMs: r.replies.map((x) => x.rttMs),
+    error: r.error ?? "",
+  });
+  const where = r.address && r.address !== host ? `${host} (${r.address})` : host;
+  const summary = r.rttMs
+    ? `${where}: ${r.received}/${r.sent} replies, ${r.lossPercent}% loss, rtt min/avg/max ${ms(r.rttMs.min)}/${ms(r.rttMs.avg)}/${ms(r.rttMs.max)}`
+    : `${where}: ${r.received}/${r.sent} replies, ${r.lossPercent}% loss`;
+  // No socket, or nothing could be sent: the task failed; silence from the host is an answer.
+  const failed = r.sent === 0;
+  return {
+    status: failed ? TaskStatus.FAILED : TaskStatus.DONE,
+    message: r.error ? `${summary}; ${r.error}` : summary,
+    result: create(TaskResultSchema, { kind: { case: "ping", value: result } }),
+  };
+}
+
+export async function runTraceroute(t: TracerouteTask): Promise<DiagnosticOutcome> {
+  const { host } = parseEndpoint(t.address, 0);
+  const r = await traceroute(host, {
+    maxHops: clamp(t.maxHops, 30, 1, 64),
+    timeoutMs: clamp(t.timeoutMs, 1000, 50, 10_000),
+    probesPerHop: clamp(t.probesPerHop, 3, 1, 10),
+  });
+  const result = create(TracerouteResultSchema, {
+    address: r.address ?? "",
+    socket: r.mode ?? "",
+    reached: r.reached,
+    error: r.error ?? "",
+    hops: r.hops.map((h) =>
+      create(TracerouteHopSchema, {
+        ttl: h.ttl,
+        address: h.address ?? "",
+        rttMs: h.rttMs,
+        unreachableCodePlusOne: h.unreachableCode === undefined ? 0 : h.unreachableCode + 1,
+      }),
+    ),
+  });
+  const path = r.hops.map((h) => h.address ?? "*").join(" > ");
+  const summary = `${host}: ${r.reached ? "reached" : "not reached"} in ${r.hops.length} hop(s)${path ? `: ${path}` : ""}`;
+  return {
+    status: r.error && r.hops.length === 0 ? TaskStatus.FAILED : TaskStatus.DONE,
+    message: r.error ? `${summary}; ${r.error}` : summary,
+    result: create(TaskResultSchema, { kind: { case: "traceroute", value: result } }),
+  };
+}
