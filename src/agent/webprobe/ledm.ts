@@ -1,0 +1,153 @@
+/**
+ * HP LEDM ("Low End Data Model") pages, as the embedded web server serves
+ * them under /DevMgmt/. Element names follow the public captures and
+ * parsers (HPLIP base/status.py StatusType10Agents, aiohpprinter's device
+ * fixtures, openHAB's hpprinter binding): prefixes vary between firmware
+ * (dd:, ccdyn:, pudyn:, prdcfgdyn2:), so only local names are read, and only
+ * direct children where HP nests the same name deeper (PreviousCartridgeData,
+ * A4EquivalentImpressions, UsageByMedia would otherwise be counted twice).
+ */
+import { create } from "@bufbuild/protobuf";
+import { type LedmConsumable, LedmConsumableSchema } from "../../gen/dca/v1/agent_service_pb.ts";
+import { type Counter, CounterKind, CounterSchema, CounterUnit } from "../../gen/dca/v1/reading_pb.ts";
+import { cleanText } from "../../common/text.ts";
+import { type XmlElement, child, childText, childrenNamed, findFirst, parseXml } from "./xml-parse.ts";
+
+/** The three pages read, in the order they are fetched. */
+export const LEDM_PATHS = {
+  productConfig: "/DevMgmt/ProductConfigDyn.xml",
+  consumables: "/DevMgmt/ConsumableConfigDyn.xml",
+  usage: "/DevMgmt/ProductUsageDyn.xml",
+} as const;
+
+/** Counter.oid of a counter read from ProductUsageDyn (it has no OID). */
+export const LEDM_USAGE_SOURCE = "ledm:ProductUsageDyn";
+
+/** Longest device string kept from an LEDM page. */
+const MAX_FIELD = 128;
+
+/** What ProductConfigDyn says about the device. */
+export interface LedmProductInfo {
+  model: string;
+  serialNumber: string;
+  firmware: string;
+}
+
+function text(el: XmlElement | undefined, ...path: string[]): string {
+  return cleanText(childText(el, ...path) ?? "", MAX_FIELD);
+}
+
+function expectRoot(xml: string, root: string): XmlElement {
+  const doc = parseXml(xml);
+  if (doc.name !== root) throw new Error(`expected a <${root}> document, got <${cleanText(doc.name, 64)}>`);
+  return doc;
+}
+
+/** ProductConfigDyn: ProductInformation's MakeAndModel, SerialNumber and firmware Revision. */
+export function parseProductConfig(xml: string): LedmProductInfo {
+  const info = findFirst(expectRoot(xml, "ProductConfigDyn"), "ProductInformation");
+  return {
+    model: text(info, "MakeAndModel"),
+    serialNumber: text(info, "SerialNumber"),
+    firmware: text(info, "Version", "Revision"),
+  };
+}
+
+/** A whole number 0-100, or -1 ("the page gives no percentage"). */
+function percentOf(raw: string | undefined): number {
+  if (raw === undefined || !/^\s*-?\d{1,4}\s*$/.test(raw)) return -1;
+  const n = Number(raw);
+  return n >= 0 && n <= 100 ? n : -1;
+}
+
+/**
+ * ConsumableConfigDyn: one LedmConsumable per ConsumableInfo. The state is
+ * ConsumableLifeState/ConsumableState (older firmware puts ConsumableState
+ * directly in ConsumableInfo); ConsumableStateAvailableActions also holds a
+ * ConsumableState, which is an action prompt and is not read. The part
+ * number is ProductNumber, else ConsumableSelectibilityNumber, as HPLIP does.
+ */
+export function parseConsumables(xml: string): LedmConsumable[] {
+  const doc = expectRoot(xml, "ConsumableConfigDyn");
+  return childrenNamed(doc, "ConsumableInfo").map((info) =>
+    create(LedmConsumableSchema, {
+      color: text(info, "ConsumableLabelCode"),
+      type: text(info, "ConsumableTypeEnum"),
+      percentRemaining: percentOf(childText(info, "ConsumablePercentageLevelRemaining")),
+      state: text(info, "ConsumableLifeState", "ConsumableState") || text(info, "ConsumableState"),
+      partNumber: text(info, "ProductNumber") || text(info, "ConsumableSelectibilityNumber"),
+      serialNumber: text(info, "SerialNumber"),
+    }),
+  );
+}
+
+/** Whole-number meters in PrinterSubunit, by element name. */
+const IMPRESSION_METERS: Record<string, { kind: CounterKind; unit: CounterUnit }> = {
+  TotalImpressions: { kind: CounterKind.TOTAL, unit: CounterUnit.IMPRESSIONS },
+  MonochromeImpressions: { kind: CounterKind.MONO, unit: CounterUnit.IMPRESSIONS },
+  ColorImpressions: { kind: CounterKind.COLOR, unit: CounterUnit.IMPRESSIONS },
+  DuplexSheets: { kind: CounterKind.DUPLEX, unit: CounterUnit.SHEETS },
+  JamEvents: { kind: CounterKind.JAM, unit: CounterUnit.UNSPECIFIED },
+};
+
+/** LEDM length units that have a CounterUnit. */
+const LENGTH_UNITS: Record<string, CounterUnit> = {
+  meters: CounterUnit.METERS,
+  centimeters: CounterUnit.CENTIMETERS,
+  inches: CounterUnit.INCHES,
+  feet: CounterUnit.FEET,
+};
+
+const MAX_DIGITS = 15; // stays a safe integer
+
+/**
+ * A measured value (`<dd:ValueFloat>12.5</dd:ValueFloat><dd:Unit>meters</dd:Unit>`)
+ * as an exact counter. Counter.value is a whole number and CounterUnit has
+ * no area or volume, so: a whole length keeps its unit; everything else is
+ * OTHER with the unit in the name, and a fraction (at most 3 decimals) is
+ * kept exactly as thousandths ("... [1/1000 milliliters]").
+ */
+function measuredCounter(el: XmlElement): Counter | undefined {
+  const raw = childText(el, "ValueFloat") ?? childText(el, "ValueInt");
+  const unitRaw = cleanText(childText(el, "Unit") ?? "", 48);
+  if (raw === undefined || unitRaw === "") return undefined;
+  const m = new RegExp(String.raw`^\s*(\d{1,${MAX_DIGITS}})(?:\.(\d{1,3})0*)?\s*$`).exec(raw);
+  if (!m) return undefined;
+  const name = cleanText(el.name, 64);
+  const whole = m[2] === undefined || /^0+$/.test(m[2]);
+  const lengthUnit = LENGTH_UNITS[unitRaw.toLowerCase()];
+  if (whole && lengthUnit !== undefined)
+    return create(CounterSchema, { kind: CounterKind.LENGTH, value: BigInt(m[1]), unit: lengthUnit, name, oid: LEDM_USAGE_SOURCE });
+  const value = whole ? BigInt(m[1]) : BigInt(m[1]) * 1000n + BigInt((m[2] ?? "").padEnd(3, "0"));
+  const label = whole ? `${name} [${unitRaw}]` : `${name} [1/1000 ${unitRaw}]`;
+  return create(CounterSchema, { kind: CounterKind.OTHER, value, unit: CounterUnit.UNSPECIFIED, name: label, oid: LEDM_USAGE_SOURCE });
+}
+
+/**
+ * ProductUsageDyn: PrinterSubunit's own meters (TotalImpressions and the
+ * rest of IMPRESSION_METERS), then every measured value (ValueFloat + Unit)
+ * in PrinterSubunit or its UsageByMarkingAgent: ink used on inkjets, and
+ * area or length printed on large-format devices.
+ */
+export function parseUsage(xml: string): Counter[] {
+  const doc = expectRoot(xml, "ProductUsageDyn");
+  const printer = child(doc, "PrinterSubunit") ?? findFirst(doc, "PrinterSubunit");
+  if (!printer) return [];
+  const out: Counter[] = [];
+  for (const [name, meter] of Object.entries(IMPRESSION_METERS)) {
+    const raw = childText(printer, name);
+    if (raw === undefined || !new RegExp(String.raw`^\s*\d{1,${MAX_DIGITS}}\s*$`).test(raw)) continue;
+    out.push(create(CounterSchema, { kind: meter.kind, unit: meter.unit, value: BigInt(raw.trim()), name, oid: LEDM_USAGE_SOURCE }));
+  }
+  const measured = [...printer.children, ...childrenNamed(printer, "UsageByMarkingAgent").flatMap((u) => u.children)];
+  for (const el of measured) {
+    const c = measuredCounter(el);
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+/** True when the Server header or the page title names an HP device. */
+export function looksLikeHp(server: string, title: string): boolean {
+  return /\bHP\b|hewlett[- ]?packard|laserjet|officejet|deskjet|designjet|pagewide|\benvy\b|smart tank/i.test(`${server} ${title}`);
+}
