@@ -82,9 +82,11 @@ export interface HubProcess {
   kill9(): Promise<void>;
 }
 
-export async function startHubProcess(dataDir: string, port = 0): Promise<HubProcess> {
+export async function startHubProcess(dataDir: string, port = 0, extra: string[] = []): Promise<HubProcess> {
+  // MQTT over TLS on a free loopback port unless `extra` says otherwise (8883 may be taken by another test's hub).
+  const mqtt = extra.some((a) => a.startsWith("--mqtt") || a === "--no-mqtt") ? [] : ["--mqtt-listen", "127.0.0.1:0"];
   const proc = Bun.spawn({
-    cmd: [...hubCommand(), "serve", "--data", dataDir, "--listen", `127.0.0.1:${port}`],
+    cmd: [...hubCommand(), "serve", "--data", dataDir, "--listen", `127.0.0.1:${port}`, ...mqtt, ...extra],
     cwd: repoRoot,
     stdin: "ignore",
     stdout: "pipe",

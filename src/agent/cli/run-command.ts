@@ -10,6 +10,7 @@ import { assertNotLocked, loadIdentity } from "../state/index.ts";
 import { createHubClient } from "../service/hub-client.ts";
 import { runAgent } from "../service/run-agent.ts";
 import { createRuntimeStore } from "../service/runtime-state.ts";
+import { startWakeClient } from "../wake/index.ts";
 import { UsageError, flag, parseArgs } from "./args.ts";
 import { VERSION } from "./help.ts";
 import { stateDirFrom } from "./state-dir.ts";
@@ -42,6 +43,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     log,
     backoffBaseMs: ms("backoff-base"),
     backoffCapMs: ms("backoff-cap"),
+    startWakeups: (settings, hooks) => startWakeClient({ settings, secret: identity.secret, caPem: identity.caPem, log, ...hooks }),
   });
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);

@@ -11,6 +11,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import {
   type AgentConfig,
+  type MqttSettings,
   type ReportTaskResultRequest,
   ReportTaskResultRequestSchema,
   type Task,
@@ -19,6 +20,7 @@ import {
 import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
 import { createBackoff, withJitter } from "../../common/backoff.ts";
 import type { Outbox } from "../outbox/index.ts";
+import { wakeSettingsKey } from "../wake/index.ts";
 import { type ServiceConfig, serviceConfigFromHub, targetsKey } from "./config-from-hub.ts";
 import type { HubClient } from "./hub-client.ts";
 import { type JobContext, runDiscovery, runReads } from "./jobs.ts";
@@ -39,10 +41,12 @@ export interface RunAgentOptions {
   backoffBaseMs?: number;
   backoffCapMs?: number;
   uploadBatch?: number;
+  /** Starts the MQTT wake-up client when the hub names a broker (restarted when that changes, closed on stop). */
+  startWakeups?: (settings: MqttSettings, hooks: { wake(): void; pollSeconds(): number }) => { close(): Promise<void> };
 }
 
 export interface RunningAgent {
-  /** Poll now (an MQTT nudge, later). */
+  /** Poll now (an MQTT nudge). */
   wake(): void;
   stop(): Promise<void>;
   done: Promise<void>;
@@ -72,6 +76,23 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
   const pendingReports: ReportTaskResultRequest[] = [];
   let wakeUp: (() => void) | undefined;
   const wake = () => wakeUp?.();
+  /** Nudges so far: one that arrives while a poll is under way asks for another poll after it. */
+  let nudges = 0;
+  const pollNow = () => {
+    nudges++;
+    nextPollAt = 0;
+    wake();
+  };
+  let pollSeconds = 300;
+  let wakeups: { key: string; client: { close(): Promise<void> } } | undefined;
+
+  function updateWakeups(settings: MqttSettings | undefined) {
+    if (!opts.startWakeups) return;
+    const key = settings?.urls.length ? wakeSettingsKey(settings) : undefined;
+    if (key === wakeups?.key) return;
+    void wakeups?.client.close();
+    wakeups = settings && key ? { key, client: opts.startWakeups(settings, { wake: pollNow, pollSeconds: () => pollSeconds }) } : undefined;
+  }
 
   function tryApply(c: AgentConfig, fromHub: boolean): ServiceConfig | undefined {
     try {
@@ -98,6 +119,7 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
 
   async function poll() {
     const stats = outbox.stats();
+    const nudgesBefore = nudges;
     try {
       const r = await client.poll({
         configVersion: current?.version ?? 0n,
@@ -122,7 +144,9 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
       }
       for (const t of r.tasks) if (!runningTasks.has(t.id) && !tasks.some((q) => q.id === t.id)) tasks.push(t);
       const pollMs = r.nextPollSeconds > 0 ? r.nextPollSeconds * 1000 : (current?.schedule.pollMs ?? 300_000);
-      nextPollAt = Date.now() + withJitter(pollMs, 0.1);
+      pollSeconds = Math.round(pollMs / 1000);
+      nextPollAt = nudges !== nudgesBefore ? 0 : Date.now() + withJitter(pollMs, 0.1);
+      if (!stopped) updateWakeups(r.mqtt);
       uploadWanted = true;
       nextUploadAt = 0;
       await flushReports();
@@ -256,14 +280,12 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
 
   const done = loop();
   return {
-    wake() {
-      nextPollAt = 0;
-      wake();
-    },
+    wake: pollNow,
     async stop() {
       stopped = true;
       wake();
       await done;
+      await wakeups?.client.close();
       await uploading?.catch(() => {});
     },
     done,

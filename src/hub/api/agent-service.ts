@@ -10,6 +10,7 @@ import {
   ActivateResponseSchema,
   AgentService,
   CheckLockoutResponseSchema,
+  type MqttSettings,
   PollResponseSchema,
   ReportTaskResultResponseSchema,
   UploadReadingsResponseSchema,
@@ -31,6 +32,8 @@ export interface AgentServiceOptions {
   defaultPollSeconds?: number;
   /** Activation attempts allowed per client address per minute. */
   activationsPerMinute?: number;
+  /** Where an agent listens for wake-up nudges (MQTT); undefined or no answer: poll only. */
+  mqttSettings?: (agentId: string, requestUrl: string) => MqttSettings | undefined;
   log?: (line: string) => void;
 }
 
@@ -77,6 +80,7 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
         siteId: r.site.id,
         siteName: r.site.name,
         config: store.getSiteConfig(r.site.id),
+        mqtt: opts.mqttSettings?.(r.agent.id, ctx.url),
       });
     },
 
@@ -100,6 +104,7 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
         config: config.version > req.configVersion ? config : undefined,
         nextPollSeconds: config.pollIntervalSeconds || defaultPoll,
         serverTime: timestampFromDate(new Date()),
+        mqtt: opts.mqttSettings?.(agent.id, ctx.url),
       });
     },
 

@@ -24,6 +24,18 @@ serve options:
   --cert FILE --key FILE  a real certificate (PEM); without them the hub makes its own CA
   --hostname NAME       extra name or address for the self-made certificate (repeatable)
   --poll SECONDS        default poll interval for sites that set none (default: 300)
+
+MQTT wake-ups (agents start new tasks at once instead of at their next poll):
+  --mqtt-listen HOST:PORT  MQTT over TLS of the hub's own broker (default: the --listen
+                        host, port 8883; 0 picks a free port). MQTT over secure WebSocket
+                        is always on the hub's port at /mqtt.
+  --no-mqtt             no broker: agents only poll
+  --mqtt-public-url URL what agents are told (repeatable, in order of preference; default:
+                        wss://<host the agent reached the hub by>:<port>/mqtt, then
+                        mqtts://<that host>:<MQTT port>)
+  --mqtt-broker URL --mqtt-user U --mqtt-password-file F [--mqtt-ca FILE]
+                        publish through an external broker (wss:// or mqtts://) instead;
+                        needs --mqtt-public-url
 `;
 
 /** Answers --version / --help; true if it did. */

@@ -4,6 +4,7 @@
  * a JSON "ready" record so scripts and tests can wait for it.
  */
 import { UsageError, flag, intFlag, parseArgs } from "../../agent/cli/args.ts";
+import { MQTT_BOOLEAN_FLAGS, MQTT_VALUED_FLAGS, mqttOptionsFrom } from "../mqtt/serve-options.ts";
 import { startHub } from "../server/start-hub.ts";
 import { hubTrustHint } from "../tls/index.ts";
 
@@ -16,20 +17,22 @@ function parseListen(s: string): { host: string; port: number } {
 }
 
 export async function serveCommand(argv: string[], dataDir: string): Promise<number> {
-  const p = parseArgs(argv, ["listen", "cert", "key", "hostname", "poll"], []);
+  const p = parseArgs(argv, ["listen", "cert", "key", "hostname", "poll", ...MQTT_VALUED_FLAGS], MQTT_BOOLEAN_FLAGS);
   if (p.positional.length) throw new UsageError(`serve takes no arguments, got "${p.positional[0]}"`);
   const { host, port } = parseListen(flag(p, "listen") ?? "0.0.0.0:8443");
   const certFile = flag(p, "cert");
   const keyFile = flag(p, "key");
   if (!!certFile !== !!keyFile) throw new UsageError("--cert and --key go together");
+  const mqtt = mqttOptionsFrom(p, host);
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const hub = await startHub({
     dataDir, host, port, certFile, keyFile,
     hostnames: p.flags.get("hostname") ?? [],
     defaultPollSeconds: intFlag(p, "poll"),
+    mqtt,
     log,
   });
-  console.log(JSON.stringify({ ready: true, pid: process.pid, url: hub.url, port: hub.port, dataDir, caFingerprint: hub.tls.caFingerprint, caPath: hub.tls.caPath }));
+  console.log(JSON.stringify({ ready: true, pid: process.pid, url: hub.url, port: hub.port, dataDir, caFingerprint: hub.tls.caFingerprint, caPath: hub.tls.caPath, mqtt: hub.mqtt }));
   log(`dca-hub listening on ${hub.url} (data: ${dataDir})`);
   log(hubTrustHint(hub.tls, hub.url));
   await new Promise<void>((resolve) => {

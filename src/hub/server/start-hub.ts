@@ -10,6 +10,7 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { AgentService } from "../../gen/dca/v1/agent_service_pb.ts";
 import { REMOTE_ADDRESS, createAgentService } from "../api/agent-service.ts";
 import { MAX_REQUEST_BYTES } from "../api/validate-request.ts";
+import { type HubMqttOptions, startHubMqtt } from "../mqtt/start-hub-mqtt.ts";
 import { type HubStore, openHubStore } from "../store/index.ts";
 import { type HubTls, ensureHubTls } from "../tls/index.ts";
 
@@ -27,6 +28,8 @@ export interface StartHubOptions {
   /** Names the self-made server certificate is valid for (besides localhost and loopback). */
   hostnames?: string[];
   defaultPollSeconds?: number;
+  /** MQTT wake-ups (default off); the embedded broker also serves WebSocket at /mqtt on this port. */
+  mqtt?: HubMqttOptions;
   log?: (line: string) => void;
 }
 
@@ -35,6 +38,8 @@ export interface RunningHub {
   port: number;
   tls: HubTls;
   store: HubStore;
+  /** Where MQTT is, for the ready line. */
+  mqtt: Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -43,13 +48,26 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   const store = openHubStore(opts.dataDir);
   const names = [...new Set(["localhost", "127.0.0.1", "::1", osHostname(), ...(opts.hostnames ?? [])])];
   const tls = ensureHubTls(opts.dataDir, { hostnames: names, certFile: opts.certFile, keyFile: opts.keyFile });
+  let url = "";
+  const mqttOptions = opts.mqtt ?? { mode: "off" };
+  const mqtt = await startHubMqtt({ options: mqttOptions, store, tls, hubUrl: () => url, log }).catch((e) => {
+    store.close();
+    throw e;
+  });
+  const mqttSettings = (agentId: string, requestUrl: string) => mqtt.settingsFor(agentId, requestUrl);
   const handler = connectNodeAdapter({
-    routes: (router) => router.service(AgentService, createAgentService({ store, defaultPollSeconds: opts.defaultPollSeconds, log })),
+    routes: (router) => router.service(AgentService, createAgentService({ store, defaultPollSeconds: opts.defaultPollSeconds, mqttSettings, log })),
     readMaxBytes: MAX_REQUEST_BYTES,
     contextValues: (req) => createContextValues().set(REMOTE_ADDRESS, req.socket?.remoteAddress ?? "unknown"),
   });
-  const server = http2.createSecureServer({ key: tls.key, cert: tls.cert, minVersion: "TLSv1.2", allowHTTP1: false }, handler);
+  // MQTT over WebSocket needs HTTP/1.1 (an upgrade). ALPN still picks h2 for gRPC clients; other
+  // HTTP/1.1 requests reach the same Connect handler, which speaks Connect and gRPC-web over it.
+  const allowHTTP1 = mqttOptions.mode === "embedded";
+  const server = http2.createSecureServer({ key: tls.key, cert: tls.cert, minVersion: "TLSv1.2", allowHTTP1 }, handler);
   server.on("sessionError", () => {});
+  server.on("upgrade", (req, socket, head) => {
+    if (!mqtt.handleUpgrade(req, socket, head)) socket.destroy();
+  });
   const host = opts.host ?? "0.0.0.0";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -57,20 +75,27 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
       server.off("error", reject);
       resolve();
     });
+  }).catch(async (e) => {
+    await mqtt.close();
+    store.close();
+    throw e;
   });
   const port = (server.address() as { port: number }).port;
   const shown = host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  url = `https://${shown}:${port}`;
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on("session", (s) => {
     sessions.add(s);
     s.on("close", () => sessions.delete(s));
   });
   return {
-    url: `https://${shown}:${port}`,
+    url,
     port,
     tls,
     store,
+    mqtt: mqtt.describe(),
     async close() {
+      await mqtt.close();
       // Graceful: no new connections or streams (GOAWAY), but a request being served gets its
       // answer, so an upload the store committed is also acknowledged to the agent. A session
       // that does not finish within the grace period is cut.

@@ -4,6 +4,7 @@
  * that fails 5 times is locked until an admin resets it, and a code that
  * fails 5 times is dead. Only SHA-256 of codes and secrets is stored.
  */
+import { mosquittoHash } from "../mqtt/mosquitto-passwd.ts";
 import { hashCode, hashSecret, newActivationCode, newId, newSecret } from "./ids.ts";
 import { type AgentRow, toAgent } from "./agents.ts";
 import { type StoreContext, optDate } from "./store-context.ts";
@@ -90,10 +91,11 @@ export function createActivation(ctx: StoreContext, requireSite: (idOrName: stri
         const site = requireSite(code.site_id);
         const secret = newSecret();
         const agentId = newId("agt");
+        // mqtt_hash: the same secret in mosquitto's form, for a password file of an external broker.
         db.run(
-          `INSERT INTO agents (id, site_id, install_id, secret_hash, hostname, agent_version, platform, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          [agentId, site.id, installId, hashSecret(secret), req.hostname.slice(0, 255), req.agentVersion.slice(0, 100), req.platform.slice(0, 100), now],
+          `INSERT INTO agents (id, site_id, install_id, secret_hash, mqtt_hash, hostname, agent_version, platform, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [agentId, site.id, installId, hashSecret(secret), mosquittoHash(secret), req.hostname.slice(0, 255), req.agentVersion.slice(0, 100), req.platform.slice(0, 100), now],
         );
         // The install starts over on this site: its earlier agent there stops authenticating.
         db.run("UPDATE agents SET replaced_by = ? WHERE install_id = ? AND site_id = ? AND id <> ? AND replaced_by IS NULL", [

@@ -117,6 +117,18 @@ export function createAgents(ctx: StoreContext) {
       });
     },
 
+    /** Enabled, current agents that have a mosquitto hash: what an external broker's password file lists. */
+    mqttPasswordEntries(): { agentId: string; hash: string }[] {
+      return ctx.read(() =>
+        db
+          .query<{ id: string; mqtt_hash: string }, []>(
+            "SELECT id, mqtt_hash FROM agents WHERE disabled = 0 AND replaced_by IS NULL AND mqtt_hash <> '' ORDER BY id",
+          )
+          .all()
+          .map((r) => ({ agentId: r.id, hash: r.mqtt_hash })),
+      );
+    },
+
     setAgentDisabled(agentId: string, disabled: boolean): Agent {
       return ctx.write(() => {
         db.run("UPDATE agents SET disabled = ? WHERE id = ?", [disabled ? 1 : 0, agentId]);

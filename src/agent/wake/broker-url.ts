@@ -1,0 +1,41 @@
+/**
+ * MQTT broker URLs as the hub hands them out ("wss://hub.example:443/mqtt",
+ * "mqtts://hub.example:8883"), turned into the option objects mqtt.js wants
+ * (it warns about URL strings). Only TLS is accepted: the password is the
+ * agent's secret.
+ */
+import { isIP } from "node:net";
+
+export interface BrokerAddress {
+  protocol: "wss" | "mqtts";
+  /** Host name or address (IPv6 without brackets). */
+  host: string;
+  port: number;
+  /** The WebSocket path ("/mqtt"); "" for mqtts. */
+  path: string;
+  /** The URL as shown in logs: no user, no password, no query. */
+  label: string;
+}
+
+const DEFAULT_PORTS = { wss: 443, mqtts: 8883 } as const;
+
+/** Parses a broker URL; throws an Error saying what is allowed. */
+export function parseBrokerUrl(text: string): BrokerAddress {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`"${text.slice(0, 200)}" is not a URL (expected wss://host:port/mqtt or mqtts://host:port)`);
+  }
+  const protocol = url.protocol.replace(/:$/, "");
+  if (protocol !== "wss" && protocol !== "mqtts") {
+    throw new Error(`an MQTT broker URL must be wss:// or mqtts:// (got ${protocol}://): the agent's secret is its password`);
+  }
+  if (url.username || url.password) throw new Error("an MQTT broker URL must not carry a user or password");
+  if (!url.hostname) throw new Error("the MQTT broker URL has no host");
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const port = url.port ? Number(url.port) : DEFAULT_PORTS[protocol];
+  const path = protocol === "wss" ? url.pathname || "/" : "";
+  const shownHost = isIP(host) === 6 ? `[${host}]` : host;
+  return { protocol, host, port, path, label: `${protocol}://${shownHost}:${port}${path}` };
+}

@@ -1,0 +1,98 @@
+/**
+ * One attempt to reach the broker: connect, log in, subscribe to the
+ * agent's topic. Resolves with the live client, or fails with a message
+ * that says which step failed (never the secret). The retry loop around it
+ * is in wake-client.ts.
+ */
+import { isIP } from "node:net";
+import mqtt, { type MqttClient } from "mqtt";
+import type { BrokerAddress } from "./broker-url.ts";
+
+export interface BrokerLogin {
+  username: string;
+  clientId: string;
+  /** The agent secret. */
+  password: string;
+  topic: string;
+}
+
+export interface ConnectBrokerOptions {
+  address: BrokerAddress;
+  login: BrokerLogin;
+  /** Trust exactly this CA (the hub's own); undefined: the system roots. */
+  caPem?: string;
+  /** For connecting, logging in and subscribing together (default 15 s). */
+  timeoutMs?: number;
+  /** Seconds between pings when idle (default 60): how soon a dead connection is noticed. */
+  keepaliveSeconds?: number;
+  /** Gives up the attempt (the agent is stopping). */
+  signal?: AbortSignal;
+}
+
+/** CONNACK codes of MQTT 3.1.1, in words. */
+const REFUSALS: Record<number, string> = {
+  1: "the broker does not speak MQTT 3.1.1",
+  2: "the broker refused the client id",
+  3: "the broker is unavailable",
+  4: "the broker refused the user name or password (agent disabled or replaced?)",
+  5: "the broker refused this agent",
+};
+
+export async function connectBroker(opts: ConnectBrokerOptions): Promise<MqttClient> {
+  const { address, login } = opts;
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const client = mqtt.connect({
+    protocol: address.protocol,
+    host: address.host,
+    port: address.port,
+    path: address.path || undefined,
+    servername: isIP(address.host) ? undefined : address.host,
+    ca: opts.caPem,
+    rejectUnauthorized: true,
+    protocolVersion: 4,
+    clean: true,
+    clientId: login.clientId,
+    username: login.username,
+    password: login.password,
+    keepalive: opts.keepaliveSeconds ?? 60,
+    connectTimeout: timeoutMs,
+    // The caller owns retrying, with its own backoff and log lines.
+    reconnectPeriod: 0,
+    resubscribe: false,
+  });
+  if (opts.signal?.aborted) throw new Error("cancelled");
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      const fail = (e: Error & { code?: number | string }) => {
+        clearTimeout(timer);
+        reject(new Error(typeof e.code === "number" && REFUSALS[e.code] ? REFUSALS[e.code] : describe(e)));
+      };
+      client.once("error", fail);
+      opts.signal?.addEventListener("abort", () => fail(new Error("cancelled")), { once: true });
+      const closed = () => fail(new Error("the connection closed before the broker answered"));
+      client.once("close", closed);
+      client.once("connect", () => {
+        client.subscribe(login.topic, { qos: 0 }, (err, granted) => {
+          clearTimeout(timer);
+          client.off("error", fail);
+          client.off("close", closed);
+          if (err) return reject(new Error(`subscribing to ${login.topic} failed: ${err.message}`));
+          if (!granted?.length || granted.some((g) => g.qos === 128)) return reject(new Error(`the broker refused the subscription to ${login.topic}`));
+          resolve();
+        });
+      });
+    });
+  } catch (e) {
+    client.end(true);
+    throw e;
+  }
+  return client;
+}
+
+/** Network and TLS errors, without anything from the connect options. */
+function describe(e: Error & { code?: number | string }): string {
+  const code = typeof e.code === "string" ? e.code : undefined;
+  if (code && /^E[A-Z]+$/.test(code) && !e.message.includes(code)) return `${e.message} (${code})`;
+  return e.message || code || "connection failed";
+}

@@ -1,0 +1,122 @@
+/**
+ * The hub's own MQTT broker (aedes, MQTT 3.1.1): reached as secure
+ * WebSocket at /mqtt on the hub's HTTPS port (the server hands its HTTP/1.1
+ * upgrades here), and as MQTT over TLS on a port of its own. Both use the
+ * hub's certificate. The hub publishes nudges into it directly.
+ */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { type TLSSocket, createServer as createTlsServer } from "node:tls";
+import { Aedes } from "aedes";
+import { WebSocketServer } from "ws";
+import type { HubStore } from "../store/index.ts";
+import { createBrokerPolicy } from "./broker-policy.ts";
+import { tlsSocketStream, webSocketStream } from "./mqtt-stream.ts";
+import { MAX_CLIENT_PACKET_BYTES } from "./wake-topic.ts";
+
+/** The path of MQTT over WebSocket on the hub's port. */
+export const MQTT_WS_PATH = "/mqtt";
+
+export interface EmbeddedBrokerOptions {
+  store: Pick<HubStore, "authenticateAgent">;
+  tls: { key: string; cert: string };
+  /** Where MQTT over TLS listens; undefined: WebSocket only. */
+  listen?: { host: string; port: number };
+  /** Connections at once, all listeners together (default 10000). */
+  maxConnections?: number;
+  log: (line: string) => void;
+}
+
+export interface EmbeddedBroker {
+  /** The MQTT over TLS port, when listening. */
+  tlsPort?: number;
+  /** Takes an HTTP/1.1 upgrade request from the hub's server; false if it is not for /mqtt. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  publish(topic: string, payload: Buffer): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const { log } = opts;
+  const maxConnections = opts.maxConnections ?? 10_000;
+  const broker = await Aedes.createBroker({
+    ...createBrokerPolicy(opts.store, log),
+    // A connection must log in quickly; idle sockets before CONNECT cost memory.
+    connectTimeout: 10_000,
+    maxClientsIdLength: 64,
+    heartbeatInterval: 60_000,
+  });
+  broker.on("clientError", () => {});
+  broker.on("connectionError", () => {});
+  const open = new Set<Duplex>();
+  const oversize = () => log("mqtt: a client sent an oversized packet; connection closed");
+
+  function admit(stream: Duplex, raw: { destroy(): void }, req?: IncomingMessage): void {
+    if (open.size >= maxConnections) {
+      raw.destroy();
+      return;
+    }
+    open.add(stream);
+    stream.on("close", () => open.delete(stream));
+    broker.handle(stream, req);
+  }
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 16 * 1024,
+    perMessageDeflate: false,
+    handleProtocols: (protocols: Set<string>) => (protocols.has("mqtt") ? "mqtt" : protocols.has("mqttv3.1") ? "mqttv3.1" : false),
+  });
+  const upgraded = new Set<Duplex>();
+
+  let tlsPort: number | undefined;
+  let tlsServer: ReturnType<typeof createTlsServer> | undefined;
+  if (opts.listen) {
+    tlsServer = createTlsServer({ key: opts.tls.key, cert: opts.tls.cert, minVersion: "TLSv1.2", ALPNProtocols: ["mqtt"] }, (socket: TLSSocket) => {
+      socket.on("error", () => {});
+      admit(tlsSocketStream(socket, MAX_CLIENT_PACKET_BYTES, oversize), socket);
+    });
+    tlsServer.on("tlsClientError", () => {});
+    const server = tlsServer;
+    const { host, port } = opts.listen;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    }).catch(async (e: NodeJS.ErrnoException) => {
+      await new Promise<void>((r) => broker.close(() => r()));
+      throw new Error(`MQTT over TLS cannot listen on ${host}:${port}: ${e.code ?? e.message}`);
+    });
+    tlsPort = (server.address() as { port: number }).port;
+  }
+
+  return {
+    tlsPort,
+    handleUpgrade(req, socket, head) {
+      const path = (req.url ?? "").split("?")[0];
+      if (path !== MQTT_WS_PATH) return false;
+      upgraded.add(socket);
+      socket.on("close", () => upgraded.delete(socket));
+      socket.on("error", () => {});
+      wss.handleUpgrade(req, socket, head, (ws) => admit(webSocketStream(ws, MAX_CLIENT_PACKET_BYTES, oversize), { destroy: () => ws.terminate() }, req));
+      return true;
+    },
+    publish(topic, payload) {
+      return new Promise((resolve, reject) =>
+        broker.publish({ cmd: "publish", topic, payload, qos: 0, retain: false, dup: false }, (e) => (e ? reject(e) : resolve())),
+      );
+    },
+    async close() {
+      await new Promise<void>((r) => broker.close(() => r()));
+      for (const s of open) s.destroy();
+      for (const s of upgraded) s.destroy();
+      wss.close();
+      if (tlsServer) {
+        const server = tlsServer;
+        await new Promise<void>((r) => server.close(() => r()));
+      }
+    },
+  };
+}

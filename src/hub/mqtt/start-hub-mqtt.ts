@@ -1,0 +1,113 @@
+/**
+ * The MQTT side of the hub in one place, for startHub: the embedded broker
+ * or a client of an external one, the watcher that nudges agents about new
+ * tasks, and what agents are told in Poll and Activate (MqttSettings).
+ */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { create } from "@bufbuild/protobuf";
+import { type MqttSettings, MqttSettingsSchema } from "../../gen/dca/v1/agent_service_pb.ts";
+import type { HubStore } from "../store/index.ts";
+import { MQTT_WS_PATH, startEmbeddedBroker } from "./embedded-broker.ts";
+import { connectExternalPublisher } from "./external-publisher.ts";
+import { type PublishNudge, startTaskNotifier } from "./task-notifier.ts";
+import { wakeTopic } from "./wake-topic.ts";
+
+/** How the hub does MQTT (from `dca-hub serve` options). */
+export type HubMqttOptions =
+  | { mode: "off" }
+  | {
+      mode: "embedded";
+      /** MQTT over TLS; undefined: WebSocket on the hub's port only. */
+      listen?: { host: string; port: number };
+      /** The listen address is the default one: if it is taken, go on without it instead of failing. */
+      listenIsDefault?: boolean;
+      /** What agents are told; empty: derived from how each agent reached the hub. */
+      publicUrls: string[];
+    }
+  | { mode: "external"; brokerUrl: string; user: string; password: string; caPem?: string; publicUrls: string[] };
+
+export interface HubMqtt {
+  /** MqttSettings for an agent; `requestUrl` is the URL the agent called the hub with (for the host name it knows the hub by). */
+  settingsFor(agentId: string, requestUrl: string): MqttSettings | undefined;
+  /** For the hub server's 'upgrade' event; false when not MQTT (the caller closes the socket). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** For the ready line. */
+  describe(): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+export interface StartHubMqttOptions {
+  options: HubMqttOptions;
+  store: HubStore;
+  tls: { key: string; cert: string };
+  /** The hub's own URL, for agents whose request named no host. */
+  hubUrl: () => string;
+  log: (line: string) => void;
+}
+
+const OFF: HubMqtt = { settingsFor: () => undefined, handleUpgrade: () => false, describe: () => ({ mode: "off" }), close: async () => {} };
+
+export async function startHubMqtt(opts: StartHubMqttOptions): Promise<HubMqtt> {
+  const { options, store, log } = opts;
+  if (options.mode === "off") return OFF;
+  const { mode, publicUrls } = options;
+
+  let publish: PublishNudge;
+  let closeTransport: () => Promise<void>;
+  let handleUpgrade: HubMqtt["handleUpgrade"] = () => false;
+  let tlsPort: number | undefined;
+  if (options.mode === "external") {
+    const ext = connectExternalPublisher({ url: options.brokerUrl, user: options.user, password: options.password, caPem: options.caPem, log });
+    publish = ext.publish;
+    closeTransport = ext.close;
+  } else {
+    const start = (listen?: { host: string; port: number }) => startEmbeddedBroker({ store, tls: opts.tls, listen, log });
+    let broker: Awaited<ReturnType<typeof startEmbeddedBroker>>;
+    try {
+      broker = await start(options.listen);
+    } catch (e) {
+      if (!options.listenIsDefault) throw e;
+      log(`${(e as Error).message}; going on with MQTT over WebSocket on the hub's port only (choose another with --mqtt-listen)`);
+      broker = await start(undefined);
+    }
+    publish = broker.publish;
+    closeTransport = broker.close;
+    handleUpgrade = broker.handleUpgrade;
+    tlsPort = broker.tlsPort;
+    const tlsPart = options.listen && tlsPort !== undefined ? `, MQTT over TLS on ${options.listen.host}:${tlsPort}` : "";
+    log(`mqtt: wake-ups by MQTT over WebSocket at ${MQTT_WS_PATH} on the hub's port${tlsPart}`);
+  }
+  const notifier = startTaskNotifier({ store, publish, log });
+
+  function urlsFor(requestUrl: string): string[] {
+    if (mode !== "embedded" || publicUrls.length) return publicUrls;
+    let reached: URL;
+    try {
+      reached = new URL(requestUrl);
+    } catch {
+      reached = new URL(opts.hubUrl());
+    }
+    const port = reached.port || "443";
+    const urls = [`wss://${reached.hostname}:${port}${MQTT_WS_PATH}`];
+    if (tlsPort !== undefined) urls.push(`mqtts://${reached.hostname}:${tlsPort}`);
+    return urls;
+  }
+
+  return {
+    settingsFor(agentId, requestUrl) {
+      const urls = urlsFor(requestUrl);
+      if (urls.length === 0) return undefined;
+      return create(MqttSettingsSchema, { urls, topic: wakeTopic(agentId), username: agentId, clientId: agentId });
+    },
+    handleUpgrade,
+    describe: () =>
+      options.mode === "external"
+        ? { mode: "external", broker: options.brokerUrl, publicUrls }
+        : { mode: "embedded", wsPath: MQTT_WS_PATH, tlsPort, publicUrls },
+    async close() {
+      notifier.stop();
+      await closeTransport();
+    },
+  };
+}
