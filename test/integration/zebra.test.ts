@@ -177,7 +177,10 @@ const SPOOL = "/var/spool/lpd/lp"; // the "lp" queue of Debian's stock /etc/prin
 /** The pid in lpd's pid file if that process lives; a stale file (lpd killed hard) is removed. */
 function runningLpd(): number | undefined {
   if (!existsSync(PID_FILE)) return undefined;
-  const pid = Number(readFileSync(PID_FILE, "utf8").trim());
+  const text = readFileSync(PID_FILE, "utf8").trim();
+  // lpd creates the file, then writes its pid: an empty file is one being written, not a stale one.
+  if (!/^\d+$/.test(text)) return undefined;
+  const pid = Number(text);
   try {
     // A zombie (killed, not yet reaped) counts as gone.
     if (pid > 0 && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"))) return pid;
@@ -186,6 +189,19 @@ function runningLpd(): number | undefined {
   }
   rmSync(PID_FILE, { force: true });
   return undefined;
+}
+/** Pids of every lpd process (the daemon forks one per connection and one per queue it prints). */
+function lpdPids(): Set<number> {
+  const out = new Set<number>();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, "utf8").trim() === "lpd") out.add(Number(d));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out;
 }
 const lpdSkip = !existsSync(LPD)
   ? `${LPD} not installed (apt-get install -y lpr)`
@@ -203,7 +219,9 @@ describe.skipIf(lpdSkip !== "")("LPD against Debian's lpd", () => {
   let port = 0;
   let pid = 0;
   let spoolBefore = new Set<string>();
+  let othersBefore = new Set<number>();
   beforeAll(async () => {
+    othersBefore = lpdPids();
     port = await freePort();
     spoolBefore = new Set(existsSync(SPOOL) ? readdirSync(SPOOL) : []);
     // lpd forks into the background and writes its pid; -b keeps it on loopback.
@@ -234,6 +252,16 @@ describe.skipIf(lpdSkip !== "")("LPD against Debian's lpd", () => {
       if (pid) process.kill(pid, "SIGTERM");
     } catch {
       // Already gone.
+    }
+    // Also every child it forked: the one that tries to print the spooled job to a missing
+    // device holds lpd's lock, and the next lpd started here would quietly exit.
+    for (const child of lpdPids()) {
+      if (othersBefore.has(child)) continue;
+      try {
+        process.kill(child, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
     }
     for (let i = 0; i < 40 && runningLpd() !== undefined; i++) await Bun.sleep(50);
     // Remove only what our jobs left in the spool (the queue's device does not exist here).
