@@ -28,11 +28,26 @@ Devices:
   device readings DEVICE_ID [--limit N] [--json]
   device flags [--device D] [--site S] [--json] counters that went backwards or jumped
 
-Tasks:
-  task create SITE scan [TARGET...] [--agent A] [--json]
-  task create SITE read ADDRESS [--agent A] [--json]
+Tasks (agents are nudged over MQTT at once; --wait blocks until the result is in and shows it):
+  task create SITE scan [TARGET...]
+  task create SITE read ADDRESS
+  task create SITE ping ADDRESS [--count N] [--timeout-ms N] [--interval-ms N]
+  task create SITE traceroute ADDRESS [--max-hops N] [--timeout-ms N]
+  task create SITE snmp-test ADDRESS            which of the site's credentials work
+  task create SITE zebra ADDRESS read           ~HS status and ~HQOD odometer into a reading
+  task create SITE zebra ADDRESS send (--file F | --text ZPL) [--lpr [--queue Q]] [--port N]
+  task create SITE zebra ADDRESS getvar NAME | setvar NAME VALUE [--port N]
+  task create SITE web ADDRESS [--ports P,...] [--tls-ports P,...] [--ledm]
+      every task create also takes: [--agent A] [--wait [--wait-seconds 60]] [--json]
+      ADDRESS must be inside the site's targets (not excluded) or a device the site knows
   task list [--site S] [--json]
   task show TASK_ID [--json]
+
+External MQTT broker (mosquitto; see docs/mqtt.md):
+  mqtt passwd-file FILE|- [--hub-user U --hub-password-file F]   agents' password hashes
+  mqtt acl-file FILE|- [--hub-user U]                            each agent reads only its topic
+  mqtt broker-cert CERT_FILE KEY_FILE --name HOST [--name ...] [--days 825]
+                                                signed by the hub's CA, which agents trust
 
   serve                                         run the hub (see "dca-hub serve --help")
   help                                          this text

@@ -12,6 +12,7 @@ import { AGENT_COMMANDS } from "./agent-commands.ts";
 import { DEVICE_COMMANDS } from "./device-commands.ts";
 import { SITE_COMMANDS } from "./site-commands.ts";
 import { SITE_CONFIG_COMMANDS } from "./site-config-commands.ts";
+import { MQTT_COMMANDS } from "./mqtt-commands.ts";
 import { TASK_COMMANDS } from "./task-commands.ts";
 
 export { ADMIN_HELP } from "./admin-help.ts";
@@ -23,6 +24,7 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
   ...AGENT_COMMANDS,
   ...DEVICE_COMMANDS,
   ...TASK_COMMANDS,
+  ...MQTT_COMMANDS,
 };
 
 /**

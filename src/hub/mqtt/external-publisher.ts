@@ -40,6 +40,8 @@ export function connectExternalPublisher(opts: ExternalPublisherOptions): Extern
     password: opts.password,
     keepalive: 60,
     reconnectPeriod: 5_000,
+    // A refused login (the hub's user not yet in the broker's password file) is retried too.
+    reconnectOnConnackError: true,
     connectTimeout: 15_000,
   });
   let connected = false;
