@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Aedes } from "aedes";
 import mqtt, { type MqttClient } from "mqtt";
+import { parseBrokerUrl, tlsConnectOptions } from "../../src/agent/wake/broker-url.ts";
 import {
   type AgentProcess,
   type HubProcess,
@@ -87,10 +88,14 @@ async function timeTask(hub: HubProcess, agent: AgentProcess, args: string[], wi
 }
 
 function raw(opts: { protocol: "wss" | "mqtts"; port: number; ca: string; username: string; password: string; clientId: string }): MqttClient {
+  const address = parseBrokerUrl(`${opts.protocol}://127.0.0.1:${opts.port}${opts.protocol === "wss" ? "/mqtt" : ""}`);
   const c = mqtt.connect({
-    protocol: opts.protocol, host: "127.0.0.1", port: opts.port, path: opts.protocol === "wss" ? "/mqtt" : undefined, ca: opts.ca,
-    rejectUnauthorized: true, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5_000,
-    username: opts.username, password: opts.password, clientId: opts.clientId,
+    ...tlsConnectOptions(address, opts.ca),
+    reconnectPeriod: 0,
+    connectTimeout: 5_000,
+    username: opts.username,
+    password: opts.password,
+    clientId: opts.clientId,
   });
   c.on("error", () => {});
   clients.push(c);

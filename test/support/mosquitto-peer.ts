@@ -7,15 +7,15 @@
  * from a hub's own CA (so agents that pin that CA accept it) or from a CA made
  * for the broker alone.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { type MqttClient, connectAsync } from "mqtt";
 import { ensureHubTls } from "../../src/hub/tls/index.ts";
 import { issueBrokerCertificate } from "../../src/hub/mqtt/mosquitto-cert.ts";
 import { freeTcpPort } from "./free-port.ts";
+import { waitForPort } from "./wait-port.ts";
 
 /** A running mosquitto. */
 export interface MosquittoPeer {
@@ -113,20 +113,6 @@ function config(dir: string, mqttsPort: number, wssPort: number): string {
   ].join("\n");
 }
 
-async function waitForPort(port: number, child: ChildProcess, output: () => string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`mosquitto exited at start (${child.exitCode}): ${output()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect({ host: "127.0.0.1", port });
-      s.once("connect", () => (s.destroy(), resolve(true)));
-      s.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    await Bun.sleep(50);
-  }
-  throw new Error(`mosquitto did not listen on 127.0.0.1:${port} within ${ms} ms: ${output()}`);
-}
 
 /** Starts mosquitto; throws when it is not installed (check mosquittoSkipReason first). */
 export async function startMosquitto(opts: MosquittoOptions): Promise<MosquittoPeer> {
@@ -156,8 +142,8 @@ export async function startMosquitto(opts: MosquittoOptions): Promise<MosquittoP
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
   try {
-    await waitForPort(mqttsPort, child, () => output, 10_000);
-    await waitForPort(wssPort, child, () => output, 10_000);
+    await waitForPort("mosquitto", mqttsPort, child, () => output, 10_000);
+    await waitForPort("mosquitto", wssPort, child, () => output, 10_000);
     // Only the two loopback listeners asked for: a stray default listener would face the network.
     const opened = [...output.matchAll(/Opening \S+ listen socket on port (\d+)/g)].map((m) => Number(m[1]));
     if (opened.some((p) => p !== mqttsPort && p !== wssPort)) throw new Error(`mosquitto opened unexpected listeners: ${output}`);

@@ -6,11 +6,11 @@
  * real one rather than our idea of one.
  */
 import { freeTcpPort as freePort } from "./free-port.ts";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { waitForPort } from "./wait-port.ts";
 
 /** A running proxy. */
 export interface ProxyPeer {
@@ -97,20 +97,6 @@ function squidConfig(dir: string, port: number, opts: ProxyPeerOptions): string 
   return lines.join("\n") + "\n";
 }
 
-async function waitForPort(port: number, child: ChildProcess, output: () => string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the proxy exited at start (${child.exitCode}): ${output()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect({ host: "127.0.0.1", port });
-      s.once("connect", () => (s.destroy(), resolve(true)));
-      s.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    await Bun.sleep(50);
-  }
-  throw new Error(`the proxy did not listen on 127.0.0.1:${port} within ${ms} ms: ${output()}`);
-}
 
 /** Starts a proxy on 127.0.0.1; throws when none is installed (check proxyPeerSkipReason first). */
 export async function startProxyPeer(opts: ProxyPeerOptions): Promise<ProxyPeer> {
@@ -130,7 +116,7 @@ export async function startProxyPeer(opts: ProxyPeerOptions): Promise<ProxyPeer>
   child.stderr!.on("data", (d) => (output += d));
   const log = () => (existsSync(join(dir, "proxy.log")) ? readFileSync(join(dir, "proxy.log"), "utf8") : "");
   try {
-    await waitForPort(port, child, () => output + log(), kind === "squid" ? 15_000 : 5_000);
+    await waitForPort("the proxy", port, child, () => output + log(), kind === "squid" ? 15_000 : 5_000);
   } catch (e) {
     child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });

@@ -39,3 +39,21 @@ export function parseBrokerUrl(text: string): BrokerAddress {
   const shownHost = isIP(host) === 6 ? `[${host}]` : host;
   return { protocol, host, port, path, label: `${protocol}://${shownHost}:${port}${path}` };
 }
+
+/**
+ * What every mqtt.js connection of ours starts from: the broker's address as
+ * option fields, TLS verified against `caPem` (or the system roots), MQTT
+ * 3.1.1 (what aedes speaks). Callers add login, timers and reconnection.
+ */
+export function tlsConnectOptions(address: BrokerAddress, caPem?: string) {
+  return {
+    protocol: address.protocol,
+    host: address.host,
+    port: address.port,
+    path: address.path || undefined,
+    servername: isIP(address.host) ? undefined : address.host,
+    ca: caPem,
+    rejectUnauthorized: true,
+    protocolVersion: 4 as const,
+  };
+}

@@ -4,9 +4,8 @@
  * that says which step failed (never the secret). The retry loop around it
  * is in wake-client.ts.
  */
-import { isIP } from "node:net";
 import mqtt, { type MqttClient } from "mqtt";
-import type { BrokerAddress } from "./broker-url.ts";
+import { type BrokerAddress, tlsConnectOptions } from "./broker-url.ts";
 
 export interface BrokerLogin {
   username: string;
@@ -42,14 +41,7 @@ export async function connectBroker(opts: ConnectBrokerOptions): Promise<MqttCli
   const { address, login } = opts;
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const client = mqtt.connect({
-    protocol: address.protocol,
-    host: address.host,
-    port: address.port,
-    path: address.path || undefined,
-    servername: isIP(address.host) ? undefined : address.host,
-    ca: opts.caPem,
-    rejectUnauthorized: true,
-    protocolVersion: 4,
+    ...tlsConnectOptions(address, opts.caPem),
     clean: true,
     clientId: login.clientId,
     username: login.username,

@@ -4,10 +4,9 @@
  * topics. mqtt.js reconnects on its own; a nudge while disconnected fails
  * at once (the agent then gets its work at the next poll).
  */
-import { isIP } from "node:net";
 import { randomBytes } from "node:crypto";
 import mqtt from "mqtt";
-import { parseBrokerUrl } from "../../agent/wake/broker-url.ts";
+import { parseBrokerUrl, tlsConnectOptions } from "../../agent/wake/broker-url.ts";
 
 export interface ExternalPublisherOptions {
   url: string;
@@ -26,14 +25,7 @@ export function connectExternalPublisher(opts: ExternalPublisherOptions): Extern
   const address = parseBrokerUrl(opts.url);
   const { log } = opts;
   const client = mqtt.connect({
-    protocol: address.protocol,
-    host: address.host,
-    port: address.port,
-    path: address.path || undefined,
-    servername: isIP(address.host) ? undefined : address.host,
-    ca: opts.caPem,
-    rejectUnauthorized: true,
-    protocolVersion: 4,
+    ...tlsConnectOptions(address, opts.caPem),
     clean: true,
     clientId: `dca-hub-${randomBytes(6).toString("hex")}`,
     username: opts.user,
