@@ -43,7 +43,17 @@ export async function runCommand(argv: string[]): Promise<number> {
     log,
     backoffBaseMs: ms("backoff-base"),
     backoffCapMs: ms("backoff-cap"),
-    startWakeups: (settings, hooks) => startWakeClient({ settings, secret: identity.secret, caPem: identity.caPem, log, ...hooks }),
+    // The wake-up line goes the way the hub line goes: the same proxy (or HTTPS_PROXY) and the same CA and pin.
+    startWakeups: (settings, hooks) =>
+      startWakeClient({
+        settings,
+        secret: identity.secret,
+        caPem: identity.caPem,
+        caFingerprint: identity.caFingerprint,
+        proxy: identity.proxyUrl ? { url: identity.proxyUrl } : undefined,
+        log,
+        ...hooks,
+      }),
   });
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);

@@ -1,6 +1,8 @@
 /**
  * One TLS connection to the hub, direct or through a CONNECT tunnel, with
- * ALPN h2 and the agent's trust rules applied before anything is sent.
+ * ALPN h2 (or what the caller asks for: the wake-up line wants http/1.1 for
+ * its WebSocket, or none for MQTT over TLS) and the agent's trust rules
+ * applied before anything is sent.
  * Opening the socket here (instead of letting http2.connect do it) is what
  * lets the proxy's asynchronous handshake come first, and gives one place
  * for the pin check whichever way the bytes travel.
@@ -26,22 +28,28 @@ export interface HubSocketOptions {
   trust: HubTrust;
   /** For the tunnel and the TLS handshake together. */
   timeoutMs: number;
+  /** The ALPN protocols to offer and the one the hub must pick; default h2 for both, `{ offer: [] }` for none. */
+  alpn?: { offer: string[]; expect?: string };
 }
 
+const H2 = { offer: ["h2"], expect: "h2" };
+
 /**
- * Resolves to a TLS socket to the hub that negotiated h2 and passed the
+ * Resolves to a TLS socket to the hub that negotiated the ALPN protocol
+ * asked for (h2 unless `alpn` says otherwise) and passed the
  * trust check; fails with a ConnectError (Unavailable) that says which step
  * failed: reaching the proxy or the hub, the proxy's answer, TLS, the pin.
  */
 export async function openHubSocket(opts: HubSocketOptions): Promise<TLSSocket> {
   const { hub, trust } = opts;
+  const alpn = opts.alpn ?? H2;
   const started = Date.now();
   const tunnel = opts.proxy ? await openProxyTunnel(opts.proxy, hub.authority, opts.timeoutMs) : undefined;
   const pinOnly = trust.kind === "verify" && trust.pin !== undefined && trust.caPem === undefined;
   const tlsOptions: ConnectionOptions = {
     ...(tunnel ? { socket: tunnel } : { host: hub.host, port: hub.port }),
     servername: hub.servername,
-    ALPNProtocols: ["h2"],
+    ALPNProtocols: alpn.offer.length ? alpn.offer : undefined,
     minVersion: "TLSv1.2",
     ca: trust.kind === "verify" ? trust.caPem : undefined,
     // A pinned hub's CA is in no root store: the chain is checked against the pin after the handshake instead.
@@ -64,7 +72,9 @@ export async function openHubSocket(opts: HubSocketOptions): Promise<TLSSocket> 
       reject(new ConnectError(failure, Code.Unavailable, undefined, undefined, cause));
     }
     function onSecure() {
-      if (socket.alpnProtocol !== "h2") return done(`the hub ${hub.origin}${via} does not offer HTTP/2 (ALPN h2)`);
+      if (alpn.expect !== undefined && socket.alpnProtocol !== alpn.expect) {
+        return done(`the hub ${hub.origin}${via} does not offer ${alpn.expect === "h2" ? "HTTP/2 (ALPN h2)" : `ALPN ${alpn.expect}`}`);
+      }
       if (trust.kind === "verify" && trust.pin) {
         const why = checkPinnedChain(peerChain(socket), hub.host, trust.pin);
         if (why) return done(`the hub ${hub.origin}${via} is not the pinned hub: ${why}`);

@@ -1,11 +1,15 @@
 /**
- * One attempt to reach the broker: connect, log in, subscribe to the
- * agent's topic. Resolves with the live client, or fails with a message
+ * One attempt to reach the broker: connect (directly with mqtt.js, or
+ * over a stream we carry through the site's proxy), log in, subscribe to
+ * the agent's topic. Resolves with the live client, or fails with a message
  * that says which step failed (never the secret). The retry loop around it
  * is in wake-client.ts.
  */
-import mqtt, { type MqttClient } from "mqtt";
+import { ConnectError } from "@connectrpc/connect";
+import mqtt, { MqttClient } from "mqtt";
+import type { ProxyEndpoint } from "../transport/index.ts";
 import { type BrokerAddress, tlsConnectOptions } from "./broker-url.ts";
+import { openBrokerStream } from "./open-broker-stream.ts";
 
 export interface BrokerLogin {
   username: string;
@@ -20,6 +24,9 @@ export interface ConnectBrokerOptions {
   login: BrokerLogin;
   /** Trust exactly this CA (the hub's own); undefined: the system roots. */
   caPem?: string;
+  /** Through this proxy (a CONNECT tunnel), with the hub line's trust rules: caPem, and the pin ("sha256:hex") if given. */
+  proxy?: ProxyEndpoint;
+  pin?: string;
   /** For connecting, logging in and subscribing together (default 15 s). */
   timeoutMs?: number;
   /** Seconds between pings when idle (default 60): how soon a dead connection is noticed. */
@@ -40,8 +47,8 @@ const REFUSALS: Record<number, string> = {
 export async function connectBroker(opts: ConnectBrokerOptions): Promise<MqttClient> {
   const { address, login } = opts;
   const timeoutMs = opts.timeoutMs ?? 15_000;
-  const client = mqtt.connect({
-    ...tlsConnectOptions(address, opts.caPem),
+  const session = {
+    protocolVersion: 4 as const,
     clean: true,
     clientId: login.clientId,
     username: login.username,
@@ -51,8 +58,25 @@ export async function connectBroker(opts: ConnectBrokerOptions): Promise<MqttCli
     // The caller owns retrying, with its own backoff and log lines.
     reconnectPeriod: 0,
     resubscribe: false,
-  });
-  if (opts.signal?.aborted) throw new Error("cancelled");
+  };
+  let client: MqttClient;
+  if (opts.proxy) {
+    const stream = await openBrokerStream({ address, proxy: opts.proxy, trust: { kind: "verify", caPem: opts.caPem, pin: opts.pin }, timeoutMs }).catch((e: unknown) => {
+      throw new Error(e instanceof ConnectError ? e.rawMessage : (e as Error).message);
+    });
+    if (opts.signal?.aborted) {
+      stream.destroy();
+      throw new Error("cancelled");
+    }
+    // One stream per attempt: the caller retries with a new one, and mqtt.js does not reconnect (reconnectPeriod 0).
+    client = new MqttClient(() => stream, session);
+  } else {
+    client = mqtt.connect({ ...tlsConnectOptions(address, opts.caPem), ...session });
+  }
+  if (opts.signal?.aborted) {
+    client.end(true);
+    throw new Error("cancelled");
+  }
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);

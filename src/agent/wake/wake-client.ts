@@ -1,15 +1,18 @@
 /**
  * The agent's wake-up line: stays connected to the hub's MQTT broker (the
- * first URL that works, in the hub's order) and turns each message on its
+ * first URL that works, in the hub's order, through the same proxy as the
+ * hub line if there is one) and turns each message on its
  * topic into a poll, at most one per second. The message itself is never
  * read. Losing the broker only costs latency: the agent keeps polling on
  * schedule, and this retries with backoff (1 s doubling to 5 min, jittered).
  */
 import type { MqttClient } from "mqtt";
 import { type Backoff, createBackoff } from "../../common/backoff.ts";
+import { type ProxyEndpoint, type ProxyEnv, chooseProxy, normalizeFingerprint } from "../transport/index.ts";
 import { type BrokerAddress, parseBrokerUrl } from "./broker-url.ts";
 import { createCoalescer } from "./coalesce-wake.ts";
 import { type BrokerLogin, connectBroker } from "./connect-broker.ts";
+import { brokerEndpoint } from "./open-broker-stream.ts";
 
 /** What the hub said (MqttSettings), as plain values. */
 export interface WakeSettings {
@@ -24,6 +27,15 @@ export interface WakeClientOptions {
   /** The agent secret (the broker password). Never logged. */
   secret: string;
   caPem?: string;
+  /** The pin the agent was activated with; checked on connections through a proxy, as the hub line does. */
+  caFingerprint?: string;
+  /**
+   * The agent's proxy for the hub ("http://[user:pass@]host:port"); when absent, HTTPS_PROXY / https_proxy
+   * unless NO_PROXY names the broker: the same choice as the hub line makes.
+   */
+  proxy?: { url: string };
+  /** Where proxy variables are read (default process.env). */
+  env?: ProxyEnv;
   /** Poll now. Called at most once per `coalesceMs`. */
   wake: () => void;
   /** The poll interval in force, for the log line that says polling goes on. */
@@ -49,14 +61,18 @@ export function startWakeClient(opts: WakeClientOptions): WakeClient {
   const backoff = opts.backoff ?? createBackoff(1_000, 5 * 60_000);
   const coalescer = createCoalescer(opts.wake, opts.coalesceMs ?? 1_000);
   const login: BrokerLogin = { username: settings.username, clientId: settings.clientId, password: opts.secret, topic: settings.topic };
-  const addresses: BrokerAddress[] = [];
+  const addresses: { address: BrokerAddress; proxy?: ProxyEndpoint; label: string }[] = [];
   for (const url of settings.urls) {
     try {
-      addresses.push(parseBrokerUrl(url));
+      const address = parseBrokerUrl(url);
+      const proxy = chooseProxy(brokerEndpoint(address), opts.proxy, opts.env);
+      addresses.push({ address, proxy, label: proxy ? `${address.label} through the proxy ${proxy.label}` : address.label });
     } catch (e) {
+      // parseProxyUrl's messages never quote the URL, so no password gets here.
       log(`wake-ups: ignoring broker URL from the hub: ${(e as Error).message}`);
     }
   }
+  const pin = opts.caFingerprint === undefined ? undefined : normalizeFingerprint(opts.caFingerprint);
   let closed = false;
   const stopping = new AbortController();
   let client: MqttClient | undefined;
@@ -71,14 +87,24 @@ export function startWakeClient(opts: WakeClientOptions): WakeClient {
       };
     });
 
-  async function connectFirst(): Promise<{ client: MqttClient; address: BrokerAddress }> {
+  async function connectFirst(): Promise<{ client: MqttClient; label: string }> {
     const reasons: string[] = [];
-    for (const address of addresses) {
+    for (const { address, proxy, label } of addresses) {
       if (closed) break;
       try {
-        return { client: await connectBroker({ address, login, caPem: opts.caPem, timeoutMs: opts.connectTimeoutMs, keepaliveSeconds: opts.keepaliveSeconds, signal: stopping.signal }), address };
+        const client = await connectBroker({
+          address,
+          login,
+          caPem: opts.caPem,
+          pin,
+          proxy,
+          timeoutMs: opts.connectTimeoutMs,
+          keepaliveSeconds: opts.keepaliveSeconds,
+          signal: stopping.signal,
+        });
+        return { client, label };
       } catch (e) {
-        reasons.push(`${address.label}: ${(e as Error).message}`);
+        reasons.push(`${label}: ${(e as Error).message}`);
       }
     }
     throw new Error(reasons.join("; ") || "no usable broker URL");
@@ -99,7 +125,7 @@ export function startWakeClient(opts: WakeClientOptions): WakeClient {
         client = c.client;
         failures = 0;
         wasConnected = true;
-        log(`wake-ups: connected to ${c.address.label}`);
+        log(`wake-ups: connected to ${c.label}`);
         why = await new Promise<string>((resolve) => {
           c.client.on("message", () => coalescer.nudge());
           c.client.once("close", () => resolve("connection closed"));
