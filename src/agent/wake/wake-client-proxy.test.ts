@@ -7,75 +7,34 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { X509Certificate, createHash } from "node:crypto";
-import { rmSync } from "node:fs";
-import { dirname } from "node:path";
-import { createBackoff } from "../../common/backoff.ts";
-import { type EmbeddedBroker, startEmbeddedBroker } from "../../hub/mqtt/embedded-broker.ts";
 import { wakeTopic } from "../../hub/mqtt/wake-topic.ts";
-import { type HubStore, openHubStore } from "../../hub/store/index.ts";
-import { tempDataDir } from "../../hub/store/test-fixtures.ts";
-import { type HubTls, ensureHubTls } from "../../hub/tls/index.ts";
-import { freeTcpPort } from "../../../test/support/free-port.ts";
 import { type ProxyPeer, proxyPeerSkipReason, startProxyPeer } from "../../../test/support/proxy-peer.ts";
-import { type WakeClientOptions, startWakeClient } from "./wake-client.ts";
+import { type BrokerFixture, startBrokerFixture, waitFor } from "./testdata/broker-fixture.ts";
+import type { WakeClientOptions } from "./wake-client.ts";
 
 const skip = proxyPeerSkipReason();
 if (skip) console.warn(`wake client proxy tests skipped: ${skip}`);
 const PASSWORD = "wake-proxy-pw-5Rt";
 
-let dataDir: string;
-let store: HubStore;
-let tls: HubTls;
-let agent: { id: string; secret: string };
-let broker: EmbeddedBroker;
-let port: number;
+let f: BrokerFixture;
 let proxy: ProxyPeer;
 
 describe.skipIf(!!skip)("wake client through an HTTP CONNECT proxy", () => {
   beforeAll(async () => {
-    dataDir = tempDataDir();
-    store = openHubStore(dataDir);
-    tls = ensureHubTls(dataDir, { hostnames: ["localhost", "127.0.0.1"] });
-    const site = store.createSite("Acme");
-    const r = store.activate({ code: store.createActivationCode(site.id).code, installId: "i1", hostname: "h", agentVersion: "t", platform: "linux-x64" });
-    if (!r.ok) throw new Error(r.reason);
-    agent = { id: r.agent.id, secret: r.secret };
-    port = await freeTcpPort();
-    broker = await startEmbeddedBroker({ store, tls, listen: { host: "127.0.0.1", port }, log: () => {} });
-    proxy = await startProxyPeer({ connectPorts: [port], basicAuth: { user: "dealer", password: PASSWORD } });
+    f = await startBrokerFixture();
+    proxy = await startProxyPeer({ connectPorts: [f.port], basicAuth: { user: "dealer", password: PASSWORD } });
   });
 
   afterAll(async () => {
     await proxy?.close();
-    await broker?.close();
-    store?.close();
-    rmSync(dirname(dataDir), { recursive: true, force: true });
+    await f?.close();
   });
 
-  async function waitFor(check: () => boolean, ms: number, what: string) {
-    const end = Date.now() + ms;
-    while (!check()) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await Bun.sleep(10);
-    }
-  }
+  /** A wake client for the broker over MQTT/TLS, reading no proxy variables unless given `env`. */
+  const client = (lines: string[], extra: Partial<WakeClientOptions>, onWake: () => void = () => {}) =>
+    f.client([`mqtts://127.0.0.1:${f.port}`], lines, onWake, { env: {}, ...extra });
 
-  function client(lines: string[], extra: Partial<WakeClientOptions>, onWake: () => void = () => {}) {
-    return startWakeClient({
-      settings: { urls: [`mqtts://127.0.0.1:${port}`], topic: wakeTopic(agent.id), username: agent.id, clientId: agent.id },
-      secret: agent.secret,
-      caPem: tls.caPem,
-      wake: onWake,
-      pollSeconds: () => 300,
-      log: (l) => lines.push(l),
-      backoff: createBackoff(100, 400),
-      connectTimeoutMs: 3_000,
-      env: {},
-      ...extra,
-    });
-  }
-
-  const caFingerprint = () => `sha256:${createHash("sha256").update(new X509Certificate(tls.caPem!).raw).digest("hex")}`;
+  const caFingerprint = () => `sha256:${createHash("sha256").update(new X509Certificate(f.tls.caPem!).raw).digest("hex")}`;
 
   test("the given proxy carries MQTT over TLS, with the pin checked, and a nudge wakes the agent", async () => {
     const lines: string[] = [];
@@ -84,15 +43,15 @@ describe.skipIf(!!skip)("wake client through an HTTP CONNECT proxy", () => {
     const c = client(lines, { proxy: { url: proxy.urlWith("dealer", PASSWORD) }, caFingerprint: caFingerprint() }, () => wakes++);
     try {
       await waitFor(() => lines.length > 0, 5_000, "connected");
-      expect(lines).toEqual([`wake-ups: connected to mqtts://127.0.0.1:${port} through the proxy ${proxy.url}`]);
-      await broker.publish(wakeTopic(agent.id), Buffer.from("{}"));
+      expect(lines).toEqual([`wake-ups: connected to mqtts://127.0.0.1:${f.port} through the proxy ${proxy.url}`]);
+      await f.broker!.publish(wakeTopic(f.agent.id), Buffer.from("{}"));
       await waitFor(() => wakes === 1, 2_000, "the wake");
-      if (proxy.kind === "tinyproxy") expect(proxy.log().slice(before)).toContain(`CONNECT 127.0.0.1:${port}`);
+      if (proxy.kind === "tinyproxy") expect(proxy.log().slice(before)).toContain(`CONNECT 127.0.0.1:${f.port}`);
     } finally {
       await c.close();
     }
     expect(lines.join("\n")).not.toContain(PASSWORD);
-    expect(lines.join("\n")).not.toContain(agent.secret);
+    expect(lines.join("\n")).not.toContain(f.agent.secret);
   });
 
   test("HTTPS_PROXY is used unless NO_PROXY names the broker", async () => {
@@ -104,7 +63,7 @@ describe.skipIf(!!skip)("wake client through an HTTP CONNECT proxy", () => {
       const c = client(lines, { env });
       try {
         await waitFor(() => lines.length > 0, 5_000, "connected");
-        expect(lines).toEqual([`wake-ups: connected to mqtts://127.0.0.1:${port}${via}`]);
+        expect(lines).toEqual([`wake-ups: connected to mqtts://127.0.0.1:${f.port}${via}`]);
       } finally {
         await c.close();
       }
@@ -119,7 +78,7 @@ describe.skipIf(!!skip)("wake client through an HTTP CONNECT proxy", () => {
     } finally {
       await c.close();
     }
-    expect(lines[0]).toStartWith(`wake-ups: cannot connect (mqtts://127.0.0.1:${port} through the proxy ${proxy.url}: the proxy ${proxy.url} refused the tunnel`);
+    expect(lines[0]).toStartWith(`wake-ups: cannot connect (mqtts://127.0.0.1:${f.port} through the proxy ${proxy.url}: the proxy ${proxy.url} refused the tunnel`);
     expect(lines[0]).toContain("did not accept the user and password");
     expect(lines[1]).toStartWith("wake-ups: still unavailable");
     expect(lines.join("\n")).not.toContain("not-the-proxy-pw");
