@@ -33,8 +33,15 @@ export interface EmbeddedBroker {
   /** Takes an HTTP/1.1 upgrade request from the hub's server; false if it is not for /mqtt. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   publish(topic: string, payload: Buffer): Promise<void>;
+  /** Client ids (agent ids) connected now. */
+  connectedIds(): string[];
+  /** Closes one client's connection (an agent disabled or replaced since it logged in). */
+  disconnect(clientId: string): void;
   close(): Promise<void>;
 }
+
+/** aedes keeps its connected clients by id; its types do not say so. */
+const clientsOf = (broker: object) => (broker as { clients: Record<string, { close(): void } | undefined> }).clients;
 
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const { log } = opts;
@@ -102,6 +109,10 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       socket.on("error", () => {});
       wss.handleUpgrade(req, socket, head, (ws) => admit(webSocketStream(ws, MAX_CLIENT_PACKET_BYTES, oversize), { destroy: () => ws.terminate() }, req));
       return true;
+    },
+    connectedIds: () => Object.keys(clientsOf(broker)),
+    disconnect(clientId) {
+      clientsOf(broker)[clientId]?.close();
     },
     publish(topic, payload) {
       return new Promise((resolve, reject) =>

@@ -17,6 +17,7 @@ import { createHubTransport } from "../../agent/transport/index.ts";
 import { type RunningHub, startHub } from "../server/start-hub.ts";
 import { tempDataDir } from "../store/test-fixtures.ts";
 import { wakeTopic } from "./wake-topic.ts";
+import { EVICT_INTERVAL_MS } from "./start-hub-mqtt.ts";
 
 let hub: RunningHub;
 let dataDir: string;
@@ -168,11 +169,16 @@ describe("hub MQTT", () => {
     second.end(true);
   });
 
-  test("a disabled agent is refused", async () => {
+  test("a disabled agent is refused, and cut off if it is connected", async () => {
+    const connected = await connectAs(wss, C());
+    const closed = new Promise<number>((r) => connected.once("close", () => r(Date.now())));
+    const disabledAt = Date.now();
     hub.store.setAgentDisabled(C().id, true);
     try {
+      expect(await closed).toBeLessThan(disabledAt + EVICT_INTERVAL_MS + 1_000);
       expect(await outcome(raw(mqtts, { username: C().id, password: C().secret, clientId: C().id }))).toMatch(/^error 4/);
     } finally {
+      connected.end(true);
       hub.store.setAgentDisabled(C().id, false);
     }
   });

@@ -57,6 +57,7 @@ export async function startHubMqtt(opts: StartHubMqttOptions): Promise<HubMqtt> 
   let closeTransport: () => Promise<void>;
   let handleUpgrade: HubMqtt["handleUpgrade"] = () => false;
   let tlsPort: number | undefined;
+  let stopEvictions = () => {};
   if (options.mode === "external") {
     const ext = connectExternalPublisher({ url: options.brokerUrl, user: options.user, password: options.password, caPem: options.caPem, log });
     publish = ext.publish;
@@ -75,6 +76,7 @@ export async function startHubMqtt(opts: StartHubMqttOptions): Promise<HubMqtt> 
     closeTransport = broker.close;
     handleUpgrade = broker.handleUpgrade;
     tlsPort = broker.tlsPort;
+    stopEvictions = evictRevokedAgents(broker, store, log);
     const tlsPart = options.listen && tlsPort !== undefined ? `, MQTT over TLS on ${options.listen.host}:${tlsPort}` : "";
     log(`mqtt: wake-ups by MQTT over WebSocket at ${MQTT_WS_PATH} on the hub's port${tlsPart}`);
   }
@@ -107,7 +109,37 @@ export async function startHubMqtt(opts: StartHubMqttOptions): Promise<HubMqtt> 
         : { mode: "embedded", wsPath: MQTT_WS_PATH, tlsPort, publicUrls },
     async close() {
       notifier.stop();
+      stopEvictions();
       await closeTransport();
     },
   };
+}
+
+/** How often connected agents are checked against the store (disabled or replaced since they logged in). */
+export const EVICT_INTERVAL_MS = 2_000;
+
+/**
+ * An agent an admin disables (or that re-activated as a new agent) is refused
+ * at its next login; one already connected is cut here within EVICT_INTERVAL_MS
+ * (the admin command runs in another process, so the store is the only news).
+ */
+function evictRevokedAgents(
+  broker: { connectedIds(): string[]; disconnect(id: string): void },
+  store: Pick<HubStore, "getAgent">,
+  log: (line: string) => void,
+): () => void {
+  const timer = setInterval(() => {
+    try {
+      for (const id of broker.connectedIds()) {
+        const agent = store.getAgent(id);
+        if (agent && !agent.disabled && !agent.replacedBy) continue;
+        broker.disconnect(id);
+        log(`mqtt: ${id} disconnected (${agent ? (agent.disabled ? "disabled" : "replaced") : "unknown"})`);
+      }
+    } catch (e) {
+      log(`mqtt: checking connected agents failed: ${(e as Error).message}`);
+    }
+  }, EVICT_INTERVAL_MS);
+  timer.unref?.();
+  return () => clearInterval(timer);
 }
