@@ -131,9 +131,9 @@ describe("HP LEDM", () => {
       [CounterKind.TOTAL, BigInt(DESIGNJET.counters.total), CounterUnit.IMPRESSIONS, "TotalImpressions"],
       [CounterKind.MONO, 1210n, CounterUnit.IMPRESSIONS, "MonochromeImpressions"],
       [CounterKind.COLOR, 1631n, CounterUnit.IMPRESSIONS, "ColorImpressions"],
-      [CounterKind.OTHER, 1523250n, CounterUnit.UNSPECIFIED, "TotalMediaArea [1/1000 squareMeters]"],
+      [CounterKind.AREA, 15_232_500n, CounterUnit.SQUARE_CENTIMETERS, "TotalMediaArea"],
       [CounterKind.LENGTH, 2417n, CounterUnit.METERS, "TotalMediaLength"],
-      [CounterKind.OTHER, 1234500n, CounterUnit.UNSPECIFIED, "CumulativeMarkingAgentUsed [1/1000 milliliters]"],
+      [CounterKind.MARKING_AGENT_USED, 1_234_500n, CounterUnit.MICROLITERS, "CumulativeMarkingAgentUsed"],
     ]);
     expect(reading).toMatchObject({ vendor: "HP", model: DESIGNJET.model, serialNumber: DESIGNJET.serial });
     expect(reading?.supplies[0]).toMatchObject({ color: "matte black", percent: 35 });

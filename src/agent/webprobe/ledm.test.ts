@@ -45,27 +45,34 @@ describe("ProductUsageDyn", () => {
     ].map((x) => expect.objectContaining(x)));
   });
 
-  test("DesignJet: a whole length keeps its unit; area and ink keep theirs in the name, fractions as exact thousandths", () => {
+  test("DesignJet: a whole length keeps its unit; area and ink in units that hold their decimals exactly", () => {
     const c = DESIGNJET.counters;
     const got = parseUsage(designJet().usage);
     expect(got.map((x) => [x.kind, x.value, x.unit, x.name])).toEqual([
       [CounterKind.TOTAL, BigInt(c.total), CounterUnit.IMPRESSIONS, "TotalImpressions"],
       [CounterKind.MONO, BigInt(c.mono), CounterUnit.IMPRESSIONS, "MonochromeImpressions"],
       [CounterKind.COLOR, BigInt(c.color), CounterUnit.IMPRESSIONS, "ColorImpressions"],
-      [CounterKind.OTHER, 1523250n, CounterUnit.UNSPECIFIED, "TotalMediaArea [1/1000 squareMeters]"],
+      [CounterKind.AREA, 15_232_500n, CounterUnit.SQUARE_CENTIMETERS, "TotalMediaArea"],
       [CounterKind.LENGTH, BigInt(c.lengthM), CounterUnit.METERS, "TotalMediaLength"],
-      [CounterKind.OTHER, 1234500n, CounterUnit.UNSPECIFIED, "CumulativeMarkingAgentUsed [1/1000 milliliters]"],
+      [CounterKind.MARKING_AGENT_USED, 1_234_500n, CounterUnit.MICROLITERS, "CumulativeMarkingAgentUsed"],
     ]);
   });
 
-  test("a whole measured value that is not a length, a fractional length, and values that are not numbers", () => {
+  test("fractions in a finer unit when exact; else, and for unknown units, OTHER in thousandths; values that are not numbers", () => {
     const xml = `<ProductUsageDyn><PrinterSubunit><TotalImpressions>-5</TotalImpressions><ColorImpressions>1e9</ColorImpressions>
       <UsageByMarkingAgent><CumulativeMarkingAgentUsed><ValueFloat>163</ValueFloat><Unit>milliliters</Unit></CumulativeMarkingAgentUsed></UsageByMarkingAgent>
-      <Len><ValueFloat>12.5</ValueFloat><Unit>meters</Unit></Len><Bad><ValueFloat>NaN</ValueFloat><Unit>meters</Unit></Bad>
-      <NoUnit><ValueFloat>3</ValueFloat></NoUnit></PrinterSubunit></ProductUsageDyn>`;
+      <Len><ValueFloat>12.5</ValueFloat><Unit>meters</Unit></Len><Ft><ValueFloat>2.25</ValueFloat><Unit>feet</Unit></Ft>
+      <AreaFt><ValueFloat>10.5</ValueFloat><Unit>squareFeet</Unit></AreaFt><OddFt><ValueFloat>10.1</ValueFloat><Unit>squareFeet</Unit></OddFt>
+      <Furlongs><ValueFloat>2.5</ValueFloat><Unit>furlongs</Unit></Furlongs><Huge><ValueFloat>999999999999999.9</ValueFloat><Unit>liters</Unit></Huge>
+      <Bad><ValueFloat>NaN</ValueFloat><Unit>meters</Unit></Bad><NoUnit><ValueFloat>3</ValueFloat></NoUnit></PrinterSubunit></ProductUsageDyn>`;
     expect(parseUsage(xml).map((x) => [x.kind, x.value, x.unit, x.name])).toEqual([
-      [CounterKind.OTHER, 12500n, CounterUnit.UNSPECIFIED, "Len [1/1000 meters]"],
-      [CounterKind.OTHER, 163n, CounterUnit.UNSPECIFIED, "CumulativeMarkingAgentUsed [milliliters]"],
+      [CounterKind.LENGTH, 12_500_000n, CounterUnit.MICROMETERS, "Len"],
+      [CounterKind.LENGTH, 270_000n, CounterUnit.TEN_THOUSANDTHS_OF_INCHES, "Ft"],
+      [CounterKind.AREA, 1512n, CounterUnit.SQUARE_INCHES, "AreaFt"],
+      [CounterKind.OTHER, 10_100n, CounterUnit.UNSPECIFIED, "OddFt [1/1000 squareFeet]"],
+      [CounterKind.OTHER, 2500n, CounterUnit.UNSPECIFIED, "Furlongs [1/1000 furlongs]"],
+      [CounterKind.OTHER, 999_999_999_999_999_900n, CounterUnit.UNSPECIFIED, "Huge [1/1000 liters]"],
+      [CounterKind.MARKING_AGENT_USED, 163_000n, CounterUnit.MICROLITERS, "CumulativeMarkingAgentUsed"],
     ]);
   });
 

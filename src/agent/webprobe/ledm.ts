@@ -90,22 +90,37 @@ const IMPRESSION_METERS: Record<string, { kind: CounterKind; unit: CounterUnit }
   JamEvents: { kind: CounterKind.JAM, unit: CounterUnit.UNSPECIFIED },
 };
 
-/** LEDM length units that have a CounterUnit. */
-const LENGTH_UNITS: Record<string, CounterUnit> = {
-  meters: CounterUnit.METERS,
-  centimeters: CounterUnit.CENTIMETERS,
-  inches: CounterUnit.INCHES,
-  feet: CounterUnit.FEET,
+/**
+ * LEDM measurement units we can keep exactly: the counter kind, the unit a
+ * whole number keeps (lengths only: "12 meters" stays METERS), and the finer
+ * unit with its factor that turns the decimals a device gives into a whole
+ * number ("1.52325 squareMeters" is 15,232.5 cm2: not whole, so not this row).
+ */
+const MEASURES: Record<string, { kind: CounterKind; whole?: CounterUnit; unit: CounterUnit; factor: bigint }> = {
+  meters: { kind: CounterKind.LENGTH, whole: CounterUnit.METERS, unit: CounterUnit.MICROMETERS, factor: 1_000_000n },
+  centimeters: { kind: CounterKind.LENGTH, whole: CounterUnit.CENTIMETERS, unit: CounterUnit.MICROMETERS, factor: 10_000n },
+  millimeters: { kind: CounterKind.LENGTH, unit: CounterUnit.MICROMETERS, factor: 1_000n },
+  inches: { kind: CounterKind.LENGTH, whole: CounterUnit.INCHES, unit: CounterUnit.TEN_THOUSANDTHS_OF_INCHES, factor: 10_000n },
+  feet: { kind: CounterKind.LENGTH, whole: CounterUnit.FEET, unit: CounterUnit.TEN_THOUSANDTHS_OF_INCHES, factor: 120_000n },
+  squaremeters: { kind: CounterKind.AREA, unit: CounterUnit.SQUARE_CENTIMETERS, factor: 10_000n },
+  squarecentimeters: { kind: CounterKind.AREA, unit: CounterUnit.SQUARE_CENTIMETERS, factor: 1n },
+  squarefeet: { kind: CounterKind.AREA, unit: CounterUnit.SQUARE_INCHES, factor: 144n },
+  squareinches: { kind: CounterKind.AREA, unit: CounterUnit.SQUARE_INCHES, factor: 1n },
+  liters: { kind: CounterKind.MARKING_AGENT_USED, unit: CounterUnit.MICROLITERS, factor: 1_000_000n },
+  milliliters: { kind: CounterKind.MARKING_AGENT_USED, unit: CounterUnit.MICROLITERS, factor: 1_000n },
+  microliters: { kind: CounterKind.MARKING_AGENT_USED, unit: CounterUnit.MICROLITERS, factor: 1n },
 };
 
 const MAX_DIGITS = 15; // stays a safe integer
+/** Counter.value is a uint64; the hub stores it as a signed 64-bit integer. */
+const MAX_COUNTER = 2n ** 63n - 1n;
 
 /**
  * A measured value (`<dd:ValueFloat>12.5</dd:ValueFloat><dd:Unit>meters</dd:Unit>`)
- * as an exact counter. Counter.value is a whole number and CounterUnit has
- * no area or volume, so: a whole length keeps its unit; everything else is
- * OTHER with the unit in the name, and a fraction (at most 3 decimals) is
- * kept exactly as thousandths ("... [1/1000 milliliters]").
+ * as an exact counter: a length, area or volume in a unit where the value is a
+ * whole number (12.5 meters: 12,500,000 micrometres). A unit we do not know, or a
+ * value no unit of ours holds exactly, is OTHER with the unit in the name and
+ * the value in thousandths ("... [1/1000 furlongs]").
  */
 function measuredCounter(el: XmlElement): Counter | undefined {
   const raw = childText(el, "ValueFloat") ?? childText(el, "ValueInt");
@@ -114,12 +129,20 @@ function measuredCounter(el: XmlElement): Counter | undefined {
   const m = new RegExp(String.raw`^\s*(\d{1,${MAX_DIGITS}})(?:\.(\d{1,3})0*)?\s*$`).exec(raw);
   if (!m) return undefined;
   const name = cleanText(el.name, 64);
-  const whole = m[2] === undefined || /^0+$/.test(m[2]);
-  const lengthUnit = LENGTH_UNITS[unitRaw.toLowerCase()];
-  if (whole && lengthUnit !== undefined)
-    return create(CounterSchema, { kind: CounterKind.LENGTH, value: BigInt(m[1]), unit: lengthUnit, name, oid: LEDM_USAGE_SOURCE });
-  const value = whole ? BigInt(m[1]) : BigInt(m[1]) * 1000n + BigInt((m[2] ?? "").padEnd(3, "0"));
-  const label = whole ? `${name} [${unitRaw}]` : `${name} [1/1000 ${unitRaw}]`;
+  const fraction = (m[2] ?? "").replace(/0+$/, "");
+  const int = BigInt(m[1]);
+  const measure = MEASURES[unitRaw.toLowerCase()];
+  if (measure) {
+    if (fraction === "" && measure.whole !== undefined)
+      return create(CounterSchema, { kind: measure.kind, value: int, unit: measure.whole, name, oid: LEDM_USAGE_SOURCE });
+    const scale = 10n ** BigInt(fraction.length);
+    const scaledFraction = BigInt(fraction || "0") * measure.factor;
+    const value = int * measure.factor + scaledFraction / scale;
+    if (scaledFraction % scale === 0n && value <= MAX_COUNTER)
+      return create(CounterSchema, { kind: measure.kind, value, unit: measure.unit, name, oid: LEDM_USAGE_SOURCE });
+  }
+  const value = fraction === "" ? int : int * 1000n + BigInt(fraction.padEnd(3, "0"));
+  const label = fraction === "" ? `${name} [${unitRaw}]` : `${name} [1/1000 ${unitRaw}]`;
   return create(CounterSchema, { kind: CounterKind.OTHER, value, unit: CounterUnit.UNSPECIFIED, name: label, oid: LEDM_USAGE_SOURCE });
 }
 
