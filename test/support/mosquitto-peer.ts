@@ -15,7 +15,7 @@ import { type MqttClient, connectAsync } from "mqtt";
 import { ensureHubTls } from "../../src/hub/tls/index.ts";
 import { issueBrokerCertificate } from "../../src/hub/mqtt/mosquitto-cert.ts";
 import { freeTcpPort } from "./free-port.ts";
-import { waitForPort } from "./wait-port.ts";
+import { stopChild, waitForPort } from "./peer-process.ts";
 
 /** A running mosquitto. */
 export interface MosquittoPeer {
@@ -196,13 +196,7 @@ export async function startMosquitto(opts: MosquittoOptions): Promise<MosquittoP
     },
     reload,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise<void>((r) => child.once("exit", () => r()));
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };

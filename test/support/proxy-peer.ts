@@ -10,7 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { waitForPort } from "./wait-port.ts";
+import { stopChild, waitForPort } from "./peer-process.ts";
 
 /** A running proxy. */
 export interface ProxyPeer {
@@ -135,13 +135,7 @@ export async function startProxyPeer(opts: ProxyPeerOptions): Promise<ProxyPeer>
       return log();
     },
     async close() {
-      if (child.exitCode === null) {
-        const exited = new Promise<void>((r) => child.once("exit", () => r()));
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -12,7 +12,8 @@ import { createClient } from "@connectrpc/connect";
 import mqtt, { type MqttClient } from "mqtt";
 import { AgentService, PollRequestSchema, TaskSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import { connectBroker } from "../../agent/wake/connect-broker.ts";
-import { type BrokerAddress, parseBrokerUrl, tlsConnectOptions } from "../../agent/wake/broker-url.ts";
+import { type BrokerAddress, parseBrokerUrl } from "../../agent/wake/broker-url.ts";
+import { mqttOutcome as outcome, rawMqttClient } from "../../../test/support/mqtt-test-client.ts";
 import { createHubTransport } from "../../agent/transport/index.ts";
 import { type RunningHub, startHub } from "../server/start-hub.ts";
 import { tempDataDir } from "../store/test-fixtures.ts";
@@ -57,19 +58,7 @@ async function connectAs(address: BrokerAddress, a: { id: string; secret: string
 }
 
 /** A raw mqtt.js client, for what the agent's own code would never send. */
-function raw(address: BrokerAddress, opts: { username: string; password: string; clientId: string }): MqttClient {
-  const c = mqtt.connect({ ...tlsConnectOptions(address, hub.tls.caPem), reconnectPeriod: 0, connectTimeout: 5_000, ...opts });
-  c.on("error", () => {});
-  clients.push(c);
-  return c;
-}
-
-const outcome = (c: MqttClient) =>
-  new Promise<string>((resolve) => {
-    c.once("connect", () => resolve("connected"));
-    c.once("error", (e) => resolve(`error ${(e as Error & { code?: number }).code}: ${e.message}`));
-    c.once("close", () => resolve("closed"));
-  });
+const raw = (address: BrokerAddress, login: { username: string; password: string; clientId: string }) => rawMqttClient(address, hub.tls.caPem, login, clients);
 
 /** Messages a client receives, as "topic payload". */
 function inbox(c: MqttClient): string[] {

@@ -1,4 +1,4 @@
-/** Waiting for a peer process the tests started to accept TCP connections on loopback. */
+/** Peer processes the tests start (mosquitto, tinyproxy, squid): waiting until they listen, and stopping them. */
 import type { ChildProcess } from "node:child_process";
 import { connect } from "node:net";
 
@@ -19,4 +19,14 @@ export async function waitForPort(what: string, port: number, child: ChildProces
     await Bun.sleep(50);
   }
   throw new Error(`${what} did not listen on 127.0.0.1:${port} within ${ms} ms: ${output()}`);
+}
+
+/** SIGTERM, then SIGKILL after 3 s; resolves once the process has exited. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+  await exited;
+  clearTimeout(timer);
 }
