@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
 import { dirname } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
@@ -88,6 +89,23 @@ describe("hub MQTT", () => {
     } finally {
       close();
     }
+  });
+
+  test("plain HTTP/1.1 on the shared port gets 426, not the API", async () => {
+    const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpsRequest(
+        { host: "127.0.0.1", port: hub.port, method: "POST", path: "/dca.v1.AgentService/Poll", ca: hub.tls.caPem, headers: { "content-type": "application/json" } },
+        (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on("error", reject);
+      req.end("{}");
+    });
+    expect(r.status).toBe(426);
+    expect(r.body).toContain("HTTP/2");
   });
 
   for (const via of ["wss", "mqtts"] as const) {

@@ -10,6 +10,7 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { AgentService } from "../../gen/dca/v1/agent_service_pb.ts";
 import { REMOTE_ADDRESS, createAgentService } from "../api/agent-service.ts";
 import { MAX_REQUEST_BYTES } from "../api/validate-request.ts";
+import { MQTT_WS_PATH } from "../mqtt/embedded-broker.ts";
 import { type HubMqttOptions, startHubMqtt } from "../mqtt/start-hub-mqtt.ts";
 import { type HubStore, openHubStore } from "../store/index.ts";
 import { type HubTls, ensureHubTls } from "../tls/index.ts";
@@ -60,10 +61,14 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     readMaxBytes: MAX_REQUEST_BYTES,
     contextValues: (req) => createContextValues().set(REMOTE_ADDRESS, req.socket?.remoteAddress ?? "unknown"),
   });
-  // MQTT over WebSocket needs HTTP/1.1 (an upgrade). ALPN still picks h2 for gRPC clients; other
-  // HTTP/1.1 requests reach the same Connect handler, which speaks Connect and gRPC-web over it.
+  // MQTT over WebSocket needs HTTP/1.1 (an upgrade); ALPN still picks h2 for gRPC clients. Plain
+  // HTTP/1.1 requests are not served: the API is HTTP/2 only, as without the broker.
   const allowHTTP1 = mqttOptions.mode === "embedded";
-  const server = http2.createSecureServer({ key: tls.key, cert: tls.cert, minVersion: "TLSv1.2", allowHTTP1 }, handler);
+  const server = http2.createSecureServer({ key: tls.key, cert: tls.cert, minVersion: "TLSv1.2", allowHTTP1 }, (req, res) => {
+    if (req.httpVersionMajor >= 2) return handler(req, res);
+    res.writeHead(426, { "content-type": "text/plain", connection: "close", upgrade: "h2" });
+    res.end(`this hub speaks gRPC over HTTP/2, and MQTT over WebSocket at ${MQTT_WS_PATH}\n`);
+  });
   server.on("sessionError", () => {});
   server.on("upgrade", (req, socket, head) => {
     if (!mqtt.handleUpgrade(req, socket, head)) socket.destroy();

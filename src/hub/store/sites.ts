@@ -69,6 +69,13 @@ export function createSites(ctx: StoreContext) {
       });
     },
 
+    /** Every site's config version, in one query (the wake-up notifier watches them). */
+    siteConfigVersions(): Map<string, bigint> {
+      return ctx.read(
+        () => new Map(db.query<{ id: string; v: number }, []>("SELECT id, config_version AS v FROM sites").all().map((r) => [r.id, BigInt(r.v)])),
+      );
+    },
+
     listSites(): Site[] {
       return ctx.read(() => db.query<SiteRow, []>("SELECT id, name, created_at FROM sites ORDER BY name").all().map(toSite));
     },

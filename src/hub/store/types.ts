@@ -159,6 +159,7 @@ export interface HubStore {
   createSite(name: string): Site;
   getSite(idOrName: string): Site | undefined;
   listSites(): Site[];
+  siteConfigVersions(): Map<string, bigint>;
   getSiteConfig(siteId: string): AgentConfig;
   updateSiteConfig(siteId: string, mutate: (c: AgentConfig) => void): AgentConfig;
 
