@@ -76,4 +76,23 @@ describe.skipIf(!!skip)("agent service through an HTTP CONNECT proxy", () => {
     expect(agent.log()).not.toContain(PROXY_PASSWORD);
     expect(hub.log()).not.toContain(PROXY_PASSWORD);
   }, 60_000);
+
+  test("an agent activated directly can run through a proxy given to dca run", async () => {
+    const code = JSON.parse(await hub.must("code", "create", "Behind Proxy", "--json")).code as string;
+    const state = join(tmp, "agent-run-proxy");
+    const act = await activateAgent(hub, state, code);
+    expect(act.exitCode).toBe(0);
+    const before = proxy.log().length;
+    const bad = startAgentProcess(state, ["--proxy", "http://[not a proxy"]);
+    expect(await bad.proc.exited).toBe(2);
+    expect(bad.log()).toContain("--proxy: the proxy URL is not valid");
+    const running = startAgentProcess(state, ["--proxy", proxy.urlWith("dealer", PROXY_PASSWORD)]);
+    try {
+      await running.waitForLog(/wake-ups: connected to wss:\S+ through the proxy/, 20_000);
+      await eventually(() => (proxy.log().slice(before).includes(`:${hub.port}`) ? true : undefined), 5_000, "a CONNECT to the hub in the proxy's log");
+      expect(running.log()).not.toContain(PROXY_PASSWORD);
+    } finally {
+      await running.kill9();
+    }
+  }, 60_000);
 });

@@ -35,13 +35,15 @@ this agent's credential. 5 wrong codes lock the agent (see "dca status").
   --force                 activate again although already activated
 ${STATE}
 `,
-  run: `Usage: dca run [--state DIR]
+  run: `Usage: dca run [--state DIR] [--proxy URL]
 
 Runs the agent in the foreground until Ctrl-C: polls the hub (every 5 minutes
 unless the hub says otherwise), applies its config, runs discovery (3 times a
 day and whenever the targets change) and reads the printers found (hourly),
 keeps every reading in the outbox until the hub has it.
 
+  --proxy URL             HTTP CONNECT proxy for this run, http://[user:pass@]host:port
+                          (default: the one given at activation, else $HTTPS_PROXY)
   --backoff-base T        first wait after the hub fails (default: 5s)
   --backoff-cap T         longest wait between attempts (default: 15m)
 ${STATE}

@@ -10,13 +10,14 @@ import { assertNotLocked, loadIdentity } from "../state/index.ts";
 import { createHubClient } from "../service/hub-client.ts";
 import { runAgent } from "../service/run-agent.ts";
 import { createRuntimeStore } from "../service/runtime-state.ts";
+import { parseProxyUrl } from "../transport/proxy-config.ts";
 import { startWakeClient } from "../wake/index.ts";
 import { UsageError, flag, parseArgs } from "./args.ts";
 import { VERSION } from "./help.ts";
 import { stateDirFrom } from "./state-dir.ts";
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, ["state", "backoff-base", "backoff-cap"], []);
+  const p = parseArgs(argv, ["state", "backoff-base", "backoff-cap", "proxy"], []);
   const dir = stateDirFrom(flag(p, "state"));
   assertNotLocked(dir);
   const identity = loadIdentity(dir);
@@ -30,9 +31,18 @@ export async function runCommand(argv: string[]): Promise<number> {
       throw new UsageError(`--${name}: ${(e as Error).message}`);
     }
   };
+  // --proxy overrides the proxy given at activation, for this run (the hub line and the wake-up line).
+  const proxyUrl = flag(p, "proxy") ?? identity.proxyUrl;
+  if (proxyUrl !== undefined) {
+    try {
+      parseProxyUrl(proxyUrl);
+    } catch (e) {
+      throw new UsageError(`--proxy: ${(e as Error).message}`);
+    }
+  }
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const outbox = openOutbox(join(dir, "outbox.db"));
-  const client = createHubClient(identity, identity);
+  const client = createHubClient({ ...identity, proxyUrl }, identity);
   log(`dca ${VERSION} running as agent ${identity.agentId} of site "${identity.siteName}", hub ${identity.hubUrl}, state ${dir}`);
   const agent = runAgent({
     client,
@@ -50,7 +60,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         secret: identity.secret,
         caPem: identity.caPem,
         caFingerprint: identity.caFingerprint,
-        proxy: identity.proxyUrl ? { url: identity.proxyUrl } : undefined,
+        proxy: proxyUrl ? { url: proxyUrl } : undefined,
         log,
         ...hooks,
       }),
