@@ -10,3 +10,9 @@ export function parseDuration(input: string | number): number {
   const unit = m[2] ?? "ms";
   return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!);
 }
+
+/** A round trip for people: "0.42 ms", "12.5 ms". */
+export const formatMs = (n: number): string => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
+
+/** Milliseconds rounded to the microsecond, for round trips kept in results. */
+export const roundMs = (n: number): number => Math.round(n * 1000) / 1000;

@@ -3,6 +3,7 @@
  * they never contain reading payloads (or anything else that could carry a
  * secret), only the file path and SQLite's own words.
  */
+import { CodedError, thrownParts } from "../../common/coded-error.ts";
 
 /**
  * What went wrong:
@@ -17,16 +18,8 @@
 export type OutboxErrorCode = "not-a-database" | "not-an-outbox" | "newer-version" | "corrupt" | "io" | "invalid-argument" | "closed";
 
 /** An outbox failure with a closed `code` and a message fit for an operator. */
-export class OutboxError extends Error {
+export class OutboxError extends CodedError<OutboxErrorCode> {
   override name = "OutboxError";
-
-  constructor(
-    readonly code: OutboxErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 
   /**
    * Turns whatever a storage call threw into an OutboxError about `path`,
@@ -35,8 +28,7 @@ export class OutboxError extends Error {
    */
   static from(e: unknown, path: string, doing: string): OutboxError {
     if (e instanceof OutboxError) return e;
-    const code = String((e as { code?: unknown })?.code ?? "");
-    const text = e instanceof Error ? e.message : String(e);
+    const { code, text } = thrownParts(e);
     const leave = `It was left as it is: move it aside (for example rename it to ${path}.broken) and start the agent again to get a new, empty outbox.`;
     // Extended codes (SQLITE_CORRUPT_INDEX...) are damage all the same.
     switch (code.startsWith("SQLITE_CORRUPT") ? "SQLITE_CORRUPT" : code) {

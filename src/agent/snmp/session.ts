@@ -3,6 +3,7 @@
  * folder know that net-snmp exists; readers, profiles and tests depend on
  * this interface, so a recorded walk or a fake can stand in for a device.
  */
+import { CodedError } from "../../common/coded-error.ts";
 import type { VarBind } from "./message.ts";
 
 export type { VarBind } from "./message.ts";
@@ -38,14 +39,8 @@ export interface SnmpSession {
 export type SnmpErrorCode = "timeout" | "auth" | "protocol" | "malformed" | "tooBig" | "closed";
 
 /** The one error type of the SNMP layer, with a closed set of codes. */
-export class SnmpError extends Error {
+export class SnmpError extends CodedError<SnmpErrorCode> {
   override name = "SnmpError";
-  constructor(
-    readonly code: SnmpErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 
   static from(e: unknown): SnmpError {
     if (e instanceof SnmpError) return e;

@@ -3,6 +3,7 @@
  * in its WebPortResult; only a bad request (ports out of range, too many)
  * is thrown out of probeWeb.
  */
+import { CodedError, thrownParts } from "../../common/coded-error.ts";
 
 /**
  * What went wrong:
@@ -16,22 +17,13 @@
 export type WebProbeErrorCode = "refused" | "unreachable" | "timeout" | "tls" | "not-http" | "invalid-argument";
 
 /** A web probe failure with a closed `code` and a message fit for an operator. */
-export class WebProbeError extends Error {
+export class WebProbeError extends CodedError<WebProbeErrorCode> {
   override name = "WebProbeError";
-
-  constructor(
-    readonly code: WebProbeErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 
   /** Keeps a WebProbeError; sorts what a socket threw into refused, unreachable or tls. */
   static from(e: unknown, target: string, tls: boolean): WebProbeError {
     if (e instanceof WebProbeError) return e;
-    const code = String((e as { code?: unknown })?.code ?? "");
-    const text = e instanceof Error ? e.message : String(e);
+    const { code, text } = thrownParts(e);
     if (code === "ECONNREFUSED") return new WebProbeError("refused", `${target}: connection refused (nothing listens)`, { cause: e });
     if (["EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EHOSTDOWN", "EADDRNOTAVAIL"].includes(code))
       return new WebProbeError("unreachable", `${target}: cannot reach the host (${code})`, { cause: e });

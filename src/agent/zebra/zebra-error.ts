@@ -3,6 +3,7 @@
  * step that failed; text from the printer appears only escaped and cut
  * short (`showRaw`), and SGD values or ~HS passwords never appear at all.
  */
+import { CodedError, thrownParts } from "../../common/coded-error.ts";
 
 /**
  * What went wrong:
@@ -16,22 +17,13 @@
 export type ZebraErrorCode = "connect" | "timeout" | "too-large" | "malformed" | "refused" | "invalid-argument";
 
 /** A Zebra or LPD failure with a closed `code` and a message fit for an operator. */
-export class ZebraError extends Error {
+export class ZebraError extends CodedError<ZebraErrorCode> {
   override name = "ZebraError";
-
-  constructor(
-    readonly code: ZebraErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 
   /** Keeps a ZebraError as it is; anything else a socket threw becomes `connect`. */
   static from(e: unknown, target: string): ZebraError {
     if (e instanceof ZebraError) return e;
-    const code = String((e as { code?: unknown })?.code ?? "");
-    const text = e instanceof Error ? e.message : String(e);
+    const { code, text } = thrownParts(e);
     return new ZebraError("connect", `cannot talk to ${target}: ${code || text}`, { cause: e });
   }
 }

@@ -3,8 +3,8 @@ import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { SnmpVersion } from "../../gen/dca/v1/reading_pb.ts";
 import type { TaskResult, TlsCertificateFacts } from "../../gen/dca/v1/agent_service_pb.ts";
 import { CounterKind, CounterUnit } from "../../gen/dca/v1/reading_pb.ts";
+import { formatMs } from "../../common/duration.ts";
 
-const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
 const day = (t: TlsCertificateFacts["notAfter"]) => (t ? timestampDate(t).toISOString().slice(0, 10) : "?");
 
 function certificate(c: TlsCertificateFacts): string[] {
@@ -23,7 +23,7 @@ export function formatTaskResult(r: TaskResult): string[] {
       const v = k.value;
       return [
         `address ${v.address || "-"} via ${v.socket || "no socket"}: ${v.received}/${v.sent} replies, ${v.lossPercent}% loss`,
-        ...(v.rtt ? [`rtt min/avg/max ${ms(v.rtt.minMs)} / ${ms(v.rtt.avgMs)} / ${ms(v.rtt.maxMs)}`] : []),
+        ...(v.rtt ? [`rtt min/avg/max ${formatMs(v.rtt.minMs)} / ${formatMs(v.rtt.avgMs)} / ${formatMs(v.rtt.maxMs)}`] : []),
         ...(v.error ? [`error: ${v.error}`] : []),
       ];
     }
@@ -33,7 +33,7 @@ export function formatTaskResult(r: TaskResult): string[] {
         `to ${v.address || "-"} via ${v.socket || "no socket"}: ${v.reached ? "reached" : "not reached"}`,
         ...v.hops.map(
           (h) =>
-            `${String(h.ttl).padStart(3)}  ${(h.address || "*").padEnd(39)} ${h.rttMs.map(ms).join("  ")}${h.unreachableCodePlusOne ? `  !unreachable code ${h.unreachableCodePlusOne - 1}` : ""}`,
+            `${String(h.ttl).padStart(3)}  ${(h.address || "*").padEnd(39)} ${h.rttMs.map(formatMs).join("  ")}${h.unreachableCodePlusOne ? `  !unreachable code ${h.unreachableCodePlusOne - 1}` : ""}`,
         ),
         ...(v.error ? [`error: ${v.error}`] : []),
       ];
@@ -43,7 +43,7 @@ export function formatTaskResult(r: TaskResult): string[] {
         `address ${k.value.address}`,
         ...k.value.credentials.map(
           (c) =>
-            `${c.ok ? "works " : "fails "} ${c.name} (${SnmpVersion[c.version]?.toLowerCase() ?? "?"})${c.ok ? `: ${ms(c.rttMs)}, ${c.sysDescr.slice(0, 120)} [${c.sysObjectId}]` : `: ${c.error}`}`,
+            `${c.ok ? "works " : "fails "} ${c.name} (${SnmpVersion[c.version]?.toLowerCase() ?? "?"})${c.ok ? `: ${formatMs(c.rttMs)}, ${c.sysDescr.slice(0, 120)} [${c.sysObjectId}]` : `: ${c.error}`}`,
         ),
       ];
     case "zebra": {
@@ -65,7 +65,7 @@ export function formatTaskResult(r: TaskResult): string[] {
       const out: string[] = [];
       for (const p of v.ports) {
         out.push(
-          `${p.scheme}://${v.address}:${p.port}  ${p.statusCode ? `HTTP ${p.statusCode}` : `no answer: ${p.error}`}${p.title ? `  "${p.title}"` : ""}${p.server ? `  server ${p.server}` : ""}${p.location ? `  -> ${p.location}` : ""}  (${ms(p.elapsedMs)})`,
+          `${p.scheme}://${v.address}:${p.port}  ${p.statusCode ? `HTTP ${p.statusCode}` : `no answer: ${p.error}`}${p.title ? `  "${p.title}"` : ""}${p.server ? `  server ${p.server}` : ""}${p.location ? `  -> ${p.location}` : ""}  (${formatMs(p.elapsedMs)})`,
         );
         if (p.certificate) out.push(...certificate(p.certificate));
       }

@@ -3,6 +3,7 @@
  * RPC service and the admin commands can map it without reading messages;
  * messages name the thing that is wrong and never carry a secret.
  */
+import { CodedError, thrownParts } from "../../common/coded-error.ts";
 
 /** What went wrong, as a closed set. */
 export type StoreErrorCode =
@@ -22,30 +23,19 @@ export type StoreErrorCode =
   | "internal";
 
 /** An error from the hub store, with a code the callers switch on. */
-export class StoreError extends Error {
+export class StoreError extends CodedError<StoreErrorCode> {
   override name = "StoreError";
-
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 
   /** Wraps anything thrown below the store (SQLite, fs) into a StoreError; keeps a StoreError as it is. */
   static from(e: unknown): StoreError {
     if (e instanceof StoreError) return e;
-    const code = (e as { code?: unknown })?.code;
-    const message = e instanceof Error ? e.message : String(e);
-    if (typeof code === "string") {
-      if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
-        return new StoreError("busy", `the hub database is busy (another process holds it): ${message}`, { cause: e });
-      }
-      if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB") {
-        return new StoreError("corrupt", `the hub database is damaged or not a hub database: ${message}`, { cause: e });
-      }
+    const { code, text } = thrownParts(e);
+    if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+      return new StoreError("busy", `the hub database is busy (another process holds it): ${text}`, { cause: e });
     }
-    return new StoreError("internal", `hub store: ${message}`, { cause: e });
+    if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB") {
+      return new StoreError("corrupt", `the hub database is damaged or not a hub database: ${text}`, { cause: e });
+    }
+    return new StoreError("internal", `hub store: ${text}`, { cause: e });
   }
 }

@@ -7,6 +7,7 @@
 import { buildEchoRequest } from "./icmp-packet.ts";
 import { type IcmpMode, openIcmpSocket } from "./icmp-socket.ts";
 import { resolveTarget } from "./resolve-target.ts";
+import { roundMs } from "../../../common/duration.ts";
 
 /** Options for {@link ping}. */
 export interface PingOptions {
@@ -47,8 +48,6 @@ export interface PingResult {
   error?: string;
 }
 
-const round3 = (n: number) => Math.round(n * 1000) / 1000;
-
 /** Pings `host` and summarises the replies. */
 export async function ping(host: string, opts: PingOptions = {}): Promise<PingResult> {
   const count = opts.count ?? 4;
@@ -88,17 +87,17 @@ export async function ping(host: string, opts: PingOptions = {}): Promise<PingRe
         if (sendTime === undefined || got.at - sendTime > timeoutMs) continue;
         sentAt.delete(got.message.seq); // a duplicate of this seq no longer matches
         result.received++;
-        result.replies.push({ seq: got.message.seq, rttMs: round3(got.at - sendTime), ttl: got.message.ttl });
+        result.replies.push({ seq: got.message.seq, rttMs: roundMs(got.at - sendTime), ttl: got.message.ttl });
       }
     }
   } finally {
     socket.close();
   }
-  result.lossPercent = result.sent === 0 ? 100 : round3((100 * (result.sent - result.received)) / result.sent);
+  result.lossPercent = result.sent === 0 ? 100 : roundMs((100 * (result.sent - result.received)) / result.sent);
   if (result.replies.length > 0) {
     const rtts = result.replies.map((r) => r.rttMs);
     const sum = rtts.reduce((a, b) => a + b, 0);
-    result.rttMs = { min: Math.min(...rtts), avg: round3(sum / rtts.length), max: Math.max(...rtts) };
+    result.rttMs = { min: Math.min(...rtts), avg: roundMs(sum / rtts.length), max: Math.max(...rtts) };
   }
   return result;
 }

@@ -10,6 +10,7 @@
 import { buildEchoRequest } from "./icmp-packet.ts";
 import { type IcmpMode, openIcmpSocket } from "./icmp-socket.ts";
 import { resolveTarget } from "./resolve-target.ts";
+import { roundMs } from "../../../common/duration.ts";
 
 /** Options for {@link traceroute}. */
 export interface TraceOptions {
@@ -44,8 +45,6 @@ export interface TraceResult {
   reached: boolean;
   error?: string;
 }
-
-const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
 /** Traces the route to `host`. */
 export async function traceroute(host: string, opts: TraceOptions = {}): Promise<TraceResult> {
@@ -87,7 +86,7 @@ export async function traceroute(host: string, opts: TraceOptions = {}): Promise
           if (m.seq !== seq || (socket.mode === "raw" && m.id !== id)) continue;
           if (m.kind === "echo-reply" && got.from !== target.address) continue;
           hop.address ??= got.from;
-          hop.rttMs.push(round3(got.at - sentAt));
+          hop.rttMs.push(roundMs(got.at - sentAt));
           if (m.kind === "echo-reply") result.reached = true;
           if (m.kind === "unreachable") hop.unreachableCode = m.code;
           break;

@@ -12,6 +12,7 @@ import {
 } from "../../../gen/dca/v1/agent_service_pb.ts";
 import { ping, traceroute } from "../../diagnostics/icmp/index.ts";
 import { parseEndpoint } from "../../discovery/endpoint.ts";
+import { formatMs } from "../../../common/duration.ts";
 
 export interface DiagnosticOutcome {
   status: TaskStatus;
@@ -20,7 +21,6 @@ export interface DiagnosticOutcome {
 }
 
 const clamp = (v: number, dflt: number, min: number, max: number) => (v > 0 ? Math.min(max, Math.max(min, v)) : dflt);
-const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
 
 export async function runPing(t: PingTask): Promise<DiagnosticOutcome> {
   const { host } = parseEndpoint(t.address, 0);
@@ -41,7 +41,7 @@ export async function runPing(t: PingTask): Promise<DiagnosticOutcome> {
   });
   const where = r.address && r.address !== host ? `${host} (${r.address})` : host;
   const summary = r.rttMs
-    ? `${where}: ${r.received}/${r.sent} replies, ${r.lossPercent}% loss, rtt min/avg/max ${ms(r.rttMs.min)}/${ms(r.rttMs.avg)}/${ms(r.rttMs.max)}`
+    ? `${where}: ${r.received}/${r.sent} replies, ${r.lossPercent}% loss, rtt min/avg/max ${formatMs(r.rttMs.min)}/${formatMs(r.rttMs.avg)}/${formatMs(r.rttMs.max)}`
     : `${where}: ${r.received}/${r.sent} replies, ${r.lossPercent}% loss`;
   // No socket, or nothing could be sent: the task failed; silence from the host is an answer.
   const failed = r.sent === 0;
