@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Aedes } from "aedes";
 import type { MqttClient } from "mqtt";
-import { parseBrokerUrl } from "../../src/agent/wake/broker-url.ts";
+import { parseBrokerUrl } from "../../src/common/broker-url.ts";
 import { mqttOutcome as outcome, rawMqttClient } from "../support/mqtt-test-client.ts";
 import {
   type AgentProcess,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { AUTH_PROTOCOLS, type AuthProtocol, PRIV_PROTOCOLS, type PrivProtocol } from "../../src/agent/snmp/usm.ts";
+import { AUTH_PROTOCOLS, type AuthProtocol, PRIV_PROTOCOLS, type PrivProtocol } from "./usm.ts";
 import { type Fleet, type V3UserConfig, startFleet } from "./fleet.ts";
 import { type ClientUser, v3Client, valueText } from "./net-snmp-client.ts";
 import { loadSnmprec } from "./snmprec.ts";

@@ -11,7 +11,7 @@ import type { V3UserConfig } from "./agent/v3-engine.ts";
 import { type DeviceOptions, type FleetOptions, startFleet } from "./fleet.ts";
 import { loopbackRange, parseEndpoint } from "./loopback.ts";
 import { listRecordingFiles } from "./recording-set.ts";
-import { AUTH_PROTOCOLS, PRIV_PROTOCOLS, type AuthProtocol, type PrivProtocol } from "../../src/agent/snmp/usm.ts";
+import { AUTH_PROTOCOLS, PRIV_PROTOCOLS, type AuthProtocol, type PrivProtocol } from "./usm.ts";
 
 const USAGE = `usage: bun test/sim/main.ts --recordings DIR_OR_FILE[,...] [options]
   --recordings P[,P]         .snmprec files or directories (repeatable); assigned round-robin

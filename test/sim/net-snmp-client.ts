@@ -3,7 +3,7 @@
  * must satisfy (the agent reads devices with it). Test support only.
  */
 import snmp from "net-snmp";
-import type { AuthProtocol, PrivProtocol } from "../../src/agent/snmp/usm.ts";
+import type { AuthProtocol, PrivProtocol } from "./usm.ts";
 
 /** A varbind as net-snmp reports it. */
 export interface ClientVarbind {

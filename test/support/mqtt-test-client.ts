@@ -1,6 +1,6 @@
 /** Raw mqtt.js clients for broker tests: what the agent's own code would never send. */
 import mqtt, { type MqttClient } from "mqtt";
-import { type BrokerAddress, tlsConnectOptions } from "../../src/agent/wake/broker-url.ts";
+import { type BrokerAddress, tlsConnectOptions } from "../../src/common/broker-url.ts";
 
 /** One connection attempt, no retries, errors swallowed (see mqttOutcome); added to `opened` for cleanup. */
 export function rawMqttClient(

@@ -19,8 +19,8 @@ import {
 import { fetchHubCa } from "../transport/index.ts";
 import { createHubClient } from "../service/hub-client.ts";
 import { createRuntimeStore } from "../service/runtime-state.ts";
-import { UsageError, flag, parseArgs } from "./args.ts";
-import { VERSION } from "./help.ts";
+import { UsageError, flag, parseArgs } from "../../common/args.ts";
+import { VERSION } from "../../common/version.ts";
 import { stateDirFrom } from "./state-dir.ts";
 
 export const PLATFORM = `${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;

@@ -1,9 +1,9 @@
 /**
- * Help and version text. Kept free of imports so that `dca --help` and
+ * Help and version text. Imports nothing but the version, so that `dca --help` and
  * `dca --version` answer without loading the SNMP stack.
  */
 
-export const VERSION = "0.1.0";
+import { VERSION } from "../../common/version.ts";
 
 const COMMON = `SNMP options:
   --community LIST        v1/v2c communities, comma-separated, tried in order (default: public)

@@ -4,7 +4,7 @@
  */
 import { ConfigError, loadConfig } from "../config/load-config.ts";
 import type { Config, ConfigInput } from "../config/schema.ts";
-import { type ParsedArgs, UsageError, flag, intFlag, listFlag } from "./args.ts";
+import { type ParsedArgs, UsageError, flag, intFlag, listFlag } from "../../common/args.ts";
 
 export const SNMP_FLAGS = [
   "community", "snmp-version", "v3-user", "v3-auth", "v3-priv", "v3-context", "port", "timeout", "retries", "config",

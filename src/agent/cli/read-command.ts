@@ -2,9 +2,9 @@
 import { toJsonString } from "@bufbuild/protobuf";
 import { DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
 import { type Endpoint, parseEndpoint } from "../discovery/endpoint.ts";
-import { TargetError } from "../discovery/target-spec.ts";
+import { TargetError } from "../../common/target-spec.ts";
 import { ReadError, readDevice } from "../reader/read-device.ts";
-import { parseArgs, UsageError } from "./args.ts";
+import { parseArgs, UsageError } from "../../common/args.ts";
 import { formatReading } from "./format-reading.ts";
 import { SNMP_FLAGS, configFromArgs } from "./options.ts";
 

@@ -1,7 +1,7 @@
 /** Dispatches a command line to its command; maps errors to exit codes. */
 import { ConfigError } from "../config/load-config.ts";
 import { ReadError } from "../reader/read-device.ts";
-import { UsageError } from "./args.ts";
+import { UsageError } from "../../common/args.ts";
 import { HELP } from "./help.ts";
 import { existsSync } from "node:fs";
 import { AgentLockedError, assertNotLocked } from "../state/index.ts";

@@ -12,8 +12,8 @@ import { runAgent } from "../service/run-agent.ts";
 import { createRuntimeStore } from "../service/runtime-state.ts";
 import { parseProxyUrl } from "../transport/proxy-config.ts";
 import { startWakeClient } from "../wake/index.ts";
-import { UsageError, flag, parseArgs } from "./args.ts";
-import { VERSION } from "./help.ts";
+import { UsageError, flag, parseArgs } from "../../common/args.ts";
+import { VERSION } from "../../common/version.ts";
 import { stateDirFrom } from "./state-dir.ts";
 
 export async function runCommand(argv: string[]): Promise<number> {

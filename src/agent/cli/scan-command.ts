@@ -7,7 +7,7 @@ import { toJsonString } from "@bufbuild/protobuf";
 import { DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
 import { collectFleet } from "../collect/collect-fleet.ts";
 import { TargetError } from "../discovery/targets.ts";
-import { parseArgs, listFlag, UsageError } from "./args.ts";
+import { parseArgs, listFlag, UsageError } from "../../common/args.ts";
 import { formatReading } from "./format-reading.ts";
 import { SNMP_FLAGS, configFromArgs } from "./options.ts";
 import { createProgressLine } from "./progress-line.ts";

@@ -6,8 +6,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { openOutbox } from "../outbox/index.ts";
 import { describeIdentity, installId, loadIdentity, readLockState } from "../state/index.ts";
-import { flag, parseArgs } from "./args.ts";
-import { VERSION } from "./help.ts";
+import { flag, parseArgs } from "../../common/args.ts";
+import { VERSION } from "../../common/version.ts";
 import { stateDirFrom } from "./state-dir.ts";
 
 export async function statusCommand(argv: string[]): Promise<number> {

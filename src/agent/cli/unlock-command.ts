@@ -6,7 +6,7 @@
 import { ConnectError } from "@connectrpc/connect";
 import { applyHubReset, installId, loadIdentity, readLockState } from "../state/index.ts";
 import { createHubClient } from "../service/hub-client.ts";
-import { UsageError, flag, parseArgs } from "./args.ts";
+import { UsageError, flag, parseArgs } from "../../common/args.ts";
 import { hubTrust } from "./activate-command.ts";
 import { stateDirFrom } from "./state-dir.ts";
 

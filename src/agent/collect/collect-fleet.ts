@@ -11,7 +11,7 @@ import { createProbeGetter } from "../discovery/probe-getter.ts";
 import { type ProbeAnswer, type SweepProgress, createProber } from "../discovery/prober.ts";
 import { resolveTargets } from "../discovery/targets.ts";
 import { ReadError, readDeviceDetailed } from "../reader/read-device.ts";
-import type { CommunityCredential, Credential } from "../snmp/credential.ts";
+import type { CommunityCredential, Credential } from "../../common/credential.ts";
 import { createNetSnmpSession } from "../snmp/net-snmp-session.ts";
 import type { SnmpSession } from "../snmp/session.ts";
 

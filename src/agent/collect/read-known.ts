@@ -7,7 +7,7 @@ import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
 import type { Config } from "../config/schema.ts";
 import { parseEndpoint } from "../discovery/endpoint.ts";
 import { type OpenSession, ReadError, readDeviceDetailed } from "../reader/read-device.ts";
-import type { Credential } from "../snmp/credential.ts";
+import type { Credential } from "../../common/credential.ts";
 
 /** A printer the agent knows: where it answered and with which credential. */
 export interface KnownDevice {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as v from "valibot";
-import { describeCredential } from "../snmp/credential.ts";
+import { describeCredential } from "../../common/credential.ts";
 import { type Config, type ConfigInput, ConfigSchema } from "./schema.ts";
 
 export class ConfigError extends Error {

@@ -4,7 +4,7 @@
  */
 import * as v from "valibot";
 import { parseDuration } from "../../common/duration.ts";
-import { AUTH_PROTOCOLS, PRIV_PROTOCOLS } from "../snmp/credential.ts";
+import { AUTH_PROTOCOLS, PRIV_PROTOCOLS } from "../../common/credential.ts";
 
 const duration = (field: string) =>
   v.pipe(

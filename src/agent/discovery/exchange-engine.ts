@@ -5,10 +5,10 @@
  * and matches replies by id, source address and port. A bad packet is
  * counted and dropped; nothing a peer sends can throw out of here.
  */
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../../common/clock.ts";
 import { CLOSED, type Exchange, type ExchangeOwner, QUEUED, WAITING } from "./exchange.ts";
 import { createFifo } from "./fifo.ts";
-import { type Family, addressKey } from "./ip-address.ts";
+import { type Family, addressKey } from "../../common/ip-address.ts";
 import { MAX_REQUEST_ID, MIN_REQUEST_ID, type Reply, decodeReply } from "./probe-packets.ts";
 import { createTokenBucket } from "./token-bucket.ts";
 import { type Datagram, type DatagramSocket, type SendCounters, type SocketFactory, sendResilient } from "./udp-transport.ts";
@@ -74,7 +74,7 @@ export function createExchangeEngine(opt: EngineOptions): ExchangeEngine {
 
   const schedule = (ms: number) => {
     if (stopped) return;
-    const at = clock.now() + ms;
+    const at = clock.monotonic() + ms;
     if (timer && timerAt <= at) return;
     timer?.();
     timerAt = at;
@@ -125,7 +125,7 @@ export function createExchangeEngine(opt: EngineOptions): ExchangeEngine {
     if (!ex.owner.accepts(ex, reply)) return void counters.mismatched++;
     counters.matched++;
     closeEx(ex);
-    ex.owner.onReply(ex, reply, clock.now() - ex.sentAt);
+    ex.owner.onReply(ex, reply, clock.monotonic() - ex.sentAt);
   }
 
   const expire = (now: number) => {
@@ -153,7 +153,7 @@ export function createExchangeEngine(opt: EngineOptions): ExchangeEngine {
 
   function pump(): void {
     if (stopped) return;
-    const now = clock.now();
+    const now = clock.monotonic();
     expire(now);
     const slice = Math.min(bucket.available(), PUMP_SLICE);
     let budget = slice;
@@ -203,7 +203,7 @@ export function createExchangeEngine(opt: EngineOptions): ExchangeEngine {
     // Out of tokens or at the slice limit: more work may be waiting, here or in the feed.
     if (held.length === 0 && budget === 0) schedule(Math.max(slice > 0 ? 0 : 1, bucket.msUntilNext()));
     const next = deadlines.peek();
-    if (next) schedule(Math.max(0, next.deadline - clock.now()));
+    if (next) schedule(Math.max(0, next.deadline - clock.monotonic()));
   }
 
   return {

@@ -4,7 +4,7 @@
  * exchange is one small object: callbacks live on a shared owner, and the
  * packet is encoded again for each send instead of being kept.
  */
-import type { Family } from "./ip-address.ts";
+import type { Family } from "../../common/ip-address.ts";
 import type { Reply } from "./probe-packets.ts";
 
 /** Why an exchange ended without a reply. */

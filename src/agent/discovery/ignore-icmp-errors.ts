@@ -19,7 +19,7 @@
  * transport copes with ICMP errors either way, it is only slower.
  */
 import { FFIType, dlopen, ptr } from "bun:ffi";
-import type { Family } from "./ip-address.ts";
+import type { Family } from "../../common/ip-address.ts";
 
 // <linux/in.h>, <linux/in6.h>: the same on every Linux architecture.
 const SOL_IP = 0;

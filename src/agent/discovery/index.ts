@@ -34,5 +34,5 @@ export {
   resolveTargets,
   systemResolver,
 } from "./targets.ts";
-export type { Clock } from "./clock.ts";
+export type { Clock } from "../../common/clock.ts";
 export type { SocketFactory } from "./udp-transport.ts";

@@ -7,10 +7,10 @@
  * answered one (for follow-up requests).
  */
 import { type Pdu, PduType } from "../snmp/message.ts";
-import { type Clock, systemClock } from "./clock.ts";
+import { type Clock, systemClock } from "../../common/clock.ts";
 import { type EngineCounters, createExchangeEngine } from "./exchange-engine.ts";
 import { type ExchangeOwner, newExchange } from "./exchange.ts";
-import { addressKey, parseIp } from "./ip-address.ts";
+import { addressKey, parseIp } from "../../common/ip-address.ts";
 import { PROBE_OIDS, createGetTemplate, encodeV3Discovery, sameBytes } from "./probe-packets.ts";
 import { type Attempt, type ProbeAnswer, type Sweep, startSweep } from "./sweep.ts";
 import type { Target } from "./targets.ts";

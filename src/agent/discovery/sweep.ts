@@ -9,7 +9,7 @@ import { Tag } from "../../common/ber.ts";
 import { PduType, type Pdu } from "../snmp/message.ts";
 import { decodeText, toHex } from "../../common/text.ts";
 import { createAsyncQueue } from "./async-queue.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../../common/clock.ts";
 import type { ExchangeEngine } from "./exchange-engine.ts";
 import { type Exchange, type ExchangeOwner, newExchange } from "./exchange.ts";
 import { type Reply, SYS_DESCR, SYS_NAME, SYS_OBJECT_ID, sameBytes } from "./probe-packets.ts";
@@ -99,7 +99,7 @@ const attemptOf = (ex: Exchange<ExData>): Attempt =>
 export function startSweep(targets: Iterable<Target> & { count?: number }, cfg: SweepConfig): Sweep {
   const { engine, clock } = cfg;
   const it = targets[Symbol.iterator]();
-  const started = clock.now();
+  const started = clock.monotonic();
   let inFlight = 0;
   let exhausted = false;
   let over = false;
@@ -192,7 +192,7 @@ export function startSweep(targets: Iterable<Target> & { count?: number }, cfg: 
     [Symbol.asyncIterator]: () => answers[Symbol.asyncIterator](),
     cancel,
     progress() {
-      const elapsedMs = clock.now() - started;
+      const elapsedMs = clock.monotonic() - started;
       const rate = elapsedMs > 0 ? (probed * 1000) / elapsedMs : 0;
       const total = targets.count;
       const etaMs = total === undefined ? undefined : rate > 0 ? ((total - probed) * 1000) / rate : undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { formatIpv6, parseIp, parseIpv6 } from "./ip-address.ts";
+import { formatIpv6, parseIp, parseIpv6 } from "../../common/ip-address.ts";
 import { type Resolver, TargetError, resolveTargets } from "./targets.ts";
 
 const list = async (inc: string[], opts = {}) => [...(await resolveTargets(inc, opts))].map((t) => `${t.address}:${t.port}`);

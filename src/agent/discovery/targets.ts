@@ -5,10 +5,10 @@
  */
 import { lookup } from "node:dns/promises";
 import { type AddressRanges, createAddressRanges } from "./address-ranges.ts";
-import { type Family, formatIpv4, formatIpv6, parseIp } from "./ip-address.ts";
-import { type ParseOptions, type RangeSpec, type TargetSpec, parseTargetSpec } from "./target-spec.ts";
+import { type Family, formatIpv4, formatIpv6, parseIp } from "../../common/ip-address.ts";
+import { type ParseOptions, type RangeSpec, type TargetSpec, parseTargetSpec } from "../../common/target-spec.ts";
 
-export { TargetError, TARGET_FORMS } from "./target-spec.ts";
+export { TargetError, TARGET_FORMS } from "../../common/target-spec.ts";
 
 /** One address to probe. */
 export interface Target {

@@ -2,7 +2,7 @@
  * A token bucket: the packets/s limit of the prober. Tokens accrue
  * continuously at `rate` per second up to `burst`; a send spends one.
  */
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../../common/clock.ts";
 
 /** A rate limiter that is asked, never waited on: the caller schedules its own wake-up. */
 export interface TokenBucket {
@@ -22,9 +22,9 @@ export interface TokenBucket {
 export function createTokenBucket(rate: number, clock: Clock, burst = Math.max(1, Math.ceil(rate / 100))): TokenBucket {
   if (!(rate > 0)) throw new RangeError(`rate must be a positive number of packets per second, got ${rate}`);
   let tokens = burst;
-  let last = clock.now();
+  let last = clock.monotonic();
   const refill = () => {
-    const now = clock.now();
+    const now = clock.monotonic();
     tokens = Math.min(burst, tokens + ((now - last) * rate) / 1000);
     last = now;
   };

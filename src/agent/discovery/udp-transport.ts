@@ -4,7 +4,7 @@
  * tests see every destination the prober ever sends to).
  */
 import { ignoreIcmpErrors } from "./ignore-icmp-errors.ts";
-import type { Family } from "./ip-address.ts";
+import type { Family } from "../../common/ip-address.ts";
 
 /** One packet to send. */
 export interface Datagram {

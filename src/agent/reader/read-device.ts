@@ -8,7 +8,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { type DeviceReading, DeviceReadingSchema, ReadProblemSchema, SnmpVersion } from "../../gen/dca/v1/reading_pb.ts";
 import { matchProfile } from "../profiles/index.ts";
-import { type Credential, withContext } from "../snmp/credential.ts";
+import { type Credential, withContext } from "../../common/credential.ts";
 import { createNetSnmpSession, type SessionTarget } from "../snmp/net-snmp-session.ts";
 import { SnmpError, type SnmpSession, type VarBind } from "../snmp/session.ts";
 import type { WalkOutcome } from "../snmp/walk.ts";

@@ -3,7 +3,7 @@
  */
 import snmp from "net-snmp";
 import { Tag } from "../../common/ber.ts";
-import type { Credential } from "./credential.ts";
+import type { Credential } from "../../common/credential.ts";
 import type { VarBind } from "./message.ts";
 import { SnmpError, type SnmpSession, type WalkOptions, type WalkResult } from "./session.ts";
 import { walkSubtree } from "./walk.ts";

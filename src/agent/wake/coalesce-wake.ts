@@ -5,6 +5,7 @@
  * the end of the interval if more came meanwhile, so a real nudge right
  * after a forged one is late by at most the interval, never lost.
  */
+import { type Clock, systemClock } from "../../common/clock.ts";
 
 export interface Coalescer {
   /** A nudge arrived. */
@@ -13,39 +14,26 @@ export interface Coalescer {
   close(): void;
 }
 
-/** Timers, injectable for tests. */
-export interface CoalesceClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const realClock: CoalesceClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
-
-export function createCoalescer(fire: () => void, intervalMs = 1_000, clock: CoalesceClock = realClock): Coalescer {
+export function createCoalescer(fire: () => void, intervalMs = 1_000, clock: Clock = systemClock): Coalescer {
   let lastFiredAt = -Infinity;
-  let pending: unknown;
+  let pending: (() => void) | undefined;
   let closed = false;
   const run = () => {
     pending = undefined;
     if (closed) return;
-    lastFiredAt = clock.now();
+    lastFiredAt = clock.monotonic();
     fire();
   };
   return {
     nudge() {
       if (closed || pending !== undefined) return;
-      const wait = lastFiredAt + intervalMs - clock.now();
+      const wait = lastFiredAt + intervalMs - clock.monotonic();
       if (wait <= 0) run();
-      else pending = clock.setTimeout(run, wait);
+      else pending = clock.setTimer(run, wait);
     },
     close() {
       closed = true;
-      if (pending !== undefined) clock.clearTimeout(pending);
+      pending?.();
       pending = undefined;
     },
   };

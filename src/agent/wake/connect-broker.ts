@@ -8,7 +8,7 @@
 import { ConnectError } from "@connectrpc/connect";
 import mqtt, { MqttClient } from "mqtt";
 import type { ProxyEndpoint } from "../transport/index.ts";
-import { type BrokerAddress, tlsConnectOptions } from "./broker-url.ts";
+import { type BrokerAddress, tlsConnectOptions } from "../../common/broker-url.ts";
 import { openBrokerStream } from "./open-broker-stream.ts";
 
 export interface BrokerLogin {

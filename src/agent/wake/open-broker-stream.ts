@@ -10,7 +10,7 @@ import { isIP } from "node:net";
 import type { Duplex } from "node:stream";
 import type { HubEndpoint, HubTrust, ProxyEndpoint } from "../transport/index.ts";
 import { openHubSocket } from "../transport/index.ts";
-import type { BrokerAddress } from "./broker-url.ts";
+import type { BrokerAddress } from "../../common/broker-url.ts";
 import { webSocketHandshake } from "./ws-handshake.ts";
 import { createWebSocketStream } from "./ws-stream.ts";
 

@@ -9,7 +9,7 @@
 import type { MqttClient } from "mqtt";
 import { type Backoff, createBackoff } from "../../common/backoff.ts";
 import { type ProxyEndpoint, type ProxyEnv, chooseProxy, normalizeFingerprint } from "../transport/index.ts";
-import { type BrokerAddress, parseBrokerUrl } from "./broker-url.ts";
+import { type BrokerAddress, parseBrokerUrl } from "../../common/broker-url.ts";
 import { createCoalescer } from "./coalesce-wake.ts";
 import { type BrokerLogin, connectBroker } from "./connect-broker.ts";
 import { brokerEndpoint } from "./open-broker-stream.ts";

@@ -8,7 +8,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import type { TlsCertificateFacts } from "../../gen/dca/v1/agent_service_pb.ts";
-import { VERSION } from "../cli/help.ts";
+import { VERSION } from "../../common/version.ts";
 import { peerCertificateFacts } from "./certificate-facts.ts";
 import { type HttpResponse, createResponseReader } from "./http-response.ts";
 import { WebProbeError } from "./web-probe-error.ts";

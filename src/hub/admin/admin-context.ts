@@ -2,7 +2,7 @@
  * What every admin command gets: the open store, the output functions and
  * the clock, plus the helpers they share for arguments and output.
  */
-import { UsageError, type ParsedArgs } from "../../agent/cli/args.ts";
+import { UsageError, type ParsedArgs } from "../../common/args.ts";
 import { StoreError, type HubStore, type Site } from "../store/index.ts";
 
 /** Where an admin command reads and writes; `main` passes stdout/stderr, tests collect. */

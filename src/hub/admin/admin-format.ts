@@ -2,7 +2,7 @@
  * Parsing and printing of the values admin commands deal in: durations
  * with units up to days, times, and aligned text tables.
  */
-import { UsageError } from "../../agent/cli/args.ts";
+import { UsageError } from "../../common/args.ts";
 import { cleanText } from "../../common/text.ts";
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;

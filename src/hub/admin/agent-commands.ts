@@ -1,5 +1,5 @@
 /** `code create`, `agent list|disable|enable`, `install list|reset`. */
-import { flag } from "../../agent/cli/args.ts";
+import { flag } from "../../common/args.ts";
 import { DEFAULT_CODE_TTL_MS, StoreError, type Agent } from "../store/index.ts";
 import { type AdminCommand, type AdminContext, arg, noMoreArgs, printJson, siteArg, siteFlag, wantsJson } from "./admin-context.ts";
 import { formatAgo, formatTable, formatTime, parseDurationMs } from "./admin-format.ts";

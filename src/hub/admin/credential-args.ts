@@ -4,8 +4,8 @@
  * password with the colon in the wrong place.
  */
 import { create } from "@bufbuild/protobuf";
-import { type ParsedArgs, UsageError, flag } from "../../agent/cli/args.ts";
-import { AUTH_PROTOCOLS, PRIV_PROTOCOLS } from "../../agent/snmp/credential.ts";
+import { type ParsedArgs, UsageError, flag } from "../../common/args.ts";
+import { AUTH_PROTOCOLS, PRIV_PROTOCOLS } from "../../common/credential.ts";
 import { type SnmpCredential, SnmpCredentialSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import { SnmpVersion } from "../../gen/dca/v1/reading_pb.ts";
 

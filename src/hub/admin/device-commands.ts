@@ -1,6 +1,6 @@
 /** `device list|missed|readings|flags`. */
 import { toJson } from "@bufbuild/protobuf";
-import { flag } from "../../agent/cli/args.ts";
+import { flag } from "../../common/args.ts";
 import { CounterKind, DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
 import { type DeviceSummary, StoreError } from "../store/index.ts";
 import { type AdminCommand, type AdminContext, arg, noMoreArgs, printJson, siteFlag, wantsJson } from "./admin-context.ts";

@@ -6,7 +6,7 @@
  * mosquitto afterwards.
  */
 import { chownSync, existsSync, readFileSync, statSync } from "node:fs";
-import { type ParsedArgs, UsageError, flag, intFlag } from "../../agent/cli/args.ts";
+import { type ParsedArgs, UsageError, flag, intFlag } from "../../common/args.ts";
 import { writeFileAtomic } from "../../common/write-file-atomic.ts";
 import { BROKER_CERT_DAYS, issueBrokerCertificate } from "../mqtt/mosquitto-cert.ts";
 import { DEFAULT_HUB_MQTT_USER, hubUserProblem, renderAclFile, renderPasswordFile } from "../mqtt/mosquitto-files.ts";

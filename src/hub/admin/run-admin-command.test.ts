@@ -3,7 +3,7 @@ import { create } from "@bufbuild/protobuf";
 import { ReportTaskResultRequestSchema, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
 import { CounterKind } from "../../gen/dca/v1/reading_pb.ts";
 import { openHubStore } from "../store/index.ts";
-import { makeReading, outbox, tempDataDir, testClock } from "../store/test-fixtures.ts";
+import { makeReading, outbox, tempDataDir, testClock } from "../../../test/support/hub-store-fixtures.ts";
 import { ADMIN_HELP, runAdminCommand } from "./index.ts";
 
 const SECRETS = ["comm-SECRET-1", "auth-SECRET-2", "priv-SECRET-3"];

@@ -3,8 +3,8 @@
  * folder: one dispatch table of "noun verb" to handler, one place that
  * maps errors to exit codes (0 ok, 1 failed, 2 usage).
  */
-import { UsageError, parseArgs } from "../../agent/cli/args.ts";
-import { TargetError } from "../../agent/discovery/target-spec.ts";
+import { UsageError, parseArgs } from "../../common/args.ts";
+import { TargetError } from "../../common/target-spec.ts";
 import { StoreError, openHubStore } from "../store/index.ts";
 import type { AdminCommand, AdminContext, AdminIo } from "./admin-context.ts";
 import { ADMIN_HELP } from "./admin-help.ts";

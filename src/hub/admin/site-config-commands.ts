@@ -4,8 +4,8 @@
  * version, which agents pick up on their next poll.
  */
 import { create } from "@bufbuild/protobuf";
-import { type ParsedArgs, UsageError, flag, listFlag } from "../../agent/cli/args.ts";
-import { TargetError, parseTargetSpec } from "../../agent/discovery/target-spec.ts";
+import { type ParsedArgs, UsageError, flag, listFlag } from "../../common/args.ts";
+import { TargetError, parseTargetSpec } from "../../common/target-spec.ts";
 import { parseDuration } from "../../common/duration.ts";
 import { type AgentConfig, OutboxLimitsSchema, SnmpSettingsSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import { StoreError } from "../store/index.ts";

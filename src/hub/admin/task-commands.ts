@@ -1,8 +1,8 @@
 /** `task create|list|show`: queue a task for a site's agents and read its result. */
 import { readFileSync } from "node:fs";
 import { create, toJson } from "@bufbuild/protobuf";
-import { type ParsedArgs, UsageError, flag, intFlag, listFlag } from "../../agent/cli/args.ts";
-import { parseTargetSpec } from "../../agent/discovery/target-spec.ts";
+import { type ParsedArgs, UsageError, flag, intFlag, listFlag } from "../../common/args.ts";
+import { parseTargetSpec } from "../../common/target-spec.ts";
 import { type Task, TaskResultSchema, TaskSchema, ZebraAction, ZebraTransport } from "../../gen/dca/v1/agent_service_pb.ts";
 import { cleanText } from "../../common/text.ts";
 import { StoreError, type StoredTask } from "../store/index.ts";

@@ -1,7 +1,7 @@
 /**
  * The hub's --version / --help, answered before anything else is imported.
  */
-import { VERSION } from "../../agent/cli/help.ts";
+import { VERSION } from "../../common/version.ts";
 
 export const HUB_HELP = `dca-hub ${VERSION}: the hub of the dca print-fleet agents
 

@@ -3,7 +3,7 @@
  * else is an admin command on the store in the data folder.
  */
 import { resolve } from "node:path";
-import { UsageError } from "../../agent/cli/args.ts";
+import { UsageError } from "../../common/args.ts";
 import { runAdminCommand } from "../admin/index.ts";
 import { HUB_HELP } from "./help.ts";
 import { serveCommand } from "./serve-command.ts";

@@ -3,7 +3,7 @@
  * listens and how an agent trusts its certificate. The first stdout line is
  * a JSON "ready" record so scripts and tests can wait for it.
  */
-import { UsageError, flag, intFlag, parseArgs } from "../../agent/cli/args.ts";
+import { UsageError, flag, intFlag, parseArgs } from "../../common/args.ts";
 import { MQTT_BOOLEAN_FLAGS, MQTT_VALUED_FLAGS, mqttOptionsFrom } from "../mqtt/serve-options.ts";
 import { startHub } from "../server/start-hub.ts";
 import { hubTrustHint } from "../tls/index.ts";

@@ -6,7 +6,7 @@
  */
 import type { AuthenticateError, AuthorizePublishHandler, AuthorizeSubscribeHandler, AuthenticateHandler, PreConnectHandler } from "./aedes-types.ts";
 import type { HubStore } from "../store/index.ts";
-import { AGENT_ID_PATTERN, wakeTopic } from "./wake-topic.ts";
+import { AGENT_ID_PATTERN, wakeTopic } from "../../common/wake-topic.ts";
 
 /** MQTT 3.1.1 CONNACK return codes (3.2.2.3). */
 const IDENTIFIER_REJECTED = 2;

@@ -12,7 +12,7 @@ import { WebSocketServer } from "ws";
 import type { HubStore } from "../store/index.ts";
 import { createBrokerPolicy } from "./broker-policy.ts";
 import { tlsSocketStream, webSocketStream } from "./mqtt-stream.ts";
-import { MAX_CLIENT_PACKET_BYTES } from "./wake-topic.ts";
+import { MAX_CLIENT_PACKET_BYTES } from "../../common/wake-topic.ts";
 
 /** The path of MQTT over WebSocket on the hub's port. */
 export const MQTT_WS_PATH = "/mqtt";

@@ -9,7 +9,7 @@ import { dirname } from "node:path";
 import { type Server, createServer as createTlsServer } from "node:tls";
 import { Aedes } from "aedes";
 import mqtt from "mqtt";
-import { tempDataDir } from "../store/test-fixtures.ts";
+import { tempDataDir } from "../../../test/support/hub-store-fixtures.ts";
 import { type HubTls, ensureHubTls } from "../tls/index.ts";
 import { connectExternalPublisher } from "./external-publisher.ts";
 

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import mqtt from "mqtt";
-import { parseBrokerUrl, tlsConnectOptions } from "../../agent/wake/broker-url.ts";
+import { parseBrokerUrl, tlsConnectOptions } from "../../common/broker-url.ts";
 
 export interface ExternalPublisherOptions {
   url: string;

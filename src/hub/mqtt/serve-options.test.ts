@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "../../agent/cli/args.ts";
+import { parseArgs } from "../../common/args.ts";
 import { MQTT_BOOLEAN_FLAGS, MQTT_VALUED_FLAGS, mqttOptionsFrom } from "./serve-options.ts";
 
 const parse = (...argv: string[]) => mqttOptionsFrom(parseArgs(argv, MQTT_VALUED_FLAGS, MQTT_BOOLEAN_FLAGS), "10.0.0.5");

@@ -5,8 +5,8 @@
  * agents are to use).
  */
 import { readFileSync } from "node:fs";
-import { type ParsedArgs, UsageError, flag } from "../../agent/cli/args.ts";
-import { parseBrokerUrl } from "../../agent/wake/broker-url.ts";
+import { type ParsedArgs, UsageError, flag } from "../../common/args.ts";
+import { parseBrokerUrl } from "../../common/broker-url.ts";
 import type { HubMqttOptions } from "./start-hub-mqtt.ts";
 
 /** The flags serve takes for MQTT (valued, then boolean). */

@@ -11,7 +11,7 @@ import type { HubStore } from "../store/index.ts";
 import { MQTT_WS_PATH, startEmbeddedBroker } from "./embedded-broker.ts";
 import { connectExternalPublisher } from "./external-publisher.ts";
 import { type PublishNudge, startTaskNotifier } from "./task-notifier.ts";
-import { wakeTopic } from "./wake-topic.ts";
+import { wakeTopic } from "../../common/wake-topic.ts";
 
 /** How the hub does MQTT (from `dca-hub serve` options). */
 export type HubMqttOptions =

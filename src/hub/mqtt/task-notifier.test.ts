@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { create } from "@bufbuild/protobuf";
 import { TaskSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import { type HubStore, openHubStore } from "../store/index.ts";
-import { tempDataDir } from "../store/test-fixtures.ts";
+import { tempDataDir } from "../../../test/support/hub-store-fixtures.ts";
 import { startTaskNotifier } from "./task-notifier.ts";
 
 const open: { store: HubStore; stop(): void }[] = [];

@@ -8,7 +8,7 @@
  * every site's config version).
  */
 import type { HubStore } from "../store/index.ts";
-import { nudgePayload, wakeTopic } from "./wake-topic.ts";
+import { nudgePayload, wakeTopic } from "../../common/wake-topic.ts";
 
 /** Where nudges go: the embedded broker, or an external one as a client. */
 export type PublishNudge = (topic: string, payload: Buffer) => Promise<void>;

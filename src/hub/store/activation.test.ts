@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync, existsSync } from "node:fs";
 import { type HubStore, MAX_FAILED_ATTEMPTS, StoreError, openHubStore } from "./index.ts";
 import { CODE_ALPHABET, newActivationCode } from "./ids.ts";
-import { tempDataDir, testClock } from "./test-fixtures.ts";
+import { tempDataDir, testClock } from "../../../test/support/hub-store-fixtures.ts";
 
 const open: HubStore[] = [];
 afterEach(() => {

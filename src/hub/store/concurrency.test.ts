@@ -4,12 +4,12 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { openHubStore } from "./index.ts";
 import { MIGRATIONS } from "./schema.ts";
-import { makeReading, outbox, tempDataDir } from "./test-fixtures.ts";
+import { makeReading, outbox, tempDataDir } from "../../../test/support/hub-store-fixtures.ts";
 
 // Child processes open the same hub.db as this test: real separate SQLite connections and locks.
 const CHILD = `
 import { openHubStore } from ${JSON.stringify(join(import.meta.dir, "index.ts"))};
-import { makeReading, outbox } from ${JSON.stringify(join(import.meta.dir, "test-fixtures.ts"))};
+import { makeReading, outbox } from ${JSON.stringify(join(import.meta.dir, "../../../test/support/hub-store-fixtures.ts"))};
 const [mode, dataDir, arg] = process.argv.slice(2);
 const store = openHubStore(dataDir);
 if (mode === "site") store.createSite(arg);

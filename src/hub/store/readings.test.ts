@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { CounterKind, CounterUnit } from "../../gen/dca/v1/reading_pb.ts";
 import { type HubStore, openHubStore } from "./index.ts";
-import { makeReading, outbox, tempDataDir, testClock } from "./test-fixtures.ts";
+import { makeReading, outbox, tempDataDir, testClock } from "../../../test/support/hub-store-fixtures.ts";
 
 const DAY = 86_400_000;
 const open: HubStore[] = [];

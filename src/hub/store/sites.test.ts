@@ -7,7 +7,7 @@ import { SnmpCredentialSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import { SnmpVersion } from "../../gen/dca/v1/reading_pb.ts";
 import { type HubStore, StoreError, openHubStore } from "./index.ts";
 import { MIGRATIONS } from "./schema.ts";
-import { tempDataDir, testClock } from "./test-fixtures.ts";
+import { tempDataDir, testClock } from "../../../test/support/hub-store-fixtures.ts";
 
 const open: HubStore[] = [];
 afterEach(() => {

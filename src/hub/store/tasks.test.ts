@@ -4,7 +4,7 @@ import { timestampDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { ReportTaskResultRequestSchema, TaskResultSchema, TaskSchema, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
 import { type HubStore, SENT_TIMEOUT_MS, StoreError, openHubStore } from "./index.ts";
 import { MAX_RESULT_BYTES } from "./tasks.ts";
-import { makeReading, outbox, tempDataDir, testClock } from "./test-fixtures.ts";
+import { makeReading, outbox, tempDataDir, testClock } from "../../../test/support/hub-store-fixtures.ts";
 
 const open: HubStore[] = [];
 afterEach(() => {

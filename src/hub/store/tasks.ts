@@ -7,7 +7,7 @@ import { clone, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { type ReportTaskResultRequest, type Task, TaskResultSchema, TaskSchema, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
 import { TASK_KIND_NAMES, taskTargets } from "../../common/task-targets.ts";
-import { checkTaskTarget } from "../../agent/discovery/task-scope.ts";
+import { checkTaskTarget } from "../../common/task-scope.ts";
 import { newId } from "./ids.ts";
 import { type StoreContext, optDate } from "./store-context.ts";
 import { StoreError } from "./store-error.ts";

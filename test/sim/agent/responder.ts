@@ -4,7 +4,7 @@
  * this is what unit tests drive directly.
  */
 import { BerError } from "../../../src/common/ber.ts";
-import { UsmError } from "../../../src/agent/snmp/usm.ts";
+import { UsmError } from "../usm.ts";
 import type { Recording } from "../snmprec.ts";
 import { createCommunityTable, respondCommunity } from "./community-responder.ts";
 import { createPacketWriter } from "./packet-writer.ts";

@@ -10,7 +10,7 @@ import {
   createSaltSource,
   localizeAuthKey,
   localizePrivKey,
-} from "../../../src/agent/snmp/usm.ts";
+} from "../usm.ts";
 
 /** A v3 user as configured (passwords, net-snmp protocol names). */
 export interface V3UserConfig {

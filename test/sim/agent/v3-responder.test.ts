@@ -21,7 +21,7 @@ import {
   localizePrivKey,
   signMessage,
   verifyMessage,
-} from "../../../src/agent/snmp/usm.ts";
+} from "../usm.ts";
 import { parseSnmprec } from "../snmprec.ts";
 import { createResponder } from "./responder.ts";
 import { createV3Engine } from "./v3-engine.ts";

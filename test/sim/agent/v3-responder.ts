@@ -14,7 +14,7 @@ import {
   isInTimeWindow,
   signMessage,
   verifyMessage,
-} from "../../../src/agent/snmp/usm.ts";
+} from "../usm.ts";
 import type { Recording } from "../snmprec.ts";
 import { type PacketWriter, type PduResult, headerSize, intSize, responsePduContentSize, writeResponsePdu } from "./packet-writer.ts";
 import { handlePdu } from "./pdu-handler.ts";

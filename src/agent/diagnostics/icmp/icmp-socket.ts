@@ -10,7 +10,7 @@
  */
 import { ptr } from "bun:ffi";
 import { readFileSync } from "node:fs";
-import { formatIp, parseIp } from "../../discovery/ip-address.ts";
+import { formatIp, parseIp } from "../../../common/ip-address.ts";
 import { type IcmpFamily, type IcmpMessage, echoRequestIds, errorKind, parseIcmpMessage } from "./icmp-packet.ts";
 import * as c from "./libc.ts";
 

@@ -4,7 +4,7 @@
  * system resolver, first answer wins, as ping does.
  */
 import { lookup } from "node:dns/promises";
-import { formatIp, parseIp } from "../../discovery/ip-address.ts";
+import { formatIp, parseIp } from "../../../common/ip-address.ts";
 import type { IcmpFamily } from "./icmp-packet.ts";
 
 /** The address to probe, or why there is none. */

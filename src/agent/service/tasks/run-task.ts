@@ -10,7 +10,7 @@ import { type Task, type TaskResult, TaskResultSchema, TaskStatus, ZebraAction, 
 import type { DeviceReading } from "../../../gen/dca/v1/reading_pb.ts";
 import { isSingleAddress, readKnownDevices } from "../../collect/read-known.ts";
 import { taskTargets } from "../../../common/task-targets.ts";
-import { checkTaskTarget } from "../../discovery/task-scope.ts";
+import { checkTaskTarget } from "../../../common/task-scope.ts";
 import { probeWeb } from "../../webprobe/index.ts";
 import { ZebraError } from "../../zebra/index.ts";
 import { type JobContext, discover, remember } from "../jobs.ts";

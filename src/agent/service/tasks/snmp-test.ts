@@ -11,7 +11,7 @@ import type { Config } from "../../config/schema.ts";
 import { parseEndpoint } from "../../discovery/endpoint.ts";
 import { OID } from "../../reader/oids.ts";
 import { oidOf, textOf } from "../../reader/values.ts";
-import type { Credential } from "../../snmp/credential.ts";
+import type { Credential } from "../../../common/credential.ts";
 import { createNetSnmpSession } from "../../snmp/net-snmp-session.ts";
 import { SnmpError, isException } from "../../snmp/session.ts";
 import type { DiagnosticOutcome } from "./diagnostics.ts";

@@ -5,9 +5,9 @@
  * when the broker is lost, and comes back when it returns.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { wakeTopic } from "../../hub/mqtt/wake-topic.ts";
-import { freeTcpPort } from "../../../test/support/free-port.ts";
-import { type BrokerFixture, startBrokerFixture, waitFor } from "./testdata/broker-fixture.ts";
+import { wakeTopic } from "../../src/common/wake-topic.ts";
+import { freeTcpPort } from "../support/free-port.ts";
+import { type BrokerFixture, startBrokerFixture, waitFor } from "./broker-fixture.ts";
 
 let f: BrokerFixture;
 beforeAll(async () => {

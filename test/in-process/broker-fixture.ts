@@ -5,14 +5,14 @@
  */
 import { rmSync } from "node:fs";
 import { dirname } from "node:path";
-import { createBackoff } from "../../../common/backoff.ts";
-import { type EmbeddedBroker, startEmbeddedBroker } from "../../../hub/mqtt/embedded-broker.ts";
-import { wakeTopic } from "../../../hub/mqtt/wake-topic.ts";
-import { type HubStore, openHubStore } from "../../../hub/store/index.ts";
-import { tempDataDir } from "../../../hub/store/test-fixtures.ts";
-import { type HubTls, ensureHubTls } from "../../../hub/tls/index.ts";
-import { freeTcpPort } from "../../../../test/support/free-port.ts";
-import { type WakeClientOptions, startWakeClient } from "../wake-client.ts";
+import { createBackoff } from "../../src/common/backoff.ts";
+import { type EmbeddedBroker, startEmbeddedBroker } from "../../src/hub/mqtt/embedded-broker.ts";
+import { wakeTopic } from "../../src/common/wake-topic.ts";
+import { type HubStore, openHubStore } from "../../src/hub/store/index.ts";
+import { tempDataDir } from "../support/hub-store-fixtures.ts";
+import { type HubTls, ensureHubTls } from "../../src/hub/tls/index.ts";
+import { freeTcpPort } from "../support/free-port.ts";
+import { type WakeClientOptions, startWakeClient } from "../../src/agent/wake/wake-client.ts";
 
 export interface BrokerFixture {
   store: HubStore;

@@ -8,9 +8,9 @@ import { X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureHubTls } from "../../hub/tls/index.ts";
-import { normalizeFingerprint } from "./hub-endpoint.ts";
-import { checkPinnedChain, fingerprintOf } from "./pinned-chain.ts";
+import { ensureHubTls } from "../../src/hub/tls/index.ts";
+import { normalizeFingerprint } from "../../src/agent/transport/hub-endpoint.ts";
+import { checkPinnedChain, fingerprintOf } from "../../src/agent/transport/pinned-chain.ts";
 
 const dirs = [mkdtempSync(join(tmpdir(), "dca-pin-")), mkdtempSync(join(tmpdir(), "dca-pin-"))];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -8,8 +8,8 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type OutboxReading, OutboxReadingSchema } from "../../gen/dca/v1/agent_service_pb.ts";
-import { CounterKind, CounterUnit, type DeviceReading, DeviceReadingSchema, SupplyState } from "../../gen/dca/v1/reading_pb.ts";
+import { type OutboxReading, OutboxReadingSchema } from "../../src/gen/dca/v1/agent_service_pb.ts";
+import { CounterKind, CounterUnit, type DeviceReading, DeviceReadingSchema, SupplyState } from "../../src/gen/dca/v1/reading_pb.ts";
 
 /** A data folder that does not exist yet, inside a new temp folder. */
 export function tempDataDir(): string {

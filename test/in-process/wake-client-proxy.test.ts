@@ -7,10 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { X509Certificate, createHash } from "node:crypto";
-import { wakeTopic } from "../../hub/mqtt/wake-topic.ts";
-import { type ProxyPeer, proxyPeerSkipReason, startProxyPeer } from "../../../test/support/proxy-peer.ts";
-import { type BrokerFixture, startBrokerFixture, waitFor } from "./testdata/broker-fixture.ts";
-import type { WakeClientOptions } from "./wake-client.ts";
+import { wakeTopic } from "../../src/common/wake-topic.ts";
+import { type ProxyPeer, proxyPeerSkipReason, startProxyPeer } from "../support/proxy-peer.ts";
+import { type BrokerFixture, startBrokerFixture, waitFor } from "./broker-fixture.ts";
+import type { WakeClientOptions } from "../../src/agent/wake/wake-client.ts";
 
 const skip = proxyPeerSkipReason();
 if (skip) console.warn(`wake client proxy tests skipped: ${skip}`);

@@ -11,15 +11,15 @@ import { dirname } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import mqtt, { type MqttClient } from "mqtt";
-import { AgentService, PollRequestSchema, TaskSchema } from "../../gen/dca/v1/agent_service_pb.ts";
-import { connectBroker } from "../../agent/wake/connect-broker.ts";
-import { type BrokerAddress, parseBrokerUrl } from "../../agent/wake/broker-url.ts";
-import { mqttOutcome as outcome, rawMqttClient } from "../../../test/support/mqtt-test-client.ts";
-import { createHubTransport } from "../../agent/transport/index.ts";
-import { type RunningHub, startHub } from "../server/start-hub.ts";
-import { tempDataDir } from "../store/test-fixtures.ts";
-import { wakeTopic } from "./wake-topic.ts";
-import { EVICT_INTERVAL_MS } from "./start-hub-mqtt.ts";
+import { AgentService, PollRequestSchema, TaskSchema } from "../../src/gen/dca/v1/agent_service_pb.ts";
+import { connectBroker } from "../../src/agent/wake/connect-broker.ts";
+import { type BrokerAddress, parseBrokerUrl } from "../../src/common/broker-url.ts";
+import { mqttOutcome as outcome, rawMqttClient } from "../support/mqtt-test-client.ts";
+import { createHubTransport } from "../../src/agent/transport/index.ts";
+import { type RunningHub, startHub } from "../../src/hub/server/start-hub.ts";
+import { tempDataDir } from "../support/hub-store-fixtures.ts";
+import { wakeTopic } from "../../src/common/wake-topic.ts";
+import { EVICT_INTERVAL_MS } from "../../src/hub/mqtt/start-hub-mqtt.ts";
 
 let hub: RunningHub;
 let dataDir: string;
@@ -206,7 +206,7 @@ describe("hub MQTT", () => {
   });
 
   test("an untrusted CA is refused by the agent's client", async () => {
-    const otherCa = (await import("../tls/index.ts")).ensureHubTls(tempDataDir(), { hostnames: ["localhost"] }).caPem;
+    const otherCa = (await import("../../src/hub/tls/index.ts")).ensureHubTls(tempDataDir(), { hostnames: ["localhost"] }).caPem;
     await expect(connectBroker({ address: wss, login: login(A()), caPem: otherCa, timeoutMs: 5_000 })).rejects.toThrow();
     await expect(connectBroker({ address: mqtts, login: login(A()), caPem: otherCa, timeoutMs: 5_000 })).rejects.toThrow();
   });
