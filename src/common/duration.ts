@@ -1,14 +1,31 @@
-/** Parses a duration: a number of milliseconds, or a number with a unit (ms, s, m, h). */
-export function parseDuration(input: string | number): number {
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/**
+ * Parses a duration into milliseconds: "500ms", "2s", "1.5s", "5m", "1h", "7d",
+ * or a bare number. A bare number (or a number value) is milliseconds unless
+ * `unitRequired`, where only "0" may stand alone. Throws an Error saying what is
+ * allowed; callers put the field or option name in front.
+ */
+export function parseDuration(input: string | number, opts: { unitRequired?: boolean } = {}): number {
   if (typeof input === "number") {
-    if (!Number.isFinite(input) || input < 0) throw new Error(`"${input}" is not a duration`);
+    if (!Number.isFinite(input) || input < 0 || opts.unitRequired) throw new Error(`"${input}" is not a duration`);
     return input;
   }
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(input);
-  if (!m) throw new Error(`"${input}" is not a duration (use milliseconds, or a unit: 500ms, 2s, 5m, 1h)`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? "ms";
-  return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(input);
+  if (!m || (m[2] === undefined && opts.unitRequired && Number(m[1]) !== 0)) {
+    throw new Error(`"${input}" is not a duration (use milliseconds, or a unit: 500ms, 2s, 5m, 1h, 7d)`);
+  }
+  const ms = Math.round(Number(m[1]) * UNIT_MS[(m[2] ?? "ms") as keyof typeof UNIT_MS]);
+  if (!Number.isSafeInteger(ms)) throw new Error(`"${input}" is too long a duration`);
+  return ms;
+}
+
+/** Milliseconds as the largest unit that divides them: "10m", "90d", "1500ms". */
+export function formatDuration(ms: number): string {
+  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
 }
 
 /** A round trip for people: "0.42 ms", "12.5 ms". */

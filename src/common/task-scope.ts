@@ -5,7 +5,10 @@
  * else on the customer's network. The hub checks when the task is created,
  * the agent again before it runs it: both use this one function.
  */
+import type { Task } from "../gen/dca/v1/agent_service_pb.ts";
+import { parseEndpoint } from "./endpoint.ts";
 import { type RangeSpec, TargetError, type TargetSpec, parseTargetSpec } from "./target-spec.ts";
+import { taskTargets } from "./task-targets.ts";
 
 export interface TaskScope {
   /** The site's scan targets and exclusions, as configured. */
@@ -75,4 +78,27 @@ export function checkTaskTarget(target: string, scope: TaskScope): ScopeVerdict 
     return s?.kind === "range" && contains(s, spec);
   });
   return inside ? { ok: true } : { ok: false, reason: refuse };
+}
+
+/**
+ * Whether a whole task may run: it has a kind this build knows, each of its
+ * targets is one device address where its kind needs one, and each lies in
+ * the site's scope (checkTaskTarget). The hub runs this when a task is
+ * created, the agent before it runs it.
+ */
+export function checkTaskScope(task: Task, scope: TaskScope): ScopeVerdict {
+  const aimed = taskTargets(task);
+  if (!aimed) return { ok: false, reason: "a task of a kind this build does not know" };
+  for (const target of aimed.targets) {
+    if (aimed.single) {
+      try {
+        parseEndpoint(target, 161);
+      } catch {
+        return { ok: false, reason: `${shown(target)} is not one device address` };
+      }
+    }
+    const verdict = checkTaskTarget(target, scope);
+    if (!verdict.ok) return verdict;
+  }
+  return { ok: true };
 }

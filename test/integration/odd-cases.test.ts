@@ -15,6 +15,7 @@ import { createNetSnmpSession } from "../../src/agent/snmp/net-snmp-session.ts";
 import type { SnmpSession } from "../../src/agent/snmp/session.ts";
 import { type Fleet, startFleet } from "../sim/fleet.ts";
 import { repoRoot } from "../support/shared-dir.ts";
+import { secret } from "../../src/common/secret.ts";
 
 const DIR = join(repoRoot, "test/fixtures/profiles");
 const NAMES = [
@@ -44,11 +45,11 @@ afterAll(async () => {
 const target = () => ({ host: "127.0.0.1", port: fleet.dataDir!.port, timeoutMs: 400, retries: 0 });
 
 function read(name: string): Promise<DeviceReading> {
-  return readDevice({ target: target(), credentials: [{ name: "odd", version: "v2c", community: name }] });
+  return readDevice({ target: target(), credentials: [{ name: "odd", version: "v2c", community: secret(name) }] });
 }
 
 function session(name: string): SnmpSession {
-  const s = createNetSnmpSession(target(), { name: "odd", version: "v2c", community: name });
+  const s = createNetSnmpSession(target(), { name: "odd", version: "v2c", community: secret(name) });
   sessions.push(s);
   return s;
 }

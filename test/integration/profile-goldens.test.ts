@@ -14,6 +14,7 @@ import { type DeviceReadingJson, DeviceReadingSchema } from "../../src/gen/dca/v
 import { readDevice } from "../../src/agent/reader/read-device.ts";
 import { type Fleet, startFleet } from "../sim/fleet.ts";
 import { repoRoot } from "../support/shared-dir.ts";
+import { secret } from "../../src/common/secret.ts";
 
 const dir = join(repoRoot, "test/fixtures/profiles");
 const recordings = existsSync(dir)
@@ -58,7 +59,7 @@ describe("profile goldens", () => {
       const golden = JSON.parse(readFileSync(goldenPath, "utf8")) as Golden;
       const reading = await readDevice({
         target: { host: fleet.dataDir!.address, port: fleet.dataDir!.port, timeoutMs: 1000, retries: 1 },
-        credentials: [{ name: "golden", version: "v2c", community: stem }],
+        credentials: [{ name: "golden", version: "v2c", community: secret(stem) }],
       });
       const json = toJson(DeviceReadingSchema, reading) as DeviceReadingJson;
       for (const field of ["vendor", "model", "serialNumber", "firmware"] as const) {

@@ -3,7 +3,7 @@
  * config file; credentials given as flags replace the file's.
  */
 import { ConfigError, loadConfig } from "../config/load-config.ts";
-import type { Config, ConfigInput } from "../config/schema.ts";
+import type { Config, ConfigInput } from "../../common/config/index.ts";
 import { type ParsedArgs, UsageError, flag, intFlag, listFlag } from "../../common/args.ts";
 
 export const SNMP_FLAGS = [
@@ -19,7 +19,7 @@ function credentialsFromFlags(p: ParsedArgs): NonNullable<ConfigInput["credentia
   const user = flag(p, "v3-user");
   if (user) {
     out.push({
-      name: `v3-${user}`,
+      name: `v3-${user.replace(/[^\w.@-]/g, "_")}`,
       version: "v3",
       user,
       auth: flag(p, "v3-auth"),
@@ -49,11 +49,7 @@ export function configFromArgs(p: ParsedArgs, scan?: { targets: string[]; exclud
   if (readConcurrency !== undefined) snmp.readConcurrency = readConcurrency;
   const overrides: ConfigInput = { credentials: credentialsFromFlags(p), snmp };
   if (scan && (scan.targets.length || scan.exclude.length)) overrides.scan = scan;
-  const config = loadConfig(flag(p, "config"), overrides);
-  if (config.credentials.length === 0) {
-    return { ...config, credentials: [{ name: "community-1", version: "v2c", community: "public" }] };
-  }
-  return config;
+  return loadConfig(flag(p, "config"), overrides);
 }
 
 export { ConfigError };

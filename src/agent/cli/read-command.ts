@@ -1,7 +1,7 @@
 /** `dca read ADDRESS...`: reads each printer and prints a table or JSON. */
 import { toJsonString } from "@bufbuild/protobuf";
 import { DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
-import { type Endpoint, parseEndpoint } from "../discovery/endpoint.ts";
+import { type Endpoint, parseEndpoint } from "../../common/endpoint.ts";
 import { TargetError } from "../../common/target-spec.ts";
 import { ReadError, readDevice } from "../reader/read-device.ts";
 import { parseArgs, UsageError } from "../../common/args.ts";

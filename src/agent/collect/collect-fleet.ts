@@ -5,13 +5,13 @@
  * one device is an event, never a failed sweep.
  */
 import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
-import type { Config } from "../config/schema.ts";
+import type { Config } from "../../common/config/index.ts";
 import { classifyDevice } from "../discovery/classify.ts";
 import { createProbeGetter } from "../discovery/probe-getter.ts";
 import { type ProbeAnswer, type SweepProgress, createProber } from "../discovery/prober.ts";
 import { resolveTargets } from "../discovery/targets.ts";
 import { ReadError, readDeviceDetailed } from "../reader/read-device.ts";
-import type { CommunityCredential, Credential } from "../../common/credential.ts";
+import { type CommunityCredential, type Credential, DEFAULT_CREDENTIAL } from "../../common/credential.ts";
 import { createNetSnmpSession } from "../snmp/net-snmp-session.ts";
 import type { SnmpSession } from "../snmp/session.ts";
 
@@ -55,12 +55,13 @@ function credentialsFor(answer: ProbeAnswer, creds: readonly Credential[], commu
 export async function collectFleet(config: Config, targetsIn: readonly string[], exclude: readonly string[], events: CollectEvents = {}): Promise<CollectHandle> {
   const targets = await resolveTargets([...targetsIn], { exclude: [...exclude], defaultPort: config.snmp.port });
   for (const err of targets.errors) events.onTargetError?.(err.message);
-  const credentials: readonly Credential[] = config.credentials.length ? config.credentials : [{ name: "community-1", version: "v2c", community: "public" }];
+  const credentials: readonly Credential[] = config.credentials;
   const communityCreds = credentials.filter((c): c is CommunityCredential => c.version !== "v3");
-  const communities = communityCreds.map((c) => c.community);
+  const communities = communityCreds.map((c) => c.community.reveal());
   const v3 = credentials.find((c) => c.version === "v3");
   const prober = createProber({
-    communities: communities.length ? communities : ["public"],
+    // The prober needs a community to send; with only v3 credentials, the default one's.
+    communities: communities.length ? communities : [DEFAULT_CREDENTIAL.community.reveal()],
     // Probe both community versions: old printers answer only v1.
     versions: ["v2c", "v1"],
     v3Discovery: v3 !== undefined,

@@ -4,8 +4,8 @@
  * tried first. One device failing is an event, never a failed pass.
  */
 import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
-import type { Config } from "../config/schema.ts";
-import { parseEndpoint } from "../discovery/endpoint.ts";
+import type { Config } from "../../common/config/index.ts";
+import { parseEndpoint } from "../../common/endpoint.ts";
 import { type OpenSession, ReadError, readDeviceDetailed } from "../reader/read-device.ts";
 import type { Credential } from "../../common/credential.ts";
 
@@ -36,7 +36,7 @@ export async function readKnownDevices(
   events: ReadKnownEvents = {},
   openSession?: OpenSession,
 ): Promise<{ read: number; failed: number }> {
-  const credentials: readonly Credential[] = config.credentials.length ? config.credentials : [{ name: "community-1", version: "v2c", community: "public" }];
+  const credentials: readonly Credential[] = config.credentials;
   const stats = { read: 0, failed: 0 };
   const pending = new Set<Promise<void>>();
   const one = async (d: KnownDevice) => {
@@ -62,14 +62,4 @@ export async function readKnownDevices(
   }
   await Promise.all(pending);
   return stats;
-}
-
-/** Checks that an address names one device (used to validate read-device tasks). */
-export function isSingleAddress(address: string): boolean {
-  try {
-    parseEndpoint(address, 161);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,16 +1,13 @@
 /**
- * Loads the configuration from a TOML or JSON file and command-line
- * overrides, and validates it once. Errors say which field is wrong and
- * what it allows.
+ * Loads the agent's configuration from a TOML or JSON file and command-line
+ * overrides, and checks it once with the contract's check (src/common/config),
+ * the same the hub runs. Errors say which field is wrong and what it allows.
  */
 import { readFileSync } from "node:fs";
-import * as v from "valibot";
 import { describeCredential } from "../../common/credential.ts";
-import { type Config, type ConfigInput, ConfigSchema } from "./schema.ts";
+import { type Config, ConfigError, type ConfigInput, validateConfig } from "../../common/config/index.ts";
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
+export { ConfigError, validateConfig };
 
 /** Reads a config file: `.json` as JSON, anything else as TOML. */
 export function readConfigFile(path: string): ConfigInput {
@@ -27,24 +24,6 @@ export function readConfigFile(path: string): ConfigInput {
   }
 }
 
-/** Validates raw config; `source` names where it came from in errors. */
-export function validateConfig(raw: unknown, source: string): Config {
-  const r = v.safeParse(ConfigSchema, raw);
-  if (r.success) return r.output;
-  const lines = r.issues.map((i) => {
-    const path = i.path?.map((p) => p.key).join(".") ?? "";
-    // Never echo a received value: it may be a password or a community.
-    const msg = i.type === "strict_object" ? `unknown field (allowed: ${allowedKeys(i)})` : i.message.replace(/ but received .*$/, "");
-    return `  ${path || "(top level)"}: ${msg}`;
-  });
-  throw new ConfigError(`invalid configuration in ${source}:\n${lines.join("\n")}`);
-}
-
-function allowedKeys(issue: v.BaseIssue<unknown>): string {
-  const expected = issue.expected ?? "";
-  return expected === "never" ? "see the documentation" : expected;
-}
-
 /** Merges file config with overrides (overrides win, section by section) and validates. */
 export function loadConfig(file: string | undefined, overrides: ConfigInput): Config {
   const base: ConfigInput = file ? readConfigFile(file) : {};
@@ -57,7 +36,7 @@ export function loadConfig(file: string | undefined, overrides: ConfigInput): Co
   return validateConfig(merged, file ? `${file} and the command line` : "the command line");
 }
 
-/** The config as text, with every secret replaced by <secret>. */
+/** The config as text, credentials described by name and kind; every secret prints as <secret>. */
 export function redactedConfig(c: Config): string {
   return JSON.stringify({ ...c, credentials: c.credentials.map(describeCredential) }, null, 2);
 }

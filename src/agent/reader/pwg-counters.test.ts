@@ -6,6 +6,7 @@ import { CounterKind, CounterUnit } from "../../gen/dca/v1/reading_pb.ts";
 import { Tag } from "../../common/ber.ts";
 import type { VarBind } from "../snmp/session.ts";
 import { PWG_COUNTER_ROOT, pwgCountersFromWalk } from "./pwg-counters.ts";
+import { secret } from "../../common/secret.ts";
 
 // Table layout from PWG-IMAGING-COUNTER-MIB (PWG 5106.3-2008): icKeyEntry .1.2.1.1,
 // icImageEntry .1.7.1.1, icImpressionEntry .1.8.1.1, icTwoSidedEntry .1.9.1.1,
@@ -111,7 +112,7 @@ describe("pwgCountersFromWalk over SNMP", () => {
     const fleet = await startFleet({ dataDir: { address: "127.0.0.1", recordings: [file] } });
     const session = createNetSnmpSession(
       { host: "127.0.0.1", port: fleet.dataDir!.port, timeoutMs: 1000, retries: 1 },
-      { name: "test", version: "v2c", community: "pwg-mfp" },
+      { name: "test", version: "v2c", community: secret("pwg-mfp") },
     );
     try {
       const walk = await session.walk(PWG_COUNTER_ROOT);

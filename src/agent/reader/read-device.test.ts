@@ -6,6 +6,7 @@ import { CounterKind } from "../../gen/dca/v1/reading_pb.ts";
 import { type Fleet, startFleet } from "../../../test/sim/fleet.ts";
 import { repoRoot } from "../../../test/support/shared-dir.ts";
 import { readDeviceDetailed } from "./read-device.ts";
+import { secret } from "../../common/secret.ts";
 
 const RICOH = readFileSync(join(repoRoot, "test/fixtures/profiles/ricoh-mp-c3004.snmprec"), "utf8");
 const PRINT_MONO = "1.3.6.1.4.1.367.3.2.1.2.19.5.1.9.8";
@@ -38,7 +39,7 @@ afterAll(async () => {
 const read = (community: string, learned?: readonly string[]) =>
   readDeviceDetailed({
     target: { host: "127.0.0.1", port: fleet.dataDir!.port, timeoutMs: 1000, retries: 0 },
-    credentials: [{ name: "test", version: "v2c", community }],
+    credentials: [{ name: "test", version: "v2c", community: secret(community) }],
     learned,
   });
 

@@ -89,15 +89,15 @@ export function createNetSnmpSession(target: SessionTarget, cred: Credential): S
         name: cred.user,
         level,
         authProtocol: cred.auth ? AUTH[cred.auth.protocol] : undefined,
-        authKey: cred.auth?.password,
+        authKey: cred.auth?.password.reveal(),
         privProtocol: cred.priv ? PRIV[cred.priv.protocol] : undefined,
-        privKey: cred.priv?.password,
+        privKey: cred.priv?.password.reveal(),
       },
       { ...common, context: cred.context ?? "" },
     );
   } else {
     version = cred.version === "v1" ? 1 : 2;
-    raw = snmp.createSession(target.host, cred.community, {
+    raw = snmp.createSession(target.host, cred.community.reveal(), {
       ...common,
       version: cred.version === "v1" ? snmp.Version1 : snmp.Version2c,
     });

@@ -8,6 +8,7 @@ import { type Socket, createSocket } from "node:dgram";
 import { Tag, compareOids, parseOid } from "../../common/ber.ts";
 import { type VarBind, PduType, decodeCommunityMessage, encodeCommunityMessage } from "./message.ts";
 import { createNetSnmpSession } from "./net-snmp-session.ts";
+import { secret } from "../../common/secret.ts";
 
 const COL = "1.3.6.1.4.1.367.3.2.1.2.19.5.1.9";
 const BAD = `${COL}.3`;
@@ -68,7 +69,7 @@ beforeAll(async () => {
 afterAll(() => agent.close());
 
 test("a value that does not decode mid-walk is skipped and named; the rows after it are read", async () => {
-  const session = createNetSnmpSession({ host: "127.0.0.1", port, timeoutMs: 150, retries: 0 }, { name: "t", version: "v2c", community: "public" });
+  const session = createNetSnmpSession({ host: "127.0.0.1", port, timeoutMs: 150, retries: 0 }, { name: "t", version: "v2c", community: secret("public") });
   try {
     const r = (await session.walk(COL)) as Awaited<ReturnType<typeof session.walk>> & { skipped?: { oid: string }[] };
     expect(r.varbinds.map((v) => `${v.oid}=${v.value}`)).toEqual([`${COL}.1=100`, `${COL}.2=200`, `${COL}.4=400`, `${COL}.5=500`]);

@@ -4,6 +4,7 @@ import { type Fleet, startFleet } from "../../../test/sim/fleet.ts";
 import type { VarBind } from "./message.ts";
 import { createNetSnmpSession } from "./net-snmp-session.ts";
 import { walkMany } from "./walk-many.ts";
+import { secret } from "../../common/secret.ts";
 
 const fixtures = join(import.meta.dir, "../../../test/fixtures/snmprec");
 const ROOTS = [
@@ -25,7 +26,7 @@ afterAll(async () => {
 });
 
 const session = (community: string) =>
-  createNetSnmpSession({ host: "127.0.0.1", port: fleet.dataDir!.port, timeoutMs: 1000, retries: 1 }, { name: "t", version: "v2c", community });
+  createNetSnmpSession({ host: "127.0.0.1", port: fleet.dataDir!.port, timeoutMs: 1000, retries: 1 }, { name: "t", version: "v2c", community: secret(community) });
 
 describe("walkMany against the simulator", () => {
   for (const name of ["color-mfp", "mono-laser"]) {

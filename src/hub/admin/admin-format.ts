@@ -3,22 +3,20 @@
  * with units up to days, times, and aligned text tables.
  */
 import { UsageError } from "../../common/args.ts";
+import { formatDuration, parseDuration } from "../../common/duration.ts";
 import { cleanText } from "../../common/text.ts";
-
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /**
  * A duration such as "30s", "5m", "1h", "8h", "7d" (or "0") in milliseconds;
- * `what` names the option in the error.
+ * `what` names the option in the error. The grammar is src/common's.
  */
 export function parseDurationMs(text: string, what: string): number {
-  const m = /^\s*(\d+)\s*(ms|s|m|h|d)?\s*$/.exec(text);
-  if (!m || (m[2] === undefined && m[1] !== "0")) {
+  try {
+    return parseDuration(text, { unitRequired: true });
+  } catch (e) {
+    if ((e as Error).message.includes("too long")) throw new UsageError(`${what} is too long`);
     throw new UsageError(`${what} must be a duration such as 30s, 5m, 1h, 8h or 7d, got "${text}"`);
   }
-  const ms = Number(m[1]) * UNIT_MS[(m[2] ?? "ms") as keyof typeof UNIT_MS];
-  if (!Number.isSafeInteger(ms)) throw new UsageError(`${what} is too long`);
-  return ms;
 }
 
 /** A duration in whole seconds that fits a uint32 field; "0" keeps the agent's default. */
@@ -41,9 +39,7 @@ export function parseCount(text: string, what: string, min: number, max: number)
 /** Seconds as the largest unit that divides them ("8h", "90s"); "default" for 0. */
 export function formatSeconds(s: number | bigint): string {
   const n = Number(s);
-  if (n === 0) return "default";
-  for (const [unit, size] of [["d", 86_400], ["h", 3_600], ["m", 60]] as const) if (n % size === 0) return `${n / size}${unit}`;
-  return `${n}s`;
+  return n === 0 ? "default" : formatDuration(n * 1000);
 }
 
 /** A time as "2026-03-01 14:05:09Z"; "-" when there is none. */

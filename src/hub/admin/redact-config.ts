@@ -1,31 +1,33 @@
 /**
- * A site's agent config as an admin may see it: every community and
- * password replaced by "<secret>", as a proto (for --json) or as text.
+ * A site's agent config as an admin may see it, as text, secrets redacted
+ * (the redaction and the credential description are the contract's, in
+ * src/common).
  */
-import { clone } from "@bufbuild/protobuf";
-import { type AgentConfig, AgentConfigSchema, type SnmpCredential } from "../../gen/dca/v1/agent_service_pb.ts";
+import { type AgentConfig, type SnmpCredential } from "../../gen/dca/v1/agent_service_pb.ts";
+import { redactAgentConfig } from "../../common/config/index.ts";
+import { describeCredential, type Credential } from "../../common/credential.ts";
 import { SnmpVersion } from "../../gen/dca/v1/reading_pb.ts";
+import { Secret } from "../../common/secret.ts";
 import { formatSeconds } from "./admin-format.ts";
 
-/** What stands in for a secret in anything printed. */
-export const SECRET = "<secret>";
+/** A copy of the config with all secrets replaced by `<secret>`. */
+export const redactConfig = redactAgentConfig;
 
-/** A copy of the config with all secrets replaced by SECRET. */
-export function redactConfig(config: AgentConfig): AgentConfig {
-  const c = clone(AgentConfigSchema, config);
-  for (const cred of c.credentials) {
-    if (cred.community) cred.community = SECRET;
-    if (cred.authPassword) cred.authPassword = SECRET;
-    if (cred.privPassword) cred.privPassword = SECRET;
-  }
-  return c;
-}
-
-/** "office (v2c, community <secret>)", "ops (v3 user ops, authPriv sha256/aes128)". */
+/** "office (v2c, community <secret>)", "ops (v3 user ops, authPriv sha256/aes128)": the stored form, unchecked. */
 export function describeSnmpCredential(c: SnmpCredential): string {
-  if (c.version !== SnmpVersion.V3) return `${c.name} (${c.version === SnmpVersion.V1 ? "v1" : "v2c"}, community ${SECRET})`;
-  const level = c.privProtocol ? `authPriv ${c.authProtocol}/${c.privProtocol}` : c.authProtocol ? `authNoPriv ${c.authProtocol}` : "noAuthNoPriv";
-  return `${c.name} (v3 user ${c.user}, ${level}${c.context ? `, context ${c.context}` : ""})`;
+  const hidden = new Secret("");
+  const cred: Credential =
+    c.version === SnmpVersion.V3
+      ? {
+          name: c.name,
+          version: "v3",
+          user: c.user,
+          ...(c.authProtocol ? { auth: { protocol: c.authProtocol as "md5", password: hidden } } : {}),
+          ...(c.privProtocol ? { priv: { protocol: c.privProtocol as "des", password: hidden } } : {}),
+          ...(c.context ? { context: c.context } : {}),
+        }
+      : { name: c.name, version: c.version === SnmpVersion.V1 ? "v1" : "v2c", community: hidden };
+  return describeCredential(cred);
 }
 
 const orDefault = (n: number | bigint, unit = "") => (Number(n) === 0 ? "default" : `${n}${unit}`);

@@ -5,38 +5,40 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { type ParsedArgs, UsageError, flag, listFlag } from "../../common/args.ts";
-import { TargetError, parseTargetSpec } from "../../common/target-spec.ts";
+import { type ConfigField, LIMITS } from "../../common/config/index.ts";
 import { parseDuration } from "../../common/duration.ts";
 import { type AgentConfig, OutboxLimitsSchema, SnmpSettingsSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import { StoreError } from "../store/index.ts";
 import { type AdminCommand, type AdminContext, arg, noMoreArgs, siteArg } from "./admin-context.ts";
 import { formatSeconds, parseCount, parseDurationSeconds } from "./admin-format.ts";
-import { CREDENTIAL_FLAGS, credentialFromArgs } from "./credential-args.ts";
+import { ADMIN_LABELS, CREDENTIAL_FLAGS, credentialFromArgs, credentialInputFromArgs } from "./credential-args.ts";
 import { describeSnmpCredential } from "./redact-config.ts";
-
-/** Checks scan targets: no blanks, no spaces, and a form the agent's sweep understands. */
-export function checkTargets(targets: string[], what: string): string[] {
-  for (const t of targets) {
-    if (t === "" || /\s/.test(t)) throw new UsageError(`${what} must be non-empty and without spaces`);
-    try {
-      parseTargetSpec(t);
-    } catch (e) {
-      if (e instanceof TargetError) throw new UsageError(e.message);
-      throw e;
-    }
-  }
-  return targets;
-}
 
 /** Applies a change to the site's config and reports the new version. */
 function change(ctx: AdminContext, p: ParsedArgs, what: (c: AgentConfig) => string): number {
   const site = siteArg(ctx, arg(p, 0, "SITE"));
   let said = "";
-  const c = ctx.store.updateSiteConfig(site.id, (c) => {
-    said = what(c);
-  });
+  const c = ctx.store.updateSiteConfig(
+    site.id,
+    (c) => {
+      said = what(c);
+    },
+    { labels: ADMIN_LABELS },
+  );
   ctx.io.out(`site "${site.name}": ${said}; config version ${c.version}\n`);
   return 0;
+}
+
+/** One option's value, parsed; a refusal names the config field it sets ("snmp.port: --port ..."), as an agent would. */
+function option<T>(p: ParsedArgs, f: string, field: ConfigField, parse: (value: string, what: string) => T): T | undefined {
+  const value = flag(p, f);
+  if (value === undefined) return undefined;
+  try {
+    return parse(value, `--${f}`);
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(`${field}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** Requires at least one of the flags. */
@@ -50,9 +52,10 @@ export const SITE_CONFIG_COMMANDS: Record<string, AdminCommand> = {
     usage: "site set-targets SITE TARGET... [--exclude X,Y]",
     valued: ["exclude"],
     run(ctx, p) {
-      const targets = checkTargets(p.positional.slice(1).flatMap((t) => t.split(",")), "a target");
+      // Each entry is checked with the agents' own target rule when the config is stored.
+      const targets = p.positional.slice(1).flatMap((t) => t.split(","));
       if (targets.length === 0) throw new UsageError("missing TARGET (an address, CIDR block, range or host name)");
-      const exclude = p.flags.has("exclude") ? checkTargets(listFlag(p, "exclude"), "an --exclude entry") : undefined;
+      const exclude = p.flags.has("exclude") ? listFlag(p, "exclude") : undefined;
       return change(ctx, p, (c) => {
         c.targets = targets;
         if (exclude) c.exclude = exclude;
@@ -66,8 +69,9 @@ export const SITE_CONFIG_COMMANDS: Record<string, AdminCommand> = {
     ...CREDENTIAL_FLAGS,
     run(ctx, p) {
       noMoreArgs(p, 1);
-      const cred = credentialFromArgs(p);
+      const input = credentialInputFromArgs(p);
       return change(ctx, p, (c) => {
+        const cred = credentialFromArgs(input, c.credentials.length);
         if (c.credentials.some((x) => x.name === cred.name)) {
           throw new StoreError("already-exists", `credential "${cred.name}" already exists (remove it first)`);
         }
@@ -97,10 +101,7 @@ export const SITE_CONFIG_COMMANDS: Record<string, AdminCommand> = {
     run(ctx, p) {
       noMoreArgs(p, 1);
       someOf(p, ["discovery", "read", "poll"]);
-      const seconds = (f: string) => {
-        const v = flag(p, f);
-        return v === undefined ? undefined : parseDurationSeconds(v, `--${f}`);
-      };
+      const seconds = (f: string) => option(p, f, `schedule.${f}` as ConfigField, parseDurationSeconds);
       const [discovery, read, poll] = [seconds("discovery"), seconds("read"), seconds("poll")];
       return change(ctx, p, (c) => {
         if (discovery !== undefined) c.discoveryIntervalSeconds = discovery;
@@ -118,27 +119,21 @@ export const SITE_CONFIG_COMMANDS: Record<string, AdminCommand> = {
       noMoreArgs(p, 1);
       const names = ["port", "timeout", "retries", "concurrency", "rate", "read-concurrency"];
       someOf(p, names);
-      const count = (f: string, min: number, max: number) => {
-        const v = flag(p, f);
-        return v === undefined ? undefined : parseCount(v, `--${f}`, min, max);
-      };
-      const t = flag(p, "timeout");
-      let timeoutMs: number | undefined;
-      if (t !== undefined) {
-        try {
-          timeoutMs = parseDuration(t);
-        } catch (e) {
-          throw new UsageError(`--timeout: ${(e as Error).message}`);
-        }
-        if (timeoutMs > 600_000) throw new UsageError("--timeout must be at most 10m");
-      }
+      // 0 keeps the agent's default; anything else must be inside the agents' own limits (checked again on store).
+      const count = (f: string, field: ConfigField, { max }: { max: number }) => option(p, f, field, (v, what) => parseCount(v, what, 0, max));
       const set = {
-        port: count("port", 0, 65_535),
-        timeoutMs,
-        retries: count("retries", 0, 10),
-        concurrency: count("concurrency", 0, 65_536),
-        rate: count("rate", 0, 1_000_000),
-        readConcurrency: count("read-concurrency", 0, 1024),
+        port: count("port", "snmp.port", LIMITS.port),
+        timeoutMs: option(p, "timeout", "snmp.timeout", (v, what) => {
+          try {
+            return parseDuration(v);
+          } catch (e) {
+            throw new UsageError(`${what}: ${(e as Error).message}`);
+          }
+        }),
+        retries: count("retries", "snmp.retries", LIMITS.retries),
+        concurrency: count("concurrency", "snmp.concurrency", LIMITS.concurrency),
+        rate: count("rate", "snmp.rate", LIMITS.rate),
+        readConcurrency: count("read-concurrency", "snmp.readConcurrency", LIMITS.readConcurrency),
       };
       return change(ctx, p, (c) => {
         c.snmp ??= create(SnmpSettingsSchema);
@@ -155,13 +150,10 @@ export const SITE_CONFIG_COMMANDS: Record<string, AdminCommand> = {
     run(ctx, p) {
       noMoreArgs(p, 1);
       someOf(p, ["max-readings", "max-bytes", "max-age"]);
-      const big = (f: string) => {
-        const v = flag(p, f);
-        return v === undefined ? undefined : BigInt(parseCount(v, `--${f}`, 0, Number.MAX_SAFE_INTEGER));
-      };
-      const [maxReadings, maxBytes] = [big("max-readings"), big("max-bytes")];
-      const age = flag(p, "max-age");
-      const maxAge = age === undefined ? undefined : parseDurationSeconds(age, "--max-age");
+      const big = (f: string, field: ConfigField, { max }: { max: number }) => option(p, f, field, (v, what) => BigInt(parseCount(v, what, 0, max)));
+      const maxReadings = big("max-readings", "outbox.maxReadings", LIMITS.maxReadings);
+      const maxBytes = big("max-bytes", "outbox.maxBytes", LIMITS.maxBytes);
+      const maxAge = option(p, "max-age", "outbox.maxAge", parseDurationSeconds);
       return change(ctx, p, (c) => {
         c.outbox ??= create(OutboxLimitsSchema);
         if (maxReadings !== undefined) c.outbox.maxReadings = maxReadings;

@@ -2,13 +2,13 @@
 import { readFileSync } from "node:fs";
 import { create, toJson } from "@bufbuild/protobuf";
 import { type ParsedArgs, UsageError, flag, intFlag, listFlag } from "../../common/args.ts";
-import { parseTargetSpec } from "../../common/target-spec.ts";
+import { parseEndpoint } from "../../common/endpoint.ts";
+import { TargetError, parseTargetSpec } from "../../common/target-spec.ts";
 import { type Task, TaskResultSchema, TaskSchema, ZebraAction, ZebraTransport } from "../../gen/dca/v1/agent_service_pb.ts";
 import { cleanText } from "../../common/text.ts";
 import { StoreError, type StoredTask } from "../store/index.ts";
 import { type AdminCommand, type AdminContext, arg, noMoreArgs, printJson, siteArg, siteFlag, wantsJson } from "./admin-context.ts";
 import { formatTable, formatTime } from "./admin-format.ts";
-import { checkTargets } from "./site-config-commands.ts";
 import { formatTaskResult } from "./task-result-format.ts";
 
 const KINDS = "scan, read, ping, traceroute, snmp-test, zebra or web";
@@ -43,10 +43,26 @@ const taskJson = ({ task, result, ...t }: StoredTask) => ({
 function oneAddress(rest: string[], kind: string): string {
   if (rest.length < 1) throw new UsageError(`task create SITE ${kind} needs an ADDRESS`);
   const address = rest[0];
-  checkTargets([address], "ADDRESS");
-  const spec = parseTargetSpec(address);
-  if (spec.kind === "range" && (spec.start !== spec.end || spec.subnet)) throw new UsageError("ADDRESS must be one address, not a range");
+  checkTargets([address]);
+  try {
+    parseEndpoint(address, 161);
+  } catch {
+    throw new UsageError("ADDRESS must be one address, not a range");
+  }
   return address;
+}
+
+/** Task targets in the one target syntax (src/common/target-spec.ts); a bad one is a usage error naming it. */
+function checkTargets(targets: string[]): string[] {
+  for (const t of targets) {
+    try {
+      parseTargetSpec(t);
+    } catch (e) {
+      if (e instanceof TargetError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  return targets;
 }
 
 function ports(p: ParsedArgs, name: string): number[] {
@@ -116,7 +132,7 @@ function buildTask(p: ParsedArgs): Task {
   };
   switch (kind) {
     case "scan": {
-      const targets = checkTargets(rest.flatMap((t) => t.split(",")), "a target");
+      const targets = checkTargets(rest.flatMap((t) => t.split(",")));
       return create(TaskSchema, { kind: { case: "scan", value: { targets } } });
     }
     case "read":

@@ -5,6 +5,7 @@
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { type AgentConfig, AgentConfigSchema } from "../../gen/dca/v1/agent_service_pb.ts";
+import { type FieldLabels, agentConfigRefusals } from "../../common/config/index.ts";
 import { newId } from "./ids.ts";
 import { type StoreContext } from "./store-context.ts";
 import { StoreError } from "./store-error.ts";
@@ -84,11 +85,21 @@ export function createSites(ctx: StoreContext) {
       return ctx.read(() => loadConfig(ctx, siteId));
     },
 
-    updateSiteConfig(siteId: string, mutate: (c: AgentConfig) => void): AgentConfig {
+    /**
+     * Changes a site's config in one transaction. The result must pass the
+     * agents' own check (src/common/config): a config they would refuse is
+     * refused here ("invalid-argument", naming each field as the agent would,
+     * with `labels` for the option names of the caller) and nothing is stored.
+     */
+    updateSiteConfig(siteId: string, mutate: (c: AgentConfig) => void, opts: { labels?: FieldLabels } = {}): AgentConfig {
       return ctx.write(() => {
         const config = loadConfig(ctx, siteId);
         const version = config.version + 1n;
         mutate(config);
+        const refused = agentConfigRefusals(config, opts.labels);
+        if (refused.length) {
+          throw new StoreError("invalid-argument", `${refused.map((r) => `${r.path}: ${r.message}`).join("; ")} (the site's agents would refuse this config; nothing was changed)`);
+        }
         // The version is the store's to give, whatever the mutation did to it.
         config.version = version;
         db.run("UPDATE sites SET config = ?, config_version = ? WHERE id = ?", [toBinary(AgentConfigSchema, config), Number(version), siteId]);

@@ -7,7 +7,7 @@ import { clone, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { type ReportTaskResultRequest, type Task, TaskResultSchema, TaskSchema, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
 import { TASK_KIND_NAMES, taskTargets } from "../../common/task-targets.ts";
-import { checkTaskTarget } from "../../common/task-scope.ts";
+import { checkTaskScope } from "../../common/task-scope.ts";
 import { newId } from "./ids.ts";
 import { type StoreContext, optDate } from "./store-context.ts";
 import { StoreError } from "./store-error.ts";
@@ -88,10 +88,8 @@ export function createTasks(ctx: StoreContext, requireSite: (idOrName: string) =
         // Only addresses inside the site's targets or its known devices: the agent checks again.
         const config = getSiteConfig(site.id);
         const known = db.query<{ address: string }, [string]>("SELECT DISTINCT address FROM devices WHERE site_id = ?").all(site.id).map((r) => r.address);
-        for (const target of aimed.targets) {
-          const verdict = checkTaskTarget(target, { targets: config.targets, exclude: config.exclude, known });
-          if (!verdict.ok) throw new StoreError("invalid-argument", `site "${site.name}": ${verdict.reason}`);
-        }
+        const verdict = checkTaskScope(task, { targets: config.targets, exclude: config.exclude, known });
+        if (!verdict.ok) throw new StoreError("invalid-argument", `site "${site.name}": ${verdict.reason}`);
         if (opts.agentId !== undefined) {
           const a = db.query<{ site_id: string }, [string]>("SELECT site_id FROM agents WHERE id = ?").get(opts.agentId);
           if (!a || a.site_id !== site.id) throw new StoreError("not-found", `site "${site.name}" has no agent "${opts.agentId}"`);

@@ -2,6 +2,7 @@
  * The values the hub store hands out. Rows become plain objects with Dates;
  * readings, tasks and config stay proto messages (the proto is the model).
  */
+import type { FieldLabels } from "../../common/config/index.ts";
 import type { AgentConfig, OutboxReading, ReportTaskResultRequest, Task, TaskResult } from "../../gen/dca/v1/agent_service_pb.ts";
 import type { TaskKindName } from "../../common/task-targets.ts";
 import type { CounterKind, DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
@@ -161,7 +162,7 @@ export interface HubStore {
   listSites(): Site[];
   siteConfigVersions(): Map<string, bigint>;
   getSiteConfig(siteId: string): AgentConfig;
-  updateSiteConfig(siteId: string, mutate: (c: AgentConfig) => void): AgentConfig;
+  updateSiteConfig(siteId: string, mutate: (c: AgentConfig) => void, opts?: { labels?: FieldLabels }): AgentConfig;
 
   createActivationCode(siteId: string, opts?: { ttlMs?: number }): { code: string; expiresAt: Date };
   activate(req: ActivateRequest): ActivateResult;

@@ -13,6 +13,7 @@ import { basename, join } from "node:path";
 import { readDevice } from "../../../src/agent/reader/read-device.ts";
 import { matchProfile } from "../../../src/agent/profiles/index.ts";
 import { startFleet } from "../../sim/fleet.ts";
+import { secret } from "../../../src/common/secret.ts";
 
 const root = join(import.meta.dir, "../../..");
 const repeat = Number(process.argv[process.argv.indexOf("--repeat") + 1]) || 3;
@@ -45,7 +46,7 @@ for (const file of files) {
   let printer = false;
   for (let i = 0; i < repeat; i++) {
     const r = await counted(() =>
-      readDevice({ target: { host: dev.address, port: dev.port, timeoutMs: 1000, retries: 1 }, credentials: [{ name: "bench", version: "v2c", community }] }).catch(() => undefined),
+      readDevice({ target: { host: dev.address, port: dev.port, timeoutMs: 1000, retries: 1 }, credentials: [{ name: "bench", version: "v2c", community: secret(community) }] }).catch(() => undefined),
     );
     ours.push(r);
     if (r.value) {

@@ -13,6 +13,7 @@ import { type Fleet, startFleet } from "../../../../test/sim/fleet.ts";
 import { repoRoot } from "../../../../test/support/shared-dir.ts";
 import { readDevice } from "../../reader/read-device.ts";
 import { kyocera } from "./kyocera.ts";
+import { secret } from "../../../common/secret.ts";
 
 /** The meters whose sum is the printed total: every function, every colour mode. */
 const PRINTED = new Set([
@@ -52,7 +53,7 @@ afterAll(async () => {
 const read = (community: string) =>
   readDevice({
     target: { host: "127.0.0.1", port: fleet.dataDir!.port, timeoutMs: 1000, retries: 0 },
-    credentials: [{ name: "fixture", version: "v2c", community }],
+    credentials: [{ name: "fixture", version: "v2c", community: secret(community) }],
   });
 
 function split(reading: DeviceReading): { total: Counter | undefined; parts: Counter[] } {

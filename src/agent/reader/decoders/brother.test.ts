@@ -13,6 +13,7 @@ import {
   decodeBrotherCounters,
   decodeBrotherMaintenance,
 } from "./brother.ts";
+import { secret } from "../../../common/secret.ts";
 
 // Blocks as real printers served them, from the device data kept by Home Assistant's
 // `brother` library (github.com/bieniu/brother, tests/fixtures/*.json). The library stores
@@ -154,7 +155,7 @@ describe("Brother blocks over SNMP", () => {
     const fleet = await startFleet({ dataDir: { address: "127.0.0.1", recordings: [file] } });
     const session = createNetSnmpSession(
       { host: "127.0.0.1", port: fleet.dataDir!.port, timeoutMs: 1000, retries: 1 },
-      { name: "test", version: "v2c", community: "brother-hl-l3270cdw" },
+      { name: "test", version: "v2c", community: secret("brother-hl-l3270cdw") },
     );
     try {
       const [counters, maintenance] = await session.get([BROTHER_OIDS.counters, BROTHER_OIDS.maintenance]);

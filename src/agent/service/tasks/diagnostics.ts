@@ -11,7 +11,7 @@ import {
   TracerouteResultSchema,
 } from "../../../gen/dca/v1/agent_service_pb.ts";
 import { ping, traceroute } from "../../diagnostics/icmp/index.ts";
-import { parseEndpoint } from "../../discovery/endpoint.ts";
+import { parseEndpoint } from "../../../common/endpoint.ts";
 import { formatMs } from "../../../common/duration.ts";
 
 export interface DiagnosticOutcome {

@@ -8,9 +8,8 @@ import { create } from "@bufbuild/protobuf";
 import { type Timestamp, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { type Task, type TaskResult, TaskResultSchema, TaskStatus, ZebraAction, ZebraTransport } from "../../../gen/dca/v1/agent_service_pb.ts";
 import type { DeviceReading } from "../../../gen/dca/v1/reading_pb.ts";
-import { isSingleAddress, readKnownDevices } from "../../collect/read-known.ts";
-import { taskTargets } from "../../../common/task-targets.ts";
-import { checkTaskTarget } from "../../../common/task-scope.ts";
+import { readKnownDevices } from "../../collect/read-known.ts";
+import { checkTaskScope } from "../../../common/task-scope.ts";
 import { probeWeb } from "../../webprobe/index.ts";
 import { ZebraError } from "../../zebra/index.ts";
 import { type JobContext, discover, remember } from "../jobs.ts";
@@ -134,12 +133,8 @@ export async function runTask(ctx: JobContext, task: Task): Promise<TaskOutcome>
     exclude: ctx.config.config.scan.exclude,
     known: ctx.state.devices.map((d) => d.address),
   };
-  const { targets, single } = taskTargets(task)!;
-  for (const target of targets) {
-    if (single && !isSingleAddress(target)) return { status: TaskStatus.REFUSED, message: `refused: "${target.slice(0, 100)}" is not one device address`, readingIds: [], startedAt };
-    const verdict = checkTaskTarget(target, scope);
-    if (!verdict.ok) return { status: TaskStatus.REFUSED, message: `refused: ${verdict.reason}`, readingIds: [], startedAt };
-  }
+  const verdict = checkTaskScope(task, scope);
+  if (!verdict.ok) return { status: TaskStatus.REFUSED, message: `refused: ${verdict.reason}`, readingIds: [], startedAt };
   try {
     const r = await handler.run(ctx, k.value as never, task);
     return { ...r, readingIds: r.readingIds ?? [], startedAt };

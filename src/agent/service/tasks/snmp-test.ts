@@ -7,8 +7,8 @@
 import { create } from "@bufbuild/protobuf";
 import { SnmpCredentialCheckSchema, SnmpTestResultSchema, type SnmpTestTask, TaskResultSchema, TaskStatus } from "../../../gen/dca/v1/agent_service_pb.ts";
 import { SnmpVersion } from "../../../gen/dca/v1/reading_pb.ts";
-import type { Config } from "../../config/schema.ts";
-import { parseEndpoint } from "../../discovery/endpoint.ts";
+import type { Config } from "../../../common/config/index.ts";
+import { parseEndpoint } from "../../../common/endpoint.ts";
 import { OID } from "../../reader/oids.ts";
 import { oidOf, textOf } from "../../reader/values.ts";
 import type { Credential } from "../../../common/credential.ts";
@@ -17,11 +17,10 @@ import { SnmpError, isException } from "../../snmp/session.ts";
 import type { DiagnosticOutcome } from "./diagnostics.ts";
 
 const VERSION = { v1: SnmpVersion.V1, v2c: SnmpVersion.V2C, v3: SnmpVersion.V3 } as const;
-const DEFAULT_CREDENTIAL: Credential = { name: "community-1", version: "v2c", community: "public" };
 
 function secretsOf(c: Credential): string[] {
-  if (c.version !== "v3") return [c.community];
-  return [c.auth?.password, c.priv?.password].filter((s): s is string => !!s);
+  if (c.version !== "v3") return [c.community.reveal()];
+  return [c.auth?.password, c.priv?.password].flatMap((s) => (s ? [s.reveal()] : []));
 }
 
 /** An error text with any of the credential's secrets cut out. */
@@ -33,7 +32,7 @@ function scrub(text: string, c: Credential): string {
 
 export async function runSnmpTest(t: SnmpTestTask, config: Config): Promise<DiagnosticOutcome> {
   const { host, port } = parseEndpoint(t.address, config.snmp.port);
-  const creds = config.credentials.length ? config.credentials : [DEFAULT_CREDENTIAL];
+  const creds = config.credentials;
   const checks = await Promise.all(
     creds.map(async (c) => {
       const session = createNetSnmpSession({ host, port, timeoutMs: config.snmp.timeout, retries: config.snmp.retries }, c);

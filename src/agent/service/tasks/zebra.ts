@@ -16,7 +16,7 @@ import {
   ZebraTransport,
 } from "../../../gen/dca/v1/agent_service_pb.ts";
 import { type DeviceReading, DeviceReadingSchema, PrinterStatusSchema } from "../../../gen/dca/v1/reading_pb.ts";
-import { parseEndpoint } from "../../discovery/endpoint.ts";
+import { parseEndpoint } from "../../../common/endpoint.ts";
 import {
   LPD_PORT,
   ZEBRA_RAW_PORT,

@@ -3,8 +3,8 @@
  * in the same syntax as scan targets (the discovery parser is the one source):
  * "10.0.0.7", "10.0.0.7:1161", "[fd00::7]:1161", "printer.example".
  */
-import { formatIp } from "../../common/ip-address.ts";
-import { TargetError, parseTargetSpec } from "../../common/target-spec.ts";
+import { formatIp } from "./ip-address.ts";
+import { TargetError, parseTargetSpec } from "./target-spec.ts";
 
 export interface Endpoint {
   host: string;
