@@ -6,7 +6,7 @@
  * three name the same field path, and the site's config stays as it was.
  */
 import { describe, expect, test } from "bun:test";
-import { create } from "@bufbuild/protobuf";
+import { type MessageInitShape, create } from "@bufbuild/protobuf";
 import { type AgentConfig, AgentConfigSchema, OutboxLimitsSchema, SnmpCredentialSchema, SnmpSettingsSchema } from "../../src/gen/dca/v1/agent_service_pb.ts";
 import { SnmpVersion } from "../../src/gen/dca/v1/reading_pb.ts";
 import { CONFIG_FIELDS, type ConfigField, ConfigError } from "../../src/common/config/index.ts";
@@ -29,10 +29,10 @@ interface Case {
   admin?: string[];
 }
 
-const v3 = (k: Partial<Parameters<typeof create<typeof SnmpCredentialSchema>>[1]>) => (c: AgentConfig) =>
+const v3 = (k: Omit<MessageInitShape<typeof SnmpCredentialSchema>, "name" | "version" | "user" | "$typeName"> & { user?: string }) => (c: AgentConfig) =>
   void c.credentials.push(create(SnmpCredentialSchema, { name: "ops", version: SnmpVersion.V3, user: "ops", ...k }));
-const snmp = (k: Partial<Parameters<typeof create<typeof SnmpSettingsSchema>>[1]>) => (c: AgentConfig) => void (c.snmp = create(SnmpSettingsSchema, k));
-const outbox = (k: Partial<Parameters<typeof create<typeof OutboxLimitsSchema>>[1]>) => (c: AgentConfig) => void (c.outbox = create(OutboxLimitsSchema, k));
+const snmp = (k: MessageInitShape<typeof SnmpSettingsSchema>) => (c: AgentConfig) => void (c.snmp = create(SnmpSettingsSchema, k));
+const outbox = (k: MessageInitShape<typeof OutboxLimitsSchema>) => (c: AgentConfig) => void (c.outbox = create(OutboxLimitsSchema, k));
 
 const CASES: Case[] = [
   { field: "credentials.name", path: "credentials.0.name", proto: (c) => void c.credentials.push(create(SnmpCredentialSchema, { name: "lab:1", version: SnmpVersion.V2C, community: SECRET })), admin: ["add-credential", "--name", "lab:1", "--community", SECRET] },

@@ -23,7 +23,7 @@ async function dca(...args: string[]) {
 
 beforeAll(async () => {
   const v3Users = [
-    { name: "ops", authProtocol: "sha256", authKey: "auth-pass-1", privProtocol: "aes", privKey: "priv-pass-1" },
+    { name: "ops", authProtocol: "sha256", authKey: "auth-pass-1", privProtocol: "aes128", privKey: "priv-pass-1" },
     { name: "legacy", authProtocol: "md5", authKey: "auth-pass-2", privProtocol: "des", privKey: "priv-pass-2" },
   ] as const;
   fleet = await startFleet({

@@ -117,10 +117,10 @@ beforeAll(async () => {
         address: "127.77.4.3",
         recording: join(FIXTURES, "xerox.snmprec"),
         v3Users: [
-          { name: "blumenthal", authProtocol: "sha256", authKey: "authpass1", privProtocol: "aes256b", privKey: "privpass1" },
-          { name: "reeder", authProtocol: "sha512", authKey: "authpass2", privProtocol: "aes256r", privKey: "privpass2" },
+          { name: "blumenthal", authProtocol: "sha256", authKey: "authpass1", privProtocol: "aes256", privKey: "privpass1" },
+          { name: "reeder", authProtocol: "sha512", authKey: "authpass2", privProtocol: "aes256c", privKey: "privpass2" },
           { name: "classic", authProtocol: "md5", authKey: "authpass3", privProtocol: "des", privKey: "privpass3" },
-          { name: "aes", authProtocol: "sha224", authKey: "authpass4", privProtocol: "aes", privKey: "privpass4" },
+          { name: "aes", authProtocol: "sha224", authKey: "authpass4", privProtocol: "aes128", privKey: "privpass4" },
         ],
       },
     ],

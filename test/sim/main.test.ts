@@ -39,7 +39,7 @@ test("serves a fleet on consecutive addresses, round-robin, and stops on SIGTERM
     "--base", "127.77.5.254",
     "--count", "4",
     "--port", "0",
-    "--v3-user", "u1:sha:authpass1:aes:privpass1",
+    "--v3-user", "u1:sha:authpass1:aes128:privpass1",
     "--data-dir-mode", "127.77.6.1:0",
   ]);
   expect([ready.ready, ready.devices]).toEqual([true, 4]);
@@ -50,7 +50,7 @@ test("serves a fleet on consecutive addresses, round-robin, and stops on SIGTERM
   const c = communityClient(address, "public", { port });
   expect(valueText((await c.get([SYS_DESCR]))[0])).toContain("KYOCERA");
   c.close();
-  const v3 = v3Client(address, { name: "u1", authProtocol: "sha", authKey: "authpass1", privProtocol: "aes", privKey: "privpass1" }, { port });
+  const v3 = v3Client(address, { name: "u1", authProtocol: "sha", authKey: "authpass1", privProtocol: "aes128", privKey: "privpass1" }, { port });
   expect(valueText((await v3.get([SYS_DESCR]))[0])).toContain("KYOCERA");
   v3.close();
   child.kill("SIGTERM");

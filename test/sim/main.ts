@@ -19,7 +19,7 @@ const USAGE = `usage: bun test/sim/main.ts --recordings DIR_OR_FILE[,...] [optio
   --count N                  number of devices, consecutive addresses (default 1)
   --port N                   UDP port of every device (default 161)
   --community C[,C]          v1/v2c communities (default public)
-  --v3-user NAME:AUTH:PASS[:PRIV:PASS]  e.g. u1:sha:authpass1:aes:privpass1 (repeatable)
+  --v3-user NAME:AUTH:PASS[:PRIV:PASS]  e.g. u1:sha:authpass1:aes128:privpass1 (repeatable)
   --silent-fraction F        share of devices that never answer (default 0)
   --wrong-community-fraction F  share of devices answering another community (default 0)
   --latency D                response delay, e.g. 5ms, 0.2s (default 0)

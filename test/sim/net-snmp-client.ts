@@ -3,7 +3,7 @@
  * must satisfy (the agent reads devices with it). Test support only.
  */
 import snmp from "net-snmp";
-import type { AuthProtocol, PrivProtocol } from "./usm.ts";
+import { type AuthProtocol, NET_SNMP_PRIV, type PrivProtocol } from "./usm.ts";
 
 /** A varbind as net-snmp reports it. */
 export interface ClientVarbind {
@@ -108,7 +108,7 @@ export function v3Client(address: string, user: ClientUser, o: ClientOptions): C
         level,
         authProtocol: user.authProtocol ? snmp.AuthProtocols[user.authProtocol] : undefined,
         authKey: user.authKey,
-        privProtocol: user.privProtocol ? snmp.PrivProtocols[user.privProtocol] : undefined,
+        privProtocol: user.privProtocol ? snmp.PrivProtocols[NET_SNMP_PRIV[user.privProtocol]] : undefined,
         privKey: user.privKey,
       },
       {

@@ -1,23 +1,25 @@
 /**
  * SNMPv3 User-based Security Model (RFC 3414) primitives: key derivation,
- * message authentication and scoped-PDU privacy. Both sides use them: the
- * fleet simulator as the authoritative engine, the agent's own prober as a
- * client. Protocol names and key extensions match the net-snmp npm package,
- * because that is the client the agent reads devices with.
+ * message authentication and scoped-PDU privacy, for the fleet simulator
+ * (the authoritative engine). Protocols are spelt as everywhere in dca
+ * (src/common/credential.ts); key extensions match the net-snmp npm package,
+ * the client the agent reads devices with (checked in usm.test.ts).
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
+import type { AuthProtocol, PrivProtocol as AgentPrivProtocol } from "../../src/common/credential.ts";
 
-/** Authentication protocols: HMAC-MD5-96, HMAC-SHA-96 (RFC 3414) and HMAC-SHA-2 (RFC 7860). */
-export type AuthProtocol = "md5" | "sha" | "sha224" | "sha256" | "sha384" | "sha512";
+export type { AuthProtocol };
+
 
 /**
- * Privacy protocols: DES-CBC (RFC 3414 8.1), AES-128-CFB (RFC 3826), and
- * AES-256-CFB with the key extension of Blumenthal (`aes256b`, what
- * net-snmp and Cisco call AES-256) or of Reeder (`aes256r`, AES-256-C).
+ * Privacy protocols: the agent's (DES-CBC, RFC 3414 8.1; AES-128-CFB, RFC 3826;
+ * AES-256-CFB with Blumenthal's key extension, what net-snmp and Cisco call
+ * AES-256) and, for the simulator only, `aes256c`: AES-256-CFB with Reeder's
+ * key extension (Net-SNMP's AES-256-C), which the agent does not speak.
  */
-export type PrivProtocol = "des" | "aes" | "aes256b" | "aes256r";
+export type PrivProtocol = AgentPrivProtocol | "aes256c";
 
-/** Hash, localized key length and truncated digest length of each authentication protocol. */
+/** Hash, localized key length and truncated digest length of each authentication protocol (HMAC-MD5-96, HMAC-SHA-96: RFC 3414; HMAC-SHA-2: RFC 7860). */
 export const AUTH_PROTOCOLS: Readonly<Record<AuthProtocol, { hash: string; keyLength: number; digestLength: number }>> = {
   md5: { hash: "md5", keyLength: 16, digestLength: 12 },
   sha: { hash: "sha1", keyLength: 20, digestLength: 12 },
@@ -30,9 +32,9 @@ export const AUTH_PROTOCOLS: Readonly<Record<AuthProtocol, { hash: string; keyLe
 /** Cipher and key length of each privacy protocol (DES keys carry the pre-IV in bytes 8-15). */
 export const PRIV_PROTOCOLS: Readonly<Record<PrivProtocol, { cipher: string; keyLength: number }>> = {
   des: { cipher: "des-cbc", keyLength: 16 },
-  aes: { cipher: "aes-128-cfb", keyLength: 16 },
-  aes256b: { cipher: "aes-256-cfb", keyLength: 32 },
-  aes256r: { cipher: "aes-256-cfb", keyLength: 32 },
+  aes128: { cipher: "aes-128-cfb", keyLength: 16 },
+  aes256: { cipher: "aes-256-cfb", keyLength: 32 },
+  aes256c: { cipher: "aes-256-cfb", keyLength: 32 },
 };
 
 /** usmStats counters (RFC 3414 section 5), reported when a message fails the security checks. */
@@ -99,7 +101,7 @@ export function localizePrivKey(
   while (key.length < need) {
     const last = key.subarray(key.length - kul.length);
     const more =
-      priv === "aes256r"
+      priv === "aes256c"
         ? localizeAuthKey(auth, last, engineId)
         : new Uint8Array(createHash(AUTH_PROTOCOLS[auth].hash).update(key).digest());
     const next = new Uint8Array(key.length + more.length);
@@ -237,3 +239,6 @@ export function isInTimeWindow(localBoots: number, localTime: number, msgBoots: 
   if (localBoots === 0x7fffffff || msgBoots !== localBoots) return false;
   return Math.abs(msgTime - localTime) <= TIME_WINDOW_SECONDS;
 }
+
+/** Our privacy protocol names as the net-snmp npm package spells them (its PrivProtocols keys). */
+export const NET_SNMP_PRIV = { des: "des", aes128: "aes", aes256: "aes256b", aes256c: "aes256r" } as const satisfies Record<PrivProtocol, string>;

@@ -10,11 +10,9 @@ import type {
   ReportTaskResultRequest,
   UploadReadingsRequest,
 } from "../../gen/dca/v1/agent_service_pb.ts";
+import { ID_PATTERN, ID_RULE, MAX_READINGS_PER_UPLOAD, MAX_REQUEST_BYTES, MAX_TASK_READING_IDS, TEXT_LIMITS } from "../../common/wire-limits.ts";
 
-export const MAX_READINGS_PER_UPLOAD = 1000;
-/** Whole request bodies above this are refused by the server before decoding. */
-export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
-const MAX_READING_ID = 64;
+export { MAX_READINGS_PER_UPLOAD, MAX_REQUEST_BYTES };
 
 const bad = (what: string) => new ConnectError(what, Code.InvalidArgument);
 
@@ -30,24 +28,24 @@ export function checkInstallId(id: string): void {
 
 export function checkActivateRequest(r: ActivateRequest): void {
   if (r.code.length === 0) throw bad("code is empty");
-  text("code", r.code, 32);
+  text("code", r.code, TEXT_LIMITS.code);
   checkInstallId(r.installId);
-  text("hostname", r.hostname, 255);
-  text("agent_version", r.agentVersion, 64);
-  text("platform", r.platform, 64);
+  text("hostname", r.hostname, TEXT_LIMITS.hostname);
+  text("agent_version", r.agentVersion, TEXT_LIMITS.agentVersion);
+  text("platform", r.platform, TEXT_LIMITS.platform);
 }
 
 export function checkPollRequest(r: PollRequest): void {
-  text("agent_version", r.agentVersion, 64);
-  text("hostname", r.hostname, 255);
-  if (r.lastError.length > 4096) throw bad("last_error is longer than 4096 characters");
+  text("agent_version", r.agentVersion, TEXT_LIMITS.agentVersion);
+  text("hostname", r.hostname, TEXT_LIMITS.hostname);
+  if (r.lastError.length > TEXT_LIMITS.lastError) throw bad(`last_error is longer than ${TEXT_LIMITS.lastError} characters`);
 }
 
 export function checkUploadRequest(r: UploadReadingsRequest): void {
   if (r.readings.length > MAX_READINGS_PER_UPLOAD) throw bad(`at most ${MAX_READINGS_PER_UPLOAD} readings per upload, got ${r.readings.length}`);
   const seen = new Set<string>();
   for (const [i, o] of r.readings.entries()) {
-    if (!/^[0-9A-Za-z_-]{1,64}$/.test(o.id) || o.id.length > MAX_READING_ID) throw bad(`readings[${i}].id must be 1-64 letters, digits, - or _`);
+    if (!ID_PATTERN.test(o.id)) throw bad(`readings[${i}].id must be ${ID_RULE}`);
     if (!o.reading) throw bad(`readings[${i}] has no reading`);
     if (seen.has(o.id)) throw bad(`readings[${i}].id appears twice in one upload`);
     seen.add(o.id);
@@ -56,7 +54,7 @@ export function checkUploadRequest(r: UploadReadingsRequest): void {
 }
 
 export function checkReportTaskResult(r: ReportTaskResultRequest): void {
-  if (!/^[0-9A-Za-z_-]{1,64}$/.test(r.taskId)) throw bad("task_id must be 1-64 letters, digits, - or _");
-  if (r.message.length > 16_384) throw bad("message is longer than 16384 characters");
-  if (r.readingIds.length > 100_000) throw bad("too many reading_ids");
+  if (!ID_PATTERN.test(r.taskId)) throw bad(`task_id must be ${ID_RULE}`);
+  if (r.message.length > TEXT_LIMITS.taskMessage) throw bad(`message is longer than ${TEXT_LIMITS.taskMessage} characters`);
+  if (r.readingIds.length > MAX_TASK_READING_IDS) throw bad("too many reading_ids");
 }

@@ -7,14 +7,13 @@ import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import type { OutboxReading } from "../../gen/dca/v1/agent_service_pb.ts";
 import { type DeviceReading, DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { ID_PATTERN } from "../../common/wire-limits.ts";
 import { compareCounters } from "./counter-flags.ts";
 import { applyReading, createDevice, findDevice } from "./device-identity.ts";
 import type { StoreContext } from "./store-context.ts";
 import { StoreError } from "./store-error.ts";
 import type { Agent, CounterFlag, StoreReadingsResult } from "./types.ts";
 
-/** Longest reading id accepted (the agent uses UUIDv7: 36 characters). */
-const MAX_READING_ID = 128;
 /** How far ahead of the hub an agent's clock may be before its read times are not believed. */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 
@@ -43,7 +42,7 @@ export function createReadingWriter(ctx: StoreContext) {
         const result: StoreReadingsResult = { acknowledgedIds: [], stored: 0, duplicates: 0, conflicts: 0, flags: [] };
 
         for (const o of readings) {
-          if (!o.id || o.id.length > MAX_READING_ID || !o.reading) continue;
+          if (!ID_PATTERN.test(o.id) || !o.reading) continue;
           const held = db.query<{ site_id: string }, [string]>("SELECT site_id FROM readings WHERE id = ?").get(o.id);
           if (held) {
             // Another site's row is not this agent's to confirm (nor to overwrite).

@@ -8,6 +8,7 @@ import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { type ReportTaskResultRequest, type Task, TaskResultSchema, TaskSchema, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
 import { TASK_KIND_NAMES, taskTargets } from "../../common/task-targets.ts";
 import { checkTaskScope } from "../../common/task-scope.ts";
+import { ID_PATTERN } from "../../common/wire-limits.ts";
 import { newId } from "./ids.ts";
 import { type StoreContext, optDate } from "./store-context.ts";
 import { StoreError } from "./store-error.ts";
@@ -137,7 +138,7 @@ export function createTasks(ctx: StoreContext, requireSite: (idOrName: string) =
         // The first final answer stands; a late "running" or a repeated report changes nothing.
         if (FINAL.has(row.state)) return true;
         const finishedAt = FINAL.has(state) ? (r.finishedAt ? timestampMs(r.finishedAt) : ctx.now().getTime()) : null;
-        const ids = r.readingIds.filter((id) => id.length > 0 && id.length <= 128).slice(0, MAX_READING_IDS);
+        const ids = r.readingIds.filter((id) => ID_PATTERN.test(id)).slice(0, MAX_READING_IDS);
         let message = r.message.slice(0, MAX_MESSAGE);
         let result = r.result?.kind.case ? toBinary(TaskResultSchema, r.result) : null;
         if (result && result.length > MAX_RESULT_BYTES) {

@@ -103,7 +103,7 @@ function setup() {
     engineId: ENGINE_ID,
     now: () => clock,
     users: [
-      { name: "priv", authProtocol: "sha256", authKey: "authpass1", privProtocol: "aes256b", privKey: "privpass1" },
+      { name: "priv", authProtocol: "sha256", authKey: "authpass1", privProtocol: "aes256", privKey: "privpass1" },
       { name: "auth", authProtocol: "md5", authKey: "authpass2" },
       { name: "open" },
     ],
@@ -112,7 +112,7 @@ function setup() {
   return { responder, engine, tick: (seconds: number) => (clock += seconds * 1000) };
 }
 
-const PRIV: Creds = { user: "priv", auth: "sha256", authPass: "authpass1", priv: "aes256b", privPass: "privpass1" };
+const PRIV: Creds = { user: "priv", auth: "sha256", authPass: "authpass1", priv: "aes256", privPass: "privpass1" };
 const AUTH: Creds = { user: "auth", auth: "md5", authPass: "authpass2" };
 const reportOf = (r: ReturnType<typeof decode>) => [r.scoped.pdu.type, r.scoped.pdu.varbinds[0].oid];
 
