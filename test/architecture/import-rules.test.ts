@@ -61,8 +61,8 @@ describe("import rules", () => {
     expect(violations("src/hub/x.ts", 'import { a } from "../agent/cli/args.ts";')).toHaveLength(1);
     expect(violations("src/agent/x.test.ts", 'const m = await import("../hub/store/index.ts");')).toHaveLength(1);
     expect(violations("src/common/x.ts", 'export { a } from "../agent/a.ts";')).toHaveLength(1);
-    expect(violations("src/agent/x.ts", 'import "../support/free-port.ts";')).toHaveLength(1);
-    expect(violations("src/agent/x.test.ts", 'import { f } from "../support/free-port.ts";')).toHaveLength(0);
+    expect(violations("src/agent/x.ts", 'import "../../test/support/free-port.ts";')).toHaveLength(1);
+    expect(violations("src/agent/x.test.ts", 'import { f } from "../../test/support/free-port.ts";')).toHaveLength(0);
     expect(violations("src/hub/x.ts", 'import { a } from "../common/args.ts";\nimport { b } from "../gen/dca/v1/x_pb.ts";')).toHaveLength(0);
   });
 
