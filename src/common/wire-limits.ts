@@ -14,6 +14,9 @@ export const ID_PATTERN = /^[0-9A-Za-z_-]{1,64}$/;
 /** What ID_PATTERN allows, in words. */
 export const ID_RULE = "1-64 letters, digits, - or _";
 
+/** The install id an agent derives (install-id.ts): 32 lowercase hex characters. */
+export const INSTALL_ID_PATTERN = /^[0-9a-f]{32}$/;
+
 /** Longest text per field, in characters. */
 export const TEXT_LIMITS = {
   code: 32,

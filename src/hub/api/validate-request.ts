@@ -10,7 +10,7 @@ import type {
   ReportTaskResultRequest,
   UploadReadingsRequest,
 } from "../../gen/dca/v1/agent_service_pb.ts";
-import { ID_PATTERN, ID_RULE, MAX_READINGS_PER_UPLOAD, MAX_REQUEST_BYTES, MAX_TASK_READING_IDS, TEXT_LIMITS } from "../../common/wire-limits.ts";
+import { ID_PATTERN, ID_RULE, INSTALL_ID_PATTERN, MAX_READINGS_PER_UPLOAD, MAX_REQUEST_BYTES, MAX_TASK_READING_IDS, TEXT_LIMITS } from "../../common/wire-limits.ts";
 
 export { MAX_READINGS_PER_UPLOAD, MAX_REQUEST_BYTES };
 
@@ -23,7 +23,7 @@ function text(field: string, value: string, max: number): void {
 }
 
 export function checkInstallId(id: string): void {
-  if (!/^[0-9a-f]{32}$/.test(id)) throw bad("install_id must be 32 lowercase hex characters");
+  if (!INSTALL_ID_PATTERN.test(id)) throw bad("install_id must be 32 lowercase hex characters");
 }
 
 export function checkActivateRequest(r: ActivateRequest): void {

@@ -4,22 +4,14 @@
  * a JSON "ready" record so scripts and tests can wait for it.
  */
 import { UsageError, flag, intFlag, parseArgs } from "../../common/args.ts";
-import { MQTT_BOOLEAN_FLAGS, MQTT_VALUED_FLAGS, mqttOptionsFrom } from "../mqtt/serve-options.ts";
+import { MQTT_BOOLEAN_FLAGS, MQTT_VALUED_FLAGS, mqttOptionsFrom, parseHostPort } from "../mqtt/serve-options.ts";
 import { startHub } from "../server/start-hub.ts";
 import { hubTrustHint } from "../tls/index.ts";
-
-function parseListen(s: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(s);
-  if (!m) throw new UsageError(`--listen must be HOST:PORT or [V6]:PORT, got "${s}"`);
-  const port = Number(m[3]);
-  if (port > 65535) throw new UsageError(`--listen port must be at most 65535`);
-  return { host: m[1] ?? (m[2] || "0.0.0.0"), port };
-}
 
 export async function serveCommand(argv: string[], dataDir: string): Promise<number> {
   const p = parseArgs(argv, ["listen", "cert", "key", "hostname", "poll", ...MQTT_VALUED_FLAGS], MQTT_BOOLEAN_FLAGS);
   if (p.positional.length) throw new UsageError(`serve takes no arguments, got "${p.positional[0]}"`);
-  const { host, port } = parseListen(flag(p, "listen") ?? "0.0.0.0:8443");
+  const { host, port } = parseHostPort("listen", flag(p, "listen") ?? "0.0.0.0:8443");
   const certFile = flag(p, "cert");
   const keyFile = flag(p, "key");
   if (!!certFile !== !!keyFile) throw new UsageError("--cert and --key go together");

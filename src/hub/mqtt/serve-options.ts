@@ -16,7 +16,8 @@ export const MQTT_BOOLEAN_FLAGS = ["no-mqtt"] as const;
 /** The MQTT over TLS port when --mqtt-listen is not given. */
 export const DEFAULT_MQTT_PORT = 8883;
 
-function parseHostPort(name: string, s: string): { host: string; port: number } {
+/** A listen address "HOST:PORT" or "[V6]:PORT" ("" or no host: every address); `name` is the option. */
+export function parseHostPort(name: string, s: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(s);
   if (!m || Number(m[3]) > 65535) throw new UsageError(`--${name} must be HOST:PORT or [V6]:PORT with a port up to 65535, got "${s}"`);
   return { host: m[1] ?? (m[2] || "0.0.0.0"), port: Number(m[3]) };
