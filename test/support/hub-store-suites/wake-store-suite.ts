@@ -41,10 +41,11 @@ export function describeWakeStore(name: string, open: OpenStore): void {
     test("cursor 0 is the start; lastTaskCursor skips what is already there", () => {
       const { store, rest, a } = setup();
       expect(store.tasksCreatedSince(0)).toEqual({ cursor: 0, tasks: [] });
+      const t0 = rest.createTask(a.id, scan());
       const t1 = rest.createTask(a.id, scan());
       const now = store.lastTaskCursor();
       const t2 = rest.createTask(a.id, scan());
-      expect(store.tasksCreatedSince(0).tasks.map((t) => t.id)).toEqual([t1.id, t2.id]);
+      expect(store.tasksCreatedSince(0).tasks.map((t) => t.id)).toEqual([t0.id, t1.id, t2.id]);
       expect(store.tasksCreatedSince(now).tasks.map((t) => t.id)).toEqual([t2.id]);
     });
 
