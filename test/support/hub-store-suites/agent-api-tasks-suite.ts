@@ -6,7 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { create } from "@bufbuild/protobuf";
 import { ReportTaskResultRequestSchema, TaskResultSchema, TaskSchema, TaskStatus } from "../../../src/gen/dca/v1/agent_service_pb.ts";
 import { type AgentApiStore, MAX_RESULT_BYTES, SENT_TIMEOUT_MS } from "../../../src/hub/store/index.ts";
-import { type OpenStore, newAgent, storesUnderTest } from "./store-under-test.ts";
+import { type OpenStore, newAgent, storesUnderTest, twoSites } from "./store-under-test.ts";
 import { read, report, scan } from "./task-builders.ts";
 
 /** The task tests of an AgentApiStore. */
@@ -15,9 +15,7 @@ export function describeAgentApiTasks(open: OpenStore): void {
     const opened = storesUnderTest<AgentApiStore>(open);
     const setup = () => {
       const { store, rest, clock } = opened();
-      const a = rest.createSite("Site A");
-      const b = rest.createSite("Site B");
-      for (const site of [a, b]) rest.updateSiteConfig(site.id, (c) => void (c.targets = ["10.0.0.0/16"]));
+      const { a, b } = twoSites(rest);
       const agent = (siteId: string, installId: string) => newAgent(rest, store, siteId, installId).agent;
       return { store, rest, clock, a, b, a1: agent(a.id, "a1"), a2: agent(a.id, "a2"), b1: agent(b.id, "b1") };
     };

@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { CounterKind } from "../../../src/gen/dca/v1/reading_pb.ts";
 import type { DeviceAdminStore } from "../../../src/hub/store/index.ts";
 import { makeReading, outbox } from "../hub-store-fixtures.ts";
-import { type OpenStore, newAgent, storesUnderTest } from "./store-under-test.ts";
+import { type OpenStore, newAgent, siteWithAgent, storesUnderTest } from "./store-under-test.ts";
 
 const DAY = 86_400_000;
 
@@ -17,10 +17,7 @@ export function describeDeviceAdminStore(name: string, open: OpenStore): void {
     const opened = storesUnderTest<DeviceAdminStore>(open);
     const setup = () => {
       const t = opened();
-      const agentOn = (siteName: string, installId: string) => {
-        const site = t.rest.createSite(siteName);
-        return { site, agent: newAgent(t.rest, t.rest, site.id, installId).agent };
-      };
+      const agentOn = (siteName: string, installId: string) => siteWithAgent(t.rest, t.rest, t.rest, siteName, installId);
       return { ...t, agentOn, ...agentOn("Acme", "install-a") };
     };
 

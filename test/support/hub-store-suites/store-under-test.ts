@@ -8,7 +8,7 @@
  * one set of tests runs against a memory and a disk buffer.
  */
 import { afterEach } from "bun:test";
-import { type Agent, type AgentAdminStore, type AgentApiStore, type HubStore, StoreError } from "../../../src/hub/store/index.ts";
+import { type Agent, type AgentAdminStore, type AgentApiStore, type HubStore, type Site, type SiteAdminStore, StoreError } from "../../../src/hub/store/index.ts";
 import type { TestClock } from "../hub-store-fixtures.ts";
 
 /** A fresh, empty store and the clock it reads. */
@@ -55,6 +55,26 @@ export function newAgent(
   const r = api.activate({ code: codes.createActivationCode(siteId).code, installId, hostname: installId, agentVersion: "0.1.0", platform: "linux-x64" });
   if (!r.ok) throw new Error(`activation failed: ${r.reason}`);
   return { agent: r.agent, secret: r.secret };
+}
+
+/** A new site with a new agent of it. */
+export function siteWithAgent(
+  sites: Pick<SiteAdminStore, "createSite">,
+  codes: Pick<AgentAdminStore, "createActivationCode">,
+  api: Pick<AgentApiStore, "activate">,
+  siteName: string,
+  installId: string,
+): { site: Site; agent: Agent } {
+  const site = sites.createSite(siteName);
+  return { site, agent: newAgent(codes, api, site.id, installId).agent };
+}
+
+/** Sites "Site A" and "Site B", each with the targets 10.0.0.0/16 for tasks to aim at. */
+export function twoSites(sites: Pick<SiteAdminStore, "createSite" | "updateSiteConfig">): { a: Site; b: Site } {
+  const a = sites.createSite("Site A");
+  const b = sites.createSite("Site B");
+  for (const site of [a, b]) sites.updateSiteConfig(site.id, (c) => void (c.targets = ["10.0.0.0/16"]));
+  return { a, b };
 }
 
 /** The StoreError code `f` throws, or what went otherwise. */

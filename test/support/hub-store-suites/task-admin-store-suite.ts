@@ -9,7 +9,7 @@ import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { TaskSchema } from "../../../src/gen/dca/v1/agent_service_pb.ts";
 import { StoreError, type TaskAdminStore } from "../../../src/hub/store/index.ts";
 import { makeReading, outbox } from "../hub-store-fixtures.ts";
-import { type OpenStore, codeOf, newAgent, storesUnderTest } from "./store-under-test.ts";
+import { type OpenStore, codeOf, newAgent, storesUnderTest, twoSites } from "./store-under-test.ts";
 import { ping, read, scan } from "./task-builders.ts";
 
 /** Runs every TaskAdminStore test on the stores `open` makes; `name` names the implementation. */
@@ -18,9 +18,7 @@ export function describeTaskAdminStore(name: string, open: OpenStore): void {
     const opened = storesUnderTest<TaskAdminStore>(open);
     const setup = () => {
       const t = opened();
-      const a = t.rest.createSite("Site A");
-      const b = t.rest.createSite("Site B");
-      for (const site of [a, b]) t.rest.updateSiteConfig(site.id, (c) => void (c.targets = ["10.0.0.0/16"]));
+      const { a, b } = twoSites(t.rest);
       return { ...t, a, b, a1: newAgent(t.rest, t.rest, a.id, "a1").agent, b1: newAgent(t.rest, t.rest, b.id, "b1").agent };
     };
 

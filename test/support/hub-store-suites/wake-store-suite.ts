@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import type { WakeStore } from "../../../src/hub/store/index.ts";
-import { type OpenStore, newAgent, storesUnderTest } from "./store-under-test.ts";
+import { type OpenStore, newAgent, storesUnderTest, twoSites } from "./store-under-test.ts";
 import { read, scan } from "./task-builders.ts";
 
 /** Runs every WakeStore test on the stores `open` makes; `name` names the implementation. */
@@ -14,10 +14,7 @@ export function describeWakeStore(name: string, open: OpenStore): void {
     const opened = storesUnderTest<WakeStore>(open);
     const setup = () => {
       const t = opened();
-      const a = t.rest.createSite("Site A");
-      const b = t.rest.createSite("Site B");
-      for (const site of [a, b]) t.rest.updateSiteConfig(site.id, (c) => void (c.targets = ["10.0.0.0/16"]));
-      return { ...t, a, b };
+      return { ...t, ...twoSites(t.rest) };
     };
 
     test("tasksCreatedSince walks new tasks once, from any cursor", () => {
