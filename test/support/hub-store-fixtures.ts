@@ -8,6 +8,7 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Clock } from "../../src/common/clock.ts";
 import { type OutboxReading, OutboxReadingSchema } from "../../src/gen/dca/v1/agent_service_pb.ts";
 import { CounterKind, CounterUnit, type DeviceReading, DeviceReadingSchema, SupplyState } from "../../src/gen/dca/v1/reading_pb.ts";
 
@@ -16,11 +17,19 @@ export function tempDataDir(): string {
   return join(mkdtempSync(join(tmpdir(), "dca-hub-store-")), "data");
 }
 
-/** A clock that stays where it is set. */
-export function testClock(start = Date.parse("2026-03-01T08:00:00Z")) {
+/** A wall clock (the part of a Clock the hub store reads) that stays where it is set. */
+export interface TestClock extends Pick<Clock, "now"> {
+  set(ms: number): void;
+  advance(ms: number): void;
+  /** The time, as `now()` gives it. */
+  readonly ms: number;
+}
+
+/** A TestClock starting at `start` (ms since the epoch). */
+export function testClock(start = Date.parse("2026-03-01T08:00:00Z")): TestClock {
   let t = start;
   return {
-    now: () => new Date(t),
+    now: () => t,
     set: (ms: number) => void (t = ms),
     advance: (ms: number) => void (t += ms),
     get ms() {

@@ -3,30 +3,35 @@
  * the clock, plus the helpers they share for arguments and output.
  */
 import { UsageError, type ParsedArgs } from "../../common/args.ts";
-import { StoreError, type HubStore, type Site } from "../store/index.ts";
+import type { Clock } from "../../common/clock.ts";
+import { StoreError, type AdminStore, type Site, type SiteAdminStore } from "../store/index.ts";
 
 /** Where an admin command reads and writes; `main` passes stdout/stderr, tests collect. */
 export interface AdminIo {
   dataDir: string;
   out: (s: string) => void;
   err: (s: string) => void;
-  now?: () => Date;
+  /** The wall clock for the store and the output (tests set one); the system clock by default. */
+  clock?: Pick<Clock, "now">;
 }
 
-/** The state one admin command runs with. */
-export interface AdminContext {
-  store: HubStore;
+/** The state one admin command runs with; `S` is the part of the store it uses. */
+export interface AdminContext<S = AdminStore> {
+  store: S;
   io: AdminIo;
   now: () => Date;
 }
 
 /** One admin command: its usage line, its flags, and what it does (returns the exit code). */
-export interface AdminCommand {
+export interface AdminCommand<S = AdminStore> {
   usage: string;
   valued?: readonly string[];
   booleans?: readonly string[];
-  run(ctx: AdminContext, args: ParsedArgs): number;
+  run(ctx: AdminContext<S>, args: ParsedArgs): number;
 }
+
+/** How commands of every kind name a site, besides their own part of the store. */
+export type SiteNames = Pick<SiteAdminStore, "getSite" | "listSites">;
 
 /** The n-th positional argument, or a usage error naming it. */
 export function arg(p: ParsedArgs, index: number, name: string): string {
@@ -41,20 +46,20 @@ export function noMoreArgs(p: ParsedArgs, count: number): void {
 }
 
 /** The site named by a name or id, or a "not-found" error pointing at `site list`. */
-export function siteArg(ctx: AdminContext, idOrName: string): Site {
+export function siteArg(ctx: AdminContext<Pick<SiteAdminStore, "getSite">>, idOrName: string): Site {
   const site = ctx.store.getSite(idOrName);
   if (!site) throw new StoreError("not-found", `unknown site "${idOrName}" (see "site list")`);
   return site;
 }
 
 /** The site of an optional `--site` flag. */
-export function siteFlag(ctx: AdminContext, p: ParsedArgs): Site | undefined {
+export function siteFlag(ctx: AdminContext<Pick<SiteAdminStore, "getSite">>, p: ParsedArgs): Site | undefined {
   const s = p.flags.get("site")?.at(-1);
   return s === undefined ? undefined : siteArg(ctx, s);
 }
 
 /** Prints one JSON document (bigints as strings, dates as ISO). */
-export function printJson(ctx: AdminContext, value: unknown): void {
+export function printJson(ctx: AdminContext<unknown>, value: unknown): void {
   ctx.io.out(`${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
 }
 

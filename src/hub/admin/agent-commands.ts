@@ -1,12 +1,12 @@
 /** `code create`, `agent list|disable|enable`, `install list|reset`. */
 import { flag } from "../../common/args.ts";
-import { DEFAULT_CODE_TTL_MS, StoreError, type Agent } from "../store/index.ts";
-import { type AdminCommand, type AdminContext, arg, noMoreArgs, printJson, siteArg, siteFlag, wantsJson } from "./admin-context.ts";
+import { type AgentAdminStore, DEFAULT_CODE_TTL_MS, StoreError, type Agent } from "../store/index.ts";
+import { type AdminCommand, type AdminContext, type SiteNames, arg, noMoreArgs, printJson, siteArg, siteFlag, wantsJson } from "./admin-context.ts";
 import { formatAgo, formatTable, formatTime, parseDurationMs } from "./admin-format.ts";
 
 const agentState = (a: Agent) => (a.replacedBy ? `replaced by ${a.replacedBy}` : a.disabled ? "disabled" : "active");
 
-function setDisabled(ctx: AdminContext, id: string, disabled: boolean): number {
+function setDisabled(ctx: AdminContext<AgentAdminStore>, id: string, disabled: boolean): number {
   if (!ctx.store.getAgent(id)) throw new StoreError("not-found", `unknown agent "${id}" (see "agent list")`);
   const a = ctx.store.setAgentDisabled(id, disabled);
   ctx.io.out(`agent ${a.id} (${a.hostname}) ${disabled ? "disabled: its calls are refused from now on" : "enabled"}\n`);
@@ -14,7 +14,7 @@ function setDisabled(ctx: AdminContext, id: string, disabled: boolean): number {
 }
 
 /** The agent, activation-code and install commands. */
-export const AGENT_COMMANDS: Record<string, AdminCommand> = {
+export const AGENT_COMMANDS: Record<string, AdminCommand<AgentAdminStore & SiteNames>> = {
   "code create": {
     usage: "code create SITE [--ttl 7d] [--json]",
     valued: ["ttl"],

@@ -2,14 +2,14 @@
 import { toJson } from "@bufbuild/protobuf";
 import { flag } from "../../common/args.ts";
 import { CounterKind, DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
-import { type DeviceSummary, StoreError } from "../store/index.ts";
-import { type AdminCommand, type AdminContext, arg, noMoreArgs, printJson, siteFlag, wantsJson } from "./admin-context.ts";
+import { type DeviceAdminStore, type DeviceSummary, StoreError } from "../store/index.ts";
+import { type AdminCommand, type AdminContext, type SiteNames, arg, noMoreArgs, printJson, siteFlag, wantsJson } from "./admin-context.ts";
 import { formatAgo, formatTable, formatTime, parseCount, parseDurationMs } from "./admin-format.ts";
 
 const kindName = (k: CounterKind) => (CounterKind[k] ?? String(k)).toLowerCase().replace(/_/g, " ");
 const supply = (d: DeviceSummary) => (d.lowestSupply ? `${d.lowestSupply.description} ${Math.round(d.lowestSupply.percent)}%` : "-");
 
-function printDevices(ctx: AdminContext, devices: DeviceSummary[], json: boolean, empty: string): void {
+function printDevices(ctx: AdminContext<SiteNames>, devices: DeviceSummary[], json: boolean, empty: string): void {
   if (json) return printJson(ctx, devices);
   if (devices.length === 0) return ctx.io.out(`${empty}\n`);
   const names = new Map(ctx.store.listSites().map((s) => [s.id, s.name]));
@@ -35,7 +35,7 @@ function printDevices(ctx: AdminContext, devices: DeviceSummary[], json: boolean
 }
 
 /** The device commands. */
-export const DEVICE_COMMANDS: Record<string, AdminCommand> = {
+export const DEVICE_COMMANDS: Record<string, AdminCommand<DeviceAdminStore & SiteNames>> = {
   "device list": {
     usage: "device list [--site S] [--json]",
     valued: ["site"],

@@ -11,7 +11,7 @@ import { writeFileAtomic } from "../../common/write-file-atomic.ts";
 import { BROKER_CERT_DAYS, issueBrokerCertificate } from "../mqtt/mosquitto-cert.ts";
 import { DEFAULT_HUB_MQTT_USER, hubUserProblem, renderAclFile, renderPasswordFile } from "../mqtt/mosquitto-files.ts";
 import { mosquittoHash } from "../mqtt/mosquitto-passwd.ts";
-import { StoreError } from "../store/index.ts";
+import { type AgentAdminStore, StoreError } from "../store/index.ts";
 import { type AdminCommand, type AdminContext, arg, noMoreArgs } from "./admin-context.ts";
 
 /** Mode of a new file: mosquitto reads it through its group (`chgrp mosquitto FILE` once). */
@@ -44,7 +44,7 @@ function readHubPassword(path: string): string {
  * owner and group, so a rewrite does not take it away from the mosquitto
  * user that reads it; "-" prints instead.
  */
-function writeOut(ctx: AdminContext, path: string, text: string, newMode = NEW_FILE_MODE): void {
+function writeOut(ctx: AdminContext<unknown>, path: string, text: string, newMode = NEW_FILE_MODE): void {
   if (path === "-") {
     ctx.io.out(text);
     return;
@@ -65,7 +65,7 @@ function writeOut(ctx: AdminContext, path: string, text: string, newMode = NEW_F
 }
 
 /** The MQTT commands for an external broker. */
-export const MQTT_COMMANDS: Record<string, AdminCommand> = {
+export const MQTT_COMMANDS: Record<string, AdminCommand<AgentAdminStore>> = {
   "mqtt passwd-file": {
     usage: "mqtt passwd-file FILE|- [--hub-user U --hub-password-file F]",
     valued: ["hub-user", "hub-password-file"],

@@ -17,7 +17,7 @@ function hub() {
   async function run(...argv: string[]) {
     let out = "";
     let err = "";
-    const code = await runAdminCommand(argv, { dataDir, now: clock.now, out: (s) => void (out += s), err: (s) => void (err += s) });
+    const code = await runAdminCommand(argv, { dataDir, clock, out: (s) => void (out += s), err: (s) => void (err += s) });
     everything.push(out, err);
     return { code, out, err };
   }
@@ -146,7 +146,7 @@ describe("agent, install and code commands", () => {
     expect(new Date(json.expiresAt).getTime()).toBe(clock.ms + 7 * DAY);
     expect((await run("code", "create", "Acme", "--ttl", "soon")).code).toBe(2);
 
-    const store = openHubStore(dataDir, { now: clock.now });
+    const store = openHubStore(dataDir, { clock });
     const r = store.activate({ code: code!, installId: "inst-1", hostname: "frontdesk-pc", agentVersion: "0.1.0", platform: "windows-x64" });
     if (!r.ok) throw new Error(r.reason);
     for (let i = 0; i < 5; i++) store.activate({ code: "ZZZZ-ZZZZ", installId: "inst-bad", hostname: "h", agentVersion: "0", platform: "p" });
@@ -174,7 +174,7 @@ describe("device commands", () => {
   test("list, missed, readings and flags, as text and JSON", async () => {
     const { dataDir, clock, run } = hub();
     await run("site", "create", "Acme");
-    const store = openHubStore(dataDir, { now: clock.now });
+    const store = openHubStore(dataDir, { clock });
     const site = store.getSite("Acme")!;
     const a = store.activate({ code: store.createActivationCode(site.id).code, installId: "i", hostname: "h", agentVersion: "0", platform: "p" });
     if (!a.ok) throw new Error(a.reason);

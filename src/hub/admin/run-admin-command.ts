@@ -4,9 +4,10 @@
  * maps errors to exit codes (0 ok, 1 failed, 2 usage).
  */
 import { UsageError, parseArgs } from "../../common/args.ts";
+import { systemClock } from "../../common/clock.ts";
 import { TargetError } from "../../common/target-spec.ts";
-import { StoreError, openHubStore } from "../store/index.ts";
-import type { AdminCommand, AdminContext, AdminIo } from "./admin-context.ts";
+import { type HubStore, StoreError, openHubStore } from "../store/index.ts";
+import type { AdminCommand, AdminIo } from "./admin-context.ts";
 import { ADMIN_HELP } from "./admin-help.ts";
 import { AGENT_COMMANDS } from "./agent-commands.ts";
 import { DEVICE_COMMANDS } from "./device-commands.ts";
@@ -48,12 +49,12 @@ export async function runAdminCommand(argv: string[], io: AdminIo): Promise<numb
     io.out(`Usage: dca-hub ${command.usage}\n`);
     return 0;
   }
-  let ctx: AdminContext | undefined;
+  let store: HubStore | undefined;
   try {
     const args = parseArgs(rest, command.valued ?? [], command.booleans ?? []);
-    const now = io.now ?? (() => new Date());
-    ctx = { store: openHubStore(io.dataDir, { now }), io, now };
-    return command.run(ctx, args);
+    const clock = io.clock ?? systemClock;
+    store = openHubStore(io.dataDir, { clock });
+    return command.run({ store, io, now: () => new Date(clock.now()) }, args);
   } catch (e) {
     if (e instanceof UsageError || e instanceof TargetError) {
       io.err(`dca-hub ${name}: ${e.message}\nusage: dca-hub ${command.usage}\n`);
@@ -65,6 +66,6 @@ export async function runAdminCommand(argv: string[], io: AdminIo): Promise<numb
     }
     throw e;
   } finally {
-    ctx?.store.close();
+    store?.close();
   }
 }

@@ -1,12 +1,16 @@
 /** `site create`, `site list`, `site show`. */
 import { toJson } from "@bufbuild/protobuf";
 import { AgentConfigSchema } from "../../gen/dca/v1/agent_service_pb.ts";
+import type { AgentAdminStore, DeviceAdminStore, SiteAdminStore } from "../store/index.ts";
 import { type AdminCommand, arg, noMoreArgs, printJson, siteArg, wantsJson } from "./admin-context.ts";
 import { formatTable, formatTime } from "./admin-format.ts";
 import { describeConfig, redactConfig } from "./redact-config.ts";
 
+/** What the site commands read: sites and configs, and each site's agents and devices. */
+type SiteCommandStore = SiteAdminStore & Pick<AgentAdminStore, "listAgents"> & Pick<DeviceAdminStore, "listDevices">;
+
 /** The site commands that do not change a config. */
-export const SITE_COMMANDS: Record<string, AdminCommand> = {
+export const SITE_COMMANDS: Record<string, AdminCommand<SiteCommandStore>> = {
   "site create": {
     usage: "site create NAME [--json]",
     booleans: ["json"],

@@ -8,14 +8,14 @@ import { type ParsedArgs, UsageError, flag, listFlag } from "../../common/args.t
 import { type ConfigField, LIMITS } from "../../common/config/index.ts";
 import { parseDuration } from "../../common/duration.ts";
 import { type AgentConfig, OutboxLimitsSchema, SnmpSettingsSchema } from "../../gen/dca/v1/agent_service_pb.ts";
-import { StoreError } from "../store/index.ts";
+import { type SiteAdminStore, StoreError } from "../store/index.ts";
 import { type AdminCommand, type AdminContext, arg, noMoreArgs, siteArg } from "./admin-context.ts";
 import { formatSeconds, parseCount, parseDurationSeconds } from "./admin-format.ts";
 import { ADMIN_LABELS, CREDENTIAL_FLAGS, credentialFromArgs, credentialInputFromArgs } from "./credential-args.ts";
 import { describeSnmpCredential } from "./redact-config.ts";
 
 /** Applies a change to the site's config and reports the new version. */
-function change(ctx: AdminContext, p: ParsedArgs, what: (c: AgentConfig) => string): number {
+function change(ctx: AdminContext<SiteAdminStore>, p: ParsedArgs, what: (c: AgentConfig) => string): number {
   const site = siteArg(ctx, arg(p, 0, "SITE"));
   let said = "";
   const c = ctx.store.updateSiteConfig(
@@ -47,7 +47,7 @@ function someOf(p: ParsedArgs, flags: string[]): void {
 }
 
 /** The site commands that change a config. */
-export const SITE_CONFIG_COMMANDS: Record<string, AdminCommand> = {
+export const SITE_CONFIG_COMMANDS: Record<string, AdminCommand<SiteAdminStore>> = {
   "site set-targets": {
     usage: "site set-targets SITE TARGET... [--exclude X,Y]",
     valued: ["exclude"],

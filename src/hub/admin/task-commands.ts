@@ -6,8 +6,8 @@ import { parseEndpoint } from "../../common/endpoint.ts";
 import { TargetError, parseTargetSpec } from "../../common/target-spec.ts";
 import { type Task, TaskResultSchema, TaskSchema, ZebraAction, ZebraTransport } from "../../gen/dca/v1/agent_service_pb.ts";
 import { cleanText } from "../../common/text.ts";
-import { StoreError, type StoredTask } from "../store/index.ts";
-import { type AdminCommand, type AdminContext, arg, noMoreArgs, printJson, siteArg, siteFlag, wantsJson } from "./admin-context.ts";
+import { StoreError, type StoredTask, type TaskAdminStore } from "../store/index.ts";
+import { type AdminCommand, type AdminContext, type SiteNames, arg, noMoreArgs, printJson, siteArg, siteFlag, wantsJson } from "./admin-context.ts";
 import { formatTable, formatTime } from "./admin-format.ts";
 import { formatTaskResult } from "./task-result-format.ts";
 
@@ -166,7 +166,7 @@ function buildTask(p: ParsedArgs): Task {
   }
 }
 
-function showTask(ctx: AdminContext, t: StoredTask): void {
+function showTask(ctx: AdminContext<SiteNames>, t: StoredTask): void {
   const lines: [string, string][] = [
     ["Task", `${t.id} (${t.kind})`],
     ["Site", ctx.store.getSite(t.siteId)?.name ?? t.siteId],
@@ -186,7 +186,7 @@ function showTask(ctx: AdminContext, t: StoredTask): void {
 }
 
 /** Blocks until the task is done, failed or refused, or `seconds` pass; returns it as it then is. */
-function waitFor(ctx: AdminContext, id: string, seconds: number): StoredTask {
+function waitFor(ctx: AdminContext<TaskAdminStore>, id: string, seconds: number): StoredTask {
   const until = Date.now() + seconds * 1000;
   for (;;) {
     const t = ctx.store.getTask(id)!;
@@ -196,7 +196,7 @@ function waitFor(ctx: AdminContext, id: string, seconds: number): StoredTask {
 }
 
 /** The task commands. */
-export const TASK_COMMANDS: Record<string, AdminCommand> = {
+export const TASK_COMMANDS: Record<string, AdminCommand<TaskAdminStore & SiteNames>> = {
   "task create": {
     usage:
       "task create SITE (scan [TARGET...] | read ADDRESS | ping ADDRESS [--count N] [--timeout-ms N] [--interval-ms N] | " +

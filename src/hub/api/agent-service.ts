@@ -15,7 +15,7 @@ import {
   ReportTaskResultResponseSchema,
   UploadReadingsResponseSchema,
 } from "../../gen/dca/v1/agent_service_pb.ts";
-import type { Agent, HubStore } from "../store/index.ts";
+import type { Agent, AgentApiStore } from "../store/index.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
 import {
   MAX_READINGS_PER_UPLOAD,
@@ -27,7 +27,7 @@ import {
 } from "./validate-request.ts";
 
 export interface AgentServiceOptions {
-  store: HubStore;
+  store: AgentApiStore;
   /** Default seconds between polls when the site config says 0. */
   defaultPollSeconds?: number;
   /** Activation attempts allowed per client address per minute. */
@@ -38,7 +38,7 @@ export interface AgentServiceOptions {
 }
 
 /** "Bearer <agent id>.<secret>" -> the agent, or UNAUTHENTICATED. */
-function authenticate(store: HubStore, ctx: HandlerContext): Agent {
+function authenticate(store: AgentApiStore, ctx: HandlerContext): Agent {
   const header = ctx.requestHeader.get("authorization") ?? "";
   const m = /^Bearer ([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{16,128})$/.exec(header);
   const agent = m ? store.authenticateAgent(m[1]!, m[2]!) : undefined;

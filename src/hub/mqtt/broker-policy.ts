@@ -5,7 +5,7 @@
  * own wake topic only, and may publish nothing: nudges come from the hub.
  */
 import type { AuthenticateError, AuthorizePublishHandler, AuthorizeSubscribeHandler, AuthenticateHandler, PreConnectHandler } from "./aedes-types.ts";
-import type { HubStore } from "../store/index.ts";
+import type { WakeStore } from "../store/index.ts";
 import { AGENT_ID_PATTERN, wakeTopic } from "../../common/wake-topic.ts";
 
 /** MQTT 3.1.1 CONNACK return codes (3.2.2.3). */
@@ -24,7 +24,7 @@ function refusal(returnCode: number, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
 
-export function createBrokerPolicy(store: Pick<HubStore, "authenticateAgent">, log: (line: string) => void = () => {}): BrokerPolicy {
+export function createBrokerPolicy(store: Pick<WakeStore, "authenticateAgent">, log: (line: string) => void = () => {}): BrokerPolicy {
   return {
     preConnect(_client, packet, callback) {
       // A will would let a client publish by disconnecting; agents have no use for one.

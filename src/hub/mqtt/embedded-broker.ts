@@ -9,7 +9,7 @@ import type { Duplex } from "node:stream";
 import { type TLSSocket, createServer as createTlsServer } from "node:tls";
 import { Aedes } from "aedes";
 import { WebSocketServer } from "ws";
-import type { HubStore } from "../store/index.ts";
+import type { WakeStore } from "../store/index.ts";
 import { createBrokerPolicy } from "./broker-policy.ts";
 import { tlsSocketStream, webSocketStream } from "./mqtt-stream.ts";
 import { MAX_CLIENT_PACKET_BYTES } from "../../common/wake-topic.ts";
@@ -18,7 +18,7 @@ import { MAX_CLIENT_PACKET_BYTES } from "../../common/wake-topic.ts";
 export const MQTT_WS_PATH = "/mqtt";
 
 export interface EmbeddedBrokerOptions {
-  store: Pick<HubStore, "authenticateAgent">;
+  store: Pick<WakeStore, "authenticateAgent">;
   tls: { key: string; cert: string };
   /** Where MQTT over TLS listens; undefined: WebSocket only. */
   listen?: { host: string; port: number };

@@ -7,7 +7,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { create } from "@bufbuild/protobuf";
 import { type MqttSettings, MqttSettingsSchema } from "../../gen/dca/v1/agent_service_pb.ts";
-import type { HubStore } from "../store/index.ts";
+import type { WakeStore } from "../store/index.ts";
 import { MQTT_WS_PATH, startEmbeddedBroker } from "./embedded-broker.ts";
 import { connectExternalPublisher } from "./external-publisher.ts";
 import { type PublishNudge, startTaskNotifier } from "./task-notifier.ts";
@@ -39,7 +39,7 @@ export interface HubMqtt {
 
 export interface StartHubMqttOptions {
   options: HubMqttOptions;
-  store: HubStore;
+  store: WakeStore;
   tls: { key: string; cert: string };
   /** The hub's own URL, for agents whose request named no host. */
   hubUrl: () => string;
@@ -125,7 +125,7 @@ export const EVICT_INTERVAL_MS = 2_000;
  */
 function evictRevokedAgents(
   broker: { connectedIds(): string[]; disconnect(id: string): void },
-  store: Pick<HubStore, "getAgent">,
+  store: Pick<WakeStore, "getAgent">,
   log: (line: string) => void,
 ): () => void {
   const timer = setInterval(() => {

@@ -7,14 +7,14 @@
  * too, so a new config applies at once (checked every 2 s: one query of
  * every site's config version).
  */
-import type { HubStore } from "../store/index.ts";
+import type { WakeStore } from "../store/index.ts";
 import { nudgePayload, wakeTopic } from "../../common/wake-topic.ts";
 
 /** Where nudges go: the embedded broker, or an external one as a client. */
 export type PublishNudge = (topic: string, payload: Buffer) => Promise<void>;
 
 export interface TaskNotifierOptions {
-  store: Pick<HubStore, "tasksCreatedSince" | "lastTaskCursor" | "listAgents" | "siteConfigVersions">;
+  store: Pick<WakeStore, "tasksCreatedSince" | "lastTaskCursor" | "listAgents" | "siteConfigVersions">;
   publish: PublishNudge;
   /** How often to look for new tasks (default 100 ms). */
   intervalMs?: number;

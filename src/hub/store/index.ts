@@ -1,9 +1,10 @@
-/** The hub's embedded store (bun:sqlite): sites, activation, agents, readings, devices and tasks. */
-export { openHubStore, type HubStoreOptions } from "./open-hub-store.ts";
+/** The hub's store: the narrow interfaces its users take, and the embedded SQLite implementation (bun:sqlite). */
+export { openHubStore, type HubStoreOptions, type SqliteHubStore } from "./open-hub-store.ts";
 export { StoreError, type StoreErrorCode } from "./store-error.ts";
 export { DEFAULT_CODE_TTL_MS, MAX_FAILED_ATTEMPTS } from "./activation.ts";
-export { SENT_TIMEOUT_MS } from "./tasks.ts";
+export { MAX_RESULT_BYTES, SENT_TIMEOUT_MS } from "./tasks.ts";
 export { JUMP_MIN_PAGES, JUMP_PAGES_PER_DAY } from "./counter-flags.ts";
+export type { AdminStore, AgentAdminStore, AgentApiStore, DeviceAdminStore, HubStore, SiteAdminStore, TaskAdminStore, WakeStore } from "./hub-store.ts";
 export type {
   ActivateFailure,
   ActivateRequest,
@@ -11,7 +12,6 @@ export type {
   Agent,
   CounterFlag,
   DeviceSummary,
-  HubStore,
   Install,
   PollInfo,
   Site,

@@ -2,22 +2,34 @@
  * Opens the hub's embedded store: one SQLite file in the data directory,
  * shared by the server and the admin commands (each opens its own
  * connection; WAL lets readers run beside the one writer).
+ *
+ * The store is one object behind every narrow interface of hub-store.ts,
+ * not one member per interface: several users share methods (the agent API
+ * and the broker both authenticate agents), and one object keeps one
+ * connection and one transaction discipline behind all of them.
  */
 import { join } from "node:path";
+import { type Clock, systemClock } from "../../common/clock.ts";
 import { createActivation } from "./activation.ts";
 import { createAgents } from "./agents.ts";
 import { createDeviceViews } from "./devices.ts";
+import type { HubStore } from "./hub-store.ts";
 import { createReadingWriter } from "./readings.ts";
 import { HUB_DB_FILE, openHubDatabase } from "./schema.ts";
 import { createSites } from "./sites.ts";
 import { createStoreContext } from "./store-context.ts";
 import { createTasks } from "./tasks.ts";
-import type { HubStore } from "./types.ts";
 
 /** Options of `openHubStore`. */
 export interface HubStoreOptions {
-  /** The clock for every stored time and expiry; tests inject one. */
-  now?: () => Date;
+  /** The clock for every stored time and expiry (only its wall time is read); tests inject one. */
+  clock?: Pick<Clock, "now">;
+}
+
+/** The SQLite hub store: every interface of HubStore, and where its file is. */
+export interface SqliteHubStore extends HubStore {
+  /** The database file (`<dataDir>/hub.db`). */
+  readonly path: string;
 }
 
 /**
@@ -25,9 +37,9 @@ export interface HubStoreOptions {
  * with mode 0700 and the file made 0600: it holds the sites' SNMP secrets.
  * Throws a StoreError when the file cannot be opened or is not a hub database.
  */
-export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): HubStore {
+export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): SqliteHubStore {
   const db = openHubDatabase(dataDir);
-  const ctx = createStoreContext(db, opts.now ?? (() => new Date()));
+  const ctx = createStoreContext(db, opts.clock ?? systemClock);
   const sites = createSites(ctx);
   const { requireSite, ...siteMethods } = sites;
   return {

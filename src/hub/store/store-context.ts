@@ -6,11 +6,13 @@
  * SQLITE_BUSY that no timeout can resolve.
  */
 import type { Database } from "bun:sqlite";
+import type { Clock } from "../../common/clock.ts";
 import { StoreError } from "./store-error.ts";
 
 /** The shared state of one open store. */
 export interface StoreContext {
   db: Database;
+  /** The clock's wall time as a Date: every stored time and expiry. */
   now: () => Date;
   /** Runs `fn` in one IMMEDIATE transaction; errors leave the database as it was. */
   write<T>(fn: () => T): T;
@@ -18,11 +20,11 @@ export interface StoreContext {
   read<T>(fn: () => T): T;
 }
 
-/** Builds the context for an open database. */
-export function createStoreContext(db: Database, now: () => Date): StoreContext {
+/** Builds the context for an open database; the store reads only wall time from `clock`. */
+export function createStoreContext(db: Database, clock: Pick<Clock, "now">): StoreContext {
   return {
     db,
-    now,
+    now: () => new Date(clock.now()),
     write<T>(fn: () => T): T {
       try {
         return db.transaction(fn).immediate();

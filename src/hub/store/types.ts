@@ -2,8 +2,7 @@
  * The values the hub store hands out. Rows become plain objects with Dates;
  * readings, tasks and config stay proto messages (the proto is the model).
  */
-import type { FieldLabels } from "../../common/config/index.ts";
-import type { AgentConfig, OutboxReading, ReportTaskResultRequest, Task, TaskResult } from "../../gen/dca/v1/agent_service_pb.ts";
+import type { Task, TaskResult } from "../../gen/dca/v1/agent_service_pb.ts";
 import type { TaskKindName } from "../../common/task-targets.ts";
 import type { CounterKind, DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
 
@@ -152,48 +151,4 @@ export interface StoredTask {
   readingIds: string[];
   /** What the task found (ping figures, hops, credentials that work...), once reported. */
   result?: TaskResult;
-}
-
-/** The hub's embedded store. Methods an agent triggers take the Agent and touch only its site's rows. */
-export interface HubStore {
-  readonly path: string;
-  createSite(name: string): Site;
-  getSite(idOrName: string): Site | undefined;
-  listSites(): Site[];
-  siteConfigVersions(): Map<string, bigint>;
-  getSiteConfig(siteId: string): AgentConfig;
-  updateSiteConfig(siteId: string, mutate: (c: AgentConfig) => void, opts?: { labels?: FieldLabels }): AgentConfig;
-
-  createActivationCode(siteId: string, opts?: { ttlMs?: number }): { code: string; expiresAt: Date };
-  activate(req: ActivateRequest): ActivateResult;
-  checkLockout(installId: string): { failedAttempts: number; resetGeneration: number };
-  resetInstall(installId: string): { resetGeneration: number };
-  listInstalls(): Install[];
-
-  authenticateAgent(agentId: string, secret: string): Agent | undefined;
-  recordPoll(agentId: string, info: PollInfo): void;
-  listAgents(siteId?: string): Agent[];
-  getAgent(id: string): Agent | undefined;
-  setAgentDisabled(agentId: string, disabled: boolean): Agent;
-  /** Enabled, not replaced agents with a mosquitto password hash, by id (for an external broker's password file). */
-  mqttPasswordEntries(): { agentId: string; hash: string }[];
-
-  storeReadings(agent: Agent, readings: OutboxReading[]): StoreReadingsResult;
-  listDevices(opts?: { siteId?: string }): DeviceSummary[];
-  getDevice(id: string): DeviceSummary | undefined;
-  listReadings(deviceId: string, opts?: { limit?: number }): StoredReading[];
-  listCounterFlags(opts?: { deviceId?: string; siteId?: string }): CounterFlag[];
-  missedReads(opts: { olderThanMs: number; siteId?: string }): DeviceSummary[];
-  countReadings(opts?: { siteId?: string; agentId?: string }): number;
-  readingIds(opts?: { agentId?: string }): string[];
-
-  createTask(siteId: string, task: Task, opts?: { agentId?: string }): StoredTask;
-  takePendingTasks(agent: Agent, limit?: number): Task[];
-  reportTaskResult(agent: Agent, r: ReportTaskResultRequest): boolean;
-  listTasks(opts?: { siteId?: string }): StoredTask[];
-  getTask(id: string): StoredTask | undefined;
-  tasksCreatedSince(cursor: number, limit?: number): { cursor: number; tasks: { id: string; siteId: string; targetAgentId?: string }[] };
-  lastTaskCursor(): number;
-
-  close(): void;
 }

@@ -1,0 +1,123 @@
+/**
+ * The hub store seen by each of its users: a few narrow interfaces, each
+ * named after the code that takes it, so that each user depends on what it
+ * calls and a second implementation can be checked interface by interface
+ * (test/support/hub-store-suites/). One store object satisfies them all
+ * (`HubStore`); where two users need the same method, the second interface
+ * picks it from the first rather than declaring it again.
+ */
+import type { FieldLabels } from "../../common/config/index.ts";
+import type { AgentConfig, OutboxReading, ReportTaskResultRequest, Task } from "../../gen/dca/v1/agent_service_pb.ts";
+import type {
+  ActivateRequest,
+  ActivateResult,
+  Agent,
+  CounterFlag,
+  DeviceSummary,
+  Install,
+  PollInfo,
+  Site,
+  StoreReadingsResult,
+  StoredReading,
+  StoredTask,
+} from "./types.ts";
+
+/**
+ * What the agent API (AgentService) needs. Methods an agent triggers take
+ * the Agent and touch only its site's rows.
+ */
+export interface AgentApiStore {
+  /** Exchanges a single-use code for a new agent and its secret; failures count against the install and the code. */
+  activate(req: ActivateRequest): ActivateResult;
+  /** The install's failed activations and reset generation (zeros for an install never seen). */
+  checkLockout(installId: string): { failedAttempts: number; resetGeneration: number };
+  /** The agent, if the secret is its own and it is neither disabled nor replaced. */
+  authenticateAgent(agentId: string, secret: string): Agent | undefined;
+  /** Records the heartbeat of one poll. */
+  recordPoll(agentId: string, info: PollInfo): void;
+  /** The site's agent config with its current version. */
+  getSiteConfig(siteId: string): AgentConfig;
+  /** Stores a batch in one transaction; ids already held are acknowledged again, not stored twice. */
+  storeReadings(agent: Agent, readings: OutboxReading[]): StoreReadingsResult;
+  /** Hands out the site's pending tasks (and sent ones never answered), oldest first. */
+  takePendingTasks(agent: Agent, limit?: number): Task[];
+  /** Records what became of a task of the agent's site; false when the site has no such task. */
+  reportTaskResult(agent: Agent, r: ReportTaskResultRequest): boolean;
+}
+
+/** Sites and their config, for the `site` admin commands. */
+export interface SiteAdminStore extends Pick<AgentApiStore, "getSiteConfig"> {
+  createSite(name: string): Site;
+  /** A site by id or (case-insensitive) name. */
+  getSite(idOrName: string): Site | undefined;
+  /** Every site, by name. */
+  listSites(): Site[];
+  /** Applies `mutate` to the config in one transaction and gives it the next version. */
+  /** A config the site's agents would refuse is refused ("invalid-argument"), named with `labels`. */
+  updateSiteConfig(siteId: string, mutate: (c: AgentConfig) => void, opts?: { labels?: FieldLabels }): AgentConfig;
+}
+
+/** Agents, activation codes and installs, for the `agent`, `code`, `install` and `mqtt` admin commands. */
+export interface AgentAdminStore {
+  createActivationCode(siteId: string, opts?: { ttlMs?: number }): { code: string; expiresAt: Date };
+  /** Every agent (of one site if given), oldest first, replaced and disabled ones included. */
+  listAgents(siteId?: string): Agent[];
+  getAgent(id: string): Agent | undefined;
+  setAgentDisabled(agentId: string, disabled: boolean): Agent;
+  /** Every install that tried to activate, latest attempt first. */
+  listInstalls(): Install[];
+  /** Unlocks an install and starts its next reset generation. */
+  resetInstall(installId: string): { resetGeneration: number };
+  /** Enabled, not replaced agents with a mosquitto password hash, by id (for an external broker's password file). */
+  mqttPasswordEntries(): { agentId: string; hash: string }[];
+}
+
+/** Devices, readings and counter flags, for the `device` admin commands. */
+export interface DeviceAdminStore {
+  /** Devices (of one site if given), by site and address. */
+  listDevices(opts?: { siteId?: string }): DeviceSummary[];
+  getDevice(id: string): DeviceSummary | undefined;
+  /** A device's readings, newest first (100 unless told otherwise). */
+  listReadings(deviceId: string, opts?: { limit?: number }): StoredReading[];
+  /** Counter flags, newest first. */
+  listCounterFlags(opts?: { deviceId?: string; siteId?: string }): CounterFlag[];
+  /** Devices not read for `olderThanMs` (or never). */
+  missedReads(opts: { olderThanMs: number; siteId?: string }): DeviceSummary[];
+  countReadings(opts?: { siteId?: string; agentId?: string }): number;
+  /** Ids of stored readings, sorted. */
+  readingIds(opts?: { agentId?: string }): string[];
+}
+
+/** Tasks, for the `task` admin commands. */
+export interface TaskAdminStore {
+  /** Queues a task for a site (or one of its agents); its targets must lie inside the site's targets or known devices. */
+  createTask(siteId: string, task: Task, opts?: { agentId?: string }): StoredTask;
+  /** Tasks (of one site if given), newest first. */
+  listTasks(opts?: { siteId?: string }): StoredTask[];
+  getTask(id: string): StoredTask | undefined;
+}
+
+/** Everything the admin commands use. */
+export interface AdminStore extends SiteAdminStore, AgentAdminStore, DeviceAdminStore, TaskAdminStore {}
+
+/**
+ * What the hub's MQTT side needs: the wake-up notifier (new tasks, changed
+ * configs, whom to nudge), the embedded broker's login and the eviction of
+ * agents revoked while connected.
+ */
+export interface WakeStore extends Pick<AgentApiStore, "authenticateAgent">, Pick<AgentAdminStore, "getAgent" | "listAgents"> {
+  /**
+   * Tasks created after `cursor` (0: from the start), oldest first, and the cursor to
+   * pass next time, whichever process (server or admin command) created them.
+   */
+  tasksCreatedSince(cursor: number, limit?: number): { cursor: number; tasks: { id: string; siteId: string; targetAgentId?: string }[] };
+  /** The newest task cursor (start watching from now). */
+  lastTaskCursor(): number;
+  /** Every site's config version. */
+  siteConfigVersions(): Map<string, bigint>;
+}
+
+/** The whole store, as the hub's wiring (startHub) and the admin runner open it. */
+export interface HubStore extends AgentApiStore, WakeStore, AdminStore {
+  close(): void;
+}
