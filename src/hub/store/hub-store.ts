@@ -52,8 +52,11 @@ export interface SiteAdminStore extends Pick<AgentApiStore, "getSiteConfig"> {
   getSite(idOrName: string): Site | undefined;
   /** Every site, by name. */
   listSites(): Site[];
-  /** Applies `mutate` to the config in one transaction and gives it the next version. */
-  /** A config the site's agents would refuse is refused ("invalid-argument"), named with `labels`. */
+  /**
+   * Applies `mutate` to the config in one transaction and gives it the next
+   * version. A config the site's agents would refuse is refused
+   * ("invalid-argument", fields named with `labels`) and nothing changes.
+   */
   updateSiteConfig(siteId: string, mutate: (c: AgentConfig) => void, opts?: { labels?: FieldLabels }): AgentConfig;
 }
 
