@@ -12,6 +12,7 @@ import { dirname } from "node:path";
 import type { Duplex } from "node:stream";
 import { type TLSSocket, createServer } from "node:tls";
 import { openHubSocket } from "../../src/agent/transport/index.ts";
+import { connectBroker } from "../../src/agent/wake/connect-broker.ts";
 import { brokerEndpoint } from "../../src/agent/wake/open-broker-stream.ts";
 import { MAX_BROKER_MESSAGE_BYTES, openWebSocket } from "../../src/agent/wake/open-web-socket.ts";
 import { parseBrokerUrl } from "../../src/common/broker-url.ts";
@@ -74,7 +75,9 @@ async function tlsPeer(answer: (key: string) => string, frames: Buffer = Buffer.
   const got: Buffer[] = [];
   let request = "";
   let closed = false;
+  let last: TLSSocket | undefined;
   const server = createServer({ key: tls.key, cert: tls.cert, ALPNProtocols: ["http/1.1"] }, (s: TLSSocket) => {
+    last = s;
     let head = "";
     s.on("data", (d: Buffer) => {
       if (head.includes("\r\n\r\n")) return got.push(d);
@@ -96,6 +99,13 @@ async function tlsPeer(answer: (key: string) => string, frames: Buffer = Buffer.
     got: () => Buffer.concat(got),
     request: () => request,
     isClosed: () => closed,
+    /** Sends `bytes` on the last connection in writes of `piece` bytes, a turn of the event loop apart. */
+    async send(bytes: Buffer, piece: number) {
+      for (let at = 0; at < bytes.length; at += piece) {
+        last!.write(bytes.subarray(at, at + piece));
+        await new Promise((r) => setImmediate(r));
+      }
+    },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
@@ -259,6 +269,20 @@ describe("frames from the broker", () => {
     }
   });
 
+  test("frames that arrive a byte at a time are read", async () => {
+    const frames = Buffer.concat([frame(OP.binary, "ab", false), frame(OP.continuation, Buffer.alloc(300, 0x63)), frame(OP.binary, "d")]);
+    const peer = await tlsPeer((k) => ok(k));
+    const { stream } = await open(peer.port);
+    try {
+      const got = readBytes(stream, 303);
+      await peer.send(frames, 1);
+      expect((await got).toString()).toBe(`ab${"c".repeat(300)}d`);
+    } finally {
+      stream.destroy();
+      await peer.close();
+    }
+  });
+
   test("a message of exactly the limit is taken", async () => {
     const peer = await tlsPeer((k) => ok(k), frame(OP.binary, Buffer.alloc(MAX_BROKER_MESSAGE_BYTES - 1, 7)));
     const { stream } = await open(peer.port);
@@ -283,6 +307,11 @@ describe("frames from the broker", () => {
     ["a close with code 1006", closeFrame(1006), "invalid status code 1006"],
     ["a fragmented close", Buffer.from([0x08, 0x00]), "FIN must be set"],
     ["a ping of 126 bytes", Buffer.concat([Buffer.from([0x89, 0x7e, 0x00, 0x7e]), Buffer.alloc(126)]), "invalid payload length 126"],
+    ["a new message inside a fragmented one", Buffer.concat([frame(OP.binary, "a", false), frame(OP.binary, "b")]), "invalid opcode 2"],
+    ["a close with a one-byte code", Buffer.from([0x88, 0x01, 0x03]), "invalid payload length 1"],
+    ["a close with code 1005", closeFrame(1005), "invalid status code 1005"],
+    ["a close with code 999", closeFrame(999), "invalid status code 999"],
+    ["a close reason that is not UTF-8", Buffer.from([0x88, 0x04, 0x03, 0xe8, 0xc3, 0x28]), "invalid UTF-8 sequence"],
   ])("ends the connection on %s with a clear error", async (_what, frames, why) => {
     const peer = await tlsPeer((k) => ok(k), frames);
     const { stream } = await open(peer.port);
@@ -338,6 +367,24 @@ describe("frames from the broker", () => {
       expect(close.payload.length).toBe(0);
     } finally {
       stream.destroy();
+      await peer.close();
+    }
+  });
+});
+
+describe("the direct wss:// line (mqtt.js's own ws client)", () => {
+  test("has the same limits: no compression offered, and a message over the limit fails the attempt at its header", async () => {
+    const peer = await tlsPeer((k) => ok(k), Buffer.from([0x82, 0x7f, 0, 0, 0, 0, 0, 1, 0, 1]));
+    try {
+      const attempt = connectBroker({
+        address: parseBrokerUrl(`wss://127.0.0.1:${peer.port}/mqtt`),
+        login: { username: "agt_0000000000000000", clientId: "agt_0000000000000000", password: "s", topic: "t" },
+        caPem: tls.caPem,
+        timeoutMs: 2_000,
+      });
+      await expect(attempt).rejects.toThrow("Max payload size exceeded");
+      expect(peer.request().toLowerCase()).not.toContain("sec-websocket-extensions");
+    } finally {
       await peer.close();
     }
   });

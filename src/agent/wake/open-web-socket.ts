@@ -21,6 +21,14 @@ import { cleanText } from "../../common/text.ts";
  */
 export const MAX_BROKER_MESSAGE_BYTES = 64 * 1024;
 
+/** The ws client options of both wss:// lines, direct (mqtt.js's wsOptions) and through a proxy. */
+export const WS_CLIENT_OPTIONS = {
+  maxPayload: MAX_BROKER_MESSAGE_BYTES,
+  // Nudges are tiny: compression would only add zlib to what a hostile peer can reach.
+  perMessageDeflate: false,
+  followRedirects: false,
+} as const;
+
 export interface OpenWebSocketOptions {
   /** "host:port" as the server knows itself: the Host header. */
   authority: string;
@@ -45,11 +53,8 @@ const closeError = (message: string) => Object.assign(new Error(message), { code
 export function openWebSocket(socket: TLSSocket, opts: OpenWebSocketOptions): Promise<Duplex> {
   return new Promise<Duplex>((resolve, reject) => {
     const ws = new WebSocket(`wss://${opts.authority}${opts.path}`, [opts.protocol], {
+      ...WS_CLIENT_OPTIONS,
       createConnection: () => socket,
-      maxPayload: MAX_BROKER_MESSAGE_BYTES,
-      // Nudges are tiny: compression would only add zlib to what a hostile peer can reach.
-      perMessageDeflate: false,
-      followRedirects: false,
     });
     const timer = setTimeout(() => fail(`no answer to the WebSocket upgrade within ${opts.timeoutMs} ms`), opts.timeoutMs);
     function fail(why: string) {
