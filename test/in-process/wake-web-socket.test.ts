@@ -70,7 +70,7 @@ function clientFrames(bytes: Buffer): { opcode: number; masked: boolean; payload
 const ok = (key: string, extra = "") =>
   `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept(key)}\r\nSec-WebSocket-Protocol: mqtt\r\n${extra}\r\n`;
 
-/** A TLS peer (the hub's test certificate, ALPN http/1.1): answers the upgrade with `answer(key)`, then sends `frames`; notes what it got after the request. */
+/** A TLS peer (the hub's test certificate, ALPN http/1.1): answers the upgrade with `answer(key)` followed by `frames`; notes what it got after the request. */
 async function tlsPeer(answer: (key: string) => string, frames: Buffer = Buffer.alloc(0)) {
   const got: Buffer[] = [];
   let request = "";
@@ -85,9 +85,9 @@ async function tlsPeer(answer: (key: string) => string, frames: Buffer = Buffer.
       if (!head.includes("\r\n\r\n")) return;
       request = head;
       const key = /sec-websocket-key: *(\S+)/i.exec(head)?.[1] ?? "";
-      const a = answer(key);
-      if (a) s.write(a);
-      if (frames.length) s.write(frames);
+      // One write, one TLS record: the first frames arrive in the same read as the 101.
+      const out = Buffer.concat([Buffer.from(answer(key), "latin1"), frames]);
+      if (out.length) s.write(out);
     });
     s.on("close", () => (closed = true));
     s.on("error", () => {});
@@ -169,6 +169,19 @@ describe("the upgrade", () => {
     expect(req).toMatch(/\r\nsec-websocket-protocol: mqtt\r\n/i);
     expect(req).toMatch(/\r\nsec-websocket-version: 13\r\n/i);
     expect(req.toLowerCase()).not.toContain("sec-websocket-extensions");
+  });
+
+  test("goes over the socket it is given (createConnection), never dialling the URL's host itself", async () => {
+    const peer = await tlsPeer((k) => ok(k));
+    try {
+      const socket = await tlsTo(peer.port, 2_000);
+      // A name that cannot resolve (RFC 6761): an upgrade that dialled it would fail.
+      const stream = await openWebSocket(socket, { authority: "broker.invalid:443", path: "/mqtt", protocol: "mqtt", timeoutMs: 2_000 });
+      stream.destroy();
+      expect(peer.request()).toMatch(/\r\nhost: broker\.invalid(:443)?\r\n/i);
+    } finally {
+      await peer.close();
+    }
   });
 
   test.each([

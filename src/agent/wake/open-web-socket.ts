@@ -60,6 +60,8 @@ export function openWebSocket(socket: TLSSocket, opts: OpenWebSocketOptions): Pr
     function fail(why: string) {
       clearTimeout(timer);
       ws.off("open", onOpen);
+      ws.off("error", onError);
+      // terminate() reports the abandoned handshake as an error of its own.
       ws.on("error", () => {});
       ws.terminate();
       socket.destroy();
@@ -71,6 +73,8 @@ export function openWebSocket(socket: TLSSocket, opts: OpenWebSocketOptions): Pr
       ws.off("error", onError);
       // Made at once, before any message can arrive.
       const stream = createWebSocketStream(ws);
+      // mqtt.js listens from when it is given the stream; an error before that must not be thrown as uncaught.
+      stream.on("error", () => {});
       ws.once("close", (code: number, reason: Buffer) => {
         // 1005: a close frame without a code.
         const normal = code === 1000 || code === 1001 || code === 1005;
