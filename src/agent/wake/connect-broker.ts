@@ -10,6 +10,7 @@ import mqtt, { MqttClient } from "mqtt";
 import type { ProxyEndpoint } from "../transport/index.ts";
 import { type BrokerAddress, tlsConnectOptions } from "../../common/broker-url.ts";
 import { openBrokerStream } from "./open-broker-stream.ts";
+import { WS_CLIENT_OPTIONS } from "./open-web-socket.ts";
 
 export interface BrokerLogin {
   username: string;
@@ -71,7 +72,8 @@ export async function connectBroker(opts: ConnectBrokerOptions): Promise<MqttCli
     // One stream per attempt: the caller retries with a new one, and mqtt.js does not reconnect (reconnectPeriod 0).
     client = new MqttClient(() => stream, session);
   } else {
-    client = mqtt.connect({ ...tlsConnectOptions(address, opts.caPem), ...session });
+    // wsOptions: the same limits as the line through a proxy (mqtt.js adds the TLS options to them).
+    client = mqtt.connect({ ...tlsConnectOptions(address, opts.caPem), ...session, wsOptions: { ...WS_CLIENT_OPTIONS } });
   }
   if (opts.signal?.aborted) {
     client.end(true);

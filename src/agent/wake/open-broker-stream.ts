@@ -1,18 +1,16 @@
 /**
- * The wake-up line through the site's HTTP CONNECT proxy. mqtt.js can
- * neither tunnel nor take a socket for its WebSocket, so the bytes are
- * carried here: the same tunnel and TLS checks as the gRPC line
- * (openHubSocket, with ALPN http/1.1 for the WebSocket upgrade or none for
- * MQTT over TLS), then, for wss, our own WebSocket client. mqtt.js gets
- * the result as a plain Duplex.
+ * The wake-up line through the site's HTTP CONNECT proxy. mqtt.js cannot
+ * tunnel, so the connection is made here: the same tunnel and TLS checks as
+ * the gRPC line (openHubSocket, with ALPN http/1.1 for the WebSocket upgrade
+ * or none for MQTT over TLS), then, for wss, the `ws` client on that socket.
+ * mqtt.js gets the result as a plain Duplex.
  */
 import { isIP } from "node:net";
 import type { Duplex } from "node:stream";
 import type { HubEndpoint, HubTrust, ProxyEndpoint } from "../transport/index.ts";
 import { openHubSocket } from "../transport/index.ts";
 import type { BrokerAddress } from "../../common/broker-url.ts";
-import { webSocketHandshake } from "./ws-handshake.ts";
-import { createWebSocketStream } from "./ws-stream.ts";
+import { openWebSocket } from "./open-web-socket.ts";
 
 export interface OpenBrokerStreamOptions {
   address: BrokerAddress;
@@ -54,16 +52,10 @@ export async function openBrokerStream(opts: OpenBrokerStreamOptions): Promise<D
     alpn: wss ? { offer: ["http/1.1"], expect: "http/1.1" } : { offer: [] },
   });
   if (!wss) return socket;
-  try {
-    const head = await webSocketHandshake(socket, {
-      host: brokerEndpoint(address).authority,
-      path: address.path,
-      protocol: "mqtt",
-      timeoutMs: Math.max(1, opts.timeoutMs - (Date.now() - started)),
-    });
-    return createWebSocketStream(socket, { head });
-  } catch (e) {
-    socket.destroy();
-    throw e;
-  }
+  return openWebSocket(socket, {
+    authority: brokerEndpoint(address).authority,
+    path: address.path,
+    protocol: "mqtt",
+    timeoutMs: Math.max(1, opts.timeoutMs - (Date.now() - started)),
+  });
 }
