@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { UploadReadingsRequestSchema } from "../../gen/dca/v1/agent_service_pb.ts";
+import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
 import { MAX_READINGS_PER_UPLOAD, MAX_REQUEST_BYTES } from "../../common/wire-limits.ts";
 import { sampleReading } from "../outbox/testdata/sample-reading.ts";
 import type { Outbox } from "../outbox/index.ts";
@@ -18,7 +19,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-const fill = (outbox: Outbox, n: number, make = sampleReading) => {
+const fill = (outbox: Outbox, n: number, make: (i: number) => DeviceReading = sampleReading) => {
   for (let i = 0; i < n; i += 500) outbox.putMany(Array.from({ length: Math.min(500, n - i) }, (_, j) => ({ reading: make(i + j) })));
 };
 
