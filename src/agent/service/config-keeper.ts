@@ -9,6 +9,7 @@ import type { Outbox } from "../outbox/index.ts";
 import { type ServiceConfig, serviceConfigFromHub } from "./config-from-hub.ts";
 import type { RuntimeStore } from "./runtime-state.ts";
 
+/** What a config keeper needs. */
 export interface ConfigKeeperOptions {
   runtime: RuntimeStore;
   /** Takes the config's outbox bounds. */
@@ -18,6 +19,7 @@ export interface ConfigKeeperOptions {
   log(line: string): void;
 }
 
+/** The config in force. */
 export interface ConfigKeeper {
   /** The config in force (undefined until one was accepted). */
   current(): ServiceConfig | undefined;

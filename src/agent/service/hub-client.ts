@@ -16,6 +16,7 @@ import {
 import type { Identity } from "../state/index.ts";
 import { createHubTransport } from "../transport/index.ts";
 
+/** Every AgentService call over the hub line, and close() for the connection. */
 export type HubClient = Client<typeof AgentService> & { close(): void };
 
 /** Per call: an aborted signal cancels the call (it then fails with Code.Canceled). */

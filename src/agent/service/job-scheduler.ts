@@ -24,6 +24,7 @@ export function dueJob(c: ServiceConfig, state: RuntimeState, now: number): JobK
   return undefined;
 }
 
+/** What a job scheduler needs. */
 export interface JobSchedulerOptions {
   runners: Record<JobKind, JobRunner>;
   runtime: RuntimeStore;
@@ -42,6 +43,7 @@ export interface JobSchedulerOptions {
   log(line: string): void;
 }
 
+/** The scheduled job, one at a time. */
 export interface JobScheduler {
   /** Starts the due job, if any and none is running; `ctx` gives it the config in force. */
   startIfDue(config: ServiceConfig, ctx: () => JobContext): void;
@@ -49,6 +51,7 @@ export interface JobScheduler {
   running(): boolean;
 }
 
+/** A scheduler with no job running. */
 export function createJobScheduler(opts: JobSchedulerOptions): JobScheduler {
   const { state, clock } = opts;
   let job: Promise<void> | undefined;

@@ -16,6 +16,7 @@ import { createRetrySchedule } from "./retry-schedule.ts";
 /** Spread of the poll interval: +-10 %. */
 const POLL_JITTER = 0.1;
 
+/** What a poller needs: the hub, the clock, and the service's hands for what a poll brings. */
 export interface PollerOptions {
   client: ServiceHubClient;
   clock: Clock;
@@ -35,6 +36,7 @@ export interface PollerOptions {
   log(line: string): void;
 }
 
+/** The poll schedule, and one poll on it. */
 export interface Poller {
   isDue(): boolean;
   msUntilDue(): number;
@@ -50,6 +52,7 @@ export interface Poller {
   pollSeconds(): number;
 }
 
+/** A poller whose first poll is due at once. */
 export function createPoller(opts: PollerOptions): Poller {
   const { clock, log } = opts;
   const random = opts.random ?? Math.random;

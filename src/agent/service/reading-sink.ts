@@ -11,6 +11,7 @@ export interface ReadingSink {
   put(reading: DeviceReading, opts?: { taskId?: string }): string | undefined;
 }
 
+/** When a gated sink closes, and whom it tells about each reading. */
 export interface GateOptions {
   /** Once aborted, readings are refused: the outbox is about to close. */
   closed: AbortSignal;

@@ -7,6 +7,7 @@
 import type { Backoff } from "../../common/backoff.ts";
 import type { Clock } from "../../common/clock.ts";
 
+/** When the next attempt of one operation is due. */
 export interface RetrySchedule {
   /** Whether the next attempt is due now. */
   isDue(): boolean;
@@ -22,6 +23,7 @@ export interface RetrySchedule {
   failures(): number;
 }
 
+/** A schedule whose first attempt is due at once; failures wait `backoff`'s delays on `clock`. */
 export function createRetrySchedule(clock: Clock, backoff: Backoff): RetrySchedule {
   let dueAt = 0;
   let failures = 0;

@@ -33,6 +33,7 @@ const DEFAULT_POLL_MS = 300_000;
 /** The loop looks at the job schedule at least this often. */
 const MAX_IDLE_MS = 1_000;
 
+/** What the service runs with; run-command.ts wires the real ones. */
 export interface RunAgentOptions {
   client: ServiceHubClient;
   outbox: Outbox;
@@ -53,6 +54,7 @@ export interface RunAgentOptions {
   runners?: Partial<AgentRunners>;
 }
 
+/** The running service. */
 export interface RunningAgent {
   /** Poll now (an MQTT nudge). */
   wake(): void;
@@ -65,6 +67,7 @@ export interface RunningAgent {
   done: Promise<void>;
 }
 
+/** Starts the service loop; it runs until stop(). */
 export function runAgent(opts: RunAgentOptions): RunningAgent {
   const { client, outbox, runtime, log } = opts;
   const clock = opts.clock ?? systemClock;

@@ -16,6 +16,7 @@ import { type TaskOutcome, describeTask } from "./tasks/run-task.ts";
 /** Tasks from the hub that may run at once. */
 export const MAX_CONCURRENT_TASKS = 4;
 
+/** What a task pool needs. */
 export interface TaskPoolOptions {
   client: ServiceHubClient;
   clock: Clock;
@@ -29,6 +30,7 @@ export interface TaskPoolOptions {
   max?: number;
 }
 
+/** Tasks queued and running, and results waiting for the hub. */
 export interface TaskPool {
   /** Queues tasks from a poll, skipping any already queued or running. */
   offer(tasks: readonly Task[]): void;
@@ -40,6 +42,7 @@ export interface TaskPool {
   running(): number;
 }
 
+/** An empty pool. */
 export function createTaskPool(opts: TaskPoolOptions): TaskPool {
   const { clock, log } = opts;
   const max = opts.max ?? MAX_CONCURRENT_TASKS;

@@ -17,6 +17,7 @@ export const UPLOAD_BATCH_BYTES = MAX_REQUEST_BYTES / 4;
 /** Readings per batch unless told otherwise. */
 export const DEFAULT_UPLOAD_BATCH = 500;
 
+/** How one upload goes. */
 export interface UploadOutboxOptions {
   /** Readings per batch; never more than MAX_READINGS_PER_UPLOAD (default DEFAULT_UPLOAD_BATCH). */
   batch?: number;

@@ -7,11 +7,12 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { UploadReadingsRequestSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
+import { sleep } from "../../common/clock.ts";
 import { MAX_READINGS_PER_UPLOAD, MAX_REQUEST_BYTES } from "../../common/wire-limits.ts";
 import { sampleReading } from "../outbox/testdata/sample-reading.ts";
 import type { Outbox } from "../outbox/index.ts";
 import { type TestAgent, advanceUntil, gaps, hubConfig, startTestAgent } from "./testdata/test-agent.ts";
-import { pollAnswer, unavailable } from "./testdata/fake-hub.ts";
+import { deferred, pollAnswer, unavailable } from "./testdata/fake-hub.ts";
 
 let t: TestAgent | undefined;
 afterEach(async () => {
@@ -45,20 +46,26 @@ describe("uploads", () => {
     ]);
   });
 
-  test("readings a job stores go up when the job ends, not at the next poll", async () => {
+  test("readings a job stores go up within a second, while the job goes on, not at the next poll", async () => {
+    const sweep = deferred();
     t = startTestAgent({
       runners: {
         discovery: async (ctx) => {
+          await sleep(ctx.clock, 500);
           for (let i = 0; i < 3; i++) ctx.sink.put(sampleReading(i));
+          await sweep.promise;
         },
       },
     });
     const { clock, hub } = t;
     hub.onPoll = (_req, n) => pollAnswer({ config: n === 1 ? hubConfig() : undefined });
-    await clock.advance(1_000);
+    await clock.advance(999);
+    expect(t.outbox.stats().depth).toBe(3);
+    expect(hub.received).toHaveLength(0);
+    await clock.advance(1);
     expect(hub.polls).toHaveLength(1);
     expect(seqs(t)).toEqual(range(3));
-    expect(hub.uploads[0]!.at).toBe(hub.polls[0]!.at);
+    sweep.resolve();
   });
 
   test("poll and upload failures are counted apart", async () => {

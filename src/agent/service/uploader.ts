@@ -11,6 +11,7 @@ import type { ServiceHubClient } from "./hub-client.ts";
 import { createRetrySchedule } from "./retry-schedule.ts";
 import { uploadOutbox } from "./upload-outbox.ts";
 
+/** What an uploader needs. */
 export interface UploaderOptions {
   client: ServiceHubClient;
   outbox: Outbox;
@@ -27,6 +28,7 @@ export interface UploaderOptions {
   log(line: string): void;
 }
 
+/** The upload schedule, and one upload on it. */
 export interface Uploader {
   /** Readings were stored (or may wait): upload when allowed. */
   want(): void;
@@ -38,6 +40,7 @@ export interface Uploader {
   idle(): Promise<void>;
 }
 
+/** An uploader that starts wanting to upload: the outbox may hold readings from the last run. */
 export function createUploader(opts: UploaderOptions): Uploader {
   const { outbox, log } = opts;
   const schedule = createRetrySchedule(opts.clock, opts.backoff);

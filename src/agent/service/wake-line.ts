@@ -15,6 +15,7 @@ export interface WakeHooks {
 /** Starts a wake-up client for `settings` (the real one: startWakeClient). */
 export type StartWakeups = (settings: MqttSettings, hooks: WakeHooks) => { close(): Promise<void> };
 
+/** The wake-up line, following the hub. */
 export interface WakeLine {
   /** Follows what the hub said on the last poll (absent: no broker). */
   update(settings: MqttSettings | undefined): void;
