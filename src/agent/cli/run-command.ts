@@ -4,6 +4,7 @@
  */
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { systemClock } from "../../common/clock.ts";
 import { parseDuration } from "../../common/duration.ts";
 import { openOutbox } from "../outbox/index.ts";
 import { assertNotLocked, loadIdentity } from "../state/index.ts";
@@ -51,6 +52,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     agentVersion: VERSION,
     hostname: hostname(),
     log,
+    clock: systemClock,
     backoffBaseMs: ms("backoff-base"),
     backoffCapMs: ms("backoff-cap"),
     // The wake-up line goes the way the hub line goes: the same proxy (or HTTPS_PROXY) and the same CA and pin.

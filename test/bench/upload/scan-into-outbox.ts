@@ -9,6 +9,7 @@
 import { freeUdpPort } from "../../support/free-port.ts";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
+import { systemClock } from "../../../src/common/clock.ts";
 import { openOutbox } from "../../../src/agent/outbox/index.ts";
 import { serviceConfigFromHub } from "../../../src/agent/service/config-from-hub.ts";
 import { type JobContext, runDiscovery } from "../../../src/agent/service/jobs.ts";
@@ -67,13 +68,15 @@ export async function scanIntoOutbox(opts: { printers: number; repeat: number; d
         const ctx: JobContext = {
           config,
           state: { devices: [] },
-          store: (reading) => {
-            read++;
-            return outbox ? outbox.put(reading) : "";
+          sink: {
+            put(reading) {
+              read++;
+              return outbox ? outbox.put(reading) : "";
+            },
           },
+          clock: systemClock,
           saveState() {},
           log() {},
-          wake() {},
         };
         const cpu0 = process.cpuUsage();
         const t0 = performance.now();

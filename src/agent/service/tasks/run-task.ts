@@ -5,7 +5,7 @@
  * the task's result; runTask never throws.
  */
 import { create } from "@bufbuild/protobuf";
-import { type Timestamp, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { type Timestamp, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { type Task, type TaskResult, TaskResultSchema, TaskStatus, ZebraAction, ZebraTransport } from "../../../gen/dca/v1/agent_service_pb.ts";
 import type { DeviceReading } from "../../../gen/dca/v1/reading_pb.ts";
 import { readKnownDevices } from "../../collect/read-known.ts";
@@ -42,7 +42,7 @@ async function readOne(ctx: JobContext, address: string): Promise<{ reading?: De
   await readKnownDevices(ctx.config.config, [{ address, credential: known?.credential, learned: known?.learned }], {
     onReading: (reading, learned) => {
       out = { reading };
-      remember(ctx.state, reading, learned);
+      remember(ctx.state, reading, learned, ctx.clock.now());
     },
     onFailed: (_a, message) => {
       out = { failure: message };
@@ -53,7 +53,7 @@ async function readOne(ctx: JobContext, address: string): Promise<{ reading?: De
 }
 
 const storeOne = (ctx: JobContext, reading: DeviceReading, taskId: string) => {
-  const id = ctx.store(reading, taskId);
+  const id = ctx.sink.put(reading, { taskId });
   return id ? [id] : [];
 };
 
@@ -122,7 +122,7 @@ export function describeTask(task: Task): string {
 
 /** Runs one task from the hub; never throws (a failure is the task's result). */
 export async function runTask(ctx: JobContext, task: Task): Promise<TaskOutcome> {
-  const startedAt = timestampFromDate(new Date());
+  const startedAt = timestampFromMs(ctx.clock.now());
   const k = task.kind;
   if (!k.case || !(k.case in TASK_HANDLERS)) {
     return { status: TaskStatus.REFUSED, message: "this agent does not know this kind of task; update the agent", readingIds: [], startedAt };

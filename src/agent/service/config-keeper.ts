@@ -1,0 +1,60 @@
+/**
+ * The config in force, changed only as a whole: a config from the hub is
+ * checked completely (serviceConfigFromHub) before anything of it is used;
+ * a refused one leaves the previous in force and says why. An accepted one
+ * is saved, so the agent starts with it next time even without the hub.
+ */
+import type { AgentConfig } from "../../gen/dca/v1/agent_service_pb.ts";
+import type { Outbox } from "../outbox/index.ts";
+import { type ServiceConfig, serviceConfigFromHub } from "./config-from-hub.ts";
+import type { RuntimeStore } from "./runtime-state.ts";
+
+/** What a config keeper needs. */
+export interface ConfigKeeperOptions {
+  runtime: RuntimeStore;
+  /** Takes the config's outbox bounds. */
+  outbox: Pick<Outbox, "setLimits">;
+  /** A config was refused: `message` says why (the next poll's last_error). */
+  onError(message: string): void;
+  log(line: string): void;
+}
+
+/** The config in force. */
+export interface ConfigKeeper {
+  /** The config in force (undefined until one was accepted). */
+  current(): ServiceConfig | undefined;
+  /**
+   * Puts `c` in force if it passes the check; saves it when it came from
+   * the hub (`fromHub`). Returns whether it was accepted.
+   */
+  apply(c: AgentConfig, fromHub: boolean): boolean;
+}
+
+/** A keeper that starts with the config saved last time, if it still passes. */
+export function createConfigKeeper(opts: ConfigKeeperOptions): ConfigKeeper {
+  let current: ServiceConfig | undefined;
+  const keeper: ConfigKeeper = {
+    current: () => current,
+    apply(c, fromHub) {
+      let next: ServiceConfig;
+      try {
+        next = serviceConfigFromHub(c);
+        if (fromHub) opts.runtime.saveConfig(c);
+        opts.outbox.setLimits(next.outbox);
+      } catch (e) {
+        const message = `config version ${c.version} refused: ${(e as Error).message}`;
+        opts.onError(message);
+        opts.log(message);
+        return false;
+      }
+      current = next;
+      if (fromHub) {
+        opts.log(`config version ${next.version} applied (${next.config.scan.targets.length} target(s), ${next.config.credentials.length} credential(s))`);
+      }
+      return true;
+    },
+  };
+  const saved = opts.runtime.loadConfig();
+  if (saved) keeper.apply(saved, false);
+  return keeper;
+}

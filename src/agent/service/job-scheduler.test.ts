@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { serviceConfigFromHub, targetsKey } from "./config-from-hub.ts";
+import { dueJob } from "./job-scheduler.ts";
+import type { RuntimeState } from "./runtime-state.ts";
+import { deferred, pollAnswer } from "./testdata/fake-hub.ts";
+import { type TestAgent, advanceUntil, hubConfig, startTestAgent } from "./testdata/test-agent.ts";
+
+const HOUR = 3600_000;
+const NOW = Date.parse("2026-03-01T08:00:00Z");
+const config = serviceConfigFromHub(hubConfig({ discoveryIntervalSeconds: 8 * 3600, readIntervalSeconds: 3600 }));
+const swept = (over: Partial<RuntimeState> = {}): RuntimeState => ({
+  discoveredVersion: targetsKey(config.config),
+  lastDiscoveryAt: NOW - HOUR,
+  lastReadAt: NOW - 10 * 60_000,
+  devices: [{ address: "127.0.0.1", lastSeenAt: NOW - HOUR }],
+  ...over,
+});
+
+describe("which job is due", () => {
+  test.each([
+    ["never swept", { discoveredVersion: undefined, lastDiscoveryAt: undefined, lastReadAt: undefined, devices: [] }, "discovery"],
+    ["targets changed since the last sweep", { discoveredVersion: "old" }, "discovery"],
+    ["discovery interval passed", { lastDiscoveryAt: NOW - 8 * HOUR }, "discovery"],
+    ["read interval passed", { lastReadAt: NOW - HOUR }, "reads"],
+    ["both passed: discovery reads everything anyway", { lastDiscoveryAt: NOW - 9 * HOUR, lastReadAt: NOW - 2 * HOUR }, "discovery"],
+    ["nothing passed", {}, undefined],
+    ["no known printers to read", { lastReadAt: NOW - 2 * HOUR, devices: [] }, undefined],
+  ] as const)("%s", (_name, over, expected) => {
+    expect(dueJob(config, swept(over as Partial<RuntimeState>), NOW)).toBe(expected);
+  });
+
+  test("without targets, no discovery", () => {
+    const none = serviceConfigFromHub(hubConfig({ targets: [] }));
+    expect(dueJob(none, { devices: [] }, NOW)).toBeUndefined();
+  });
+});
+
+describe("scheduled jobs in the service", () => {
+  let t: TestAgent | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  test("one at a time: reads wait for a discovery under way; each is recorded when it ends", async () => {
+    const sweep = deferred();
+    const runs: string[] = [];
+    t = startTestAgent({
+      runners: {
+        discovery: async (ctx) => {
+          runs.push("discovery");
+          ctx.state.devices.push({ address: "127.0.0.1", lastSeenAt: ctx.clock.now() });
+          await sweep.promise;
+        },
+        reads: async () => {
+          runs.push("reads");
+        },
+      },
+    });
+    const { clock, hub } = t;
+    hub.onPoll = (_req, n) => pollAnswer({ config: n === 1 ? hubConfig({ readIntervalSeconds: 60 }) : undefined });
+    await clock.advance(5 * 60_000);
+    expect(runs).toEqual(["discovery"]);
+    sweep.resolve();
+    await clock.advance(1_000);
+    const state = t.runtime.load();
+    expect(state.lastDiscoveryAt).toBe(clock.now() - 1_000);
+    expect(state.lastReadAt).toBe(state.lastDiscoveryAt);
+    await advanceUntil(clock, () => runs.length === 3);
+    expect(runs).toEqual(["discovery", "reads", "reads"]);
+    expect(t.runtime.load().lastReadAt! - state.lastReadAt!).toBe(120_000);
+    // The poll tells the hub when discovery and reads last ran.
+    await advanceUntil(clock, () => hub.polls.at(-1)!.req.lastRead !== undefined);
+  });
+
+  test("a failed job is logged and reported on the next poll, and tried again", async () => {
+    let n = 0;
+    t = startTestAgent({
+      runners: {
+        discovery: async () => {
+          if (++n === 1) throw new Error("no route to 127.0.0.1");
+        },
+      },
+    });
+    t.hub.onPoll = (_req, i) => pollAnswer({ config: i === 1 ? hubConfig() : undefined });
+    await advanceUntil(t.clock, () => t!.hub.polls.length === 2);
+    expect(t.lines).toContain("job failed: no route to 127.0.0.1");
+    expect(t.hub.polls[1]!.req.lastError).toBe("job failed: no route to 127.0.0.1");
+    expect(n).toBe(2);
+  });
+});

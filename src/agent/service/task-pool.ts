@@ -1,0 +1,106 @@
+/**
+ * Tasks from the hub run beside the scheduled job (a technician waiting on
+ * a ping should not wait for an hour-long discovery), a few at a time, in
+ * the order the hub gave them. Each result is reported at once; one the
+ * hub did not take waits and goes again after the next successful poll.
+ */
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { type ReportTaskResultRequest, ReportTaskResultRequestSchema, type Task, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
+import type { Clock } from "../../common/clock.ts";
+import { MAX_TASK_READING_IDS, TEXT_LIMITS } from "../../common/wire-limits.ts";
+import type { ServiceHubClient } from "./hub-client.ts";
+import { cutText } from "./poll-hub.ts";
+import { type TaskOutcome, describeTask } from "./tasks/run-task.ts";
+
+/** Tasks from the hub that may run at once. */
+export const MAX_CONCURRENT_TASKS = 4;
+
+/** What a task pool needs. */
+export interface TaskPoolOptions {
+  client: ServiceHubClient;
+  clock: Clock;
+  /** Runs one task; never throws (a failure is the task's outcome). */
+  run(task: Task): Promise<TaskOutcome>;
+  /** Once aborted, no task starts and no result is sent (calls under way are cancelled). */
+  stopping: AbortSignal;
+  /** A task ended (its readings may wait for upload). */
+  onSettled(): void;
+  log(line: string): void;
+  max?: number;
+}
+
+/** Tasks queued and running, and results waiting for the hub. */
+export interface TaskPool {
+  /** Queues tasks from a poll, skipping any already queued or running. */
+  offer(tasks: readonly Task[]): void;
+  /** Starts queued tasks while fewer than the maximum run. */
+  start(): void;
+  /** Sends the results the hub has not taken yet, in order; rejects if the hub refuses one (it stays). */
+  flushReports(): Promise<void>;
+  /** Tasks running now. */
+  running(): number;
+}
+
+/** An empty pool. */
+export function createTaskPool(opts: TaskPoolOptions): TaskPool {
+  const { clock, log } = opts;
+  const max = opts.max ?? MAX_CONCURRENT_TASKS;
+  const queue: Task[] = [];
+  const running = new Set<string>();
+  /** Results not yet accepted by the hub. */
+  const pending: ReportTaskResultRequest[] = [];
+  let flushing: Promise<void> | undefined;
+
+  async function sendPending(): Promise<void> {
+    while (pending.length > 0 && !opts.stopping.aborted) {
+      await opts.client.reportTaskResult(pending[0]!, { signal: opts.stopping });
+      pending.shift();
+    }
+  }
+
+  /** One flush at a time: two at once would both send the first result, then drop the second unsent. */
+  function flushReports(): Promise<void> {
+    flushing ??= sendPending().finally(() => {
+      flushing = undefined;
+    });
+    return flushing;
+  }
+
+  function finished(task: Task, result: TaskOutcome): void {
+    // Within the wire's bounds, so that a long message cannot block every report after it.
+    pending.push(create(ReportTaskResultRequestSchema, {
+      ...result,
+      message: cutText(result.message, TEXT_LIMITS.taskMessage),
+      readingIds: result.readingIds.slice(0, MAX_TASK_READING_IDS),
+      taskId: task.id,
+      finishedAt: timestampFromMs(clock.now()),
+    }));
+    log(`task ${task.id}: ${result.status === TaskStatus.DONE ? "done" : TaskStatus[result.status].toLowerCase()}: ${result.message}`);
+  }
+
+  return {
+    offer(tasks) {
+      for (const t of tasks) if (!running.has(t.id) && !queue.some((q) => q.id === t.id)) queue.push(t);
+    },
+    start() {
+      while (!opts.stopping.aborted && queue.length > 0 && running.size < max) {
+        const task = queue.shift()!;
+        running.add(task.id);
+        log(`task ${task.id} (${describeTask(task)}) started`);
+        void opts
+          .run(task)
+          .then((result) => {
+            finished(task, result);
+            return flushReports().catch(() => { /* sent again after the next poll */ });
+          })
+          .finally(() => {
+            running.delete(task.id);
+            opts.onSettled();
+          });
+      }
+    },
+    flushReports,
+    running: () => running.size,
+  };
+}

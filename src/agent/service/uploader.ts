@@ -1,0 +1,82 @@
+/**
+ * The upload schedule around the one-shot upload (./upload-outbox.ts):
+ * one upload at a time, started when readings were stored since the last
+ * one; after a failure, backoff (its own count, apart from the poll's)
+ * unless a poll gets through first, which shows the hub is back.
+ */
+import type { Backoff } from "../../common/backoff.ts";
+import type { Clock } from "../../common/clock.ts";
+import type { Outbox } from "../outbox/index.ts";
+import type { ServiceHubClient } from "./hub-client.ts";
+import { createRetrySchedule } from "./retry-schedule.ts";
+import { uploadOutbox } from "./upload-outbox.ts";
+
+/** What an uploader needs. */
+export interface UploaderOptions {
+  client: ServiceHubClient;
+  outbox: Outbox;
+  clock: Clock;
+  backoff: Backoff;
+  /** Readings per batch. */
+  batch?: number;
+  /** Once aborted, an upload under way ends after its current batch and no new one starts. */
+  stopping: AbortSignal;
+  /** An upload failed: `message` says why (the next poll's last_error). */
+  onError(message: string): void;
+  /** An upload ended, well or not. */
+  onSettled(): void;
+  log(line: string): void;
+}
+
+/** The upload schedule, and one upload on it. */
+export interface Uploader {
+  /** Readings were stored (or may wait): upload when allowed. */
+  want(): void;
+  /** The hub answered a poll: upload now, backoff or not. */
+  retryNow(): void;
+  /** Starts an upload if one is wanted, due, not under way, and the outbox holds something. */
+  startIfDue(): void;
+  /** Resolves when no upload is under way. */
+  idle(): Promise<void>;
+}
+
+/** An uploader that starts wanting to upload: the outbox may hold readings from the last run. */
+export function createUploader(opts: UploaderOptions): Uploader {
+  const { outbox, log } = opts;
+  const schedule = createRetrySchedule(opts.clock, opts.backoff);
+  // The outbox may hold readings from the last run.
+  let wanted = true;
+  let running: Promise<void> | undefined;
+
+  async function upload(): Promise<void> {
+    try {
+      await uploadOutbox(opts.client, outbox, { batch: opts.batch, stopping: () => opts.stopping.aborted });
+      schedule.succeeded(0);
+    } catch (e) {
+      const wait = schedule.failed();
+      const message = `upload failed: ${(e as Error).message}`;
+      opts.onError(message);
+      log(`${message}; ${outbox.stats().depth} reading(s) wait in the outbox; retrying in ${Math.round(wait / 1000)} s`);
+      wanted = true;
+    }
+  }
+
+  return {
+    want() {
+      wanted = true;
+    },
+    retryNow() {
+      wanted = true;
+      schedule.dueNow();
+    },
+    startIfDue() {
+      if (running || !wanted || opts.stopping.aborted || !schedule.isDue() || outbox.stats().depth === 0) return;
+      wanted = false;
+      running = upload().finally(() => {
+        running = undefined;
+        opts.onSettled();
+      });
+    },
+    idle: () => running ?? Promise.resolve(),
+  };
+}
