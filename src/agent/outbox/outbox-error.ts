@@ -3,7 +3,7 @@
  * they never contain reading payloads (or anything else that could carry a
  * secret), only the file path and SQLite's own words.
  */
-import { DcaError, type ErrorCode } from "../../common/errors.ts";
+import { DcaError, type ErrorCode, thrownParts } from "../../common/errors.ts";
 
 /**
  * The finer reasons of an OutboxError, besides its code:
@@ -33,10 +33,9 @@ export class OutboxError extends DcaError {
   static fromStorage(e: unknown, path: string, doing: string): OutboxError {
     if (e instanceof OutboxError) return e;
     const sorted = DcaError.from(e);
-    const text = e instanceof Error ? e.message : String(e);
+    const { code, text } = thrownParts(e);
     const leave = `It was left as it is: move it aside (for example rename it to ${path}.broken) and start the agent again to get a new, empty outbox.`;
     // Extended codes (SQLITE_CORRUPT_INDEX...) are damage all the same.
-    const code = String((e as { code?: unknown })?.code ?? "");
     switch (code.startsWith("SQLITE_CORRUPT") ? "SQLITE_CORRUPT" : code) {
       case "SQLITE_NOTADB":
         return new OutboxError("data-loss", `outbox file ${path} is not an SQLite database (${text}). ${leave}`, { cause: e, reason: "not-a-database" });

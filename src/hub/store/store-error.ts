@@ -6,7 +6,7 @@
  * `invalid-argument`, and for the database itself `unavailable` (reason
  * `busy`), `data-loss` (`corrupt`), `failed-precondition` (`newer-version`).
  */
-import { DcaError } from "../../common/errors.ts";
+import { DcaError, thrownParts } from "../../common/errors.ts";
 
 /** An error from the hub store. */
 export class StoreError extends DcaError {
@@ -20,8 +20,7 @@ export class StoreError extends DcaError {
   static override from(e: unknown): DcaError {
     if (e instanceof DcaError) return e;
     const sorted = DcaError.from(e);
-    const text = e instanceof Error ? e.message : String(e);
-    const code = String((e as { code?: unknown })?.code ?? "");
+    const { code, text } = thrownParts(e);
     if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
       return new StoreError("unavailable", `the hub database is busy (another process holds it): ${text}`, { cause: e, reason: "busy" });
     }
