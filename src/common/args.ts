@@ -1,12 +1,17 @@
 /** A small, strict command-line parser: known flags only, clear errors. */
+import { DcaError, type DcaErrorOptions } from "./errors.ts";
 
 export interface ParsedArgs {
   positional: string[];
   flags: Map<string, string[]>;
 }
 
-export class UsageError extends Error {
+/** A command line that is wrong: code `usage`, so the CLIs exit 2 and point at the usage. */
+export class UsageError extends DcaError {
   override name = "UsageError";
+  constructor(message: string, options?: Omit<DcaErrorOptions, "reason">) {
+    super("usage", message, options);
+  }
 }
 
 /** `booleans` take no value; `valued` take one (as `--x v` or `--x=v`), and may repeat. */

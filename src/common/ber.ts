@@ -3,8 +3,9 @@
  *
  * Used where net-snmp's one-session-per-target model is too heavy: the
  * single-socket discovery prober and the fleet simulator. Decoding never
- * trusts a length: every malformed packet becomes a BerError.
+ * trusts a length: every malformed packet becomes a DcaError `malformed`.
  */
+import { DcaError } from "./errors.ts";
 
 /** Universal and SNMP application tags. */
 export const Tag = {
@@ -23,11 +24,6 @@ export const Tag = {
   NoSuchInstance: 0x81,
   EndOfMibView: 0x82,
 } as const;
-
-/** Error raised for any packet that is not well-formed BER. */
-export class BerError extends Error {
-  override name = "BerError";
-}
 
 /**
  * Writes BER back to front into one buffer, so that every length is known
@@ -96,7 +92,7 @@ export class BerWriter {
 
   integer(value: number, tag: number = Tag.Integer): void {
     const start = this.length;
-    if (!Number.isInteger(value)) throw new BerError(`not an integer: ${value}`);
+    if (!Number.isInteger(value)) throw new DcaError("malformed", `not an integer: ${value}`);
     let v = value;
     // Two's complement, minimal length.
     do {
@@ -136,7 +132,7 @@ export class BerWriter {
 
   oid(dotted: string | readonly number[]): void {
     const arcs = typeof dotted === "string" ? parseOid(dotted) : dotted;
-    if (arcs.length < 2) throw new BerError(`OID needs two arcs: ${arcs.join(".")}`);
+    if (arcs.length < 2) throw new DcaError("malformed", `OID needs two arcs: ${arcs.join(".")}`);
     const start = this.length;
     for (let i = arcs.length - 1; i >= 2; i--) this.base128(arcs[i]);
     this.base128(arcs[0] * 40 + arcs[1]);
@@ -178,33 +174,33 @@ export class BerReader {
   }
 
   peekTag(): number {
-    if (this.pos >= this.limit) throw new BerError("unexpected end of data");
+    if (this.pos >= this.limit) throw new DcaError("malformed", "unexpected end of data");
     return this.buf[this.pos];
   }
 
   tlv(): Tlv {
     const buf = this.buf;
-    if (this.pos + 2 > this.limit) throw new BerError("truncated TLV header");
+    if (this.pos + 2 > this.limit) throw new DcaError("malformed", "truncated TLV header");
     const tag = buf[this.pos++];
-    if ((tag & 0x1f) === 0x1f) throw new BerError("multi-byte tags are not used by SNMP");
+    if ((tag & 0x1f) === 0x1f) throw new DcaError("malformed", "multi-byte tags are not used by SNMP");
     let len = buf[this.pos++];
     if (len & 0x80) {
       const n = len & 0x7f;
-      if (n === 0 || n > 4) throw new BerError(`unsupported length form (${n} octets)`);
-      if (this.pos + n > this.limit) throw new BerError("truncated length");
+      if (n === 0 || n > 4) throw new DcaError("malformed", `unsupported length form (${n} octets)`);
+      if (this.pos + n > this.limit) throw new DcaError("malformed", "truncated length");
       len = 0;
       for (let i = 0; i < n; i++) len = len * 256 + buf[this.pos++];
     }
     const start = this.pos;
     const end = start + len;
-    if (end > this.limit) throw new BerError(`length ${len} runs past the end of its container`);
+    if (end > this.limit) throw new DcaError("malformed", `length ${len} runs past the end of its container`);
     this.pos = end;
     return { tag, start, end };
   }
 
   expect(tag: number, what: string): Tlv {
     const t = this.tlv();
-    if (t.tag !== tag) throw new BerError(`${what}: expected tag 0x${tag.toString(16)}, got 0x${t.tag.toString(16)}`);
+    if (t.tag !== tag) throw new DcaError("malformed", `${what}: expected tag 0x${tag.toString(16)}, got 0x${t.tag.toString(16)}`);
     return t;
   }
 
@@ -234,8 +230,8 @@ export class BerReader {
 /** Signed integer content; SNMP integers fit in 32 bits but we accept up to 53. */
 export function decodeInteger(buf: Uint8Array, t: Tlv): number {
   const len = t.end - t.start;
-  if (len === 0) throw new BerError("empty integer");
-  if (len > 6) throw new BerError(`integer of ${len} octets is too long`);
+  if (len === 0) throw new DcaError("malformed", "empty integer");
+  if (len > 6) throw new DcaError("malformed", `integer of ${len} octets is too long`);
   let v = buf[t.start] & 0x80 ? -1 : 0;
   for (let i = t.start; i < t.end; i++) v = v * 256 + buf[i];
   return v;
@@ -244,8 +240,8 @@ export function decodeInteger(buf: Uint8Array, t: Tlv): number {
 /** Unsigned content (Counter32, Gauge32, TimeTicks), tolerant of a leading zero. */
 export function decodeUnsigned(buf: Uint8Array, t: Tlv): number {
   const len = t.end - t.start;
-  if (len === 0) throw new BerError("empty unsigned integer");
-  if (len > 5 && !(len === 6 && buf[t.start] === 0)) throw new BerError(`unsigned of ${len} octets is too long`);
+  if (len === 0) throw new DcaError("malformed", "empty unsigned integer");
+  if (len > 5 && !(len === 6 && buf[t.start] === 0)) throw new DcaError("malformed", `unsigned of ${len} octets is too long`);
   let v = 0;
   for (let i = t.start; i < t.end; i++) v = v * 256 + buf[i];
   return v > 0xffffffff ? v % 0x100000000 : v;
@@ -253,21 +249,21 @@ export function decodeUnsigned(buf: Uint8Array, t: Tlv): number {
 
 export function decodeCounter64(buf: Uint8Array, t: Tlv): bigint {
   const len = t.end - t.start;
-  if (len === 0 || len > 9) throw new BerError(`Counter64 of ${len} octets`);
+  if (len === 0 || len > 9) throw new DcaError("malformed", `Counter64 of ${len} octets`);
   let v = 0n;
   for (let i = t.start; i < t.end; i++) v = (v << 8n) | BigInt(buf[i]);
   return BigInt.asUintN(64, v);
 }
 
 export function decodeOid(buf: Uint8Array, t: Tlv): string {
-  if (t.end === t.start) throw new BerError("empty OID");
+  if (t.end === t.start) throw new DcaError("malformed", "empty OID");
   const arcs: number[] = [];
   let v = 0;
   let first = true;
   for (let i = t.start; i < t.end; i++) {
     const b = buf[i];
     v = v * 128 + (b & 0x7f);
-    if (v > 0xffffffff) throw new BerError("OID arc exceeds 32 bits");
+    if (v > 0xffffffff) throw new DcaError("malformed", "OID arc exceeds 32 bits");
     if ((b & 0x80) === 0) {
       if (first) {
         const x = v < 40 ? 0 : v < 80 ? 1 : 2;
@@ -278,7 +274,7 @@ export function decodeOid(buf: Uint8Array, t: Tlv): string {
       }
       v = 0;
     } else if (i === t.end - 1) {
-      throw new BerError("OID ends inside an arc");
+      throw new DcaError("malformed", "OID ends inside an arc");
     }
   }
   return arcs.join(".");
@@ -287,14 +283,14 @@ export function decodeOid(buf: Uint8Array, t: Tlv): string {
 /** "1.3.6.1" or ".1.3.6.1" to arcs; throws on anything else. */
 export function parseOid(dotted: string): number[] {
   const s = dotted.startsWith(".") ? dotted.slice(1) : dotted;
-  if (s === "") throw new BerError("empty OID");
+  if (s === "") throw new DcaError("malformed", "empty OID");
   const parts = s.split(".");
   const arcs = new Array<number>(parts.length);
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
-    if (!/^\d{1,10}$/.test(p)) throw new BerError(`bad OID "${dotted}"`);
+    if (!/^\d{1,10}$/.test(p)) throw new DcaError("malformed", `bad OID "${dotted}"`);
     const n = Number(p);
-    if (n > 0xffffffff) throw new BerError(`OID arc too large in "${dotted}"`);
+    if (n > 0xffffffff) throw new DcaError("malformed", `OID arc too large in "${dotted}"`);
     arcs[i] = n;
   }
   return arcs;

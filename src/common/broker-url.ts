@@ -5,6 +5,7 @@
  * agent's secret.
  */
 import { isIP } from "node:net";
+import { DcaError } from "./errors.ts";
 
 export interface BrokerAddress {
   protocol: "wss" | "mqtts";
@@ -19,20 +20,20 @@ export interface BrokerAddress {
 
 const DEFAULT_PORTS = { wss: 443, mqtts: 8883 } as const;
 
-/** Parses a broker URL; throws an Error saying what is allowed. */
+/** Parses a broker URL; throws a DcaError `invalid-argument` saying what is allowed. */
 export function parseBrokerUrl(text: string): BrokerAddress {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new Error(`"${text.slice(0, 200)}" is not a URL (expected wss://host:port/mqtt or mqtts://host:port)`);
+    throw new DcaError("invalid-argument", `"${text.slice(0, 200)}" is not a URL (expected wss://host:port/mqtt or mqtts://host:port)`);
   }
   const protocol = url.protocol.replace(/:$/, "");
   if (protocol !== "wss" && protocol !== "mqtts") {
-    throw new Error(`an MQTT broker URL must be wss:// or mqtts:// (got ${protocol}://): the agent's secret is its password`);
+    throw new DcaError("invalid-argument", `an MQTT broker URL must be wss:// or mqtts:// (got ${protocol}://): the agent's secret is its password`);
   }
-  if (url.username || url.password) throw new Error("an MQTT broker URL must not carry a user or password");
-  if (!url.hostname) throw new Error("the MQTT broker URL has no host");
+  if (url.username || url.password) throw new DcaError("invalid-argument", "an MQTT broker URL must not carry a user or password");
+  if (!url.hostname) throw new DcaError("invalid-argument", "the MQTT broker URL has no host");
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = url.port ? Number(url.port) : DEFAULT_PORTS[protocol];
   const path = protocol === "wss" ? url.pathname || "/" : "";

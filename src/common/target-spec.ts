@@ -3,6 +3,7 @@
  * "printer.example.com") parsed into an address range or a name to resolve.
  * Nothing is expanded here: a /8 stays two numbers.
  */
+import { DcaError } from "./errors.ts";
 import { type Family, parseIp, parseIpv4 } from "./ip-address.ts";
 
 /** The forms a target may take, shown in every syntax error. */
@@ -16,14 +17,15 @@ export const MAX_IPV4_SPAN = 2 ** 24;
 /** Largest IPv6 entry by default: a /112, since a /64 could never be swept. */
 export const DEFAULT_MAX_IPV6_SPAN = 2 ** 16;
 
-/** A target token that cannot be used; names the token and says what is allowed. */
-export class TargetError extends Error {
+/** A target token that cannot be used (`invalid-argument`); names the token and says what is allowed. */
+export class TargetError extends DcaError {
   override name = "TargetError";
   constructor(
     readonly token: string,
-    readonly reason: string,
+    /** What is wrong with the token, in words. */
+    readonly detail: string,
   ) {
-    super(`bad target "${token}": ${reason}. Allowed forms: ${TARGET_FORMS}`);
+    super("invalid-argument", `bad target "${token}": ${detail}. Allowed forms: ${TARGET_FORMS}`);
   }
 }
 

@@ -108,7 +108,7 @@ describe("raw port (9100-style) against the simulator", () => {
 
     sim.state.overrides.set("~HQOD", Buffer.alloc(100_000, 0x41));
     const big = await caught(readOdometer(HOST, { ...opts(), maxReplyBytes: 64 * 1024 }));
-    expect(big.code).toBe("too-large");
+    expect(big.code).toBe("resource-exhausted");
 
     sim.state.overrides.set("getvar", Buffer.from('"Zebra\x1b]0;pwned\x07\u202eZT"', "utf8"));
     expect(await sgdGetvar(HOST, "device.friendly_name", opts())).toBe("Zebra]0;pwnedZT");
@@ -116,13 +116,13 @@ describe("raw port (9100-style) against the simulator", () => {
     sim.state.silent.add("~HS");
     const started = Date.now();
     const silent = await caught(readHostStatus(HOST, { port: sim.rawPort, timeoutMs: 300 }));
-    expect(silent.code).toBe("timeout");
+    expect(silent.code).toBe("deadline-exceeded");
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
   test("a closed port is a connect error", async () => {
     const e = await caught(readHostStatus(HOST, { port: await freePort(), timeoutMs: 2000 }));
-    expect(e.code).toBe("connect");
+    expect(e.code).toBe("unavailable");
     expect(e.message).toContain("ECONNREFUSED");
   });
 });
@@ -160,7 +160,7 @@ describe("LPD (515-style) against the simulator", () => {
 
   test("non-zero acknowledgements are clear errors naming the step", async () => {
     const unknown = await caught(lprSend(HOST, sim.lpdPort, "nosuch", "^XA^XZ", { timeoutMs: 2000 }));
-    expect(unknown.code).toBe("refused");
+    expect(unknown.code).toBe("permission-denied");
     expect(unknown.message).toContain('queue "nosuch" refused the receive job (acknowledgement 0x01)');
     sim.refuseLpd("data", 2);
     const data = await caught(lprSend(HOST, sim.lpdPort, "zebra", "^XA^XZ", { timeoutMs: 2000 }));
@@ -270,7 +270,7 @@ describe.skipIf(lpdSkip !== "")("LPD against Debian's lpd", () => {
 
   test.skipIf(lpdAllowsLocalhost)("refuses a host without access, and the reason is in the error", async () => {
     const e = await caught(lprSend(HOST, port, "lp", "^XA^XZ", { timeoutMs: 5000 }));
-    expect(e.code).toBe("refused");
+    expect(e.code).toBe("permission-denied");
     expect(e.message).toContain("does not have line printer access");
   });
 
@@ -284,6 +284,6 @@ describe.skipIf(lpdSkip !== "")("LPD against Debian's lpd", () => {
     expect(cf).toBeDefined();
     expect(readFileSync(`${SPOOL}/${cf}`, "latin1")).toContain("ldfA314dcatest\n");
     const e = await caught(lprSend(HOST, port, "nosuch", zpl, { timeoutMs: 5000 }));
-    expect(e.code).toBe("refused");
+    expect(e.code).toBe("permission-denied");
   });
 });

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { BerReader, compareOids, decodeOid, parseOid } from "../../src/common/ber.ts";
 import { readPdu } from "../../src/agent/snmp/message.ts";
 import { loadRecordingSet } from "./recording-set.ts";
-import { EntryKind, SnmprecError, compareOidContent, findExact, findNext, hasDescendant, loadSnmprec, oidKey, parseSnmprec } from "./snmprec.ts";
+import { EntryKind, compareOidContent, findExact, findNext, hasDescendant, loadSnmprec, oidKey, parseSnmprec } from "./snmprec.ts";
+import { DcaError } from "../../src/common/errors.ts";
 
 // GPL test data from LibreNMS, read in place (see /work/shared/fixtures/printers/SOURCE.md).
 const FIXTURES = join(import.meta.dir, "../../../shared/fixtures/printers");
@@ -77,7 +78,7 @@ describe("parseSnmprec", () => {
 
   test("names file and line for lines that cannot be indexed", () => {
     expect(() => parseSnmprec("1.3.6.1.2.1.1.1.0|4|ok\n1.3.6.1.2.1.1.2.0 4 broken\n", "x.snmprec")).toThrow(
-      new SnmprecError('x.snmprec:2: expected OID|TYPE|VALUE, got "1.3.6.1.2.1.1.2.0 4 broken"'),
+      new DcaError("malformed", 'x.snmprec:2: expected OID|TYPE|VALUE, got "1.3.6.1.2.1.1.2.0 4 broken"'),
     );
     expect(() => parseSnmprec("1.3.6.x|4|v", "y.snmprec")).toThrow("y.snmprec:1: bad OID");
     expect(() => parseSnmprec("|4|v", "z.snmprec")).toThrow("z.snmprec:1: empty OID or type");

@@ -17,6 +17,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { BerReader, BerWriter, Tag, parseOid } from "../../src/common/ber.ts";
 import { EntryKind, evaluateSnmprecValue } from "./snmprec-value.ts";
+import { DcaError } from "../../src/common/errors.ts";
 
 export { EntryKind } from "./snmprec-value.ts";
 
@@ -51,11 +52,6 @@ export interface Recording {
   readonly repeats: readonly number[];
 }
 
-/** Raised for a line that cannot be indexed at all; the message names file:line. */
-export class SnmprecError extends Error {
-  override name = "SnmprecError";
-}
-
 const EMPTY = new Uint8Array(0);
 // Python's str.strip(), which snmpsim applies to every line (latin-1 decoded).
 const STRIP = /^[\s\x1c-\x1f\x85]+|[\s\x1c-\x1f\x85]+$/g;
@@ -79,7 +75,7 @@ interface Row {
   repeat: boolean;
 }
 
-/** Parses recording text (latin-1 string or raw bytes). Throws SnmprecError naming `source:line`. */
+/** Parses recording text (latin-1 string or raw bytes). Throws a DcaError `malformed` naming `source:line`. */
 export function parseSnmprec(data: string | Uint8Array, source = "<memory>"): Recording {
   const text = typeof data === "string" ? data : Buffer.from(data).toString("latin1");
   const rows: Row[] = [];
@@ -91,20 +87,20 @@ export function parseSnmprec(data: string | Uint8Array, source = "<memory>"): Re
     const at = `${source}:${i + 1}`;
     const p1 = line.indexOf("|");
     const p2 = p1 < 0 ? -1 : line.indexOf("|", p1 + 1);
-    if (p2 < 0) throw new SnmprecError(`${at}: expected OID|TYPE|VALUE, got "${line.slice(0, 80)}"`);
+    if (p2 < 0) throw new DcaError("malformed", `${at}: expected OID|TYPE|VALUE, got "${line.slice(0, 80)}"`);
     const oidText = line.slice(0, p1);
     const tagged = line.slice(p1 + 1, p2);
     const repeat = tagged.length > 1 && tagged.endsWith("d");
     const type = repeat ? tagged.slice(0, -1) : tagged;
-    if (oidText === "" || type === "") throw new SnmprecError(`${at}: empty OID or type`);
+    if (oidText === "" || type === "") throw new DcaError("malformed", `${at}: empty OID or type`);
     let arcs: number[];
     try {
       arcs = parseOid(oidText);
     } catch {
-      throw new SnmprecError(`${at}: bad OID "${oidText.slice(0, 80)}"`);
+      throw new DcaError("malformed", `${at}: bad OID "${oidText.slice(0, 80)}"`);
     }
     if (arcs.length < 2 || arcs[0] > 2 || (arcs[0] < 2 && arcs[1] >= 40)) {
-      throw new SnmprecError(`${at}: OID "${oidText}" cannot be encoded`);
+      throw new DcaError("malformed", `${at}: OID "${oidText}" cannot be encoded`);
     }
     const key = oidKey(arcs);
     const oid = arcs.join(".");

@@ -5,7 +5,6 @@ import {
   type AuthProtocol,
   PRIV_PROTOCOLS,
   type PrivProtocol,
-  UsmError,
   createSaltSource,
   decryptScopedPdu,
   encryptScopedPdu,
@@ -61,7 +60,7 @@ describe("key derivation", () => {
   });
 
   test("refuses an empty password", () => {
-    expect(() => passwordToKey("sha", "")).toThrow(UsmError);
+    expect(() => passwordToKey("sha", "")).toThrow(expect.objectContaining({ code: "invalid-argument" }));
   });
 });
 
@@ -112,8 +111,8 @@ describe("privacy", () => {
 
   test("rejects impossible ciphertext and salt lengths", () => {
     const key = localizePrivKey("des", "md5", "privpass1", RFC_ENGINE);
-    expect(() => decryptScopedPdu("des", key, new Uint8Array(13), new Uint8Array(8), 0, 0)).toThrow(UsmError);
-    expect(() => decryptScopedPdu("aes128", key, new Uint8Array(16), new Uint8Array(4), 0, 0)).toThrow(UsmError);
+    expect(() => decryptScopedPdu("des", key, new Uint8Array(13), new Uint8Array(8), 0, 0)).toThrow(expect.objectContaining({ code: "malformed" }));
+    expect(() => decryptScopedPdu("aes128", key, new Uint8Array(16), new Uint8Array(4), 0, 0)).toThrow(expect.objectContaining({ code: "malformed" }));
   });
 
   test("salts never repeat and DES salts carry engineBoots", () => {

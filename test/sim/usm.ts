@@ -7,6 +7,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
 import type { AuthProtocol, PrivProtocol as AgentPrivProtocol } from "../../src/common/credential.ts";
+import { DcaError } from "../../src/common/errors.ts";
 
 export type { AuthProtocol };
 
@@ -50,11 +51,6 @@ export const UsmStatsOid = {
 /** The time window of RFC 3414 section 3.2 step 7b, in seconds. */
 export const TIME_WINDOW_SECONDS = 150;
 
-/** Raised when ciphertext or privacy parameters have an impossible shape. */
-export class UsmError extends Error {
-  override name = "UsmError";
-}
-
 const kuCache = new Map<string, Uint8Array>();
 
 /**
@@ -64,7 +60,7 @@ const kuCache = new Map<string, Uint8Array>();
  */
 export function passwordToKey(auth: AuthProtocol, password: string | Uint8Array): Uint8Array {
   const pw = typeof password === "string" ? Buffer.from(password, "utf8") : Buffer.from(password);
-  if (pw.length === 0) throw new UsmError("an empty password cannot be turned into a key");
+  if (pw.length === 0) throw new DcaError("invalid-argument", "an empty password cannot be turned into a key");
   const cacheKey = `${auth}:${pw.toString("hex")}`;
   let ku = kuCache.get(cacheKey);
   if (!ku) {
@@ -156,7 +152,7 @@ export function verifyMessage(
 }
 
 function ivFor(priv: PrivProtocol, key: Uint8Array, salt: Uint8Array, boots: number, time: number): Uint8Array {
-  if (salt.length !== 8) throw new UsmError(`msgPrivacyParameters must be 8 octets, got ${salt.length}`);
+  if (salt.length !== 8) throw new DcaError("malformed", `msgPrivacyParameters must be 8 octets, got ${salt.length}`);
   if (priv === "des") {
     const iv = new Uint8Array(8);
     for (let i = 0; i < 8; i++) iv[i] = key[8 + i] ^ salt[i];
@@ -171,7 +167,7 @@ function ivFor(priv: PrivProtocol, key: Uint8Array, salt: Uint8Array, boots: num
 }
 
 function cipherKey(priv: PrivProtocol, key: Uint8Array): Uint8Array {
-  if (key.length < PRIV_PROTOCOLS[priv].keyLength) throw new UsmError(`${priv} needs a ${PRIV_PROTOCOLS[priv].keyLength}-octet key`);
+  if (key.length < PRIV_PROTOCOLS[priv].keyLength) throw new DcaError("invalid-argument", `${priv} needs a ${PRIV_PROTOCOLS[priv].keyLength}-octet key`);
   return priv === "des" ? key.subarray(0, 8) : key.subarray(0, PRIV_PROTOCOLS[priv].keyLength);
 }
 
@@ -209,7 +205,7 @@ export function decryptScopedPdu(
   boots: number,
   time: number,
 ): Uint8Array {
-  if (priv === "des" && ciphertext.length % 8 !== 0) throw new UsmError("DES ciphertext is not a multiple of 8 octets");
+  if (priv === "des" && ciphertext.length % 8 !== 0) throw new DcaError("malformed", "DES ciphertext is not a multiple of 8 octets");
   const d = createDecipheriv(PRIV_PROTOCOLS[priv].cipher, cipherKey(priv, key), ivFor(priv, key, privParams, boots, time));
   d.setAutoPadding(false);
   return new Uint8Array(Buffer.concat([d.update(ciphertext), d.final()]));

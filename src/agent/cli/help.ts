@@ -1,8 +1,9 @@
 /**
- * Help and version text. Imports nothing but the version, so that `dca --help` and
- * `dca --version` answer without loading the SNMP stack.
+ * Help and version text. Imports nothing but the version and the exit-code table, so
+ * that `dca --help` and `dca --version` answer without loading the SNMP stack.
  */
 
+import { exitCodesHelp } from "../../common/exit-codes.ts";
 import { VERSION } from "../../common/version.ts";
 
 const COMMON = `SNMP options:
@@ -74,7 +75,8 @@ Commands:
   version           print the version
 
 Run "dca <command> --help" for the options of a command.
-`,
+
+${exitCodesHelp([0, 1, 2, 3])}`,
   read: `Usage: dca read ADDRESS... [options]
 
 Reads identity, page counters, supplies, trays, status and alerts of each

@@ -3,17 +3,18 @@ import { toJsonString } from "@bufbuild/protobuf";
 import { DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
 import { type Endpoint, parseEndpoint } from "../../common/endpoint.ts";
 import { TargetError } from "../../common/target-spec.ts";
-import { ReadError, readDevice } from "../reader/read-device.ts";
+import { readDevice } from "../reader/read-device.ts";
 import { parseArgs, UsageError } from "../../common/args.ts";
 import { formatReading } from "./format-reading.ts";
 import { SNMP_FLAGS, configFromArgs } from "./options.ts";
+import { DcaError } from "../../common/errors.ts";
 
 function endpointOf(arg: string, defaultPort: number): Endpoint {
   try {
     return parseEndpoint(arg, defaultPort);
   } catch (e) {
     if (!(e instanceof TargetError)) throw e;
-    throw new UsageError(/is a range, not one device/.test(e.reason) ? `"${arg}" is a range; "dca read" takes single addresses (use "dca scan" for ranges)` : e.message);
+    throw new UsageError(/is a range, not one device/.test(e.detail) ? `"${arg}" is a range; "dca read" takes single addresses (use "dca scan" for ranges)` : e.message);
   }
 }
 
@@ -33,7 +34,7 @@ export async function readCommand(argv: string[]): Promise<number> {
       });
       process.stdout.write(json ? `${toJsonString(DeviceReadingSchema, reading)}\n` : formatReading(reading));
     } catch (e) {
-      if (!(e instanceof ReadError)) throw e;
+      if (!(e instanceof DcaError)) throw e;
       failed++;
       process.stderr.write(`dca read: ${e.message}\n`);
     }

@@ -1,10 +1,12 @@
-/** Dispatches a command line to its command; maps errors to exit codes. */
-import { ConfigError } from "../config/load-config.ts";
-import { ReadError } from "../reader/read-device.ts";
-import { UsageError } from "../../common/args.ts";
+/**
+ * Dispatches a command line to its command. A failure ends as one line and
+ * the exit code of its error's code (src/common/exit-codes.ts), never as a
+ * stack trace.
+ */
+import { reportFailure } from "../../common/report-failure.ts";
 import { HELP } from "./help.ts";
 import { existsSync } from "node:fs";
-import { AgentLockedError, assertNotLocked } from "../state/index.ts";
+import { assertNotLocked } from "../state/index.ts";
 import { activateCommand } from "./activate-command.ts";
 import { readCommand } from "./read-command.ts";
 import { runCommand } from "./run-command.ts";
@@ -19,7 +21,7 @@ function assertDefaultNotLocked(): void {
   if (existsSync(dir)) assertNotLocked(dir);
 }
 
-/** Exit codes: 0 ok, 1 some device failed, 2 usage or configuration error, 3 locked. */
+/** Runs one command; returns its exit code (EXIT_CODES: 0 ok, 1 failed, 2 usage or configuration, 3 locked). */
 export async function runCli(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
@@ -43,18 +45,6 @@ export async function runCli(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError) {
-      process.stderr.write(`dca ${cmd}: ${e.message}\n(see "dca ${cmd} --help")\n`);
-      return 2;
-    }
-    if (e instanceof AgentLockedError) {
-      process.stderr.write(`dca ${cmd}: ${e.message}\n`);
-      return 3;
-    }
-    if (e instanceof ReadError) {
-      process.stderr.write(`dca ${cmd}: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
+    return reportFailure(e, { prefix: `dca ${cmd}`, usage: `(see "dca ${cmd} --help")`, write: (s) => process.stderr.write(s) });
   }
 }

@@ -10,10 +10,11 @@ import { classifyDevice } from "../discovery/classify.ts";
 import { createProbeGetter } from "../discovery/probe-getter.ts";
 import { type ProbeAnswer, type SweepProgress, createProber } from "../discovery/prober.ts";
 import { resolveTargets } from "../discovery/targets.ts";
-import { ReadError, readDeviceDetailed } from "../reader/read-device.ts";
+import { readDeviceDetailed } from "../reader/read-device.ts";
 import { type CommunityCredential, type Credential, DEFAULT_CREDENTIAL } from "../../common/credential.ts";
 import { createNetSnmpSession } from "../snmp/net-snmp-session.ts";
 import type { SnmpSession } from "../snmp/session.ts";
+import { DcaError } from "../../common/errors.ts";
 
 export interface CollectStats {
   addresses: number;
@@ -96,7 +97,7 @@ export async function collectFleet(config: Config, targetsIn: readonly string[],
       await events.onReading?.(reading, learned);
     } catch (e) {
       stats.failed++;
-      events.onFailed?.(where, e instanceof ReadError ? e.message : String((e as Error).stack ?? e));
+      events.onFailed?.(where, e instanceof DcaError ? e.message : String((e as Error).stack ?? e));
     }
   };
 

@@ -6,8 +6,9 @@
 import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
 import type { Config } from "../../common/config/index.ts";
 import { parseEndpoint } from "../../common/endpoint.ts";
-import { type OpenSession, ReadError, readDeviceDetailed } from "../reader/read-device.ts";
+import { type OpenSession, readDeviceDetailed } from "../reader/read-device.ts";
 import type { Credential } from "../../common/credential.ts";
+import { DcaError } from "../../common/errors.ts";
 
 /** A printer the agent knows: where it answered and with which credential. */
 export interface KnownDevice {
@@ -52,7 +53,7 @@ export async function readKnownDevices(
       await events.onReading?.(reading, learned);
     } catch (e) {
       stats.failed++;
-      events.onFailed?.(d.address, e instanceof ReadError ? e.message : String(e));
+      events.onFailed?.(d.address, e instanceof DcaError ? e.message : String(e));
     }
   };
   for (const d of devices) {

@@ -17,7 +17,6 @@ export {
   type ProbeVersion,
   type Prober,
   type ProberOptions,
-  ProbeRequestError,
   type RememberedCredential,
   type Sweep,
   type SweepProgress,

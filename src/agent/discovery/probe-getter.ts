@@ -7,8 +7,9 @@
 import { Tag } from "../../common/ber.ts";
 import type { Pdu, VarBind } from "../snmp/message.ts";
 import type { SnmpGetter } from "./classify.ts";
-import { type Prober, ProbeRequestError } from "./prober.ts";
+import type { Prober } from "./prober.ts";
 import type { ProbeAnswer } from "./sweep.ts";
+import { DcaError } from "../../common/errors.ts";
 
 const NO_SUCH_NAME = 2;
 
@@ -39,9 +40,9 @@ export function createProbeGetter(
         pending = pending.filter((p) => p !== gone);
         continue;
       }
-      if (pdu.errorStatus !== 0) throw new ProbeRequestError(`${answer.address}:${answer.port} answered error-status ${pdu.errorStatus}`);
+      if (pdu.errorStatus !== 0) throw new DcaError("unavailable", `${answer.address}:${answer.port} answered error-status ${pdu.errorStatus}`);
       if (pdu.varbinds.length !== pending.length) {
-        throw new ProbeRequestError(`${answer.address}:${answer.port} answered ${pdu.varbinds.length} varbinds for ${pending.length}`);
+        throw new DcaError("malformed", `${answer.address}:${answer.port} answered ${pdu.varbinds.length} varbinds for ${pending.length}`);
       }
       pending.forEach((p, k) => (out[p.i] = pdu.varbinds[k]));
       pending = [];

@@ -4,7 +4,7 @@
  * noSuchName), the unauthenticated v3 engine-discovery GET, and decoding of
  * whatever comes back.
  */
-import { BerError, BerWriter, Tag } from "../../common/ber.ts";
+import { BerWriter, Tag } from "../../common/ber.ts";
 import {
   type Pdu,
   PduType,
@@ -18,6 +18,7 @@ import {
   encodeV3Message,
   peekVersion,
 } from "../snmp/message.ts";
+import { DcaError } from "../../common/errors.ts";
 
 export const SYS_DESCR = "1.3.6.1.2.1.1.1.0";
 export const SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0";
@@ -99,16 +100,16 @@ export type Reply =
 /** usmStatsUnknownEngineIDs.0: the Report an agent sends to a discovery request. */
 export const USM_STATS_UNKNOWN_ENGINE_IDS = "1.3.6.1.6.3.15.1.1.4.0";
 
-/** Decodes any SNMP message the prober may receive; throws BerError when it is not one. */
+/** Decodes any SNMP message the prober may receive; throws a DcaError `malformed` when it is not one. */
 export function decodeReply(bytes: Uint8Array): Reply {
   const version = peekVersion(bytes);
   if (version === 0 || version === 1) {
     const m = decodeCommunityMessage(bytes);
     return { kind: "community", id: m.pdu.requestId, version: m.version, community: m.community, pdu: m.pdu };
   }
-  if (version !== 3) throw new BerError(`unknown SNMP version ${version}`);
+  if (version !== 3) throw new DcaError("malformed", `unknown SNMP version ${version}`);
   const m = decodeV3Message(bytes);
-  if (m.securityModel !== 3) throw new BerError(`security model ${m.securityModel} is not USM`);
+  if (m.securityModel !== 3) throw new DcaError("malformed", `security model ${m.securityModel} is not USM`);
   const usm = decodeUsmParameters(m.securityParameters);
   const pdu = m.encrypted ? null : decodeScopedPdu(m.scopedPdu).pdu;
   return { kind: "v3", id: m.msgId, engineId: usm.engineId, pdu };

@@ -9,12 +9,13 @@
 import { type Pdu, PduType } from "../snmp/message.ts";
 import { type Clock, systemClock } from "../../common/clock.ts";
 import { type EngineCounters, createExchangeEngine } from "./exchange-engine.ts";
-import { type ExchangeOwner, newExchange } from "./exchange.ts";
+import { type ExchangeOwner, type GiveUpReason, newExchange } from "./exchange.ts";
 import { addressKey, parseIp } from "../../common/ip-address.ts";
 import { PROBE_OIDS, createGetTemplate, encodeV3Discovery, sameBytes } from "./probe-packets.ts";
 import { type Attempt, type ProbeAnswer, type Sweep, startSweep } from "./sweep.ts";
 import type { Target } from "./targets.ts";
 import { type SocketFactory, bunSocketFactory } from "./udp-transport.ts";
+import { DcaError, type ErrorCode } from "../../common/errors.ts";
 
 export type { ProbeAnswer, ProbeVersion, Sweep, SweepProgress } from "./sweep.ts";
 
@@ -54,7 +55,8 @@ export interface Prober {
    * A single GET (or GETNEXT with `{ next: true }`) through the shared socket,
    * with the prober's timeout and retries. Only to an address:port that
    * answered a probe of this prober. Resolves with the response PDU (check
-   * errorStatus); rejects with ProbeRequestError on timeout.
+   * errorStatus); rejects with a DcaError when no reply came (`deadline-exceeded`) or
+   * the address never answered a probe (`failed-precondition`).
    */
   request(
     address: string,
@@ -71,12 +73,10 @@ export interface Prober {
   close(): void;
 }
 
-/** Raised by request() when no reply came, or the address never answered a probe. */
-export class ProbeRequestError extends Error {
-  override name = "ProbeRequestError";
-}
-
 const encoder = new TextEncoder();
+
+/** Why an exchange gave up, as an error code. */
+const GIVE_UP_CODES: Readonly<Record<GiveUpReason, ErrorCode>> = { timeout: "deadline-exceeded", "no-socket": "unavailable", closed: "canceled" };
 
 /** Creates a prober. Sockets open on the first packet of each family. */
 export function createProber(options: ProberOptions = {}): Prober {
@@ -117,8 +117,8 @@ export function createProber(options: ProberOptions = {}): Prober {
 
   return {
     sweep(targets) {
-      if (closed) throw new Error("prober is closed");
-      if (current) throw new Error("a sweep is already running on this prober");
+      if (closed) throw new DcaError("failed-precondition", "prober is closed");
+      if (current) throw new DcaError("failed-precondition", "a sweep is already running on this prober");
       const sweep = startSweep(targets, {
         engine,
         clock,
@@ -140,7 +140,7 @@ export function createProber(options: ProberOptions = {}): Prober {
       const known = remembered.get(keyOf(address, port));
       const ip = parseIp(address);
       if (!known || !ip) {
-        return Promise.reject(new ProbeRequestError(`${address}:${port} has not answered a probe; requests go only to devices that did`));
+        return Promise.reject(new DcaError("failed-precondition", `${address}:${port} has not answered a probe; requests go only to devices that did`));
       }
       const bytes = encoder.encode(community);
       const wire = version === "v1" ? 0 : 1;
@@ -149,7 +149,7 @@ export function createProber(options: ProberOptions = {}): Prober {
         const owner: ExchangeOwner<undefined> = {
           accepts: (_ex, r) => r.kind === "community" && r.version === wire && sameBytes(r.community, bytes) && r.pdu.type === PduType.Response,
           onReply: (_ex, r) => resolve((r as Extract<typeof r, { kind: "community" }>).pdu),
-          onGiveUp: (_ex, why) => reject(new ProbeRequestError(`no answer from ${address}:${port} (${why})`)),
+          onGiveUp: (_ex, why) => reject(new DcaError(GIVE_UP_CODES[why], `no answer from ${address}:${port} (${why})`)),
         };
         engine.submit(newExchange({ family: ip.family, address, port, build, owner, data: undefined, retriesLeft: retries }), true);
         engine.kick();

@@ -20,5 +20,5 @@ export {
   type OutboxStats,
   type QuarantinedEntry,
 } from "./outbox.ts";
-export { OutboxError, type OutboxErrorCode } from "./outbox-error.ts";
+export { OutboxError, type OutboxReason } from "./outbox-error.ts";
 export { createUuidv7, type Uuidv7Generator, uuidv7, uuidv7Time } from "./uuidv7.ts";

@@ -7,6 +7,7 @@ import { Database } from "bun:sqlite";
 import { chmodSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { OutboxError } from "./outbox-error.ts";
+import { DcaError } from "../../common/errors.ts";
 
 /** "DCAo" in ASCII: marks an SQLite file as a dca outbox (PRAGMA application_id). */
 export const OUTBOX_APPLICATION_ID = 0x4443416f;
@@ -55,14 +56,16 @@ export function openOutboxDatabase(path: string, opts: { integrityCheck: boolean
     const tables = (db.query("SELECT count(*) AS n FROM sqlite_schema").get() as { n: number }).n;
     if (tables > 0 && appId !== OUTBOX_APPLICATION_ID) {
       throw new OutboxError(
-        "not-an-outbox",
+        "failed-precondition",
         `${path} is an SQLite database of some other program, not a dca outbox. It was left as it is: point the agent at another file, or move this one away.`,
+        { reason: "not-an-outbox" },
       );
     }
     if (tables > 0 && pragma(db, "user_version") > OUTBOX_SCHEMA_VERSION) {
       throw new OutboxError(
-        "newer-version",
+        "failed-precondition",
         `outbox ${path} was written by a newer dca agent (schema ${pragma(db, "user_version")}, this agent knows ${OUTBOX_SCHEMA_VERSION}). Run the newer agent, or move the file aside to start an empty outbox.`,
+        { reason: "newer-version" },
       );
     }
     if (opts.integrityCheck && tables > 0) checkIntegrity(db, path);
@@ -86,7 +89,7 @@ export function openOutboxDatabase(path: string, opts: { integrityCheck: boolean
     return db;
   } catch (e) {
     db?.close();
-    throw OutboxError.from(e, path, "open the outbox");
+    throw OutboxError.fromStorage(e, path, "open the outbox");
   }
 }
 
@@ -97,7 +100,7 @@ function pragma(db: Database, name: string): number {
 function checkIntegrity(db: Database, path: string): void {
   const rows = db.query("PRAGMA quick_check(3)").all() as { quick_check: string }[];
   if (rows.length === 1 && rows[0].quick_check === "ok") return;
-  throw OutboxError.from(
+  throw OutboxError.fromStorage(
     Object.assign(new Error(rows.map((r) => r.quick_check).join("; ")), { code: "SQLITE_CORRUPT" }),
     path,
     "open the outbox",
@@ -128,6 +131,6 @@ function prepareFile(path: string): void {
       closeSync(fd);
     }
   } catch (e) {
-    throw new OutboxError("io", `cannot open or create the outbox file ${path}: ${(e as Error).message}`, { cause: e });
+    throw new OutboxError(DcaError.from(e).code, `cannot open or create the outbox file ${path}: ${(e as Error).message}`, { cause: e, reason: "io" });
   }
 }

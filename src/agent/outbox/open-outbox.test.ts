@@ -151,8 +151,8 @@ describe.each([["file"], ["memory"]])("outbox (%s)", (kind) => {
     const box = open();
     box.close();
     box.close();
-    expect(thrown(() => box.put(sampleReading(0))).code).toBe("closed");
-    expect(thrown(() => box.peek(1)).code).toBe("closed");
+    expect(thrown(() => box.put(sampleReading(0)))).toMatchObject({ code: "failed-precondition", reason: "closed" });
+    expect(thrown(() => box.peek(1)).reason).toBe("closed");
   });
 });
 
@@ -194,7 +194,7 @@ describe("outbox file", () => {
     const notAFolder = freshPath();
     writeFileSync(notAFolder, "x");
     const e = thrown(() => openOutbox(join(notAFolder, "outbox.db")));
-    expect(e.code).toBe("io");
+    expect(e).toMatchObject({ code: "failed-precondition", reason: "io" });
     expect(e.message).toContain(join(notAFolder, "outbox.db"));
   });
 
@@ -203,7 +203,7 @@ describe("outbox file", () => {
     const junk = "these are not the readings you are looking for\n".repeat(200);
     writeFileSync(path, junk);
     const e = thrown(() => openOutbox(path));
-    expect(e.code).toBe("not-a-database");
+    expect(e).toMatchObject({ code: "data-loss", reason: "not-a-database" });
     expect(e.message).toContain(path);
     expect(e.message).toContain("move it aside");
     expect(readFileSync(path, "utf8")).toBe(junk);
@@ -215,7 +215,7 @@ describe("outbox file", () => {
     const db = new Database(foreign);
     db.run("CREATE TABLE contacts(name TEXT)");
     db.close();
-    expect(thrown(() => openOutbox(foreign)).code).toBe("not-an-outbox");
+    expect(thrown(() => openOutbox(foreign))).toMatchObject({ code: "failed-precondition", reason: "not-an-outbox" });
 
     const newer = freshPath();
     openOutbox(newer).close();
@@ -223,7 +223,7 @@ describe("outbox file", () => {
     db2.run("PRAGMA user_version = 99");
     db2.close();
     const e = thrown(() => openOutbox(newer));
-    expect(e.code).toBe("newer-version");
+    expect(e).toMatchObject({ code: "failed-precondition", reason: "newer-version" });
     expect(e.message).toContain("schema 99");
   });
 
@@ -237,7 +237,7 @@ describe("outbox file", () => {
     bytes.fill(0xa5, 8192 * 10, 8192 * 15);
     writeFileSync(path, bytes);
     const e = thrown(() => openOutbox(path));
-    expect(e.code).toBe("corrupt");
+    expect(e).toMatchObject({ code: "data-loss", reason: "corrupt" });
     expect(e.message).toContain(path);
     expect(e.message).toContain(".recover");
     expect(readFileSync(path).equals(bytes)).toBe(true);

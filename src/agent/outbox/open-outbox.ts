@@ -56,7 +56,7 @@ export function openOutbox(path: string, opts: OutboxOptions = {}): Outbox {
     reload();
   } catch (e) {
     db.close();
-    throw OutboxError.from(e, path, "open the outbox");
+    throw OutboxError.fromStorage(e, path, "open the outbox");
   }
 
   const insert = db.query("INSERT INTO readings(id, task_id, created_at, size, crc32, payload) VALUES (?, ?, ?, ?, ?, ?)");
@@ -71,11 +71,11 @@ export function openOutbox(path: string, opts: OutboxOptions = {}): Outbox {
 
   /** Runs `fn`, mapping any failure to an OutboxError about this file. */
   function guard<T>(doing: string, fn: () => T): T {
-    if (closed) throw new OutboxError("closed", `cannot ${doing}: the outbox ${path} is closed`);
+    if (closed) throw new OutboxError("failed-precondition", `cannot ${doing}: the outbox ${path} is closed`, { reason: "closed" });
     try {
       return fn();
     } catch (e) {
-      throw OutboxError.from(e, path, doing);
+      throw OutboxError.fromStorage(e, path, doing);
     }
   }
 

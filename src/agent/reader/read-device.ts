@@ -24,6 +24,7 @@ import { walkMany } from "../snmp/walk-many.ts";
 import { electBillingTotal } from "./billing-total.ts";
 import { PWG_COUNTER_ROOT, pwgCountersFromWalk } from "./pwg-counters.ts";
 import { readContextIdentity, readVendorData } from "./vendor-data.ts";
+import { DcaError } from "../../common/errors.ts";
 
 /** Shortest wait for an answer in a vendor SNMP context (HP "Jetdirect"). */
 const CONTEXT_MIN_TIMEOUT_MS = 500;
@@ -51,11 +52,6 @@ export interface DetailedReading {
   learned: string[];
 }
 
-/** The device answered none of the credentials. */
-export class ReadError extends Error {
-  override name = "ReadError";
-}
-
 const SYSTEM_OIDS = [OID.sysDescr, OID.sysObjectID, OID.sysUpTime, OID.sysContact, OID.sysName, OID.sysLocation];
 
 /** "10.0.0.7", "10.0.0.7:1161", "[fd00::7]:1161". */
@@ -71,14 +67,15 @@ async function connect(opts: ReadOptions, open: OpenSession) {
     try {
       const t0 = performance.now();
       const system = await session.get(SYSTEM_OIDS);
-      if (system.every((vb) => vb.tag >= 0x80)) throw new SnmpError("protocol", "no system group");
+      if (system.every((vb) => vb.tag >= 0x80)) throw new SnmpError("not-found", "no system group");
       return { session, cred, system, rttMs: performance.now() - t0 };
     } catch (e) {
       session.close();
       failures.push(`${cred.name}: ${SnmpError.from(e).message}`);
     }
   }
-  throw new ReadError(
+  throw new DcaError(
+    "unavailable",
     `${formatAddress(opts.target.host, opts.target.port)} did not answer SNMP (${failures.join("; ") || "no credentials configured"})`,
   );
 }

@@ -4,7 +4,6 @@
  * PDU kept as bytes so the security layer can authenticate and decrypt them).
  */
 import {
-  BerError,
   BerReader,
   BerWriter,
   Tag,
@@ -13,6 +12,7 @@ import {
   decodeOid,
   decodeUnsigned,
 } from "../../common/ber.ts";
+import { DcaError } from "../../common/errors.ts";
 
 export const PduType = {
   Get: 0xa0,
@@ -215,20 +215,20 @@ function readVarBind(r: BerReader): VarBind {
     case Tag.NoSuchObject:
     case Tag.NoSuchInstance:
     case Tag.EndOfMibView:
-      if (t.end !== t.start) throw new BerError(`value tag 0x${t.tag.toString(16)} must be empty`);
+      if (t.end !== t.start) throw new DcaError("malformed", `value tag 0x${t.tag.toString(16)} must be empty`);
       vb = { oid, tag: t.tag, value: null };
       break;
     default:
-      throw new BerError(`unknown value tag 0x${t.tag.toString(16)} at ${oid}`);
+      throw new DcaError("malformed", `unknown value tag 0x${t.tag.toString(16)} at ${oid}`);
   }
-  if (!seq.done) throw new BerError(`trailing data in varbind ${oid}`);
+  if (!seq.done) throw new DcaError("malformed", `trailing data in varbind ${oid}`);
   return vb;
 }
 
 export function readPdu(r: BerReader): Pdu {
   const t = r.tlv();
-  if (t.tag < 0xa0 || t.tag > 0xa8) throw new BerError(`unknown PDU type 0x${t.tag.toString(16)}`);
-  if (t.tag === PduType.TrapV1) throw new BerError("SNMPv1 traps are not handled");
+  if (t.tag < 0xa0 || t.tag > 0xa8) throw new DcaError("malformed", `unknown PDU type 0x${t.tag.toString(16)}`);
+  if (t.tag === PduType.TrapV1) throw new DcaError("malformed", "SNMPv1 traps are not handled");
   const p = r.enter(t);
   const requestId = p.integer("request-id");
   const errorStatus = p.integer("error-status");
@@ -248,9 +248,9 @@ export function peekVersion(buf: Uint8Array): number {
 export function decodeCommunityMessage(buf: Uint8Array): CommunityMessage {
   const outer = new BerReader(buf);
   const r = outer.sequence("message");
-  if (!outer.done) throw new BerError("trailing data after message");
+  if (!outer.done) throw new DcaError("malformed", "trailing data after message");
   const version = r.integer("version");
-  if (version !== 0 && version !== 1) throw new BerError(`not a community message (version ${version})`);
+  if (version !== 0 && version !== 1) throw new DcaError("malformed", `not a community message (version ${version})`);
   const community = r.octets("community");
   const pdu = readPdu(r);
   return { version, community, pdu };
@@ -259,14 +259,14 @@ export function decodeCommunityMessage(buf: Uint8Array): CommunityMessage {
 export function decodeV3Message(buf: Uint8Array): V3Message {
   const outer = new BerReader(buf);
   const r = outer.sequence("message");
-  if (!outer.done) throw new BerError("trailing data after message");
+  if (!outer.done) throw new DcaError("malformed", "trailing data after message");
   const version = r.integer("version");
-  if (version !== 3) throw new BerError(`not a v3 message (version ${version})`);
+  if (version !== 3) throw new DcaError("malformed", `not a v3 message (version ${version})`);
   const h = r.sequence("msgGlobalData");
   const msgId = h.integer("msgID");
   const maxSize = h.integer("msgMaxSize");
   const flagBytes = h.octets("msgFlags");
-  if (flagBytes.length !== 1) throw new BerError("msgFlags must be one octet");
+  if (flagBytes.length !== 1) throw new DcaError("malformed", "msgFlags must be one octet");
   const securityModel = h.integer("msgSecurityModel");
   const spTlv = r.expect(Tag.OctetString, "msgSecurityParameters");
   const securityParameters = buf.subarray(spTlv.start, spTlv.end);

@@ -111,13 +111,13 @@ export function createNetSnmpSession(target: SessionTarget, cred: Credential): S
   let requests = 0;
 
   const call = (fn: (cb: (err: unknown, vbs: unknown) => void) => void): Promise<unknown> => {
-    if (closed) return Promise.reject(new SnmpError("closed", "session is closed"));
+    if (closed) return Promise.reject(new SnmpError("canceled", "session is closed"));
     requests++;
     return new Promise((resolve, reject) => {
       fn((err, vbs) => {
         if (err) {
           const e = SnmpError.from(err);
-          if (e.code === "timeout" && lastSocketError) {
+          if (e.code === "deadline-exceeded" && lastSocketError) {
             e.message += ` (last datagram was unreadable: ${lastSocketError})`;
           }
           (e as SnmpError & { status?: number }).status = (err as { status?: number }).status;

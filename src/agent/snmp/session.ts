@@ -3,7 +3,7 @@
  * folder know that net-snmp exists; readers, profiles and tests depend on
  * this interface, so a recorded walk or a fake can stand in for a device.
  */
-import { CodedError } from "../../common/coded-error.ts";
+import { DcaError } from "../../common/errors.ts";
 import type { VarBind } from "./message.ts";
 
 export type { VarBind } from "./message.ts";
@@ -36,23 +36,28 @@ export interface SnmpSession {
   close(): void;
 }
 
-export type SnmpErrorCode = "timeout" | "auth" | "protocol" | "malformed" | "tooBig" | "closed";
-
-/** The one error type of the SNMP layer, with a closed set of codes. */
-export class SnmpError extends CodedError<SnmpErrorCode> {
+/**
+ * The one error type of the SNMP layer. Its codes: `deadline-exceeded` (no
+ * response), `unauthenticated` (v3 user, digest or key refused),
+ * `resource-exhausted` (tooBig), `malformed` (a response that does not
+ * decode), `canceled` (the session was closed), `unavailable` (anything else
+ * the device or the socket answered).
+ */
+export class SnmpError extends DcaError {
   override name = "SnmpError";
 
-  static from(e: unknown): SnmpError {
+  /** Keeps an SnmpError; sorts what net-snmp threw by its name, status and words. */
+  static override from(e: unknown): SnmpError {
     if (e instanceof SnmpError) return e;
     const err = e as { name?: string; message?: string; status?: number };
     const msg = err?.message ?? String(e);
-    if (err?.name === "RequestTimedOutError") return new SnmpError("timeout", "no response (timed out)");
+    if (err?.name === "RequestTimedOutError") return new SnmpError("deadline-exceeded", "no response (timed out)");
     if (/digest|authentic|Unknown User|Unsupported Security|decrypt|Wrong Digest|Not In Time/i.test(msg)) {
-      return new SnmpError("auth", msg);
+      return new SnmpError("unauthenticated", msg);
     }
-    if (err?.name === "RequestFailedError" && err.status === 1) return new SnmpError("tooBig", msg);
+    if (err?.name === "RequestFailedError" && err.status === 1) return new SnmpError("resource-exhausted", msg);
     if (err?.name === "ResponseInvalidError") return new SnmpError("malformed", msg);
-    return new SnmpError("protocol", msg);
+    return new SnmpError("unavailable", msg);
   }
 }
 

@@ -71,7 +71,7 @@ export async function walkSubtree(t: WalkTransport, root: string, options: WalkO
         // v1 agents answer noSuchName at the end of their MIB view.
         return result();
       }
-      if ((e as { code?: string }).code === "tooBig" && reps > 1 && narrowed === 0) {
+      if ((e as { code?: string }).code === "resource-exhausted" && reps > 1 && narrowed === 0) {
         reps = Math.max(1, Math.floor(reps / 2));
         continue;
       }

@@ -3,10 +3,11 @@
  * the agent is locked. Its message is the whole recovery procedure, since
  * the person reading it is usually at the customer's PC with no docs.
  */
+import { DcaError } from "../../common/errors.ts";
 import type { LockState } from "./lock-state.ts";
 
-/** Thrown by assertNotLocked (and refused operations) while the agent is locked. */
-export class AgentLockedError extends Error {
+/** Thrown by assertNotLocked (and refused operations) while the agent is locked: code `locked` (exit 3). */
+export class AgentLockedError extends DcaError {
   override name = "AgentLockedError";
 
   constructor(
@@ -15,7 +16,7 @@ export class AgentLockedError extends Error {
     /** The state that locked the agent. */
     readonly state: LockState,
   ) {
-    super(lockedMessage(installId, state));
+    super("locked", lockedMessage(installId, state));
   }
 }
 

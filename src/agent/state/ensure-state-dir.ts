@@ -3,6 +3,7 @@
  * here, so nobody but the agent's own user may list or read it.
  */
 import { chmodSync, mkdirSync, realpathSync, statSync } from "node:fs";
+import { DcaError } from "../../common/errors.ts";
 
 /** True where POSIX file modes mean something (not on Windows, where ACLs rule). */
 export const hasPosixModes = process.platform !== "win32";
@@ -14,7 +15,7 @@ export const hasPosixModes = process.platform !== "win32";
  */
 export function ensureStateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (!statSync(dir).isDirectory()) throw new Error(`state folder ${dir} is not a folder`);
+  if (!statSync(dir).isDirectory()) throw new DcaError("failed-precondition", `state folder ${dir} is not a folder`);
   if (hasPosixModes) {
     chmodSync(dir, 0o700);
     assertMode(dir, 0o700);
@@ -38,6 +39,6 @@ export function assertMode(path: string, mode: number): void {
   if (!hasPosixModes) return;
   const actual = statSync(path).mode & 0o777;
   if (actual !== mode) {
-    throw new Error(`${path} has mode ${actual.toString(8).padStart(4, "0")}, expected ${mode.toString(8).padStart(4, "0")}`);
+    throw new DcaError("permission-denied", `${path} has mode ${actual.toString(8).padStart(4, "0")}, expected ${mode.toString(8).padStart(4, "0")}`);
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { useTempState } from "./testdata/temp-state.ts";
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { clearIdentity, describeIdentity, ensureStateDir, type Identity, IdentityError, loadIdentity, readLockState, saveIdentity } from "./index.ts";
+import { clearIdentity, describeIdentity, ensureStateDir, type Identity, loadIdentity, readLockState, saveIdentity } from "./index.ts";
 
 let root: string;
 let dir: string;
@@ -92,7 +92,7 @@ describe("identity", () => {
   test("a broken or incomplete identity file is refused without echoing its content", () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "identity.json"), '{"secret": "leaky-secret-123", "agentId": ');
-    expect(() => loadIdentity(dir)).toThrow(IdentityError);
+    expect(() => loadIdentity(dir)).toThrow(expect.objectContaining({ code: "data-loss" }));
     expect(() => loadIdentity(dir)).not.toThrow(/leaky-secret-123/);
     writeFileSync(join(dir, "identity.json"), JSON.stringify({ ...identity, hubUrl: "not a url", siteId: "" }));
     expect(() => loadIdentity(dir)).toThrow(/bad fields: hubUrl, siteId/);

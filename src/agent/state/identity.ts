@@ -10,6 +10,7 @@ import { ensureStateDir } from "./ensure-state-dir.ts";
 import { sealLockState } from "./lock-state.ts";
 import { IDENTITY_FILE } from "./state-files.ts";
 import { writeFileAtomic } from "./write-file-atomic.ts";
+import { DcaError } from "../../common/errors.ts";
 
 /** What activation gave this agent. */
 export interface Identity {
@@ -26,11 +27,6 @@ export interface Identity {
   proxyUrl?: string;
   /** ISO 8601. */
   activatedAt: string;
-}
-
-/** Thrown when identity.json exists but is not a valid identity. */
-export class IdentityError extends Error {
-  override name = "IdentityError";
 }
 
 const nonEmpty = v.pipe(v.string(), v.minLength(1));
@@ -54,19 +50,19 @@ export function loadIdentity(dir: string): Identity | undefined {
     text = readFileSync(path, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new IdentityError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`);
+    throw new DcaError(DcaError.from(e).code, `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`, { cause: e });
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
     // Never echo the content or the parser's excerpt of it: it holds the secret.
-    throw new IdentityError(`${path} is not valid JSON; activate again with "dca activate"`);
+    throw new DcaError("data-loss", `${path} is not valid JSON; activate again with "dca activate"`);
   }
   const r = v.safeParse(IdentitySchema, raw);
   if (!r.success) {
     const fields = [...new Set(r.issues.map((i) => i.path?.map((p) => p.key).join(".") || "(top level)"))];
-    throw new IdentityError(`${path} is not a valid identity (bad fields: ${fields.join(", ")}); activate again with "dca activate"`);
+    throw new DcaError("data-loss", `${path} is not a valid identity (bad fields: ${fields.join(", ")}); activate again with "dca activate"`);
   }
   return r.output;
 }
@@ -80,7 +76,7 @@ export function saveIdentity(dir: string, id: Identity): void {
   const checked = v.safeParse(IdentitySchema, id);
   if (!checked.success) {
     const fields = [...new Set(checked.issues.map((i) => i.path?.map((p) => p.key).join(".") || "(top level)"))];
-    throw new IdentityError(`refusing to save an invalid identity (bad fields: ${fields.join(", ")})`);
+    throw new DcaError("invalid-argument", `refusing to save an invalid identity (bad fields: ${fields.join(", ")})`);
   }
   ensureStateDir(dir);
   sealLockState(dir);

@@ -4,7 +4,7 @@
  */
 export { AgentLockedError, lockedMessage } from "./agent-locked-error.ts";
 export { ensureStateDir } from "./ensure-state-dir.ts";
-export { clearIdentity, describeIdentity, type Identity, IdentityError, loadIdentity, redactUrl, saveIdentity } from "./identity.ts";
+export { clearIdentity, describeIdentity, type Identity, loadIdentity, redactUrl, saveIdentity } from "./identity.ts";
 export { installId } from "./install-id.ts";
 export {
   applyHubReset,

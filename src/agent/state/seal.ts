@@ -4,6 +4,7 @@
  * another folder) or with one byte changed fails; it never yields garbage.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
+import { DcaError } from "../../common/errors.ts";
 
 /**
  * Constant salt of the dca application. It is not a secret (it is in the
@@ -13,11 +14,6 @@ const APP_SALT = Buffer.from("c0b9a0f4e2d14a0e9d6f5b1c7a3e8d21dca-state-v1", "ut
 const MAGIC = Buffer.from("DCA1", "ascii");
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-
-/** Thrown when a box does not open: wrong key, edited, truncated or not a box at all. */
-export class SealError extends Error {
-  override name = "SealError";
-}
 
 /** A 32-byte key from `ikm` (the install's secret-ish material) for the purpose named by `info`. */
 export function deriveKey(ikm: string, info: string): Uint8Array {
@@ -33,11 +29,15 @@ export function seal(key: Uint8Array, plaintext: Uint8Array, context: string): U
   return new Uint8Array(Buffer.concat([MAGIC, iv, body, c.getAuthTag()]));
 }
 
-/** Opens a box made by {@link seal} with the same key and context, or throws {@link SealError}. */
+/**
+ * Opens a box made by {@link seal} with the same key and context, or throws a
+ * DcaError `data-loss` when it does not open: wrong key, edited, truncated or
+ * not a box at all.
+ */
 export function unseal(key: Uint8Array, box: Uint8Array, context: string): Uint8Array {
   const b = Buffer.from(box);
   if (b.length < MAGIC.length + IV_BYTES + TAG_BYTES || !b.subarray(0, MAGIC.length).equals(MAGIC)) {
-    throw new SealError("not a sealed dca box");
+    throw new DcaError("data-loss", "not a sealed dca box");
   }
   const iv = b.subarray(MAGIC.length, MAGIC.length + IV_BYTES);
   const tag = b.subarray(b.length - TAG_BYTES);
@@ -48,7 +48,7 @@ export function unseal(key: Uint8Array, box: Uint8Array, context: string): Uint8
     d.setAuthTag(tag);
     return new Uint8Array(Buffer.concat([d.update(body), d.final()]));
   } catch {
-    throw new SealError("authentication failed");
+    throw new DcaError("data-loss", "authentication failed");
   }
 }
 

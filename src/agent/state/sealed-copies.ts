@@ -10,9 +10,10 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { hasPosixModes } from "./ensure-state-dir.ts";
 import type { InstallMaterial } from "./install-id.ts";
-import { SealError, seal, unseal } from "./seal.ts";
+import { seal, unseal } from "./seal.ts";
 import { AGENT_DB, SEALED_FILE } from "./state-files.ts";
 import { writeFileAtomic } from "./write-file-atomic.ts";
+import { DcaError } from "../../common/errors.ts";
 
 /** Overrides where the copy outside the state folder goes; empty or "off" disables it. */
 export const SEAL_DIR_ENV = "DCA_SEAL_DIR";
@@ -113,7 +114,7 @@ function openRecord(key: Uint8Array, box: Uint8Array): SealedRecord | undefined 
     const r = JSON.parse(Buffer.from(unseal(key, box, CONTEXT)).toString("utf8")) as SealedRecord;
     return Number.isSafeInteger(r.writeCounter) && r.writeCounter >= 0 ? r : undefined;
   } catch (e) {
-    if (e instanceof SealError || e instanceof SyntaxError) return undefined;
+    if ((e instanceof DcaError && e.code === "data-loss") || e instanceof SyntaxError) return undefined;
     throw e;
   }
 }

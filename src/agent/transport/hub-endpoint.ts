@@ -4,6 +4,7 @@
  * a message that says what is allowed.
  */
 import { isIP } from "node:net";
+import { DcaError } from "../../common/errors.ts";
 
 /** The hub as the transport dials it. */
 export interface HubEndpoint {
@@ -26,13 +27,13 @@ export function parseHubUrl(hubUrl: string): HubEndpoint {
   try {
     url = new URL(hubUrl);
   } catch {
-    throw new Error("the hub URL is not a URL (expected https://host:port)");
+    throw new DcaError("invalid-argument", "the hub URL is not a URL (expected https://host:port)");
   }
   if (url.protocol !== "https:") {
-    throw new Error(`the hub URL must use https:// (got ${url.protocol}//${url.host}): agents only talk to their hub over TLS`);
+    throw new DcaError("invalid-argument", `the hub URL must use https:// (got ${url.protocol}//${url.host}): agents only talk to their hub over TLS`);
   }
-  if (url.username || url.password) throw new Error("the hub URL must not carry a user or password");
-  if (!url.hostname) throw new Error("the hub URL has no host");
+  if (url.username || url.password) throw new DcaError("invalid-argument", "the hub URL must not carry a user or password");
+  if (!url.hostname) throw new DcaError("invalid-argument", "the hub URL has no host");
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = url.port ? Number(url.port) : 443;
   return {
@@ -55,6 +56,6 @@ export function normalizeFingerprint(pin: string): string {
     .replace(/^sha256:/i, "")
     .replaceAll(":", "")
     .toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error('a CA fingerprint must be "sha256:" followed by 64 hex digits');
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new DcaError("invalid-argument", 'a CA fingerprint must be "sha256:" followed by 64 hex digits');
   return `sha256:${hex}`;
 }

@@ -6,6 +6,7 @@
  */
 import { isIP } from "node:net";
 import type { HubEndpoint } from "./hub-endpoint.ts";
+import { DcaError } from "../../common/errors.ts";
 
 /** An HTTP proxy that accepts CONNECT. */
 export interface ProxyEndpoint {
@@ -25,11 +26,11 @@ export function parseProxyUrl(proxyUrl: string): ProxyEndpoint {
   try {
     url = new URL(proxyUrl.includes("://") ? proxyUrl : `http://${proxyUrl}`);
   } catch {
-    throw new Error("the proxy URL is not valid (expected http://[user:password@]host:port)");
+    throw new DcaError("invalid-argument", "the proxy URL is not valid (expected http://[user:password@]host:port)");
   }
   const label = `${url.protocol}//${url.host}`;
-  if (url.protocol !== "http:") throw new Error(`the proxy ${label} must be an http:// proxy that accepts CONNECT`);
-  if (!url.hostname) throw new Error("the proxy URL has no host");
+  if (url.protocol !== "http:") throw new DcaError("invalid-argument", `the proxy ${label} must be an http:// proxy that accepts CONNECT`);
+  if (!url.hostname) throw new DcaError("invalid-argument", "the proxy URL has no host");
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = url.port ? Number(url.port) : 80;
   const proxy: ProxyEndpoint = { host, port, label };

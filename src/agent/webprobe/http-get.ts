@@ -73,7 +73,7 @@ export function httpGet(host: string, port: number, path: string, options: HttpG
     const timer = setTimeout(() => {
       const what =
         stage === "connect" ? "no connection" : stage === "handshake" ? "no TLS handshake" : reader.received === 0 ? "no answer" : `an incomplete answer (${reader.received} bytes)`;
-      finish({ error: new WebProbeError("timeout", `${target}: ${what} within ${options.timeoutMs} ms`) });
+      finish({ error: new WebProbeError("deadline-exceeded", `${target}: ${what} within ${options.timeoutMs} ms`) });
     }, options.timeoutMs);
 
     const send = () => {
@@ -98,14 +98,14 @@ export function httpGet(host: string, port: number, path: string, options: HttpG
       try {
         if (reader.feed(data)) finish({ response: reader.result() });
       } catch (e) {
-        finish({ error: WebProbeError.from(e, target, false) });
+        finish({ error: WebProbeError.fromSocket(e, target, false) });
       }
     });
     socket.on("end", () => {
       try {
         finish({ response: reader.end() });
       } catch (e) {
-        finish({ error: WebProbeError.from(e, target, false) });
+        finish({ error: WebProbeError.fromSocket(e, target, false) });
       }
     });
     socket.on("close", () => {
@@ -113,12 +113,12 @@ export function httpGet(host: string, port: number, path: string, options: HttpG
       try {
         finish({ response: reader.end() });
       } catch (e) {
-        finish({ error: WebProbeError.from(e, target, false) });
+        finish({ error: WebProbeError.fromSocket(e, target, false) });
       }
     });
     socket.on("error", (e) => {
       const during = stage === "handshake" || (options.tls && stage === "connect" && (e as { code?: string }).code !== "ECONNREFUSED");
-      finish({ error: WebProbeError.from(e, target, during) });
+      finish({ error: WebProbeError.fromSocket(e, target, during) });
     });
   });
 }

@@ -60,7 +60,7 @@ describe("createResponseReader", () => {
 
   test("not HTTP: a banner, garbage, silence then close, a head that never ends, bad chunks", () => {
     expect(fails("SSH-2.0-OpenSSH_9.6\r\n").message).toBe(`${T}: not an HTTP answer; the server sent "SSH-2.0-OpenSSH_9.6.."`);
-    expect(fails("HTTP/9 what\r\n\r\n").code).toBe("not-http");
+    expect(fails("HTTP/9 what\r\n\r\n").code).toBe("malformed");
     expect(fails("").message).toContain("closed the connection without answering");
     expect(fails("HTTP/1.1 200 OK\r\nServer: x").message).toContain("inside the response head");
     expect(fails(`HTTP/1.1 200 OK\r\nX: ${"y".repeat(MAX_HEAD_BYTES)}`, false).message).toContain("longer than 32768 bytes");

@@ -79,17 +79,17 @@ export function createResponseReader(maxBodyBytes: number, target: string): Resp
       const nl = data.indexOf(0x0a, i);
       const piece = data.subarray(i, nl < 0 ? data.length : nl).toString("latin1");
       lineBuf += piece;
-      if (lineBuf.length > 1024) throw new WebProbeError("not-http", `${target}: a chunk-size line longer than 1024 bytes`);
+      if (lineBuf.length > 1024) throw new WebProbeError("malformed", `${target}: a chunk-size line longer than 1024 bytes`);
       if (nl < 0) return false;
       i = nl + 1;
       const line = lineBuf.replace(/\r$/, "");
       lineBuf = "";
       if (chunkState === "data-crlf") {
-        if (line !== "") throw new WebProbeError("not-http", `${target}: chunk not followed by CRLF`);
+        if (line !== "") throw new WebProbeError("malformed", `${target}: chunk not followed by CRLF`);
         chunkState = "size";
       } else if (chunkState === "size") {
         const m = /^([0-9A-Fa-f]{1,8})(?:\s*;.*)?\s*$/.exec(line);
-        if (!m) throw new WebProbeError("not-http", `${target}: bad chunk size ${quoteStart(Buffer.from(line, "latin1"))}`);
+        if (!m) throw new WebProbeError("malformed", `${target}: bad chunk size ${quoteStart(Buffer.from(line, "latin1"))}`);
         remaining = Number.parseInt(m[1], 16);
         chunkState = remaining === 0 ? "trailer" : "data";
       } else if (line === "") {
@@ -113,7 +113,7 @@ export function createResponseReader(maxBodyBytes: number, target: string): Resp
   const parseHead = (head: string): HttpResponse => {
     const lines = head.split(/\r?\n/);
     const m = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(lines[0]);
-    if (!m) throw new WebProbeError("not-http", `${target}: not an HTTP answer; the server sent ${quoteStart(Buffer.from(head, "latin1"))}`);
+    if (!m) throw new WebProbeError("malformed", `${target}: not an HTTP answer; the server sent ${quoteStart(Buffer.from(head, "latin1"))}`);
     const headers: Record<string, string> = {};
     for (const line of lines.slice(1)) {
       const colon = line.indexOf(":");
@@ -141,7 +141,7 @@ export function createResponseReader(maxBodyBytes: number, target: string): Resp
       if (!response) {
         headBuf = Buffer.concat([headBuf, data]);
         if (headBuf.length >= 5 && !headBuf.subarray(0, 5).equals(Buffer.from("HTTP/")))
-          throw new WebProbeError("not-http", `${target}: not an HTTP answer; the server sent ${quoteStart(headBuf)}`);
+          throw new WebProbeError("malformed", `${target}: not an HTTP answer; the server sent ${quoteStart(headBuf)}`);
         let end = headBuf.indexOf("\r\n\r\n");
         let sep = 4;
         if (end < 0) {
@@ -149,10 +149,10 @@ export function createResponseReader(maxBodyBytes: number, target: string): Resp
           sep = 2;
         }
         if (end < 0) {
-          if (headBuf.length > MAX_HEAD_BYTES) throw new WebProbeError("not-http", `${target}: response head longer than ${MAX_HEAD_BYTES} bytes`);
+          if (headBuf.length > MAX_HEAD_BYTES) throw new WebProbeError("malformed", `${target}: response head longer than ${MAX_HEAD_BYTES} bytes`);
           return false;
         }
-        if (end > MAX_HEAD_BYTES) throw new WebProbeError("not-http", `${target}: response head longer than ${MAX_HEAD_BYTES} bytes`);
+        if (end > MAX_HEAD_BYTES) throw new WebProbeError("malformed", `${target}: response head longer than ${MAX_HEAD_BYTES} bytes`);
         response = parseHead(headBuf.subarray(0, end).toString("latin1"));
         data = headBuf.subarray(end + sep);
         headBuf = Buffer.alloc(0);
@@ -174,8 +174,8 @@ export function createResponseReader(maxBodyBytes: number, target: string): Resp
     },
     end() {
       if (!response) {
-        if (received === 0) throw new WebProbeError("not-http", `${target}: the server closed the connection without answering`);
-        throw new WebProbeError("not-http", `${target}: the server closed the connection inside the response head (${quoteStart(headBuf)})`);
+        if (received === 0) throw new WebProbeError("malformed", `${target}: the server closed the connection without answering`);
+        throw new WebProbeError("malformed", `${target}: the server closed the connection inside the response head (${quoteStart(headBuf)})`);
       }
       return finish();
     },

@@ -14,7 +14,7 @@ export {
   TLS_PORTS,
   probeWeb,
 } from "./probe-web.ts";
-export { WebProbeError, type WebProbeErrorCode } from "./web-probe-error.ts";
+export { WebProbeError } from "./web-probe-error.ts";
 export { LEDM_PATHS, LEDM_USAGE_SOURCE, looksLikeHp, parseConsumables, parseProductConfig, parseUsage } from "./ledm.ts";
 export { LEDM_CONSUMABLES_SOURCE, LEDM_PROFILE, ledmReading } from "./ledm-reading.ts";
 export { USER_AGENT } from "./http-get.ts";

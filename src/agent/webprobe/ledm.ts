@@ -12,6 +12,7 @@ import { type LedmConsumable, LedmConsumableSchema } from "../../gen/dca/v1/agen
 import { type Counter, CounterKind, CounterSchema, CounterUnit } from "../../gen/dca/v1/reading_pb.ts";
 import { cleanText } from "../../common/text.ts";
 import { type XmlElement, child, childText, childrenNamed, findFirst, parseXml } from "./xml-parse.ts";
+import { DcaError } from "../../common/errors.ts";
 
 /** The three pages read, in the order they are fetched. */
 export const LEDM_PATHS = {
@@ -39,7 +40,7 @@ function text(el: XmlElement | undefined, ...path: string[]): string {
 
 function expectRoot(xml: string, root: string): XmlElement {
   const doc = parseXml(xml);
-  if (doc.name !== root) throw new Error(`expected a <${root}> document, got <${cleanText(doc.name, 64)}>`);
+  if (doc.name !== root) throw new DcaError("malformed", `expected a <${root}> document, got <${cleanText(doc.name, 64)}>`);
   return doc;
 }
 

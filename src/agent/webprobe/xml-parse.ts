@@ -7,6 +7,7 @@
  * `<dd:TotalImpressions>` is `TotalImpressions`, as HPLIP reads it.
  * Anything it does not accept is an XmlError with a position, never a crash.
  */
+import { DcaError } from "../../common/errors.ts";
 
 /** One element: local name, attributes by local name, children, and its own text (trimmed). */
 export interface XmlElement {
@@ -28,14 +29,14 @@ export interface XmlLimits {
   maxAttributes?: number;
 }
 
-/** Why a document was refused, with the character offset where it went wrong. */
-export class XmlError extends Error {
+/** Why a document was refused (`malformed`), with the character offset where it went wrong. */
+export class XmlError extends DcaError {
   override name = "XmlError";
   constructor(
     message: string,
     readonly offset: number,
   ) {
-    super(`${message} (at character ${offset})`);
+    super("malformed", `${message} (at character ${offset})`);
   }
 }
 

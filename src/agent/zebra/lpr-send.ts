@@ -105,18 +105,18 @@ function openConnection(host: string, port: number, localPort: number | undefine
       waiting = undefined;
       reject(failure); // no-op once connected
     };
-    const timer = setTimeout(() => fail(new ZebraError("timeout", `${target}: no answer within ${timeoutMs} ms${waiting ? ` (waiting for the ${waiting.what} acknowledgement)` : ""}`)), timeoutMs);
-    socket.on("error", (e) => fail(ZebraError.from(e, target)));
+    const timer = setTimeout(() => fail(new ZebraError("deadline-exceeded", `${target}: no answer within ${timeoutMs} ms${waiting ? ` (waiting for the ${waiting.what} acknowledgement)` : ""}`)), timeoutMs);
+    socket.on("error", (e) => fail(ZebraError.fromSocket(e, target)));
     socket.on("close", () => {
       clearTimeout(timer);
-      fail(new ZebraError("refused", `${target} closed the connection${waiting ? ` instead of acknowledging the ${waiting.what}` : ""}`));
+      fail(new ZebraError("permission-denied", `${target} closed the connection${waiting ? ` instead of acknowledging the ${waiting.what}` : ""}`));
     });
     socket.on("data", (chunk: Buffer) => {
       if (!waiting) return fail(new ZebraError("malformed", `${target} sent ${chunk.length} unexpected bytes: ${showRaw(chunk.toString("latin1"))}`));
       if (chunk[0] !== 0) {
         // BSD lpd refuses with a text line in place of the ack byte ("vm: lpd: Your host does not have line printer access").
         const said = chunk[0] >= 0x20 ? `: ${showRaw(chunk.toString("latin1").trim())}` : ` (acknowledgement 0x${chunk[0].toString(16).padStart(2, "0")})`;
-        return fail(new ZebraError("refused", `${target} refused the ${waiting.what}${said}`));
+        return fail(new ZebraError("permission-denied", `${target} refused the ${waiting.what}${said}`));
       }
       if (chunk.length > 1) return fail(new ZebraError("malformed", `${target} sent ${chunk.length - 1} bytes after acknowledging the ${waiting.what}`));
       const w = waiting;

@@ -3,28 +3,23 @@
  * step that failed; text from the printer appears only escaped and cut
  * short (`showRaw`), and SGD values or ~HS passwords never appear at all.
  */
-import { CodedError, thrownParts } from "../../common/coded-error.ts";
+import { DcaError, thrownParts } from "../../common/errors.ts";
 
 /**
- * What went wrong:
- * - `connect`: the TCP connection could not be made (refused, unreachable, reset).
- * - `timeout`: the printer did not answer (or finish answering) in time.
- * - `too-large`: the reply passed the size bound.
- * - `malformed`: the reply is not what the command returns (wrong fields, garbage).
- * - `refused`: an LPD server answered a step with a non-zero acknowledgement.
- * - `invalid-argument`: the caller passed a name, queue or option we will not send.
+ * A Zebra or LPD failure with a message fit for an operator. Codes:
+ * `unavailable` (no TCP connection), `deadline-exceeded`, `resource-exhausted`
+ * (the reply passed its bound), `malformed` (not what the command returns),
+ * `permission-denied` (an LPD server refused a step), `invalid-argument` (a
+ * name, queue or option we will not send).
  */
-export type ZebraErrorCode = "connect" | "timeout" | "too-large" | "malformed" | "refused" | "invalid-argument";
-
-/** A Zebra or LPD failure with a closed `code` and a message fit for an operator. */
-export class ZebraError extends CodedError<ZebraErrorCode> {
+export class ZebraError extends DcaError {
   override name = "ZebraError";
 
-  /** Keeps a ZebraError as it is; anything else a socket threw becomes `connect`. */
-  static from(e: unknown, target: string): ZebraError {
+  /** Keeps a ZebraError as it is; anything else a socket threw is `unavailable`. */
+  static fromSocket(e: unknown, target: string): ZebraError {
     if (e instanceof ZebraError) return e;
     const { code, text } = thrownParts(e);
-    return new ZebraError("connect", `cannot talk to ${target}: ${code || text}`, { cause: e });
+    return new ZebraError("unavailable", `cannot talk to ${target}: ${code || text}`, { cause: e });
   }
 }
 

@@ -38,7 +38,7 @@ test("a peer that streams forever hits the size bound", async () => {
   });
   const e = await zebraRaw("127.0.0.1", port, "~HQOD", { maxReplyBytes: 10_000, complete: etxCount(1), timeoutMs: 3000 }).catch((x) => x);
   expect(e).toBeInstanceOf(ZebraError);
-  expect(e.code).toBe("too-large");
+  expect(e.code).toBe("resource-exhausted");
 });
 
 test("a peer that closes mid-reply is malformed, one that never answers a timeout", async () => {
@@ -48,6 +48,6 @@ test("a peer that closes mid-reply is malformed, one that never answers a timeou
   await new Promise<void>((r) => server!.close(() => r()));
   const mute = await peer(() => {});
   const e2 = await zebraRaw("127.0.0.1", mute, "~HS", { complete: etxCount(3), timeoutMs: 200 }).catch((x) => x);
-  expect(e2.code).toBe("timeout");
+  expect(e2.code).toBe("deadline-exceeded");
   expect(e2.message).toContain("no reply within 200 ms");
 });

@@ -59,9 +59,9 @@ export function zebraRaw(host: string, port: number, payload: Uint8Array | strin
       else resolve(new Uint8Array(Buffer.concat(chunks, size)));
     };
     const overall = setTimeout(() => {
-      if (!expectReply) return finish(new ZebraError("timeout", `${target}: could not send ${bytes.length} bytes within ${timeoutMs} ms`));
+      if (!expectReply) return finish(new ZebraError("deadline-exceeded", `${target}: could not send ${bytes.length} bytes within ${timeoutMs} ms`));
       const got = size === 0 ? "no reply" : `an incomplete reply (${size} bytes)`;
-      finish(new ZebraError("timeout", `${target} gave ${got} within ${timeoutMs} ms`));
+      finish(new ZebraError("deadline-exceeded", `${target} gave ${got} within ${timeoutMs} ms`));
     }, timeoutMs);
     socket.on("connect", () => {
       socket.write(bytes, () => {
@@ -74,7 +74,7 @@ export function zebraRaw(host: string, port: number, payload: Uint8Array | strin
     socket.on("data", (data: Buffer) => {
       if (!expectReply || done) return;
       size += data.length;
-      if (size > max) return finish(new ZebraError("too-large", `${target} sent more than ${max} bytes; reply dropped`));
+      if (size > max) return finish(new ZebraError("resource-exhausted", `${target} sent more than ${max} bytes; reply dropped`));
       chunks.push(data);
       if (options.complete) {
         if (options.complete(Buffer.concat(chunks, size))) finish();
@@ -88,7 +88,7 @@ export function zebraRaw(host: string, port: number, payload: Uint8Array | strin
       const whole = options.complete(Buffer.concat(chunks, size));
       finish(whole ? undefined : new ZebraError("malformed", `${target} closed the connection after ${size} bytes, before the reply was complete`));
     });
-    socket.on("error", (e) => finish(ZebraError.from(e, target)));
+    socket.on("error", (e) => finish(ZebraError.fromSocket(e, target)));
   });
 }
 

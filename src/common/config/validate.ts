@@ -4,18 +4,19 @@
  * ("credentials.1.auth", "snmp.port"), never echoing a received value.
  */
 import * as v from "valibot";
+import { DcaError } from "../errors.ts";
 import { FILE_LABELS, type FieldLabels } from "./labels.ts";
 import { type Config, configSchema, credentialSchema } from "./schema.ts";
 import type { Credential } from "../credential.ts";
 
-/** A config that cannot be used, with every refusal in its message. */
-export class ConfigError extends Error {
+/** A config that cannot be used (`invalid-config`), with every refusal in its message. */
+export class ConfigError extends DcaError {
   override name = "ConfigError";
   constructor(
     message: string,
     readonly refusals: readonly Refusal[] = [],
   ) {
-    super(message);
+    super("invalid-config", message);
   }
 }
 

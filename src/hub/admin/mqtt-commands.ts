@@ -11,7 +11,8 @@ import { writeFileAtomic } from "../../common/write-file-atomic.ts";
 import { BROKER_CERT_DAYS, issueBrokerCertificate } from "../mqtt/mosquitto-cert.ts";
 import { DEFAULT_HUB_MQTT_USER, hubUserProblem, renderAclFile, renderPasswordFile } from "../mqtt/mosquitto-files.ts";
 import { mosquittoHash } from "../mqtt/mosquitto-passwd.ts";
-import { type AgentAdminStore, StoreError } from "../store/index.ts";
+import { DcaError } from "../../common/errors.ts";
+import type { AgentAdminStore } from "../store/index.ts";
 import { type AdminCommand, type AdminContext, arg, noMoreArgs } from "./admin-context.ts";
 
 /** Mode of a new file: mosquitto reads it through its group (`chgrp mosquitto FILE` once). */
@@ -31,11 +32,11 @@ function readHubPassword(path: string): string {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new StoreError("invalid-argument", `cannot read --hub-password-file ${path} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new DcaError("invalid-argument", `cannot read --hub-password-file ${path} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
   // Read as serve reads --mqtt-password-file: the file holds the password alone, less one trailing newline.
   const password = text.replace(/\r?\n$/, "");
-  if (password === "") throw new StoreError("invalid-argument", `--hub-password-file ${path} is empty`);
+  if (password === "") throw new DcaError("invalid-argument", `--hub-password-file ${path} is empty`);
   return password;
 }
 
@@ -53,7 +54,7 @@ function writeOut(ctx: AdminContext<unknown>, path: string, text: string, newMod
   try {
     writeFileAtomic(path, text, before ? before.mode & 0o777 : newMode);
   } catch (e) {
-    throw new StoreError("internal", `cannot write ${path} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new DcaError(DcaError.from(e).code, `cannot write ${path} (${(e as NodeJS.ErrnoException).code ?? "error"})`, { cause: e });
   }
   if (before) {
     try {
@@ -108,12 +109,7 @@ export const MQTT_COMMANDS: Record<string, AdminCommand<AgentAdminStore>> = {
       if (certPath === "-" || keyPath === "-") throw new UsageError("broker-cert writes files: give CERT_FILE and KEY_FILE paths");
       const names = p.flags.get("name") ?? [];
       if (names.length === 0) throw new UsageError("give --name HOST: the name (or address) agents reach the broker by");
-      let cert;
-      try {
-        cert = issueBrokerCertificate(ctx.io.dataDir, names, { days: intFlag(p, "days"), now: ctx.now() });
-      } catch (e) {
-        throw new StoreError("invalid-argument", (e as Error).message);
-      }
+      const cert = issueBrokerCertificate(ctx.io.dataDir, names, { days: intFlag(p, "days"), now: ctx.now() });
       // The key first: a crash between the two leaves a pair that does not match, which mosquitto refuses loudly.
       writeOut(ctx, keyPath, cert.keyPem, 0o640);
       writeOut(ctx, certPath, cert.chainPem, 0o644);

@@ -1,12 +1,12 @@
 /**
  * Runs one admin command of `dca-hub` against the store in the data
  * folder: one dispatch table of "noun verb" to handler, one place that
- * maps errors to exit codes (0 ok, 1 failed, 2 usage).
+ * turns a failure into one line and its exit code (src/common/exit-codes.ts).
  */
-import { UsageError, parseArgs } from "../../common/args.ts";
+import { parseArgs } from "../../common/args.ts";
 import { systemClock } from "../../common/clock.ts";
-import { TargetError } from "../../common/target-spec.ts";
-import { type HubStore, StoreError, openHubStore } from "../store/index.ts";
+import { reportFailure } from "../../common/report-failure.ts";
+import { type HubStore, openHubStore } from "../store/index.ts";
 import type { AdminCommand, AdminIo } from "./admin-context.ts";
 import { ADMIN_HELP } from "./admin-help.ts";
 import { AGENT_COMMANDS } from "./agent-commands.ts";
@@ -31,7 +31,7 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
 /**
  * Runs `argv` (without `--data DIR`, which the hub main has taken out).
  * Returns the exit code: 0 ok, 1 the command failed (unknown site, name
- * taken...), 2 a usage error. Messages never include a secret.
+ * taken...), 2 a usage or configuration error. Messages never include a secret.
  */
 export async function runAdminCommand(argv: string[], io: AdminIo): Promise<number> {
   const [noun, verb, ...rest] = argv;
@@ -56,15 +56,7 @@ export async function runAdminCommand(argv: string[], io: AdminIo): Promise<numb
     store = openHubStore(io.dataDir, { clock });
     return command.run({ store, io, now: () => new Date(clock.now()) }, args);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof TargetError) {
-      io.err(`dca-hub ${name}: ${e.message}\nusage: dca-hub ${command.usage}\n`);
-      return 2;
-    }
-    if (e instanceof StoreError) {
-      io.err(`dca-hub ${name}: ${e.message}\n`);
-      return e.code === "invalid-argument" ? 2 : 1;
-    }
-    throw e;
+    return reportFailure(e, { prefix: `dca-hub ${name}`, usage: `usage: dca-hub ${command.usage}`, write: io.err });
   } finally {
     store?.close();
   }

@@ -2,10 +2,11 @@
  * The hub side of AgentService. Every call but Activate and CheckLockout is
  * authenticated with the agent's bearer credential; each request is checked
  * before it reaches the store, and an agent only ever touches its own site.
+ * Failures are DcaErrors, answered with their Connect code (connect-errors.ts).
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, createContextKey, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import { createContextKey, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import {
   ActivateResponseSchema,
   AgentService,
@@ -15,7 +16,9 @@ import {
   ReportTaskResultResponseSchema,
   UploadReadingsResponseSchema,
 } from "../../gen/dca/v1/agent_service_pb.ts";
+import { DcaError } from "../../common/errors.ts";
 import type { Agent, AgentApiStore } from "../store/index.ts";
+import { withConnectErrors } from "./connect-errors.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
 import {
   MAX_READINGS_PER_UPLOAD,
@@ -37,12 +40,12 @@ export interface AgentServiceOptions {
   log?: (line: string) => void;
 }
 
-/** "Bearer <agent id>.<secret>" -> the agent, or UNAUTHENTICATED. */
+/** "Bearer <agent id>.<secret>" -> the agent, or `unauthenticated`. */
 function authenticate(store: AgentApiStore, ctx: HandlerContext): Agent {
   const header = ctx.requestHeader.get("authorization") ?? "";
   const m = /^Bearer ([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{16,128})$/.exec(header);
   const agent = m ? store.authenticateAgent(m[1]!, m[2]!) : undefined;
-  if (!agent) throw new ConnectError("agent credential missing or not valid", Code.Unauthenticated);
+  if (!agent) throw new DcaError("unauthenticated", "agent credential missing or not valid");
   return agent;
 }
 
@@ -57,21 +60,21 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
   const defaultPoll = opts.defaultPollSeconds ?? 300;
   const limiter = createRateLimiter(opts.activationsPerMinute ?? 30, 60_000);
 
-  return {
+  const service: ServiceImpl<typeof AgentService> = {
     async activate(req, ctx) {
       checkActivateRequest(req);
-      if (!limiter.take(remoteOf(ctx))) throw new ConnectError("too many activation attempts; wait a minute", Code.ResourceExhausted);
+      if (!limiter.take(remoteOf(ctx))) throw new DcaError("resource-exhausted", "too many activation attempts; wait a minute");
       const r = store.activate({ code: req.code, installId: req.installId, hostname: req.hostname, agentVersion: req.agentVersion, platform: req.platform });
       if (!r.ok) {
         log(`activation refused for install ${req.installId}: ${r.reason} (${r.failedAttempts} failed)`);
         if (r.reason === "install-locked") {
-          throw new ConnectError(
+          throw new DcaError(
+            "locked",
             `this install is locked after ${r.failedAttempts} failed activations; a hub admin must run "dca-hub install reset ${req.installId}"`,
-            Code.FailedPrecondition,
           );
         }
         const what = r.reason === "invalid" ? "not valid" : r.reason === "expired" ? "expired" : "already used";
-        throw new ConnectError(`activation code ${what} (${r.attemptsLeft} attempts left for this install)`, Code.PermissionDenied);
+        throw new DcaError("permission-denied", `activation code ${what} (${r.attemptsLeft} attempts left for this install)`);
       }
       log(`agent ${r.agent.id} activated for site ${r.site.name} (install ${req.installId}, host ${req.hostname})`);
       return create(ActivateResponseSchema, {
@@ -119,16 +122,17 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
     async reportTaskResult(req, ctx) {
       const agent = authenticate(store, ctx);
       checkReportTaskResult(req);
-      if (!store.reportTaskResult(agent, req)) throw new ConnectError(`no task ${req.taskId} for this agent's site`, Code.NotFound);
+      if (!store.reportTaskResult(agent, req)) throw new DcaError("not-found", `no task ${req.taskId} for this agent's site`);
       return create(ReportTaskResultResponseSchema, {});
     },
 
     async checkLockout(req, ctx) {
       checkInstallId(req.installId);
-      if (!limiter.take(remoteOf(ctx))) throw new ConnectError("too many requests; wait a minute", Code.ResourceExhausted);
+      if (!limiter.take(remoteOf(ctx))) throw new DcaError("resource-exhausted", "too many requests; wait a minute");
       return create(CheckLockoutResponseSchema, store.checkLockout(req.installId));
     },
   };
+  return withConnectErrors(service, log);
 }
 
 export { MAX_READINGS_PER_UPLOAD };

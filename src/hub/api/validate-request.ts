@@ -1,9 +1,8 @@
 /**
  * Checks on what an agent sends, before the store sees it: sizes, id
- * shapes, counts. Anything off is INVALID_ARGUMENT with a plain reason; the
+ * shapes, counts. Anything off is `invalid-argument` with a plain reason; the
  * received value itself is never echoed (it may be a secret or hostile).
  */
-import { Code, ConnectError } from "@connectrpc/connect";
 import type {
   ActivateRequest,
   PollRequest,
@@ -11,10 +10,11 @@ import type {
   UploadReadingsRequest,
 } from "../../gen/dca/v1/agent_service_pb.ts";
 import { ID_PATTERN, ID_RULE, INSTALL_ID_PATTERN, MAX_READINGS_PER_UPLOAD, MAX_REQUEST_BYTES, MAX_TASK_READING_IDS, TEXT_LIMITS } from "../../common/wire-limits.ts";
+import { DcaError } from "../../common/errors.ts";
 
 export { MAX_READINGS_PER_UPLOAD, MAX_REQUEST_BYTES };
 
-const bad = (what: string) => new ConnectError(what, Code.InvalidArgument);
+const bad = (what: string) => new DcaError("invalid-argument", what);
 
 function text(field: string, value: string, max: number): void {
   if (value.length > max) throw bad(`${field} is longer than ${max} characters`);

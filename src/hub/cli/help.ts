@@ -1,6 +1,7 @@
 /**
  * The hub's --version / --help, answered before anything else is imported.
  */
+import { exitCodesHelp } from "../../common/exit-codes.ts";
 import { VERSION } from "../../common/version.ts";
 
 export const HUB_HELP = `dca-hub ${VERSION}: the hub of the dca print-fleet agents
@@ -36,7 +37,8 @@ MQTT wake-ups (agents start new tasks at once instead of at their next poll):
   --mqtt-broker URL --mqtt-user U --mqtt-password-file F [--mqtt-ca FILE]
                         publish through an external broker (wss:// or mqtts://) instead;
                         needs --mqtt-public-url
-`;
+
+${exitCodesHelp([0, 1, 2])}`;
 
 /** Answers --version / --help; true if it did. */
 export function answerHubFast(argv: readonly string[]): boolean {

@@ -13,6 +13,7 @@ import type { WakeStore } from "../store/index.ts";
 import { createBrokerPolicy } from "./broker-policy.ts";
 import { tlsSocketStream, webSocketStream } from "./mqtt-stream.ts";
 import { MAX_CLIENT_PACKET_BYTES } from "../../common/wake-topic.ts";
+import { DcaError } from "../../common/errors.ts";
 
 /** The path of MQTT over WebSocket on the hub's port. */
 export const MQTT_WS_PATH = "/mqtt";
@@ -94,7 +95,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       });
     }).catch(async (e: NodeJS.ErrnoException) => {
       await new Promise<void>((r) => broker.close(() => r()));
-      throw new Error(`MQTT over TLS cannot listen on ${host}:${port}: ${e.code ?? e.message}`);
+      throw new DcaError(DcaError.from(e).code, `MQTT over TLS cannot listen on ${host}:${port}: ${e.code ?? e.message}`, { cause: e });
     });
     tlsPort = (server.address() as { port: number }).port;
   }

@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import mqtt from "mqtt";
 import { parseBrokerUrl, tlsConnectOptions } from "../../common/broker-url.ts";
+import { DcaError } from "../../common/errors.ts";
 
 export interface ExternalPublisherOptions {
   url: string;
@@ -53,7 +54,7 @@ export function connectExternalPublisher(opts: ExternalPublisherOptions): Extern
   });
   return {
     publish(topic, payload) {
-      if (!connected) return Promise.reject(new Error(`not connected to the broker ${address.label}`));
+      if (!connected) return Promise.reject(new DcaError("unavailable", `not connected to the broker ${address.label}`));
       return new Promise((resolve, reject) => client.publish(topic, payload, { qos: 0, retain: false }, (e) => (e ? reject(e) : resolve())));
     },
     async close() {

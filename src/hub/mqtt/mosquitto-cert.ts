@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { certificatePem, issueCertificate, subjectNameOf } from "../tls/issue-certificate.ts";
 import { altNames } from "../tls/subject-alt-names.ts";
+import { DcaError } from "../../common/errors.ts";
 
 const DAY_MS = 86_400_000;
 /** The longest validity browsers and most TLS stacks still accept for a server certificate. */
@@ -29,14 +30,15 @@ export interface BrokerCertificate {
 
 /**
  * Issues a certificate for `names` (DNS names or addresses) from the CA in
- * `<dataDir>/tls`. Throws a plain message when the hub has no CA of its own.
+ * `<dataDir>/tls`. Throws a DcaError `failed-precondition` when the hub has no CA of its own.
  */
 export function issueBrokerCertificate(dataDir: string, names: readonly string[], opts: { days?: number; now?: Date } = {}): BrokerCertificate {
-  if (names.length === 0) throw new Error("a broker certificate needs at least one name (the host agents reach the broker by)");
+  if (names.length === 0) throw new DcaError("invalid-argument", "a broker certificate needs at least one name (the host agents reach the broker by)");
   const caPath = join(dataDir, "tls", "ca.crt");
   const caKeyPath = join(dataDir, "tls", "ca.key");
   if (!existsSync(caPath) || !existsSync(caKeyPath)) {
-    throw new Error(
+    throw new DcaError(
+      "failed-precondition",
       `the hub has no CA of its own in ${join(dataDir, "tls")} (it makes one on its first start without --cert/--key); ` +
         "with an operator's certificate, give the broker one from the same CA",
     );
@@ -47,14 +49,14 @@ export function issueBrokerCertificate(dataDir: string, names: readonly string[]
     ca = new X509Certificate(readFileSync(caPath));
     caKey = createPrivateKey(readFileSync(caKeyPath, "utf8"));
   } catch {
-    throw new Error(`cannot load the hub's CA from ${join(dataDir, "tls")}: the files do not parse`);
+    throw new DcaError("data-loss", `cannot load the hub's CA from ${join(dataDir, "tls")}: the files do not parse`);
   }
-  if (!ca.checkPrivateKey(caKey)) throw new Error(`${caKeyPath} does not belong to ${caPath}`);
+  if (!ca.checkPrivateKey(caKey)) throw new DcaError("data-loss", `${caKeyPath} does not belong to ${caPath}`);
   const now = (opts.now ?? new Date()).getTime();
   const days = opts.days ?? BROKER_CERT_DAYS;
-  if (!Number.isInteger(days) || days < 1 || days > BROKER_CERT_DAYS) throw new Error(`the validity must be 1 to ${BROKER_CERT_DAYS} days, got ${days}`);
+  if (!Number.isInteger(days) || days < 1 || days > BROKER_CERT_DAYS) throw new DcaError("invalid-argument", `the validity must be 1 to ${BROKER_CERT_DAYS} days, got ${days}`);
   const caEnd = new Date(ca.validTo).getTime();
-  if (caEnd <= now) throw new Error(`the hub's CA expired on ${new Date(caEnd).toISOString()}`);
+  if (caEnd <= now) throw new DcaError("failed-precondition", `the hub's CA expired on ${new Date(caEnd).toISOString()}`);
   const notAfter = new Date(Math.min(now + days * DAY_MS, caEnd));
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const alt = altNames(names);

@@ -7,6 +7,7 @@
  */
 import { cleanText } from "../../common/text.ts";
 import { parseMosquittoHash } from "./mosquitto-passwd.ts";
+import { DcaError } from "../../common/errors.ts";
 
 /** The user the hub logs in to the broker with unless told otherwise. */
 export const DEFAULT_HUB_MQTT_USER = "dca-hub";
@@ -61,7 +62,7 @@ export function renderPasswordFile(
   }
   if (opts.hub) {
     const problem = hubUserProblem(opts.hub.user);
-    if (problem) throw new Error(problem);
+    if (problem) throw new DcaError("invalid-argument", problem);
     lines.push(`${opts.hub.user}:${opts.hub.hash}`);
   }
   const skipped: string[] = [];
@@ -81,7 +82,7 @@ export function renderPasswordFile(
 /** The ACL file: the hub user writes every wake topic, every client reads only its own. */
 export function renderAclFile(hubUser: string = DEFAULT_HUB_MQTT_USER): string {
   const problem = hubUserProblem(hubUser);
-  if (problem) throw new Error(problem);
+  if (problem) throw new DcaError("invalid-argument", problem);
   return [
     "# Written by `dca-hub mqtt acl-file`. Nudges for dca agents:",
     "# the hub publishes to every agent's wake topic; an agent (user = its id) reads only its own.",

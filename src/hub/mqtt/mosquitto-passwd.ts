@@ -7,6 +7,7 @@
  * later without the secret.
  */
 import { pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
+import { DcaError } from "../../common/errors.ts";
 
 /**
  * mosquitto_passwd's own default. Agent secrets are 32 random bytes, so key
@@ -24,9 +25,9 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 export function mosquittoHash(password: string, opts: { iterations?: number; salt?: Uint8Array } = {}): string {
   checkPassword(password);
   const iterations = opts.iterations ?? MOSQUITTO_ITERATIONS;
-  if (!Number.isSafeInteger(iterations) || iterations < 1) throw new Error(`mosquitto hash: iterations must be a positive integer, got ${iterations}`);
+  if (!Number.isSafeInteger(iterations) || iterations < 1) throw new DcaError("invalid-argument", `mosquitto hash: iterations must be a positive integer, got ${iterations}`);
   const salt = opts.salt ?? randomBytes(SALT_BYTES);
-  if (salt.length !== SALT_BYTES) throw new Error(`mosquitto hash: the salt must be ${SALT_BYTES} bytes, got ${salt.length}`);
+  if (salt.length !== SALT_BYTES) throw new DcaError("invalid-argument", `mosquitto hash: the salt must be ${SALT_BYTES} bytes, got ${salt.length}`);
   const hash = pbkdf2Sync(password, salt, iterations, HASH_BYTES, "sha512");
   return `$7$${iterations}$${Buffer.from(salt).toString("base64")}$${hash.toString("base64")}`;
 }
@@ -57,6 +58,6 @@ export function parseMosquittoHash(hash: string): { iterations: number; salt: Bu
 
 // mosquitto hashes strlen() bytes of a C string: a NUL would silently cut the password short.
 function checkPassword(password: string): void {
-  if (password === "") throw new Error("mosquitto hash: the password is empty");
-  if (password.includes("\0")) throw new Error("mosquitto hash: the password contains a NUL character");
+  if (password === "") throw new DcaError("invalid-argument", "mosquitto hash: the password is empty");
+  if (password.includes("\0")) throw new DcaError("invalid-argument", "mosquitto hash: the password contains a NUL character");
 }

@@ -74,12 +74,21 @@ describe("the hub database file", () => {
     const db = new Database(join(newer, "hub.db"));
     db.run("INSERT INTO schema_version (version, applied_at) VALUES (?, 0)", [MIGRATIONS.length + 1]);
     db.close();
-    expect(codeOf(() => openHubStore(newer))).toBe("unsupported");
+    const refusal = (dir: string) => {
+      try {
+        openHubStore(dir).close();
+      } catch (e) {
+        return e;
+      }
+    };
+    expect(codeOf(() => openHubStore(newer))).toBe("failed-precondition");
+    expect(refusal(newer)).toMatchObject({ reason: "newer-version", message: expect.stringContaining("use a newer dca-hub") });
 
     const junk = tempDataDir();
     mkdirSync(junk, { recursive: true });
     writeFileSync(join(junk, "hub.db"), "this is not a database, it is a text file with enough bytes to be read as a header");
-    expect(codeOf(() => openHubStore(junk))).toBe("corrupt");
+    expect(codeOf(() => openHubStore(junk))).toBe("data-loss");
+    expect(refusal(junk)).toMatchObject({ reason: "corrupt" });
   });
 
   test("keeps neither an activation code nor an agent secret", () => {

@@ -170,8 +170,9 @@ function migrate(db: Database): void {
     const current = schemaVersion(db);
     if (current > MIGRATIONS.length) {
       throw new StoreError(
-        "unsupported",
+        "failed-precondition",
         `the hub database has schema version ${current}, this hub knows up to ${MIGRATIONS.length}: use a newer dca-hub`,
+        { reason: "newer-version" },
       );
     }
     for (let v = current; v < MIGRATIONS.length; v++) {

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../../common/write-file-atomic.ts";
 import { altNamesExtension, certificatePem, issueCertificate, subjectNameOf } from "./issue-certificate.ts";
 import { altNames } from "./subject-alt-names.ts";
+import { DcaError } from "../../common/errors.ts";
 
 /** What the hub's HTTPS server needs, and what it tells agents about trusting it. */
 export interface HubTls {
@@ -119,10 +120,10 @@ function ensureCa(dir: string, now: Date): KeyAndCert {
   const keyPath = join(dir, "ca.key");
   const crtPath = join(dir, "ca.crt");
   if (existsSync(crtPath)) {
-    if (!existsSync(keyPath)) throw new Error(`${keyPath} is missing: the hub cannot sign with its CA (${crtPath}) without it; restore the file`);
+    if (!existsSync(keyPath)) throw new DcaError("data-loss", `${keyPath} is missing: the hub cannot sign with its CA (${crtPath}) without it; restore the file`);
     const ca = { key: parseKey(keyPath), cert: parseCert(crtPath) };
-    if (!ca.cert.checkPrivateKey(ca.key)) throw new Error(`${keyPath} does not belong to ${crtPath}; restore the CA's own key`);
-    if (validTo(ca.cert) <= now) throw new Error(`the hub's CA ${crtPath} expired on ${validTo(ca.cert).toISOString()}; agents must be given a new CA`);
+    if (!ca.cert.checkPrivateKey(ca.key)) throw new DcaError("data-loss", `${keyPath} does not belong to ${crtPath}; restore the CA's own key`);
+    if (validTo(ca.cert) <= now) throw new DcaError("failed-precondition", `the hub's CA ${crtPath} expired on ${validTo(ca.cert).toISOString()}; agents must be given a new CA`);
     return ca;
   }
   // No ca.crt: a key alone was never handed to any agent (the certificate is written last), so starting over is safe.
@@ -151,10 +152,10 @@ function readServer(keyPath: string, crtPath: string): KeyAndCert | undefined {
 }
 
 function loadGivenTls(certFile: string | undefined, keyFile: string | undefined): HubTls {
-  if (!certFile || !keyFile) throw new Error("tls: a certificate file and a key file go together; give both or neither");
+  if (!certFile || !keyFile) throw new DcaError("usage", "tls: a certificate file and a key file go together; give both or neither");
   const chain = splitPem(readText(certFile, "certificate"), certFile);
   const key = parseKey(keyFile);
-  if (!chain[0].checkPrivateKey(key)) throw new Error(`tls: the key in ${keyFile} does not belong to the certificate in ${certFile}`);
+  if (!chain[0].checkPrivateKey(key)) throw new DcaError("invalid-argument", `tls: the key in ${keyFile} does not belong to the certificate in ${certFile}`);
   const top = chain[chain.length - 1];
   // A chain ending in a self-signed root names the CA agents can pin; otherwise they rely on their system roots.
   const root = chain.length > 1 && top.checkIssued(top) ? top : undefined;
@@ -171,7 +172,7 @@ function readText(path: string, what: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (e) {
-    throw new Error(`tls: cannot read the ${what} file ${path} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new DcaError(DcaError.from(e).code, `tls: cannot read the ${what} file ${path} (${(e as NodeJS.ErrnoException).code ?? "error"})`, { cause: e });
   }
 }
 
@@ -181,7 +182,7 @@ function parseKey(path: string): KeyObject {
     return createPrivateKey(text);
   } catch {
     // The parser's message may quote the file; the key stays out of errors.
-    throw new Error(`tls: ${path} does not hold an unencrypted private key in PEM`);
+    throw new DcaError("invalid-argument", `tls: ${path} does not hold an unencrypted private key in PEM`);
   }
 }
 
@@ -191,11 +192,11 @@ function parseCert(path: string): X509Certificate {
 
 function splitPem(text: string, path: string): X509Certificate[] {
   const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  if (blocks.length === 0) throw new Error(`tls: ${path} holds no PEM certificate`);
+  if (blocks.length === 0) throw new DcaError("invalid-argument", `tls: ${path} holds no PEM certificate`);
   try {
     return blocks.map((b) => new X509Certificate(b));
   } catch {
-    throw new Error(`tls: ${path} holds a certificate that does not parse`);
+    throw new DcaError("invalid-argument", `tls: ${path} holds a certificate that does not parse`);
   }
 }
 

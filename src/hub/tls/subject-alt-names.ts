@@ -6,6 +6,7 @@
  */
 import { isIP } from "node:net";
 import { type Der, context, ia5String, octetString, sequence } from "./der.ts";
+import { DcaError } from "../../common/errors.ts";
 
 /** A hostname or address as it goes into the certificate. */
 export type AltName = { kind: "dns"; name: string } | { kind: "ip"; name: string; bytes: Uint8Array };
@@ -32,11 +33,11 @@ export function altNames(hostnames: readonly string[]): AltName[] {
     const labels = name.split(".");
     const wildcardOk = labels.length > 2 && labels[0] === "*";
     if (!labels.every((l, i) => DNS_LABEL.test(l) || (i === 0 && wildcardOk)) || name.length > 253) {
-      throw new Error(`"${raw}" is not a host name or IP address (a hub certificate name must be one)`);
+      throw new DcaError("invalid-argument", `"${raw}" is not a host name or IP address (a hub certificate name must be one)`);
     }
     byKey.set(`dns:${name}`, { kind: "dns", name });
   }
-  if (byKey.size === 0) throw new Error("a hub certificate needs at least one host name or address");
+  if (byKey.size === 0) throw new DcaError("invalid-argument", "a hub certificate needs at least one host name or address");
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
@@ -51,7 +52,7 @@ export function encodeAltNames(names: readonly AltName[]): Der {
 export function ipBytes(address: string): Uint8Array {
   const family = isIP(address);
   if (family === 4) return Uint8Array.from(address.split(".").map(Number));
-  if (family !== 6) throw new Error(`"${address}" is not an IP address`);
+  if (family !== 6) throw new DcaError("invalid-argument", `"${address}" is not an IP address`);
   let text = address.replace(/%.*$/, "");
   const tail: number[] = [];
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);

@@ -42,7 +42,7 @@ function messageContentSize(communityLength: number, pduContent: number): number
 
 /**
  * Answers one v1/v2c datagram; returns a view of `w` to send, or null
- * after counting why it is dropped. Throws BerError for malformed input.
+ * after counting why it is dropped. Throws a DcaError `malformed` for malformed input.
  */
 export function respondCommunity(
   buf: Uint8Array,

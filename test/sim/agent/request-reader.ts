@@ -1,9 +1,10 @@
 /**
  * Reads request PDUs without building strings: OIDs stay as offsets into
  * the packet, because the recording index compares BER content bytes.
- * Anything malformed throws BerError; the caller drops and counts it.
+ * Anything malformed throws a DcaError `malformed`; the caller drops and counts it.
  */
-import { BerError, BerReader, Tag, decodeInteger } from "../../../src/common/ber.ts";
+import { BerReader, Tag, decodeInteger } from "../../../src/common/ber.ts";
+import { DcaError } from "../../../src/common/errors.ts";
 
 /** A request PDU, as offsets into `buf`. */
 export interface RequestPdu {
@@ -36,12 +37,12 @@ export interface CommunityRequest {
 const MAX_VARBINDS = 1024;
 
 function checkOid(buf: Uint8Array, start: number, end: number): void {
-  if (end === start) throw new BerError("empty OID");
-  if (buf[end - 1] & 0x80) throw new BerError("OID ends inside an arc");
+  if (end === start) throw new DcaError("malformed", "empty OID");
+  if (buf[end - 1] & 0x80) throw new DcaError("malformed", "OID ends inside an arc");
   // A sub-identifier may not start with 0x80 (X.690 8.19.2); the index relies on minimal encodings.
   let arcStart = true;
   for (let i = start; i < end; i++) {
-    if (arcStart && buf[i] === 0x80) throw new BerError("OID arc is not minimally encoded");
+    if (arcStart && buf[i] === 0x80) throw new DcaError("malformed", "OID arc is not minimally encoded");
     arcStart = (buf[i] & 0x80) === 0;
   }
 }
@@ -50,11 +51,11 @@ function checkOid(buf: Uint8Array, start: number, end: number): void {
 export function readRequestPdu(r: BerReader): RequestPdu {
   const buf = r.buf;
   const t = r.tlv();
-  if (t.tag < 0xa0 || t.tag > 0xa8) throw new BerError(`unknown PDU type 0x${t.tag.toString(16)}`);
+  if (t.tag < 0xa0 || t.tag > 0xa8) throw new DcaError("malformed", `unknown PDU type 0x${t.tag.toString(16)}`);
   const p = new BerReader(buf, t.start, t.end);
   const idPos = p.pos;
   const id = p.expect(Tag.Integer, "request-id");
-  if (id.end === id.start || id.end - id.start > 5) throw new BerError("bad request-id");
+  if (id.end === id.start || id.end - id.start > 5) throw new DcaError("malformed", "bad request-id");
   const errorStatus = p.integer("error-status");
   const errorIndex = p.integer("error-index");
   const vblPos = p.pos;
@@ -63,13 +64,13 @@ export function readRequestPdu(r: BerReader): RequestPdu {
   const oidStart: number[] = [];
   const oidEnd: number[] = [];
   while (!list.done) {
-    if (oidStart.length >= MAX_VARBINDS) throw new BerError("too many varbinds");
+    if (oidStart.length >= MAX_VARBINDS) throw new DcaError("malformed", "too many varbinds");
     const vb = list.expect(Tag.Sequence, "varbind");
     const v = new BerReader(buf, vb.start, vb.end);
     const oid = v.expect(Tag.Oid, "varbind name");
     checkOid(buf, oid.start, oid.end);
     v.tlv();
-    if (!v.done) throw new BerError("trailing data in varbind");
+    if (!v.done) throw new DcaError("malformed", "trailing data in varbind");
     oidStart.push(oid.start);
     oidEnd.push(oid.end);
   }
@@ -91,7 +92,7 @@ export function readRequestPdu(r: BerReader): RequestPdu {
 export function readVersion(buf: Uint8Array): number {
   const outer = new BerReader(buf);
   const seq = outer.expect(Tag.Sequence, "message");
-  if (!outer.done) throw new BerError("trailing data after message");
+  if (!outer.done) throw new DcaError("malformed", "trailing data after message");
   const r = new BerReader(buf, seq.start, seq.end);
   const v = r.expect(Tag.Integer, "version");
   return decodeInteger(buf, v);
@@ -102,10 +103,10 @@ export function readCommunityRequest(buf: Uint8Array): CommunityRequest {
   const outer = new BerReader(buf);
   const r = outer.sequence("message");
   const version = r.integer("version");
-  if (version !== 0 && version !== 1) throw new BerError(`not a community message (version ${version})`);
+  if (version !== 0 && version !== 1) throw new DcaError("malformed", `not a community message (version ${version})`);
   const c = r.expect(Tag.OctetString, "community");
   const pdu = readRequestPdu(r);
-  if (!r.done) throw new BerError("trailing data after PDU");
+  if (!r.done) throw new DcaError("malformed", "trailing data after PDU");
   return { version, communityStart: c.start, communityEnd: c.end, pdu };
 }
 
@@ -124,7 +125,7 @@ export function readScopedRequest(buf: Uint8Array): ScopedRequest {
   const e = r.expect(Tag.OctetString, "contextEngineID");
   const n = r.expect(Tag.OctetString, "contextName");
   const pdu = readRequestPdu(r);
-  if (!r.done) throw new BerError("trailing data after PDU");
+  if (!r.done) throw new DcaError("malformed", "trailing data after PDU");
   return {
     contextEngineIdStart: e.start,
     contextEngineIdEnd: e.end,

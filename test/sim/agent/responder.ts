@@ -3,8 +3,6 @@
  * response (or nothing) out. Sockets, latency and loss live in the fleet;
  * this is what unit tests drive directly.
  */
-import { BerError } from "../../../src/common/ber.ts";
-import { UsmError } from "../usm.ts";
 import type { Recording } from "../snmprec.ts";
 import { createCommunityTable, respondCommunity } from "./community-responder.ts";
 import { createPacketWriter } from "./packet-writer.ts";
@@ -13,6 +11,7 @@ import { readVersion } from "./request-reader.ts";
 import { type SimStats, createSimStats } from "./sim-stats.ts";
 import type { V3Engine } from "./v3-engine.ts";
 import { type V3Scratch, respondV3 } from "./v3-responder.ts";
+import { DcaError } from "../../../src/common/errors.ts";
 
 /** What one responder serves. */
 export interface ResponderOptions {
@@ -66,7 +65,7 @@ export function createResponder(options: ResponderOptions): Responder {
           return null;
         }
       } catch (e) {
-        if (e instanceof BerError || e instanceof UsmError) {
+        if (e instanceof DcaError && e.code === "malformed") {
           stats.malformed++;
         } else {
           // A simulator bug must not take the fleet down; say so once per device.

@@ -4,7 +4,7 @@
  * Report for each failure, then the PDU handler and an authenticated,
  * possibly encrypted Response.
  */
-import { BerError, BerWriter, Tag } from "../../../src/common/ber.ts";
+import { BerWriter, Tag } from "../../../src/common/ber.ts";
 import { PduType, decodeUsmParameters, decodeV3Message } from "../../../src/agent/snmp/message.ts";
 import {
   UsmStatsOid,
@@ -21,6 +21,7 @@ import { handlePdu } from "./pdu-handler.ts";
 import { type RequestPdu, type ScopedRequest, readScopedRequest } from "./request-reader.ts";
 import type { SimStats } from "./sim-stats.ts";
 import type { UsmCounters, V3Engine, V3User } from "./v3-engine.ts";
+import { DcaError } from "../../../src/common/errors.ts";
 
 /** snmpUnknownContexts (SNMP-TARGET-MIB), reported for a contextName the device does not serve. */
 export const UNKNOWN_CONTEXTS_OID = "1.3.6.1.6.3.12.1.5.0";
@@ -138,7 +139,7 @@ function writeMessage(engine: V3Engine, out: Outgoing, s: V3Scratch): Uint8Array
 
 /**
  * Answers one v3 datagram, or returns null after counting why not.
- * Throws BerError for malformed input.
+ * Throws a DcaError `malformed` for malformed input.
  */
 export function respondV3(
   buf: Uint8Array,
@@ -152,9 +153,9 @@ export function respondV3(
     stats.unsupported++;
     return null;
   }
-  if (msg.maxSize < 484) throw new BerError(`msgMaxSize ${msg.maxSize} is below 484`);
+  if (msg.maxSize < 484) throw new DcaError("malformed", `msgMaxSize ${msg.maxSize} is below 484`);
   const level = msg.flags & 3;
-  if (level === 2 || msg.encrypted !== (level === 3)) throw new BerError(`msgFlags 0x${msg.flags.toString(16)} do not match the message`);
+  if (level === 2 || msg.encrypted !== (level === 3)) throw new DcaError("malformed", `msgFlags 0x${msg.flags.toString(16)} do not match the message`);
   const usm = decodeUsmParameters(msg.securityParameters);
   let scoped: ScopedRequest | undefined = msg.encrypted ? undefined : readScopedRequest(msg.scopedPdu);
   const res = scratch.result;
@@ -198,7 +199,7 @@ export function respondV3(
       return report(UsmStatsOid.decryptionErrors, "decryptionErrors", 0);
     }
   }
-  if (!scoped) throw new BerError("no scopedPDU");
+  if (!scoped) throw new DcaError("malformed", "no scopedPDU");
   const s = scoped;
   const sbuf = s.pdu.buf;
   const contextName = sbuf.subarray(s.contextNameStart, s.contextNameEnd);

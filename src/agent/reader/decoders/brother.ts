@@ -11,6 +11,7 @@ import { type Counter, CounterKind, CounterSchema, CounterUnit, type ReadProblem
 import { BROTHER_COUNTER_CODES, BROTHER_MAINTENANCE_CODES } from "../../profiles/vendors/brother.ts";
 import type { VarBind } from "../../snmp/session.ts";
 import { bytesOf } from "../values.ts";
+import { DcaError } from "../../../common/errors.ts";
 
 /** One record of a Brother block. */
 export interface BrotherRecord {
@@ -18,11 +19,6 @@ export interface BrotherRecord {
   value: number;
   /** Legacy 2-byte records only: the full scale of `value`. */
   max?: number;
-}
-
-/** The block does not follow the record layout; nothing of it should be trusted. */
-export class BrotherBlockError extends Error {
-  override name = "BrotherBlockError";
 }
 
 const TERMINATOR = 0xff;
@@ -33,11 +29,11 @@ function decodeRecords(bytes: Uint8Array, legacy: boolean): BrotherRecord[] {
   while (i < bytes.length) {
     // The terminator is the last byte; anything after it is not ours to read.
     if (bytes[i] === TERMINATOR && i === bytes.length - 1) break;
-    if (i + 3 > bytes.length) throw new BrotherBlockError(`record at byte ${i} is cut short`);
+    if (i + 3 > bytes.length) throw new DcaError("malformed", `record at byte ${i} is cut short`);
     const [code, marker, len] = [bytes[i], bytes[i + 1], bytes[i + 2]];
-    if (marker !== 0x01) throw new BrotherBlockError(`record at byte ${i} (code ${hex(code)}) has marker ${hex(marker)}, not 01`);
+    if (marker !== 0x01) throw new DcaError("malformed", `record at byte ${i} (code ${hex(code)}) has marker ${hex(marker)}, not 01`);
     if (len < 1 || len > 6 || i + 3 + len > bytes.length) {
-      throw new BrotherBlockError(`record at byte ${i} (code ${hex(code)}) has length ${len}, ${bytes.length - i - 3} bytes left`);
+      throw new DcaError("malformed", `record at byte ${i} (code ${hex(code)}) has length ${len}, ${bytes.length - i - 3} bytes left`);
     }
     const body = bytes.subarray(i + 3, i + 3 + len);
     if (legacy && len === 2) {
@@ -54,7 +50,7 @@ function decodeRecords(bytes: Uint8Array, legacy: boolean): BrotherRecord[] {
 
 const hex = (n: number) => n.toString(16).padStart(2, "0");
 
-/** Records of the counter block; throws {@link BrotherBlockError} on a malformed block. */
+/** Records of the counter block; throws a DcaError `malformed` when the block does not follow the record layout (nothing of it should be trusted then). */
 export function decodeBrotherCounters(bytes: Uint8Array): { code: number; value: number }[] {
   return decodeRecords(bytes, false);
 }

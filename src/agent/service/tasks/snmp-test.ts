@@ -45,7 +45,7 @@ export async function runSnmpTest(t: SnmpTestTask, config: Config): Promise<Diag
         return { c, ok: true, error: "", rttMs, sysDescr: textOf(descr).slice(0, 255), sysObjectId: oid && !isException(oid) ? oidOf(oid) : "" };
       } catch (e) {
         const err = SnmpError.from(e);
-        const why = err.code === "timeout" ? "no answer (timeout: wrong community, SNMP off, or a firewall)" : err.code === "auth" ? `authentication failed: ${err.message}` : err.message;
+        const why = err.code === "deadline-exceeded" ? "no answer (timeout: wrong community, SNMP off, or a firewall)" : err.code === "unauthenticated" ? `authentication failed: ${err.message}` : err.message;
         return { c, ok: false, error: scrub(why, c), rttMs: 0 };
       } finally {
         session.close();

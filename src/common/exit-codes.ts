@@ -1,0 +1,51 @@
+/**
+ * The exit codes of both executables, from an error's code: the one table
+ * the CLIs, their --help and the README follow. Imports nothing at run time,
+ * so that --help stays fast.
+ */
+import type { ErrorCode } from "./errors.ts";
+
+/** What a `dca` or `dca-hub` process exits with. */
+export type ExitCode = 0 | 1 | 2 | 3;
+
+/** Each exit code and what it means, in order. */
+export const EXIT_CODES: readonly { exit: ExitCode; meaning: string }[] = [
+  { exit: 0, meaning: "success" },
+  { exit: 1, meaning: "failed: a device or the hub did not answer, something is not found or already exists..." },
+  { exit: 2, meaning: "usage or configuration error: fix the command line or the config" },
+  { exit: 3, meaning: 'the agent is locked after failed activations (see "dca status")' },
+];
+
+/** The exit code for a failure with `code`. */
+export function exitCodeOf(code: ErrorCode): ExitCode {
+  switch (code) {
+    case "usage":
+    case "invalid-argument":
+    case "invalid-config":
+      return 2;
+    case "locked":
+      return 3;
+    case "not-found":
+    case "already-exists":
+    case "failed-precondition":
+    case "permission-denied":
+    case "unauthenticated":
+    case "resource-exhausted":
+    case "unavailable":
+    case "deadline-exceeded":
+    case "canceled":
+    case "malformed":
+    case "data-loss":
+    case "unimplemented":
+    case "internal":
+      return 1;
+    default:
+      return code satisfies never;
+  }
+}
+
+/** The "Exit codes:" paragraph of a --help text, for the codes `exits` (the hub never locks). */
+export function exitCodesHelp(exits: readonly ExitCode[]): string {
+  const rows = EXIT_CODES.filter((r) => exits.includes(r.exit)).map((r) => `  ${r.exit}  ${r.meaning}`);
+  return `Exit codes:\n${rows.join("\n")}\n`;
+}
