@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { BerWriter } from "../../common/ber.ts";
 import { PduType, decodeCommunityMessage, encodeCommunityMessage, peekVersion } from "../snmp/message.ts";
-import { type FakeNetwork, createFakeNetwork } from "./fake-network.ts";
+import { type FakeNetwork, createFakeNetwork } from "./testdata/fake-network.ts";
 import { MIN_REQUEST_ID, PROBE_OIDS } from "./probe-packets.ts";
 import { type ProbeAnswer, type Prober, type ProberOptions, createProber } from "./prober.ts";
 import { resolveTargets } from "./targets.ts";

@@ -3,6 +3,7 @@
  * order, batch after batch, deleting only what the hub acknowledged, until
  * it is empty. No retry here: the uploader (./uploader.ts) backs off.
  */
+import { DcaError } from "../../common/errors.ts";
 import { MAX_READINGS_PER_UPLOAD, MAX_REQUEST_BYTES } from "../../common/wire-limits.ts";
 import type { Outbox } from "../outbox/index.ts";
 import type { ServiceHubClient } from "./hub-client.ts";
@@ -39,7 +40,7 @@ export async function uploadOutbox(client: ServiceHubClient, outbox: Outbox, opt
     if (batch.length === 0) break;
     const r = await client.uploadReadings({ readings: batch, droppedReadings: outbox.stats().droppedTotal });
     const n = outbox.ack(r.acknowledgedIds);
-    if (n === 0) throw new Error("the hub acknowledged none of the batch");
+    if (n === 0) throw new DcaError("failed-precondition", "the hub acknowledged none of the batch");
     sent += n;
   }
   return sent;

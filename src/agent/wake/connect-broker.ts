@@ -7,6 +7,7 @@
  */
 import { ConnectError } from "@connectrpc/connect";
 import mqtt, { MqttClient } from "mqtt";
+import { DcaError } from "../../common/errors.ts";
 import type { ProxyEndpoint } from "../transport/index.ts";
 import { type BrokerAddress, tlsConnectOptions } from "../../common/broker-url.ts";
 import { openBrokerStream } from "./open-broker-stream.ts";
@@ -63,11 +64,11 @@ export async function connectBroker(opts: ConnectBrokerOptions): Promise<MqttCli
   let client: MqttClient;
   if (opts.proxy) {
     const stream = await openBrokerStream({ address, proxy: opts.proxy, trust: { kind: "verify", caPem: opts.caPem, pin: opts.pin }, timeoutMs }).catch((e: unknown) => {
-      throw new Error(e instanceof ConnectError ? e.rawMessage : (e as Error).message);
+      throw new DcaError(DcaError.from(e).code, e instanceof ConnectError ? e.rawMessage : (e as Error).message, { cause: e });
     });
     if (opts.signal?.aborted) {
       stream.destroy();
-      throw new Error("cancelled");
+      throw new DcaError("canceled", "cancelled");
     }
     // One stream per attempt: the caller retries with a new one, and mqtt.js does not reconnect (reconnectPeriod 0).
     client = new MqttClient(() => stream, session);
@@ -77,26 +78,30 @@ export async function connectBroker(opts: ConnectBrokerOptions): Promise<MqttCli
   }
   if (opts.signal?.aborted) {
     client.end(true);
-    throw new Error("cancelled");
+    throw new DcaError("canceled", "cancelled");
   }
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => reject(new DcaError("deadline-exceeded", `no answer within ${timeoutMs} ms`)), timeoutMs);
       const fail = (e: Error & { code?: number | string }) => {
         clearTimeout(timer);
-        reject(new Error(typeof e.code === "number" && REFUSALS[e.code] ? REFUSALS[e.code] : describe(e)));
+        reject(
+          typeof e.code === "number" && REFUSALS[e.code]
+            ? new DcaError(e.code === 3 ? "unavailable" : "permission-denied", REFUSALS[e.code]!)
+            : new DcaError(e instanceof DcaError ? e.code : "unavailable", describe(e), { cause: e }),
+        );
       };
       client.once("error", fail);
-      opts.signal?.addEventListener("abort", () => fail(new Error("cancelled")), { once: true });
-      const closed = () => fail(new Error("the connection closed before the broker answered"));
+      opts.signal?.addEventListener("abort", () => fail(new DcaError("canceled", "cancelled")), { once: true });
+      const closed = () => fail(new DcaError("unavailable", "the connection closed before the broker answered"));
       client.once("close", closed);
       client.once("connect", () => {
         client.subscribe(login.topic, { qos: 0 }, (err, granted) => {
           clearTimeout(timer);
           client.off("error", fail);
           client.off("close", closed);
-          if (err) return reject(new Error(`subscribing to ${login.topic} failed: ${err.message}`));
-          if (!granted?.length || granted.some((g) => g.qos === 128)) return reject(new Error(`the broker refused the subscription to ${login.topic}`));
+          if (err) return reject(new DcaError("unavailable", `subscribing to ${login.topic} failed: ${err.message}`));
+          if (!granted?.length || granted.some((g) => g.qos === 128)) return reject(new DcaError("permission-denied", `the broker refused the subscription to ${login.topic}`));
           resolve();
         });
       });

@@ -6,6 +6,7 @@
  * ws (the same API, frames parsed natively), which honours createConnection
  * and maxPayload; mqtt.js's direct wss:// line uses the same one.
  */
+import { DcaError } from "../../common/errors.ts";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import WebSocket, { createWebSocketStream } from "ws";
@@ -39,8 +40,8 @@ export interface OpenWebSocketOptions {
   timeoutMs: number;
 }
 
-/** What ws's stream needs to end the way mqtt.js understands: an Error with a `code` is passed on, one without is dropped. */
-const closeError = (message: string) => Object.assign(new Error(message), { code: "ERR_WEBSOCKET_CLOSED" });
+/** What ws's stream needs to end the way mqtt.js understands: an Error with a `code` (every DcaError has one) is passed on, one without is dropped. */
+const closeError = (message: string) => new DcaError("unavailable", message, { reason: "websocket-closed" });
 
 /**
  * Upgrades `socket` and resolves to a byte stream of the binary messages,
@@ -65,7 +66,7 @@ export function openWebSocket(socket: TLSSocket, opts: OpenWebSocketOptions): Pr
       ws.on("error", () => {});
       ws.terminate();
       socket.destroy();
-      reject(new Error(why));
+      reject(new DcaError("unavailable", why));
     }
     const onError = (e: Error) => fail(`the WebSocket upgrade failed: ${e.message}`);
     function onOpen() {

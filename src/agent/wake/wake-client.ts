@@ -6,6 +6,7 @@
  * read. Losing the broker only costs latency: the agent keeps polling on
  * schedule, and this retries with backoff (1 s doubling to 5 min, jittered).
  */
+import { DcaError } from "../../common/errors.ts";
 import type { MqttClient } from "mqtt";
 import { type Backoff, createBackoff } from "../../common/backoff.ts";
 import { type ProxyEndpoint, type ProxyEnv, chooseProxy, normalizeFingerprint } from "../transport/index.ts";
@@ -107,7 +108,7 @@ export function startWakeClient(opts: WakeClientOptions): WakeClient {
         reasons.push(`${label}: ${(e as Error).message}`);
       }
     }
-    throw new Error(reasons.join("; ") || "no usable broker URL");
+    throw new DcaError("unavailable", reasons.join("; ") || "no usable broker URL");
   }
 
   const loop = async () => {

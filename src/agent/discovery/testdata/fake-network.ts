@@ -4,8 +4,8 @@
  * sends the way Bun does after an ICMP error, and delivers replies written
  * by the test. No packet leaves the process.
  */
-import type { Family } from "../../common/ip-address.ts";
-import type { Datagram, DatagramSocket, SocketFactory, SocketHandlers } from "./udp-transport.ts";
+import type { Family } from "../../../common/ip-address.ts";
+import type { Datagram, DatagramSocket, SocketFactory, SocketHandlers } from "../udp-transport.ts";
 
 /** A reply to deliver: from address:port, after `delayMs`. */
 export interface FakeReply {
