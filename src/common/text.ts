@@ -71,3 +71,11 @@ export function formatMac(bytes: Uint8Array): string {
   if (bytes.length !== 6 || bytes.every((x) => x === 0)) return "";
   return Array.from(bytes, (x) => x.toString(16).padStart(2, "0")).join(":");
 }
+
+/**
+ * `text` cut to at most `max` characters: the hub refuses a longer field,
+ * and a long error refused would fail every poll after it.
+ */
+export function cutText(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max) : text;
+}

@@ -3,6 +3,7 @@
  * the hub's answer back, no retry. The poller (./poller.ts) schedules it
  * and backs off when it fails.
  */
+import { cutText } from "../../common/text.ts";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { PollResponse } from "../../gen/dca/v1/agent_service_pb.ts";
@@ -21,14 +22,6 @@ export interface AgentStatus {
   /** The last thing that went wrong, in words ("" if nothing). */
   lastError: string;
   knownDevices: number;
-}
-
-/**
- * `text` cut to at most `max` characters: the hub refuses a longer field,
- * and a long error refused would fail every poll after it.
- */
-export function cutText(text: string, max: number): string {
-  return text.length > max ? text.slice(0, max) : text;
 }
 
 /** Sends one PollRequest built from `status`; throws what the call throws. */

@@ -10,7 +10,7 @@ import { type ReportTaskResultRequest, ReportTaskResultRequestSchema, type Task,
 import type { Clock } from "../../common/clock.ts";
 import { MAX_TASK_READING_IDS, TEXT_LIMITS } from "../../common/wire-limits.ts";
 import type { ServiceHubClient } from "./hub-client.ts";
-import { cutText } from "./poll-hub.ts";
+import { cutText } from "../../common/text.ts";
 import { type TaskOutcome, describeTask } from "./tasks/run-task.ts";
 
 /** Tasks from the hub that may run at once. */
