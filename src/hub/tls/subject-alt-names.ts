@@ -7,6 +7,7 @@
 import { isIP } from "node:net";
 import { type Der, context, ia5String, octetString, sequence } from "./der.ts";
 import { DcaError } from "../../common/errors.ts";
+import { formatIpv6, parseIpv4, parseIpv6 } from "../../common/ip-address.ts";
 
 /** A hostname or address as it goes into the certificate. */
 export type AltName = { kind: "dns"; name: string } | { kind: "ip"; name: string; bytes: Uint8Array };
@@ -25,7 +26,7 @@ export function altNames(hostnames: readonly string[]): AltName[] {
     const given = raw.trim().replace(/^\[(.*)\]$/, "$1");
     if (isIP(given)) {
       const bytes = ipBytes(given);
-      const name = isIP(given) === 4 ? given : ipv6Text(bytes);
+      const name = isIP(given) === 4 ? given : formatIpv6(parseIpv6(given.replace(/%.*$/, ""))!);
       byKey.set(`ip:${name}`, { kind: "ip", name, bytes });
       continue;
     }
@@ -48,47 +49,13 @@ export function encodeAltNames(names: readonly AltName[]): Der {
   );
 }
 
-/** The 4 or 16 bytes of an address (IPv6 with "::" and a dotted IPv4 tail allowed). */
+/** The 4 or 16 bytes of an address (IPv6 with "::", a dotted IPv4 tail and a zone allowed), by the one address parser. */
 export function ipBytes(address: string): Uint8Array {
-  const family = isIP(address);
-  if (family === 4) return Uint8Array.from(address.split(".").map(Number));
-  if (family !== 6) throw new DcaError("invalid-argument", `"${address}" is not an IP address`);
-  let text = address.replace(/%.*$/, "");
-  const tail: number[] = [];
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4) {
-    tail.push(...v4[1].split(".").map(Number));
-    text = text.slice(0, -v4[1].length) + "0:0";
-  }
-  const [head, rest] = text.includes("::") ? text.split("::") : [text, undefined];
-  const words = (s: string | undefined) => (s ? s.split(":").map((w) => parseInt(w, 16)) : []);
-  const left = words(head);
-  const right = words(rest);
-  const all = rest === undefined ? left : [...left, ...new Array(8 - left.length - right.length).fill(0), ...right];
+  const v4 = parseIpv4(address);
+  if (v4 !== null) return Uint8Array.of(v4 >>> 24, (v4 >>> 16) & 255, (v4 >>> 8) & 255, v4 & 255);
+  let v6 = parseIpv6(address.replace(/%.*$/, ""));
+  if (v6 === null) throw new DcaError("invalid-argument", `"${address}" is not an IP address`);
   const out = new Uint8Array(16);
-  all.forEach((w, i) => {
-    out[i * 2] = w >> 8;
-    out[i * 2 + 1] = w & 0xff;
-  });
-  if (tail.length) out.set(tail, 12);
+  for (let i = 15; i >= 0; i--, v6 >>= 8n) out[i] = Number(v6 & 0xffn);
   return out;
-}
-
-/** RFC 5952 text of 16 address bytes (the longest run of zero words becomes "::"). */
-function ipv6Text(bytes: Uint8Array): string {
-  const words = Array.from({ length: 8 }, (_, i) => (bytes[i * 2] << 8) | bytes[i * 2 + 1]);
-  let best = { at: -1, len: 0 };
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > best.len && j - i > 1) best = { at: i, len: j - i };
-    i = j;
-  }
-  const hex = words.map((w) => w.toString(16));
-  if (best.at < 0) return hex.join(":");
-  return `${hex.slice(0, best.at).join(":")}::${hex.slice(best.at + best.len).join(":")}`;
 }
