@@ -6,7 +6,7 @@
 import { create } from "@bufbuild/protobuf";
 import { type SnmpCredential, SnmpCredentialSchema } from "../gen/dca/v1/agent_service_pb.ts";
 import { SnmpVersion } from "../gen/dca/v1/reading_pb.ts";
-import { Secret } from "./secret.ts";
+import { SECRET_MARK, Secret } from "./secret.ts";
 
 /** SNMPv3 authentication protocols, as every part of dca spells them. */
 export const AUTH_PROTOCOLS = ["md5", "sha", "sha224", "sha256", "sha384", "sha512"] as const;
@@ -36,9 +36,19 @@ export type Credential = CommunityCredential | V3Credential;
 /** What an agent tries when its config names no credential: SNMPv2c, community "public". */
 export const DEFAULT_CREDENTIAL: CommunityCredential = Object.freeze({ name: "community-1", version: "v2c", community: new Secret("public") });
 
-/** Printable form of a credential: name and kind, never the secrets. */
-export function describeCredential(c: Credential): string {
-  if (c.version !== "v3") return `${c.name} (${c.version}, community ${c.community})`;
+/** What a description shows of a credential: never a secret, so the checked and the stored (proto) forms both fit. */
+export interface DescribedCredential {
+  name: string;
+  version: string;
+  user?: string;
+  auth?: { protocol: string };
+  priv?: { protocol: string };
+  context?: string;
+}
+
+/** Printable form of a credential: name and kind, never the secrets ("office (v2c, community <secret>)"). */
+export function describeCredential(c: DescribedCredential): string {
+  if (c.version !== "v3") return `${c.name} (${c.version}, community ${SECRET_MARK})`;
   const level = c.priv ? `authPriv ${c.auth?.protocol}/${c.priv.protocol}` : c.auth ? `authNoPriv ${c.auth.protocol}` : "noAuthNoPriv";
   return `${c.name} (v3 user ${c.user}, ${level}${c.context ? `, context ${c.context}` : ""})`;
 }

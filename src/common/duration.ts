@@ -19,7 +19,7 @@ export function parseDuration(input: string | number, opts: { unitRequired?: boo
     throw new DcaError("invalid-argument", `"${input}" is not a duration (use milliseconds, or a unit: 500ms, 2s, 5m, 1h, 7d)`);
   }
   const ms = Math.round(Number(m[1]) * UNIT_MS[(m[2] ?? "ms") as keyof typeof UNIT_MS]);
-  if (!Number.isSafeInteger(ms)) throw new DcaError("invalid-argument", `"${input}" is too long a duration`);
+  if (!Number.isSafeInteger(ms)) throw new DcaError("invalid-argument", `"${input}" is too long a duration`, { reason: "too-long" });
   return ms;
 }
 

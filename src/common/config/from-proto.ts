@@ -14,52 +14,57 @@ import { FILE_LABELS, type FieldLabels } from "./labels.ts";
 import type { Config, ConfigInput } from "./schema.ts";
 import { type Refusal, configRefusals, validateConfig } from "./validate.ts";
 
-type CredentialInput = NonNullable<ConfigInput["credentials"]>[number];
+/** A proto credential as the check takes it: the stored fields, secrets still plain (the check wraps them). */
+export type StoredCredential =
+  | { name: string; version: "v1" | "v2c"; community: string }
+  | { name: string; version: "v3"; user: string; auth?: ProtocolPassword; priv?: ProtocolPassword; context?: string };
+type ProtocolPassword = { protocol: string; password: string };
 
-/** One proto credential as the check's input (secrets still plain: the check wraps them). */
-export function credentialInput(k: SnmpCredential): CredentialInput {
+/** One proto credential as the check's input; an unknown version stays unknown so that the check refuses it. */
+export function credentialInput(k: SnmpCredential): StoredCredential {
   if (k.version === SnmpVersion.V3) {
+    const pair = (protocol: string, password: string) => (protocol || password ? { protocol, password } : undefined);
     return {
       name: k.name,
       version: "v3",
       user: k.user,
-      ...(k.authProtocol || k.authPassword ? { auth: { protocol: k.authProtocol, password: k.authPassword } } : {}),
-      ...(k.privProtocol || k.privPassword ? { priv: { protocol: k.privProtocol, password: k.privPassword } } : {}),
-      ...(k.context ? { context: k.context } : {}),
+      ...(pair(k.authProtocol, k.authPassword) && { auth: pair(k.authProtocol, k.authPassword) }),
+      ...(pair(k.privProtocol, k.privPassword) && { priv: pair(k.privProtocol, k.privPassword) }),
+      ...(k.context && { context: k.context }),
     };
   }
   const version = k.version === SnmpVersion.V1 ? "v1" : k.version === SnmpVersion.V2C ? "v2c" : (`version ${k.version}` as "v1");
-  return { name: k.name, version, community: k.community } as CredentialInput;
+  return { name: k.name, version, community: k.community };
 }
 
-const set = <T>(value: T, keep: boolean) => (keep ? value : undefined);
+/** `{ [key]: value }` when the proto field is set (non-zero), else nothing: a zero means "the default". */
+const ifSet = <K extends string, V>(key: K, value: V, set: unknown) => (set ? ({ [key]: value } as Record<K, V>) : {});
 
 /** The proto as the check's input: zeros left out, so the defaults apply. */
 export function configInput(c: AgentConfig): ConfigInput {
   const s = c.snmp;
   const o = c.outbox;
-  const drop = <T extends object>(x: T) => Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)) as T;
   return {
     credentials: c.credentials.map(credentialInput),
-    snmp: drop({
-      port: set(s?.port, !!s?.port),
-      timeout: set(s?.timeoutMs, !!s?.timeoutMs),
-      retries: set(s?.retries, !!s?.retries),
-      concurrency: set(s?.concurrency, !!s?.concurrency),
-      rate: set(s?.rate, !!s?.rate),
-      readConcurrency: set(s?.readConcurrency, !!s?.readConcurrency),
-    }),
+    snmp: {
+      ...ifSet("port", s?.port, s?.port),
+      ...ifSet("timeout", s?.timeoutMs, s?.timeoutMs),
+      ...ifSet("retries", s?.retries, s?.retries),
+      ...ifSet("concurrency", s?.concurrency, s?.concurrency),
+      ...ifSet("rate", s?.rate, s?.rate),
+      ...ifSet("readConcurrency", s?.readConcurrency, s?.readConcurrency),
+    },
     scan: { targets: [...c.targets], exclude: [...c.exclude] },
-    schedule: drop({
-      discovery: set(c.discoveryIntervalSeconds * 1000, c.discoveryIntervalSeconds > 0),
-      read: set(c.readIntervalSeconds * 1000, c.readIntervalSeconds > 0),
-      poll: set(c.pollIntervalSeconds * 1000, c.pollIntervalSeconds > 0),
-    }),
-    outbox: drop({
-      maxReadings: set(Number(o?.maxReadings ?? 0n), !!o?.maxReadings),
-      maxBytes: set(Number(o?.maxBytes ?? 0n), !!o?.maxBytes),
-      maxAge: set((o?.maxAgeSeconds ?? 0) * 1000, !!o?.maxAgeSeconds),
-    }),
+    schedule: {
+      ...ifSet("discovery", c.discoveryIntervalSeconds * 1000, c.discoveryIntervalSeconds),
+      ...ifSet("read", c.readIntervalSeconds * 1000, c.readIntervalSeconds),
+      ...ifSet("poll", c.pollIntervalSeconds * 1000, c.pollIntervalSeconds),
+    },
+    outbox: {
+      ...ifSet("maxReadings", Number(o?.maxReadings), o?.maxReadings),
+      ...ifSet("maxBytes", Number(o?.maxBytes), o?.maxBytes),
+      ...ifSet("maxAge", (o?.maxAgeSeconds ?? 0) * 1000, o?.maxAgeSeconds),
+    },
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { UsageError } from "../../common/args.ts";
 import { formatDuration, parseDuration } from "../../common/duration.ts";
+import type { DcaError } from "../../common/errors.ts";
 import { cleanText } from "../../common/text.ts";
 
 /**
@@ -14,7 +15,7 @@ export function parseDurationMs(text: string, what: string): number {
   try {
     return parseDuration(text, { unitRequired: true });
   } catch (e) {
-    if ((e as Error).message.includes("too long")) throw new UsageError(`${what} is too long`);
+    if ((e as DcaError).reason === "too-long") throw new UsageError(`${what} is too long`);
     throw new UsageError(`${what} must be a duration such as 30s, 5m, 1h, 8h or 7d, got "${text}"`);
   }
 }

@@ -4,31 +4,15 @@
  * src/common).
  */
 import { type AgentConfig, type SnmpCredential } from "../../gen/dca/v1/agent_service_pb.ts";
-import { redactAgentConfig } from "../../common/config/index.ts";
-import { describeCredential, type Credential } from "../../common/credential.ts";
-import { SnmpVersion } from "../../gen/dca/v1/reading_pb.ts";
-import { Secret } from "../../common/secret.ts";
+import { credentialInput, redactAgentConfig } from "../../common/config/index.ts";
+import { describeCredential } from "../../common/credential.ts";
 import { formatSeconds } from "./admin-format.ts";
 
 /** A copy of the config with all secrets replaced by `<secret>`. */
 export const redactConfig = redactAgentConfig;
 
 /** "office (v2c, community <secret>)", "ops (v3 user ops, authPriv sha256/aes128)": the stored form, unchecked. */
-export function describeSnmpCredential(c: SnmpCredential): string {
-  const hidden = new Secret("");
-  const cred: Credential =
-    c.version === SnmpVersion.V3
-      ? {
-          name: c.name,
-          version: "v3",
-          user: c.user,
-          ...(c.authProtocol ? { auth: { protocol: c.authProtocol as "md5", password: hidden } } : {}),
-          ...(c.privProtocol ? { priv: { protocol: c.privProtocol as "des", password: hidden } } : {}),
-          ...(c.context ? { context: c.context } : {}),
-        }
-      : { name: c.name, version: c.version === SnmpVersion.V1 ? "v1" : "v2c", community: hidden };
-  return describeCredential(cred);
-}
+export const describeSnmpCredential = (c: SnmpCredential): string => describeCredential(credentialInput(c));
 
 const orDefault = (n: number | bigint, unit = "") => (Number(n) === 0 ? "default" : `${n}${unit}`);
 
