@@ -83,9 +83,9 @@ export class DcaError extends Error {
     if (e instanceof DcaError) return e;
     if (e instanceof ConnectError) return new DcaError(errorCodeOfConnect(e.code), e.rawMessage, { cause: e });
     const { code, text } = thrownParts(e);
-    const [sorted, hint] = sortThrown(code, (e as { name?: unknown })?.name);
+    const [sorted, hint, reason] = sortThrown(code, (e as { name?: unknown })?.name);
     const line = text.replace(/\s*\n\s*/g, " ").trim() || code || "unknown error";
-    return new DcaError(sorted, `${line}; ${hint}`, { cause: e });
+    return new DcaError(sorted, `${line}; ${hint}`, reason ? { cause: e, reason } : { cause: e });
   }
 }
 
@@ -123,10 +123,10 @@ const ERRNO: Readonly<Record<string, readonly [ErrorCode, string]>> = {
 
 const PERMISSIONS = "check the owner and permissions of the file and its folder";
 
-/** SQLite result codes (extended codes by their prefix) by meaning. */
-function sortSqlite(code: string): readonly [ErrorCode, string] {
-  if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return ["unavailable", "another process holds the database; try again"];
-  if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return ["data-loss", "the database file is damaged; move it aside and restore a backup"];
+/** SQLite result codes (extended codes by their prefix) by meaning; a busy or damaged database also says so as the reason. */
+function sortSqlite(code: string): Sorted {
+  if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return ["unavailable", "another process holds the database; try again", "busy"];
+  if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return ["data-loss", "the database file is damaged or not this program's; move it aside and restore a backup", "corrupt"];
   if (code === "SQLITE_FULL") return ["resource-exhausted", "the disk is full; free some space and try again"];
   if (/^SQLITE_(READONLY|PERM|AUTH)/.test(code)) return ["permission-denied", PERMISSIONS];
   if (/^SQLITE_CANTOPEN/.test(code)) return ["unavailable", `the database file cannot be opened; ${PERMISSIONS}`];
@@ -137,7 +137,10 @@ function sortSqlite(code: string): readonly [ErrorCode, string] {
 
 const REPORT = "this is a bug in dca: please report it (DCA_DEBUG=1 shows where it happened)";
 
-function sortThrown(code: string, name: unknown): readonly [ErrorCode, string] {
+/** A code, what to do, and a finer reason where callers tell cases apart. */
+type Sorted = readonly [ErrorCode, string, string?];
+
+function sortThrown(code: string, name: unknown): Sorted {
   const errno = ERRNO[code];
   if (errno) return errno;
   if (code.startsWith("SQLITE_")) return sortSqlite(code);

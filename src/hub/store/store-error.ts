@@ -6,7 +6,7 @@
  * `invalid-argument`, and for the database itself `unavailable` (reason
  * `busy`), `data-loss` (`corrupt`), `failed-precondition` (`newer-version`).
  */
-import { DcaError, thrownParts } from "../../common/errors.ts";
+import { DcaError } from "../../common/errors.ts";
 
 /** An error from the hub store. */
 export class StoreError extends DcaError {
@@ -20,13 +20,6 @@ export class StoreError extends DcaError {
   static override from(e: unknown): DcaError {
     if (e instanceof DcaError) return e;
     const sorted = DcaError.from(e);
-    const { code, text } = thrownParts(e);
-    if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
-      return new StoreError("unavailable", `the hub database is busy (another process holds it): ${text}`, { cause: e, reason: "busy" });
-    }
-    if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB") {
-      return new StoreError("data-loss", `the hub database is damaged or not a hub database: ${text}`, { cause: e, reason: "corrupt" });
-    }
-    return new StoreError(sorted.code, `hub store: ${sorted.message}`, { cause: e });
+    return new StoreError(sorted.code, `hub store: ${sorted.message}`, { cause: e, ...(sorted.reason && { reason: sorted.reason }) });
   }
 }
