@@ -5,7 +5,9 @@
 import { answerFast } from "./cli/help.ts";
 
 const argv = process.argv.slice(2);
-if (!answerFast(argv)) {
+const answered = answerFast(argv);
+if (answered !== undefined) process.exitCode = answered;
+else {
   const { runCli } = await import("./cli/run-cli.ts");
   process.exitCode = await runCli(argv);
 }

@@ -5,7 +5,9 @@
 import { answerHubFast } from "./cli/help.ts";
 
 const argv = process.argv.slice(2);
-if (!answerHubFast(argv)) {
+const answered = answerHubFast(argv);
+if (answered !== undefined) process.exitCode = answered;
+else {
   const { runHubCli } = await import("./cli/run-hub-cli.ts");
   process.exitCode = await runHubCli(argv);
 }

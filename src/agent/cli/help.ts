@@ -101,21 +101,29 @@ ${COMMON}
 `,
 };
 
-/** Answers --version / --help without loading anything; returns true if it did. */
-export function answerFast(argv: readonly string[]): boolean {
+/**
+ * Answers --version / --help without loading anything; returns the exit
+ * code if it did, undefined otherwise. No command at all is a usage error:
+ * the usage goes to stderr and the exit code is 2, as for any other.
+ */
+export function answerFast(argv: readonly string[]): number | undefined {
   const [cmd, ...rest] = argv;
   if (cmd === "--version" || cmd === "-v" || cmd === "version") {
     console.log(`dca ${VERSION}`);
-    return true;
+    return 0;
   }
-  if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
+  if (cmd === undefined) {
+    process.stderr.write(`dca: no command given\n\n${HELP.main}`);
+    return 2;
+  }
+  if (cmd === "--help" || cmd === "-h" || cmd === "help") {
     const topic = cmd === "help" && rest[0] && HELP[rest[0]] ? rest[0] : "main";
     process.stdout.write(HELP[topic]);
-    return true;
+    return 0;
   }
   if ((rest.includes("--help") || rest.includes("-h")) && HELP[cmd]) {
     process.stdout.write(HELP[cmd]);
-    return true;
+    return 0;
   }
-  return false;
+  return undefined;
 }

@@ -4,6 +4,7 @@
  */
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { assertFolderPath } from "../../common/folder-path.ts";
 
 export function defaultStateDir(): string {
   if (process.env.DCA_STATE_DIR) return resolve(process.env.DCA_STATE_DIR);
@@ -12,6 +13,10 @@ export function defaultStateDir(): string {
   return join(process.env.XDG_STATE_HOME ?? join(homedir(), ".local", "state"), "dca");
 }
 
+/** The state folder to use; refused (invalid-argument) when it, or a folder above it, is a file. */
 export function stateDirFrom(flagValue: string | undefined): string {
-  return flagValue ? resolve(flagValue) : defaultStateDir();
+  const dir = flagValue ? resolve(flagValue) : defaultStateDir();
+  const what = flagValue ? "--state" : process.env.DCA_STATE_DIR ? "$DCA_STATE_DIR" : "the state folder";
+  assertFolderPath(dir, what, "give --state a folder, or a path where one can be made");
+  return dir;
 }

@@ -11,6 +11,11 @@ export interface AdminIo {
   dataDir: string;
   out: (s: string) => void;
   err: (s: string) => void;
+  /**
+   * When set, a data folder that holds no hub store is refused (the CLI sets
+   * it: only `serve` makes one); `lookedUp` says how the folder was chosen.
+   */
+  existingStore?: { lookedUp: string };
   /** The wall clock for the store and the output (tests set one); the system clock by default. */
   clock?: Pick<Clock, "now">;
 }

@@ -3,10 +3,13 @@
  * folder: one dispatch table of "noun verb" to handler, one place that
  * turns a failure into one line and its exit code (src/common/exit-codes.ts).
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "../../common/args.ts";
+import { DcaError } from "../../common/errors.ts";
 import { systemClock } from "../../common/clock.ts";
 import { reportFailure } from "../../common/report-failure.ts";
-import { type HubStore, openHubStore } from "../store/index.ts";
+import { HUB_DB_FILE, type HubStore, openHubStore } from "../store/index.ts";
 import type { AdminCommand, AdminIo } from "./admin-context.ts";
 import { ADMIN_HELP } from "./admin-help.ts";
 import { AGENT_COMMANDS } from "./agent-commands.ts";
@@ -36,13 +39,20 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
 export async function runAdminCommand(argv: string[], io: AdminIo): Promise<number> {
   const [noun, verb, ...rest] = argv;
   if (noun === undefined || noun === "help" || noun === "--help" || noun === "-h") {
+    if (noun === "help" && verb !== undefined && groupUsage(verb)) return (io.out(groupUsage(verb)!), 0);
     (noun === undefined ? io.err : io.out)(ADMIN_HELP);
     return noun === undefined ? 2 : 0;
+  }
+  const group = groupUsage(noun);
+  if (group && (verb === undefined || verb === "--help" || verb === "-h" || verb === "help")) {
+    if (verb === undefined) io.err(`dca-hub ${noun}: which one? ${group}`);
+    else io.out(group);
+    return verb === undefined ? 2 : 0;
   }
   const name = `${noun} ${verb ?? ""}`.trim();
   const command = ADMIN_COMMANDS[name];
   if (!command) {
-    io.err(`dca-hub: unknown command "${name}"\n\n${ADMIN_HELP}`);
+    io.err(group ? `dca-hub: unknown command "${name}"; ${group}` : `dca-hub: unknown command "${name}"\n\n${ADMIN_HELP}`);
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
@@ -53,6 +63,7 @@ export async function runAdminCommand(argv: string[], io: AdminIo): Promise<numb
   try {
     const args = parseArgs(rest, command.valued ?? [], command.booleans ?? []);
     const clock = io.clock ?? systemClock;
+    if (io.existingStore) assertHubStore(io.dataDir, io.existingStore.lookedUp);
     store = openHubStore(io.dataDir, { clock });
     return command.run({ store, io, now: () => new Date(clock.now()) }, args);
   } catch (e) {
@@ -60,4 +71,24 @@ export async function runAdminCommand(argv: string[], io: AdminIo): Promise<numb
   } finally {
     store?.close();
   }
+}
+
+/** The usage of every command of one group ("site", "task"), or undefined if `noun` is none. */
+function groupUsage(noun: string): string | undefined {
+  const lines = Object.entries(ADMIN_COMMANDS)
+    .filter(([name]) => name.startsWith(`${noun} `))
+    .map(([, c]) => `  dca-hub ${c.usage}`);
+  return lines.length ? `the ${noun} commands are:\n${lines.join("\n")}\n(add --help to one for its usage)\n` : undefined;
+}
+
+/**
+ * Only `serve` makes a hub store: an admin command pointed at a folder
+ * without one is refused rather than given a new, empty fleet.
+ */
+function assertHubStore(dataDir: string, lookedUp: string): void {
+  if (existsSync(join(dataDir, HUB_DB_FILE))) return;
+  throw new DcaError(
+    "not-found",
+    `no hub data in ${dataDir} (${lookedUp}); give --data the folder "dca-hub serve" uses, or set DCA_HUB_DATA (only serve makes a new one)`,
+  );
 }

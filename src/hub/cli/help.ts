@@ -40,16 +40,24 @@ MQTT wake-ups (agents start new tasks at once instead of at their next poll):
 
 ${exitCodesHelp([0, 1, 2])}`;
 
-/** Answers --version / --help; true if it did. */
-export function answerHubFast(argv: readonly string[]): boolean {
+/**
+ * Answers --version / --help; returns the exit code if it did, undefined
+ * otherwise. No command at all is a usage error: the usage goes to stderr
+ * and the exit code is 2, as for any other.
+ */
+export function answerHubFast(argv: readonly string[]): number | undefined {
   const [cmd] = argv;
   if (cmd === "--version" || cmd === "-v" || cmd === "version") {
     console.log(`dca-hub ${VERSION}`);
-    return true;
+    return 0;
   }
-  if (cmd === undefined || cmd === "--help" || cmd === "-h" || (cmd === "help" && argv.length === 1)) {
+  if (cmd === undefined) {
+    process.stderr.write(`dca-hub: no command given\n\n${HUB_HELP}`);
+    return 2;
+  }
+  if (cmd === "--help" || cmd === "-h" || (cmd === "help" && argv.length === 1)) {
     process.stdout.write(HUB_HELP);
-    return true;
+    return 0;
   }
-  return false;
+  return undefined;
 }

@@ -5,35 +5,44 @@
  */
 import { resolve } from "node:path";
 import { UsageError } from "../../common/args.ts";
+import { assertFolderPath } from "../../common/folder-path.ts";
 import { reportFailure } from "../../common/report-failure.ts";
 import { runAdminCommand } from "../admin/index.ts";
 import { HUB_HELP } from "./help.ts";
 import { serveCommand } from "./serve-command.ts";
 
-/** Takes `--data DIR` (or --data=DIR) out of argv. */
-export function extractDataDir(argv: readonly string[]): { dataDir: string; rest: string[] } {
+/**
+ * Takes `--data DIR` (or --data=DIR) out of argv; `lookedUp` says where the
+ * folder came from (--data, $DCA_HUB_DATA or the default), for errors.
+ */
+export function extractDataDir(argv: readonly string[]): { dataDir: string; lookedUp: string; rest: string[] } {
   const rest: string[] = [];
   let dataDir = process.env.DCA_HUB_DATA || "dca-hub-data";
+  let lookedUp = process.env.DCA_HUB_DATA ? "from $DCA_HUB_DATA" : "no --data given: the default, ./dca-hub-data";
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === "--data") {
-      const v = argv[++i];
+    if (a === "--data" || a.startsWith("--data=")) {
+      const v = a === "--data" ? argv[++i] : a.slice(7);
       if (!v) throw new UsageError("--data needs a folder");
-      dataDir = v;
-    } else if (a.startsWith("--data=")) dataDir = a.slice(7);
-    else rest.push(a);
+      [dataDir, lookedUp] = [v, "from --data"];
+    } else rest.push(a);
   }
-  return { dataDir: resolve(dataDir), rest };
+  dataDir = resolve(dataDir);
+  const what = lookedUp === "from --data" ? "--data" : process.env.DCA_HUB_DATA ? "$DCA_HUB_DATA" : "the data folder";
+  assertFolderPath(dataDir, what, "give --data a folder, or a path where one can be made");
+  return { dataDir, lookedUp, rest };
 }
 
 /** Runs one command; returns its exit code (EXIT_CODES: 0 ok, 1 failed, 2 usage or configuration). */
 export async function runHubCli(argv: string[]): Promise<number> {
   let prefix = "dca-hub";
   try {
-    const { dataDir, rest } = extractDataDir(argv);
+    if (argv[0] === "serve") prefix = "dca-hub serve";
+    const { dataDir, lookedUp, rest } = extractDataDir(argv);
     if (rest[0] !== "serve") {
       return await runAdminCommand(rest, {
         dataDir,
+        existingStore: { lookedUp },
         out: (s) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`),
         err: (s) => process.stderr.write(s.endsWith("\n") ? s : `${s}\n`),
       });

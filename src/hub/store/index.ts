@@ -1,6 +1,7 @@
 /** The hub's store: the narrow interfaces its users take, and the embedded SQLite implementation (bun:sqlite). */
 export { openHubStore, type HubStoreOptions, type SqliteHubStore } from "./open-hub-store.ts";
 export { StoreError } from "./store-error.ts";
+export { HUB_DB_FILE } from "./schema.ts";
 export { DEFAULT_CODE_TTL_MS, MAX_FAILED_ATTEMPTS } from "./activation.ts";
 export { MAX_RESULT_BYTES, SENT_TIMEOUT_MS } from "./tasks.ts";
 export { JUMP_MIN_PAGES, JUMP_PAGES_PER_DAY } from "./counter-flags.ts";
