@@ -13,7 +13,10 @@ import type { WakeStore } from "../store/index.ts";
 import { createBrokerPolicy } from "./broker-policy.ts";
 import { tlsSocketStream, webSocketStream } from "./mqtt-stream.ts";
 import { MAX_CLIENT_PACKET_BYTES } from "../../common/wake-topic.ts";
-import { DcaError } from "../../common/errors.ts";
+import { type Listener, listenError } from "../server/listen-error.ts";
+
+/** The broker's TLS listener, as a listen error names it. */
+const MQTT_TLS_LISTENER: Listener = { what: "MQTT over TLS", option: "--mqtt-listen", alternatives: "run without the broker with --no-mqtt" };
 
 /** The path of MQTT over WebSocket on the hub's port. */
 export const MQTT_WS_PATH = "/mqtt";
@@ -95,7 +98,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       });
     }).catch(async (e: NodeJS.ErrnoException) => {
       await new Promise<void>((r) => broker.close(() => r()));
-      throw new DcaError(DcaError.from(e).code, `MQTT over TLS cannot listen on ${host}:${port}: ${e.code ?? e.message}`, { cause: e });
+      throw listenError(e, MQTT_TLS_LISTENER, host, port);
     });
     tlsPort = (server.address() as { port: number }).port;
   }

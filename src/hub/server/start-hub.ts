@@ -12,6 +12,7 @@ import { REMOTE_ADDRESS, createAgentService } from "../api/agent-service.ts";
 import { MAX_REQUEST_BYTES } from "../api/validate-request.ts";
 import { MQTT_WS_PATH } from "../mqtt/embedded-broker.ts";
 import { type HubMqttOptions, startHubMqtt } from "../mqtt/start-hub-mqtt.ts";
+import { listenError } from "./listen-error.ts";
 import { type HubStore, openHubStore } from "../store/index.ts";
 import { type HubTls, ensureHubTls } from "../tls/index.ts";
 
@@ -83,7 +84,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   }).catch(async (e) => {
     await mqtt.close();
     store.close();
-    throw e;
+    throw listenError(e, { what: "the hub", option: "--listen" }, host, opts.port);
   });
   const port = (server.address() as { port: number }).port;
   const shown = host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;

@@ -173,7 +173,7 @@ describe("ensureHubTls (given certificate)", () => {
       return "no error";
     };
     const mismatch = err(() => ensureHubTls(tempDir(), { hostnames: [], certFile: crt, keyFile: wrongKey }));
-    expect(mismatch).toBe(`tls: the key in ${wrongKey} does not belong to the certificate in ${crt}`);
+    expect(mismatch).toBe(`tls: the key in ${wrongKey} does not belong to the certificate in ${crt}; give --key the key of that certificate`);
     expect(err(() => ensureHubTls(tempDir(), { hostnames: [], certFile: join(made, "nope.pem"), keyFile: wrongKey }))).toContain(
       "cannot read the certificate file",
     );

@@ -121,7 +121,7 @@ function ensureCa(dir: string, now: Date): KeyAndCert {
   const crtPath = join(dir, "ca.crt");
   if (existsSync(crtPath)) {
     if (!existsSync(keyPath)) throw new DcaError("data-loss", `${keyPath} is missing: the hub cannot sign with its CA (${crtPath}) without it; restore the file`);
-    const ca = { key: parseKey(keyPath), cert: parseCert(crtPath) };
+    const ca = { key: parseKey(keyPath, OWN), cert: parseCert(crtPath, OWN) };
     if (!ca.cert.checkPrivateKey(ca.key)) throw new DcaError("data-loss", `${keyPath} does not belong to ${crtPath}; restore the CA's own key`);
     if (validTo(ca.cert) <= now) throw new DcaError("failed-precondition", `the hub's CA ${crtPath} expired on ${validTo(ca.cert).toISOString()}; agents must be given a new CA`);
     return ca;
@@ -144,7 +144,7 @@ function ensureCa(dir: string, now: Date): KeyAndCert {
 function readServer(keyPath: string, crtPath: string): KeyAndCert | undefined {
   if (!existsSync(keyPath) || !existsSync(crtPath)) return undefined;
   try {
-    return { key: parseKey(keyPath), cert: parseCert(crtPath) };
+    return { key: parseKey(keyPath, OWN), cert: parseCert(crtPath, OWN) };
   } catch {
     // A damaged server certificate is simply issued again; only the CA is precious.
     return undefined;
@@ -153,14 +153,14 @@ function readServer(keyPath: string, crtPath: string): KeyAndCert | undefined {
 
 function loadGivenTls(certFile: string | undefined, keyFile: string | undefined): HubTls {
   if (!certFile || !keyFile) throw new DcaError("usage", "tls: a certificate file and a key file go together; give both or neither");
-  const chain = splitPem(readText(certFile, "certificate"), certFile);
-  const key = parseKey(keyFile);
-  if (!chain[0].checkPrivateKey(key)) throw new DcaError("invalid-argument", `tls: the key in ${keyFile} does not belong to the certificate in ${certFile}`);
+  const chain = splitPem(readText(certFile, "certificate", GIVEN.cert), certFile, GIVEN.cert);
+  const key = parseKey(keyFile, GIVEN.key);
+  if (!chain[0].checkPrivateKey(key)) throw new DcaError("invalid-argument", `tls: the key in ${keyFile} does not belong to the certificate in ${certFile}; give --key the key of that certificate`);
   const top = chain[chain.length - 1];
   // A chain ending in a self-signed root names the CA agents can pin; otherwise they rely on their system roots.
   const root = chain.length > 1 && top.checkIssued(top) ? top : undefined;
   return {
-    key: readText(keyFile, "key"),
+    key: readText(keyFile, "key", GIVEN.key),
     cert: chain.map((c) => certificatePem(c.raw)).join(""),
     caPem: root && certificatePem(root.raw),
     caFingerprint: root && certificateFingerprint(root.raw),
@@ -168,35 +168,39 @@ function loadGivenTls(certFile: string | undefined, keyFile: string | undefined)
   };
 }
 
-function readText(path: string, what: string): string {
+/** What to do about a file that cannot be used: a given one is the operator's, the CA the hub's own. */
+const GIVEN = { cert: "give --cert the certificate and its chain in PEM (-----BEGIN CERTIFICATE-----)", key: "give --key the certificate's unencrypted key in PEM" };
+const OWN = "restore the hub's CA files from a backup (agents trust this CA)";
+
+function readText(path: string, what: string, fix: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (e) {
-    throw new DcaError(DcaError.from(e).code, `tls: cannot read the ${what} file ${path} (${(e as NodeJS.ErrnoException).code ?? "error"})`, { cause: e });
+    throw new DcaError(DcaError.from(e).code, `tls: cannot read the ${what} file ${path} (${(e as NodeJS.ErrnoException).code ?? "error"}); ${fix}`, { cause: e });
   }
 }
 
-function parseKey(path: string): KeyObject {
-  const text = readText(path, "key");
+function parseKey(path: string, fix: string): KeyObject {
+  const text = readText(path, "key", fix);
   try {
     return createPrivateKey(text);
   } catch {
     // The parser's message may quote the file; the key stays out of errors.
-    throw new DcaError("invalid-argument", `tls: ${path} does not hold an unencrypted private key in PEM`);
+    throw new DcaError("invalid-argument", `tls: ${path} does not hold an unencrypted private key in PEM; ${fix}`);
   }
 }
 
-function parseCert(path: string): X509Certificate {
-  return splitPem(readText(path, "certificate"), path)[0];
+function parseCert(path: string, fix: string): X509Certificate {
+  return splitPem(readText(path, "certificate", fix), path, fix)[0];
 }
 
-function splitPem(text: string, path: string): X509Certificate[] {
+function splitPem(text: string, path: string, fix: string): X509Certificate[] {
   const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  if (blocks.length === 0) throw new DcaError("invalid-argument", `tls: ${path} holds no PEM certificate`);
+  if (blocks.length === 0) throw new DcaError("invalid-argument", `tls: ${path} holds no PEM certificate; ${fix}`);
   try {
     return blocks.map((b) => new X509Certificate(b));
   } catch {
-    throw new DcaError("invalid-argument", `tls: ${path} holds a certificate that does not parse`);
+    throw new DcaError("invalid-argument", `tls: ${path} holds a certificate that does not parse; ${fix}`);
   }
 }
 
