@@ -17,14 +17,17 @@ Usage: dca-hub <command> [--data DIR] [options]
   device list|missed|readings|flags
   task create|list|show tasks for agents (scan now, read a device now)
 
-Every command takes --data DIR (default: $DCA_HUB_DATA or ./dca-hub-data);
-listings take --json. "dca-hub help admin" lists the admin commands in full.
+Every command takes --data DIR (default: $DCA_HUB_DATA or ./dca-hub-data); only
+serve makes a new data folder, the admin commands refuse one it did not make.
+Listings take --json. "dca-hub help admin" lists the admin commands in full,
+"dca-hub site --help" (or any group) the commands of one group.
 
 serve options:
   --listen HOST:PORT    where to listen (default: 0.0.0.0:8443; 443 needs privileges)
   --cert FILE --key FILE  a real certificate (PEM); without them the hub makes its own CA
   --hostname NAME       extra name or address for the self-made certificate (repeatable)
-  --poll SECONDS        default poll interval for sites that set none (default: 300)
+  --poll DURATION       default poll interval for sites that set none: 30s, 5m, 1h
+                        (default: 5m)
 
 MQTT wake-ups (agents start new tasks at once instead of at their next poll):
   --mqtt-listen HOST:PORT  MQTT over TLS of the hub's own broker (default: the --listen

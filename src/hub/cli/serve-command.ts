@@ -3,7 +3,10 @@
  * listens and how an agent trusts its certificate. The first stdout line is
  * a JSON "ready" record so scripts and tests can wait for it.
  */
-import { UsageError, flag, intFlag, parseArgs } from "../../common/args.ts";
+import { type ParsedArgs, UsageError, flag, parseArgs } from "../../common/args.ts";
+import { LIMITS } from "../../common/config/index.ts";
+import { formatDuration } from "../../common/duration.ts";
+import { parseDurationSeconds } from "../admin/admin-format.ts";
 import { MQTT_BOOLEAN_FLAGS, MQTT_VALUED_FLAGS, mqttOptionsFrom, parseHostPort } from "../mqtt/serve-options.ts";
 import { startHub } from "../server/start-hub.ts";
 import { hubTrustHint } from "../tls/index.ts";
@@ -20,7 +23,7 @@ export async function serveCommand(argv: string[], dataDir: string): Promise<num
   const hub = await startHub({
     dataDir, host, port, certFile, keyFile,
     hostnames: p.flags.get("hostname") ?? [],
-    defaultPollSeconds: intFlag(p, "poll"),
+    defaultPollSeconds: pollSeconds(p),
     mqtt,
     log,
   });
@@ -34,4 +37,14 @@ export async function serveCommand(argv: string[], dataDir: string): Promise<num
   log("stopping");
   await hub.close();
   return 0;
+}
+
+/** --poll as a duration with units (5m, 300s), within what an agent accepts as its poll interval. */
+function pollSeconds(p: ParsedArgs): number | undefined {
+  const v = flag(p, "poll");
+  if (v === undefined) return undefined;
+  const s = parseDurationSeconds(v, "--poll");
+  const { min, max } = LIMITS.pollMs;
+  if (s * 1000 < min || s * 1000 > max) throw new UsageError(`--poll must be from ${formatDuration(min)} to ${formatDuration(max)}, got "${v}"`);
+  return s;
 }
