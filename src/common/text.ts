@@ -79,3 +79,8 @@ export function formatMac(bytes: Uint8Array): string {
 export function cutText(text: string, max: number): string {
   return text.length > max ? text.slice(0, max) : text;
 }
+
+/** A count with its noun in the right number: "1 attempt", "2 attempts" (`many` for irregular plurals). */
+export function plural(n: number | bigint, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 || n === 1n ? one : many}`;
+}

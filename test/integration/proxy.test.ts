@@ -207,7 +207,7 @@ describe("hub transport, direct", () => {
   test("a hub that is not there is a clear Unavailable", async () => {
     const err = await failure(poll(client({ caPem: hubTls.caPem, hubUrl: "https://127.0.0.1:1" })));
     expect(err.code).toBe(Code.Unavailable);
-    expect(err.rawMessage).toBe("cannot reach the hub https://127.0.0.1:1: ECONNREFUSED");
+    expect(err.rawMessage).toBe('cannot reach the hub https://127.0.0.1:1: ECONNREFUSED (nothing listens there); check the URL and that "dca-hub serve" runs there');
   });
 });
 

@@ -20,6 +20,7 @@ import { fetchHubCa } from "../transport/index.ts";
 import { createHubClient } from "../service/hub-client.ts";
 import { createRuntimeStore } from "../service/runtime-state.ts";
 import { UsageError, flag, parseArgs } from "../../common/args.ts";
+import { DcaError } from "../../common/errors.ts";
 import { VERSION } from "../../common/version.ts";
 import { stateDirFrom } from "./state-dir.ts";
 
@@ -79,17 +80,14 @@ export async function activateCommand(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     const err = ConnectError.from(e);
-    if (err.code === Code.PermissionDenied || err.code === Code.FailedPrecondition) {
-      const s = recordFailedActivation(dir, { hubUrl, reason: err.rawMessage });
-      process.stderr.write(`dca activate: the hub refused: ${err.rawMessage}\n`);
-      process.stderr.write(
-        s.locked
-          ? `dca activate: ${s.failedAttempts} failed activations: this agent is now locked. Run "dca status" for how to recover.\n`
-          : `dca activate: ${s.failedAttempts} of 5 failed activations on this install; at 5 the agent locks itself.\n`,
-      );
-      return 1;
+    if (err.code !== Code.PermissionDenied && err.code !== Code.FailedPrecondition) {
+      throw new DcaError(DcaError.from(err).code, `${err.rawMessage} (nothing was counted against this install)`, { cause: err });
     }
-    process.stderr.write(`dca activate: cannot activate at ${hubUrl}: ${err.rawMessage}\n(nothing counted against this install)\n`);
+    const s = recordFailedActivation(dir, { hubUrl, reason: err.rawMessage, caFingerprint: trust.caFingerprint });
+    const next = s.locked
+      ? `this agent is now locked after ${s.failedAttempts} failed activations: run "dca status" for how to recover`
+      : `check the code, or ask for a new one ("dca-hub code create SITE"); ${s.failedAttempts} of 5 failed activations on this install, at 5 the agent locks itself`;
+    process.stderr.write(`dca activate: the hub refused: ${err.rawMessage}; ${next}\n`);
     return 1;
   } finally {
     client.close();

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { openOutbox } from "../outbox/index.ts";
-import { describeIdentity, installId, loadIdentity, readLockState } from "../state/index.ts";
+import { describeIdentity, installId, loadIdentity, readLockState, unlockCommandLine } from "../state/index.ts";
 import { flag, parseArgs } from "../../common/args.ts";
 import { VERSION } from "../../common/version.ts";
 import { stateDirFrom } from "./state-dir.ts";
@@ -54,7 +54,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
       `LOCKED after ${lock.failedAttempts} failed activations${lock.tampered ? ` (state tampered: ${lock.tampered})` : ""}.`,
       "To recover, either:",
       `  - ask the hub admin to run: dca-hub install reset ${id}`,
-      `    then run here: dca unlock --hub ${lock.hubUrl ?? "URL"} [--ca FILE | --ca-fingerprint sha256:...]`,
+      `    then run here: ${unlockCommandLine(lock)}`,
       "  - or install a fresh download of the agent.",
     );
   } else if (lock.failedAttempts > 0) {

@@ -4,6 +4,7 @@
  * the local lock if the hub's reset is newer than the last one applied.
  */
 import { ConnectError } from "@connectrpc/connect";
+import { DcaError } from "../../common/errors.ts";
 import { applyHubReset, installId, loadIdentity, readLockState } from "../state/index.ts";
 import { createHubClient } from "../service/hub-client.ts";
 import { UsageError, flag, parseArgs } from "../../common/args.ts";
@@ -21,20 +22,22 @@ export async function unlockCommand(argv: string[]): Promise<number> {
   const identity = loadIdentity(dir);
   const hubUrl = flag(p, "hub") ?? identity?.hubUrl ?? before.hubUrl;
   if (!hubUrl) throw new UsageError("give --hub https://HOST:PORT");
-  const trust = flag(p, "ca") || flag(p, "ca-fingerprint") ? await hubTrust(p, hubUrl) : { caPem: identity?.caPem, caFingerprint: identity?.caFingerprint };
+  // The trust given now, else the one the agent was activated with, else the one the failed activations used.
+  const remembered = identity ?? before;
+  const trust = flag(p, "ca") || flag(p, "ca-fingerprint") ? await hubTrust(p, hubUrl) : { caPem: remembered.caPem, caFingerprint: remembered.caFingerprint };
   const client = createHubClient({ hubUrl, ...trust, proxyUrl: flag(p, "proxy") ?? identity?.proxyUrl });
   try {
     const r = await client.checkLockout({ installId: installId(dir) });
     const after = applyHubReset(dir, r);
     if (after.locked) {
-      process.stderr.write(`dca unlock: the hub has not reset this install yet (ask the admin to run: dca-hub install reset ${installId(dir)})\n`);
+      process.stderr.write(`dca unlock: the hub has not reset this install yet; ask the hub admin to run: dca-hub install reset ${installId(dir)}\n`);
       return 1;
     }
     console.log("unlocked: the hub admin reset this install; you can activate again");
     return 0;
   } catch (e) {
-    process.stderr.write(`dca unlock: cannot ask the hub at ${hubUrl}: ${ConnectError.from(e).rawMessage}\n`);
-    return 1;
+    const err = ConnectError.from(e);
+    throw new DcaError(DcaError.from(err).code, `cannot ask the hub at ${hubUrl}: ${err.rawMessage}`, { cause: err });
   } finally {
     client.close();
   }

@@ -30,7 +30,17 @@ export function lockedMessage(installId: string, state: LockState): string {
     `Install id: ${installId}`,
     "To recover:",
     `  1. a hub administrator runs:  dca-hub install reset ${installId}`,
-    "  2. then, on this PC, run:     dca unlock",
+    `  2. then, on this PC, run:     ${unlockCommandLine(state)}`,
     "Or install dca afresh (a new download into a new state folder).",
   ].join("\n");
+}
+
+/**
+ * The unlock command to run here: plain `dca unlock` when the lock state
+ * remembers the hub and how it was trusted, otherwise with what it lacks.
+ */
+export function unlockCommandLine(state: Pick<LockState, "hubUrl" | "caPem" | "caFingerprint">): string {
+  if (state.hubUrl && (state.caPem || state.caFingerprint)) return "dca unlock";
+  const hub = state.hubUrl ? "" : " --hub https://HOST:PORT";
+  return `dca unlock${hub} (add --ca-fingerprint sha256:... as "dca-hub serve" prints it, or --ca FILE, if the hub uses its own CA)`;
 }

@@ -2,7 +2,7 @@
  * The agent's local state: its install id, its identity (the hub
  * credential) and the sealed activation lockout.
  */
-export { AgentLockedError, lockedMessage } from "./agent-locked-error.ts";
+export { AgentLockedError, lockedMessage, unlockCommandLine } from "./agent-locked-error.ts";
 export { ensureStateDir } from "./ensure-state-dir.ts";
 export { clearIdentity, describeIdentity, type Identity, loadIdentity, redactUrl, saveIdentity } from "./identity.ts";
 export { installId } from "./install-id.ts";

@@ -26,6 +26,9 @@ export interface LockState {
   lastResetGeneration: number;
   /** The hub the last attempt went to. */
   hubUrl?: string;
+  /** How that hub was trusted (--ca or --ca-fingerprint), so that `dca unlock` needs neither again. */
+  caPem?: string;
+  caFingerprint?: string;
   /** Why the state was judged tampered; set means locked. */
   tampered?: string;
   /** The last failed attempt: when and why (never the code). */
@@ -41,6 +44,8 @@ const LockStateSchema = v.object({
   lockedAt: v.optional(v.string()),
   lastResetGeneration: count,
   hubUrl: v.optional(v.string()),
+  caPem: v.optional(v.string()),
+  caFingerprint: v.optional(v.string()),
   tampered: v.optional(v.string()),
   lastFailure: v.optional(v.object({ at: v.string(), reason: v.string() })),
 });
@@ -67,7 +72,7 @@ export function inspectLockState(dir: string): LockInspection {
 }
 
 /** Records one failed activation; returns the new state (locked at {@link MAX_FAILED_ACTIVATIONS}). */
-export function recordFailedActivation(dir: string, info: { hubUrl: string; reason: string }): LockState {
+export function recordFailedActivation(dir: string, info: { hubUrl: string; reason: string; caPem?: string; caFingerprint?: string }): LockState {
   return mutate(dir, (s) => {
     const failedAttempts = s.failedAttempts + 1;
     const locksNow = !s.locked && failedAttempts >= MAX_FAILED_ACTIVATIONS;
@@ -77,6 +82,8 @@ export function recordFailedActivation(dir: string, info: { hubUrl: string; reas
       locked: s.locked || locksNow,
       lockedAt: locksNow ? new Date().toISOString() : s.lockedAt,
       hubUrl: info.hubUrl,
+      caPem: info.caPem,
+      caFingerprint: info.caFingerprint,
       lastFailure: { at: new Date().toISOString(), reason: info.reason },
     };
   }).state;
@@ -105,7 +112,7 @@ export function applyHubReset(dir: string, hub: { failedAttempts: number; resetG
       const locked = hub.failedAttempts >= MAX_FAILED_ACTIVATIONS;
       const next: LockState = { failedAttempts: hub.failedAttempts, locked, lastResetGeneration: hub.resetGeneration };
       if (locked) next.lockedAt = new Date().toISOString();
-      if (s.hubUrl) next.hubUrl = s.hubUrl;
+      if (s.hubUrl) Object.assign(next, { hubUrl: s.hubUrl, caPem: s.caPem, caFingerprint: s.caFingerprint });
       return next;
     }
     if (hub.failedAttempts <= s.failedAttempts) return undefined;

@@ -52,7 +52,7 @@ export async function fetchHubCa(hubUrl: string, opts: FetchHubCaOptions = {}): 
   let chosen = chain[chain.length - 1];
   if (pin) {
     const why = checkPinnedChain(chain, hub.host, pin);
-    if (why) throw new ConnectError(`the hub ${hub.origin} does not present the CA ${pin}: ${why}`, Code.Unavailable);
+    if (why) throw new ConnectError(`the hub ${hub.origin} does not present the CA ${pin}: ${why}; check the URL, and the fingerprint against the one "dca-hub serve" prints`, Code.Unavailable);
     chosen = chain.find((c) => fingerprintOf(c.raw) === pin)!;
   }
   if (!chosen) throw new ConnectError(`the hub ${hub.origin} presented no certificate`, Code.Unavailable);

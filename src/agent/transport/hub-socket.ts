@@ -73,11 +73,12 @@ export async function openHubSocket(opts: HubSocketOptions): Promise<TLSSocket> 
     }
     function onSecure() {
       if (alpn.expect !== undefined && socket.alpnProtocol !== alpn.expect) {
-        return done(`the hub ${hub.origin}${via} does not offer ${alpn.expect === "h2" ? "HTTP/2 (ALPN h2)" : `ALPN ${alpn.expect}`}`);
+        const protocol = alpn.expect === "h2" ? "HTTP/2 (ALPN h2)" : `ALPN ${alpn.expect}`;
+        return done(`the hub ${hub.origin}${via} does not offer ${protocol}: it is not a dca hub, or something in between strips it; check the URL and port`);
       }
       if (trust.kind === "verify" && trust.pin) {
         const why = checkPinnedChain(peerChain(socket), hub.host, trust.pin);
-        if (why) return done(`the hub ${hub.origin}${via} is not the pinned hub: ${why}`);
+        if (why) return done(`the hub ${hub.origin}${via} is not the pinned hub: ${why}; check the URL, and the fingerprint against the one "dca-hub serve" prints`);
       }
       done();
     }
@@ -87,8 +88,30 @@ export async function openHubSocket(opts: HubSocketOptions): Promise<TLSSocket> 
   return socket;
 }
 
+/** Network failures before TLS, in words. */
+const UNREACHABLE: Readonly<Record<string, string>> = {
+  ECONNREFUSED: "nothing listens there",
+  ENOTFOUND: "the name does not resolve",
+  EAI_AGAIN: "the name cannot be resolved now",
+  EHOSTUNREACH: "no route to the host",
+  ENETUNREACH: "no route to the network",
+  ETIMEDOUT: "no answer",
+  ECONNRESET: "the connection was closed at once",
+};
+
+/** TLS failures by code: what it likely means; what to do. */
+function tlsAdvice(code: string | undefined, hub: HubEndpoint): string {
+  if (code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "ERR_SSL_PACKET_LENGTH_TOO_LONG" || code === "ERR_SSL_HTTP_REQUEST") {
+    return `that port does not speak TLS (plain HTTP?); check the port: the hub's URL is the one "dca-hub serve" prints`;
+  }
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return `reach the hub by a name its certificate holds, or add ${hub.host} with "dca-hub serve --hostname"`;
+  if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") return "check this machine's clock and the hub's certificate";
+  return `give the hub's CA with --ca FILE or --ca-fingerprint sha256:... (both printed by "dca-hub serve")`;
+}
+
 function describeTlsError(hub: HubEndpoint, via: string, e: NodeJS.ErrnoException): string {
-  const network = e.code === "ECONNREFUSED" || e.code === "ENOTFOUND" || e.code === "EHOSTUNREACH" || e.code === "ETIMEDOUT" || e.code === "ECONNRESET";
-  if (network && !via) return `cannot reach the hub ${hub.origin}: ${e.code}`;
-  return `TLS with the hub ${hub.origin}${via} failed: ${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ""}`;
+  const unreachable = e.code ? UNREACHABLE[e.code] : undefined;
+  if (unreachable && !via) return `cannot reach the hub ${hub.origin}: ${e.code} (${unreachable}); check the URL and that "dca-hub serve" runs there`;
+  const code = e.code && !e.message.includes(e.code) ? ` (${e.code})` : "";
+  return `TLS with the hub ${hub.origin}${via} failed: ${e.message}${code}; ${tlsAdvice(e.code, hub)}`;
 }

@@ -4,6 +4,7 @@
  * before it reaches the store, and an agent only ever touches its own site.
  * Failures are DcaErrors, answered with their Connect code (connect-errors.ts).
  */
+import { plural } from "../../common/text.ts";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { createContextKey, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
@@ -74,7 +75,7 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
           );
         }
         const what = r.reason === "invalid" ? "not valid" : r.reason === "expired" ? "expired" : "already used";
-        throw new DcaError("permission-denied", `activation code ${what} (${r.attemptsLeft} attempts left for this install)`);
+        throw new DcaError("permission-denied", `activation code ${what} (${plural(r.attemptsLeft, "attempt")} left for this install)`);
       }
       log(`agent ${r.agent.id} activated for site ${r.site.name} (install ${req.installId}, host ${req.hostname})`);
       return create(ActivateResponseSchema, {
