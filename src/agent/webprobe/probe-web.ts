@@ -21,13 +21,10 @@ import { type HttpGetOptions, hostPort, httpGet } from "./http-get.ts";
 import { LEDM_PATHS, type LedmProductInfo, looksLikeHp, parseConsumables, parseProductConfig, parseUsage } from "./ledm.ts";
 import { ledmReading } from "./ledm-reading.ts";
 import { WebProbeError } from "./web-probe-error.ts";
+import { DEFAULT_WEB_PORTS, MAX_WEB_PORTS, TLS_WEB_PORTS as TLS_PORTS } from "../../common/task-limits.ts";
 
-/** Ports tried when none are given (WebProbeTask.ports empty). */
-export const DEFAULT_WEB_PORTS: readonly number[] = [80, 443, 8000];
-/** Ports always spoken to with TLS. */
-export const TLS_PORTS: readonly number[] = [443, 8443];
-/** Most ports one probe may ask for. */
-export const MAX_WEB_PORTS = 16;
+// Ports tried when none are given, those always spoken to with TLS, and the most one probe may ask for.
+export { DEFAULT_WEB_PORTS, MAX_WEB_PORTS, TLS_WEB_PORTS as TLS_PORTS } from "../../common/task-limits.ts";
 /** Default bound on each body read. */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 /** Default time per port (and per LEDM page). */

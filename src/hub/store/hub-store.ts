@@ -98,6 +98,8 @@ export interface TaskAdminStore {
   /** Tasks (of one site if given), newest first. */
   listTasks(opts?: { siteId?: string }): StoredTask[];
   getTask(id: string): StoredTask | undefined;
+  /** Cancels a task that has not finished (it is sent to no agent any more, a late result is dropped); the task as it now is, or undefined if unknown. */
+  cancelTask(id: string): StoredTask | undefined;
 }
 
 /** Everything the admin commands use. */

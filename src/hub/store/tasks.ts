@@ -63,7 +63,7 @@ const STATE_OF: Partial<Record<TaskStatus, TaskState>> = {
   [TaskStatus.FAILED]: "failed",
   [TaskStatus.REFUSED]: "refused",
 };
-const FINAL = new Set<TaskState>(["done", "failed", "refused"]);
+const FINAL = new Set<TaskState>(["done", "failed", "refused", "canceled"]);
 
 /** The task methods of the store; `requireSite` comes from the site methods. */
 export function createTasks(ctx: StoreContext, requireSite: (idOrName: string) => Site, getSiteConfig: (siteId: string) => AgentConfig) {
@@ -175,6 +175,22 @@ export function createTasks(ctx: StoreContext, requireSite: (idOrName: string) =
           cursor: rows.length ? rows[rows.length - 1].rowid : cursor,
           tasks: rows.map((r) => ({ id: r.id, siteId: r.site_id, targetAgentId: r.target_agent_id ?? undefined })),
         };
+      });
+    },
+
+    /**
+     * Cancels a task not finished yet: no agent is sent it any more, and a
+     * result reported for it later is dropped. Returns the task as it is now
+     * (unchanged if it had finished), or undefined for an unknown id.
+     */
+    cancelTask(id: string): StoredTask | undefined {
+      return ctx.write(() => {
+        db.run("UPDATE tasks SET state = 'canceled', finished_at = ?, message = 'canceled by the hub admin' WHERE id = ? AND state IN ('pending', 'sent', 'running')", [
+          ctx.now().getTime(),
+          id,
+        ]);
+        const row = db.query<TaskRow, [string]>("SELECT * FROM tasks WHERE id = ?").get(id);
+        return row ? toStoredTask(row) : undefined;
       });
     },
 

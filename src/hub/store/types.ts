@@ -131,7 +131,7 @@ export interface StoredReading {
 }
 
 export type TaskKind = TaskKindName;
-export type TaskState = "pending" | "sent" | "running" | "done" | "failed" | "refused";
+export type TaskState = "pending" | "sent" | "running" | "done" | "failed" | "refused" | "canceled";
 
 /** A task and what became of it. */
 export interface StoredTask {

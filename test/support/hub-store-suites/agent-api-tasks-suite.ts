@@ -54,6 +54,24 @@ export function describeAgentApiTasks(open: OpenStore): void {
       expect(rest.getTask(lost.id)?.agentId).toBe(a2.id);
     });
 
+    test("a canceled task goes to no agent, a late report on it is dropped, a finished one stays as it was", () => {
+      const { store, rest, clock, a, a1 } = setup();
+      const waiting = rest.createTask(a.id, scan());
+      const running = rest.createTask(a.id, read("10.0.0.7"));
+      const finished = rest.createTask(a.id, read("10.0.0.8"));
+      expect(store.takePendingTasks(a1).map((t) => t.id)).toEqual([waiting.id, running.id, finished.id]);
+      store.reportTaskResult(a1, report(running.id, TaskStatus.RUNNING));
+      store.reportTaskResult(a1, report(finished.id, TaskStatus.DONE, { message: "read" }));
+      const again = rest.createTask(a.id, scan("10.0.1.0/24"));
+      clock.advance(1000);
+      for (const t of [again, running]) expect(rest.cancelTask(t.id)).toMatchObject({ state: "canceled", message: "canceled by the hub admin", finishedAt: new Date(clock.ms) });
+      expect(rest.cancelTask(finished.id)).toMatchObject({ state: "done", message: "read" });
+      expect(rest.cancelTask("tsk_nosuchtask0000000")).toBeUndefined();
+      expect(store.takePendingTasks(a1)).toEqual([]);
+      expect(store.reportTaskResult(a1, report(running.id, TaskStatus.DONE, { message: "late" }))).toBe(true);
+      expect(rest.getTask(running.id)).toMatchObject({ state: "canceled", message: "canceled by the hub admin" });
+    });
+
     test("a task for one agent goes only to that agent", () => {
       const { store, rest, a, a1, a2 } = setup();
       const t = rest.createTask(a.id, read("10.0.0.9"), { agentId: a2.id });

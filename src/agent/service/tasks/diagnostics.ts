@@ -13,6 +13,7 @@ import {
 import { ping, traceroute } from "../../diagnostics/icmp/index.ts";
 import { parseEndpoint } from "../../../common/endpoint.ts";
 import { formatMs } from "../../../common/duration.ts";
+import { PING_LIMITS, TRACEROUTE_LIMITS, effectiveSetting } from "../../../common/task-limits.ts";
 
 export interface DiagnosticOutcome {
   status: TaskStatus;
@@ -20,14 +21,13 @@ export interface DiagnosticOutcome {
   result: TaskResult;
 }
 
-const clamp = (v: number, dflt: number, min: number, max: number) => (v > 0 ? Math.min(max, Math.max(min, v)) : dflt);
 
 export async function runPing(t: PingTask): Promise<DiagnosticOutcome> {
   const { host } = parseEndpoint(t.address, 0);
   const r = await ping(host, {
-    count: clamp(t.count, 4, 1, 100),
-    timeoutMs: clamp(t.timeoutMs, 1000, 50, 10_000),
-    intervalMs: clamp(t.intervalMs, 1000, 10, 10_000),
+    count: effectiveSetting(t.count, PING_LIMITS.count),
+    timeoutMs: effectiveSetting(t.timeoutMs, PING_LIMITS.timeoutMs),
+    intervalMs: effectiveSetting(t.intervalMs, PING_LIMITS.intervalMs),
   });
   const result = create(PingResultSchema, {
     address: r.address ?? "",
@@ -55,9 +55,9 @@ export async function runPing(t: PingTask): Promise<DiagnosticOutcome> {
 export async function runTraceroute(t: TracerouteTask): Promise<DiagnosticOutcome> {
   const { host } = parseEndpoint(t.address, 0);
   const r = await traceroute(host, {
-    maxHops: clamp(t.maxHops, 30, 1, 64),
-    timeoutMs: clamp(t.timeoutMs, 1000, 50, 10_000),
-    probesPerHop: clamp(t.probesPerHop, 3, 1, 10),
+    maxHops: effectiveSetting(t.maxHops, TRACEROUTE_LIMITS.maxHops),
+    timeoutMs: effectiveSetting(t.timeoutMs, TRACEROUTE_LIMITS.timeoutMs),
+    probesPerHop: effectiveSetting(t.probesPerHop, TRACEROUTE_LIMITS.probesPerHop),
   });
   const result = create(TracerouteResultSchema, {
     address: r.address ?? "",
