@@ -67,3 +67,8 @@ export function formatTable(header: string[], rows: (string | number | undefined
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
   return `${[line(header), ...body.map(line)].join("\n")}\n`;
 }
+
+/** `word` as a POSIX shell reads it back: bare when it is safe, else in single quotes ("Acme Dental" -> 'Acme Dental'). */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}

@@ -31,17 +31,19 @@ Devices:
 Tasks (agents are nudged over MQTT at once; --wait blocks until the result is in and shows it):
   task create SITE scan [TARGET...]
   task create SITE read ADDRESS
-  task create SITE ping ADDRESS [--count N] [--timeout-ms N] [--interval-ms N]
-  task create SITE traceroute ADDRESS [--max-hops N] [--timeout-ms N]
+  task create SITE ping ADDRESS [--count 1-100] [--timeout-ms 50-10000] [--interval-ms 10-10000]
+  task create SITE traceroute ADDRESS [--max-hops 1-64] [--timeout-ms 50-10000]
   task create SITE snmp-test ADDRESS            which of the site's credentials work
   task create SITE zebra ADDRESS read           ~HS status and ~HQOD odometer into a reading
   task create SITE zebra ADDRESS send (--file F | --text ZPL) [--lpr [--queue Q]] [--port N]
   task create SITE zebra ADDRESS getvar NAME | setvar NAME VALUE [--port N]
   task create SITE web ADDRESS [--ports P,...] [--tls-ports P,...] [--ledm]
+                                                --tls-ports are probed too (with TLS), at most 16 ports
       every task create also takes: [--agent A] [--wait [--wait-seconds 60]] [--json]
       ADDRESS must be inside the site's targets (not excluded) or a device the site knows
   task list [--site S] [--json]
   task show TASK_ID [--json]
+  task cancel TASK_ID                           no agent gets it any more; a late result is dropped
 
 External MQTT broker (mosquitto; see docs/mqtt.md):
   mqtt passwd-file FILE|- [--hub-user U --hub-password-file F]   agents' password hashes

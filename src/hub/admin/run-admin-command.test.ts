@@ -124,7 +124,10 @@ describe("site commands", () => {
     const unknown = await run("site", "explode");
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain(`unknown command "site explode"`);
-    expect(unknown.err).toContain(ADMIN_HELP);
+    expect(unknown.err).toContain("the site commands are:\n  dca-hub site create NAME");
+    expect(await run("task", "--help")).toMatchObject({ code: 0, out: expect.stringContaining("  dca-hub task cancel TASK_ID\n"), err: "" });
+    expect(await run("help", "device")).toMatchObject({ code: 0, out: expect.stringContaining("  dca-hub device flags ") });
+    expect(await run("site")).toMatchObject({ code: 2, out: "", err: expect.stringContaining("dca-hub site: which one? the site commands are:") });
     expect((await run()).code).toBe(2);
     expect(await run("site", "create")).toMatchObject({ code: 2, err: expect.stringContaining("missing NAME") });
     expect((await run("site", "show", "--help")).out).toBe("Usage: dca-hub site show SITE [--json]\n");
@@ -258,7 +261,9 @@ describe("task commands", () => {
       zebra: { action: "ZEBRA_ACTION_SEND", transport: "ZEBRA_TRANSPORT_LPR", queue: "zq", data: Buffer.from(zpl).toString("base64") },
     });
     expect(await json("zebra", "10.0.0.6", "getvar", "device.friendly_name")).toMatchObject({ zebra: { action: "ZEBRA_ACTION_GETVAR", name: "device.friendly_name" } });
-    expect(await json("web", "10.0.0.7", "--ports", "80,8080", "--tls-ports", "8443", "--ledm")).toMatchObject({ webProbe: { address: "10.0.0.7", ports: [80, 8080], tlsPorts: [8443], ledm: true } });
+    // A --tls-ports port is probed too, added to --ports or to the agent's default ports.
+    expect(await json("web", "10.0.0.7", "--ports", "80,8080", "--tls-ports", "8443", "--ledm")).toMatchObject({ webProbe: { address: "10.0.0.7", ports: [80, 8080, 8443], tlsPorts: [8443], ledm: true } });
+    expect(await json("web", "10.0.0.7", "--tls-ports", "9443")).toMatchObject({ webProbe: { ports: [80, 443, 8000, 9443], tlsPorts: [9443] } });
 
     const outside = await run("task", "create", "Acme", "ping", "192.168.50.1");
     expect(outside.code).toBe(2);
@@ -268,6 +273,13 @@ describe("task commands", () => {
     expect((await run("task", "create", "Acme", "zebra", "10.0.0.6", "send")).err).toContain("--file F or --text");
     expect((await run("task", "create", "Acme", "web", "10.0.0.7", "--ports", "80,99999")).err).toContain("1-65535");
     expect((await run("task", "create", "Acme", "ping", "10.0.0.5", "extra")).code).toBe(2);
+    // Outside the bounds the agent applies: refused here, not clamped there.
+    for (const [flag, value, range] of [["--count", "100000", "1 to 100"], ["--count", "0", "1 to 100"], ["--timeout-ms", "20", "50 to 10000"], ["--interval-ms", "10001", "10 to 10000"]]) {
+      expect(await run("task", "create", "Acme", "ping", "10.0.0.5", flag!, value!)).toMatchObject({ code: 2, err: expect.stringContaining(`${flag} must be from ${range}`) });
+    }
+    expect((await run("task", "create", "Acme", "traceroute", "10.0.0.5", "--max-hops", "65")).err).toContain("--max-hops must be from 1 to 64");
+    const many = Array.from({ length: 16 }, (_, i) => 9000 + i).join(",");
+    expect((await run("task", "create", "Acme", "web", "10.0.0.7", "--ports", many, "--tls-ports", "9443")).err).toContain("at most 16 ports, got 17");
 
     // A result reported by an agent shows in `task show`, with escapes from a printer removed.
     const store = openHubStore(dataDir);

@@ -3,7 +3,7 @@ import { toJson } from "@bufbuild/protobuf";
 import { AgentConfigSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import type { AgentAdminStore, DeviceAdminStore, SiteAdminStore } from "../store/index.ts";
 import { type AdminCommand, arg, noMoreArgs, printJson, siteArg, wantsJson } from "./admin-context.ts";
-import { formatTable, formatTime } from "./admin-format.ts";
+import { formatTable, formatTime, shellQuote } from "./admin-format.ts";
 import { describeConfig, redactConfig } from "./redact-config.ts";
 
 /** What the site commands read: sites and configs, and each site's agents and devices. */
@@ -19,7 +19,10 @@ export const SITE_COMMANDS: Record<string, AdminCommand<SiteCommandStore>> = {
       noMoreArgs(p, 1);
       const site = ctx.store.createSite(name);
       if (wantsJson(p)) printJson(ctx, site);
-      else ctx.io.out(`site "${site.name}" created: ${site.id}\nnext: "site set-targets", "site add-credential", then "code create ${site.name}"\n`);
+      else {
+        const q = shellQuote(site.name);
+        ctx.io.out(`site "${site.name}" created: ${site.id}\nnext: dca-hub site set-targets ${q} TARGET..., dca-hub site add-credential ${q} ..., then dca-hub code create ${q}\n`);
+      }
       return 0;
     },
   },

@@ -5,6 +5,8 @@ import { type ParsedArgs, UsageError, flag, intFlag, listFlag } from "../../comm
 import { parseEndpoint } from "../../common/endpoint.ts";
 import { TargetError, parseTargetSpec } from "../../common/target-spec.ts";
 import { type Task, TaskResultSchema, TaskSchema, ZebraAction, ZebraTransport } from "../../gen/dca/v1/agent_service_pb.ts";
+import { DEFAULT_WEB_PORTS, MAX_WEB_PORTS, PING_LIMITS, TRACEROUTE_LIMITS, type TaskSetting } from "../../common/task-limits.ts";
+import { DcaError } from "../../common/errors.ts";
 import { cleanText } from "../../common/text.ts";
 import { StoreError, type StoredTask, type TaskAdminStore } from "../store/index.ts";
 import { type AdminCommand, type AdminContext, type SiteNames, arg, noMoreArgs, printJson, siteArg, siteFlag, wantsJson } from "./admin-context.ts";
@@ -71,6 +73,14 @@ function ports(p: ParsedArgs, name: string): number[] {
     if (!/^\d+$/.test(s) || n < 1 || n > 65535) throw new UsageError(`--${name} takes ports 1-65535, got "${s}"`);
     return n;
   });
+}
+
+/** A task setting given as --`name`: 0 (the agent's default) when absent, refused outside the bounds the agent applies. */
+function setting(p: ParsedArgs, name: string, limits: TaskSetting): number {
+  const v = intFlag(p, name);
+  if (v === undefined) return 0;
+  if (v < limits.min || v > limits.max) throw new UsageError(`--${name} must be from ${limits.min} to ${limits.max} (default ${limits.default}), got ${v}`);
+  return v;
 }
 
 function zebraTask(p: ParsedArgs, rest: string[]): Task {
@@ -141,12 +151,23 @@ function buildTask(p: ParsedArgs): Task {
     case "ping":
       only(1);
       return create(TaskSchema, {
-        kind: { case: "ping", value: { address: oneAddress(rest, kind), count: intFlag(p, "count") ?? 0, timeoutMs: intFlag(p, "timeout-ms") ?? 0, intervalMs: intFlag(p, "interval-ms") ?? 0 } },
+        kind: {
+          case: "ping",
+          value: {
+            address: oneAddress(rest, kind),
+            count: setting(p, "count", PING_LIMITS.count),
+            timeoutMs: setting(p, "timeout-ms", PING_LIMITS.timeoutMs),
+            intervalMs: setting(p, "interval-ms", PING_LIMITS.intervalMs),
+          },
+        },
       });
     case "traceroute":
       only(1);
       return create(TaskSchema, {
-        kind: { case: "traceroute", value: { address: oneAddress(rest, kind), maxHops: intFlag(p, "max-hops") ?? 0, timeoutMs: intFlag(p, "timeout-ms") ?? 0 } },
+        kind: {
+          case: "traceroute",
+          value: { address: oneAddress(rest, kind), maxHops: setting(p, "max-hops", TRACEROUTE_LIMITS.maxHops), timeoutMs: setting(p, "timeout-ms", TRACEROUTE_LIMITS.timeoutMs) },
+        },
       });
     case "snmp-test":
       only(1);
@@ -155,10 +176,13 @@ function buildTask(p: ParsedArgs): Task {
       return zebraTask(p, rest);
     case "web": {
       only(1);
-      const list = ports(p, "ports");
-      if (list.length > 16) throw new UsageError("--ports takes at most 16 ports");
+      // A --tls-ports port is probed too: the agent probes only the ports listed (or its defaults).
+      const tlsPorts = ports(p, "tls-ports");
+      const given = ports(p, "ports");
+      const list = tlsPorts.length ? [...new Set([...(given.length ? given : DEFAULT_WEB_PORTS), ...tlsPorts])] : given;
+      if (list.length > MAX_WEB_PORTS) throw new UsageError(`--ports and --tls-ports together take at most ${MAX_WEB_PORTS} ports, got ${list.length}`);
       return create(TaskSchema, {
-        kind: { case: "webProbe", value: { address: oneAddress(rest, kind), ports: list, tlsPorts: ports(p, "tls-ports"), ledm: p.flags.has("ledm") } },
+        kind: { case: "webProbe", value: { address: oneAddress(rest, kind), ports: list, tlsPorts, ledm: p.flags.has("ledm") } },
       });
     }
     default:
@@ -190,7 +214,7 @@ function waitFor(ctx: AdminContext<TaskAdminStore>, id: string, seconds: number)
   const until = Date.now() + seconds * 1000;
   for (;;) {
     const t = ctx.store.getTask(id)!;
-    if (t.state === "done" || t.state === "failed" || t.state === "refused" || Date.now() >= until) return t;
+    if (t.state === "done" || t.state === "failed" || t.state === "refused" || t.state === "canceled" || Date.now() >= until) return t;
     Bun.sleepSync(100);
   }
 }
@@ -218,9 +242,8 @@ export const TASK_COMMANDS: Record<string, AdminCommand<TaskAdminStore & SiteNam
       if (wantsJson(p)) printJson(ctx, taskJson(t));
       else showTask(ctx, t);
       if (t.state === "done") return 0;
-      if (t.state === "failed" || t.state === "refused") return 1;
-      ctx.io.err(`task ${t.id} is still ${t.state} after ${wait} s; see "task show ${t.id}" later\n`);
-      return 4;
+      if (t.state === "failed" || t.state === "refused" || t.state === "canceled") return 1;
+      throw new DcaError("deadline-exceeded", `task ${t.id} is still ${t.state} after ${wait} s; see "task show ${t.id}" later, or "task cancel ${t.id}"`);
     },
   },
 
@@ -253,6 +276,20 @@ export const TASK_COMMANDS: Record<string, AdminCommand<TaskAdminStore & SiteNam
           ),
         );
       }
+      return 0;
+    },
+  },
+
+  "task cancel": {
+    usage: "task cancel TASK_ID",
+    run(ctx, p) {
+      const id = arg(p, 0, "TASK_ID");
+      noMoreArgs(p, 1);
+      const t = ctx.store.cancelTask(id);
+      if (!t) throw new StoreError("not-found", `unknown task "${id}" (see "task list")`);
+      if (t.state !== "canceled") throw new DcaError("failed-precondition", `task ${id} already finished (${t.state}); nothing to cancel`);
+      const started = t.sentAt ? "; an agent that already started it finishes, but its result is not kept" : "";
+      ctx.io.out(`task ${id} canceled${started}\n`);
       return 0;
     },
   },
