@@ -61,11 +61,13 @@ targets = ["10.0.0.0/24"]
   });
 
   const bad: [string, unknown, RegExp][] = [
-    ["port out of range", { snmp: { port: 70000 } }, /snmp\.port: snmp\.port must be at most 65535/],
+    ["port out of range", { snmp: { port: 70000 } }, /in test: snmp\.port must be at most 65535$/],
     ["timeout not a duration", { snmp: { timeout: "soon" } }, /snmp\.timeout.*not a duration/],
-    ["unknown field", { snmp: { colour: 1 } }, /snmp\.colour: unknown field/],
+    ["unknown field", { snmp: { colour: 1 } }, /snmp\.colour: unknown field \(allowed: port, timeout, retries, concurrency, rate, readConcurrency\)$/],
     ["bad version", { credentials: [{ name: "a", version: "v4", community: "x" }] }, /version must be one of "v1", "v2c", "v3"/],
-    ["bad auth protocol", { credentials: [{ name: "a", version: "v3", user: "u", auth: "sha999:password1" }] }, /credentials\.0\.auth: auth: protocol "sha999" is not one of md5, sha, sha224, sha256, sha384, sha512/],
+    ["bad auth protocol", { credentials: [{ name: "a", version: "v3", user: "u", auth: "sha999:password1" }] }, /credentials\.0\.auth: protocol "sha999" is not one of md5, sha, sha224, sha256, sha384, sha512/],
+    ["a missing field", { credentials: [{ name: "a", version: "v2c" }] }, /credentials\.0\.community: missing \(it is required\)$/],
+    ["an unknown section", { snmpp: {} }, /snmpp: unknown field \(allowed: credentials, snmp, scan, schedule, outbox\)$/],
     ["short password", { credentials: [{ name: "a", version: "v3", user: "u", priv: "des:short" }] }, /at least 8 characters/],
   ];
   for (const [what, raw, re] of bad) {
@@ -92,6 +94,6 @@ targets = ["10.0.0.0/24"]
 
   test("a broken TOML file names the file", () => {
     const p = file("broken.toml", "[snmp\nport=");
-    expect(() => loadConfig(p, {})).toThrow(/broken\.toml is not valid TOML/);
+    expect(() => loadConfig(p, {})).toThrow(/broken\.toml:1:6 is not valid TOML: .*; fix the file at line 1$/);
   });
 });

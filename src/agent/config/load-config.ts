@@ -17,11 +17,46 @@ export function readConfigFile(path: string): ConfigInput {
   } catch (e) {
     throw new ConfigError(`cannot read config file ${path}: ${(e as Error).message}`);
   }
-  try {
-    return (path.endsWith(".json") ? JSON.parse(text) : Bun.TOML.parse(text)) as ConfigInput;
-  } catch (e) {
-    throw new ConfigError(`${path} is not valid ${path.endsWith(".json") ? "JSON" : "TOML"}: ${(e as Error).message}`);
+  if (path.endsWith(".json")) {
+    try {
+      return JSON.parse(text) as ConfigInput;
+    } catch (e) {
+      throw new ConfigError(`${path} is not valid JSON: ${(e as Error).message}; fix the file`);
+    }
   }
+  try {
+    return Bun.TOML.parse(text) as ConfigInput;
+  } catch (e) {
+    const message = (e as Error).message.replace(/^TOML Parse error: /, "");
+    const at = tomlErrorAt(text, (e as Error).message);
+    throw new ConfigError(`${path}${at ? `:${at.line}:${at.column}` : ""} is not valid TOML: ${message}; fix the file${at ? ` at line ${at.line}` : ""}`);
+  }
+}
+
+/**
+ * Where a TOML parse error is, since Bun's parser does not say: the first
+ * line whose prefix of the file fails with the same message, and the first
+ * column of that line where it does (1-based). Undefined when no prefix
+ * reproduces it (the error is about the end of the file).
+ */
+export function tomlErrorAt(text: string, message: string): { line: number; column: number } | undefined {
+  const lines = text.split("\n");
+  const failsSame = (prefix: string) => {
+    try {
+      Bun.TOML.parse(prefix);
+      return false;
+    } catch (e) {
+      return (e as Error).message === message;
+    }
+  };
+  for (let n = 1; n <= lines.length; n++) {
+    const before = lines.slice(0, n - 1).join("\n") + (n > 1 ? "\n" : "");
+    if (!failsSame(`${before}${lines[n - 1]}\n`)) continue;
+    const line = lines[n - 1]!;
+    for (let c = 1; c <= line.length; c++) if (failsSame(before + line.slice(0, c))) return { line: n, column: c };
+    return { line: n, column: line.length + 1 };
+  }
+  return undefined;
 }
 
 /** Merges file config with overrides (overrides win, section by section) and validates. */

@@ -5,7 +5,7 @@
  */
 import * as v from "valibot";
 import { DcaError } from "../errors.ts";
-import { FILE_LABELS, type FieldLabels } from "./labels.ts";
+import { CONFIG_FIELDS, FILE_LABELS, type FieldLabels } from "./labels.ts";
 import { type Config, configSchema, credentialSchema } from "./schema.ts";
 import type { Credential } from "../credential.ts";
 
@@ -38,14 +38,21 @@ function refusals(issues: readonly v.BaseIssue<unknown>[], prefix: string): Refu
   return issues.map((i) => {
     const path = [prefix, ...(i.path?.map((p) => String(p.key)) ?? [])].filter(Boolean).join(".");
     // Never echo a received value: it may be a password or a community.
-    const message = i.type === "strict_object" ? `unknown field (allowed: ${allowedKeys(i)})` : i.message.replace(/ but received .*$/, "");
+    const message =
+      i.type !== "strict_object"
+        ? i.message.replace(/ but received .*$/, "")
+        : i.received === "undefined"
+          ? "missing (it is required)"
+          : `unknown field (allowed: ${allowedKeys(i)})`;
     return { path: path || "(top level)", message };
   });
 }
 
+/** The keys allowed where an unknown one was found, from the one list of fields (list indexes skipped). */
 function allowedKeys(issue: v.BaseIssue<unknown>): string {
-  const expected = issue.expected ?? "";
-  return expected === "never" ? "see the documentation" : expected;
+  const section = (issue.path ?? []).slice(0, -1).map((p) => p.key).filter((k) => typeof k === "string").join(".");
+  const keys = CONFIG_FIELDS.filter((f) => !section || f.startsWith(`${section}.`)).map((f) => f.slice(section ? section.length + 1 : 0).split(".")[0]);
+  return [...new Set(keys)].join(", ");
 }
 
 /** The refusals of a raw config (none: it is good). */
@@ -60,13 +67,27 @@ export function parseCredential(raw: unknown, path: string, labels: FieldLabels 
   return r.success ? { credential: r.output as Credential } : { refusals: refusals(r.issues, path) };
 }
 
-/** The refusals as indented "path: message" lines. */
-export const formatRefusals = (list: readonly Refusal[]): string => list.map((r) => `  ${r.path}: ${r.message}`).join("\n");
+/**
+ * One refusal as "path: message", the field named once: a message that
+ * starts with the path stands alone, and a "label: " the message starts
+ * with is dropped when the label is the field's own name (as the agent
+ * names them, "auth" in "credentials.0.auth").
+ */
+export function formatRefusal(r: Refusal): string {
+  if (r.message.startsWith(`${r.path} `) || r.message.startsWith(`${r.path}:`)) return r.message;
+  const last = r.path.split(".").at(-1)!;
+  const own = [r.path.replace(/\.\d+(?=\.|$)/g, ""), last].find((label) => r.message.startsWith(`${label}: `));
+  return `${r.path}: ${own ? r.message.slice(own.length + 2) : r.message}`;
+}
+
+/** The refusals as indented lines. */
+export const formatRefusals = (list: readonly Refusal[]): string => list.map((r) => `  ${formatRefusal(r)}`).join("\n");
 
 /** Validates raw config; `source` names where it came from in errors. Throws ConfigError. */
 export function validateConfig(raw: unknown, source: string, labels: FieldLabels = FILE_LABELS): Config {
   const r = v.safeParse(schemasFor(labels).config, raw);
   if (r.success) return r.output;
   const list = refusals(r.issues, "");
-  throw new ConfigError(`invalid configuration in ${source}:\n${formatRefusals(list)}`, list);
+  const what = list.length === 1 ? ` ${formatRefusal(list[0]!)}` : `\n${formatRefusals(list)}`;
+  throw new ConfigError(`invalid configuration in ${source}:${what}`, list);
 }
