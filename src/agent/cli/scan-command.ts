@@ -11,6 +11,8 @@ import { parseArgs, listFlag, UsageError } from "../../common/args.ts";
 import { formatReading } from "./format-reading.ts";
 import { SNMP_FLAGS, configFromArgs } from "./options.ts";
 import { createProgressLine } from "./progress-line.ts";
+import { DcaError } from "../../common/errors.ts";
+import { plural } from "../../common/text.ts";
 
 const SCAN_FLAGS = [...SNMP_FLAGS, "exclude", "concurrency", "rate", "read-concurrency"];
 
@@ -25,9 +27,10 @@ export async function scanCommand(argv: string[]): Promise<number> {
   const idle = { probed: 0, answered: 0, inFlight: 0, elapsedMs: 0, rate: 0, found: 0, read: 0 };
   const progress = createProgressLine(process.stderr, () => collect?.progress() ?? idle);
   const started = performance.now();
+  const unresolved: string[] = [];
   try {
     collect = await collectFleet(config, targetsIn, exclude, {
-      onTargetError: (message) => process.stderr.write(`dca scan: ${message} (skipped)\n`),
+      onTargetError: (message) => unresolved.push(message),
       onSkipped: (where, reason) => progress.log(`skipped ${where}: ${reason}`),
       onFailed: (where, message) => progress.log(`failed ${where}: ${message}`),
       onReading: (reading) =>
@@ -38,6 +41,13 @@ export async function scanCommand(argv: string[]): Promise<number> {
     if (e instanceof TargetError) throw new UsageError(e.message);
     throw e;
   }
+  // Nothing to sweep because no name resolved is a failure, not an empty scan; some names is a warning each.
+  if (unresolved.length && collect.progress().addresses === 0) {
+    progress.stop();
+    await collect.done;
+    throw new DcaError("unavailable", `nothing to scan: ${unresolved.join("; ")}; check the names and DNS, or give addresses`);
+  }
+  for (const message of unresolved) progress.log(`dca scan: ${message} (skipped)`);
   let stats;
   try {
     stats = await collect.done;
@@ -46,7 +56,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
   }
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   process.stderr.write(
-    `scanned ${stats.addresses} addresses in ${secs} s: ${stats.found} answered SNMP, ${stats.read} printers read, ` +
+    `scanned ${plural(stats.addresses, "address", "addresses")} in ${secs} s: ${stats.found} answered SNMP, ${plural(stats.read, "printer")} read, ` +
       `${stats.skipped} skipped (not printers), ${stats.failed} failed\n`,
   );
   return stats.failed > 0 ? 1 : 0;
