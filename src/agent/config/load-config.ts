@@ -15,7 +15,7 @@ export function readConfigFile(path: string): ConfigInput {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new ConfigError(`cannot read config file ${path}: ${(e as Error).message}`);
+    throw new ConfigError(`cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check --config`);
   }
   if (path.endsWith(".json")) {
     try {
@@ -68,7 +68,7 @@ export function loadConfig(file: string | undefined, overrides: ConfigInput): Co
     snmp: { ...(base.snmp ?? {}), ...(overrides.snmp ?? {}) },
     scan: { ...(base.scan ?? {}), ...(overrides.scan ?? {}) },
   };
-  return validateConfig(merged, file ? `${file} and the command line` : "the command line");
+  return validateConfig(merged, file ? `${file} and the command line` : "the command line", undefined, `fix it in ${file ? "the file or " : ""}the options`);
 }
 
 /** The config as text, credentials described by name and kind; every secret prints as <secret>. */

@@ -56,6 +56,6 @@ export function normalizeFingerprint(pin: string): string {
     .replace(/^sha256:/i, "")
     .replaceAll(":", "")
     .toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new DcaError("invalid-argument", 'a CA fingerprint must be "sha256:" followed by 64 hex digits');
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new DcaError("invalid-argument", 'a CA fingerprint must be "sha256:" followed by 64 hex digits; copy it from what "dca-hub serve" prints');
   return `sha256:${hex}`;
 }

@@ -56,13 +56,14 @@ export async function openHubSocket(opts: HubSocketOptions): Promise<TLSSocket> 
     rejectUnauthorized: trust.kind === "verify" && !pinOnly,
   };
   const via = opts.proxy ? ` through the proxy ${opts.proxy.label}` : "";
+  const protocol = alpn.expect === "h2" ? "HTTP/2 (ALPN h2)" : `ALPN ${alpn.expect ?? alpn.offer.join(", ")}`;
   const socket = tlsConnect(tlsOptions);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => done(`TLS with the hub ${hub.origin}${via} did not complete within ${opts.timeoutMs} ms`),
       Math.max(1, opts.timeoutMs - (Date.now() - started)),
     );
-    const onError = (e: NodeJS.ErrnoException) => done(describeTlsError(hub, via, e), e);
+    const onError = (e: NodeJS.ErrnoException) => done(describeTlsError(hub, via, e, protocol), e);
     function done(failure?: string, cause?: unknown) {
       clearTimeout(timer);
       socket.off("error", onError);
@@ -73,8 +74,7 @@ export async function openHubSocket(opts: HubSocketOptions): Promise<TLSSocket> 
     }
     function onSecure() {
       if (alpn.expect !== undefined && socket.alpnProtocol !== alpn.expect) {
-        const protocol = alpn.expect === "h2" ? "HTTP/2 (ALPN h2)" : `ALPN ${alpn.expect}`;
-        return done(`the hub ${hub.origin}${via} does not offer ${protocol}: it is not a dca hub, or something in between strips it; check the URL and port`);
+        return done(notOffered(hub, via, protocol));
       }
       if (trust.kind === "verify" && trust.pin) {
         const why = checkPinnedChain(peerChain(socket), hub.host, trust.pin);
@@ -109,7 +109,14 @@ function tlsAdvice(code: string | undefined, hub: HubEndpoint): string {
   return `give the hub's CA with --ca FILE or --ca-fingerprint sha256:... (both printed by "dca-hub serve")`;
 }
 
-function describeTlsError(hub: HubEndpoint, via: string, e: NodeJS.ErrnoException): string {
+/** The hub's answer lacks the protocol asked for (`protocol` in words). */
+function notOffered(hub: HubEndpoint, via: string, protocol: string): string {
+  return `the hub ${hub.origin}${via} does not offer ${protocol}: it is not a dca hub, or something in between strips it; check the URL and port`;
+}
+
+function describeTlsError(hub: HubEndpoint, via: string, e: NodeJS.ErrnoException, protocol: string): string {
+  // The server refused every protocol offered (h2): it is not a dca hub, as when it accepts without one.
+  if (e.code === "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL") return notOffered(hub, via, protocol);
   const unreachable = e.code ? UNREACHABLE[e.code] : undefined;
   if (unreachable && !via) return `cannot reach the hub ${hub.origin}: ${e.code} (${unreachable}); check the URL and that "dca-hub serve" runs there`;
   const code = e.code && !e.message.includes(e.code) ? ` (${e.code})` : "";

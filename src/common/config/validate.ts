@@ -83,11 +83,14 @@ export function formatRefusal(r: Refusal): string {
 /** The refusals as indented lines. */
 export const formatRefusals = (list: readonly Refusal[]): string => list.map((r) => `  ${formatRefusal(r)}`).join("\n");
 
-/** Validates raw config; `source` names where it came from in errors. Throws ConfigError. */
-export function validateConfig(raw: unknown, source: string, labels: FieldLabels = FILE_LABELS): Config {
+/** Validates raw config; `source` names where it came from in errors, `fix` says what to do. Throws ConfigError. */
+export function validateConfig(raw: unknown, source: string, labels: FieldLabels = FILE_LABELS, fix?: string): Config {
   const r = v.safeParse(schemasFor(labels).config, raw);
   if (r.success) return r.output;
   const list = refusals(r.issues, "");
-  const what = list.length === 1 ? ` ${formatRefusal(list[0]!)}` : `\n${formatRefusals(list)}`;
-  throw new ConfigError(`invalid configuration in ${source}:${what}`, list);
+  const message =
+    list.length === 1
+      ? `invalid configuration in ${source}: ${formatRefusal(list[0]!)}${fix ? `; ${fix}` : ""}`
+      : `invalid configuration in ${source}${fix ? ` (${fix})` : ""}:\n${formatRefusals(list)}`;
+  throw new ConfigError(message, list);
 }
