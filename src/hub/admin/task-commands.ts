@@ -15,6 +15,8 @@ import { formatTaskResult } from "./task-result-format.ts";
 
 const KINDS = "scan, read, ping, traceroute, snmp-test, zebra or web";
 const ZEBRA_USAGE = "zebra ADDRESS (read | send (--file F | --text ZPL) | getvar NAME | setvar NAME VALUE) [--lpr [--queue Q]] [--port N]";
+/** The states a task ends in. */
+const FINISHED = new Set<StoredTask["state"]>(["done", "failed", "refused", "canceled"]);
 /** The longest `--wait` an admin command blocks for. */
 const MAX_WAIT_S = 600;
 
@@ -214,7 +216,7 @@ function waitFor(ctx: AdminContext<TaskAdminStore>, id: string, seconds: number)
   const until = Date.now() + seconds * 1000;
   for (;;) {
     const t = ctx.store.getTask(id)!;
-    if (t.state === "done" || t.state === "failed" || t.state === "refused" || t.state === "canceled" || Date.now() >= until) return t;
+    if (FINISHED.has(t.state) || Date.now() >= until) return t;
     Bun.sleepSync(100);
   }
 }
@@ -285,9 +287,10 @@ export const TASK_COMMANDS: Record<string, AdminCommand<TaskAdminStore & SiteNam
     run(ctx, p) {
       const id = arg(p, 0, "TASK_ID");
       noMoreArgs(p, 1);
-      const t = ctx.store.cancelTask(id);
-      if (!t) throw new StoreError("not-found", `unknown task "${id}" (see "task list")`);
-      if (t.state !== "canceled") throw new DcaError("failed-precondition", `task ${id} already finished (${t.state}); nothing to cancel`);
+      const before = ctx.store.getTask(id);
+      if (!before) throw new StoreError("not-found", `unknown task "${id}" (see "task list")`);
+      const t = FINISHED.has(before.state) ? before : ctx.store.cancelTask(id)!;
+      if (t.state !== "canceled" || t === before) throw new DcaError("failed-precondition", `task ${id} already finished (${t.state}); nothing to cancel`);
       const started = t.sentAt ? "; an agent that already started it finishes, but its result is not kept" : "";
       ctx.io.out(`task ${id} canceled${started}\n`);
       return 0;
