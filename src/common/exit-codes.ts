@@ -13,7 +13,7 @@ export const EXIT_CODES: readonly { exit: ExitCode; meaning: string }[] = [
   { exit: 0, meaning: "success" },
   { exit: 1, meaning: "failed: a device or the hub did not answer, something is not found or already exists..." },
   { exit: 2, meaning: "usage or configuration error: fix the command line or the config" },
-  { exit: 3, meaning: 'the agent is locked after failed activations (see "dca status")' },
+  { exit: 3, meaning: 'the agent is locked after failed activations (see "dca status"); for "dca read": a device answered but is not a printer' },
 ];
 
 /** The exit code for a failure with `code`. */

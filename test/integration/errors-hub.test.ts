@@ -49,6 +49,22 @@ describe("dca-hub serve", () => {
     expectErrorLine(r, 1, "dca-hub serve", `MQTT over TLS cannot listen on 127.0.0.1:${busyPort}: another program already listens there`, "--mqtt-listen HOST:PORT", "--no-mqtt");
   }, 30_000);
 
+  test("8883 taken (the default MQTT port): the hub says so and which option moves it, and goes on", async () => {
+    // In a network namespace of its own, so that the test takes 8883 from nobody else.
+    const hubCmd = hubCommand().map((a) => `'${a}'`).join(" ");
+    const script = [
+      "ip link set lo up",
+      `python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1", 8883)); s.listen(); print("bound", flush=True); time.sleep(20)' > ${tmp}/bound &`,
+      `while ! grep -q bound ${tmp}/bound 2>/dev/null; do sleep 0.05; done`,
+      `timeout -s INT 8 ${hubCmd} serve --data ${tmp}/serve-8883 --listen 127.0.0.1:0`,
+      "kill %1",
+    ].join("\n");
+    const r = await runCommand(["unshare", "--net", "sh", "-c", script], {}, 30_000);
+    expect(r.stderr).toContain("MQTT over TLS cannot listen on 127.0.0.1:8883: another program already listens there; stop it or choose another port with --mqtt-listen HOST:PORT");
+    expect(r.stderr).toContain("(going on with MQTT over WebSocket on the hub's port only)");
+    expect(r.stdout).toContain('"ready":true');
+  }, 30_000);
+
   test("--data on a file, a missing or junk --cert", async () => {
     const file = join(tmp, "not-a-folder");
     writeFileSync(file, "junk\n");

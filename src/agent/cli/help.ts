@@ -58,7 +58,8 @@ ${STATE}
 
 After 5 failed activations the agent is locked. Once the hub admin has run
 "dca-hub install reset INSTALL_ID" (the id "dca status" shows), this asks
-the hub and clears the lock.
+the hub and clears the lock. The hub and the CA the activations used are
+remembered: --hub, --ca and --ca-fingerprint are needed only to change them.
 ${STATE}
 `,
   main: `dca ${VERSION}: print-fleet data collection agent
@@ -81,6 +82,8 @@ ${exitCodesHelp([0, 1, 2, 3])}`,
 
 Reads identity, page counters, supplies, trays, status and alerts of each
 printer and prints a table, or one JSON object per printer with --json.
+A device that answers but is not a printer is printed too, with a warning on
+stderr, and the exit code is 3 ("dca scan" skips such devices).
 
 ${COMMON}
 `,

@@ -102,7 +102,7 @@ describe("openProxyTunnel", () => {
     servers.pop()!.close();
     await Bun.sleep(20);
     expect((await failure(openProxyTunnel(parseProxyUrl(`http://a:b@127.0.0.1:${closed}`), "h:1", 2000))).rawMessage).toBe(
-      `cannot reach the proxy http://127.0.0.1:${closed}: ECONNREFUSED`,
+      `cannot reach the proxy http://127.0.0.1:${closed}: ECONNREFUSED; check --proxy (or \$HTTPS_PROXY) and that the proxy runs`,
     );
   });
 });

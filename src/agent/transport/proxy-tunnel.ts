@@ -36,7 +36,7 @@ export function openProxyTunnel(proxy: ProxyEndpoint, authority: string, timeout
       if (proxy.authorization) lines.push(`Proxy-Authorization: ${proxy.authorization}`);
       socket.write(`${lines.join("\r\n")}\r\n\r\n`);
     });
-    const onError = (e: NodeJS.ErrnoException) => fail(`cannot reach the proxy ${proxy.label}: ${e.code ?? e.message}`, e);
+    const onError = (e: NodeJS.ErrnoException) => fail(`cannot reach the proxy ${proxy.label}: ${e.code ?? e.message}; check --proxy (or \$HTTPS_PROXY) and that the proxy runs`, e);
     const onClose = () => fail(`the proxy ${proxy.label} closed the connection before answering CONNECT ${authority}`);
     socket.on("error", onError);
     socket.on("close", onClose);

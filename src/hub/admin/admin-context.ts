@@ -53,7 +53,7 @@ export function noMoreArgs(p: ParsedArgs, count: number): void {
 /** The site named by a name or id, or a "not-found" error pointing at `site list`. */
 export function siteArg(ctx: AdminContext<Pick<SiteAdminStore, "getSite">>, idOrName: string): Site {
   const site = ctx.store.getSite(idOrName);
-  if (!site) throw new StoreError("not-found", `unknown site "${idOrName}" (see "site list")`);
+  if (!site) throw new StoreError("not-found", `unknown site "${idOrName}"; see "dca-hub site list"`);
   return site;
 }
 

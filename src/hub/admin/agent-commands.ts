@@ -7,7 +7,7 @@ import { formatAgo, formatTable, formatTime, parseDurationMs } from "./admin-for
 const agentState = (a: Agent) => (a.replacedBy ? `replaced by ${a.replacedBy}` : a.disabled ? "disabled" : "active");
 
 function setDisabled(ctx: AdminContext<AgentAdminStore>, id: string, disabled: boolean): number {
-  if (!ctx.store.getAgent(id)) throw new StoreError("not-found", `unknown agent "${id}" (see "agent list")`);
+  if (!ctx.store.getAgent(id)) throw new StoreError("not-found", `unknown agent "${id}"; see "dca-hub agent list"`);
   const a = ctx.store.setAgentDisabled(id, disabled);
   ctx.io.out(`agent ${a.id} (${a.hostname}) ${disabled ? "disabled: its calls are refused from now on" : "enabled"}\n`);
   return 0;

@@ -72,7 +72,7 @@ export const DEVICE_COMMANDS: Record<string, AdminCommand<DeviceAdminStore & Sit
       noMoreArgs(p, 1);
       const limitText = flag(p, "limit");
       const limit = limitText === undefined ? 20 : parseCount(limitText, "--limit", 1, 100_000);
-      if (!ctx.store.getDevice(id)) throw new StoreError("not-found", `unknown device "${id}" (see "device list")`);
+      if (!ctx.store.getDevice(id)) throw new StoreError("not-found", `unknown device "${id}"; see "dca-hub device list"`);
       const readings = ctx.store.listReadings(id, { limit });
       if (wantsJson(p)) {
         printJson(

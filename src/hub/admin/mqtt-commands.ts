@@ -54,7 +54,7 @@ function writeOut(ctx: AdminContext<unknown>, path: string, text: string, newMod
   try {
     writeFileAtomic(path, text, before ? before.mode & 0o777 : newMode);
   } catch (e) {
-    throw new DcaError(DcaError.from(e).code, `cannot write ${path} (${(e as NodeJS.ErrnoException).code ?? "error"})`, { cause: e });
+    throw new DcaError(DcaError.from(e).code, `cannot write ${path} (${(e as NodeJS.ErrnoException).code ?? "error"}); check the path and that its folder exists`, { cause: e });
   }
   if (before) {
     try {

@@ -88,7 +88,7 @@ export const SITE_CONFIG_COMMANDS: Record<string, AdminCommand<SiteAdminStore>> 
       noMoreArgs(p, 2);
       return change(ctx, p, (c) => {
         const i = c.credentials.findIndex((x) => x.name === name);
-        if (i < 0) throw new StoreError("not-found", `no credential "${name}" (see "site show")`);
+        if (i < 0) throw new StoreError("not-found", `no credential "${name}"; see "dca-hub site show"`);
         c.credentials.splice(i, 1);
         return `credential "${name}" removed`;
       });

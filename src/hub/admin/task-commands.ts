@@ -288,7 +288,7 @@ export const TASK_COMMANDS: Record<string, AdminCommand<TaskAdminStore & SiteNam
       const id = arg(p, 0, "TASK_ID");
       noMoreArgs(p, 1);
       const before = ctx.store.getTask(id);
-      if (!before) throw new StoreError("not-found", `unknown task "${id}" (see "task list")`);
+      if (!before) throw new StoreError("not-found", `unknown task "${id}"; see "dca-hub task list"`);
       const t = FINISHED.has(before.state) ? before : ctx.store.cancelTask(id)!;
       if (t.state !== "canceled" || t === before) throw new DcaError("failed-precondition", `task ${id} already finished (${t.state}); nothing to cancel`);
       const started = t.sentAt ? "; an agent that already started it finishes, but its result is not kept" : "";
@@ -304,7 +304,7 @@ export const TASK_COMMANDS: Record<string, AdminCommand<TaskAdminStore & SiteNam
       const id = arg(p, 0, "TASK_ID");
       noMoreArgs(p, 1);
       const t = ctx.store.getTask(id);
-      if (!t) throw new StoreError("not-found", `unknown task "${id}" (see "task list")`);
+      if (!t) throw new StoreError("not-found", `unknown task "${id}"; see "dca-hub task list"`);
       if (wantsJson(p)) printJson(ctx, taskJson(t));
       else showTask(ctx, t);
       return 0;

@@ -69,7 +69,8 @@ export async function startHubMqtt(opts: StartHubMqttOptions): Promise<HubMqtt> 
       broker = await start(options.listen);
     } catch (e) {
       if (!options.listenIsDefault) throw e;
-      log(`${(e as Error).message}; going on with MQTT over WebSocket on the hub's port only (choose another with --mqtt-listen)`);
+      // The message says which port and how to move it; the hub goes on without that listener.
+      log(`${(e as Error).message} (going on with MQTT over WebSocket on the hub's port only)`);
       broker = await start(undefined);
     }
     publish = broker.publish;

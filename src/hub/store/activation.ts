@@ -123,7 +123,7 @@ export function createActivation(ctx: StoreContext, requireSite: (idOrName: stri
       return ctx.write(() => {
         const id = installId.trim();
         const r = db.run("UPDATE installs SET failed_attempts = 0, reset_generation = reset_generation + 1 WHERE install_id = ?", [id]);
-        if (r.changes === 0) throw new StoreError("not-found", `unknown install "${id}" (see "install list")`);
+        if (r.changes === 0) throw new StoreError("not-found", `unknown install "${id}"; see "dca-hub install list"`);
         return { resetGeneration: install(id)!.reset_generation };
       });
     },
