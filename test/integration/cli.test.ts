@@ -96,7 +96,7 @@ describe("errors a user meets first", () => {
     writeFileSync(file, `[snmp]\nretries = 50\n`);
     const r = await dca("read", "127.0.0.1", "--config", file);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("snmp.retries: snmp.retries must be at most 10");
+    expect(r.stderr).toContain("snmp.retries: must be at most 10");
   });
 
   test("--version and --help answer without SNMP", async () => {

@@ -9,6 +9,9 @@ import { isAbsolute, join } from "node:path";
 import { type ReadingJson, parseReadingJson } from "./reading-json.ts";
 import { repoRoot } from "./shared-dir.ts";
 
+/** What `dca read` exits with, its reading printed, when the device is not a printer (README, exit codes). */
+const NOT_A_PRINTER_EXIT = 3;
+
 /** The command prefix for `dca` and a label for logs. */
 export function dcaCommand(): { argv: string[]; label: string } {
   const configured = process.env.DCA_BIN?.trim();
@@ -45,6 +48,8 @@ export interface DcaRun {
   stderr: string;
   durationMs: number;
   reading?: ReadingJson;
+  /** The device answered but is not a printer: `dca read` printed its reading and exited 3. */
+  notAPrinter?: boolean;
   /** Why there is no reading: spawn failure, non-zero exit, timeout, bad JSON. */
   error?: string;
 }
@@ -86,9 +91,10 @@ export async function runDcaRead(target: string, options: DcaReadOptions): Promi
   const run: DcaRun = { command, exitCode, stdout, stderr, durationMs: Date.now() - started };
   if (proc.signalCode) {
     run.error = `killed by ${proc.signalCode} after ${run.durationMs} ms`;
-  } else if (exitCode !== 0) {
+  } else if (exitCode !== 0 && exitCode !== NOT_A_PRINTER_EXIT) {
     run.error = `exit ${exitCode}: ${firstLines(stderr || stdout)}`;
   } else {
+    if (exitCode === NOT_A_PRINTER_EXIT) run.notAPrinter = true;
     try {
       run.reading = parseReadingJson(stdout);
     } catch (e) {

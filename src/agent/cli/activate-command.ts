@@ -81,7 +81,7 @@ export async function activateCommand(argv: string[]): Promise<number> {
   } catch (e) {
     const err = ConnectError.from(e);
     if (err.code !== Code.PermissionDenied && err.code !== Code.FailedPrecondition) {
-      throw new DcaError(DcaError.from(err).code, `${err.rawMessage} (nothing was counted against this install)`, { cause: err });
+      throw new DcaError(DcaError.from(err).code, `${err.rawMessage} (nothing counted against this install)`, { cause: err });
     }
     const s = recordFailedActivation(dir, { hubUrl, reason: err.rawMessage, caFingerprint: trust.caFingerprint });
     const next = s.locked

@@ -42,8 +42,13 @@ async function resolveName(name: string): Promise<string> {
   }
 }
 
-/** Why the device read is not a printer, or undefined if it is one (the same test scan applies). */
+/**
+ * Why the device read is not a printer, or undefined if it is one: a reading
+ * with page counters, supplies or trays is one (a partial Printer-MIB still
+ * counts); otherwise the test scan applies decides.
+ */
 async function notAPrinter(reading: DeviceReading, config: Config, host: string, port: number): Promise<string | undefined> {
+  if (reading.counters.length || reading.supplies.length || reading.trays.length) return undefined;
   const cred = config.credentials.find((c) => c.name === reading.credential) ?? config.credentials[0]!;
   const session = createNetSnmpSession({ host, port, timeoutMs: config.snmp.timeout, retries: config.snmp.retries }, cred);
   try {

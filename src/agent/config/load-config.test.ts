@@ -61,11 +61,11 @@ targets = ["10.0.0.0/24"]
   });
 
   const bad: [string, unknown, RegExp][] = [
-    ["port out of range", { snmp: { port: 70000 } }, /in test: snmp\.port must be at most 65535$/],
+    ["port out of range", { snmp: { port: 70000 } }, /in test: snmp\.port: must be at most 65535$/],
     ["timeout not a duration", { snmp: { timeout: "soon" } }, /snmp\.timeout.*not a duration/],
     ["unknown field", { snmp: { colour: 1 } }, /snmp\.colour: unknown field \(allowed: port, timeout, retries, concurrency, rate, readConcurrency\)$/],
     ["bad version", { credentials: [{ name: "a", version: "v4", community: "x" }] }, /version must be one of "v1", "v2c", "v3"/],
-    ["bad auth protocol", { credentials: [{ name: "a", version: "v3", user: "u", auth: "sha999:password1" }] }, /credentials\.0\.auth: protocol "sha999" is not one of md5, sha, sha224, sha256, sha384, sha512/],
+    ["bad auth protocol", { credentials: [{ name: "a", version: "v3", user: "u", auth: "sha999:password1" }] }, /credentials\.0\.auth: auth: protocol "sha999" is not one of md5, sha, sha224, sha256, sha384, sha512/],
     ["a missing field", { credentials: [{ name: "a", version: "v2c" }] }, /credentials\.0\.community: missing \(it is required\)$/],
     ["an unknown section", { snmpp: {} }, /snmpp: unknown field \(allowed: credentials, snmp, scan, schedule, outbox\)$/],
     ["short password", { credentials: [{ name: "a", version: "v3", user: "u", priv: "des:short" }] }, /at least 8 characters/],

@@ -69,15 +69,14 @@ export function parseCredential(raw: unknown, path: string, labels: FieldLabels 
 
 /**
  * One refusal as "path: message", the field named once: a message that
- * starts with the path stands alone, and a "label: " the message starts
- * with is dropped when the label is the field's own name (as the agent
- * names them, "auth" in "credentials.0.auth").
+ * starts with the field's path (as the agent names fields: "snmp.port") has
+ * it dropped, since the path is in front.
  */
 export function formatRefusal(r: Refusal): string {
-  if (r.message.startsWith(`${r.path} `) || r.message.startsWith(`${r.path}:`)) return r.message;
-  const last = r.path.split(".").at(-1)!;
-  const own = [r.path.replace(/\.\d+(?=\.|$)/g, ""), last].find((label) => r.message.startsWith(`${label}: `));
-  return `${r.path}: ${own ? r.message.slice(own.length + 2) : r.message}`;
+  const own = [r.path, r.path.replace(/\.\d+(?=\.|$)/g, "")];
+  const label = own.find((l) => r.message.startsWith(`${l}: `) || r.message.startsWith(`${l} `));
+  const rest = label ? r.message.slice(label.length).replace(/^:? /, "") : r.message;
+  return `${r.path}: ${rest}`;
 }
 
 /** The refusals as indented lines. */

@@ -32,6 +32,8 @@ export interface AdminCommand<S = AdminStore> {
   usage: string;
   valued?: readonly string[];
   booleans?: readonly string[];
+  /** Runs on a data folder `serve` has not made yet (it makes the store): an external broker's files come before the hub. */
+  beforeServe?: boolean;
   run(ctx: AdminContext<S>, args: ParsedArgs): number;
 }
 

@@ -68,6 +68,7 @@ function writeOut(ctx: AdminContext<unknown>, path: string, text: string, newMod
 /** The MQTT commands for an external broker. */
 export const MQTT_COMMANDS: Record<string, AdminCommand<AgentAdminStore>> = {
   "mqtt passwd-file": {
+    beforeServe: true,
     usage: "mqtt passwd-file FILE|- [--hub-user U --hub-password-file F]",
     valued: ["hub-user", "hub-password-file"],
     run(ctx, p) {
@@ -100,6 +101,7 @@ export const MQTT_COMMANDS: Record<string, AdminCommand<AgentAdminStore>> = {
   },
 
   "mqtt broker-cert": {
+    beforeServe: true,
     usage: `mqtt broker-cert CERT_FILE KEY_FILE --name HOST [--name HOST...] [--days ${BROKER_CERT_DAYS}]`,
     valued: ["name", "days"],
     run(ctx, p) {
@@ -123,6 +125,7 @@ export const MQTT_COMMANDS: Record<string, AdminCommand<AgentAdminStore>> = {
   },
 
   "mqtt acl-file": {
+    beforeServe: true,
     usage: "mqtt acl-file FILE|- [--hub-user U]",
     valued: ["hub-user"],
     run(ctx, p) {

@@ -63,7 +63,7 @@ export async function runAdminCommand(argv: string[], io: AdminIo): Promise<numb
   try {
     const args = parseArgs(rest, command.valued ?? [], command.booleans ?? []);
     const clock = io.clock ?? systemClock;
-    if (io.existingStore) assertHubStore(io.dataDir, io.existingStore.lookedUp);
+    if (io.existingStore && !command.beforeServe) assertHubStore(io.dataDir, io.existingStore.lookedUp);
     store = openHubStore(io.dataDir, { clock });
     return command.run({ store, io, now: () => new Date(clock.now()) }, args);
   } catch (e) {
