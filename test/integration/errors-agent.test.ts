@@ -82,7 +82,7 @@ describe("dca activate to a hub that is not one", () => {
   }
 
   test("a malformed fingerprint is a usage error", async () => {
-    expectErrorLine(await activate(closedPort, "--ca-fingerprint", "sha256:nothex"), 2, "dca activate", 'a CA fingerprint must be "sha256:" followed by 64 hex digits');
+    expectErrorLine(await activate(closedPort, "--ca-fingerprint", "sha256:nothex"), 2, "dca activate", 'a CA fingerprint must be "sha256:" followed by 64 hex digits; copy it from what "dca-hub serve" prints');
   });
 });
 
