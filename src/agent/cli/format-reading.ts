@@ -38,8 +38,8 @@ export function formatReading(r: DeviceReading): string {
       s.description,
       enumName(SupplyType, s.type),
       s.color,
-      String(s.level),
-      String(s.maxCapacity),
+      String(s.level ?? "-"),
+      String(s.maxCapacity ?? "-"),
       s.percent === undefined ? "-" : `${s.percent} %`,
       enumName(SupplyState, s.state),
     ]),
@@ -47,7 +47,7 @@ export function formatReading(r: DeviceReading): string {
   out += rows(
     "Trays",
     ["name", "level", "max", "percent", "media"],
-    r.trays.map((t) => [t.name || `tray ${t.index}`, String(t.currentLevel), String(t.maxCapacity), t.percent === undefined ? "-" : `${t.percent} %`, t.mediaName]),
+    r.trays.map((t) => [t.name || `tray ${t.index}`, String(t.currentLevel ?? "-"), String(t.maxCapacity ?? "-"), t.percent === undefined ? "-" : `${t.percent} %`, t.mediaName]),
   );
   out += rows("Alerts", ["severity", "code", "description"], r.alerts.map((a) => [a.severity, a.code, a.description]));
   if (r.console.length) out += `\nConsole\n${r.console.map((l) => `  ${l}`).join("\n")}\n`;

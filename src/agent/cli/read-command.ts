@@ -1,6 +1,6 @@
 /** `dca read ADDRESS...`: reads each printer and prints a table or JSON. */
-import { toJsonString } from "@bufbuild/protobuf";
 import { DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { messageToJsonString } from "../../common/message-json.ts";
 import { type Endpoint, parseEndpoint } from "../../common/endpoint.ts";
 import { TargetError } from "../../common/target-spec.ts";
 import { readDevice } from "../reader/read-device.ts";
@@ -32,7 +32,7 @@ export async function readCommand(argv: string[]): Promise<number> {
         credentials: config.credentials,
         hostname: ep.isName ? ep.host : undefined,
       });
-      process.stdout.write(json ? `${toJsonString(DeviceReadingSchema, reading)}\n` : formatReading(reading));
+      process.stdout.write(json ? `${messageToJsonString(DeviceReadingSchema, reading)}\n` : formatReading(reading));
     } catch (e) {
       if (!(e instanceof DcaError)) throw e;
       failed++;
