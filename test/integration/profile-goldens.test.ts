@@ -26,6 +26,7 @@ interface Golden {
   model?: string;
   serialNumber?: string;
   firmware?: string;
+  networkFirmware?: string;
   counters?: { kind: string; value: string; unit?: string; oid: string; name: string }[];
   supplies?: { description: string; percent?: number; state?: string; percentBasis?: string }[];
   problems?: string[];
@@ -62,7 +63,7 @@ describe("profile goldens", () => {
         credentials: [{ name: "golden", version: "v2c", community: secret(stem) }],
       });
       const json = toJson(DeviceReadingSchema, reading) as DeviceReadingJson;
-      for (const field of ["vendor", "model", "serialNumber", "firmware"] as const) {
+      for (const field of ["vendor", "model", "serialNumber", "firmware", "networkFirmware"] as const) {
         if (golden[field] !== undefined) expect(`${field}: ${json[field] ?? ""}`).toBe(`${field}: ${golden[field]}`);
       }
       if (golden.counters) {

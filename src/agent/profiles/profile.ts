@@ -104,7 +104,10 @@ export interface Profile {
   brands?: { pattern: RegExp; brand: string }[];
   model?: TextSource[];
   serial?: TextSource[];
+  /** The printer's main firmware; never the network card's. */
   firmware?: TextSource[];
+  /** The network card's or print server's firmware, kept apart from the printer's. */
+  networkFirmware?: TextSource[];
   counters?: ScalarCounter[];
   counterTables?: NamedCounterTable[];
   codedCounterTables?: CodedCounterTable[];

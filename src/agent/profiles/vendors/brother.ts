@@ -86,7 +86,10 @@ export const brother: Profile = {
   sysDescr: [/^Brother /i],
   model: [{ from: "1.3.6.1.4.1.2435.2.4.3.2435.5.13.3.0", pattern: /^(?:Brother )?(.+?)(?: series)?$/i }],
   serial: [{ from: BROTHER_OIDS.serial }],
-  firmware: [{ from: "sysDescr", pattern: /Firmware Ver\.?\s*([^ ,]+)/i }],
+  // The printer's main firmware; sysDescr and NetConfig's brpsMainRevision (as glpi-agent's
+  // BrotherNetConfig.pm reads it) describe the NC network card.
+  firmware: [{ from: BROTHER_OIDS.firmware }],
+  networkFirmware: [{ from: "sysDescr", pattern: /^Brother NC-.*Firmware Ver\.?\s*([^ ,]+)/i }, { from: "1.3.6.1.4.1.2435.2.4.3.1240.1.4.0", pattern: /^(?:Ver\.?\s*)?(\S+)/i }],
   blocks: [
     { oid: BROTHER_OIDS.counters, decoder: "brother-counters" },
     { oid: BROTHER_OIDS.maintenance, decoder: "brother-maintenance" },

@@ -42,6 +42,8 @@ export const hp: Profile = {
     { from: HP_PML_TEXT_OIDS.firmwareRom, decoder: "hp-pml" },
     { from: HP_PML_TEXT_OIDS.firmwareDatecode, decoder: "hp-pml" },
   ],
+  // An external or embedded Jetdirect card names its own firmware in sysDescr ("...,JETDIRECT,JD149,EEPROM J.08.32").
+  networkFirmware: [{ from: "sysDescr", pattern: /,EEPROM ([^,\s]+)/ }],
   context: "Jetdirect",
   counters: [
     { oid: `${ENGINE}.5.0`, kind: CounterKind.TOTAL, name: "total-engine-page-count" },
