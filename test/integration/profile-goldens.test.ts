@@ -28,7 +28,7 @@ interface Golden {
   firmware?: string;
   networkFirmware?: string;
   counters?: { kind: string; value: string; unit?: string; oid: string; name: string }[];
-  supplies?: { description: string; percent?: number; state?: string; percentBasis?: string }[];
+  supplies?: { description: string; type?: string; percent?: number; state?: string; percentBasis?: string; remainingPages?: number }[];
   problems?: string[];
 }
 
@@ -76,6 +76,8 @@ describe("profile goldens", () => {
         if ("percent" in s) expect(`${s.description}: ${hit?.percent}`).toBe(`${s.description}: ${s.percent}`);
         if (s.state) expect(`${s.description}: ${hit?.state}`).toBe(`${s.description}: ${s.state}`);
         if (s.percentBasis) expect(`${s.description}: ${hit?.percentBasis}`).toBe(`${s.description}: ${s.percentBasis}`);
+        if (s.type) expect(`${s.description}: ${hit?.type}`).toBe(`${s.description}: ${s.type}`);
+        if ("remainingPages" in s) expect(`${s.description}: ${hit?.remainingPages}`).toBe(`${s.description}: ${s.remainingPages}`);
       }
       for (const p of golden.problems ?? []) {
         const messages = (json.problems ?? []).map((x) => `${x.oid ?? ""} ${x.message ?? ""}`);

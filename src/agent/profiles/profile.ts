@@ -73,7 +73,7 @@ export interface LevelCode {
 }
 
 /** Decoders for vendor blocks; each turns one OCTET STRING into meters or named levels. */
-export type BlockDecoderName = "brother-counters" | "brother-maintenance";
+export type BlockDecoderName = "brother-counters" | "brother-maintenance" | "brother-next-care";
 
 /**
  * A table with one row per combination (job type x media size x duplex x
