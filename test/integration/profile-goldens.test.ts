@@ -9,12 +9,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import { toJson } from "@bufbuild/protobuf";
 import { type DeviceReadingJson, DeviceReadingSchema } from "../../src/gen/dca/v1/reading_pb.ts";
 import { readDevice } from "../../src/agent/reader/read-device.ts";
 import { type Fleet, startFleet } from "../sim/fleet.ts";
 import { repoRoot } from "../support/shared-dir.ts";
 import { secret } from "../../src/common/secret.ts";
+import { messageToJson } from "../../src/common/message-json.ts";
 
 const dir = join(repoRoot, "test/fixtures/profiles");
 const recordings = existsSync(dir)
@@ -62,7 +62,8 @@ describe("profile goldens", () => {
         target: { host: fleet.dataDir!.address, port: fleet.dataDir!.port, timeoutMs: 1000, retries: 1 },
         credentials: [{ name: "golden", version: "v2c", community: secret(stem) }],
       });
-      const json = toJson(DeviceReadingSchema, reading) as DeviceReadingJson;
+      // As dca prints it: every implicit field present (a jam count of 0, an UNSPECIFIED unit).
+      const json = messageToJson(DeviceReadingSchema, reading) as DeviceReadingJson;
       for (const field of ["vendor", "model", "serialNumber", "firmware", "networkFirmware"] as const) {
         if (golden[field] !== undefined) expect(`${field}: ${json[field] ?? ""}`).toBe(`${field}: ${golden[field]}`);
       }
