@@ -21,6 +21,7 @@ export function formatReading(r: DeviceReading): string {
     ["Serial", r.serialNumber],
     ["MAC", r.macAddress],
     ["Firmware", r.firmware],
+    ["NIC FW", r.networkFirmware],
     ["Hostname", r.hostname],
     ["Status", [r.status?.deviceStatus, r.status?.printerStatus, ...(r.status?.detectedErrors ?? [])].filter(Boolean).join(", ")],
     ["Profile", `${r.profile} (credential ${r.credential}, ${r.requestCount} requests, ${r.readDurationMs} ms)`],
@@ -41,7 +42,7 @@ export function formatReading(r: DeviceReading): string {
       String(s.level ?? "-"),
       String(s.maxCapacity ?? "-"),
       s.percent === undefined ? "-" : `${s.percent} %`,
-      enumName(SupplyState, s.state),
+      s.remainingPages === undefined ? enumName(SupplyState, s.state) : `${enumName(SupplyState, s.state)} (${s.remainingPages} pages left)`,
     ]),
   );
   out += rows(
