@@ -9,12 +9,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import { toJson } from "@bufbuild/protobuf";
 import { type DeviceReadingJson, DeviceReadingSchema } from "../../src/gen/dca/v1/reading_pb.ts";
 import { readDevice } from "../../src/agent/reader/read-device.ts";
 import { type Fleet, startFleet } from "../sim/fleet.ts";
 import { repoRoot } from "../support/shared-dir.ts";
 import { secret } from "../../src/common/secret.ts";
+import { messageToJson } from "../../src/common/message-json.ts";
 
 const dir = join(repoRoot, "test/fixtures/profiles");
 const recordings = existsSync(dir)
@@ -26,8 +26,9 @@ interface Golden {
   model?: string;
   serialNumber?: string;
   firmware?: string;
+  networkFirmware?: string;
   counters?: { kind: string; value: string; unit?: string; oid: string; name: string }[];
-  supplies?: { description: string; percent?: number; state?: string; percentBasis?: string }[];
+  supplies?: { description: string; type?: string; percent?: number; state?: string; percentBasis?: string; remainingPages?: number }[];
   problems?: string[];
 }
 
@@ -61,8 +62,9 @@ describe("profile goldens", () => {
         target: { host: fleet.dataDir!.address, port: fleet.dataDir!.port, timeoutMs: 1000, retries: 1 },
         credentials: [{ name: "golden", version: "v2c", community: secret(stem) }],
       });
-      const json = toJson(DeviceReadingSchema, reading) as DeviceReadingJson;
-      for (const field of ["vendor", "model", "serialNumber", "firmware"] as const) {
+      // As dca prints it: every implicit field present (a jam count of 0, an UNSPECIFIED unit).
+      const json = messageToJson(DeviceReadingSchema, reading) as DeviceReadingJson;
+      for (const field of ["vendor", "model", "serialNumber", "firmware", "networkFirmware"] as const) {
         if (golden[field] !== undefined) expect(`${field}: ${json[field] ?? ""}`).toBe(`${field}: ${golden[field]}`);
       }
       if (golden.counters) {
@@ -75,6 +77,8 @@ describe("profile goldens", () => {
         if ("percent" in s) expect(`${s.description}: ${hit?.percent}`).toBe(`${s.description}: ${s.percent}`);
         if (s.state) expect(`${s.description}: ${hit?.state}`).toBe(`${s.description}: ${s.state}`);
         if (s.percentBasis) expect(`${s.description}: ${hit?.percentBasis}`).toBe(`${s.description}: ${s.percentBasis}`);
+        if (s.type) expect(`${s.description}: ${hit?.type}`).toBe(`${s.description}: ${s.type}`);
+        if ("remainingPages" in s) expect(`${s.description}: ${hit?.remainingPages}`).toBe(`${s.description}: ${s.remainingPages}`);
       }
       for (const p of golden.problems ?? []) {
         const messages = (json.problems ?? []).map((x) => `${x.oid ?? ""} ${x.message ?? ""}`);

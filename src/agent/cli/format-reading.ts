@@ -21,6 +21,7 @@ export function formatReading(r: DeviceReading): string {
     ["Serial", r.serialNumber],
     ["MAC", r.macAddress],
     ["Firmware", r.firmware],
+    ["NIC FW", r.networkFirmware],
     ["Hostname", r.hostname],
     ["Status", [r.status?.deviceStatus, r.status?.printerStatus, ...(r.status?.detectedErrors ?? [])].filter(Boolean).join(", ")],
     ["Profile", `${r.profile} (credential ${r.credential}, ${r.requestCount} requests, ${r.readDurationMs} ms)`],
@@ -38,16 +39,16 @@ export function formatReading(r: DeviceReading): string {
       s.description,
       enumName(SupplyType, s.type),
       s.color,
-      String(s.level),
-      String(s.maxCapacity),
+      String(s.level ?? "-"),
+      String(s.maxCapacity ?? "-"),
       s.percent === undefined ? "-" : `${s.percent} %`,
-      enumName(SupplyState, s.state),
+      s.remainingPages === undefined ? enumName(SupplyState, s.state) : `${enumName(SupplyState, s.state)} (${s.remainingPages} pages left)`,
     ]),
   );
   out += rows(
     "Trays",
     ["name", "level", "max", "percent", "media"],
-    r.trays.map((t) => [t.name || `tray ${t.index}`, String(t.currentLevel), String(t.maxCapacity), t.percent === undefined ? "-" : `${t.percent} %`, t.mediaName]),
+    r.trays.map((t) => [t.name || `tray ${t.index}`, String(t.currentLevel ?? "-"), String(t.maxCapacity ?? "-"), t.percent === undefined ? "-" : `${t.percent} %`, t.mediaName]),
   );
   out += rows("Alerts", ["severity", "code", "description"], r.alerts.map((a) => [a.severity, a.code, a.description]));
   if (r.console.length) out += `\nConsole\n${r.console.map((l) => `  ${l}`).join("\n")}\n`;

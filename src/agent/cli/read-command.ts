@@ -6,9 +6,9 @@
  * command exits 3 (scan skips such devices).
  */
 import { lookup } from "node:dns/promises";
-import { toJsonString } from "@bufbuild/protobuf";
 import { type DeviceReading, DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
 import type { Config } from "../../common/config/index.ts";
+import { messageToJsonString } from "../../common/message-json.ts";
 import { type Endpoint, parseEndpoint } from "../../common/endpoint.ts";
 import { TargetError } from "../../common/target-spec.ts";
 import { classifyDevice } from "../discovery/classify.ts";
@@ -75,7 +75,7 @@ export async function readCommand(argv: string[]): Promise<number> {
         credentials: config.credentials,
         hostname: ep.isName ? ep.host : undefined,
       });
-      process.stdout.write(json ? `${toJsonString(DeviceReadingSchema, reading)}\n` : formatReading(reading));
+      process.stdout.write(json ? `${messageToJsonString(DeviceReadingSchema, reading)}\n` : formatReading(reading));
       const why = await notAPrinter(reading, config, host, ep.port);
       if (why) {
         others++;

@@ -3,8 +3,8 @@
  * classifies each responder, reads every printer (a bounded number at a
  * time) and prints each reading as soon as it is done.
  */
-import { toJsonString } from "@bufbuild/protobuf";
 import { DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { messageToJsonString } from "../../common/message-json.ts";
 import { collectFleet } from "../collect/collect-fleet.ts";
 import { TargetError } from "../discovery/targets.ts";
 import { parseArgs, listFlag, UsageError } from "../../common/args.ts";
@@ -34,7 +34,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
       onSkipped: (where, reason) => progress.log(`skipped ${where}: ${reason}`),
       onFailed: (where, message) => progress.log(`failed ${where}: ${message}`),
       onReading: (reading) =>
-        progress.write(json ? `${toJsonString(DeviceReadingSchema, reading)}\n` : `${formatReading(reading)}\n`, process.stdout),
+        progress.write(json ? `${messageToJsonString(DeviceReadingSchema, reading)}\n` : `${formatReading(reading)}\n`, process.stdout),
     });
   } catch (e) {
     progress.stop();

@@ -73,7 +73,7 @@ export interface LevelCode {
 }
 
 /** Decoders for vendor blocks; each turns one OCTET STRING into meters or named levels. */
-export type BlockDecoderName = "brother-counters" | "brother-maintenance";
+export type BlockDecoderName = "brother-counters" | "brother-maintenance" | "brother-next-care";
 
 /**
  * A table with one row per combination (job type x media size x duplex x
@@ -104,7 +104,10 @@ export interface Profile {
   brands?: { pattern: RegExp; brand: string }[];
   model?: TextSource[];
   serial?: TextSource[];
+  /** The printer's main firmware; never the network card's. */
   firmware?: TextSource[];
+  /** The network card's or print server's firmware, kept apart from the printer's. */
+  networkFirmware?: TextSource[];
   counters?: ScalarCounter[];
   counterTables?: NamedCounterTable[];
   codedCounterTables?: CodedCounterTable[];

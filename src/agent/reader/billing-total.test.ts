@@ -17,3 +17,9 @@ test("the vendor's total wins, then PWG, then prtMarkerLifeCount; the others sta
   expect(summary(electBillingTotal([mib, mono]))).toEqual(["TOTAL prtMarkerLifeCount 1000", "MONO mono 500"]);
   expect(electBillingTotal([])).toEqual([]);
 });
+
+test("a jam count is a service counter: never elected, never relabelled, even as the only or largest meter", () => {
+  const jams = c(CounterKind.JAM, "1.3.6.1.4.1.11.2.3.9.4.2.1.4.1.2.34.0", 5000, "print-engine-jam-count");
+  expect(summary(electBillingTotal([jams]))).toEqual(["JAM print-engine-jam-count 5000"]);
+  expect(summary(electBillingTotal([mib, jams, pwg]))).toEqual(["OTHER prtMarkerLifeCount 1000", "JAM print-engine-jam-count 5000", "TOTAL pwg total 990"]);
+});

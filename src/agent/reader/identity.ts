@@ -1,12 +1,16 @@
 /**
  * Who the device is: brand, model, serial, firmware, MAC. Vendor sources
- * come from the profile; the Printer-MIB and HOST-RESOURCES-MIB fill gaps.
+ * come from the profile; HOST-RESOURCES-MIB, the IEEE 1284 device ID and the
+ * Printer-MIB fill gaps. The model and firmware are the printer's: a sysDescr
+ * that names a network card or print server is never taken as the model, and
+ * the card's firmware goes to its own field.
  */
 import { formatMac } from "../../common/text.ts";
 import type { Profile } from "../profiles/index.ts";
 import type { TextSource } from "../profiles/profile.ts";
 import type { VarBind } from "../snmp/session.ts";
 import { hpTextOf } from "./decoders/hp.ts";
+import { modelOfDeviceId } from "./device-id.ts";
 import { type Table, bytesOf, numberOf, rowIndexes, textOf } from "./values.ts";
 
 export interface Identity {
@@ -14,6 +18,7 @@ export interface Identity {
   model: string;
   serialNumber: string;
   firmware: string;
+  networkFirmware: string;
   macAddress: string;
 }
 
@@ -26,6 +31,8 @@ export interface IdentityInputs {
   general: Table;
   interfaces: Table;
   printerIndex: string;
+  /** The IEEE 1284 device ID, when read (see needsDeviceId). */
+  deviceId?: string;
 }
 
 /** Values that mean "nothing here" on real devices. */
@@ -40,6 +47,28 @@ function pick(sources: readonly TextSource[] | undefined, sysDescr: string, valu
     if (!PLACEHOLDER.test(v)) return v;
   }
   return "";
+}
+
+/**
+ * A sysDescr that describes the network card or print server in front of
+ * the printer (Brother "NC-8300h", HP "ETHERNET MULTI-ENVIRONMENT" /
+ * "JETDIRECT", OkiLAN, ZebraNet, Epson's "Scan Server"), not the printer.
+ */
+const NETWORK_CARD = /\bNC-\w|ETHERNET MULTI-ENVIRONMENT|JETDIRECT|OkiLAN|ZebraNet|print ?server|scan ?server/i;
+
+/** True when `sysDescr` names a network card or print server rather than a printer model. */
+export function namesNetworkCard(sysDescr: string): boolean {
+  return NETWORK_CARD.test(sysDescr);
+}
+
+/** The model the profile's own sources or hrDeviceDescr give, before any fallback. */
+function statedModel(x: IdentityInputs): string {
+  return pick(x.profile.model, x.sysDescr, x.vendorValues) || textOf(x.devices.get(3)?.get(x.printerIndex));
+}
+
+/** True when only the IEEE 1284 device ID can still name the model: read it then (one GET). */
+export function needsDeviceId(x: IdentityInputs): boolean {
+  return !statedModel(x);
 }
 
 /** Removes a leading brand word and a trailing "series" from a model name. */
@@ -67,11 +96,10 @@ function macOf(interfaces: Table): string {
 
 export function buildIdentity(x: IdentityInputs): Identity {
   const { profile, sysDescr, vendorValues } = x;
-  const hrDescr = textOf(x.devices.get(3)?.get(x.printerIndex));
-  let model = pick(profile.model, sysDescr, vendorValues) || hrDescr;
+  let model = statedModel(x) || modelOfDeviceId(x.deviceId ?? "");
   const brandRule = profile.brands?.find((b) => b.pattern.test(sysDescr) || b.pattern.test(model));
   const vendor = brandRule?.brand ?? profile.vendor;
-  if (!model && profile.id !== "generic") model = sysDescr;
+  if (!model && profile.id !== "generic" && !namesNetworkCard(sysDescr)) model = sysDescr;
   const brandWords = [vendor, profile.vendor, "HP", "Hewlett-Packard", "KONICA MINOLTA", "FUJI XEROX", "FUJIFILM"];
   model = tidyModel(model, brandWords);
   const standardSerial = textOf(x.general.get(17)?.get(x.printerIndex)) || textOf([...(x.general.get(17)?.values() ?? [])][0]);
@@ -81,6 +109,7 @@ export function buildIdentity(x: IdentityInputs): Identity {
     model,
     serialNumber,
     firmware: pick(profile.firmware, sysDescr, vendorValues),
+    networkFirmware: pick(profile.networkFirmware, sysDescr, vendorValues),
     macAddress: macOf(x.interfaces),
   };
 }

@@ -13,7 +13,8 @@ import { createNetSnmpSession, type SessionTarget } from "../snmp/net-snmp-sessi
 import { SnmpError, type SnmpSession, type VarBind } from "../snmp/session.ts";
 import type { WalkOutcome } from "../snmp/walk.ts";
 import { buildAlerts, buildConsole, ticksToDuration } from "./alerts.ts";
-import { buildIdentity } from "./identity.ts";
+import { type IdentityInputs, buildIdentity, needsDeviceId } from "./identity.ts";
+import { readDeviceId } from "./device-id.ts";
 import { buildMarkerCounters } from "./marker-counters.ts";
 import { OID, WALKED_TABLES } from "./oids.ts";
 import { buildStatus, printerDeviceIndex } from "./status.ts";
@@ -120,7 +121,7 @@ export async function readDeviceDetailed(opts: ReadOptions): Promise<DetailedRea
     const table = (entry: string) => tables.get(entry) ?? new Map();
     const devices = table(OID.hrDeviceEntry);
     const printerIndex = printerDeviceIndex(devices);
-    const identityInputs = {
+    const identityInputs: IdentityInputs = {
       profile,
       sysDescr,
       vendorValues: vendor.values,
@@ -129,6 +130,7 @@ export async function readDeviceDetailed(opts: ReadOptions): Promise<DetailedRea
       interfaces: table(OID.ifEntry),
       printerIndex,
     };
+    if (needsDeviceId(identityInputs)) identityInputs.deviceId = await readDeviceId(session, vendor.values, printerIndex);
     let identity = buildIdentity(identityInputs);
     if (profile.context && (!identity.model || !identity.serialNumber)) {
       // A device without the context never answers for it: wait a few of its round trips, not a full timeout.

@@ -74,14 +74,54 @@ export function judgeLevel(level: number, max: number, receptacle: boolean): Lev
 }
 
 /**
- * The vendor's level for a supply reported by part name: every word of the
- * part ("black toner") must be in the supply's description ("Black Toner
- * Cartridge"); a percent beats a bare state.
+ * Whether a part a vendor reports by name ("black toner") is this supply:
+ * every word of the part is in the description ("Black Toner Cartridge").
+ * Brother's ink models use the toner codes, so "toner" also matches "ink".
  */
-function namedLevelFor(description: string, levels: readonly NamedLevel[]): NamedLevel | undefined {
+function partMatches(item: string, description: string): boolean {
   const d = description.toLowerCase();
-  const hits = levels.filter((l) => l.item.toLowerCase().split(/\s+/).every((w) => d.includes(w)));
-  return hits.find((l) => l.percent !== undefined) ?? hits[0];
+  return item.toLowerCase().split(/\s+/).every((w) => d.includes(w) || (w === "toner" && d.includes("ink")));
+}
+
+/** A vendor's values for one part: its best level (a percent beats a bare state) and the pages it has left. */
+function partReport(levels: readonly NamedLevel[]): { level?: NamedLevel; pages?: NamedLevel } {
+  const stated = levels.filter((l) => l.percent !== undefined || l.state);
+  return { level: stated.find((l) => l.percent !== undefined) ?? stated[0], pages: levels.find((l) => l.remainingPages !== undefined) };
+}
+
+/** The verdict a vendor's named level gives; `why` says what the Printer-MIB lacked. */
+function namedVerdict(named: NamedLevel, receptacle: boolean, why: string): LevelVerdict | undefined {
+  if (named.percent !== undefined) return { ...judgeLevel(named.percent, 100, receptacle), basis: `${named.basis} = ${named.percent} % (${why})` };
+  if (named.state) return { state: named.state === "low" ? SupplyState.LOW : SupplyState.OK, basis: `${named.basis}; no percent (${why})` };
+  return undefined;
+}
+
+/**
+ * Supplies for the parts only the vendor reports (no Printer-MIB row matches
+ * them: Brother's fuser, laser unit, paper feeding kits), one per part, with
+ * index 0 and no Printer-MIB level or capacity.
+ */
+function vendorOnlySupplies(levels: readonly NamedLevel[]): Supply[] {
+  return [...new Set(levels.map((l) => l.item))].map((item) => {
+    const { level, pages } = partReport(levels.filter((l) => l.item === item));
+    const why = "no Printer-MIB row";
+    const left = pages?.remainingPages ?? 0;
+    const verdict = (level && namedVerdict(level, false, why)) ?? {
+      state: left > 0 ? SupplyState.SOME_REMAINING : SupplyState.EMPTY,
+      basis: `${pages?.basis}; no percent (${why})`,
+    };
+    const from = (level ?? pages)!;
+    return create(SupplySchema, {
+      description: item.charAt(0).toUpperCase() + item.slice(1),
+      type: from.type,
+      color: colourOf(item, ""),
+      percent: verdict.percent,
+      state: verdict.state,
+      percentBasis: verdict.basis,
+      levelOid: from.oid,
+      remainingPages: pages?.remainingPages,
+    });
+  });
 }
 
 /**
@@ -96,6 +136,7 @@ export function buildSupplies(
   namedLevels: readonly NamedLevel[] = [],
 ): Supply[] {
   const out: Supply[] = [];
+  const matched = new Set<string>();
   for (const idx of rowIndexes(supplies, 6, 8, 9)) {
     const levelVb = supplies.get(9)?.get(idx);
     const level = numberOf(levelVb);
@@ -108,26 +149,21 @@ export function buildSupplies(
     const hrIndex = idx.split(".")[0];
     const colorant = colorantIndex ? textOf(colorants.get(4)?.get(`${hrIndex}.${colorantIndex}`)) : "";
     const lastArc = idx.split(".").pop() ?? idx;
+    const parts = namedLevels.filter((l) => partMatches(l.item, description));
+    for (const l of parts) matched.add(l.item);
+    const report = partReport(parts);
 
     let verdict: LevelVerdict;
-    if (level === undefined) {
-      verdict = { state: SupplyState.UNKNOWN, basis: "no usable prtMarkerSuppliesLevel; no percent" };
-    } else {
+    const priv = profile.privateLevel;
+    const p = privateLevels.get(lastArc);
+    if (level !== undefined && priv && priv.whenLevel.includes(level) && p !== undefined && p >= 0 && p <= 100) {
+      verdict = { ...judgeLevel(p, 100, receptacle), basis: `${priv.basis} = ${p} % (Printer-MIB level ${level})` };
+    } else if (level !== undefined && level >= 0) {
       verdict = judgeLevel(level, max ?? -2, receptacle);
-      const priv = profile.privateLevel;
-      const p = privateLevels.get(lastArc);
-      if (priv && priv.whenLevel.includes(level) && p !== undefined && p >= 0 && p <= 100) {
-        const v = judgeLevel(p, 100, receptacle);
-        verdict = { ...v, basis: `${priv.basis} = ${p} % (Printer-MIB level ${level})` };
-      } else if (level < 0) {
-        const named = namedLevelFor(description, namedLevels);
-        if (named?.percent !== undefined) {
-          const v = judgeLevel(named.percent, 100, receptacle);
-          verdict = { ...v, basis: `${named.basis} = ${named.percent} % (Printer-MIB level ${level})` };
-        } else if (named?.state) {
-          verdict = { state: named.state === "low" ? SupplyState.LOW : SupplyState.OK, basis: `${named.basis}; no percent (Printer-MIB level ${level})` };
-        }
-      }
+    } else {
+      // No level, or only a state (-1, -2, -3): the vendor's own value for the part, where it has one.
+      const own = report.level && namedVerdict(report.level, receptacle, level === undefined ? "no Printer-MIB level" : `Printer-MIB level ${level}`);
+      verdict = own ?? (level === undefined ? { state: SupplyState.UNKNOWN, basis: "no usable prtMarkerSuppliesLevel; no percent" } : judgeLevel(level, max ?? -2, receptacle));
     }
     out.push(
       create(SupplySchema, {
@@ -135,16 +171,18 @@ export function buildSupplies(
         description,
         type: type >= 1 && type <= 36 ? type : 0,
         color: colourOf(description, colorant),
-        level: level ?? 0,
-        maxCapacity: max ?? 0,
+        level,
+        maxCapacity: max,
         percent: verdict.percent,
         state: verdict.state,
         percentBasis: verdict.basis,
         receptacle,
         unit: supplyUnitName(numberOf(supplies.get(7)?.get(idx))),
         levelOid: levelVb ? levelVb.oid : `${OID.prtMarkerSuppliesEntry}.9.${idx}`,
+        remainingPages: report.pages?.remainingPages,
       }),
     );
   }
+  out.push(...vendorOnlySupplies(namedLevels.filter((l) => !matched.has(l.item))));
   return out;
 }

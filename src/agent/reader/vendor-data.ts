@@ -25,6 +25,11 @@ export interface VendorData {
   learned: string[];
 }
 
+/** Where the profile finds its text facts: model, serial, firmware and the network card's firmware. */
+function textSources(profile: Profile) {
+  return [...(profile.model ?? []), ...(profile.serial ?? []), ...(profile.firmware ?? []), ...(profile.networkFirmware ?? [])];
+}
+
 /**
  * Identity OIDs the device did not answer in the default context, asked
  * again in the profile's context (HP serves gdStatusId only in "Jetdirect"
@@ -32,7 +37,7 @@ export interface VendorData {
  * asking a device for a context it lacks costs a timeout.
  */
 export async function readContextIdentity(ctx: SnmpSession, profile: Profile, values: Map<string, VarBind>): Promise<boolean> {
-  const sources = [...(profile.model ?? []), ...(profile.serial ?? []), ...(profile.firmware ?? [])];
+  const sources = textSources(profile);
   const missing = [...new Set(sources.map((s) => s.from))].filter((o) => o !== "sysDescr" && !values.has(o));
   if (missing.length === 0) return false;
   const before = values.size;
@@ -187,7 +192,7 @@ export async function readVendorData(session: SnmpSession, profile: Profile, lea
   const section = `profile:${profile.id}`;
   const problems: ReadProblem[] = [];
   const values = new Map<string, VarBind>();
-  const sources = [...(profile.model ?? []), ...(profile.serial ?? []), ...(profile.firmware ?? [])];
+  const sources = textSources(profile);
   const oids = [
     ...new Set([
       ...sources.map((s) => s.from).filter((f) => f !== "sysDescr"),

@@ -1,7 +1,7 @@
 /** `device list|missed|readings|flags`. */
-import { toJson } from "@bufbuild/protobuf";
 import { flag } from "../../common/args.ts";
 import { CounterKind, DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { messageToJson } from "../../common/message-json.ts";
 import { type DeviceAdminStore, type DeviceSummary, StoreError } from "../store/index.ts";
 import { type AdminCommand, type AdminContext, type SiteNames, arg, noMoreArgs, printJson, siteFlag, wantsJson } from "./admin-context.ts";
 import { formatAgo, formatTable, formatTime, parseCount, parseDurationMs } from "./admin-format.ts";
@@ -77,7 +77,7 @@ export const DEVICE_COMMANDS: Record<string, AdminCommand<DeviceAdminStore & Sit
       if (wantsJson(p)) {
         printJson(
           ctx,
-          readings.map(({ reading, ...r }) => ({ ...r, reading: toJson(DeviceReadingSchema, reading) })),
+          readings.map(({ reading, ...r }) => ({ ...r, reading: messageToJson(DeviceReadingSchema, reading) })),
         );
         return 0;
       }

@@ -1,10 +1,10 @@
 /** `site create`, `site list`, `site show`. */
-import { toJson } from "@bufbuild/protobuf";
 import { AgentConfigSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import type { AgentAdminStore, DeviceAdminStore, SiteAdminStore } from "../store/index.ts";
 import { type AdminCommand, arg, noMoreArgs, printJson, siteArg, wantsJson } from "./admin-context.ts";
 import { formatTable, formatTime, shellQuote } from "./admin-format.ts";
 import { describeConfig, redactConfig } from "./redact-config.ts";
+import { messageToJson } from "../../common/message-json.ts";
 
 /** What the site commands read: sites and configs, and each site's agents and devices. */
 type SiteCommandStore = SiteAdminStore & Pick<AgentAdminStore, "listAgents"> & Pick<DeviceAdminStore, "listDevices">;
@@ -62,7 +62,7 @@ export const SITE_COMMANDS: Record<string, AdminCommand<SiteCommandStore>> = {
       const agents = ctx.store.listAgents(site.id).filter((a) => !a.replacedBy);
       const devices = ctx.store.listDevices({ siteId: site.id });
       if (wantsJson(p)) {
-        printJson(ctx, { site, config: toJson(AgentConfigSchema, config), agents: agents.length, devices: devices.length });
+        printJson(ctx, { site, config: messageToJson(AgentConfigSchema, config), agents: agents.length, devices: devices.length });
       } else {
         ctx.io.out(
           `Site       ${site.name} (${site.id})\nCreated    ${formatTime(site.createdAt)}\n` +

@@ -1,6 +1,6 @@
 /** `task create|list|show`: queue a task for a site's agents and read its result. */
 import { readFileSync } from "node:fs";
-import { create, toJson } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
 import { type ParsedArgs, UsageError, flag, intFlag, listFlag } from "../../common/args.ts";
 import { parseEndpoint } from "../../common/endpoint.ts";
 import { TargetError, parseTargetSpec } from "../../common/target-spec.ts";
@@ -8,6 +8,7 @@ import { type Task, TaskResultSchema, TaskSchema, ZebraAction, ZebraTransport } 
 import { DEFAULT_WEB_PORTS, MAX_WEB_PORTS, PING_LIMITS, TRACEROUTE_LIMITS, type TaskSetting } from "../../common/task-limits.ts";
 import { DcaError } from "../../common/errors.ts";
 import { cleanText } from "../../common/text.ts";
+import { messageToJson } from "../../common/message-json.ts";
 import { StoreError, type StoredTask, type TaskAdminStore } from "../store/index.ts";
 import { type AdminCommand, type AdminContext, type SiteNames, arg, noMoreArgs, printJson, siteArg, siteFlag, wantsJson } from "./admin-context.ts";
 import { formatTable, formatTime } from "./admin-format.ts";
@@ -39,8 +40,8 @@ function taskTarget(t: Task): string {
 
 const taskJson = ({ task, result, ...t }: StoredTask) => ({
   ...t,
-  task: toJson(TaskSchema, task),
-  ...(result ? { result: toJson(TaskResultSchema, result) } : {}),
+  task: messageToJson(TaskSchema, task),
+  ...(result ? { result: messageToJson(TaskResultSchema, result) } : {}),
 });
 
 /** One ADDRESS: a device, not a range (the hub then checks it is inside the site's targets). */

@@ -1,4 +1,4 @@
-import { CounterKind } from "../../../gen/dca/v1/reading_pb.ts";
+import { CounterKind, SupplyType } from "../../../gen/dca/v1/reading_pb.ts";
 import type { Profile } from "../profile.ts";
 
 /** Brother's private printer tree (BROTHER-MIB brInfoPrinter...). */
@@ -43,7 +43,12 @@ export const BROTHER_COUNTER_CODES: Record<number, { kind: CounterKind; name: st
  */
 export type BrotherMeasure = "hundredths" | "percent" | "status" | "pages";
 
-/** Maintenance block codes of laser models; ink models share 31-34, 6f-72, 81-84 and a1-a4. */
+/**
+ * Maintenance block codes of laser models; ink models share 31-34, 6f-72, 81-84 and a1-a4
+ * (their "toner" is ink: a part named "... toner" also matches an ink supply).
+ * Source: the `brother` library's VALUES_LASER_MAINTENANCE / VALUES_INK_MAINTENANCE.
+ * 11, 73-75 and 7e count pages a drum has printed (not what is left) and are not read.
+ */
 export const BROTHER_MAINTENANCE_CODES: Record<number, { item: string; measure: BrotherMeasure }> = {
   0x11: { item: "drum", measure: "pages" },
   0x31: { item: "black toner", measure: "status" },
@@ -78,6 +83,28 @@ export const BROTHER_MAINTENANCE_CODES: Record<number, { item: string; measure: 
   0xa4: { item: "yellow toner", measure: "hundredths" },
 };
 
+/** "Next care" block codes: pages left before the part wants replacing (VALUES_LASER_NEXTCARE). */
+export const BROTHER_NEXT_CARE_CODES: Record<number, string> = {
+  0x73: "laser unit",
+  0x77: "paper feeding kit 1",
+  0x82: "drum",
+  0x86: "paper feeding kit MP",
+  0x88: "belt unit",
+  0x89: "fuser",
+  0xa4: "black drum",
+  0xa5: "cyan drum",
+  0xa6: "magenta drum",
+  0xa7: "yellow drum",
+};
+
+/** The supply type of a maintenance part that has no Printer-MIB row; other parts are OTHER. */
+export const BROTHER_PART_TYPES: [RegExp, SupplyType][] = [
+  [/toner/, SupplyType.TONER],
+  [/drum/, SupplyType.OPC],
+  [/belt/, SupplyType.TRANSFER_UNIT],
+  [/fuser/, SupplyType.FUSER],
+];
+
 /** Brother (enterprise 2435). */
 export const brother: Profile = {
   id: "brother",
@@ -86,9 +113,13 @@ export const brother: Profile = {
   sysDescr: [/^Brother /i],
   model: [{ from: "1.3.6.1.4.1.2435.2.4.3.2435.5.13.3.0", pattern: /^(?:Brother )?(.+?)(?: series)?$/i }],
   serial: [{ from: BROTHER_OIDS.serial }],
-  firmware: [{ from: "sysDescr", pattern: /Firmware Ver\.?\s*([^ ,]+)/i }],
+  // The printer's main firmware; sysDescr and NetConfig's brpsMainRevision (as glpi-agent's
+  // BrotherNetConfig.pm reads it) describe the NC network card.
+  firmware: [{ from: BROTHER_OIDS.firmware }],
+  networkFirmware: [{ from: "sysDescr", pattern: /^Brother NC-.*Firmware Ver\.?\s*([^ ,]+)/i }, { from: "1.3.6.1.4.1.2435.2.4.3.1240.1.4.0", pattern: /^(?:Ver\.?\s*)?(\S+)/i }],
   blocks: [
     { oid: BROTHER_OIDS.counters, decoder: "brother-counters" },
     { oid: BROTHER_OIDS.maintenance, decoder: "brother-maintenance" },
+    { oid: BROTHER_OIDS.nextCare, decoder: "brother-next-care" },
   ],
 };

@@ -1,10 +1,12 @@
-import { CounterKind } from "../../../gen/dca/v1/reading_pb.ts";
+import { CounterKind, CounterUnit } from "../../../gen/dca/v1/reading_pb.ts";
 import type { Profile } from "../profile.ts";
 
 /** HP-LASERJET-COMMON-MIB device subtree (hp.nm.system.net-peripheral.netPML.netPMLmgmt.device). */
 const DEVICE = "1.3.6.1.4.1.11.2.3.9.4.2.1";
 /** status-prt-eng: the print engine's page counters. */
 const ENGINE = `${DEVICE}.4.1.2`;
+/** The scanner's settings and meters (HP-LASERJET-COMMON-MIB scanner group). */
+const SCANNER = `${DEVICE}.2.2.1`;
 
 /**
  * HP's PML identity strings (system.id). Their values may start with a
@@ -23,8 +25,11 @@ export const HP_PML_TEXT_OIDS = {
  * sources: total (.5), colour (.7) and duplex (.22) in glpi-agent's
  * HPNetPeripheral.pm and the HP LaserJet MIBs (total-color-page-count: "a
  * duplexed sheet increments it by two", so impressions); mono (.6) as
- * total-mono-page-count of HP's IJXXXX-MIB, cited by PrintMaster. Per-function
- * (copy/scan/fax) meters are not in the public HP MIBs we could check.
+ * total-mono-page-count of HP's IJXXXX-MIB, cited by PrintMaster. The
+ * flatbed scan total (scanner .74, "Lifetime scanned") and the engine's jam
+ * count (.34, a service counter, never billed) as LibreNMS reads them
+ * (resources/definitions/os_discovery/jetdirect.yaml). Copy and fax meters
+ * are not in the public sources we could check.
  */
 export const hp: Profile = {
   id: "hp",
@@ -42,11 +47,15 @@ export const hp: Profile = {
     { from: HP_PML_TEXT_OIDS.firmwareRom, decoder: "hp-pml" },
     { from: HP_PML_TEXT_OIDS.firmwareDatecode, decoder: "hp-pml" },
   ],
+  // An external or embedded Jetdirect card names its own firmware in sysDescr ("...,JETDIRECT,JD149,EEPROM J.08.32").
+  networkFirmware: [{ from: "sysDescr", pattern: /,EEPROM ([^,\s]+)/ }],
   context: "Jetdirect",
   counters: [
     { oid: `${ENGINE}.5.0`, kind: CounterKind.TOTAL, name: "total-engine-page-count" },
     { oid: `${ENGINE}.6.0`, kind: CounterKind.MONO, name: "total-mono-page-count" },
     { oid: `${ENGINE}.7.0`, kind: CounterKind.COLOR, name: "total-color-page-count" },
     { oid: `${ENGINE}.22.0`, kind: CounterKind.DUPLEX, name: "duplex-page-count" },
+    { oid: `${ENGINE}.34.0`, kind: CounterKind.JAM, name: "print-engine-jam-count", unit: CounterUnit.UNSPECIFIED },
+    { oid: `${SCANNER}.74.0`, kind: CounterKind.SCAN, name: "scanner-flatbed-page-count", unit: CounterUnit.SCANS },
   ],
 };

@@ -9,6 +9,7 @@ import type { VarBind } from "../../snmp/session.ts";
 import {
   brotherCountersFromValue,
   brotherLevelsFromValue,
+  brotherNextCareFromValue,
   decodeBrotherCounters,
   decodeBrotherMaintenance,
 } from "./brother.ts";
@@ -145,6 +146,23 @@ describe("Brother maintenance block", () => {
       "brother maintenance code 31: unknown status 9",
       "brother maintenance code a1: level 32 of 20 is not a level",
     ]);
+  });
+});
+
+describe("Brother next-care block", () => {
+  test("pages left per part; codes of unknown meaning are left out", () => {
+    // HL-L2340DW's 86 record sits in its maintenance block; here a next-care block in the same form.
+    const block = bytes(["8201040000283c", "89010400027a60", "7301040004248c", "99010400000007"]);
+    const r = brotherNextCareFromValue(octets(BROTHER_OIDS.nextCare, block));
+    expect(r.problems).toEqual([]);
+    expect(r.levels.map((l) => `${l.item} ${l.remainingPages}`)).toEqual(["drum 10300", "fuser 162400", "laser unit 271500"]);
+    expect(r.levels[0]?.basis).toBe("brother next-care code 82: 10300 pages left");
+  });
+
+  test("a malformed block is one problem and nothing else", () => {
+    const r = brotherNextCareFromValue(octets(BROTHER_OIDS.nextCare, Uint8Array.from([0x82, 0x02, 0x04, 0, 0, 0, 1, 0xff])));
+    expect([r.levels.length, r.problems.length]).toEqual([0, 1]);
+    expect(r.problems[0]?.message).toContain("next-care block is malformed");
   });
 });
 
