@@ -5,16 +5,10 @@ import snmp from "net-snmp";
 import { Tag } from "../../common/ber.ts";
 import type { Credential } from "../../common/credential.ts";
 import type { VarBind } from "./message.ts";
-import { SnmpError, type SnmpSession, type WalkOptions, type WalkResult } from "./session.ts";
+import { type SessionTarget, SnmpError, type SnmpSession, type WalkOptions, type WalkResult } from "./session.ts";
 import { walkSubtree } from "./walk.ts";
 
-export interface SessionTarget {
-  /** IP address (v4 or v6) or hostname. */
-  host: string;
-  port: number;
-  timeoutMs: number;
-  retries: number;
-}
+export type { SessionTarget } from "./session.ts";
 
 const AUTH: Record<string, number> = {
   md5: snmp.AuthProtocols.md5,
