@@ -29,7 +29,7 @@ command -v snmpd >/dev/null || die "snmpd is missing (apt-get install -y snmpd)"
 
 if [[ -z ${DCA_BENCH_IN_NETNS:-} ]]; then
   unshare --net true 2>/dev/null || die "cannot create a network namespace (run as root)"
-  exec unshare --net env DCA_BENCH_IN_NETNS=1 ROUNDS="$ROUNDS" COUNT="$COUNT" DELAY_MS="$DELAY_MS" DCA="$DCA" bash "$0" "$@"
+  exec unshare --net env DCA_BENCH_IN_NETNS=1 ROUNDS="$ROUNDS" COUNT="$COUNT" DELAY_MS="$DELAY_MS" DCA="$DCA" BASE_DCA="${BASE_DCA:-}" bash "$0" "$@"
 fi
 
 # ---- inside the namespace from here on
@@ -65,7 +65,15 @@ time_fields() {
 
 run_dca() {
   /usr/bin/time -v "$DCA" scan "127.10.0.1-$LAST" --json >"$WORK/dca.out" 2>"$WORK/dca.err" || { tail -5 "$WORK/dca.err" >&2; die "dca scan failed"; }
-  echo "dca $(time_fields "$WORK/dca.err") $(grep -c '"address"' "$WORK/dca.out")"
+  # The last column: printers read with SNMPv1 because their v1 probe answered first (see README).
+  echo "dca $(time_fields "$WORK/dca.err") $(grep -c '"address"' "$WORK/dca.out") $(grep -c '"SNMP_VERSION_V1"' "$WORK/dca.out" || true)"
+}
+
+# BASE_DCA=/path/to/an/older/dca adds its row to each round (before/after in one run).
+run_base() {
+  [[ -n ${BASE_DCA:-} ]] || return 0
+  /usr/bin/time -v "$BASE_DCA" scan "127.10.0.1-$LAST" --json >"$WORK/base.out" 2>"$WORK/base.err" || { tail -5 "$WORK/base.err" >&2; die "base dca scan failed"; }
+  echo "dca-base $(time_fields "$WORK/base.err") $(grep -c '"address"' "$WORK/base.out") $(grep -c '"SNMP_VERSION_V1"' "$WORK/base.out" || true)"
 }
 
 run_peer() {
@@ -73,9 +81,9 @@ run_peer() {
   echo "net-snmp $(time_fields "$WORK/peer.err") $(sed -n 's/.*"read":\([0-9]*\).*/\1/p' "$WORK/peer.out")"
 }
 
-echo "# tool wall_s user_s sys_s maxrss_kb printers_read"
+echo "# tool wall_s user_s sys_s maxrss_kb printers_read [read_with_v1]"
 for round in $(seq "$ROUNDS"); do
-  if (( round % 2 )); then run_dca; run_peer; else run_peer; run_dca; fi
+  if (( round % 2 )); then run_dca; run_peer; run_base; else run_base; run_peer; run_dca; fi
 done
-echo "# dca: $(grep -o '"requestCount":[0-9]*' "$WORK/dca.out" | sort | uniq -c | tr '\n' ' ')"
+echo "# dca, last run (printers per version and requests): $(grep -o '"snmpVersion":"[A-Z0-9_]*","profile":"[a-z-]*","requestCount":[0-9]*' "$WORK/dca.out" | sed 's/,"profile":"[a-z-]*"//' | sort | uniq -c | tr '\n' ' ')"
 echo "# peer: $(cat "$WORK/peer.out")"
