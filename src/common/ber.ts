@@ -257,43 +257,48 @@ export function decodeCounter64(buf: Uint8Array, t: Tlv): bigint {
 
 export function decodeOid(buf: Uint8Array, t: Tlv): string {
   if (t.end === t.start) throw new DcaError("malformed", "empty OID");
-  const arcs: number[] = [];
+  // Built as a string directly: every varbind of every walk passes here.
+  let out = "";
   let v = 0;
-  let first = true;
   for (let i = t.start; i < t.end; i++) {
     const b = buf[i];
     v = v * 128 + (b & 0x7f);
     if (v > 0xffffffff) throw new DcaError("malformed", "OID arc exceeds 32 bits");
     if ((b & 0x80) === 0) {
-      if (first) {
+      if (out === "") {
         const x = v < 40 ? 0 : v < 80 ? 1 : 2;
-        arcs.push(x, v - x * 40);
-        first = false;
+        out = `${x}.${v - x * 40}`;
       } else {
-        arcs.push(v);
+        out += `.${v}`;
       }
       v = 0;
     } else if (i === t.end - 1) {
       throw new DcaError("malformed", "OID ends inside an arc");
     }
   }
-  return arcs.join(".");
+  return out;
 }
 
 /** "1.3.6.1" or ".1.3.6.1" to arcs; throws on anything else. */
 export function parseOid(dotted: string): number[] {
-  const s = dotted.startsWith(".") ? dotted.slice(1) : dotted;
-  if (s === "") throw new DcaError("malformed", "empty OID");
-  const parts = s.split(".");
-  const arcs = new Array<number>(parts.length);
-  for (let i = 0; i < parts.length; i++) {
-    const p = parts[i];
-    if (!/^\d{1,10}$/.test(p)) throw new DcaError("malformed", `bad OID "${dotted}"`);
-    const n = Number(p);
+  const bad = () => new DcaError("malformed", `bad OID "${dotted}"`);
+  let i = dotted.charCodeAt(0) === 46 ? 1 : 0;
+  if (i >= dotted.length) throw new DcaError("malformed", "empty OID");
+  const arcs: number[] = [];
+  for (;;) {
+    let n = 0;
+    let digits = 0;
+    for (let c = dotted.charCodeAt(i); c >= 48 && c <= 57; c = dotted.charCodeAt(++i)) {
+      n = n * 10 + (c - 48);
+      if (++digits > 10) throw bad();
+    }
+    if (digits === 0) throw bad();
     if (n > 0xffffffff) throw new DcaError("malformed", `OID arc too large in "${dotted}"`);
-    arcs[i] = n;
+    arcs.push(n);
+    if (i === dotted.length) return arcs;
+    if (dotted.charCodeAt(i) !== 46) throw bad();
+    i++;
   }
-  return arcs;
 }
 
 /** Orders OIDs arc by arc (lexicographic on numbers, as SNMP does). */
@@ -303,6 +308,27 @@ export function compareOids(a: readonly number[], b: readonly number[]): number 
     if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
   }
   return a.length - b.length;
+}
+
+/**
+ * compareOids for dotted strings, without splitting them: the walks compare
+ * every varbind they receive with their cursor. Both must be well-formed.
+ */
+export function compareDottedOids(a: string, b: string): number {
+  let i = a.charCodeAt(0) === 46 ? 1 : 0;
+  let j = b.charCodeAt(0) === 46 ? 1 : 0;
+  for (;;) {
+    const aDone = i >= a.length;
+    const bDone = j >= b.length;
+    if (aDone || bDone) return aDone === bDone ? 0 : aDone ? -1 : 1;
+    let x = 0;
+    for (let c = a.charCodeAt(i); c !== 46 && i < a.length; c = a.charCodeAt(++i)) x = x * 10 + (c - 48);
+    let y = 0;
+    for (let c = b.charCodeAt(j); c !== 46 && j < b.length; c = b.charCodeAt(++j)) y = y * 10 + (c - 48);
+    if (x !== y) return x < y ? -1 : 1;
+    i++;
+    j++;
+  }
 }
 
 /** True when `oid` lies strictly inside the subtree rooted at `root` (dotted strings). */

@@ -7,13 +7,7 @@ import { reportFailure } from "../../common/report-failure.ts";
 import { HELP } from "./help.ts";
 import { existsSync } from "node:fs";
 import { assertNotLocked } from "../state/index.ts";
-import { activateCommand } from "./activate-command.ts";
-import { readCommand } from "./read-command.ts";
-import { runCommand } from "./run-command.ts";
-import { scanCommand } from "./scan-command.ts";
 import { defaultStateDir } from "./state-dir.ts";
-import { statusCommand } from "./status-command.ts";
-import { unlockCommand } from "./unlock-command.ts";
 
 /** Commands that take --state check the lock themselves; read and scan use the default folder. */
 function assertDefaultNotLocked(): void {
@@ -21,25 +15,27 @@ function assertDefaultNotLocked(): void {
   if (existsSync(dir)) assertNotLocked(dir);
 }
 
-/** Runs one command; returns its exit code (EXIT_CODES: 0 ok, 1 failed, 2 usage or configuration, 3 locked). */
+/**
+ * Runs one command; each command's module is loaded only when it runs, so
+ * `dca scan` does not pay for the service's MQTT, gRPC and store code. Returns its exit code (EXIT_CODES: 0 ok, 1 failed, 2 usage or configuration, 3 locked). */
 export async function runCli(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
       case "read":
         assertDefaultNotLocked();
-        return await readCommand(rest);
+        return await (await import("./read-command.ts")).readCommand(rest);
       case "scan":
         assertDefaultNotLocked();
-        return await scanCommand(rest);
+        return await (await import("./scan-command.ts")).scanCommand(rest);
       case "activate":
-        return await activateCommand(rest);
+        return await (await import("./activate-command.ts")).activateCommand(rest);
       case "run":
-        return await runCommand(rest);
+        return await (await import("./run-command.ts")).runCommand(rest);
       case "status":
-        return await statusCommand(rest);
+        return await (await import("./status-command.ts")).statusCommand(rest);
       case "unlock":
-        return await unlockCommand(rest);
+        return await (await import("./unlock-command.ts")).unlockCommand(rest);
       default:
         process.stderr.write(`dca: unknown command "${cmd}"\n\n${HELP.main}`);
         return 2;

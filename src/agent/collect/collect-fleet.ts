@@ -14,6 +14,8 @@ import { readDeviceDetailed } from "../reader/read-device.ts";
 import { type CommunityCredential, type Credential, DEFAULT_CREDENTIAL } from "../../common/credential.ts";
 import { createNetSnmpSession } from "../snmp/net-snmp-session.ts";
 import type { SnmpSession } from "../snmp/session.ts";
+import { createSessionOpener } from "../snmp/open-session.ts";
+import { createSnmpClient } from "../snmp/snmp-client.ts";
 import { DcaError } from "../../common/errors.ts";
 
 export interface CollectStats {
@@ -71,6 +73,9 @@ export async function collectFleet(config: Config, targetsIn: readonly string[],
     rate: config.snmp.rate,
     window: config.snmp.concurrency,
   });
+  // Every printer of the pass is read through one socket per family.
+  const client = createSnmpClient();
+  const openSession = createSessionOpener(client);
   const stats: CollectStats = { addresses: targets.count, found: 0, printers: 0, read: 0, skipped: 0, failed: 0 };
   const sweep = prober.sweep(targets);
 
@@ -92,6 +97,7 @@ export async function collectFleet(config: Config, targetsIn: readonly string[],
       const { reading, learned } = await readDeviceDetailed({
         target: { host: answer.address, port: answer.port, timeoutMs: config.snmp.timeout, retries: config.snmp.retries },
         credentials: credentialsFor(answer, credentials, communityCreds),
+        openSession,
       });
       stats.read++;
       await events.onReading?.(reading, learned);
@@ -113,6 +119,7 @@ export async function collectFleet(config: Config, targetsIn: readonly string[],
       await Promise.all(pending);
     } finally {
       prober.close();
+      client.close();
     }
     return stats;
   };

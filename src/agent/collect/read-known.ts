@@ -7,6 +7,7 @@ import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
 import type { Config } from "../../common/config/index.ts";
 import { parseEndpoint } from "../../common/endpoint.ts";
 import { type OpenSession, readDeviceDetailed } from "../reader/read-device.ts";
+import { withSessionOpener } from "../snmp/open-session.ts";
 import type { Credential } from "../../common/credential.ts";
 import { DcaError } from "../../common/errors.ts";
 
@@ -30,13 +31,20 @@ function ordered(creds: readonly Credential[], last?: string): Credential[] {
   return hit ? [hit, ...creds.filter((c) => c !== hit)] : [...creds];
 }
 
-/** Reads every device; resolves with how many were read and how many failed. */
+/**
+ * Reads every device; resolves with how many were read and how many failed.
+ * Without `openSession`, the pass reads every device through one shared-socket client.
+ */
 export async function readKnownDevices(
   config: Config,
   devices: readonly KnownDevice[],
   events: ReadKnownEvents = {},
   openSession?: OpenSession,
 ): Promise<{ read: number; failed: number }> {
+  return withSessionOpener(openSession, (open) => readAll(config, devices, events, open));
+}
+
+async function readAll(config: Config, devices: readonly KnownDevice[], events: ReadKnownEvents, openSession: OpenSession) {
   const credentials: readonly Credential[] = config.credentials;
   const stats = { read: 0, failed: 0 };
   const pending = new Set<Promise<void>>();

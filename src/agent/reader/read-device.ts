@@ -9,7 +9,8 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { type DeviceReading, DeviceReadingSchema, ReadProblemSchema, SnmpVersion } from "../../gen/dca/v1/reading_pb.ts";
 import { matchProfile } from "../profiles/index.ts";
 import { type Credential, withContext } from "../../common/credential.ts";
-import { createNetSnmpSession, type SessionTarget } from "../snmp/net-snmp-session.ts";
+import { type OpenSession, withSessionOpener } from "../snmp/open-session.ts";
+import type { SessionTarget } from "../snmp/session.ts";
 import { SnmpError, type SnmpSession, type VarBind } from "../snmp/session.ts";
 import type { WalkOutcome } from "../snmp/walk.ts";
 import { buildAlerts, buildConsole, ticksToDuration } from "./alerts.ts";
@@ -30,7 +31,7 @@ import { DcaError } from "../../common/errors.ts";
 /** Shortest wait for an answer in a vendor SNMP context (HP "Jetdirect"). */
 const CONTEXT_MIN_TIMEOUT_MS = 500;
 
-export type OpenSession = (target: SessionTarget, cred: Credential) => SnmpSession;
+export type { OpenSession } from "../snmp/open-session.ts";
 
 export interface ReadOptions {
   target: SessionTarget;
@@ -38,6 +39,7 @@ export interface ReadOptions {
   credentials: readonly Credential[];
   /** Hostname the user gave, kept when the device has no sysName. */
   hostname?: string;
+  /** Default: a shared-socket client of its own for v1/v2c (pass one opener to share it between reads), net-snmp for v3. */
   openSession?: OpenSession;
   now?: () => Date;
   /**
@@ -88,7 +90,10 @@ export async function readDevice(opts: ReadOptions): Promise<DeviceReading> {
 
 /** Reads one device, also returning the vendor OIDs it learned (pass them back as `learned`). */
 export async function readDeviceDetailed(opts: ReadOptions): Promise<DetailedReading> {
-  const open = opts.openSession ?? createNetSnmpSession;
+  return withSessionOpener(opts.openSession, (open) => readWith(opts, open));
+}
+
+async function readWith(opts: ReadOptions, open: OpenSession): Promise<DetailedReading> {
   const now = opts.now ?? (() => new Date());
   const started = performance.now();
   const readAt = now();

@@ -323,3 +323,21 @@ export function decodeScopedPdu(buf: Uint8Array): ScopedPdu {
   const pdu = readPdu(r);
   return { contextEngineId, contextName, pdu };
 }
+
+/** The envelope of a community message: enough to match it to a request when its varbinds do not decode. */
+export interface CommunityHeader {
+  version: number;
+  community: Uint8Array;
+  pduType: number;
+  requestId: number;
+}
+
+/** Reads version, community, PDU type and request-id; throws `malformed` when even those do not decode. */
+export function decodeCommunityHeader(buf: Uint8Array): CommunityHeader {
+  const r = new BerReader(buf).sequence("message");
+  const version = r.integer("version");
+  const community = r.octets("community");
+  const t = r.tlv();
+  const requestId = r.enter(t).integer("request-id");
+  return { version, community, pduType: t.tag, requestId };
+}

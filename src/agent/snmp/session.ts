@@ -15,6 +15,15 @@ export interface WalkResult {
   stopped?: string;
 }
 
+/** Where a session's requests go. */
+export interface SessionTarget {
+  /** IP address (v4 or v6) or hostname. */
+  host: string;
+  port: number;
+  timeoutMs: number;
+  retries: number;
+}
+
 export interface WalkOptions {
   /** Stop after this many rows (oversize or runaway tables). */
   maxRows?: number;

@@ -7,7 +7,7 @@
  * walk, which has the skip/narrow/loop handling; its result replaces ours
  * for those subtrees, so nothing is lost or doubled.
  */
-import { compareOids, oidInSubtree, parseOid } from "../../common/ber.ts";
+import { compareDottedOids, oidInSubtree } from "../../common/ber.ts";
 import type { VarBind } from "./message.ts";
 import type { WalkResult } from "./session.ts";
 import { DEFAULT_MAX_ROWS, type WalkOutcome } from "./walk.ts";
@@ -28,7 +28,6 @@ export interface WalkManyOptions {
 interface Cursor {
   root: string;
   oid: string;
-  arcs: number[];
   out: VarBind[];
   done: boolean;
   stopped?: string;
@@ -39,7 +38,7 @@ export async function walkMany(t: WalkManyTransport, roots: readonly string[], o
   const budget = options.budget ?? 40;
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
   if (t.version === 1 || roots.length <= 1) return Promise.all(roots.map((r) => t.walk(r)));
-  const cursors: Cursor[] = roots.map((root) => ({ root, oid: root, arcs: parseOid(root), out: [], done: false }));
+  const cursors: Cursor[] = roots.map((root) => ({ root, oid: root, out: [], done: false }));
   const fallback = new Set<Cursor>();
   for (;;) {
     const open = cursors.filter((c) => !c.done && !fallback.has(c));
@@ -66,8 +65,7 @@ export async function walkMany(t: WalkManyTransport, roots: readonly string[], o
         progressed = true;
         continue;
       }
-      const arcs = parseOid(vb.oid);
-      const order = compareOids(arcs, c.arcs);
+      const order = compareDottedOids(vb.oid, c.oid);
       if (order === 0) continue;
       // Going backwards, or an exception value: the single walk knows how to handle it.
       if (order < 0 || vb.tag === 0x80 || vb.tag === 0x81) {
@@ -77,7 +75,6 @@ export async function walkMany(t: WalkManyTransport, roots: readonly string[], o
       }
       c.out.push(vb);
       c.oid = vb.oid;
-      c.arcs = arcs;
       progressed = true;
       if (c.out.length >= maxRows) {
         c.done = true;

@@ -5,7 +5,7 @@
  * value must not cost the rest of a meter table, so a corrupt varbind is
  * skipped and named, and a repeated OID is dropped rather than ending the walk.
  */
-import { compareOids, oidInSubtree, parseOid } from "../../common/ber.ts";
+import { compareDottedOids, oidInSubtree } from "../../common/ber.ts";
 import type { VarBind } from "./message.ts";
 import type { WalkOptions, WalkResult } from "./session.ts";
 
@@ -56,7 +56,6 @@ export async function walkSubtree(t: WalkTransport, root: string, options: WalkO
     ...(skipped.length ? { skipped } : {}),
   });
   let cursor = root;
-  let cursorArcs = parseOid(root);
   // After an unreadable response: rows one per request, over the span the failed
   // GETBULK covered, so the bad value is met alone.
   let narrowed = 0;
@@ -83,7 +82,6 @@ export async function walkSubtree(t: WalkTransport, root: string, options: WalkO
         const oid = nextSibling(cursor);
         skipped.push({ oid, reason: `value did not decode (${(e as Error).message}); skipped` });
         cursor = oid;
-        cursorArcs = parseOid(oid);
         narrowed = 0;
         skippedSinceAnswer = true;
         continue;
@@ -97,8 +95,7 @@ export async function walkSubtree(t: WalkTransport, root: string, options: WalkO
     for (const vb of batch) {
       if (vb.tag === 0x82) return result();
       if (!oidInSubtree(vb.oid, root)) return result();
-      const arcs = parseOid(vb.oid);
-      const order = compareOids(arcs, cursorArcs);
+      const order = compareDottedOids(vb.oid, cursor);
       // The same OID again (some agents repeat a row): drop the copy, keep walking.
       if (order === 0) continue;
       if (order < 0) return result(`agent loop: ${vb.oid} does not follow ${cursor}`);
@@ -107,7 +104,6 @@ export async function walkSubtree(t: WalkTransport, root: string, options: WalkO
       if (vb.tag === 0x80 || vb.tag === 0x81) skipped.push({ oid: vb.oid, reason: "value of an unreadable type; skipped" });
       else out.push(vb);
       cursor = vb.oid;
-      cursorArcs = arcs;
       progressed = true;
       if (out.length >= maxRows) return result(`table larger than ${maxRows} rows; truncated`);
     }
