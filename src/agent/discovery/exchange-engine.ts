@@ -75,8 +75,12 @@ export interface ExchangeEngine {
   shutdown(): void;
 }
 
-/** Packets sent per pump before yielding to the event loop so replies are read. */
-const PUMP_SLICE = 256;
+/**
+ * Packets sent per pump before yielding to the event loop so that replies are read: what the
+ * token bucket holds (10 ms of the rate), at least 256. A fixed 256 held a sweep below its rate
+ * whenever pumps came late because the loop was busy (reading the printers found so far).
+ */
+export const pumpSlice = (rate: number): number => Math.max(256, Math.ceil(rate / 100));
 
 interface FamilyBatch {
   list: Datagram[];
@@ -89,6 +93,7 @@ interface FamilyBatch {
 /** Creates the engine; sockets open on first use. */
 export function createExchangeEngine(opt: EngineOptions): ExchangeEngine {
   const { clock, timeoutMs } = opt;
+  const slice = pumpSlice(opt.rate);
   const bucket = createTokenBucket(opt.rate, clock, opt.burst);
   const open = new Map<number, Exchange<any>>();
   const queued = createFifo<Exchange<any>>();
@@ -218,8 +223,8 @@ export function createExchangeEngine(opt: EngineOptions): ExchangeEngine {
     const now = clock.monotonic();
     expire(now);
     bulk?.expire(now);
-    const slice = Math.min(bucket.available(), PUMP_SLICE);
-    let budget = slice;
+    const tokens = Math.min(bucket.available(), slice);
+    let budget = tokens;
     const held: Exchange<any>[] = [];
     for (const b of batches.values()) {
       b.list.length = 0;
@@ -274,8 +279,8 @@ export function createExchangeEngine(opt: EngineOptions): ExchangeEngine {
     queued.unshiftAll(held);
     if (socketFull) schedule(5);
     // Out of tokens or at the slice limit: more work may be waiting.
-    else if (bulkFull || (budget <= 0 && queued.size > 0)) schedule(Math.max(slice > 0 ? 0 : 1, bucket.msUntilNext()));
-    else if (slice === 0) schedule(Math.max(1, bucket.msUntilNext()));
+    else if (bulkFull || (budget <= 0 && queued.size > 0)) schedule(Math.max(tokens > 0 ? 0 : 1, bucket.msUntilNext()));
+    else if (tokens === 0) schedule(Math.max(1, bucket.msUntilNext()));
     const next = Math.min(deadlines.peek()?.deadline ?? Infinity, bulk?.nextDeadline() ?? Infinity);
     if (next < Infinity) schedule(Math.max(0, next - clock.monotonic()));
   }

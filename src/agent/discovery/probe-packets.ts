@@ -62,7 +62,7 @@ export function createGetTemplate(
     if (requestId < MIN_REQUEST_ID || requestId > MAX_REQUEST_ID) throw new RangeError(`request id ${requestId} out of range`);
     let out: Uint8Array;
     if (into && into.length >= a.length) {
-      out = into.subarray(0, a.length);
+      out = into.length === a.length ? into : into.subarray(0, a.length);
       out.set(a);
     } else out = a.slice();
     out[at] = requestId >>> 24;

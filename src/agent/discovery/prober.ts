@@ -8,13 +8,13 @@
  */
 import { type Pdu, PduType } from "../snmp/message.ts";
 import { type Clock, systemClock } from "../../common/clock.ts";
-import { type EngineCounters, createExchangeEngine } from "./exchange-engine.ts";
+import { type EngineCounters, createExchangeEngine, pumpSlice } from "./exchange-engine.ts";
 import { type ExchangeOwner, type GiveUpReason, newExchange } from "./exchange.ts";
 import { addressKey, parseIp } from "../../common/ip-address.ts";
 import { PROBE_OIDS, createGetTemplate, encodeV3Discovery, sameBytes } from "./probe-packets.ts";
 import { type Attempt, type ProbeAnswer, type Sweep, startSweep } from "./sweep.ts";
 import { MAX_SLOTS } from "./slot-table.ts";
-import type { Target } from "./targets.ts";
+import type { SweepTargets } from "./target-feed.ts";
 import { type SocketFactory, bunSocketFactory } from "./udp-transport.ts";
 import { DcaError, type ErrorCode } from "../../common/errors.ts";
 
@@ -36,7 +36,8 @@ export interface ProberOptions {
   rate?: number;
   /**
    * An upper bound on targets in flight. Without it the bound follows from the rate: what the
-   * rate sends within one timeout (inFlightBound), so silent targets never hold a sweep below its rate.
+   * rate can start while a target is in flight (inFlightBound), so silent targets never hold a
+   * sweep below its rate.
    */
   window?: number;
   socketFactory?: SocketFactory;
@@ -46,13 +47,14 @@ export interface ProberOptions {
 }
 
 /**
- * Targets in flight a sweep needs to keep `rate` packets/s going: a silent target sends one
- * round per timeout, so at most rate x timeout targets can be waiting at once; a quarter more
- * absorbs timer lateness, and a few hundred more the start of a sweep at a low rate.
+ * Targets in flight a sweep needs so that only `rate` sets its pace: a silent target stays in
+ * flight timeout x (retries + 1), and at the start of a sweep every packet admits a new target,
+ * so up to rate x that many can be in flight at once; a quarter more absorbs late timers.
+ * Never more than the sweep has targets (`count`), nor than `window`.
  */
-export function inFlightBound(rate: number, timeoutMs: number, window = Infinity): number {
-  const needed = Math.ceil((rate * timeoutMs * 1.25) / 1000) + 256;
-  return Math.max(1, Math.min(needed, window, MAX_SLOTS));
+export function inFlightBound(rate: number, timeoutMs: number, retries: number, count = Infinity, window = Infinity): number {
+  const needed = Math.ceil((rate * timeoutMs * (retries + 1) * 1.25) / 1000) + 256;
+  return Math.max(1, Math.min(needed, count, window, MAX_SLOTS));
 }
 
 /** The credential an address answered with. */
@@ -64,7 +66,7 @@ export interface RememberedCredential {
 /** A prober; close it to release its sockets. */
 export interface Prober {
   /** Starts a sweep; one at a time per prober. `count` on the iterable (TargetSet has it) enables the ETA. */
-  sweep(targets: Iterable<Target> & { count?: number }): Sweep;
+  sweep(targets: SweepTargets): Sweep;
   /**
    * A single GET (or GETNEXT with `{ next: true }`) through the shared socket,
    * with the prober's timeout and retries. Only to an address:port that
@@ -103,7 +105,6 @@ export function createProber(options: ProberOptions = {}): Prober {
   const rate = options.rate ?? 2000;
   const random = options.random ?? Math.random;
   if (options.window !== undefined && !(options.window >= 1)) throw new RangeError(`window must be at least 1, got ${options.window}`);
-  const slots = inFlightBound(rate, timeoutMs, options.window);
   const engine = createExchangeEngine({ timeoutMs, rate, clock, socketFactory: options.socketFactory ?? bunSocketFactory, random });
 
   const communityBytes = communities.map((c) => encoder.encode(c));
@@ -136,7 +137,8 @@ export function createProber(options: ProberOptions = {}): Prober {
         attempts,
         retries,
         timeoutMs,
-        slots,
+        slots: inFlightBound(rate, timeoutMs, retries, targets.count, options.window),
+        pumpSlice: pumpSlice(rate),
         random,
         remember: (answer, attempt) => remembered.set(keyOf(answer.address, answer.port), attempt),
         finished: () => {

@@ -41,6 +41,8 @@ export interface SlotTable {
   readonly deadline: Float64Array;
   /** Puts a target in a free slot (state QUEUED, round 0); -1 when every slot is taken. */
   take(target: Target): number;
+  /** The same for an IPv4 address given as its 32-bit value (no string kept). */
+  takeV4(value: number, port: number): number;
   free(slot: number): void;
   address(slot: number): string;
   /** True when a reply from address:port comes from the slot's target. */
@@ -70,6 +72,23 @@ export function createSlotTable(capacity: number, random: () => number): SlotTab
   let freeCount = capacity;
   for (let i = 0; i < capacity; i++) freeList[i] = capacity - 1 - i;
 
+  const occupy = (fam: number, at: number): number => {
+    if (freeCount === 0) return -1;
+    const slot = freeList[--freeCount];
+    state[slot] = QUEUED;
+    round[slot] = 0;
+    port[slot] = at;
+    family[slot] = fam;
+    tag[slot] = Math.floor(random() * tagLimit);
+    return slot;
+  };
+
+  const takeV4 = (value: number, at: number): number => {
+    const slot = occupy(4, at);
+    if (slot >= 0) v4[slot] = value;
+    return slot;
+  };
+
   return {
     capacity,
     get used() {
@@ -81,18 +100,13 @@ export function createSlotTable(capacity: number, random: () => number): SlotTab
     family,
     deadline,
     take(target) {
-      if (freeCount === 0) return -1;
-      const slot = freeList[--freeCount];
       const value = target.family === 4 ? parseIpv4(target.address) : null;
-      if (value === null) (other ??= new Array(capacity))[slot] = target.address;
-      else v4[slot] = value;
-      state[slot] = QUEUED;
-      round[slot] = 0;
-      port[slot] = target.port;
-      family[slot] = target.family;
-      tag[slot] = Math.floor(random() * tagLimit);
+      if (value !== null) return takeV4(value, target.port);
+      const slot = occupy(target.family, target.port);
+      if (slot >= 0) (other ??= new Array(capacity))[slot] = target.address;
       return slot;
     },
+    takeV4,
     free(slot) {
       if (state[slot] === FREE) return;
       state[slot] = FREE;

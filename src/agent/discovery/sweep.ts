@@ -16,8 +16,8 @@ import type { BulkSource, ExchangeEngine, PacketBatch } from "./exchange-engine.
 import { createNumberRing } from "./number-ring.ts";
 import { type Attempt, type ProbeVersion, attemptFor, probeRounds } from "./probe-rounds.ts";
 import { type Reply, SYS_DESCR, SYS_NAME, SYS_OBJECT_ID } from "./probe-packets.ts";
-import { QUEUED, WAITING, createSlotTable } from "./slot-table.ts";
-import type { Target } from "./targets.ts";
+import { QUEUED, SWEEP_ID_BIT, WAITING, createSlotTable } from "./slot-table.ts";
+import { type SweepTargets, createTargetFeed } from "./target-feed.ts";
 
 export type { Attempt, ProbeVersion } from "./probe-rounds.ts";
 
@@ -66,26 +66,43 @@ export interface SweepConfig {
   timeoutMs: number;
   /** Targets in flight at most (the slot table's size). */
   slots: number;
+  /** Most packets the engine asks for in one fill (pumpSlice). */
+  pumpSlice: number;
   random: () => number;
   remember(answer: ProbeAnswer, attempt: Attempt): void;
   finished(): void;
 }
 
-/** Bytes of packet buffer reused by every fill (a pump sends at most a few hundred probes). */
-const ARENA_BYTES = 64 * 1024;
+
+/**
+ * Buffers a fill writes its packets into: per attempt, views of exactly its packet's length
+ * (the id is patched, the length never changes), reused by every fill, since the engine has
+ * handed them to the kernel before the next one. No allocation per packet.
+ */
+function packetPools(attempts: readonly Attempt[], count: number): Map<Attempt, Uint8Array[]> {
+  const pools = new Map<Attempt, Uint8Array[]>();
+  for (const a of attempts) {
+    if (a.version === "v3") continue;
+    const length = a.build(SWEEP_ID_BIT).length;
+    const buffer = new ArrayBuffer(length * count);
+    pools.set(a, Array.from({ length: count }, (_, i) => new Uint8Array(buffer, i * length, length)));
+  }
+  return pools;
+}
 
 /** Starts a sweep; the engine pulls its packets through the BulkSource installed here. */
-export function startSweep(targets: Iterable<Target> & { count?: number }, cfg: SweepConfig): Sweep {
+export function startSweep(targets: SweepTargets, cfg: SweepConfig): Sweep {
   const { engine, clock, timeoutMs } = cfg;
-  const it = targets[Symbol.iterator]();
   const table = createSlotTable(cfg.slots, cfg.random);
+  const feed = createTargetFeed(targets);
   const rounds = probeRounds(cfg.attempts, cfg.retries);
   // Slots due to send (a retry, or put back after a full socket), ahead of new targets.
   const due = createNumberRing();
   // Sends in order with their deadlines: one timeout for all, so deadlines come in order too.
   const sentSlots = createNumberRing();
   const sentDeadlines = createNumberRing();
-  const arena = new Uint8Array(ARENA_BYTES);
+  // A fill adds at most a pump's slice of targets (plus one round's overshoot).
+  const pools = packetPools(cfg.attempts, cfg.pumpSlice + 1);
   const started = clock.monotonic();
   let exhausted = false;
   let over = false;
@@ -111,25 +128,41 @@ export function startSweep(targets: Iterable<Target> & { count?: number }, cfg: 
     else engine.kick();
   };
 
-  /** The next slot to send: a due one, else a new target if a slot is free; -1 for none now. */
-  const nextSlot = (): number => {
+  const nextDue = (): number => {
     while (due.size > 0) {
       const slot = due.shift();
       if (table.state[slot] === QUEUED) return slot;
     }
+    return -1;
+  };
+  const nextNew = (): number => {
     if (exhausted || table.used >= table.capacity) return -1;
-    const next = it.next();
-    if (next.done) {
+    const slot = feed(table);
+    if (slot < 0) {
       exhausted = true;
       if (table.used === 0) finish();
-      return -1;
     }
-    return table.take(next.value);
+    return slot;
+  };
+  /**
+   * The next slot to send, -1 for none now. Due slots and new targets take turns: retries
+   * first would stop new targets for a whole timeout once the first round's retries fall due
+   * (they come at the full rate), leaving the rate idle at the end while the last retries wait.
+   */
+  let newTurn = false;
+  const nextSlot = (): number => {
+    newTurn = !newTurn;
+    if (newTurn) {
+      const slot = nextNew();
+      return slot >= 0 ? slot : nextDue();
+    }
+    const slot = nextDue();
+    return slot >= 0 ? slot : nextNew();
   };
 
   const fill = (batch: PacketBatch, budget: number, now: number): number => {
     let added = 0;
-    let at = 0;
+    let pooled = 0;
     while (added < budget && !over) {
       const slot = nextSlot();
       if (slot < 0) break;
@@ -138,12 +171,12 @@ export function startSweep(targets: Iterable<Target> & { count?: number }, cfg: 
       const id = table.idOf(slot);
       let result: "ok" | "wait" | "fail" = "ok";
       for (const attempt of rounds[r]) {
-        const bytes = attempt.build(id, arena.subarray(at));
-        if (bytes.buffer === arena.buffer) at += bytes.length;
+        const bytes = attempt.build(id, pools.get(attempt)?.[pooled]);
         result = batch.add(table.family[slot] as 4 | 6, bytes, table.port[slot], address, slot);
         if (result !== "ok") break;
         added++;
       }
+      pooled++;
       if (result === "wait") {
         due.unshift(slot);
         break;
