@@ -12,6 +12,7 @@ import { CLOSED, type Exchange, QUEUED, WAITING } from "./exchange.ts";
 import { createFifo } from "./fifo.ts";
 import { type Family, addressKey } from "../../common/ip-address.ts";
 import { MIN_REQUEST_ID, type Reply, decodeReply } from "./probe-packets.ts";
+import type { BulkSource, PacketBatch } from "./bulk-source.ts";
 import { SWEEP_ID_BIT } from "./slot-table.ts";
 import { createTokenBucket } from "./token-bucket.ts";
 import { type Datagram, type DatagramSocket, type SendCounters, type SocketFactory, sendResilient } from "./udp-transport.ts";
@@ -27,32 +28,6 @@ export interface EngineCounters extends SendCounters {
   mismatched: number;
   icmpErrors: number;
   retransmits: number;
-}
-
-/** What became of a reply. */
-export type ReplyOutcome = "matched" | "unknownId" | "wrongSource" | "mismatched";
-
-/** Where a bulk source puts its packets during one pump; the engine sends them when fill() returns. */
-export interface PacketBatch {
-  /**
-   * Adds a packet; `token` comes back through unsent() if it does not leave. "wait": the
-   * family's socket is opening (add nothing more now); "fail": it cannot be opened.
-   */
-  add(family: Family, bytes: Uint8Array, port: number, address: string, token: number): "ok" | "wait" | "fail";
-}
-
-/** A sender of many packets with its own state (a sweep). */
-export interface BulkSource {
-  /** Handles what timed out by `now`: resend or give up. */
-  expire(now: number): void;
-  /** Adds up to about `budget` packets (a target's round may overshoot by a few); returns how many. */
-  fill(batch: PacketBatch, budget: number, now: number): number;
-  /** A packet of `token` did not leave (the socket was full): send it again later. */
-  unsent(token: number): void;
-  /** A reply whose id has SWEEP_ID_BIT set. */
-  receive(reply: Reply, address: string, port: number, now: number): ReplyOutcome;
-  /** The earliest pending deadline, or Infinity. */
-  nextDeadline(): number;
 }
 
 export interface EngineOptions {
