@@ -96,8 +96,10 @@ is read. Non-printers are reported as skipped on stderr.
 
 Scan options:
   --exclude LIST          targets never to probe (comma-separated or repeated)
-  --concurrency N         probes in flight at once (default: 1024)
-  --rate N                probe packets per second (default: 20000)
+  --rate N                probe packets per second (default: 50000); this alone
+                          sets the pace: a silent address costs packets, not time
+  --concurrency N         at most N addresses in flight (default: what the rate
+                          sends within one timeout)
   --read-concurrency N    printers read at once (default: 32)
 
 ${COMMON}

@@ -65,7 +65,7 @@ export async function collectFleet(config: Config, targetsIn: readonly string[],
   const prober = createProber({
     // The prober needs a community to send; with only v3 credentials, the default one's.
     communities: communities.length ? communities : [DEFAULT_CREDENTIAL.community.reveal()],
-    // Probe both community versions: old printers answer only v1.
+    // Probe both community versions, taking turns by round: old printers answer only v1.
     versions: ["v2c", "v1"],
     v3Discovery: v3 !== undefined,
     timeoutMs: config.snmp.timeout,

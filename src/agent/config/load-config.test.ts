@@ -36,7 +36,7 @@ targets = ["10.0.0.0/24"]
 `,
     );
     const c = loadConfig(p, {});
-    expect(c.snmp).toEqual({ port: 161, timeout: 500, retries: 2, concurrency: 1024, rate: 20000, readConcurrency: 32 });
+    expect(c.snmp).toEqual({ port: 161, timeout: 500, retries: 2, rate: 50000, readConcurrency: 32 });
     const ops = c.credentials[1]!;
     expect(ops).toMatchObject({ name: "ops", version: "v3", user: "ops", auth: { protocol: "sha256" }, priv: { protocol: "aes128" } });
     expect(Object.keys(ops).sort()).toEqual(["auth", "name", "priv", "user", "version"]);

@@ -1,15 +1,19 @@
 /**
- * The shared-socket request/response engine under the prober: every probe
- * and follow-up GET is an Exchange identified by a random 31-bit id on ONE
- * socket per family. It paces sends (token bucket), times out and resends,
- * and matches replies by id, source address and port. A bad packet is
- * counted and dropped; nothing a peer sends can throw out of here.
+ * The shared-socket engine under the prober: ONE socket per family carries
+ * a sweep's probes (a BulkSource, which keeps its own compact state and ids
+ * with SWEEP_ID_BIT set) and follow-up requests (an Exchange each, under a
+ * random id below that bit). It paces sends (token bucket), times out and
+ * resends requests, and routes replies by id; the receiver checks the
+ * source address and port. A bad packet is counted and dropped; nothing a
+ * peer sends can throw out of here.
  */
 import type { Clock } from "../../common/clock.ts";
-import { CLOSED, type Exchange, type ExchangeOwner, QUEUED, WAITING } from "./exchange.ts";
+import { CLOSED, type Exchange, QUEUED, WAITING } from "./exchange.ts";
 import { createFifo } from "./fifo.ts";
 import { type Family, addressKey } from "../../common/ip-address.ts";
-import { MAX_REQUEST_ID, MIN_REQUEST_ID, type Reply, decodeReply } from "./probe-packets.ts";
+import { MIN_REQUEST_ID, type Reply, decodeReply } from "./probe-packets.ts";
+import type { BulkSource, PacketBatch } from "./bulk-source.ts";
+import { SWEEP_ID_BIT } from "./slot-table.ts";
 import { createTokenBucket } from "./token-bucket.ts";
 import { type Datagram, type DatagramSocket, type SendCounters, type SocketFactory, sendResilient } from "./udp-transport.ts";
 
@@ -36,34 +40,43 @@ export interface EngineOptions {
 }
 
 export interface ExchangeEngine {
-  /** Registers an exchange under a fresh id and queues it; `urgent` goes before queued probes. */
-  submit(ex: Exchange<any>, urgent?: boolean): void;
-  /** Forgets an exchange: late replies to it count as unknown. */
-  close(ex: Exchange<any>): void;
-  /** Forgets every open exchange of `owner` (a cancelled sweep), without calling it back. */
-  closeAll(owner: ExchangeOwner<any>): void;
-  /** Asked for more work when the send queue runs dry; returns false when it has none now. */
-  setFeed(feed: (() => boolean) | undefined): void;
-  /** Asks for a pump soon (after work was added or a window slot freed). */
+  /** Registers a request under a fresh id and queues it ahead of bulk packets. */
+  submit(ex: Exchange<any>): void;
+  /** The bulk source sending now (one sweep at a time), or none. */
+  setBulk(bulk: BulkSource | undefined): void;
+  /** Asks for a pump soon (after work was added or a slot freed). */
   kick(): void;
   readonly counters: EngineCounters;
   shutdown(): void;
 }
 
-/** Packets sent per pump before yielding to the event loop so replies are read. */
-const PUMP_SLICE = 256;
+/**
+ * Packets sent per pump before yielding to the event loop so that replies are read: what the
+ * token bucket holds (10 ms of the rate), at least 256. A fixed 256 held a sweep below its rate
+ * whenever pumps came late because the loop was busy (reading the printers found so far).
+ */
+export const pumpSlice = (rate: number): number => Math.max(256, Math.ceil(rate / 100));
+
+interface FamilyBatch {
+  list: Datagram[];
+  /** Per datagram: its request, or a bulk token. */
+  owners: (Exchange<any> | number)[];
+  /** Datagram objects reused from pump to pump. */
+  pool: Datagram[];
+}
 
 /** Creates the engine; sockets open on first use. */
 export function createExchangeEngine(opt: EngineOptions): ExchangeEngine {
   const { clock, timeoutMs } = opt;
+  const slice = pumpSlice(opt.rate);
   const bucket = createTokenBucket(opt.rate, clock, opt.burst);
   const open = new Map<number, Exchange<any>>();
-  const urgent = createFifo<Exchange<any>>();
-  const fresh = createFifo<Exchange<any>>();
-  // In send order; the timeout is one constant, so deadlines are too. An exchange is in here at most once.
+  const queued = createFifo<Exchange<any>>();
+  // In send order; the timeout is one constant, so deadlines are too. A request is in here at most once.
   const deadlines = createFifo<Exchange<any>>();
   const sockets = new Map<Family, DatagramSocket | "opening" | "failed">();
-  let feed: (() => boolean) | undefined;
+  const batches = new Map<Family, FamilyBatch>();
+  let bulk: BulkSource | undefined;
   let timer: (() => void) | undefined;
   let timerAt = Infinity;
   let stopped = false;
@@ -116,6 +129,10 @@ export function createExchangeEngine(opt: EngineOptions): ExchangeEngine {
       counters.malformed++;
       return;
     }
+    if (reply.id >= SWEEP_ID_BIT) {
+      counters[bulk ? bulk.receive(reply, address, port, clock.monotonic()) : "unknownId"]++;
+      return;
+    }
     const ex = open.get(reply.id);
     if (!ex) return void counters.unknownId++;
     // An id is only as good as the address it was sent to: anyone can guess ids.
@@ -136,7 +153,7 @@ export function createExchangeEngine(opt: EngineOptions): ExchangeEngine {
         ex.retriesLeft--;
         ex.state = QUEUED;
         counters.retransmits++;
-        urgent.push(ex);
+        queued.push(ex);
       } else {
         closeEx(ex);
         ex.owner.onGiveUp(ex, "timeout");
@@ -144,87 +161,119 @@ export function createExchangeEngine(opt: EngineOptions): ExchangeEngine {
     }
   };
 
-  // Next exchange to send (urgent first), skipping closed ones.
-  const nextQueued = (): Exchange<any> | undefined => {
-    for (let ex = urgent.shift(); ex; ex = urgent.shift()) if (ex.state === QUEUED) return ex;
-    for (let ex = fresh.shift(); ex; ex = fresh.shift()) if (ex.state === QUEUED) return ex;
-    return undefined;
+  /** The batch of a family whose socket is open; opens it on first use. */
+  const batchFor = (family: Family): FamilyBatch | "wait" | "fail" => {
+    const sock = sockets.get(family);
+    if (sock === "failed") return "fail";
+    if (sock === undefined || sock === "opening") {
+      if (sock === undefined) openSocket(family);
+      return "wait";
+    }
+    let b = batches.get(family);
+    if (!b) batches.set(family, (b = { list: [], owners: [], pool: [] }));
+    return b;
+  };
+
+  const addTo = (b: FamilyBatch, bytes: Uint8Array, port: number, address: string, owner: Exchange<any> | number) => {
+    const n = b.list.length;
+    const d = (b.pool[n] ??= { bytes, port, address });
+    d.bytes = bytes;
+    d.port = port;
+    d.address = address;
+    b.list.push(d);
+    b.owners.push(owner);
+  };
+
+  const batch: PacketBatch = {
+    add(family, bytes, port, address, token) {
+      const b = batchFor(family);
+      if (typeof b === "string") return b;
+      addTo(b, bytes, port, address, token);
+      return "ok";
+    },
   };
 
   function pump(): void {
     if (stopped) return;
     const now = clock.monotonic();
     expire(now);
-    const slice = Math.min(bucket.available(), PUMP_SLICE);
-    let budget = slice;
-    const batches = new Map<Family, Exchange<any>[]>();
+    bulk?.expire(now);
+    const tokens = Math.min(bucket.available(), slice);
+    let budget = tokens;
     const held: Exchange<any>[] = [];
+    for (const b of batches.values()) {
+      b.list.length = 0;
+      b.owners.length = 0;
+    }
+    // Requests first: a few follow-up GETs to devices that answered, ahead of the sweep's probes.
     while (budget > 0) {
-      let ex = nextQueued();
-      if (!ex && feed?.()) ex = nextQueued();
+      const ex = queued.shift();
       if (!ex) break;
-      const sock = sockets.get(ex.family);
-      if (sock === "failed") {
+      if (ex.state !== QUEUED) continue;
+      const b = batchFor(ex.family);
+      if (b === "fail") {
         closeEx(ex);
         ex.owner.onGiveUp(ex, "no-socket");
         continue;
       }
-      if (sock === undefined || sock === "opening") {
-        // Wait for the socket rather than pulling the whole target list into memory.
-        if (sock === undefined) openSocket(ex.family);
+      if (b === "wait") {
         held.push(ex);
-        break;
+        continue;
       }
-      let b = batches.get(ex.family);
-      if (!b) batches.set(ex.family, (b = []));
-      b.push(ex);
+      addTo(b, ex.build(ex.id), ex.port, ex.address, ex);
       budget--;
     }
-    for (const [family, list] of batches) {
-      const sock = sockets.get(family) as DatagramSocket;
-      const datagrams: Datagram[] = list.map((ex) => ({ bytes: ex.build(ex.id), port: ex.port, address: ex.address }));
-      const done = sendResilient(sock, datagrams, counters);
-      bucket.take(done);
-      for (let i = 0; i < done; i++) {
-        const ex = list[i];
-        ex.state = WAITING;
-        ex.sentAt = now;
-        ex.deadline = now + timeoutMs;
-        deadlines.push(ex);
-      }
-      if (done < list.length) {
-        // The socket is full: Bun signals drain, and the timer is the fallback if it does not.
-        held.push(...list.slice(done));
-        schedule(5);
-      }
+    let bulkFull = false;
+    if (bulk && budget > 0) {
+      const added = bulk.fill(batch, budget, now);
+      bulkFull = added >= budget;
+      budget -= added;
     }
-    // Held exchanges go back to the front, in their order; whoever unblocks them schedules a pump.
-    urgent.unshiftAll(held);
-    // Out of tokens or at the slice limit: more work may be waiting, here or in the feed.
-    if (held.length === 0 && budget === 0) schedule(Math.max(slice > 0 ? 0 : 1, bucket.msUntilNext()));
-    const next = deadlines.peek();
-    if (next) schedule(Math.max(0, next.deadline - clock.monotonic()));
+    let socketFull = false;
+    for (const [family, b] of batches) {
+      if (b.list.length === 0) continue;
+      const done = sendResilient(sockets.get(family) as DatagramSocket, b.list, counters);
+      bucket.take(done);
+      for (let i = 0; i < b.owners.length; i++) {
+        const owner = b.owners[i];
+        if (typeof owner === "number") {
+          if (i >= done) bulk?.unsent(owner);
+        } else if (i >= done) {
+          held.push(owner);
+        } else {
+          owner.state = WAITING;
+          owner.sentAt = now;
+          owner.deadline = now + timeoutMs;
+          deadlines.push(owner);
+        }
+      }
+      // The socket is full: Bun signals drain, and the timer is the fallback if it does not.
+      if (done < b.list.length) socketFull = true;
+    }
+    // Held requests go back to the front, in their order; whoever unblocks them schedules a pump.
+    queued.unshiftAll(held);
+    if (socketFull) schedule(5);
+    // Out of tokens or at the slice limit: more work may be waiting.
+    else if (bulkFull || (budget <= 0 && queued.size > 0)) schedule(Math.max(tokens > 0 ? 0 : 1, bucket.msUntilNext()));
+    else if (tokens === 0) schedule(Math.max(1, bucket.msUntilNext()));
+    const next = Math.min(deadlines.peek()?.deadline ?? Infinity, bulk?.nextDeadline() ?? Infinity);
+    if (next < Infinity) schedule(Math.max(0, next - clock.monotonic()));
   }
 
   return {
-    submit(ex, isUrgent = false) {
+    submit(ex) {
       let id: number;
-      do id = MIN_REQUEST_ID + Math.floor(opt.random() * (MAX_REQUEST_ID - MIN_REQUEST_ID + 1));
+      do id = MIN_REQUEST_ID + Math.floor(opt.random() * (SWEEP_ID_BIT - MIN_REQUEST_ID));
       while (open.has(id));
       ex.id = id;
       ex.state = QUEUED;
       open.set(id, ex);
-      (isUrgent ? urgent : fresh).push(ex);
+      queued.push(ex);
+      schedule(0);
     },
-    close(ex) {
-      if (ex.state !== CLOSED) closeEx(ex);
-    },
-    closeAll(owner) {
-      for (const ex of [...open.values()]) if (ex.owner === owner) closeEx(ex);
-    },
-    setFeed(f) {
-      feed = f;
-      if (f) schedule(0);
+    setBulk(b) {
+      bulk = b;
+      if (b) schedule(0);
     },
     kick: () => schedule(0),
     counters,

@@ -1,8 +1,8 @@
 /**
- * One request on the wire (a probe or a follow-up GET) as the exchange
- * engine tracks it. A /16 sweep keeps tens of thousands in flight, so an
- * exchange is one small object: callbacks live on a shared owner, and the
- * packet is encoded again for each send instead of being kept.
+ * One follow-up request on the wire (a GET to a device that answered a
+ * probe) as the exchange engine tracks it: callbacks live on a shared
+ * owner, and the packet is encoded again for each send instead of being
+ * kept. A sweep's probes are not exchanges: they are slots (slot-table.ts).
  */
 import type { Family } from "../../common/ip-address.ts";
 import type { Reply } from "./probe-packets.ts";

@@ -34,7 +34,9 @@ export type CommunityVersion = 0 | 1;
 
 /**
  * Builds GET (or GETNEXT) packets that differ only in request-id: the message is encoded
- * once and the id patched in, since a /16 sweep sends 130,000 of them.
+ * once and the id patched in, since a /16 sweep sends 130,000 of them. With `into`
+ * (at least the packet's length) the packet is written there and a view of it returned,
+ * so a sweep reuses one buffer instead of allocating per packet.
  * Ids must lie in [MIN_REQUEST_ID, MAX_REQUEST_ID].
  */
 export function createGetTemplate(
@@ -42,7 +44,7 @@ export function createGetTemplate(
   community: Uint8Array,
   oids: readonly string[],
   type: number = PduType.Get,
-): (requestId: number) => Uint8Array {
+): (requestId: number, into?: Uint8Array) => Uint8Array {
   const encode = (requestId: number) =>
     encodeCommunityMessage(
       {
@@ -56,9 +58,13 @@ export function createGetTemplate(
   const b = encode(0x55667788);
   let at = 0;
   while (a[at] === b[at]) at++;
-  return (requestId) => {
+  return (requestId, into) => {
     if (requestId < MIN_REQUEST_ID || requestId > MAX_REQUEST_ID) throw new RangeError(`request id ${requestId} out of range`);
-    const out = a.slice();
+    let out: Uint8Array;
+    if (into && into.length >= a.length) {
+      out = into.length === a.length ? into : into.subarray(0, a.length);
+      out.set(a);
+    } else out = a.slice();
     out[at] = requestId >>> 24;
     out[at + 1] = (requestId >>> 16) & 0xff;
     out[at + 2] = (requestId >>> 8) & 0xff;

@@ -8,12 +8,13 @@
  */
 import { type Pdu, PduType } from "../snmp/message.ts";
 import { type Clock, systemClock } from "../../common/clock.ts";
-import { type EngineCounters, createExchangeEngine } from "./exchange-engine.ts";
+import { type EngineCounters, createExchangeEngine, pumpSlice } from "./exchange-engine.ts";
 import { type ExchangeOwner, type GiveUpReason, newExchange } from "./exchange.ts";
 import { addressKey, parseIp } from "../../common/ip-address.ts";
 import { PROBE_OIDS, createGetTemplate, encodeV3Discovery, sameBytes } from "./probe-packets.ts";
 import { type Attempt, type ProbeAnswer, type Sweep, startSweep } from "./sweep.ts";
-import type { Target } from "./targets.ts";
+import { MAX_SLOTS } from "./slot-table.ts";
+import type { SweepTargets } from "./target-feed.ts";
 import { type SocketFactory, bunSocketFactory } from "./udp-transport.ts";
 import { DcaError, type ErrorCode } from "../../common/errors.ts";
 
@@ -23,7 +24,7 @@ export type { ProbeAnswer, ProbeVersion, Sweep, SweepProgress } from "./sweep.ts
 export interface ProberOptions {
   /** Communities to try, in order (default ["public"]). One probe per community; the first to answer wins. */
   communities?: readonly string[];
-  /** Community-based versions to try, in order (default ["v2c", "v1"]). */
+  /** Community-based versions to try, in order (default ["v2c", "v1"]); they take turns by round (probe-rounds.ts). */
   versions?: readonly ("v1" | "v2c")[];
   /** Also send an unauthenticated SNMPv3 discovery, to find v3-only devices (default false). */
   v3Discovery?: boolean;
@@ -33,12 +34,27 @@ export interface ProberOptions {
   retries?: number;
   /** Packets per second, all probes and requests together (default 2000). */
   rate?: number;
-  /** Targets in flight at once (default 4096). */
+  /**
+   * An upper bound on targets in flight. Without it the bound follows from the rate: what the
+   * rate can start while a target is in flight (inFlightBound), so silent targets never hold a
+   * sweep below its rate.
+   */
   window?: number;
   socketFactory?: SocketFactory;
   clock?: Clock;
   /** Source of request ids, in [0, 1) (default Math.random). */
   random?: () => number;
+}
+
+/**
+ * Targets in flight a sweep needs so that only `rate` sets its pace: a silent target stays in
+ * flight timeout x (retries + 1), and at the start of a sweep every packet admits a new target,
+ * so up to rate x that many can be in flight at once; a quarter more absorbs late timers.
+ * Never more than the sweep has targets (`count`), nor than `window`.
+ */
+export function inFlightBound(rate: number, timeoutMs: number, retries: number, count = Infinity, window = Infinity): number {
+  const needed = Math.ceil((rate * timeoutMs * (retries + 1) * 1.25) / 1000) + 256;
+  return Math.max(1, Math.min(needed, count, window, MAX_SLOTS));
 }
 
 /** The credential an address answered with. */
@@ -50,7 +66,7 @@ export interface RememberedCredential {
 /** A prober; close it to release its sockets. */
 export interface Prober {
   /** Starts a sweep; one at a time per prober. `count` on the iterable (TargetSet has it) enables the ETA. */
-  sweep(targets: Iterable<Target> & { count?: number }): Sweep;
+  sweep(targets: SweepTargets): Sweep;
   /**
    * A single GET (or GETNEXT with `{ next: true }`) through the shared socket,
    * with the prober's timeout and retries. Only to an address:port that
@@ -85,15 +101,11 @@ export function createProber(options: ProberOptions = {}): Prober {
   const versions = options.versions ?? ["v2c", "v1"];
   const clock = options.clock ?? systemClock;
   const retries = options.retries ?? 1;
-  const window = options.window ?? 4096;
-  if (!(window >= 1)) throw new RangeError(`window must be at least 1, got ${window}`);
-  const engine = createExchangeEngine({
-    timeoutMs: options.timeoutMs ?? 1000,
-    rate: options.rate ?? 2000,
-    clock,
-    socketFactory: options.socketFactory ?? bunSocketFactory,
-    random: options.random ?? Math.random,
-  });
+  const timeoutMs = options.timeoutMs ?? 1000;
+  const rate = options.rate ?? 2000;
+  const random = options.random ?? Math.random;
+  if (options.window !== undefined && !(options.window >= 1)) throw new RangeError(`window must be at least 1, got ${options.window}`);
+  const engine = createExchangeEngine({ timeoutMs, rate, clock, socketFactory: options.socketFactory ?? bunSocketFactory, random });
 
   const communityBytes = communities.map((c) => encoder.encode(c));
   const attempts: Attempt[] = [];
@@ -124,14 +136,16 @@ export function createProber(options: ProberOptions = {}): Prober {
         clock,
         attempts,
         retries,
-        window,
-        preferred: (address, port) => remembered.get(keyOf(address, port)),
+        timeoutMs,
+        slots: inFlightBound(rate, timeoutMs, retries, targets.count, options.window),
+        pumpSlice: pumpSlice(rate),
+        random,
         remember: (answer, attempt) => remembered.set(keyOf(answer.address, answer.port), attempt),
         finished: () => {
           current = undefined;
         },
       });
-      // finished() runs from a timer at the earliest, so this assignment comes first.
+      // finished() runs from the engine's timer at the earliest, so this assignment comes first.
       current = sweep;
       return sweep;
     },
@@ -151,8 +165,7 @@ export function createProber(options: ProberOptions = {}): Prober {
           onReply: (_ex, r) => resolve((r as Extract<typeof r, { kind: "community" }>).pdu),
           onGiveUp: (_ex, why) => reject(new DcaError(GIVE_UP_CODES[why], `no answer from ${address}:${port} (${why})`)),
         };
-        engine.submit(newExchange({ family: ip.family, address, port, build, owner, data: undefined, retriesLeft: retries }), true);
-        engine.kick();
+        engine.submit(newExchange({ family: ip.family, address, port, build, owner, data: undefined, retriesLeft: retries }));
       });
     },
 

@@ -1,22 +1,26 @@
 /**
- * One sweep over a target list: admits targets into a bounded window, sends
- * each a probe per (version, community) and optionally a v3 discovery, and
- * yields the first answer per target as soon as it arrives. Targets are
- * pulled from the iterator only when there is room, so a /8 is never in
- * memory at once.
+ * One sweep over a target list. Targets are pulled from the iterator only
+ * when a slot is free, so a /8 is never in memory at once, and a target in
+ * flight is a slot in typed arrays (slot-table.ts), never an object: the
+ * slot count comes from the rate, so the window never holds the sweep
+ * below its packet rate, and silent addresses cost packets, not time.
+ * Each round sends a target the probes probe-rounds.ts picks; the first
+ * answer per target is yielded as soon as it arrives.
  */
 import { Tag } from "../../common/ber.ts";
-import { PduType, type Pdu } from "../snmp/message.ts";
+import type { Pdu } from "../snmp/message.ts";
 import { decodeText, toHex } from "../../common/text.ts";
 import { createAsyncQueue } from "./async-queue.ts";
 import type { Clock } from "../../common/clock.ts";
+import type { BulkSource, PacketBatch } from "./bulk-source.ts";
 import type { ExchangeEngine } from "./exchange-engine.ts";
-import { type Exchange, type ExchangeOwner, newExchange } from "./exchange.ts";
-import { type Reply, SYS_DESCR, SYS_NAME, SYS_OBJECT_ID, sameBytes } from "./probe-packets.ts";
-import type { Target } from "./targets.ts";
+import { createNumberRing } from "./number-ring.ts";
+import { type Attempt, type ProbeVersion, attemptFor, probeRounds } from "./probe-rounds.ts";
+import { type Reply, SYS_DESCR, SYS_NAME, SYS_OBJECT_ID } from "./probe-packets.ts";
+import { QUEUED, SWEEP_ID_BIT, WAITING, createSlotTable } from "./slot-table.ts";
+import { type SweepTargets, createTargetFeed } from "./target-feed.ts";
 
-/** SNMP versions a probe may use. */
-export type ProbeVersion = "v1" | "v2c" | "v3";
+export type { Attempt, ProbeVersion } from "./probe-rounds.ts";
 
 /** A device that answered. */
 export interface ProbeAnswer {
@@ -51,15 +55,8 @@ export interface SweepProgress {
 /** A running sweep: iterate it for answers; breaking out of the loop cancels it. */
 export interface Sweep extends AsyncIterable<ProbeAnswer> {
   progress(): SweepProgress;
+  /** Stops at once: nothing more is sent, iteration ends. */
   cancel(): void;
-}
-
-/** One way of asking a target: a version and a community (or v3 discovery). */
-export interface Attempt {
-  version: ProbeVersion;
-  community: number | "v3";
-  communityBytes?: Uint8Array;
-  build(id: number): Uint8Array;
 }
 
 export interface SweepConfig {
@@ -67,40 +64,47 @@ export interface SweepConfig {
   clock: Clock;
   attempts: readonly Attempt[];
   retries: number;
-  window: number;
-  /** The attempt that answered this address before, tried first. */
-  preferred(address: string, port: number): Attempt | undefined;
+  timeoutMs: number;
+  /** Targets in flight at most (the slot table's size). */
+  slots: number;
+  /** Most packets the engine asks for in one fill (pumpSlice). */
+  pumpSlice: number;
+  random: () => number;
   remember(answer: ProbeAnswer, attempt: Attempt): void;
   finished(): void;
 }
 
-/** A target asked several ways at once (communities x versions): its exchanges settle together. */
-interface MultiState {
-  multi: true;
-  /** The attempts in the order tried; exchanges[i] carries order[i]. */
-  order: readonly Attempt[];
-  exchanges: Exchange<ExData>[];
-  open: number;
-  done: boolean;
-}
 
 /**
- * What an exchange carries: its Attempt when it is its target's only one
- * (the common case, and then the exchange itself is the whole per-target
- * state of a sweep), or the shared MultiState.
+ * Buffers a fill writes its packets into: per attempt, views of exactly its packet's length
+ * (the id is patched, the length never changes), reused by every fill, since the engine has
+ * handed them to the kernel before the next one. No allocation per packet.
  */
-type ExData = Attempt | MultiState;
+function packetPools(attempts: readonly Attempt[], count: number): Map<Attempt, Uint8Array[]> {
+  const pools = new Map<Attempt, Uint8Array[]>();
+  for (const a of attempts) {
+    if (a.version === "v3") continue;
+    const length = a.build(SWEEP_ID_BIT).length;
+    const buffer = new ArrayBuffer(length * count);
+    pools.set(a, Array.from({ length: count }, (_, i) => new Uint8Array(buffer, i * length, length)));
+  }
+  return pools;
+}
 
-const isMulti = (d: ExData): d is MultiState => (d as MultiState).multi === true;
-const attemptOf = (ex: Exchange<ExData>): Attempt =>
-  isMulti(ex.data) ? ex.data.order[ex.data.exchanges.indexOf(ex)] : ex.data;
-
-/** Starts a sweep; the engine pulls targets through the feed installed here. */
-export function startSweep(targets: Iterable<Target> & { count?: number }, cfg: SweepConfig): Sweep {
-  const { engine, clock } = cfg;
-  const it = targets[Symbol.iterator]();
+/** Starts a sweep; the engine pulls its packets through the BulkSource installed here. */
+export function startSweep(targets: SweepTargets, cfg: SweepConfig): Sweep {
+  const { engine, clock, timeoutMs } = cfg;
+  const table = createSlotTable(cfg.slots, cfg.random);
+  const feed = createTargetFeed(targets);
+  const rounds = probeRounds(cfg.attempts, cfg.retries);
+  // Slots due to send (a retry, or put back after a full socket), ahead of new targets.
+  const due = createNumberRing();
+  // Sends in order with their deadlines: one timeout for all, so deadlines come in order too.
+  const sentSlots = createNumberRing();
+  const sentDeadlines = createNumberRing();
+  // A fill adds at most a pump's slice of targets (plus one round's overshoot).
+  const pools = packetPools(cfg.attempts, cfg.pumpSlice + 1);
   const started = clock.monotonic();
-  let inFlight = 0;
   let exhausted = false;
   let over = false;
   let probed = 0;
@@ -110,81 +114,128 @@ export function startSweep(targets: Iterable<Target> & { count?: number }, cfg: 
   const finish = () => {
     if (over) return;
     over = true;
-    engine.setFeed(undefined);
+    engine.setBulk(undefined);
+    due.clear();
+    sentSlots.clear();
+    sentDeadlines.clear();
     answers.end();
     cfg.finished();
   };
 
-  const settle = () => {
-    inFlight--;
+  const settle = (slot: number) => {
+    table.free(slot);
     probed++;
-    if (exhausted && inFlight === 0) finish();
+    if (exhausted && table.used === 0) finish();
     else engine.kick();
   };
 
-  // One owner for every exchange of the sweep: no closures per packet.
-  const owner: ExchangeOwner<ExData> = {
-    accepts: (ex, reply) => accepts(attemptOf(ex), reply),
-    onReply(ex, reply, rttMs) {
-      const attempt = attemptOf(ex);
-      const d = ex.data;
-      if (isMulti(d)) {
-        if (d.done) return;
-        d.done = true;
-        for (const other of d.exchanges) engine.close(other);
-      }
-      answered++;
-      const answer = toAnswer(ex, attempt, reply, rttMs);
-      cfg.remember(answer, attempt);
-      answers.push(answer);
-      settle();
-    },
-    onGiveUp(ex) {
-      const d = ex.data;
-      if (!isMulti(d)) return settle();
-      if (--d.open === 0 && !d.done) {
-        d.done = true;
-        settle();
-      }
-    },
-  };
-
-  const admit = (target: Target) => {
-    const first = cfg.preferred(target.address, target.port);
-    const order = first ? [first, ...cfg.attempts.filter((a) => a !== first)] : cfg.attempts;
-    const multi: MultiState | undefined =
-      order.length > 1 ? { multi: true, order, exchanges: [], open: order.length, done: false } : undefined;
-    for (const attempt of order) {
-      const ex = newExchange<ExData>({
-        family: target.family,
-        address: target.address,
-        port: target.port,
-        build: attempt.build,
-        owner,
-        data: multi ?? attempt,
-        retriesLeft: cfg.retries,
-      });
-      multi?.exchanges.push(ex);
-      engine.submit(ex);
+  const nextDue = (): number => {
+    while (due.size > 0) {
+      const slot = due.shift();
+      if (table.state[slot] === QUEUED) return slot;
     }
-    inFlight++;
+    return -1;
   };
-
-  engine.setFeed(() => {
-    if (over || inFlight >= cfg.window) return false;
-    const next = it.next();
-    if (next.done) {
+  const nextNew = (): number => {
+    if (exhausted || table.used >= table.capacity) return -1;
+    const slot = feed(table);
+    if (slot < 0) {
       exhausted = true;
-      if (inFlight === 0) finish();
-      return false;
+      if (table.used === 0) finish();
     }
-    admit(next.value);
-    return true;
-  });
+    return slot;
+  };
+  /**
+   * The next slot to send, -1 for none now. Due slots and new targets take turns: retries
+   * first would stop new targets for a whole timeout once the first round's retries fall due
+   * (they come at the full rate), leaving the rate idle at the end while the last retries wait.
+   */
+  let newTurn = false;
+  const nextSlot = (): number => {
+    newTurn = !newTurn;
+    if (newTurn) {
+      const slot = nextNew();
+      return slot >= 0 ? slot : nextDue();
+    }
+    const slot = nextDue();
+    return slot >= 0 ? slot : nextNew();
+  };
+
+  const fill = (batch: PacketBatch, budget: number, now: number): number => {
+    let added = 0;
+    let pooled = 0;
+    while (added < budget && !over) {
+      const slot = nextSlot();
+      if (slot < 0) break;
+      const r = table.round[slot];
+      const address = table.address(slot);
+      const id = table.idOf(slot);
+      let result: "ok" | "wait" | "fail" = "ok";
+      for (const attempt of rounds[r]) {
+        const bytes = attempt.build(id, pools.get(attempt)?.[pooled]);
+        result = batch.add(table.family[slot] as 4 | 6, bytes, table.port[slot], address, slot);
+        if (result !== "ok") break;
+        added++;
+      }
+      pooled++;
+      if (result === "wait") {
+        due.unshift(slot);
+        break;
+      }
+      if (result === "fail") {
+        settle(slot);
+        continue;
+      }
+      if (r > 0) engine.counters.retransmits += rounds[r].length;
+      table.round[slot] = r + 1;
+      table.state[slot] = WAITING;
+      table.deadline[slot] = now + timeoutMs;
+      sentSlots.push(slot);
+      sentDeadlines.push(now + timeoutMs);
+    }
+    return added;
+  };
+
+  const bulk: BulkSource = {
+    fill,
+    expire(now) {
+      while (sentDeadlines.size > 0 && sentDeadlines.peek() <= now) {
+        const slot = sentSlots.shift();
+        const deadline = sentDeadlines.shift();
+        // Stale: the slot was answered (and maybe reused), or sent again since.
+        if (table.state[slot] !== WAITING || table.deadline[slot] !== deadline) continue;
+        if (table.round[slot] < rounds.length) {
+          table.state[slot] = QUEUED;
+          due.push(slot);
+        } else settle(slot);
+      }
+    },
+    unsent(slot) {
+      if (table.state[slot] !== WAITING) return;
+      table.state[slot] = QUEUED;
+      table.round[slot]--;
+      due.unshift(slot);
+    },
+    receive(reply, address, port, now) {
+      const slot = table.slotOf(reply.id);
+      if (slot < 0) return "unknownId";
+      if (!table.isFrom(slot, address, port)) return "wrongSource";
+      const attempt = attemptFor(cfg.attempts, reply);
+      if (!attempt) return "mismatched";
+      const rttMs = now - (table.deadline[slot] - timeoutMs);
+      const answer = toAnswer(table.address(slot), table.port[slot], attempt, reply, rttMs);
+      answered++;
+      cfg.remember(answer, attempt);
+      // Before settle: settling the last target ends the queue.
+      answers.push(answer);
+      settle(slot);
+      return "matched";
+    },
+    nextDeadline: () => (sentDeadlines.size > 0 ? sentDeadlines.peek() : Infinity),
+  };
+  engine.setBulk(bulk);
 
   function cancel(): void {
-    engine.closeAll(owner);
-    inFlight = 0;
     finish();
   }
 
@@ -196,25 +247,13 @@ export function startSweep(targets: Iterable<Target> & { count?: number }, cfg: 
       const rate = elapsedMs > 0 ? (probed * 1000) / elapsedMs : 0;
       const total = targets.count;
       const etaMs = total === undefined ? undefined : rate > 0 ? ((total - probed) * 1000) / rate : undefined;
-      return { total, probed, answered, inFlight, elapsedMs, rate, etaMs };
+      return { total, probed, answered, inFlight: over ? 0 : table.used, elapsedMs, rate, etaMs };
     },
   };
 }
 
-function accepts(attempt: Attempt, reply: Reply): boolean {
-  if (attempt.version === "v3") {
-    return reply.kind === "v3" && reply.engineId.length > 0 && (reply.pdu === null || reply.pdu.type === PduType.Report);
-  }
-  return (
-    reply.kind === "community" &&
-    reply.version === (attempt.version === "v1" ? 0 : 1) &&
-    sameBytes(reply.community, attempt.communityBytes!) &&
-    reply.pdu.type === PduType.Response
-  );
-}
-
-function toAnswer(target: Pick<Target, "address" | "port">, attempt: Attempt, reply: Reply, rttMs: number): ProbeAnswer {
-  const base = { address: target.address, port: target.port, community: attempt.community, version: attempt.version, rttMs };
+function toAnswer(address: string, port: number, attempt: Attempt, reply: Reply, rttMs: number): ProbeAnswer {
+  const base = { address, port, community: attempt.community, version: attempt.version, rttMs };
   if (reply.kind === "v3") return { ...base, engineId: toHex(reply.engineId) };
   return { ...base, ...systemFields(reply.pdu) };
 }

@@ -27,8 +27,18 @@ export interface TargetResolveError {
 /** Resolves a host name to all its addresses (either family). */
 export type Resolver = (name: string) => Promise<string[]>;
 
+/** Consecutive addresses of one family and port, inclusive. */
+export interface TargetSpan {
+  family: Family;
+  port: number;
+  start: bigint;
+  end: bigint;
+}
+
 /** The resolved, deduplicated targets; iterating yields each address once, in ascending order per port. */
 export interface TargetSet extends Iterable<Target> {
+  /** The same targets as spans, in iteration order (a sweep walks them without an object per address). */
+  spans(): readonly TargetSpan[];
   /** Number of targets, known before iterating (for progress and ETA). */
   readonly count: number;
   /** Names that did not resolve (includes and excludes), one per name. */
@@ -84,7 +94,8 @@ export async function resolveTargets(
   }
   let count = 0n;
   for (const g of groups.values()) count += g.ranges.size();
-  const list = [...groups.values()];
+  const spans: TargetSpan[] = [];
+  for (const g of groups.values()) for (const sp of g.ranges.spans()) spans.push({ family: g.family, port: g.port, start: sp.start, end: sp.end });
 
   return {
     count: Number(count),
@@ -93,16 +104,15 @@ export async function resolveTargets(
       const ip = parseIp(address);
       return ip !== null && (groups.get(`${ip.family}/${port}`)?.ranges.has(ip.value) ?? false);
     },
+    spans: () => spans,
     *[Symbol.iterator]() {
-      for (const g of list) {
-        for (const sp of g.ranges.spans()) {
-          if (g.family === 4) {
-            // Numbers rather than bigints: a /8 is 16M iterations.
-            const end = Number(sp.end);
-            for (let v = Number(sp.start); v <= end; v++) yield { address: formatIpv4(v), port: g.port, family: 4 };
-          } else {
-            for (let v = sp.start; v <= sp.end; v++) yield { address: formatIpv6(v), port: g.port, family: 6 };
-          }
+      for (const sp of spans) {
+        if (sp.family === 4) {
+          // Numbers rather than bigints: a /8 is 16M iterations.
+          const end = Number(sp.end);
+          for (let v = Number(sp.start); v <= end; v++) yield { address: formatIpv4(v), port: sp.port, family: 4 };
+        } else {
+          for (let v = sp.start; v <= sp.end; v++) yield { address: formatIpv6(v), port: sp.port, family: 6 };
         }
       }
     },

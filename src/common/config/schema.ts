@@ -36,7 +36,7 @@ export const LIMITS = {
 
 /** The defaults of everything optional. */
 export const DEFAULTS = {
-  snmp: { port: 161, timeout: 2000, retries: 1, concurrency: 1024, rate: 20_000, readConcurrency: 32 },
+  snmp: { port: 161, timeout: 2000, retries: 1, rate: 50_000, readConcurrency: 32 },
   /** Discovery three times a day, reads hourly, polls every 5 minutes. */
   schedule: { discoveryMs: 8 * 3_600_000, readMs: 3_600_000, pollMs: 300_000 },
 } as const;
@@ -173,7 +173,8 @@ export function configSchema(L: FieldLabels) {
         port: v.optional(int(L["snmp.port"], LIMITS.port), DEFAULTS.snmp.port),
         timeout: v.optional(duration(L["snmp.timeout"], LIMITS.timeoutMs), DEFAULTS.snmp.timeout),
         retries: v.optional(int(L["snmp.retries"], LIMITS.retries), DEFAULTS.snmp.retries),
-        concurrency: v.optional(int(L["snmp.concurrency"], LIMITS.concurrency), DEFAULTS.snmp.concurrency),
+        // No default: the targets in flight follow from rate x timeout; set, it is an upper bound.
+        concurrency: v.optional(int(L["snmp.concurrency"], LIMITS.concurrency)),
         rate: v.optional(int(L["snmp.rate"], LIMITS.rate), DEFAULTS.snmp.rate),
         readConcurrency: v.optional(int(L["snmp.readConcurrency"], LIMITS.readConcurrency), DEFAULTS.snmp.readConcurrency),
       }),
