@@ -8,7 +8,7 @@
  * that an upload is wanted. Every time and timer comes from one Clock.
  */
 import type { Task } from "../../gen/dca/v1/agent_service_pb.ts";
-import { createBackoff } from "../../common/backoff.ts";
+import { SERVICE_BACKOFF, createBackoff } from "../../common/backoff.ts";
 import { type Clock, sleep, systemClock } from "../../common/clock.ts";
 import type { Outbox } from "../outbox/index.ts";
 import { createConfigKeeper } from "./config-keeper.ts";
@@ -45,7 +45,7 @@ export interface RunAgentOptions {
   clock?: Clock;
   /** For backoff and poll jitter (default Math.random). */
   random?: () => number;
-  /** First wait after a failed poll or upload, and the longest. */
+  /** First wait after a failed poll or upload, and the longest (default SERVICE_BACKOFF). */
   backoffBaseMs?: number;
   backoffCapMs?: number;
   uploadBatch?: number;
@@ -72,7 +72,7 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
   const { client, outbox, runtime, log } = opts;
   const clock = opts.clock ?? systemClock;
   const runners = { ...REAL_RUNNERS, ...opts.runners };
-  const backoff = createBackoff(opts.backoffBaseMs ?? 5_000, opts.backoffCapMs ?? 15 * 60_000, opts.random);
+  const backoff = createBackoff(opts.backoffBaseMs ?? SERVICE_BACKOFF.baseMs, opts.backoffCapMs ?? SERVICE_BACKOFF.capMs, opts.random);
   const stopping = new AbortController();
   const { signal } = stopping;
   let lastError = "";
