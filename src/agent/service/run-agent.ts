@@ -59,9 +59,9 @@ export interface RunningAgent {
   /** Poll now (an MQTT nudge). */
   wake(): void;
   /**
-   * Ends the loop (a poll under way is cancelled), closes the wake-up line
-   * and waits for an upload under way. A job or task still running is left
-   * to end on its own: it starts nothing and stores nothing more.
+   * Ends the loop (a poll under way is cancelled), cancels the job and the
+   * tasks under way (they store nothing more), closes the wake-up line and
+   * waits for an upload under way.
    */
   stop(): Promise<void>;
   done: Promise<void>;
@@ -88,7 +88,7 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
   const state = runtime.load();
   const uploader = createUploader({ client, outbox, clock, backoff, batch: opts.uploadBatch, stopping: signal, onError: setError, onSettled: wake, log });
   const sink = gateSink(outbox, { closed: signal, onStored: uploader.want });
-  const ctx = (): JobContext => ({ config: config.current()!, state, sink, clock, log, saveState: () => runtime.save(state) });
+  const ctx = (): JobContext => ({ config: config.current()!, state, sink, clock, log, saveState: () => runtime.save(state), signal });
   const onSettled = () => {
     uploader.want();
     wake();

@@ -62,6 +62,8 @@ export function createUploader(opts: UploaderOptions): Uploader {
       }
       schedule.succeeded(0);
     } catch (e) {
+      // Stopping: the outbox may be closed under the upload; the readings not acknowledged stay in it.
+      if (opts.stopping.aborted) return;
       if (schedule.failures() === 0) failingSince = opts.clock.now();
       const wait = schedule.failed();
       const message = `upload failed: ${(e as Error).message}`;
