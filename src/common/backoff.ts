@@ -18,6 +18,22 @@ export function createBackoff(baseMs: number, capMs: number, random: () => numbe
   };
 }
 
+/**
+ * The agent's waits after a failed poll, upload or wake-up connection: from
+ * 1 s up to 8 s, so that work resumes within seconds of the hub coming back
+ * (a dead hub costs an agent one cheap attempt every few seconds).
+ */
+export const SERVICE_BACKOFF = { baseMs: 1_000, capMs: 8_000 } as const;
+
+/**
+ * Whether the `failures`-th failure in a row is worth a log line: the 1st,
+ * 2nd, 4th, 8th... so an outage of a day at SERVICE_BACKOFF logs about a
+ * dozen lines, not thousands.
+ */
+export function worthLogging(failures: number): boolean {
+  return failures >= 1 && (failures & (failures - 1)) === 0;
+}
+
 /** `ms` give or take `fraction` (0.1 = +-10 %), so a fleet of agents does not poll in step. */
 export function withJitter(ms: number, fraction: number, random: () => number = Math.random): number {
   return Math.round(ms * (1 - fraction + 2 * fraction * random()));

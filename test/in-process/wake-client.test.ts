@@ -2,7 +2,8 @@
  * The wake-up client against the hub's real broker (aedes with the hub's
  * login rules, MQTT over TLS on loopback): it connects with the first URL
  * that works, turns a flood of nudges into at most one wake a second, says
- * when the broker is lost, and comes back when it returns.
+ * when the broker is lost, and comes back when it returns, asking for a poll
+ * at once on each connection (nudges sent meanwhile were lost).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { wakeTopic } from "../../src/common/wake-topic.ts";
@@ -40,12 +41,12 @@ describe("wake client", () => {
     expect(lines.join("\n")).not.toContain(f.agent.secret);
   });
 
-  test("a lost broker is said once with the poll interval, retried with backoff, and found again", async () => {
+  test("a lost broker is said once with the poll interval, retried with backoff, and found again; each connection wakes the agent", async () => {
     const lines: string[] = [];
     let wakes = 0;
     const c = f.client([`mqtts://127.0.0.1:${f.port}`], lines, () => wakes++);
     try {
-      await waitFor(() => lines.length === 1, 5_000, "connected");
+      await waitFor(() => lines.length === 1 && wakes === 1, 5_000, "connected, and a poll at once");
       await f.broker!.close();
       f.broker = undefined;
       await waitFor(() => lines.length >= 3, 5_000, "lost and a failed retry");
@@ -53,8 +54,10 @@ describe("wake client", () => {
       expect(lines[2]).toMatch(/^wake-ups: still unavailable \(.*mqtts:\/\/127\.0\.0\.1:\d+: .+\); polling every 300 s still works, retrying in \d+ s$/);
       await f.startBroker();
       await waitFor(() => lines.at(-1)!.startsWith("wake-ups: connected"), 5_000, "connected again");
+      // No nudge: the connection itself asks for a poll (a task created while the line was down).
+      await waitFor(() => wakes === 2, 1_000, "a wake on reconnecting");
       await f.broker!.publish(wakeTopic(f.agent.id), Buffer.from("{}"));
-      await waitFor(() => wakes === 1, 2_000, "a wake after reconnecting");
+      await waitFor(() => wakes === 3, 2_000, "a wake after reconnecting");
     } finally {
       await c.close();
     }

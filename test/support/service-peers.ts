@@ -145,10 +145,11 @@ export function agentEnv(stateDir: string): Record<string, string> {
   return { DCA_STATE_DIR: stateDir, DCA_SEAL_DIR: `${stateDir}.seal` };
 }
 
-/** `dca run --state DIR` with short backoff so tests recover fast. */
-export function startAgentProcess(stateDir: string, extra: string[] = [], env: Record<string, string> = {}): AgentProcess {
+/** `dca run --state DIR` with short backoff so tests recover fast (`shortBackoff: false`: the defaults, as a user runs it). */
+export function startAgentProcess(stateDir: string, extra: string[] = [], env: Record<string, string> = {}, opts: { shortBackoff?: boolean } = {}): AgentProcess {
+  const backoff = opts.shortBackoff === false ? [] : ["--backoff-base", "200ms", "--backoff-cap", "1s"];
   const proc = Bun.spawn({
-    cmd: [...agentCommand(), "run", "--state", stateDir, "--backoff-base", "200ms", "--backoff-cap", "1s", ...extra],
+    cmd: [...agentCommand(), "run", "--state", stateDir, ...backoff, ...extra],
     cwd: repoRoot,
     stdin: "ignore",
     stdout: "pipe",

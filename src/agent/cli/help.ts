@@ -45,8 +45,8 @@ keeps every reading in the outbox until the hub has it.
 
   --proxy URL             HTTP CONNECT proxy for this run, http://[user:pass@]host:port
                           (default: the one given at activation, else $HTTPS_PROXY)
-  --backoff-base T        first wait after the hub fails (default: 5s)
-  --backoff-cap T         longest wait between attempts (default: 15m)
+  --backoff-base T        first wait after the hub fails (default: 1s)
+  --backoff-cap T         longest wait between attempts (default: 8s)
 ${STATE}
 `,
   status: `Usage: dca status [--state DIR] [--json]

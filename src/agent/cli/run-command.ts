@@ -4,10 +4,10 @@
  */
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { systemClock } from "../../common/clock.ts";
+import { sleep, systemClock } from "../../common/clock.ts";
 import { parseDuration } from "../../common/duration.ts";
 import { openOutbox } from "../outbox/index.ts";
-import { assertNotLocked, loadIdentity } from "../state/index.ts";
+import { RUN_LOCK_FILE, assertNotLocked, loadIdentity } from "../state/index.ts";
 import { createHubClient } from "../service/hub-client.ts";
 import { runAgent } from "../service/run-agent.ts";
 import { createRuntimeStore } from "../service/runtime-state.ts";
@@ -16,6 +16,11 @@ import { startWakeClient } from "../wake/index.ts";
 import { UsageError, flag, parseArgs } from "../../common/args.ts";
 import { VERSION } from "../../common/version.ts";
 import { stateDirFrom } from "./state-dir.ts";
+import { takeOwnerLock } from "../../common/owner-lock.ts";
+
+/** How long a stop waits for work under way, and then for the process's last handles: within 2 s in all. */
+const STOP_GRACE_MS = 1_000;
+const EXIT_GRACE_MS = 500;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, ["state", "backoff-base", "backoff-cap", "proxy"], []);
@@ -23,6 +28,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   assertNotLocked(dir);
   const identity = loadIdentity(dir);
   if (!identity) throw new UsageError(`this agent is not activated (state folder ${dir}); run "dca activate --hub URL --code CODE" first`);
+  // Two agents on one folder would share the outbox and knock each other off the wake-up broker.
+  const owner = takeOwnerLock(
+    join(dir, RUN_LOCK_FILE),
+    (pid) => `another agent (pid ${pid ?? "unknown"}) is running on the state folder ${dir}; stop it first, or give this one its own folder with --state`,
+  );
   const ms = (name: string) => {
     const v = flag(p, name);
     if (v === undefined) return undefined;
@@ -73,8 +83,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     agent.done.then(resolve);
   });
   log("stopping");
-  await agent.stop();
+  // What is under way gets a moment to end; readings already taken are in the outbox either way.
+  await Promise.race([agent.stop(), sleep(systemClock, STOP_GRACE_MS)]);
   outbox.close();
   client.close();
+  owner.release();
+  log("stopped");
+  // A read under way may keep its socket open until its timeout: the process does not wait for it.
+  setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   return 0;
 }

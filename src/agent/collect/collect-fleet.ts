@@ -53,9 +53,17 @@ function credentialsFor(answer: ProbeAnswer, creds: readonly Credential[], commu
 
 /**
  * Starts a discovery pass over `targets` (minus `exclude`). Target syntax
- * errors throw TargetError before anything is sent.
+ * errors throw TargetError before anything is sent. Once `signal` is
+ * aborted the sweep is cancelled and `done` resolves with what was done so
+ * far, without waiting for reads under way (their readings still arrive).
  */
-export async function collectFleet(config: Config, targetsIn: readonly string[], exclude: readonly string[], events: CollectEvents = {}): Promise<CollectHandle> {
+export async function collectFleet(
+  config: Config,
+  targetsIn: readonly string[],
+  exclude: readonly string[],
+  events: CollectEvents = {},
+  signal?: AbortSignal,
+): Promise<CollectHandle> {
   const targets = await resolveTargets([...targetsIn], { exclude: [...exclude], defaultPort: config.snmp.port });
   for (const err of targets.errors) events.onTargetError?.(err.message);
   const credentials: readonly Credential[] = config.credentials;
@@ -109,17 +117,30 @@ export async function collectFleet(config: Config, targetsIn: readonly string[],
 
   const run = async (): Promise<CollectStats> => {
     const pending = new Set<Promise<void>>();
+    const aborted = new Promise<void>((resolve) => {
+      if (signal?.aborted) resolve();
+      signal?.addEventListener("abort", () => resolve(), { once: true });
+    });
+    const cancel = () => sweep.cancel();
+    signal?.addEventListener("abort", cancel, { once: true });
     try {
       for await (const answer of sweep) {
+        if (signal?.aborted) break;
         stats.found++;
         const job = handle(answer).finally(() => pending.delete(job));
         pending.add(job);
-        if (pending.size >= config.snmp.readConcurrency) await Promise.race(pending);
+        if (pending.size >= config.snmp.readConcurrency) await Promise.race([...pending, aborted]);
       }
-      await Promise.all(pending);
+      await Promise.race([Promise.all(pending), aborted]);
     } finally {
-      prober.close();
-      client.close();
+      signal?.removeEventListener("abort", cancel);
+      const close = () => {
+        prober.close();
+        client.close();
+      };
+      // Classifications and reads under way after an abort still use the sockets: close them when they end.
+      if (pending.size === 0) close();
+      else void Promise.allSettled(pending).then(close);
     }
     return stats;
   };

@@ -4,7 +4,7 @@
  * error); a name that does not resolve is recorded and the sweep goes on.
  */
 import { lookup } from "node:dns/promises";
-import { type AddressRanges, createAddressRanges } from "./address-ranges.ts";
+import { countGroups, groupKey, groupTargetRanges } from "../../common/target-ranges.ts";
 import { type Family, formatIpv4, formatIpv6, parseIp } from "../../common/ip-address.ts";
 import { type ParseOptions, type RangeSpec, type TargetSpec, parseTargetSpec } from "../../common/target-spec.ts";
 
@@ -77,32 +77,16 @@ export async function resolveTargets(
     expandNames(excludes, resolver, errors),
   ]);
 
-  // One range set per (family, port); exclusions without a port apply to every port.
-  const groups = new Map<string, { family: Family; port: number; ranges: AddressRanges }>();
-  for (const r of inc) {
-    const port = r.port ?? defaultPort;
-    const key = `${r.family}/${port}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { family: r.family, port, ranges: createAddressRanges() }));
-    if (r.subnet) g.ranges.add(r.start + 1n, r.end - 1n);
-    else g.ranges.add(r.start, r.end);
-  }
-  for (const r of exc) {
-    for (const g of groups.values()) {
-      if (g.family === r.family && (r.port === undefined || r.port === g.port)) g.ranges.subtract(r.start, r.end);
-    }
-  }
-  let count = 0n;
-  for (const g of groups.values()) count += g.ranges.size();
+  const groups = groupTargetRanges(inc, exc, defaultPort);
   const spans: TargetSpan[] = [];
   for (const g of groups.values()) for (const sp of g.ranges.spans()) spans.push({ family: g.family, port: g.port, start: sp.start, end: sp.end });
 
   return {
-    count: Number(count),
+    count: countGroups(groups),
     errors,
     has(address, port) {
       const ip = parseIp(address);
-      return ip !== null && (groups.get(`${ip.family}/${port}`)?.ranges.has(ip.value) ?? false);
+      return ip !== null && (groups.get(groupKey(ip.family, port))?.ranges.has(ip.value) ?? false);
     },
     spans: () => spans,
     *[Symbol.iterator]() {

@@ -6,6 +6,7 @@
  */
 import type { AgentConfig } from "../../gen/dca/v1/agent_service_pb.ts";
 import { type Config, DEFAULTS, configFromProto } from "../../common/config/index.ts";
+import { credentialToProto } from "../../common/credential.ts";
 
 export interface Schedule {
   discoveryMs: number;
@@ -51,4 +52,13 @@ export function serviceConfigFromHub(c: AgentConfig): ServiceConfig {
  */
 export function targetsKey(c: Config): string {
   return JSON.stringify([c.scan.targets, c.scan.exclude, c.snmp.port]);
+}
+
+/**
+ * What a discovery pass depends on (the targets and the credentials, secrets
+ * included): a new config with another key replaces a pass under way. Kept
+ * in memory only, never logged or stored.
+ */
+export function discoveryKey(c: Config): string {
+  return JSON.stringify([targetsKey(c), c.credentials.map(credentialToProto)]);
 }

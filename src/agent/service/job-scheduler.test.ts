@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { serviceConfigFromHub, targetsKey } from "./config-from-hub.ts";
 import { dueJob } from "./job-scheduler.ts";
+import type { JobContext } from "./jobs.ts";
+import { SnmpVersion } from "../../gen/dca/v1/reading_pb.ts";
 import type { RuntimeState } from "./runtime-state.ts";
 import { deferred, pollAnswer } from "./testdata/fake-hub.ts";
 import { type TestAgent, advanceUntil, hubConfig, startTestAgent } from "./testdata/test-agent.ts";
@@ -87,5 +89,54 @@ describe("scheduled jobs in the service", () => {
     expect(t.lines).toContain("job failed: no route to 127.0.0.1");
     expect(t.hub.polls[1]!.req.lastError).toBe("job failed: no route to 127.0.0.1");
     expect(n).toBe(2);
+  });
+
+  /** A discovery runner that runs until its signal says stop, and records what it was given. */
+  const abortableDiscovery = (passes: { targets: string[]; credentials: number; aborted: boolean }[]) => async (ctx: JobContext) => {
+    const pass = { targets: [...ctx.config.config.scan.targets], credentials: ctx.config.config.credentials.length, aborted: false };
+    passes.push(pass);
+    await new Promise<void>((resolve) => ctx.signal?.addEventListener("abort", () => resolve(), { once: true }));
+    pass.aborted = true;
+  };
+
+  test("new targets, or new credentials, cancel the discovery under way and start the new one; the log says so", async () => {
+    const passes: { targets: string[]; credentials: number; aborted: boolean }[] = [];
+    t = startTestAgent({ runners: { discovery: abortableDiscovery(passes) } });
+    const { clock, hub, lines } = t;
+    const community = (name: string) => ({ name, version: SnmpVersion.V2C, community: `${name}-secret` });
+    hub.onPoll = (_req, n) =>
+      pollAnswer({
+        config:
+          n === 1 ? hubConfig({ targets: ["127.0.0.0/24"] })
+          : n === 2 ? hubConfig({ version: 2n, targets: ["127.0.1.0/24"] })
+          : n === 3 ? hubConfig({ version: 3n, targets: ["127.0.1.0/24"], pollIntervalSeconds: 120 })
+          : n === 4 ? hubConfig({ version: 4n, targets: ["127.0.1.0/24"], credentials: [community("office"), community("shop")] })
+          : undefined,
+      });
+    await advanceUntil(clock, () => hub.polls.length === 2 && passes.length === 2);
+    // Without credentials, the default one.
+    expect(passes[0]).toEqual({ targets: ["127.0.0.0/24"], credentials: 1, aborted: true });
+    expect(lines).toContain("config version 2 changed the targets or credentials: the discovery under way is cancelled and starts again with them");
+    // Only the schedule changed: the pass goes on.
+    await advanceUntil(clock, () => hub.polls.length === 3);
+    await clock.advance(1_000);
+    expect(passes.map((p) => p.aborted)).toEqual([true, false]);
+    // The same targets with another credential: cancelled and started again, although the targets' sweep is not due.
+    await advanceUntil(clock, () => passes.length === 3);
+    expect(passes[1]!.aborted).toBe(true);
+    expect(passes[2]).toEqual({ targets: ["127.0.1.0/24"], credentials: 2, aborted: false });
+    expect(lines.filter((l) => l.includes("is cancelled")).length).toBe(2);
+    expect(lines.join("\n")).not.toContain("office-secret");
+    // None of the cancelled passes was recorded as done.
+    expect(t.runtime.load().lastDiscoveryAt).toBeUndefined();
+  });
+
+  test("stopping the service cancels the job under way", async () => {
+    const passes: { targets: string[]; credentials: number; aborted: boolean }[] = [];
+    t = startTestAgent({ runners: { discovery: abortableDiscovery(passes) } });
+    t.hub.onPoll = (_req, n) => pollAnswer({ config: n === 1 ? hubConfig() : undefined });
+    await advanceUntil(t.clock, () => passes.length === 1);
+    await t.agent.stop();
+    expect(passes[0]!.aborted).toBe(true);
   });
 });

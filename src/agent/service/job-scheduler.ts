@@ -1,10 +1,12 @@
 /**
  * The scheduled jobs, one at a time: discovery when the targets changed
  * or its interval passed, else a read pass over the known printers when
- * its interval passed. When a job ends, the runtime state records it.
+ * its interval passed. When a job ends, the runtime state records it. A
+ * new config with other targets or credentials cancels a discovery under
+ * way and starts the new one; stopping the service cancels any job.
  */
 import type { Clock } from "../../common/clock.ts";
-import { type ServiceConfig, targetsKey } from "./config-from-hub.ts";
+import { type ServiceConfig, discoveryKey, targetsKey } from "./config-from-hub.ts";
 import type { JobContext } from "./jobs.ts";
 import type { RuntimeState, RuntimeStore } from "./runtime-state.ts";
 
@@ -31,8 +33,8 @@ export interface JobSchedulerOptions {
   state: RuntimeState;
   clock: Clock;
   /**
-   * Once aborted, no job starts, and one still running is not recorded as
-   * done when it ends (readings it made after the stop were refused, so the
+   * Once aborted, no job starts, one running is cancelled, and it is not
+   * recorded as done (readings it made after the stop were refused, so the
    * next start runs it again).
    */
   stopping: AbortSignal;
@@ -55,6 +57,11 @@ export interface JobScheduler {
 export function createJobScheduler(opts: JobSchedulerOptions): JobScheduler {
   const { state, clock } = opts;
   let job: Promise<void> | undefined;
+  /** The job under way: its kind, what its config's discovery depends on, and its cancel. */
+  let current: { kind: JobKind; key: string; cancel: AbortController } | undefined;
+  /** A discovery was cancelled for a new config: the new one runs next, whatever the schedule. */
+  let rerun = false;
+  opts.stopping.addEventListener("abort", () => current?.cancel.abort(), { once: true });
 
   function record(kind: JobKind, c: ServiceConfig): void {
     if (opts.stopping.aborted) return;
@@ -69,11 +76,21 @@ export function createJobScheduler(opts: JobSchedulerOptions): JobScheduler {
 
   return {
     startIfDue(c, ctx) {
+      if (current?.kind === "discovery" && !current.cancel.signal.aborted && current.key !== discoveryKey(c.config)) {
+        opts.log(`config version ${c.version} changed the targets or credentials: the discovery under way is cancelled and starts again with them`);
+        current.cancel.abort();
+        rerun = true;
+      }
       if (job || opts.stopping.aborted) return;
-      const kind = dueJob(c, state, clock.now());
+      const kind = rerun && c.config.scan.targets.length > 0 ? "discovery" : dueJob(c, state, clock.now());
+      rerun = false;
       if (!kind) return;
-      job = opts.runners[kind](ctx())
-        .then(() => record(kind, c))
+      const cancel = new AbortController();
+      current = { kind, key: discoveryKey(c.config), cancel };
+      job = opts.runners[kind]({ ...ctx(), signal: cancel.signal })
+        .then(() => {
+          if (!cancel.signal.aborted) record(kind, c);
+        })
         .catch((e) => {
           const message = `job failed: ${(e as Error).message}`;
           opts.onError(message);
@@ -81,6 +98,7 @@ export function createJobScheduler(opts: JobSchedulerOptions): JobScheduler {
         })
         .finally(() => {
           job = undefined;
+          current = undefined;
           opts.onSettled();
         });
     },

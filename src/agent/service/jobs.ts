@@ -20,6 +20,8 @@ export interface JobContext {
   clock: Clock;
   saveState(): void;
   log(line: string): void;
+  /** Aborted when the work must end early (the service stops, or a new config replaces the pass). */
+  signal?: AbortSignal;
 }
 
 /** Devices not seen for this long drop off the read list. */
@@ -54,7 +56,7 @@ export async function discover(ctx: JobContext, targets: readonly string[], excl
     },
     onFailed: (where, message) => ctx.log(`read of ${where} failed: ${message}`),
     onTargetError: (message) => ctx.log(`target skipped: ${message}`),
-  });
+  }, ctx.signal);
   const stats = await handle.done;
   const cutoff = ctx.clock.now() - FORGET_AFTER_MS;
   ctx.state.devices = ctx.state.devices.filter((d) => d.lastSeenAt >= cutoff);
@@ -69,7 +71,7 @@ export async function runDiscovery(ctx: JobContext): Promise<void> {
   const { scan } = ctx.config.config;
   ctx.log(`discovery of ${scan.targets.join(", ")} started`);
   const r = await discover(ctx, scan.targets, scan.exclude);
-  ctx.log(`discovery done: ${r.message}`);
+  ctx.log(`discovery ${ctx.signal?.aborted ? "cancelled after" : "done:"} ${r.message}`);
 }
 
 /** The scheduled read of the printers discovery found. */

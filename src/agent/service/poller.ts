@@ -1,13 +1,14 @@
 /**
  * The poll schedule around the one-shot poll (./poll-hub.ts): on the
  * interval the hub names (else the config's), give or take 10 % so a fleet
- * does not poll in step; after a failure, backoff from 5 s to 15 min; a
+ * does not poll in step; after a failure, backoff (SERVICE_BACKOFF: 1 s to
+ * 8 s, so a hub back from an outage is heard within seconds); a
  * nudge (MQTT) makes a poll due at once, and a nudge that arrives while a
  * poll is under way asks for one more right after it, since that poll may
  * have left the hub before whatever the nudge announces.
  */
 import type { PollResponse } from "../../gen/dca/v1/agent_service_pb.ts";
-import { type Backoff, withJitter } from "../../common/backoff.ts";
+import { type Backoff, withJitter, worthLogging } from "../../common/backoff.ts";
 import type { Clock } from "../../common/clock.ts";
 import type { ServiceHubClient } from "./hub-client.ts";
 import { type AgentStatus, describePollFailure, pollHub } from "./poll-hub.ts";
@@ -70,6 +71,7 @@ export function createPoller(opts: PollerOptions): Poller {
       const nudgesBefore = nudges;
       try {
         const r = await pollHub(opts.client, opts.status(), { signal });
+        if (schedule.failures() > 0) log(`the hub answers again after ${schedule.failures()} failed poll(s)`);
         opts.apply(r);
         const pollMs = r.nextPollSeconds > 0 ? r.nextPollSeconds * 1000 : opts.defaultPollMs();
         pollSeconds = Math.round(pollMs / 1000);
@@ -80,7 +82,8 @@ export function createPoller(opts: PollerOptions): Poller {
         const wait = schedule.failed();
         const message = describePollFailure(e);
         opts.onError(message);
-        log(`${message}; retrying in ${Math.round(wait / 1000)} s`);
+        // A long outage is logged on the 1st, 2nd, 4th, 8th... failure, not every few seconds.
+        if (worthLogging(schedule.failures())) log(`${message}; retrying in ${Math.round(wait / 1000)} s`);
       }
     },
     pollSeconds: () => pollSeconds,

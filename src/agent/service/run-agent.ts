@@ -8,7 +8,7 @@
  * that an upload is wanted. Every time and timer comes from one Clock.
  */
 import type { Task } from "../../gen/dca/v1/agent_service_pb.ts";
-import { createBackoff } from "../../common/backoff.ts";
+import { SERVICE_BACKOFF, createBackoff } from "../../common/backoff.ts";
 import { type Clock, sleep, systemClock } from "../../common/clock.ts";
 import type { Outbox } from "../outbox/index.ts";
 import { createConfigKeeper } from "./config-keeper.ts";
@@ -45,7 +45,7 @@ export interface RunAgentOptions {
   clock?: Clock;
   /** For backoff and poll jitter (default Math.random). */
   random?: () => number;
-  /** First wait after a failed poll or upload, and the longest. */
+  /** First wait after a failed poll or upload, and the longest (default SERVICE_BACKOFF). */
   backoffBaseMs?: number;
   backoffCapMs?: number;
   uploadBatch?: number;
@@ -59,9 +59,9 @@ export interface RunningAgent {
   /** Poll now (an MQTT nudge). */
   wake(): void;
   /**
-   * Ends the loop (a poll under way is cancelled), closes the wake-up line
-   * and waits for an upload under way. A job or task still running is left
-   * to end on its own: it starts nothing and stores nothing more.
+   * Ends the loop (a poll under way is cancelled), cancels the job and the
+   * tasks under way (they store nothing more), closes the wake-up line and
+   * waits for an upload under way.
    */
   stop(): Promise<void>;
   done: Promise<void>;
@@ -72,7 +72,7 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
   const { client, outbox, runtime, log } = opts;
   const clock = opts.clock ?? systemClock;
   const runners = { ...REAL_RUNNERS, ...opts.runners };
-  const backoff = createBackoff(opts.backoffBaseMs ?? 5_000, opts.backoffCapMs ?? 15 * 60_000, opts.random);
+  const backoff = createBackoff(opts.backoffBaseMs ?? SERVICE_BACKOFF.baseMs, opts.backoffCapMs ?? SERVICE_BACKOFF.capMs, opts.random);
   const stopping = new AbortController();
   const { signal } = stopping;
   let lastError = "";
@@ -88,7 +88,7 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
   const state = runtime.load();
   const uploader = createUploader({ client, outbox, clock, backoff, batch: opts.uploadBatch, stopping: signal, onError: setError, onSettled: wake, log });
   const sink = gateSink(outbox, { closed: signal, onStored: uploader.want });
-  const ctx = (): JobContext => ({ config: config.current()!, state, sink, clock, log, saveState: () => runtime.save(state) });
+  const ctx = (): JobContext => ({ config: config.current()!, state, sink, clock, log, saveState: () => runtime.save(state), signal });
   const onSettled = () => {
     uploader.want();
     wake();

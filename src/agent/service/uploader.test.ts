@@ -29,7 +29,7 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 describe("uploads", () => {
   test("after failures the upload is retried with backoff, and the outbox drains in order", async () => {
-    t = startTestAgent({ uploadBatch: 10, random: () => 1, backoffBaseMs: 5_000, before: (_hub, outbox) => fill(outbox, 25) });
+    t = startTestAgent({ uploadBatch: 10, random: () => 1, backoffBaseMs: 5_000, backoffCapMs: 60_000, before: (_hub, outbox) => fill(outbox, 25) });
     const { clock, hub, outbox, lines } = t;
     hub.onUpload = (req, n) => {
       if (n <= 2) throw unavailable();
@@ -44,6 +44,7 @@ describe("uploads", () => {
       "upload failed: [unavailable] connect ECONNREFUSED 127.0.0.1:1; 25 reading(s) wait in the outbox; retrying in 5 s",
       "upload failed: [unavailable] connect ECONNREFUSED 127.0.0.1:1; 25 reading(s) wait in the outbox; retrying in 10 s",
     ]);
+    expect(lines.filter((l) => l.startsWith("uploads resumed"))).toEqual(["uploads resumed after 15 s of failures: 25 reading(s) were waiting, 25 sent, 0 left"]);
   });
 
   test("readings a job stores go up within a second, while the job goes on, not at the next poll", async () => {
@@ -69,7 +70,7 @@ describe("uploads", () => {
   });
 
   test("poll and upload failures are counted apart", async () => {
-    t = startTestAgent({ random: () => 1, backoffBaseMs: 5_000, before: (_hub, outbox) => fill(outbox, 3) });
+    t = startTestAgent({ random: () => 1, backoffBaseMs: 5_000, backoffCapMs: 60_000, before: (_hub, outbox) => fill(outbox, 3) });
     const { clock, hub } = t;
     hub.onPoll = () => {
       throw unavailable();
@@ -83,7 +84,7 @@ describe("uploads", () => {
   });
 
   test("a successful poll ends an upload's backoff: the hub is back", async () => {
-    t = startTestAgent({ random: () => 1, backoffBaseMs: 5_000, before: (_hub, outbox) => fill(outbox, 3) });
+    t = startTestAgent({ random: () => 1, backoffBaseMs: 5_000, backoffCapMs: 15 * 60_000, before: (_hub, outbox) => fill(outbox, 3) });
     const { clock, hub } = t;
     hub.onUpload = (req, n) => {
       if (n <= 5) throw unavailable();

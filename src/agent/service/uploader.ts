@@ -2,9 +2,10 @@
  * The upload schedule around the one-shot upload (./upload-outbox.ts):
  * one upload at a time, started when readings were stored since the last
  * one; after a failure, backoff (its own count, apart from the poll's)
- * unless a poll gets through first, which shows the hub is back.
+ * unless a poll gets through first, which shows the hub is back. The first
+ * upload that works after failures says so, with how many readings waited.
  */
-import type { Backoff } from "../../common/backoff.ts";
+import { type Backoff, worthLogging } from "../../common/backoff.ts";
 import type { Clock } from "../../common/clock.ts";
 import type { Outbox } from "../outbox/index.ts";
 import type { ServiceHubClient } from "./hub-client.ts";
@@ -48,15 +49,28 @@ export function createUploader(opts: UploaderOptions): Uploader {
   let wanted = true;
   let running: Promise<void> | undefined;
 
+  /** When the first of the failures in a row happened (clock.now()), for the resume line. */
+  let failingSince = 0;
+
   async function upload(): Promise<void> {
+    const waiting = outbox.stats().depth;
     try {
-      await uploadOutbox(opts.client, outbox, { batch: opts.batch, stopping: () => opts.stopping.aborted });
+      const sent = await uploadOutbox(opts.client, outbox, { batch: opts.batch, stopping: () => opts.stopping.aborted });
+      if (schedule.failures() > 0) {
+        const secs = Math.round((opts.clock.now() - failingSince) / 1000);
+        log(`uploads resumed after ${secs} s of failures: ${waiting} reading(s) were waiting, ${sent} sent, ${outbox.stats().depth} left`);
+      }
       schedule.succeeded(0);
     } catch (e) {
+      // Stopping: the outbox may be closed under the upload; the readings not acknowledged stay in it.
+      if (opts.stopping.aborted) return;
+      if (schedule.failures() === 0) failingSince = opts.clock.now();
       const wait = schedule.failed();
       const message = `upload failed: ${(e as Error).message}`;
       opts.onError(message);
-      log(`${message}; ${outbox.stats().depth} reading(s) wait in the outbox; retrying in ${Math.round(wait / 1000)} s`);
+      if (worthLogging(schedule.failures())) {
+        log(`${message}; ${outbox.stats().depth} reading(s) wait in the outbox; retrying in ${Math.round(wait / 1000)} s`);
+      }
       wanted = true;
     }
   }

@@ -19,4 +19,5 @@ export {
   sealLockState,
 } from "./lock-state.ts";
 export { MACHINE_ID_FILE_ENV } from "./machine-id.ts";
+export { RUN_LOCK_FILE } from "./state-files.ts";
 export { type CopyReport, SEAL_DIR_ENV } from "./sealed-copies.ts";

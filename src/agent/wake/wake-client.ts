@@ -4,11 +4,12 @@
  * hub line if there is one) and turns each message on its
  * topic into a poll, at most one per second. The message itself is never
  * read. Losing the broker only costs latency: the agent keeps polling on
- * schedule, and this retries with backoff (1 s doubling to 5 min, jittered).
+ * schedule, and this retries with backoff (SERVICE_BACKOFF: 1 s doubling to
+ * 8 s, jittered); each connection, first or again, asks for a poll at once.
  */
 import { DcaError } from "../../common/errors.ts";
 import type { MqttClient } from "mqtt";
-import { type Backoff, createBackoff } from "../../common/backoff.ts";
+import { type Backoff, SERVICE_BACKOFF, createBackoff, worthLogging } from "../../common/backoff.ts";
 import { type ProxyEndpoint, type ProxyEnv, chooseProxy, normalizeFingerprint } from "../transport/index.ts";
 import { type BrokerAddress, parseBrokerUrl } from "../../common/broker-url.ts";
 import { createCoalescer } from "./coalesce-wake.ts";
@@ -59,7 +60,7 @@ export function wakeSettingsKey(s: WakeSettings): string {
 
 export function startWakeClient(opts: WakeClientOptions): WakeClient {
   const { settings, log } = opts;
-  const backoff = opts.backoff ?? createBackoff(1_000, 5 * 60_000);
+  const backoff = opts.backoff ?? createBackoff(SERVICE_BACKOFF.baseMs, SERVICE_BACKOFF.capMs);
   const coalescer = createCoalescer(opts.wake, opts.coalesceMs ?? 1_000);
   const login: BrokerLogin = { username: settings.username, clientId: settings.clientId, password: opts.secret, topic: settings.topic };
   const addresses: { address: BrokerAddress; proxy?: ProxyEndpoint; label: string }[] = [];
@@ -127,6 +128,8 @@ export function startWakeClient(opts: WakeClientOptions): WakeClient {
         failures = 0;
         wasConnected = true;
         log(`wake-ups: connected to ${c.label}`);
+        // Nudges sent while the line was down (a task created right after the hub restarted) were lost: poll now.
+        coalescer.nudge();
         why = await new Promise<string>((resolve) => {
           c.client.on("message", () => coalescer.nudge());
           c.client.once("close", () => resolve("connection closed"));
@@ -142,7 +145,9 @@ export function startWakeClient(opts: WakeClientOptions): WakeClient {
       failures++;
       const wait = backoff.delayMs(failures);
       const verb = wasConnected ? "lost" : failures === 1 ? "cannot connect" : "still unavailable";
-      log(`wake-ups: ${verb} (${why}); polling every ${opts.pollSeconds()} s still works, retrying in ${Math.round(wait / 1000)} s`);
+      if (wasConnected || worthLogging(failures)) {
+        log(`wake-ups: ${verb} (${why}); polling every ${opts.pollSeconds()} s still works, retrying in ${Math.round(wait / 1000)} s`);
+      }
       await pause(wait);
     }
   };

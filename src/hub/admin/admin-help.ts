@@ -7,7 +7,8 @@ Sites and their agent config (every change prints the new config version):
   site create NAME
   site list [--json]
   site show SITE [--json]                       config with secrets shown as <secret>
-  site set-targets SITE TARGET... [--exclude X,Y]
+  site set-targets SITE TARGET... [--exclude X,Y] [--allow-large]
+      targets covering more than 65,536 addresses need --allow-large (the refusal says how long a sweep takes)
   site add-credential SITE --name N --community C [--v1]
   site add-credential SITE --name N --v3-user U [--v3-auth sha256:PASS] [--v3-priv aes128:PASS] [--context C]
   site remove-credential SITE NAME

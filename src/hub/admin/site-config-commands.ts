@@ -5,7 +5,8 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { type ParsedArgs, UsageError, flag, listFlag } from "../../common/args.ts";
-import { type ConfigField, LIMITS } from "../../common/config/index.ts";
+import { type ConfigField, LIMITS, configFromProto } from "../../common/config/index.ts";
+import { LARGE_TARGET_SET, countTargetAddresses, estimateSweepMs, formatSweepTime, sweepPaceOf } from "../../common/target-ranges.ts";
 import { parseDuration } from "../../common/duration.ts";
 import { type AgentConfig, OutboxLimitsSchema, SnmpSettingsSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import { type SiteAdminStore, StoreError } from "../store/index.ts";
@@ -41,6 +42,25 @@ function option<T>(p: ParsedArgs, f: string, field: ConfigField, parse: (value: 
   }
 }
 
+/**
+ * Refuses targets that cover more than LARGE_TARGET_SET addresses unless
+ * `allowed`, saying how long one sweep takes at the site's pace; allowed,
+ * returns that as a note for the change line ("" for a set that is not large).
+ */
+function largeTargets(c: AgentConfig, allowed: boolean): string {
+  const config = configFromProto(c);
+  const count = countTargetAddresses(c.targets, c.exclude, config.snmp.port);
+  if (count <= LARGE_TARGET_SET) return "";
+  const pace = sweepPaceOf(config);
+  const size = `${count.toLocaleString("en-US")} addresses`;
+  const time = `one discovery takes about ${formatSweepTime(estimateSweepMs(count, pace))} at the site's ${pace.rate.toLocaleString("en-US")} packets/s`;
+  if (allowed) return ` (${size}; ${time})`;
+  throw new UsageError(
+    `the targets cover ${size}, more than ${LARGE_TARGET_SET.toLocaleString("en-US")}; ${time} ` +
+      `(${pace.probesPerAddress} probes per address, ${pace.retries + 1} attempt(s) each); narrow them or add --exclude, or pass --allow-large`,
+  );
+}
+
 /** Requires at least one of the flags. */
 function someOf(p: ParsedArgs, flags: string[]): void {
   if (!flags.some((f) => p.flags.has(f))) throw new UsageError(`give at least one of ${flags.map((f) => `--${f}`).join(", ")}`);
@@ -49,8 +69,9 @@ function someOf(p: ParsedArgs, flags: string[]): void {
 /** The site commands that change a config. */
 export const SITE_CONFIG_COMMANDS: Record<string, AdminCommand<SiteAdminStore>> = {
   "site set-targets": {
-    usage: "site set-targets SITE TARGET... [--exclude X,Y]",
+    usage: "site set-targets SITE TARGET... [--exclude X,Y] [--allow-large]",
     valued: ["exclude"],
+    booleans: ["allow-large"],
     run(ctx, p) {
       // Each entry is checked with the agents' own target rule when the config is stored.
       const targets = p.positional.slice(1).flatMap((t) => t.split(","));
@@ -59,7 +80,8 @@ export const SITE_CONFIG_COMMANDS: Record<string, AdminCommand<SiteAdminStore>> 
       return change(ctx, p, (c) => {
         c.targets = targets;
         if (exclude) c.exclude = exclude;
-        return `targets ${targets.join(" ")}${c.exclude.length ? `, excluding ${c.exclude.join(" ")}` : ""}`;
+        const large = largeTargets(c, p.flags.has("allow-large"));
+        return `targets ${targets.join(" ")}${c.exclude.length ? `, excluding ${c.exclude.join(" ")}` : ""}${large}`;
       });
     },
   },

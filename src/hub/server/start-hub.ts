@@ -5,6 +5,7 @@
  */
 import http2 from "node:http2";
 import { hostname as osHostname } from "node:os";
+import { join } from "node:path";
 import { createContextValues } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { AgentService } from "../../gen/dca/v1/agent_service_pb.ts";
@@ -15,6 +16,10 @@ import { type HubMqttOptions, startHubMqtt } from "../mqtt/start-hub-mqtt.ts";
 import { listenError } from "./listen-error.ts";
 import { type HubStore, openHubStore } from "../store/index.ts";
 import { type HubTls, ensureHubTls } from "../tls/index.ts";
+import { type OwnerLock, takeOwnerLock } from "../../common/owner-lock.ts";
+
+/** Held by the serving hub (src/common/owner-lock.ts): one hub per data folder; admin commands may run beside it. */
+const HUB_LOCK_FILE = "serve.lock";
 
 /** How long a stopping hub lets requests in progress finish. */
 const CLOSE_GRACE_MS = 5_000;
@@ -48,12 +53,23 @@ export interface RunningHub {
 export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const store = openHubStore(opts.dataDir);
+  let owner: OwnerLock;
+  try {
+    owner = takeOwnerLock(
+      join(opts.dataDir, HUB_LOCK_FILE),
+      (pid) => `another hub (pid ${pid ?? "unknown"}) is serving the data folder ${opts.dataDir}; stop it first, or give this one its own folder with --data`,
+    );
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   const names = [...new Set(["localhost", "127.0.0.1", "::1", osHostname(), ...(opts.hostnames ?? [])])];
   const tls = ensureHubTls(opts.dataDir, { hostnames: names, certFile: opts.certFile, keyFile: opts.keyFile });
   let url = "";
   const mqttOptions = opts.mqtt ?? { mode: "off" };
   const mqtt = await startHubMqtt({ options: mqttOptions, store, tls, hubUrl: () => url, log }).catch((e) => {
     store.close();
+    owner.release();
     throw e;
   });
   const mqttSettings = (agentId: string, requestUrl: string) => mqtt.settingsFor(agentId, requestUrl);
@@ -84,6 +100,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   }).catch(async (e) => {
     await mqtt.close();
     store.close();
+    owner.release();
     throw listenError(e, { what: "the hub", option: "--listen" }, host, opts.port);
   });
   const port = (server.address() as { port: number }).port;
@@ -113,6 +130,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
       await closed;
       clearTimeout(cut);
       store.close();
+      owner.release();
     },
   };
 }
