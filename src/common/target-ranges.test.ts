@@ -27,10 +27,10 @@ describe("counting target addresses", () => {
 
 describe("how long a sweep takes", () => {
   test("every probe sent and resent at the packet rate, then the last timeouts", () => {
-    expect(estimateSweepMs(65_536, { rate: 20_000, timeoutMs: 2_000, retries: 1, probesPerAddress: 2 })).toBe(Math.ceil((65_536 * 4 * 1000) / 20_000) + 4_000);
+    expect(estimateSweepMs(65_536, { rate: 20_000, timeoutMs: 2_000, retries: 1, packetsPerSilentAddress: 2 })).toBe(Math.ceil((65_536 * 2 * 1000) / 20_000) + 4_000);
   });
 
-  test("the site's pace: two versions per community, one v3 discovery, defaults where unset", () => {
+  test("the site's pace: versions take turns by round, each community in its version's round; defaults where unset", () => {
     const config = configFromProto(
       create(AgentConfigSchema, {
         version: 1n,
@@ -42,8 +42,13 @@ describe("how long a sweep takes", () => {
         ],
       }),
     );
-    expect(sweepPaceOf(config)).toEqual({ rate: 5_000, timeoutMs: 2_000, retries: 1, probesPerAddress: 5 });
-    expect(sweepPaceOf(configFromProto(create(AgentConfigSchema, { version: 1n }))).probesPerAddress).toBe(2);
+    // Two rounds, three versions: every round asks all (2 communities x v2c and v1, and v3).
+    expect(sweepPaceOf(config)).toEqual({ rate: 5_000, timeoutMs: 2_000, retries: 1, packetsPerSilentAddress: 10 });
+    // The defaults: one community, v2c in round 0 and v1 in round 1.
+    expect(sweepPaceOf(configFromProto(create(AgentConfigSchema, { version: 1n }))).packetsPerSilentAddress).toBe(2);
+    // Three rounds: v2c, v1, v2c.
+    const three = configFromProto(create(AgentConfigSchema, { version: 1n, snmp: { retries: 2 }, credentials: [{ name: "a", version: SnmpVersion.V2C, community: "x" }, { name: "b", version: SnmpVersion.V2C, community: "y" }] }));
+    expect(sweepPaceOf(three).packetsPerSilentAddress).toBe(6);
   });
 
   test.each([

@@ -70,15 +70,25 @@ export interface SweepPace {
   rate: number;
   timeoutMs: number;
   retries: number;
-  /** Probes sent to each address: one per community and version, one more for SNMPv3 discovery. */
-  probesPerAddress: number;
+  /** Packets a silent address is sent, all rounds together. */
+  packetsPerSilentAddress: number;
 }
 
-/** The pace of a discovery with `config`: as the agent probes (collectFleet), each community as v2c and v1, and a v3 discovery when a v3 credential is given. */
+/**
+ * The pace of a discovery with `config`, as the agent probes
+ * (src/agent/discovery/probe-rounds.ts): the versions v2c, v1 (and v3
+ * discovery with a v3 credential) take turns by round, each community
+ * asked in its version's round; with fewer rounds than versions, every
+ * round asks them all.
+ */
 export function sweepPaceOf(config: Config): SweepPace {
-  const communities = config.credentials.filter((c) => c.version !== "v3").length;
-  const v3 = config.credentials.some((c) => c.version === "v3") ? 1 : 0;
-  return { rate: config.snmp.rate, timeoutMs: config.snmp.timeout, retries: config.snmp.retries, probesPerAddress: Math.max(1, communities) * 2 + v3 };
+  const communities = Math.max(1, config.credentials.filter((c) => c.version !== "v3").length);
+  const perVersion = [communities, communities];
+  if (config.credentials.some((c) => c.version === "v3")) perVersion.push(1);
+  const rounds = config.snmp.retries + 1;
+  let packets = 0;
+  for (let r = 0; r < rounds; r++) packets += rounds < perVersion.length ? perVersion.reduce((x, y) => x + y, 0) : perVersion[r % perVersion.length]!;
+  return { rate: config.snmp.rate, timeoutMs: config.snmp.timeout, retries: config.snmp.retries, packetsPerSilentAddress: packets };
 }
 
 /**
@@ -87,8 +97,7 @@ export function sweepPaceOf(config: Config): SweepPace {
  * at the packet rate, and the last ones wait out their timeouts.
  */
 export function estimateSweepMs(addresses: number, pace: SweepPace): number {
-  const attempts = pace.retries + 1;
-  return Math.ceil((addresses * pace.probesPerAddress * attempts * 1000) / pace.rate) + pace.timeoutMs * attempts;
+  return Math.ceil((addresses * pace.packetsPerSilentAddress * 1000) / pace.rate) + pace.timeoutMs * (pace.retries + 1);
 }
 
 /** A sweep's length for people: "40 s", "14 min", "3.7 h". */

@@ -7,6 +7,7 @@ import { create } from "@bufbuild/protobuf";
 import { type ParsedArgs, UsageError, flag, listFlag } from "../../common/args.ts";
 import { type ConfigField, LIMITS, configFromProto } from "../../common/config/index.ts";
 import { LARGE_TARGET_SET, countTargetAddresses, estimateSweepMs, formatSweepTime, sweepPaceOf } from "../../common/target-ranges.ts";
+import { plural } from "../../common/text.ts";
 import { parseDuration } from "../../common/duration.ts";
 import { type AgentConfig, OutboxLimitsSchema, SnmpSettingsSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import { type SiteAdminStore, StoreError } from "../store/index.ts";
@@ -57,7 +58,7 @@ function largeTargets(c: AgentConfig, allowed: boolean): string {
   if (allowed) return ` (${size}; ${time})`;
   throw new UsageError(
     `the targets cover ${size}, more than ${LARGE_TARGET_SET.toLocaleString("en-US")}; ${time} ` +
-      `(${pace.probesPerAddress} probes per address, ${pace.retries + 1} attempt(s) each); narrow them or add --exclude, or pass --allow-large`,
+      `(${plural(pace.packetsPerSilentAddress, "packet")} to each silent address); narrow them or add --exclude, or pass --allow-large`,
   );
 }
 
