@@ -106,6 +106,22 @@ describe("dca read and scan", () => {
     expectErrorLine(await dca("scan", "nosuchhost.invalid"), 1, "dca scan", "nothing to scan: cannot resolve nosuchhost.invalid", "check the names and DNS");
   });
 
+  test("a device that does not answer: one line that says what to check", async () => {
+    // Nothing listens on port 9 of 127.0.0.1: the request goes unanswered (ICMP unreachables are not reported to the socket).
+    const r = await dca("read", "127.0.0.1:9", "--timeout", "200ms", "--retries", "0");
+    expectErrorLine(r, 1, "dca read", "127.0.0.1:9 did not answer SNMP (", "check that the device is on", "allow a longer timeout");
+  });
+
+  test("output piped into a reader that has already gone (| true, | head) ends quietly, with the exit code it had", async () => {
+    // `true` exits at once: every write of the reading meets a closed pipe.
+    const quoted = [...agentCommand(), "read", `127.0.0.1:${snmpPort}`, `127.0.0.1:${snmpPort}`, "--json"].map((a) => `'${a}'`).join(" ");
+    const r = await runCommand(["bash", "-c", `${quoted} | true; echo "exit \${PIPESTATUS[0]}" >&2`], agentEnv(join(tmp, "state")));
+    const lines = r.stderr.trim().split("\n");
+    expect(r.stderr).not.toContain("EPIPE");
+    expect(lines.at(-1)).toBe("exit 0");
+    expect(lines.length, r.stderr).toBe(1);
+  });
+
   test("a device that is not a printer is printed with a warning and exits 3", async () => {
     const r = await dca("read", `127.0.0.1:${snmpPort}`, "--json", "--timeout", "1s");
     expect(r.exitCode, r.stderr).toBe(3);

@@ -3,6 +3,7 @@
  * the exit code of its error's code (src/common/exit-codes.ts), never as a
  * stack trace.
  */
+import { endQuietlyOnBrokenPipes } from "../../common/broken-pipe.ts";
 import { reportFailure } from "../../common/report-failure.ts";
 import { HELP } from "./help.ts";
 import { existsSync } from "node:fs";
@@ -20,6 +21,7 @@ function assertDefaultNotLocked(): void {
  * `dca scan` does not pay for the service's MQTT, gRPC and store code. Returns its exit code (EXIT_CODES: 0 ok, 1 failed, 2 usage or configuration, 3 locked). */
 export async function runCli(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  endQuietlyOnBrokenPipes();
   try {
     switch (cmd) {
       case "read":

@@ -77,9 +77,11 @@ async function connect(opts: ReadOptions, open: OpenSession) {
       failures.push(`${cred.name}: ${SnmpError.from(e).message}`);
     }
   }
+  const where = formatAddress(opts.target.host, opts.target.port);
+  if (failures.length === 0) throw new DcaError("invalid-config", `no credentials to read ${where} with; give a community or an SNMPv3 user`);
   throw new DcaError(
     "unavailable",
-    `${formatAddress(opts.target.host, opts.target.port)} did not answer SNMP (${failures.join("; ") || "no credentials configured"})`,
+    `${where} did not answer SNMP (${failures.join(", ")}); check that the device is on and that its SNMP agent is enabled for this community or v3 user, or allow a longer timeout`,
   );
 }
 

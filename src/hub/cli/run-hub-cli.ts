@@ -3,6 +3,7 @@
  * else is an admin command on the store in the data folder. A failure ends
  * as one line and the exit code of its error's code, never a stack trace.
  */
+import { endQuietlyOnBrokenPipes } from "../../common/broken-pipe.ts";
 import { resolve } from "node:path";
 import { UsageError } from "../../common/args.ts";
 import { assertFolderPath } from "../../common/folder-path.ts";
@@ -36,6 +37,7 @@ export function extractDataDir(argv: readonly string[]): { dataDir: string; look
 /** Runs one command; returns its exit code (EXIT_CODES: 0 ok, 1 failed, 2 usage or configuration). */
 export async function runHubCli(argv: string[]): Promise<number> {
   let prefix = "dca-hub";
+  endQuietlyOnBrokenPipes();
   try {
     if (argv[0] === "serve") prefix = "dca-hub serve";
     const { dataDir, lookedUp, rest } = extractDataDir(argv);
