@@ -137,6 +137,11 @@ describe("configuration files", () => {
     return path;
   };
 
+  test("a JSON error gives the line and column", async () => {
+    const path = config("broken.json", '{\n  "snmp": {\n    "timeout": 5,\n  }\n}\n');
+    expectErrorLine(await dca("read", "127.0.0.1", "--config", path), 2, "dca read", `${path}:4:3 is not valid JSON: `, "fix the file at line 4");
+  });
+
   test("a TOML error gives the line and column", async () => {
     const path = config("broken.toml", "[snmp]\ntimeout = \n");
     expectErrorLine(await dca("read", "127.0.0.1", "--config", path), 2, "dca read", `${path}:2:11 is not valid TOML: Missing value after '='`, "fix the file at line 2");

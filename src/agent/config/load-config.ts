@@ -4,6 +4,7 @@
  * the same the hub runs. Errors say which field is wrong and what it allows.
  */
 import { readFileSync } from "node:fs";
+import { jsonErrorAt } from "./json-error-at.ts";
 import { describeCredential } from "../../common/credential.ts";
 import { type Config, ConfigError, type ConfigInput, validateConfig } from "../../common/config/index.ts";
 
@@ -21,7 +22,9 @@ export function readConfigFile(path: string): ConfigInput {
     try {
       return JSON.parse(text) as ConfigInput;
     } catch (e) {
-      throw new ConfigError(`${path} is not valid JSON: ${(e as Error).message}; fix the file`);
+      const message = (e as Error).message.replace(/^JSON Parse error: /, "");
+      const at = jsonErrorAt(text);
+      throw new ConfigError(`${path}${at ? `:${at.line}:${at.column}` : ""} is not valid JSON: ${message}; fix the file${at ? ` at line ${at.line}` : ""}`);
     }
   }
   try {
