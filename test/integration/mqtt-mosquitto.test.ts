@@ -181,7 +181,7 @@ for (const transport of ["mqtts", "wss"] as const) {
       };
       expect(await admin("mqtt", "acl-file", broker.aclFile, "--hub-user", HUB_USER)).toContain("wrote the ACL");
       expect(await admin("mqtt", "passwd-file", broker.passwordFile, "--hub-user", HUB_USER, "--hub-password-file", hubPasswordFile)).toContain(
-        `wrote 0 agent(s), hub user "${HUB_USER}"`,
+        `wrote 0 agents, hub user "${HUB_USER}"`,
       );
       await broker.reload();
       const url = transport === "mqtts" ? broker.mqttsUrl : broker.wssUrl;
@@ -202,7 +202,7 @@ for (const transport of ["mqtts", "wss"] as const) {
       expect(act.exitCode).toBe(0);
 
       // After each activation: rewrite the password file (the hub line is kept) and reload.
-      expect(await hub.must("mqtt", "passwd-file", broker.passwordFile)).toContain("wrote 1 agent(s), 1 other user(s) kept from the file");
+      expect(await hub.must("mqtt", "passwd-file", broker.passwordFile)).toContain("wrote 1 agent, 1 other user kept from the file");
       expect(readFileSync(broker.passwordFile, "utf8")).not.toContain(readFileSync(hubPasswordFile, "utf8").trim());
       await broker.reload();
     }, 60_000);

@@ -2,6 +2,7 @@
  * `dca status`: works even when the agent is locked, and says plainly what
  * state it is in and how to recover.
  */
+import { plural } from "../../common/text.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { openOutbox } from "../outbox/index.ts";
@@ -47,7 +48,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
   }
   const lines = [`dca ${VERSION}`, `state folder: ${dir}`, `install id:   ${id ?? "(none yet)"}`];
   lines.push(identity ? describeIdentity(identity) : "not activated: run dca activate --hub URL --code CODE");
-  if (outbox) lines.push(`outbox: ${outbox.depth} reading(s) waiting (${outbox.bytes} bytes), ${outbox.droppedTotal} dropped in all`);
+  if (outbox) lines.push(`outbox: ${plural(outbox.depth, "reading")} waiting (${outbox.bytes} bytes), ${outbox.droppedTotal} dropped in all`);
   if (lock.locked) {
     lines.push(
       "",

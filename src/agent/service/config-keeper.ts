@@ -4,6 +4,7 @@
  * a refused one leaves the previous in force and says why. An accepted one
  * is saved, so the agent starts with it next time even without the hub.
  */
+import { plural } from "../../common/text.ts";
 import type { AgentConfig } from "../../gen/dca/v1/agent_service_pb.ts";
 import type { Outbox } from "../outbox/index.ts";
 import { type ServiceConfig, serviceConfigFromHub } from "./config-from-hub.ts";
@@ -49,7 +50,7 @@ export function createConfigKeeper(opts: ConfigKeeperOptions): ConfigKeeper {
       }
       current = next;
       if (fromHub) {
-        opts.log(`config version ${next.version} applied (${next.config.scan.targets.length} target(s), ${next.config.credentials.length} credential(s))`);
+        opts.log(`config version ${next.version} applied (${plural(next.config.scan.targets.length, "target")}, ${plural(next.config.credentials.length, "credential")})`);
       }
       return true;
     },

@@ -56,7 +56,7 @@ describe("poll schedule", () => {
     expect(lines.filter((l) => l.startsWith("poll failed:")).map((l) => /retrying in (\d+) s$/.exec(l)?.[1])).toEqual(
       ["5", "10", "40", "5", "10"],
     );
-    expect(lines).toContain("the hub answers again after 7 failed poll(s)");
+    expect(lines).toContain("the hub answers again after 7 failed polls");
     // The next poll tells the hub what went wrong.
     expect(hub.polls[1]!.req.lastError).toStartWith("poll failed: ");
   });
@@ -104,7 +104,7 @@ describe("poll schedule", () => {
     const bad = hubConfig({ version: 2n, targets: ["not a target!"] });
     hub.onPoll = (_req, n) => pollAnswer({ config: n === 1 ? hubConfig() : n === 2 ? bad : undefined });
     await advanceUntil(clock, () => hub.polls.length === 3);
-    expect(lines[0]).toBe("config version 1 applied (1 target(s), 1 credential(s))");
+    expect(lines[0]).toBe("config version 1 applied (1 target, 1 credential)");
     expect(lines[1]).toStartWith("config version 2 refused: ");
     expect(hub.polls[2]!.req.configVersion).toBe(1n);
     expect(hub.polls[2]!.req.lastError).toBe(lines[1]!);

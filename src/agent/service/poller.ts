@@ -7,6 +7,7 @@
  * poll is under way asks for one more right after it, since that poll may
  * have left the hub before whatever the nudge announces.
  */
+import { plural } from "../../common/text.ts";
 import type { PollResponse } from "../../gen/dca/v1/agent_service_pb.ts";
 import { type Backoff, withJitter, worthLogging } from "../../common/backoff.ts";
 import type { Clock } from "../../common/clock.ts";
@@ -71,7 +72,7 @@ export function createPoller(opts: PollerOptions): Poller {
       const nudgesBefore = nudges;
       try {
         const r = await pollHub(opts.client, opts.status(), { signal });
-        if (schedule.failures() > 0) log(`the hub answers again after ${schedule.failures()} failed poll(s)`);
+        if (schedule.failures() > 0) log(`the hub answers again after ${plural(schedule.failures(), "failed poll")}`);
         opts.apply(r);
         const pollMs = r.nextPollSeconds > 0 ? r.nextPollSeconds * 1000 : opts.defaultPollMs();
         pollSeconds = Math.round(pollMs / 1000);

@@ -41,10 +41,10 @@ describe("uploads", () => {
     expect(hub.uploads.every((u) => u.req.readings.length <= 10)).toBe(true);
     expect(gaps(hub.uploads.slice(0, 3))).toEqual([5_000, 10_000]);
     expect(lines.filter((l) => l.startsWith("upload failed:"))).toEqual([
-      "upload failed: [unavailable] connect ECONNREFUSED 127.0.0.1:1; 25 reading(s) wait in the outbox; retrying in 5 s",
-      "upload failed: [unavailable] connect ECONNREFUSED 127.0.0.1:1; 25 reading(s) wait in the outbox; retrying in 10 s",
+      "upload failed: [unavailable] connect ECONNREFUSED 127.0.0.1:1; 25 readings in the outbox; retrying in 5 s",
+      "upload failed: [unavailable] connect ECONNREFUSED 127.0.0.1:1; 25 readings in the outbox; retrying in 10 s",
     ]);
-    expect(lines.filter((l) => l.startsWith("uploads resumed"))).toEqual(["uploads resumed after 15 s of failures: 25 reading(s) were waiting, 25 sent, 0 left"]);
+    expect(lines.filter((l) => l.startsWith("uploads resumed"))).toEqual(["uploads resumed after 15 s of failures: 25 readings waiting, 25 sent, 0 left"]);
   });
 
   test("readings a job stores go up within a second, while the job goes on, not at the next poll", async () => {

@@ -5,6 +5,7 @@
  * unless a poll gets through first, which shows the hub is back. The first
  * upload that works after failures says so, with how many readings waited.
  */
+import { plural } from "../../common/text.ts";
 import { type Backoff, worthLogging } from "../../common/backoff.ts";
 import type { Clock } from "../../common/clock.ts";
 import type { Outbox } from "../outbox/index.ts";
@@ -58,7 +59,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
       const sent = await uploadOutbox(opts.client, outbox, { batch: opts.batch, stopping: () => opts.stopping.aborted });
       if (schedule.failures() > 0) {
         const secs = Math.round((opts.clock.now() - failingSince) / 1000);
-        log(`uploads resumed after ${secs} s of failures: ${waiting} reading(s) were waiting, ${sent} sent, ${outbox.stats().depth} left`);
+        log(`uploads resumed after ${secs} s of failures: ${plural(waiting, "reading")} waiting, ${sent} sent, ${outbox.stats().depth} left`);
       }
       schedule.succeeded(0);
     } catch (e) {
@@ -69,7 +70,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
       const message = `upload failed: ${(e as Error).message}`;
       opts.onError(message);
       if (worthLogging(schedule.failures())) {
-        log(`${message}; ${outbox.stats().depth} reading(s) wait in the outbox; retrying in ${Math.round(wait / 1000)} s`);
+        log(`${message}; ${plural(outbox.stats().depth, "reading")} in the outbox; retrying in ${Math.round(wait / 1000)} s`);
       }
       wanted = true;
     }

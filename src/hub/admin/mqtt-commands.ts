@@ -5,6 +5,7 @@
  * the password file is written without any secret; the operator reloads
  * mosquitto afterwards.
  */
+import { plural } from "../../common/text.ts";
 import { chownSync, existsSync, readFileSync, statSync } from "node:fs";
 import { type ParsedArgs, UsageError, flag, intFlag } from "../../common/args.ts";
 import { writeFileAtomic } from "../../common/write-file-atomic.ts";
@@ -88,12 +89,12 @@ export const MQTT_COMMANDS: Record<string, AdminCommand<AgentAdminStore>> = {
       const listed = new Set(entries.map((e) => e.agentId));
       const unhashed = ctx.store.listAgents().filter((a) => !a.disabled && !a.replacedBy && !listed.has(a.id));
       if (unhashed.length > 0) {
-        ctx.io.err(`note: ${unhashed.length} agent(s) activated before the hub kept MQTT hashes are not listed; they poll only until re-activated\n`);
+        ctx.io.err(`note: ${plural(unhashed.length, "agent")} activated before the hub kept MQTT hashes are not listed; they poll only until re-activated\n`);
       }
       if (path !== "-") {
-        const parts = [`${file.agents} agent(s)`];
+        const parts = [plural(file.agents, "agent")];
         if (hub) parts.push(`hub user "${hub.user}"`);
-        if (file.kept > 0) parts.push(`${file.kept} other user(s) kept from the file`);
+        if (file.kept > 0) parts.push(`${plural(file.kept, "other user")} kept from the file`);
         ctx.io.out(`wrote ${parts.join(", ")} to ${path}; ${RELOAD_HINT}\n`);
       }
       return 0;

@@ -1,4 +1,5 @@
 /** A task's result as lines for `task show` (the caller cleans them for the terminal). */
+import { plural } from "../../common/text.ts";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { SnmpVersion } from "../../gen/dca/v1/reading_pb.ts";
 import type { TaskResult, TlsCertificateFacts } from "../../gen/dca/v1/agent_service_pb.ts";
@@ -54,7 +55,7 @@ export function formatTaskResult(r: TaskResult): string[] {
         const flags = Object.entries({ paperOut: s.paperOut, paused: s.paused, headOpen: s.headOpen, ribbonOut: s.ribbonOut, overTemperature: s.overTemperature, underTemperature: s.underTemperature, bufferFull: s.bufferFull, corruptRam: s.corruptRam })
           .filter(([, on]) => on)
           .map(([n]) => n);
-        out.push(`status: ${flags.length ? flags.join(", ") : "ready"}; mode ${s.printMode}, label ${s.labelLengthDots} dots, ${s.labelsRemaining} label(s) left in batch, ${s.formatsInBuffer} format(s) buffered`);
+        out.push(`status: ${flags.length ? flags.join(", ") : "ready"}; mode ${s.printMode}, label ${s.labelLengthDots} dots, ${plural(s.labelsRemaining, "label")} left in batch, ${plural(s.formatsInBuffer, "format")} buffered`);
       }
       for (const c of v.counters) out.push(`${c.name || CounterKind[c.kind]}: ${c.value} ${CounterUnit[c.unit]?.toLowerCase() ?? ""}`);
       if (v.found || v.value) out.push(`value: "${v.value}"`);

@@ -116,7 +116,7 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
       const agent = authenticate(store, ctx);
       checkUploadRequest(req);
       const r = store.storeReadings(agent, req.readings);
-      if (r.flags.length) log(`agent ${agent.id}: ${r.flags.length} counter flag(s) raised`);
+      if (r.flags.length) log(`agent ${agent.id}: ${plural(r.flags.length, "counter flag")} raised`);
       return create(UploadReadingsResponseSchema, { acknowledgedIds: r.acknowledgedIds });
     },
 

@@ -106,8 +106,8 @@ describe("mqtt commands", () => {
     writeFileSync(hubPwFile, "hub-Pa55word\n");
     const r = runCommand(store, dataDir, "mqtt passwd-file", file, "--hub-user", "hub1", "--hub-password-file", hubPwFile);
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`wrote 1 agent(s), hub user "hub1" to ${file}`);
-    expect(r.err).toContain("1 agent(s) activated before the hub kept MQTT hashes");
+    expect(r.out).toContain(`wrote 1 agent, hub user "hub1" to ${file}`);
+    expect(r.err).toContain("1 agent activated before the hub kept MQTT hashes");
     const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => l.split(":"));
     expect(lines.map(([u]) => u)).toEqual(["hub1", a.agent.id]);
     expect(verifyMosquittoHash("hub-Pa55word", lines[0][1])).toBe(true);

@@ -1,4 +1,5 @@
 /** Ping and traceroute tasks: ICMP from inside the agent (src/agent/diagnostics/icmp). */
+import { plural } from "../../../common/text.ts";
 import { create } from "@bufbuild/protobuf";
 import {
   type PingTask,
@@ -74,7 +75,7 @@ export async function runTraceroute(t: TracerouteTask): Promise<DiagnosticOutcom
     ),
   });
   const path = r.hops.map((h) => h.address ?? "*").join(" > ");
-  const summary = `${host}: ${r.reached ? "reached" : "not reached"} in ${r.hops.length} hop(s)${path ? `: ${path}` : ""}`;
+  const summary = `${host}: ${r.reached ? "reached" : "not reached"} in ${plural(r.hops.length, "hop")}${path ? `: ${path}` : ""}`;
   return {
     status: r.error && r.hops.length === 0 ? TaskStatus.FAILED : TaskStatus.DONE,
     message: r.error ? `${summary}; ${r.error}` : summary,

@@ -4,6 +4,7 @@
  * known devices before anything is sent. A handler's failure is
  * the task's result; runTask never throws.
  */
+import { plural } from "../../../common/text.ts";
 import { create } from "@bufbuild/protobuf";
 import { type Timestamp, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { type Task, type TaskResult, TaskResultSchema, TaskStatus, ZebraAction, ZebraTransport } from "../../../gen/dca/v1/agent_service_pb.ts";
@@ -102,7 +103,7 @@ export const TASK_HANDLERS: { [K in Kinds]: Handler<K> } = {
       const { result, reading } = await probeWeb(v.address, { ports: v.ports, tlsPorts: v.tlsPorts, ledm: v.ledm });
       const answered = result.ports.filter((p) => p.statusCode > 0);
       const parts = result.ports.map((p) => `${p.scheme}:${p.port} ${p.statusCode || p.error}${p.title ? ` "${p.title}"` : ""}`);
-      if (result.ledm?.found) parts.push(`LEDM: ${result.ledm.consumables.length} consumable(s), ${result.ledm.counters.length} counter(s)`);
+      if (result.ledm?.found) parts.push(`LEDM: ${plural(result.ledm.consumables.length, "consumable")}, ${plural(result.ledm.counters.length, "counter")}`);
       return {
         status: answered.length ? TaskStatus.DONE : TaskStatus.FAILED,
         message: `${v.address}: ${parts.join("; ")}`.slice(0, 1500),

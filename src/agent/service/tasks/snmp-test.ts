@@ -4,6 +4,7 @@
  * credential's name and version leave the agent, never a community or a
  * password (an error text from the SNMP layer is checked for them too).
  */
+import { plural } from "../../../common/text.ts";
 import { create } from "@bufbuild/protobuf";
 import { SnmpCredentialCheckSchema, SnmpTestResultSchema, type SnmpTestTask, TaskResultSchema, TaskStatus } from "../../../gen/dca/v1/agent_service_pb.ts";
 import { SnmpVersion } from "../../../gen/dca/v1/reading_pb.ts";
@@ -68,8 +69,8 @@ export async function runSnmpTest(t: SnmpTestTask, config: Config): Promise<Diag
   });
   const working = checks.filter((k) => k.ok).map((k) => k.c.name);
   const message = working.length
-    ? `${t.address}: ${working.length} of ${checks.length} credential(s) work: ${working.join(", ")}`
-    : `${t.address}: none of ${checks.length} credential(s) work (${checks.map((k) => `${k.c.name}: ${k.error}`).join("; ")})`;
+    ? `${t.address}: ${working.length} of ${plural(checks.length, "credential")} work: ${working.join(", ")}`
+    : `${t.address}: none of ${plural(checks.length, "credential")} work (${checks.map((k) => `${k.c.name}: ${k.error}`).join("; ")})`;
   return {
     status: working.length ? TaskStatus.DONE : TaskStatus.FAILED,
     message: message.slice(0, 1500),
