@@ -67,7 +67,9 @@ await agent.waitForLog(/wake-ups: connected/, 30_000);
 
 const results: { taskMs: number; uploadMs: number; waiting: string }[] = [];
 try {
+  let lastRound = "";
   for (let r = 0; r < rounds; r++) {
+    const roundStart = agent.log().length;
     await hub.stop();
     const before = readingCount();
     await Bun.sleep(outageMs);
@@ -85,7 +87,11 @@ try {
     results.push({ taskMs, uploadMs, waiting });
     console.log(`round ${r + 1}: outage ${outageMs / 1000} s; task started ${taskMs.toFixed(0)} ms and uploads resumed ${uploadMs.toFixed(0)} ms after the hub was ready; ${waiting} reading(s) were waiting`);
     if (resumed) console.log(`  agent log: ${resumed}`);
+    lastRound = agent.log().slice(roundStart);
   }
+  // What the log says about the outage and the catching up, for the README.
+  const said = lastRound.split("\n").filter((l) => /upload|wake-ups|the hub answers|poll|resumed/.test(l));
+  console.log(`the agent's lines about the last outage:\n${said.map((l) => `  ${l}`).join("\n")}`);
 } finally {
   await agent.stop();
   await hub.stop();
