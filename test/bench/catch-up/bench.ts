@@ -90,7 +90,7 @@ try {
     lastRound = agent.log().slice(roundStart);
   }
   // What the log says about the outage and the catching up, for the README.
-  const said = lastRound.split("\n").filter((l) => /upload|wake-ups|the hub answers|poll|resumed/.test(l));
+  const said = lastRound.split("\n").filter((l) => /upload|wake-ups|the hub answers|poll|resumed|task .* started/.test(l));
   console.log(`the agent's lines about the last outage:\n${said.map((l) => `  ${l}`).join("\n")}`);
 } finally {
   await agent.stop();
