@@ -67,7 +67,9 @@ await agent.waitForLog(/wake-ups: connected/, 30_000);
 
 const results: { taskMs: number; uploadMs: number; waiting: string }[] = [];
 try {
+  let lastRound = "";
   for (let r = 0; r < rounds; r++) {
+    const roundStart = agent.log().length;
     await hub.stop();
     const before = readingCount();
     await Bun.sleep(outageMs);
@@ -79,17 +81,23 @@ try {
     const taskStarted = agent.waitForLog(new RegExp(`task ${taskId} \\(.*\\) started`), 600_000).then(() => performance.now() - ready);
     const uploaded = eventually(() => readingCount() > before || undefined, 600_000, "uploads to resume").then(() => performance.now() - ready);
     const [taskMs, uploadMs] = await Promise.all([taskStarted, uploaded]);
-    const waitingLines = [...agent.log().slice(0, logBefore).matchAll(/(\d+) reading\(s\) wait/g)];
-    const waiting = waitingLines.at(-1)?.[1] ?? "?";
+    // The agent's own line for this round (an agent without it, such as an older build, leaves "?").
+    const resumed = await eventually(() => /uploads resumed[^\n]*/.exec(agent.log().slice(logBefore))?.[0], 5_000, "the resume line").catch(() => undefined);
+    const waiting = resumed ? (/(\d+) reading\(s\) were waiting/.exec(resumed)?.[1] ?? "?") : "?";
     results.push({ taskMs, uploadMs, waiting });
     console.log(`round ${r + 1}: outage ${outageMs / 1000} s; task started ${taskMs.toFixed(0)} ms and uploads resumed ${uploadMs.toFixed(0)} ms after the hub was ready; ${waiting} reading(s) were waiting`);
+    if (resumed) console.log(`  agent log: ${resumed}`);
+    lastRound = agent.log().slice(roundStart);
   }
+  // What the log says about the outage and the catching up, for the README.
+  const said = lastRound.split("\n").filter((l) => /upload|wake-ups|the hub answers|poll|resumed|task .* started/.test(l));
+  console.log(`the agent's lines about the last outage:\n${said.map((l) => `  ${l}`).join("\n")}`);
 } finally {
-  const resumed = /uploads resumed[^\n]*/.exec(agent.log())?.[0];
-  if (resumed) console.log(`agent log: ${resumed}`);
   await agent.stop();
   await hub.stop();
   await fleet.stop();
   rmSync(tmp, { recursive: true, force: true });
 }
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1]!;
+console.log(`agent ${process.env.DCA_BIN}, outage ${outageMs / 1000} s, ${rounds} round(s): median task start ${(median(results.map((r) => r.taskMs)) / 1000).toFixed(1)} s, median upload resume ${(median(results.map((r) => r.uploadMs)) / 1000).toFixed(1)} s after the hub was ready`);
 console.log(JSON.stringify({ outageS: outageMs / 1000, results }));

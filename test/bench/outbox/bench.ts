@@ -2,7 +2,8 @@
  * Throughput of the agent's outbox (SQLite, WAL, synchronous=FULL) against
  * what a simple agent would do instead: append protobuf JSON lines to a
  * file with an fsync per record (jsonl-outbox.ts). Not a unit test: run it
- * by hand and copy the table into README.md.
+ * by hand and copy the table into README.md. A component figure, not a
+ * product one: the upload benchmark measures the outbox through `dca run`.
  *
  *   npx bun test/bench/outbox/bench.ts [--one 1000] [--many 20000] [--repeat 3] [--dir DIR] [--big 100000]
  *

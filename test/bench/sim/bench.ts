@@ -2,7 +2,7 @@
  * Requests per second of our simulator against Debian's snmpsimd, in one
  * run, on the same recording, with the same load generator running in its
  * own process. Not a unit test: run it by hand and copy the table into
- * README.md.
+ * README.md. The simulator is a test tool: these are no product figures.
  *
  *   npx bun test/bench/sim/bench.ts [--seconds 10] [--inflight 32] [--repeat 3] [--recording FILE] [--pdu getnext|get]
  *

@@ -1,18 +1,21 @@
 /**
- * Upload throughput, end to end: an outbox pre-filled with N realistic
- * readings drains into a real hub process (loopback, TLS, gRPC) through
- * the agent's own service loop (runAgent), which uploads a batch, waits
- * for the acknowledgement and deletes exactly the acknowledged ids. Not a
- * unit test: run it by hand and copy the table into README.md.
+ * Upload throughput of the product, end to end: a real `dca run` process
+ * (build/out/dca, default flags) on an outbox pre-filled with N realistic
+ * readings drains into a real `dca-hub serve` (build/out/dca-hub,
+ * loopback, TLS, gRPC): it uploads a batch, waits for the acknowledgement
+ * and deletes exactly the acknowledged ids. Not a unit test: run it by
+ * hand and copy the table into README.md.
  *
- *   npx bun test/bench/upload/bench.ts [--readings 5000] [--repeat 3] [--devices 500] [--printers 250] [--skip-scan]
+ *   npm run build && bun test/bench/upload/bench.ts [--readings 5000] [--repeat 3] [--devices 500] [--printers 250] [--skip-scan] [--component]
  *
- * Rows: runAgent with batches of 100 and 500 (in this process); the same
- * batches sent with no outbox at all (the peer: what the hub and the wire
- * alone allow); a real `dca run` process from its start to an empty
- * outbox; and readings/s stored into the outbox during a real scan of a
- * simulated fleet (scan-into-outbox.ts). DCA_BIN and DCA_HUB_BIN pick
- * compiled binaries for the agent process and the hub.
+ * Rows: `dca run` from its start to an empty outbox; the peer, the same
+ * readings sent in batches of 500 by a bare gRPC client with no outbox
+ * (what the hub and the wire alone allow), alternating which goes first;
+ * and `dca run`'s discovery of a simulated fleet (each reading fsynced into
+ * the outbox) against `dca scan` of the same printers (discovery-vs-scan.ts).
+ * --component adds the service loop (runAgent) in this process: a
+ * component figure, not a product one. DCA_BIN and DCA_HUB_BIN pick other
+ * binaries (default build/out).
  */
 import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -31,7 +34,10 @@ import { OutboxReadingSchema } from "../../../src/gen/dca/v1/agent_service_pb.ts
 import { type DeviceReading, DeviceReadingSchema } from "../../../src/gen/dca/v1/reading_pb.ts";
 import { activateAgent, type HubProcess, startAgentProcess, startHubProcess } from "../../support/service-peers.ts";
 import { cpuOf, median, type Rate, rateRow } from "./measure.ts";
-import { scanIntoOutbox } from "./scan-into-outbox.ts";
+import { discoveryVsScan } from "./discovery-vs-scan.ts";
+
+process.env.DCA_BIN ??= "build/out/dca";
+process.env.DCA_HUB_BIN ??= "build/out/dca-hub";
 
 const { values: v } = parseArgs({
   options: {
@@ -40,6 +46,7 @@ const { values: v } = parseArgs({
     printers: { type: "string", default: "250" },
     devices: { type: "string", default: "500" },
     "skip-scan": { type: "boolean", default: false },
+    component: { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -112,13 +119,13 @@ async function uploadOnly(stateDir: string, batch: number): Promise<Rate> {
   return { readings: N, ms, agentCpuMs: (cpu.user + cpu.system) / 1000, hubCpuMs };
 }
 
-/** A real `dca run` process on a pre-filled outbox: from spawn until the outbox file is empty. */
+/** A real `dca run` process (default flags) on a pre-filled outbox: from spawn until the outbox file is empty. */
 async function drainWithProcess(stateDir: string): Promise<Rate & { firstAckMs: number; steadyPerS: number }> {
   const path = join(stateDir, "outbox.db");
   filledOutbox(path).close();
   const hubCpu0 = cpuOf(hub!.proc.pid);
   const t0 = performance.now();
-  const agent = startAgentProcess(stateDir);
+  const agent = startAgentProcess(stateDir, [], {}, { shortBackoff: false });
   let firstAckMs = 0;
   let leftAtFirstAck = N;
   let ms: number;
@@ -165,35 +172,41 @@ try {
   const act = await activateAgent(hub, stateDir, code);
   if (act.exitCode !== 0) throw new Error(`dca activate failed: ${act.stderr}`);
 
-  // Warm-up (JIT on both sides, the hub's device rows): one drain, not reported.
+  // Warm-up (JIT in the hub, its device rows): one drain, not reported.
   await uploadOnly(stateDir, 500);
   const rows: string[] = [];
-  for (const batch of [100, 500]) {
-    const e2e: Rate[] = [];
-    const peer: Rate[] = [];
-    for (let r = 0; r < REPEAT; r++) {
-      e2e.push(await drainWithRunAgent(stateDir, batch, r));
-      peer.push(await uploadOnly(stateDir, batch));
-    }
-    rows.push(rateRow(`runAgent, batch ${batch}`, e2e), rateRow(`upload only (peer), batch ${batch}`, peer));
-  }
   const proc: Awaited<ReturnType<typeof drainWithProcess>>[] = [];
-  for (let r = 0; r < REPEAT; r++) proc.push(await drainWithProcess(stateDir));
+  const peer: Rate[] = [];
+  // Alternate which goes first: the machine is shared, and load drifts over a run.
+  for (let r = 0; r < REPEAT; r++) {
+    if (r % 2) peer.push(await uploadOnly(stateDir, 500));
+    proc.push(await drainWithProcess(stateDir));
+    if (r % 2 === 0) peer.push(await uploadOnly(stateDir, 500));
+  }
   const firstAck = median(proc.map((p) => p.firstAckMs)).toFixed(0);
-  const steady = Math.round(median(proc.map((p) => p.steadyPerS))).toLocaleString("en-US");
-  rows.push(rateRow(`dca run process, batch 500, from its start (first ack after ${firstAck} ms; ${steady}/s after it)`, proc));
+  const steady = median(proc.map((p) => p.steadyPerS));
+  const peerPerS = median(peer.map((p) => (p.readings / p.ms) * 1000));
+  const fromStart = median(proc.map((p) => (p.readings / p.ms) * 1000));
+  rows.push(rateRow(`\`dca run\` from its start (first ack after ${firstAck} ms; ${Math.round(steady).toLocaleString("en-US")}/s after it)`, proc));
+  rows.push(rateRow("peer: bare gRPC client, batches of 500, no outbox", peer));
+  if (v.component) {
+    for (const batch of [100, 500]) {
+      const runs: Rate[] = [];
+      for (let r = 0; r < REPEAT; r++) runs.push(await drainWithRunAgent(stateDir, batch, r));
+      rows.push(rateRow(`component: runAgent in this process, batch ${batch}`, runs));
+    }
+  }
 
-  console.log(`${N} readings of ${toBinary(DeviceReadingSchema, sampleReading(0)).length} bytes from ${DEVICES} devices, ${REPEAT} runs, median (range)`);
+  console.log(`${N} readings of ${toBinary(DeviceReadingSchema, sampleReading(0)).length} bytes from ${DEVICES} devices, ${REPEAT} runs, median (range); agent ${process.env.DCA_BIN}, hub ${process.env.DCA_HUB_BIN}`);
   console.log("| how | readings/s | agent CPU µs/reading | hub CPU µs/reading |");
   console.log("| --- | ---: | ---: | ---: |");
   for (const row of rows) console.log(row);
+  console.log(`ratio to the peer: from its start ${(fromStart / peerPerS).toFixed(2)}, after the first ack ${(steady / peerPerS).toFixed(2)}`);
 
   if (!v["skip-scan"]) {
-    const scan = await scanIntoOutbox({ printers: Number(v.printers), repeat: REPEAT, dir: root });
-    console.log(`\nscan of ${scan.printers} simulated printers (${scan.printersRead} read), ${REPEAT} runs, median (range)`);
-    console.log("| store | printers read/s | wall s | CPU µs/reading |");
-    console.log("| --- | ---: | ---: | ---: |");
-    for (const row of scan.rows) console.log(row);
+    const scan = await discoveryVsScan({ printers: Number(v.printers), repeat: REPEAT, hub: hub!, dir: root });
+    console.log(`\n${scan.title}`);
+    for (const line of scan.lines) console.log(line);
   }
 } finally {
   await hub?.stop();

@@ -6,13 +6,17 @@
  *
  *   npx bun test/bench/wakeup/bench.ts [--tasks 20] [--agents 200] [--poll-short 10] [--skip-process] [--skip-sim] [--skip-poll]
  *
+ *   npm run build && bun test/bench/wakeup/bench.ts --skip-sim   # the product rows only
+ *
  * Rows: (a) one real `dca run` process, tasks for it (`--agent`); (b) N
  * simulated agents connected at once (sim-agents.ts), tasks for one random
  * agent at a time and tasks for the whole site; (c) the peer, polling
  * alone: a real `dca run` process on a hub started with --no-mqtt, with
  * the poll interval shortened to --poll-short seconds (300 s would take
  * hours for 20 tasks); its wait is uniform over the interval, so the
- * figures scale to 300 s. DCA_BIN and DCA_HUB_BIN pick compiled binaries.
+ * figures scale to 300 s. Rows (a) and (c) run the shipped binaries
+ * (build/out, or DCA_BIN and DCA_HUB_BIN); rows (b) run the agent's wake-up
+ * and gRPC clients in this process: a component figure, not a product one.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,6 +27,9 @@ import { type HubProcess, activateAgent, hubCommand, runCommand, startHubProcess
 import { Arrivals, watchAgentProcess } from "./agent-watch.ts";
 import { startSimFleet } from "./sim-agents.ts";
 import { startSpreadProxy } from "./spread-proxy.ts";
+
+process.env.DCA_BIN ??= "build/out/dca";
+process.env.DCA_HUB_BIN ??= "build/out/dca-hub";
 
 const { values: v } = parseArgs({
   options: {
@@ -117,7 +124,7 @@ async function processRun(hub: HubProcess, site: string, label: string, gap: () 
 }
 
 async function main(): Promise<void> {
-  console.log(`wake-up bench: ${TASKS} tasks per row, ${AGENTS} simulated agents, poll-only at ${POLL_SHORT_S} s; DCA_BIN=${process.env.DCA_BIN ?? "(sources)"} DCA_HUB_BIN=${process.env.DCA_HUB_BIN ?? "(sources)"}`);
+  console.log(`wake-up bench: ${TASKS} tasks per row, ${AGENTS} simulated agents, poll-only at ${POLL_SHORT_S} s; DCA_BIN=${process.env.DCA_BIN} DCA_HUB_BIN=${process.env.DCA_HUB_BIN}`);
   const hub = await startHubProcess(join(root, "hub"));
   hubs.push(hub);
 
@@ -155,7 +162,7 @@ async function main(): Promise<void> {
       const { id, t0 } = await createTask(hub, "Fleet", address(i), agent.id);
       targeted.push((await arrivals.wait(id, 60_000)) - t0);
     }
-    row(`(b) ${AGENTS} simulated agents connected, task for one (\`--agent\`)`, targeted, createNote());
+    row(`(b) component: ${AGENTS} simulated agents connected, task for one (\`--agent\`)`, targeted, createNote());
 
     const siteWide: number[] = [];
     const pollsBefore = fleet.agents.reduce((n, a) => n + a.polls, 0);
@@ -168,7 +175,7 @@ async function main(): Promise<void> {
     // The other agents' polls for the last task are still on their way when the first one takes it.
     await sleep(1_500);
     const polls = fleet.agents.reduce((n, a) => n + a.polls, 0) - pollsBefore;
-    row(`(b) ${AGENTS} simulated agents connected, task for the site (first agent to start it)`, siteWide, `${createNote()}; ${(polls / TASKS).toFixed(0)} polls per task`);
+    row(`(b) component: ${AGENTS} simulated agents connected, task for the site (first agent to start it)`, siteWide, `${createNote()}; ${(polls / TASKS).toFixed(0)} polls per task`);
   }
 
   if (!v["skip-poll"]) {
