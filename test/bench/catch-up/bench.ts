@@ -83,9 +83,9 @@ try {
     const [taskMs, uploadMs] = await Promise.all([taskStarted, uploaded]);
     // The agent's own line for this round (an agent without it, such as an older build, leaves "?").
     const resumed = await eventually(() => /uploads resumed[^\n]*/.exec(agent.log().slice(logBefore))?.[0], 5_000, "the resume line").catch(() => undefined);
-    const waiting = resumed ? (/(\d+) reading\(s\) were waiting/.exec(resumed)?.[1] ?? "?") : "?";
+    const waiting = resumed ? (/(\d+) readings? waiting/.exec(resumed)?.[1] ?? "?") : "?";
     results.push({ taskMs, uploadMs, waiting });
-    console.log(`round ${r + 1}: outage ${outageMs / 1000} s; task started ${taskMs.toFixed(0)} ms and uploads resumed ${uploadMs.toFixed(0)} ms after the hub was ready; ${waiting} reading(s) were waiting`);
+    console.log(`round ${r + 1}: outage ${outageMs / 1000} s; task started ${taskMs.toFixed(0)} ms and uploads resumed ${uploadMs.toFixed(0)} ms after the hub was ready; ${waiting} waiting`);
     if (resumed) console.log(`  agent log: ${resumed}`);
     lastRound = agent.log().slice(roundStart);
   }
