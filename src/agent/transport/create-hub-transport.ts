@@ -4,7 +4,7 @@
  * when the agent knows it. Everything on it is a plain Transport, so the
  * clients built on it do not know about proxies or pins.
  */
-import type { Interceptor, Transport } from "@connectrpc/connect";
+import { Code, ConnectError, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { normalizeFingerprint, parseHubUrl } from "./hub-endpoint.ts";
 import { type HubTrust, openHubSocket } from "./hub-socket.ts";
@@ -53,7 +53,7 @@ export function createHubTransport(opts: HubTransportOptions): HubTransport {
     authority: hub.origin,
     open: () => openHubSocket({ hub, proxy, trust, timeoutMs }),
   });
-  const interceptors: Interceptor[] = [];
+  const interceptors: Interceptor[] = [closedByHub(hub.origin)];
   const bearer = opts.bearer;
   if (bearer) {
     interceptors.push((next) => (req) => {
@@ -70,4 +70,26 @@ export function createHubTransport(opts: HubTransportOptions): HubTransport {
     defaultTimeoutMs: timeoutMs,
   });
   return { transport, close: () => sessions.close() };
+}
+
+/** HTTP/2's words for a connection the hub closed under a call (GOAWAY when it restarts or stops). */
+const CLOSED_SESSION = /GOAWAY|session has been destroyed|ERR_HTTP2_(GOAWAY_SESSION|INVALID_SESSION)/;
+
+/**
+ * A call caught by the hub closing its connection (a restart, a stop) is
+ * the hub being unavailable, and is said so, not as an internal error with
+ * HTTP/2's words; the caller's next try opens a new connection.
+ */
+export function closedByHub(origin: string): Interceptor {
+  return (next) => async (req) => {
+    try {
+      return await next(req);
+    } catch (e) {
+      const err = ConnectError.from(e);
+      const cause = err.cause as NodeJS.ErrnoException | undefined;
+      // The gRPC transport wraps HTTP/2's errors as Internal (Unknown when one reaches us bare).
+      if ((err.code !== Code.Internal && err.code !== Code.Unknown) || !CLOSED_SESSION.test(`${err.rawMessage} ${cause?.code ?? ""}`)) throw e;
+      throw new ConnectError(`the hub ${origin} closed the connection (restarting or stopping?); it is tried again`, Code.Unavailable, undefined, undefined, e);
+    }
+  };
 }
