@@ -179,28 +179,14 @@ export class BerReader {
   }
 
   tlv(): Tlv {
-    const buf = this.buf;
-    if (this.pos + 2 > this.limit) throw new DcaError("malformed", "truncated TLV header");
-    const tag = buf[this.pos++];
-    if ((tag & 0x1f) === 0x1f) throw new DcaError("malformed", "multi-byte tags are not used by SNMP");
-    let len = buf[this.pos++];
-    if (len & 0x80) {
-      const n = len & 0x7f;
-      if (n === 0 || n > 4) throw new DcaError("malformed", `unsupported length form (${n} octets)`);
-      if (this.pos + n > this.limit) throw new DcaError("malformed", "truncated length");
-      len = 0;
-      for (let i = 0; i < n; i++) len = len * 256 + buf[this.pos++];
-    }
-    const start = this.pos;
-    const end = start + len;
-    if (end > this.limit) throw new DcaError("malformed", `length ${len} runs past the end of its container`);
-    this.pos = end;
-    return { tag, start, end };
+    const t = readTlv(this.buf, this.pos, this.limit, { tag: 0, start: 0, end: 0 });
+    this.pos = t.end;
+    return t;
   }
 
   expect(tag: number, what: string): Tlv {
     const t = this.tlv();
-    if (t.tag !== tag) throw new DcaError("malformed", `${what}: expected tag 0x${tag.toString(16)}, got 0x${t.tag.toString(16)}`);
+    if (t.tag !== tag) throw unexpectedTag(what, tag, t.tag);
     return t;
   }
 
@@ -225,6 +211,35 @@ export class BerReader {
   oid(what: string): string {
     return decodeOid(this.buf, this.expect(Tag.Oid, what));
   }
+}
+
+/**
+ * Reads the TLV header at `pos` (bounded by `limit`) into `t` and returns it:
+ * the varbind decoder reuses one `t` for a whole PDU instead of allocating a
+ * reader and a TLV per field of every varbind.
+ */
+export function readTlv(buf: Uint8Array, pos: number, limit: number, t: Tlv): Tlv {
+  if (pos + 2 > limit) throw new DcaError("malformed", "truncated TLV header");
+  const tag = buf[pos++];
+  if ((tag & 0x1f) === 0x1f) throw new DcaError("malformed", "multi-byte tags are not used by SNMP");
+  let len = buf[pos++];
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4) throw new DcaError("malformed", `unsupported length form (${n} octets)`);
+    if (pos + n > limit) throw new DcaError("malformed", "truncated length");
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[pos++];
+  }
+  if (pos + len > limit) throw new DcaError("malformed", `length ${len} runs past the end of its container`);
+  t.tag = tag;
+  t.start = pos;
+  t.end = pos + len;
+  return t;
+}
+
+/** The error for a TLV whose tag is not the one expected. */
+export function unexpectedTag(what: string, expected: number, got: number): DcaError {
+  return new DcaError("malformed", `${what}: expected tag 0x${expected.toString(16)}, got 0x${got.toString(16)}`);
 }
 
 /** Signed integer content; SNMP integers fit in 32 bits but we accept up to 53. */
