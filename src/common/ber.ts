@@ -270,28 +270,47 @@ export function decodeCounter64(buf: Uint8Array, t: Tlv): bigint {
   return BigInt.asUintN(64, v);
 }
 
+/** Character codes of the OID being decoded (reused: decodeOid runs once per varbind). */
+const oidChars: number[] = [];
+
 export function decodeOid(buf: Uint8Array, t: Tlv): string {
   if (t.end === t.start) throw new DcaError("malformed", "empty OID");
-  // Built as a string directly: every varbind of every walk passes here.
-  let out = "";
+  // Built from character codes in one flat string: concatenating arcs makes
+  // a rope that every later startsWith/slice of the OID has to flatten, and
+  // every varbind of every walk passes here.
+  const c = oidChars;
+  let n = 0;
   let v = 0;
   for (let i = t.start; i < t.end; i++) {
     const b = buf[i];
     v = v * 128 + (b & 0x7f);
     if (v > 0xffffffff) throw new DcaError("malformed", "OID arc exceeds 32 bits");
     if ((b & 0x80) === 0) {
-      if (out === "") {
+      if (n === 0) {
         const x = v < 40 ? 0 : v < 80 ? 1 : 2;
-        out = `${x}.${v - x * 40}`;
+        c[n++] = 48 + x;
+        v -= x * 40;
+      }
+      c[n++] = 46;
+      if (v < 10) {
+        c[n++] = 48 + v;
       } else {
-        out += `.${v}`;
+        // Digits backwards, then reversed in place.
+        const from = n;
+        for (; v > 0; v = Math.floor(v / 10)) c[n++] = 48 + (v % 10);
+        for (let l = from, r = n - 1; l < r; l++, r--) {
+          const d = c[l]!;
+          c[l] = c[r]!;
+          c[r] = d;
+        }
       }
       v = 0;
     } else if (i === t.end - 1) {
       throw new DcaError("malformed", "OID ends inside an arc");
     }
   }
-  return out;
+  c.length = n;
+  return String.fromCharCode.apply(null, c);
 }
 
 /** "1.3.6.1" or ".1.3.6.1" to arcs; throws on anything else. */
