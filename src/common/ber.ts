@@ -179,28 +179,14 @@ export class BerReader {
   }
 
   tlv(): Tlv {
-    const buf = this.buf;
-    if (this.pos + 2 > this.limit) throw new DcaError("malformed", "truncated TLV header");
-    const tag = buf[this.pos++];
-    if ((tag & 0x1f) === 0x1f) throw new DcaError("malformed", "multi-byte tags are not used by SNMP");
-    let len = buf[this.pos++];
-    if (len & 0x80) {
-      const n = len & 0x7f;
-      if (n === 0 || n > 4) throw new DcaError("malformed", `unsupported length form (${n} octets)`);
-      if (this.pos + n > this.limit) throw new DcaError("malformed", "truncated length");
-      len = 0;
-      for (let i = 0; i < n; i++) len = len * 256 + buf[this.pos++];
-    }
-    const start = this.pos;
-    const end = start + len;
-    if (end > this.limit) throw new DcaError("malformed", `length ${len} runs past the end of its container`);
-    this.pos = end;
-    return { tag, start, end };
+    const t = readTlv(this.buf, this.pos, this.limit, { tag: 0, start: 0, end: 0 });
+    this.pos = t.end;
+    return t;
   }
 
   expect(tag: number, what: string): Tlv {
     const t = this.tlv();
-    if (t.tag !== tag) throw new DcaError("malformed", `${what}: expected tag 0x${tag.toString(16)}, got 0x${t.tag.toString(16)}`);
+    if (t.tag !== tag) throw unexpectedTag(what, tag, t.tag);
     return t;
   }
 
@@ -225,6 +211,35 @@ export class BerReader {
   oid(what: string): string {
     return decodeOid(this.buf, this.expect(Tag.Oid, what));
   }
+}
+
+/**
+ * Reads the TLV header at `pos` (bounded by `limit`) into `t` and returns it:
+ * the varbind decoder reuses one `t` for a whole PDU instead of allocating a
+ * reader and a TLV per field of every varbind.
+ */
+export function readTlv(buf: Uint8Array, pos: number, limit: number, t: Tlv): Tlv {
+  if (pos + 2 > limit) throw new DcaError("malformed", "truncated TLV header");
+  const tag = buf[pos++];
+  if ((tag & 0x1f) === 0x1f) throw new DcaError("malformed", "multi-byte tags are not used by SNMP");
+  let len = buf[pos++];
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4) throw new DcaError("malformed", `unsupported length form (${n} octets)`);
+    if (pos + n > limit) throw new DcaError("malformed", "truncated length");
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[pos++];
+  }
+  if (pos + len > limit) throw new DcaError("malformed", `length ${len} runs past the end of its container`);
+  t.tag = tag;
+  t.start = pos;
+  t.end = pos + len;
+  return t;
+}
+
+/** The error for a TLV whose tag is not the one expected. */
+export function unexpectedTag(what: string, expected: number, got: number): DcaError {
+  return new DcaError("malformed", `${what}: expected tag 0x${expected.toString(16)}, got 0x${got.toString(16)}`);
 }
 
 /** Signed integer content; SNMP integers fit in 32 bits but we accept up to 53. */
@@ -255,28 +270,47 @@ export function decodeCounter64(buf: Uint8Array, t: Tlv): bigint {
   return BigInt.asUintN(64, v);
 }
 
+/** Character codes of the OID being decoded (reused: decodeOid runs once per varbind). */
+const oidChars: number[] = [];
+
 export function decodeOid(buf: Uint8Array, t: Tlv): string {
   if (t.end === t.start) throw new DcaError("malformed", "empty OID");
-  // Built as a string directly: every varbind of every walk passes here.
-  let out = "";
+  // Built from character codes in one flat string: concatenating arcs makes
+  // a rope that every later startsWith/slice of the OID has to flatten, and
+  // every varbind of every walk passes here.
+  const c = oidChars;
+  let n = 0;
   let v = 0;
   for (let i = t.start; i < t.end; i++) {
     const b = buf[i];
     v = v * 128 + (b & 0x7f);
     if (v > 0xffffffff) throw new DcaError("malformed", "OID arc exceeds 32 bits");
     if ((b & 0x80) === 0) {
-      if (out === "") {
+      if (n === 0) {
         const x = v < 40 ? 0 : v < 80 ? 1 : 2;
-        out = `${x}.${v - x * 40}`;
+        c[n++] = 48 + x;
+        v -= x * 40;
+      }
+      c[n++] = 46;
+      if (v < 10) {
+        c[n++] = 48 + v;
       } else {
-        out += `.${v}`;
+        // Digits backwards, then reversed in place.
+        const from = n;
+        for (; v > 0; v = Math.floor(v / 10)) c[n++] = 48 + (v % 10);
+        for (let l = from, r = n - 1; l < r; l++, r--) {
+          const d = c[l]!;
+          c[l] = c[r]!;
+          c[r] = d;
+        }
       }
       v = 0;
     } else if (i === t.end - 1) {
       throw new DcaError("malformed", "OID ends inside an arc");
     }
   }
-  return out;
+  c.length = n;
+  return String.fromCharCode.apply(null, c);
 }
 
 /** "1.3.6.1" or ".1.3.6.1" to arcs; throws on anything else. */

@@ -64,13 +64,14 @@ export type Table = Map<number, Map<string, VarBind>>;
 export function toTable(entry: string, varbinds: readonly VarBind[]): Table {
   const t: Table = new Map();
   const prefix = `${entry}.`;
+  const from = prefix.length;
   for (const vb of varbinds) {
-    if (!vb.oid.startsWith(prefix)) continue;
-    const rest = vb.oid.slice(prefix.length);
-    const dot = rest.indexOf(".");
-    if (dot <= 0) continue;
-    const col = Number(rest.slice(0, dot));
-    const index = rest.slice(dot + 1);
+    const oid = vb.oid;
+    if (!oid.startsWith(prefix)) continue;
+    const dot = oid.indexOf(".", from);
+    if (dot <= from) continue;
+    const col = Number(oid.slice(from, dot));
+    const index = oid.slice(dot + 1);
     let c = t.get(col);
     if (!c) t.set(col, (c = new Map()));
     // A duplicated OID keeps its first value, as the device served it first.

@@ -7,10 +7,13 @@ import {
   BerReader,
   BerWriter,
   Tag,
+  type Tlv,
   decodeCounter64,
   decodeInteger,
   decodeOid,
   decodeUnsigned,
+  readTlv,
+  unexpectedTag,
 } from "../../common/ber.ts";
 import { DcaError } from "../../common/errors.ts";
 
@@ -185,44 +188,54 @@ export function encodeV3Message(
 
 // ---------------------------------------------------------------- decoding
 
-function readVarBind(r: BerReader): VarBind {
-  const seq = r.sequence("varbind");
-  const oid = seq.oid("varbind name");
-  const t = seq.tlv();
-  const buf = seq.buf;
-  let vb: VarBind;
+/** The value of a varbind whose value TLV is `t`. */
+function varBindOf(oid: string, buf: Uint8Array, t: Tlv): VarBind {
   switch (t.tag) {
     case Tag.Integer:
-      vb = { oid, tag: Tag.Integer, value: decodeInteger(buf, t) };
-      break;
+      return { oid, tag: Tag.Integer, value: decodeInteger(buf, t) };
     case Tag.Counter32:
     case Tag.Gauge32:
     case Tag.TimeTicks:
-      vb = { oid, tag: t.tag, value: decodeUnsigned(buf, t) };
-      break;
+      return { oid, tag: t.tag, value: decodeUnsigned(buf, t) };
     case Tag.Counter64:
-      vb = { oid, tag: Tag.Counter64, value: decodeCounter64(buf, t) };
-      break;
+      return { oid, tag: Tag.Counter64, value: decodeCounter64(buf, t) };
     case Tag.OctetString:
     case Tag.Opaque:
     case Tag.IpAddress:
-      vb = { oid, tag: t.tag, value: buf.subarray(t.start, t.end) };
-      break;
+      return { oid, tag: t.tag, value: buf.subarray(t.start, t.end) };
     case Tag.Oid:
-      vb = { oid, tag: Tag.Oid, value: decodeOid(buf, t) };
-      break;
+      return { oid, tag: Tag.Oid, value: decodeOid(buf, t) };
     case Tag.Null:
     case Tag.NoSuchObject:
     case Tag.NoSuchInstance:
     case Tag.EndOfMibView:
       if (t.end !== t.start) throw new DcaError("malformed", `value tag 0x${t.tag.toString(16)} must be empty`);
-      vb = { oid, tag: t.tag, value: null };
-      break;
+      return { oid, tag: t.tag, value: null };
     default:
       throw new DcaError("malformed", `unknown value tag 0x${t.tag.toString(16)} at ${oid}`);
   }
-  if (!seq.done) throw new DcaError("malformed", `trailing data in varbind ${oid}`);
-  return vb;
+}
+
+/**
+ * The varbind list between `pos` and `limit`. Every varbind of every walk
+ * passes here, so it reads headers into one reused Tlv rather than through
+ * a BerReader per varbind.
+ */
+function readVarBinds(buf: Uint8Array, pos: number, limit: number): VarBind[] {
+  const varbinds: VarBind[] = [];
+  const t: Tlv = { tag: 0, start: 0, end: 0 };
+  while (pos < limit) {
+    if (readTlv(buf, pos, limit, t).tag !== Tag.Sequence) throw unexpectedTag("varbind", Tag.Sequence, t.tag);
+    const end = t.end;
+    if (readTlv(buf, t.start, end, t).tag !== Tag.Oid) throw unexpectedTag("varbind name", Tag.Oid, t.tag);
+    const oid = decodeOid(buf, t);
+    readTlv(buf, t.end, end, t);
+    const vb = varBindOf(oid, buf, t);
+    if (t.end !== end) throw new DcaError("malformed", `trailing data in varbind ${oid}`);
+    varbinds.push(vb);
+    pos = end;
+  }
+  return varbinds;
 }
 
 export function readPdu(r: BerReader): Pdu {
@@ -233,10 +246,8 @@ export function readPdu(r: BerReader): Pdu {
   const requestId = p.integer("request-id");
   const errorStatus = p.integer("error-status");
   const errorIndex = p.integer("error-index");
-  const list = p.sequence("varbind list");
-  const varbinds: VarBind[] = [];
-  while (!list.done) varbinds.push(readVarBind(list));
-  return { type: t.tag, requestId, errorStatus, errorIndex, varbinds };
+  const list = p.expect(Tag.Sequence, "varbind list");
+  return { type: t.tag, requestId, errorStatus, errorIndex, varbinds: readVarBinds(p.buf, list.start, list.end) };
 }
 
 /** Reads only the version of a message, to choose the decoder. */
