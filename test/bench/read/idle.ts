@@ -24,6 +24,12 @@ const seconds = Number(process.argv[process.argv.indexOf("--seconds") + 1]) || 3
 const orderAt = process.argv.indexOf("--record-order");
 const recordOrder: Record<string, string> = orderAt > 0 ? { BUN_BYTECODE_ORDER_OUT: process.argv[orderAt + 1]! } : {};
 
+/** User + system CPU seconds a process has used so far (/proc/PID/stat, clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** VmRSS, VmHWM, RssAnon and RssFile of a process, in MB. */
 function rss(pid: number): { rss: number; peak: number; anon: number; file: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -53,6 +59,7 @@ try {
       await Bun.sleep(1000);
     }
     const { peak, anon, file } = rss(agent.proc.pid);
+    const cpu = cpuSeconds(agent.proc.pid);
     const version = Bun.spawnSync(["/usr/bin/time", "-f", "%M", process.env.DCA_BIN!, "--version"], { stderr: "pipe" });
     const versionMb = Number(version.stderr.toString().trim().split("\n").at(-1)) / 1024;
     const sorted = [...samples].sort((a, b) => a - b);
@@ -64,6 +71,7 @@ try {
         anonMb: Number(anon.toFixed(1)),
         fileMb: Number(file.toFixed(1)),
         seconds,
+        agentCpuSecondsSinceStart: cpu,
         dcaVersionRssMb: Number(versionMb.toFixed(1)),
       }),
     );
