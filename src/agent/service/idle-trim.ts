@@ -10,6 +10,7 @@ import type { Clock } from "../../common/clock.ts";
 /** How long the service must stay quiet before a trim: one trim per burst of work, not per step. */
 export const IDLE_TRIM_DELAY_MS = 2_000;
 
+/** The pending trim. */
 export interface IdleTrim {
   /** Work just ended: trim once nothing else has ended for IDLE_TRIM_DELAY_MS. */
   soon(): void;
@@ -17,6 +18,7 @@ export interface IdleTrim {
   cancel(): void;
 }
 
+/** When a trim may run, and what it does. */
 export interface IdleTrimOptions {
   /** Work is under way: no trim now (its end asks again). */
   busy(): boolean;
@@ -24,6 +26,7 @@ export interface IdleTrimOptions {
   trim?: () => void;
 }
 
+/** A trim that waits for the service to stay quiet; run-agent.ts asks for it after each job, task, upload and poll. */
 export function createIdleTrim(clock: Clock, opts: IdleTrimOptions): IdleTrim {
   const trim = opts.trim ?? (() => Bun.shrink());
   let cancelTimer: (() => void) | undefined;
