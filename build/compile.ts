@@ -1,11 +1,18 @@
 /**
  * Compiles each side to one self-contained executable with `bun build
- * --compile` (minified, bytecode, ESM, source maps).
+ * --compile` (minified, bytecode, ESM; the hub with source maps embedded).
+ *
+ * Code splitting keeps each dynamic import() a module of its own inside the
+ * executable. Without it the bundle is one ESM module whose imports of node
+ * and bun built-ins (http2, tls, crypto, zlib, bun:sqlite, bun:ffi...) are all
+ * hoisted to its top and linked at start-up: `dca --version` paid 44 MB RSS
+ * instead of 27, and every command paid for the built-ins of every other.
  *
  *   bun build/compile.ts                 # this machine's platform
  *   bun build/compile.ts --target bun-linux-arm64
+ *   bun build/compile.ts --sourcemap     # the agent with source maps too
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(import.meta.dir, "..");
@@ -13,25 +20,53 @@ const outDir = join(root, "build", "out");
 const targetIdx = process.argv.indexOf("--target");
 const target = targetIdx > 0 ? process.argv[targetIdx + 1] : undefined;
 
+/**
+ * The agent's own flags, each measured with the shipped binary (test/bench/read/README.md, rows 1
+ * and 2):
+ * - JIT policy 1000: JavaScriptCore tiers code up 1,000 times later. A command runs for seconds and
+ *   the service works in short passes, so most code never earns the optimizing compilers; compiling
+ *   it anyway cost CPU and memory (`dca scan` of 250 printers: 1.2 s CPU and 85 MB instead of 1.4 s
+ *   and 105 MB; `dca run` idle 4-7 MB less). Hot loops still reach the JIT; a sweep of a /16 pays
+ *   about 0.1 s more CPU for it.
+ * - No source maps: bun embeds them in the executable and keeps them mapped (about 1.3 MB of `dca
+ *   run`); a user never sees a stack trace, and one from a bug report maps back with a build of the
+ *   same commit (`bun build/compile.ts --sourcemap`).
+ * - Bytecode order: the bytecode `dca run` uses, first and together (recorded by
+ *   `bun test/bench/read/idle.ts --record-order build/dca-bytecode-order.txt`; an older profile
+ *   still applies, functions it does not name come after). About 2 MB less of the executable read.
+ */
+const withMaps = process.argv.includes("--sourcemap");
+const agentOrder = join(root, "build", "dca-bytecode-order.txt");
 const entries = [
-  { name: "dca", entry: "src/agent/main.ts" },
-  { name: "dca-hub", entry: "src/hub/main.ts" },
+  {
+    name: "dca",
+    entry: "src/agent/main.ts",
+    flags: ["--compile-jit-policy=1000", ...(existsSync(agentOrder) ? [`--bytecode-order=${agentOrder}`] : [])],
+  },
+  { name: "dca-hub", entry: "src/hub/main.ts", flags: ["--sourcemap"] },
 ];
 
 mkdirSync(outDir, { recursive: true });
-for (const { name, entry } of entries) {
+for (const { name, entry, flags } of entries) {
   const suffix = target ? `-${target.replace(/^bun-/, "")}` : "";
-  const outfile = join(outDir, `${name}${suffix}${target?.includes("windows") ? ".exe" : ""}`);
+  const file = `${name}${suffix}${target?.includes("windows") ? ".exe" : ""}`;
+  const outfile = join(outDir, file);
+  // The source maps are embedded in the executable; bun also writes one file per
+  // chunk next to --outfile, so build in a folder of their own and move the executable out.
+  const mapDir = join(outDir, "maps", name + suffix);
+  rmSync(mapDir, { recursive: true, force: true });
   const args = [
-    "build", "--compile", "--minify", "--bytecode", "--format=esm", "--sourcemap",
+    "build", "--compile", "--splitting", "--minify", "--bytecode", "--format=esm",
+    ...new Set([...flags, ...(withMaps ? ["--sourcemap"] : [])]),
     "--external", "cpu-features",
     ...(target ? [`--target=${target}`] : []),
-    join(root, entry), "--outfile", outfile,
+    join(root, entry), "--outfile", join(mapDir, file),
   ];
   const proc = Bun.spawnSync([process.execPath, ...args], { cwd: root, stdout: "inherit", stderr: "inherit" });
   if (proc.exitCode !== 0) {
     console.error(`build of ${name} failed (exit ${proc.exitCode})`);
     process.exit(1);
   }
+  renameSync(join(mapDir, file), outfile);
   console.log(`built ${outfile}`);
 }

@@ -2,11 +2,12 @@
  * The service's scheduled jobs: a discovery pass and a read pass over known
  * printers (tasks from the hub are in ./tasks). Each puts every reading into
  * the sink (the outbox) as soon as it is made.
+ *
+ * The SNMP, sweep and reading code is imported when a job first runs: an agent
+ * that only waits for the hub keeps none of it (see build/compile.ts on splitting).
  */
 import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
 import type { Clock } from "../../common/clock.ts";
-import { collectFleet } from "../collect/collect-fleet.ts";
-import { readKnownDevices } from "../collect/read-known.ts";
 import type { ServiceConfig } from "./config-from-hub.ts";
 import type { ReadingSink } from "./reading-sink.ts";
 import type { RuntimeState } from "./runtime-state.ts";
@@ -48,6 +49,7 @@ export function remember(state: RuntimeState, reading: DeviceReading, learned: s
 export async function discover(ctx: JobContext, targets: readonly string[], exclude: readonly string[], taskId?: string) {
   const ids: string[] = [];
   const started = ctx.clock.monotonic();
+  const { collectFleet } = await import("../collect/collect-fleet.ts");
   const handle = await collectFleet(ctx.config.config, targets, exclude, {
     onReading: (reading, learned) => {
       const id = ctx.sink.put(reading, { taskId });
@@ -77,7 +79,7 @@ export async function runDiscovery(ctx: JobContext): Promise<void> {
 /** The scheduled read of the printers discovery found. */
 export async function runReads(ctx: JobContext): Promise<void> {
   const started = ctx.clock.monotonic();
-  const r = await readKnownDevices(ctx.config.config, ctx.state.devices, {
+  const r = await readKnown(ctx.config.config, ctx.state.devices, {
     onReading: (reading, learned) => {
       ctx.sink.put(reading);
       remember(ctx.state, reading, learned, ctx.clock.now());
@@ -86,4 +88,10 @@ export async function runReads(ctx: JobContext): Promise<void> {
   });
   ctx.saveState();
   ctx.log(`read ${r.read} of ${r.read + r.failed} known printers in ${((ctx.clock.monotonic() - started) / 1000).toFixed(1)} s`);
+}
+
+/** readKnownDevices, loaded on first use. */
+export async function readKnown(...args: Parameters<typeof import("../collect/read-known.ts").readKnownDevices>) {
+  const { readKnownDevices } = await import("../collect/read-known.ts");
+  return await readKnownDevices(...args);
 }

@@ -9,6 +9,7 @@ import { type MqttSettings, MqttSettingsSchema, UploadReadingsResponseSchema } f
 import { sampleReading } from "../outbox/testdata/sample-reading.ts";
 import { deferred, pollAnswer } from "./testdata/fake-hub.ts";
 import { type TestAgent, doneOutcome, hubConfig, pingTask, startTestAgent } from "./testdata/test-agent.ts";
+import { IDLE_TRIM_DELAY_MS } from "./idle-trim.ts";
 
 let t: TestAgent | undefined;
 afterEach(async () => {
@@ -149,5 +150,32 @@ describe("the wake-up line", () => {
     expect(events).toEqual(["open wss://127.0.0.1:1/mqtt", "close wss://127.0.0.1:1/mqtt", "open mqtts://127.0.0.1:2", "close mqtts://127.0.0.1:2", "open mqtts://127.0.0.1:2"]);
     await t.agent.stop();
     expect(events.at(-1)).toBe("close mqtts://127.0.0.1:2");
+  });
+});
+
+describe("memory", () => {
+  test("is given back once a pass has ended and the agent is quiet, never while the pass runs", async () => {
+    const pass = deferred();
+    let trims = 0;
+    let started = false;
+    t = startTestAgent({
+      trimMemory: () => trims++,
+      runners: {
+        discovery: () => {
+          started = true;
+          return pass.promise;
+        },
+      },
+    });
+    t.hub.onPoll = (_req, n) => pollAnswer({ config: n === 1 ? hubConfig({ pollIntervalSeconds: 5 }) : undefined });
+    await t.clock.advance(1_000);
+    expect(started).toBe(true);
+    await t.clock.advance(30_000); // polls every 5 s while the pass runs: no trim
+    expect(trims).toBe(0);
+    pass.resolve();
+    await t.clock.advance(1_000);
+    expect(trims).toBe(0);
+    await t.clock.advance(IDLE_TRIM_DELAY_MS);
+    expect(trims).toBe(1);
   });
 });

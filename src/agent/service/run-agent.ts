@@ -21,6 +21,7 @@ import type { RuntimeStore } from "./runtime-state.ts";
 import { createTaskPool } from "./task-pool.ts";
 import { type TaskOutcome, runTask } from "./tasks/run-task.ts";
 import { createUploader } from "./uploader.ts";
+import { createIdleTrim } from "./idle-trim.ts";
 import { type StartWakeups, createWakeLine } from "./wake-line.ts";
 
 /** What does the work: the real jobs and tasks by default; tests give their own. */
@@ -52,6 +53,8 @@ export interface RunAgentOptions {
   /** Starts the MQTT wake-up client when the hub names a broker (restarted when that changes, closed on stop). */
   startWakeups?: StartWakeups;
   runners?: Partial<AgentRunners>;
+  /** Gives unused memory back once jobs, tasks and uploads have ended (default Bun.shrink; tests give their own). */
+  trimMemory?: () => void;
 }
 
 /** The running service. */
@@ -86,10 +89,20 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
 
   const config = createConfigKeeper({ runtime, outbox, onError: setError, log });
   const state = runtime.load();
-  const uploader = createUploader({ client, outbox, clock, backoff, batch: opts.uploadBatch, stopping: signal, onError: setError, onSettled: wake, log });
+  const idle = createIdleTrim(clock, { busy: () => jobs.running() || tasks.running() > 0, trim: opts.trimMemory });
+  // Work that ends after stop() (a task that ignored the stop) leaves no timer behind.
+  const trimSoon = () => {
+    if (!signal.aborted) idle.soon();
+  };
+  const uploaded = () => {
+    trimSoon();
+    wake();
+  };
+  const uploader = createUploader({ client, outbox, clock, backoff, batch: opts.uploadBatch, stopping: signal, onError: setError, onSettled: uploaded, log });
   const sink = gateSink(outbox, { closed: signal, onStored: uploader.want });
   const ctx = (): JobContext => ({ config: config.current()!, state, sink, clock, log, saveState: () => runtime.save(state), signal });
   const onSettled = () => {
+    trimSoon();
     uploader.want();
     wake();
   };
@@ -130,7 +143,10 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
 
   const loop = async () => {
     while (!signal.aborted) {
-      if (poller.isDue()) await poller.pollOnce(signal);
+      if (poller.isDue()) {
+        await poller.pollOnce(signal);
+        trimSoon();
+      }
       if (signal.aborted) break;
       const c = config.current();
       if (c) {
@@ -153,6 +169,7 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
       await done;
       await wakeLine.close();
       await uploader.idle();
+      idle.cancel();
     },
     done,
   };

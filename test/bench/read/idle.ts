@@ -7,16 +7,28 @@
  * `dca --version` (the binary loaded, nothing running).
  *
  *   npm run build && bun test/bench/read/idle.ts [--seconds 30]
+ *
+ * `--record-order FILE`: the agent also writes the bytecode it used to FILE
+ * (BUN_BYTECODE_ORDER_OUT), the profile build/compile.ts lays the agent out by.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { activateAgent, startAgentProcess, startHubProcess } from "../../support/service-peers.ts";
+import { IDLE_TRIM_DELAY_MS } from "../../../src/agent/service/idle-trim.ts";
 
 const root = join(import.meta.dir, "../../..");
 process.env.DCA_BIN ??= join(root, "build/out/dca");
 process.env.DCA_HUB_BIN ??= join(root, "build/out/dca-hub");
 const seconds = Number(process.argv[process.argv.indexOf("--seconds") + 1]) || 30;
+const orderAt = process.argv.indexOf("--record-order");
+const recordOrder: Record<string, string> = orderAt > 0 ? { BUN_BYTECODE_ORDER_OUT: process.argv[orderAt + 1]! } : {};
+
+/** User + system CPU seconds a process has used so far (/proc/PID/stat, clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 /** VmRSS, VmHWM, RssAnon and RssFile of a process, in MB. */
 function rss(pid: number): { rss: number; peak: number; anon: number; file: number } {
@@ -35,16 +47,19 @@ try {
   const state = join(dir, "agent");
   const act = await activateAgent(hub, state, code);
   if (act.exitCode !== 0) throw new Error(`activation failed: ${act.stderr}`);
-  const agent = startAgentProcess(state);
+  const agent = startAgentProcess(state, [], recordOrder);
   try {
     await agent.waitForLog(/wake-ups: connected/, 30_000);
-    await Bun.sleep(5000); // the first discovery pass (one silent address) and upload
+    // The first discovery pass (one silent address), then the quiet time after which the agent gives memory back.
+    await agent.waitForLog(/discovery done/, 30_000);
+    await Bun.sleep(IDLE_TRIM_DELAY_MS + 1000);
     const samples: number[] = [];
     for (let i = 0; i < seconds; i++) {
       samples.push(rss(agent.proc.pid).rss);
       await Bun.sleep(1000);
     }
     const { peak, anon, file } = rss(agent.proc.pid);
+    const cpu = cpuSeconds(agent.proc.pid);
     const version = Bun.spawnSync(["/usr/bin/time", "-f", "%M", process.env.DCA_BIN!, "--version"], { stderr: "pipe" });
     const versionMb = Number(version.stderr.toString().trim().split("\n").at(-1)) / 1024;
     const sorted = [...samples].sort((a, b) => a - b);
@@ -56,6 +71,7 @@ try {
         anonMb: Number(anon.toFixed(1)),
         fileMb: Number(file.toFixed(1)),
         seconds,
+        agentCpuSecondsSinceStart: cpu,
         dcaVersionRssMb: Number(versionMb.toFixed(1)),
       }),
     );

@@ -2,21 +2,16 @@
  * Tasks from the hub, behind one dispatch table. What each kind will touch
  * (src/common/task-targets.ts) is checked against the site's targets and
  * known devices before anything is sent. A handler's failure is
- * the task's result; runTask never throws.
+ * the task's result; runTask never throws. Each handler imports what it
+ * runs on first use, so an agent that never gets such a task never loads it.
  */
 import { plural } from "../../../common/text.ts";
 import { create } from "@bufbuild/protobuf";
 import { type Timestamp, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { type Task, type TaskResult, TaskResultSchema, TaskStatus, ZebraAction, ZebraTransport } from "../../../gen/dca/v1/agent_service_pb.ts";
 import type { DeviceReading } from "../../../gen/dca/v1/reading_pb.ts";
-import { readKnownDevices } from "../../collect/read-known.ts";
 import { checkTaskScope } from "../../../common/task-scope.ts";
-import { probeWeb } from "../../webprobe/index.ts";
-import { ZebraError } from "../../zebra/index.ts";
-import { type JobContext, discover, remember } from "../jobs.ts";
-import { runPing, runTraceroute } from "./diagnostics.ts";
-import { runSnmpTest } from "./snmp-test.ts";
-import { runZebra } from "./zebra.ts";
+import { type JobContext, discover, readKnown, remember } from "../jobs.ts";
 
 export interface TaskOutcome {
   status: TaskStatus;
@@ -40,7 +35,7 @@ interface Handler<K extends Kinds> {
 async function readOne(ctx: JobContext, address: string): Promise<{ reading?: DeviceReading; failure?: string }> {
   let out: { reading?: DeviceReading; failure?: string } = {};
   const known = ctx.state.devices.find((d) => d.address === address);
-  await readKnownDevices(ctx.config.config, [{ address, credential: known?.credential, learned: known?.learned }], {
+  await readKnown(ctx.config.config, [{ address, credential: known?.credential, learned: known?.learned }], {
     onReading: (reading, learned) => {
       out = { reading };
       remember(ctx.state, reading, learned, ctx.clock.now());
@@ -80,19 +75,20 @@ export const TASK_HANDLERS: { [K in Kinds]: Handler<K> } = {
   },
   ping: {
     describe: (v) => `ping ${v.address}`,
-    run: (_ctx, v) => runPing(v),
+    run: async (_ctx, v) => (await import("./diagnostics.ts")).runPing(v),
   },
   traceroute: {
     describe: (v) => `traceroute ${v.address}`,
-    run: (_ctx, v) => runTraceroute(v),
+    run: async (_ctx, v) => (await import("./diagnostics.ts")).runTraceroute(v),
   },
   snmpTest: {
     describe: (v) => `snmp-test ${v.address}`,
-    run: (ctx, v) => runSnmpTest(v, ctx.config.config),
+    run: async (ctx, v) => (await import("./snmp-test.ts")).runSnmpTest(v, ctx.config.config),
   },
   zebra: {
     describe: (v) => `zebra ${ZEBRA_ACTIONS[v.action] ?? "?"} ${v.address}${v.transport === ZebraTransport.LPR ? " (lpr)" : ""}${v.name ? ` ${v.name}` : ""}`,
     async run(ctx, v, task) {
+      const { runZebra } = await import("./zebra.ts");
       const r = await runZebra(v, async () => (await readOne(ctx, v.address)).reading);
       return { ...r, readingIds: r.reading ? storeOne(ctx, r.reading, task.id) : [] };
     },
@@ -100,6 +96,7 @@ export const TASK_HANDLERS: { [K in Kinds]: Handler<K> } = {
   webProbe: {
     describe: (v) => `web ${v.address}${v.ports.length ? `:${v.ports.join(",")}` : ""}`,
     async run(ctx, v, task) {
+      const { probeWeb } = await import("../../webprobe/index.ts");
       const { result, reading } = await probeWeb(v.address, { ports: v.ports, tlsPorts: v.tlsPorts, ledm: v.ledm });
       const answered = result.ports.filter((p) => p.statusCode > 0);
       const parts = result.ports.map((p) => `${p.scheme}:${p.port} ${p.statusCode || p.error}${p.title ? ` "${p.title}"` : ""}`);
@@ -140,7 +137,7 @@ export async function runTask(ctx: JobContext, task: Task): Promise<TaskOutcome>
     const r = await handler.run(ctx, k.value as never, task);
     return { ...r, readingIds: r.readingIds ?? [], startedAt };
   } catch (e) {
-    const message = e instanceof ZebraError ? e.message : `${(e as Error).message ?? e}`;
+    const message = `${(e as Error).message ?? e}`;
     return { status: TaskStatus.FAILED, message: message.slice(0, 1500), readingIds: [], startedAt };
   }
 }
