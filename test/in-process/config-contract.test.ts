@@ -56,6 +56,7 @@ const CASES: Case[] = [
   { field: "snmp.concurrency", path: "snmp.concurrency", proto: snmp({ concurrency: 65_537 }), admin: ["set-snmp", "--concurrency", "65537"] },
   { field: "snmp.rate", path: "snmp.rate", proto: snmp({ rate: 1_000_001 }), admin: ["set-snmp", "--rate", "1000001"] },
   { field: "snmp.readConcurrency", path: "snmp.readConcurrency", proto: snmp({ readConcurrency: 1025 }), admin: ["set-snmp", "--read-concurrency", "1025"] },
+  { field: "snmp.sweepTimeout", path: "snmp.sweepTimeout", proto: snmp({ sweepTimeoutMs: 600_001 }), admin: ["set-snmp", "--sweep-timeout", "11m"] },
   { field: "scan.targets", path: "scan.targets.1", proto: (c) => void (c.targets = ["127.0.0.1", "10.0.0.300"]), admin: ["set-targets", "127.0.0.1", "10.0.0.300"] },
   { field: "scan.targets", path: "scan.targets.0", proto: (c) => void (c.targets = ["10.0.0.0/7"]), admin: ["set-targets", "10.0.0.0/7"] },
   { field: "scan.exclude", path: "scan.exclude.0", proto: (c) => void ((c.targets = ["127.0.0.0/24"]), (c.exclude = ["not a target"])), admin: ["set-targets", "127.0.0.0/24", "--exclude", "not a target"] },
