@@ -102,8 +102,9 @@ Scan options:
                           what the rate sends while an address is in flight)
   --sweep-timeout T       the sweep's wait after each probe round (default: 1s;
                           --timeout is a read's); an address is listened to for
-                          T x (retries + 1) in all, so one waking up in 1.5 s
-                          is still found, and a /16 ends T after its last packet
+                          T x (retries + 1) in all (2 s at the defaults: a
+                          printer waking up in 1.5 s is found), and a sweep
+                          ends T after its last packet
   --read-concurrency N    printers read at once (default: 32)
 
 ${COMMON}
