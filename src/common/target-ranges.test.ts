@@ -43,7 +43,8 @@ describe("how long a sweep takes", () => {
       }),
     );
     // Two rounds, three versions: every round asks all (2 communities x v2c and v1, and v3).
-    expect(sweepPaceOf(config)).toEqual({ rate: 5_000, timeoutMs: 2_000, retries: 1, packetsPerSilentAddress: 10 });
+    // The wait per round is the sweep's own (snmp.sweepTimeout, 1 s), not a read's timeout.
+    expect(sweepPaceOf(config)).toEqual({ rate: 5_000, timeoutMs: 1_000, retries: 1, packetsPerSilentAddress: 10 });
     // The defaults: one community, v2c in round 0 and v1 in round 1.
     expect(sweepPaceOf(configFromProto(create(AgentConfigSchema, { version: 1n }))).packetsPerSilentAddress).toBe(2);
     // Three rounds: v2c, v1, v2c.

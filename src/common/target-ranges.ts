@@ -68,6 +68,7 @@ export function countTargetAddresses(targets: readonly string[], exclude: readon
 export interface SweepPace {
   /** Packets per second, all probes together. */
   rate: number;
+  /** The sweep's wait per round (snmp.sweepTimeout), not a read's timeout. */
   timeoutMs: number;
   retries: number;
   /** Packets a silent address is sent, all rounds together. */
@@ -88,7 +89,7 @@ export function sweepPaceOf(config: Config): SweepPace {
   const rounds = config.snmp.retries + 1;
   let packets = 0;
   for (let r = 0; r < rounds; r++) packets += rounds < perVersion.length ? perVersion.reduce((x, y) => x + y, 0) : perVersion[r % perVersion.length]!;
-  return { rate: config.snmp.rate, timeoutMs: config.snmp.timeout, retries: config.snmp.retries, packetsPerSilentAddress: packets };
+  return { rate: config.snmp.rate, timeoutMs: config.snmp.sweepTimeout, retries: config.snmp.retries, packetsPerSilentAddress: packets };
 }
 
 /**

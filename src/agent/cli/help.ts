@@ -98,8 +98,13 @@ Scan options:
   --exclude LIST          targets never to probe (comma-separated or repeated)
   --rate N                probe packets per second (default: 50000); this alone
                           sets the pace: a silent address costs packets, not time
-  --concurrency N         at most N addresses in flight (default: what the rate
-                          sends within one timeout)
+  --concurrency N         at most N addresses in flight (default: no bound but
+                          what the rate sends while an address is in flight)
+  --sweep-timeout T       the sweep's wait after each probe round (default: 1s;
+                          --timeout is a read's); an address is listened to for
+                          T x (retries + 1) in all (2 s at the defaults: a
+                          printer waking up in 1.5 s is found), and a sweep
+                          ends T after its last packet
   --read-concurrency N    printers read at once (default: 32)
 
 ${COMMON}

@@ -39,6 +39,8 @@ export function configFromArgs(p: ParsedArgs, scan?: { targets: string[]; exclud
   if (port !== undefined) snmp.port = port;
   const timeout = flag(p, "timeout");
   if (timeout !== undefined) snmp.timeout = /^\d+$/.test(timeout) ? Number(timeout) : timeout;
+  const sweepTimeout = flag(p, "sweep-timeout");
+  if (sweepTimeout !== undefined) snmp.sweepTimeout = /^\d+$/.test(sweepTimeout) ? Number(sweepTimeout) : sweepTimeout;
   const retries = intFlag(p, "retries");
   if (retries !== undefined) snmp.retries = retries;
   const concurrency = intFlag(p, "concurrency");

@@ -14,7 +14,7 @@ import { createProgressLine } from "./progress-line.ts";
 import { DcaError } from "../../common/errors.ts";
 import { plural } from "../../common/text.ts";
 
-const SCAN_FLAGS = [...SNMP_FLAGS, "exclude", "concurrency", "rate", "read-concurrency"];
+const SCAN_FLAGS = [...SNMP_FLAGS, "exclude", "concurrency", "rate", "read-concurrency", "sweep-timeout"];
 
 export async function scanCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, SCAN_FLAGS, ["json"]);

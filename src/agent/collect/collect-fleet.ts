@@ -76,7 +76,9 @@ export async function collectFleet(
     // Probe both community versions, taking turns by round: old printers answer only v1.
     versions: ["v2c", "v1"],
     v3Discovery: v3 !== undefined,
+    // Classification GETs wait a read's timeout; the sweep's rounds wait its own (shorter) one.
     timeoutMs: config.snmp.timeout,
+    sweepTimeoutMs: config.snmp.sweepTimeout,
     retries: config.snmp.retries,
     rate: config.snmp.rate,
     window: config.snmp.concurrency,

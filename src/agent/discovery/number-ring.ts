@@ -17,13 +17,20 @@ export interface NumberRing {
   clear(): void;
 }
 
-/** Creates an empty ring; it grows as needed and never shrinks (its users reach a steady size). */
-export function createNumberRing(initialCapacity = 64): NumberRing {
-  let buf = new Float64Array(Math.max(4, initialCapacity));
+/** The element type of a ring: Int32Array for slot numbers (half the bytes), Float64Array for times. */
+export type RingKind = Int32ArrayConstructor | Float64ArrayConstructor;
+
+/**
+ * Creates an empty ring of `capacity` entries; it doubles when full and never shrinks (its users
+ * reach a steady size: given that size up front, it never copies, and never leaves old buffers
+ * for the collector).
+ */
+export function createNumberRing(capacity = 64, Kind: RingKind = Float64Array): NumberRing {
+  let buf: Int32Array | Float64Array = new Kind(Math.max(4, capacity));
   let head = 0;
   let size = 0;
   const grow = () => {
-    const next = new Float64Array(buf.length * 2);
+    const next = new Kind(buf.length * 2);
     for (let i = 0; i < size; i++) next[i] = buf[(head + i) % buf.length];
     buf = next;
     head = 0;

@@ -28,8 +28,13 @@ export interface ProberOptions {
   versions?: readonly ("v1" | "v2c")[];
   /** Also send an unauthenticated SNMPv3 discovery, to find v3-only devices (default false). */
   v3Discovery?: boolean;
-  /** Per-packet timeout (default 1000 ms). */
+  /** Per-packet timeout of requests (default 1000 ms). */
   timeoutMs?: number;
+  /**
+   * A sweep's wait after each probe round (default timeoutMs). A late answer to an earlier round
+   * still counts until the last round's wait ends; the sweep ends one wait after its last packet.
+   */
+  sweepTimeoutMs?: number;
   /** Resends after a timeout (default 1). */
   retries?: number;
   /** Packets per second, all probes and requests together (default 2000). */
@@ -102,6 +107,7 @@ export function createProber(options: ProberOptions = {}): Prober {
   const clock = options.clock ?? systemClock;
   const retries = options.retries ?? 1;
   const timeoutMs = options.timeoutMs ?? 1000;
+  const sweepTimeoutMs = options.sweepTimeoutMs ?? timeoutMs;
   const rate = options.rate ?? 2000;
   const random = options.random ?? Math.random;
   if (options.window !== undefined && !(options.window >= 1)) throw new RangeError(`window must be at least 1, got ${options.window}`);
@@ -136,8 +142,8 @@ export function createProber(options: ProberOptions = {}): Prober {
         clock,
         attempts,
         retries,
-        timeoutMs,
-        slots: inFlightBound(rate, timeoutMs, retries, targets.count, options.window),
+        timeoutMs: sweepTimeoutMs,
+        slots: inFlightBound(rate, sweepTimeoutMs, retries, targets.count, options.window),
         pumpSlice: pumpSlice(rate),
         random,
         remember: (answer, attempt) => remembered.set(keyOf(answer.address, answer.port), attempt),

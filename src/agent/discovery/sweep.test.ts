@@ -1,6 +1,7 @@
 /**
  * The compact sweep on a manual clock and the fake network: request ids
- * that name a slot, versions taking turns by round, slot reuse, the
+ * that name a slot, versions taking turns by round, the sweep's own wait
+ * per round, new targets and retries taking turns, slot reuse, the
  * in-flight bound on a /12 and a /8, cancel, IPv6.
  */
 import { afterEach, describe, expect, test } from "bun:test";
@@ -12,6 +13,7 @@ import { type ProbeAnswer, type Prober, type ProberOptions, createProber, inFlig
 import { resolveTargets } from "./targets.ts";
 
 const HP = simAnswer("hpLaserJet");
+const V1_ONLY = simAnswer("kyocera", { v1Only: true });
 const probers: Prober[] = [];
 afterEach(() => probers.splice(0).forEach((p) => p.close()));
 
@@ -70,6 +72,71 @@ describe("sweep (manual clock)", () => {
     await clock.advance(1);
     expect(run.done).toBe(true);
     expect(run.answers.map((a) => [a.address, a.version, a.rttMs])).toEqual([["127.77.20.2", "v2c", 50]]);
+  });
+
+  test("rounds wait the sweep's own timeout: 1 s rounds find a printer answering after 1.5 s and a v1-only one; requests wait theirs", async () => {
+    // The defaults: reads (and classification requests) 2 s, the sweep's rounds 1 s.
+    const { net, clock, prober } = setup({ timeoutMs: 2000, sweepTimeoutMs: 1000 });
+    // .1 wakes up slowly (answers round 0 after 1.5 s), .2 answers only SNMPv1, .3 is silent.
+    const run = drain(prober.sweep(await resolveTargets(["127.77.23.1-3"])));
+    await clock.advance(1);
+    expect(net.sent.map((d) => header(d.bytes).version)).toEqual([1, 1, 1]);
+    expect(V1_ONLY(net.sent[1].bytes)).toBeUndefined();
+    // Round 1 (v1) goes out after the sweep's 1 s, not the requests' 2 s.
+    await clock.advance(1000);
+    expect(net.sent.slice(3).map((d) => [d.address, header(d.bytes).version])).toEqual([
+      ["127.77.23.1", 0],
+      ["127.77.23.2", 0],
+      ["127.77.23.3", 0],
+    ]);
+    net.inject(4, V1_ONLY(net.sent[4].bytes)!, "127.77.23.2", 161);
+    await clock.advance(499);
+    net.inject(4, HP(net.sent[0].bytes)!, "127.77.23.1", 161);
+    await clock.advance(1);
+    expect(run.done).toBe(false);
+    // The silent address is given up on one wait after its last packet: 2 s after its first.
+    await clock.advance(497);
+    expect(run.done).toBe(false);
+    await clock.advance(2);
+    expect(run.done).toBe(true);
+    expect(run.answers.map((a) => [a.address, a.version, a.rttMs])).toEqual([
+      ["127.77.23.2", "v1", 1],
+      // The RTT counts from the last packet sent to it (round 1's).
+      ["127.77.23.1", "v2c", 500],
+    ]);
+    expect(net.sent).toHaveLength(6);
+    // A request to a device that answered resends after the requests' 2 s.
+    const asked = prober.request("127.77.23.1", 161, "public", "v2c", ["1.3.6.1.2.1.1.5.0"]).catch((e: Error) => e);
+    await clock.advance(1);
+    expect(net.sent).toHaveLength(7);
+    await clock.advance(1500);
+    expect(net.sent).toHaveLength(7);
+    await clock.advance(500);
+    expect(net.sent).toHaveLength(8);
+    await clock.advance(2000);
+    expect(String(await asked)).toContain("no answer from 127.77.23.1:161");
+  });
+
+  test("new targets and due retries take turns: neither starves the other while both are waiting", async () => {
+    // 4,094 silent addresses at 10,000 packets/s: round 0 alone takes 409 ms, and retries fall
+    // due from 100 ms on, at the rate their first packets went out: both queues stay full.
+    const { net, clock, prober } = setup({ rate: 10_000, timeoutMs: 100 });
+    const run = drain(prober.sweep(await resolveTargets(["127.64.0.0/20"])));
+    await clock.advance(110);
+    // Round 0 asks v2c (1), the retry v1 (0). In every 20 ms (about 200 packets), half each:
+    // retries first would send only retries for a while and then only new targets (turn by
+    // turn of 100 ms), new targets first would send no retry until every target had gone out.
+    for (let t = 110; t < 390; t += 20) {
+      const from = net.sent.length;
+      await clock.advance(20);
+      const versions = net.sent.slice(from).map((d) => header(d.bytes).version);
+      expect(versions.length).toBeGreaterThan(150);
+      const share = versions.filter((v) => v === 0).length / versions.length;
+      expect([t, share > 0.4 && share < 0.6]).toEqual([t, true]);
+    }
+    await clock.advance(1000);
+    expect(run.done).toBe(true);
+    expect(net.sent).toHaveLength(4094 * 2);
   });
 
   test("a slot freed by an answer is reused; a duplicate of the old answer then matches nothing", async () => {

@@ -98,10 +98,12 @@ export function startSweep(targets: SweepTargets, cfg: SweepConfig): Sweep {
   const feed = createTargetFeed(targets);
   const rounds = probeRounds(cfg.attempts, cfg.retries);
   // Slots due to send (a retry, or put back after a full socket), ahead of new targets.
-  const due = createNumberRing();
+  // Sized for the table up front: grown by doubling they would leave their old buffers behind.
+  const due = createNumberRing(table.capacity, Int32Array);
   // Sends in order with their deadlines: one timeout for all, so deadlines come in order too.
-  const sentSlots = createNumberRing();
-  const sentDeadlines = createNumberRing();
+  // A ring holds the sends of one timeout, which the slot bound (inFlightBound) covers.
+  const sentSlots = createNumberRing(table.capacity, Int32Array);
+  const sentDeadlines = createNumberRing(table.capacity, Float64Array);
   // A fill adds at most a pump's slice of targets (plus one round's overshoot).
   const pools = packetPools(cfg.attempts, cfg.pumpSlice + 1);
   const started = clock.monotonic();

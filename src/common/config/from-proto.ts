@@ -53,6 +53,7 @@ export function configInput(c: AgentConfig): ConfigInput {
       ...ifSet("concurrency", s?.concurrency, s?.concurrency),
       ...ifSet("rate", s?.rate, s?.rate),
       ...ifSet("readConcurrency", s?.readConcurrency, s?.readConcurrency),
+      ...ifSet("sweepTimeout", s?.sweepTimeoutMs, s?.sweepTimeoutMs),
     },
     scan: { targets: [...c.targets], exclude: [...c.exclude] },
     schedule: {

@@ -20,6 +20,7 @@ export const CONFIG_FIELDS = [
   "snmp.concurrency",
   "snmp.rate",
   "snmp.readConcurrency",
+  "snmp.sweepTimeout",
   "scan.targets",
   "scan.exclude",
   "schedule.discovery",

@@ -36,7 +36,13 @@ export const LIMITS = {
 
 /** The defaults of everything optional. */
 export const DEFAULTS = {
-  snmp: { port: 161, timeout: 2000, retries: 1, rate: 50_000, readConcurrency: 32 },
+  /**
+   * sweepTimeout: a discovery sweep's wait after each probe round. Shorter than a read's timeout:
+   * an answer to an earlier round still counts until the last round's wait ends, so an address is
+   * listened to for sweepTimeout x (retries + 1), 2 s at the defaults, and the sweep ends one
+   * sweepTimeout after its last packet (test/bench/sweep/README.md).
+   */
+  snmp: { port: 161, timeout: 2000, retries: 1, rate: 50_000, readConcurrency: 32, sweepTimeout: 1000 },
   /** Discovery three times a day, reads hourly, polls every 5 minutes. */
   schedule: { discoveryMs: 8 * 3_600_000, readMs: 3_600_000, pollMs: 300_000 },
 } as const;
@@ -177,6 +183,7 @@ export function configSchema(L: FieldLabels) {
         concurrency: v.optional(int(L["snmp.concurrency"], LIMITS.concurrency)),
         rate: v.optional(int(L["snmp.rate"], LIMITS.rate), DEFAULTS.snmp.rate),
         readConcurrency: v.optional(int(L["snmp.readConcurrency"], LIMITS.readConcurrency), DEFAULTS.snmp.readConcurrency),
+        sweepTimeout: v.optional(duration(L["snmp.sweepTimeout"], LIMITS.timeoutMs), DEFAULTS.snmp.sweepTimeout),
       }),
       {},
     ),

@@ -13,7 +13,7 @@ Sites and their agent config (every change prints the new config version):
   site add-credential SITE --name N --v3-user U [--v3-auth sha256:PASS] [--v3-priv aes128:PASS] [--context C]
   site remove-credential SITE NAME
   site set-schedule SITE [--discovery 8h] [--read 1h] [--poll 5m]
-  site set-snmp SITE [--port N] [--timeout 2s] [--retries N] [--concurrency N] [--rate N] [--read-concurrency N]
+  site set-snmp SITE [--port N] [--timeout 2s] [--retries N] [--concurrency N] [--rate N] [--read-concurrency N] [--sweep-timeout 1s]
   site set-outbox SITE [--max-readings N] [--max-bytes N] [--max-age 30d]
 
 Agents:

@@ -26,6 +26,7 @@ export const ADMIN_LABELS = withLabels({
   "snmp.concurrency": "--concurrency",
   "snmp.rate": "--rate",
   "snmp.readConcurrency": "--read-concurrency",
+  "snmp.sweepTimeout": "--sweep-timeout",
   "scan.targets": "TARGET",
   "scan.exclude": "--exclude",
   "schedule.discovery": "--discovery",

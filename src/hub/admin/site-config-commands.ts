@@ -136,27 +136,30 @@ export const SITE_CONFIG_COMMANDS: Record<string, AdminCommand<SiteAdminStore>> 
   },
 
   "site set-snmp": {
-    usage: "site set-snmp SITE [--port N] [--timeout 2s] [--retries N] [--concurrency N] [--rate N] [--read-concurrency N]",
-    valued: ["port", "timeout", "retries", "concurrency", "rate", "read-concurrency"],
+    usage: "site set-snmp SITE [--port N] [--timeout 2s] [--retries N] [--concurrency N] [--rate N] [--read-concurrency N] [--sweep-timeout 1s]",
+    valued: ["port", "timeout", "retries", "concurrency", "rate", "read-concurrency", "sweep-timeout"],
     run(ctx, p) {
       noMoreArgs(p, 1);
-      const names = ["port", "timeout", "retries", "concurrency", "rate", "read-concurrency"];
+      const names = ["port", "timeout", "retries", "concurrency", "rate", "read-concurrency", "sweep-timeout"];
       someOf(p, names);
       // 0 keeps the agent's default; anything else must be inside the agents' own limits (checked again on store).
       const count = (f: string, field: ConfigField, { max }: { max: number }) => option(p, f, field, (v, what) => parseCount(v, what, 0, max));
-      const set = {
-        port: count("port", "snmp.port", LIMITS.port),
-        timeoutMs: option(p, "timeout", "snmp.timeout", (v, what) => {
+      const ms = (f: string, field: ConfigField) =>
+        option(p, f, field, (v, what) => {
           try {
             return parseDuration(v);
           } catch (e) {
             throw new UsageError(`${what}: ${(e as Error).message}`);
           }
-        }),
+        });
+      const set = {
+        port: count("port", "snmp.port", LIMITS.port),
+        timeoutMs: ms("timeout", "snmp.timeout"),
         retries: count("retries", "snmp.retries", LIMITS.retries),
         concurrency: count("concurrency", "snmp.concurrency", LIMITS.concurrency),
         rate: count("rate", "snmp.rate", LIMITS.rate),
         readConcurrency: count("read-concurrency", "snmp.readConcurrency", LIMITS.readConcurrency),
+        sweepTimeoutMs: ms("sweep-timeout", "snmp.sweepTimeout"),
       };
       return change(ctx, p, (c) => {
         c.snmp ??= create(SnmpSettingsSchema);
