@@ -13,10 +13,15 @@ import { repoRoot } from "../support/shared-dir.ts";
 
 const fixtures = join(repoRoot, "test/fixtures/snmprec");
 const port = 16400 + Math.floor(Math.random() * 500);
+const PRIVATE_COMMUNITY = "pr1vate-Community-7";
 let fleet: Fleet;
 
 async function dca(...args: string[]) {
-  const proc = Bun.spawn([...dcaCommand().argv, ...args], { cwd: repoRoot, stdout: "pipe", stderr: "pipe" });
+  return dcaWithEnv({}, ...args);
+}
+
+async function dcaWithEnv(env: Record<string, string>, ...args: string[]) {
+  const proc = Bun.spawn([...dcaCommand().argv, ...args], { cwd: repoRoot, stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { stdout, stderr, code };
 }
@@ -34,6 +39,7 @@ beforeAll(async () => {
       { address: "127.21.0.4", port, recording: join(fixtures, "mono-laser.snmprec"), silent: true },
       { address: "127.21.0.5", port, recording: join(fixtures, "v1-only.snmprec") },
       { address: "127.21.0.6", port, recording: join(fixtures, "mono-laser.snmprec"), wrongCommunity: true },
+      { address: "127.21.0.9", port, recording: join(fixtures, "color-mfp.snmprec"), communities: [PRIVATE_COMMUNITY] },
     ],
   });
 });
@@ -60,6 +66,41 @@ describe("dca read over SNMPv3", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("did not answer SNMP");
     expect(r.stderr).not.toContain("wrong-pass-9");
+  });
+});
+
+describe("secrets kept off the command line (ps shows it)", () => {
+  test("--community-file and DCA_COMMUNITY read a printer that answers only its private community", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dca-secret-"));
+    const file = join(dir, "community");
+    writeFileSync(file, `${PRIVATE_COMMUNITY}\n`, { mode: 0o600 });
+    for (const r of [
+      await dca("read", `127.21.0.9:${port}`, "--community-file", file, "--timeout", "500ms", "--json"),
+      await dcaWithEnv({ DCA_COMMUNITY: PRIVATE_COMMUNITY }, "read", `127.21.0.9:${port}`, "--timeout", "500ms", "--json"),
+    ]) {
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).credential).toBe("community-1");
+      expect(r.stdout + r.stderr).not.toContain(PRIVATE_COMMUNITY);
+    }
+    const without = await dca("read", `127.21.0.9:${port}`, "--timeout", "300ms", "--retries", "0", "--json");
+    expect(without.code).toBe(1);
+  });
+
+  test("DCA_V3_AUTH and DCA_V3_PRIV give the v3 passwords; alone they change nothing", async () => {
+    const env = { DCA_V3_AUTH: "sha256:auth-pass-1", DCA_V3_PRIV: "aes128:priv-pass-1" };
+    const r = await dcaWithEnv(env, "read", `127.21.0.1:${port}`, "--v3-user", "ops", "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).snmpVersion).toBe("SNMP_VERSION_V3");
+    const v2 = await dcaWithEnv(env, "read", `127.21.0.2:${port}`, "--json");
+    expect(v2.code).toBe(0);
+    expect(JSON.parse(r.stdout).credential).toBe("v3-ops");
+    expect(JSON.parse(v2.stdout).snmpVersion).toBe("SNMP_VERSION_V2C");
+  });
+
+  test("a missing secret file is one line and exit 2", async () => {
+    const r = await dca("read", `127.21.0.9:${port}`, "--community-file", "/nonexistent/dca-community");
+    expect(r.code).toBe(2);
+    expect(r.stderr.split("\n")[0]).toBe("dca read: cannot read --community-file /nonexistent/dca-community: no such file");
   });
 });
 

@@ -17,7 +17,9 @@ const COMMON = `SNMP options:
   --timeout T             per request: milliseconds, or 500ms, 2s (default: 2s)
   --retries N             retries per request (default: 1)
   --config FILE           dca.toml or .json with credentials, snmp and scan settings
-  --json                  machine-readable output (protobuf JSON of dca.v1.DeviceReading)`;
+  --json                  machine-readable output (protobuf JSON of dca.v1.DeviceReading)
+Secrets (--community, --v3-auth, --v3-priv) show in "ps": give them as
+--community-file FILE (one per line) or $DCA_COMMUNITY, $DCA_V3_AUTH, $DCA_V3_PRIV.`;
 
 const STATE = `  --state DIR             state folder (default: $DCA_STATE_DIR, /var/lib/dca as root,
                           ~/.local/state/dca otherwise; %ProgramData%\\dca on Windows)`;
@@ -34,6 +36,7 @@ this agent's credential. 5 wrong codes lock the agent (see "dca status").
   --proxy URL             HTTP CONNECT proxy, http://[user:pass@]host:port
                           (default: $HTTPS_PROXY)
   --force                 activate again although already activated
+  --code-file FILE, --proxy-file FILE, $DCA_CODE, $DCA_PROXY keep them out of "ps"
 ${STATE}
 `,
   run: `Usage: dca run [--state DIR] [--proxy URL]

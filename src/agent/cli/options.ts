@@ -26,7 +26,7 @@ function credentialsFromFlags(p: ParsedArgs): NonNullable<ConfigInput["credentia
       priv: flag(p, "v3-priv"),
       context: flag(p, "v3-context"),
     });
-  } else if (flag(p, "v3-auth") || flag(p, "v3-priv")) {
+  } else if (["v3-auth", "v3-priv"].some((f) => flag(p, f) && !p.fromEnv?.has(f))) {
     throw new UsageError("--v3-auth and --v3-priv need --v3-user");
   }
   return out;

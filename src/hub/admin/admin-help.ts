@@ -11,6 +11,7 @@ Sites and their agent config (every change prints the new config version):
       targets covering more than 65,536 addresses need --allow-large (the refusal says how long a sweep takes)
   site add-credential SITE --name N --community C [--v1]
   site add-credential SITE --name N --v3-user U [--v3-auth sha256:PASS] [--v3-priv aes128:PASS] [--context C]
+      secrets out of "ps": --community-file F, --v3-auth-file F, --v3-priv-file F, or $DCA_COMMUNITY, $DCA_V3_AUTH, $DCA_V3_PRIV
   site remove-credential SITE NAME
   site set-schedule SITE [--discovery 8h] [--read 1h] [--poll 5m]
   site set-snmp SITE [--port N] [--timeout 2s] [--retries N] [--concurrency N] [--rate N] [--read-concurrency N] [--sweep-timeout 1s]

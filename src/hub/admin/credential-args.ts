@@ -44,11 +44,12 @@ export const CREDENTIAL_FLAGS = { valued: ["name", "community", "v3-user", "v3-a
 export function credentialInputFromArgs(p: ParsedArgs): Record<string, unknown> {
   const name = flag(p, "name");
   if (!name) throw new UsageError("--name is required (the name shows in readings instead of the secret)");
-  const community = flag(p, "community");
   const user = flag(p, "v3-user");
+  // DCA_COMMUNITY in the environment is a default for community credentials, not a second kind.
+  const community = user !== undefined && p.fromEnv?.has("community") ? undefined : flag(p, "community");
   if ((community === undefined) === (user === undefined)) throw new UsageError("give either --community or --v3-user");
   if (community !== undefined) {
-    for (const f of ["v3-auth", "v3-priv", "context"]) if (p.flags.has(f)) throw new UsageError(`--${f} is for --v3-user credentials`);
+    for (const f of ["v3-auth", "v3-priv", "context"]) if (p.flags.has(f) && !p.fromEnv?.has(f)) throw new UsageError(`--${f} is for --v3-user credentials`);
     return { name, version: p.flags.has("v1") ? "v1" : "v2c", community };
   }
   if (p.flags.has("v1")) throw new UsageError("--v1 is for --community credentials");

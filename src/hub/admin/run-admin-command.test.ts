@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { ReportTaskResultRequestSchema, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
 import { CounterKind } from "../../gen/dca/v1/reading_pb.ts";
@@ -107,6 +109,33 @@ describe("site commands", () => {
     expect(await run("site", "add-credential", "Acme", "--name", "office", "--community", "again-x")).toMatchObject({ code: 1, err: expect.stringContaining(`credential "office" already exists`) });
     expect((await run("site", "remove-credential", "Acme", "nope")).code).toBe(1);
     assertNoSecrets();
+  });
+
+  test("credentials' secrets from a file or the environment, never on the command line", async () => {
+    const { dataDir, run, assertNoSecrets } = hub();
+    await run("site", "create", "Acme");
+    const file = join(dataDir, "..", `community-${process.pid}`);
+    writeFileSync(file, `${SECRETS[0]}\n`);
+    expect((await run("site", "add-credential", "Acme", "--name", "office", "--community-file", file)).code).toBe(0);
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { DCA_COMMUNITY: "env-community-x", DCA_V3_AUTH: `sha256:${SECRETS[1]}`, DCA_V3_PRIV: `aes128:${SECRETS[2]}` });
+      // With --v3-user the environment's community is not a second credential, and its passwords are the v3 user's.
+      expect((await run("site", "add-credential", "Acme", "--name", "ops", "--v3-user", "opsuser")).code).toBe(0);
+      // Without, the environment's community is the credential's; its v3 passwords are not an error.
+      expect((await run("site", "add-credential", "Acme", "--name", "env")).code).toBe(0);
+    } finally {
+      for (const k of ["DCA_COMMUNITY", "DCA_V3_AUTH", "DCA_V3_PRIV"]) if (saved[k] === undefined) delete process.env[k];
+    }
+    const store = openHubStore(dataDir);
+    const c = store.getSiteConfig(store.getSite("Acme")!.id);
+    store.close();
+    const creds = c.credentials.map((x) => JSON.stringify(x, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
+    expect(creds[0]).toContain(SECRETS[0]);
+    expect(creds[1]).toContain(SECRETS[1]);
+    expect(creds[1]).toContain(SECRETS[2]);
+    expect(creds[2]).toContain("env-community-x");
+    assertNoSecrets(["env-community-x"]);
   });
 
   test("an unknown site fails with exit 1; a taken name too", async () => {
