@@ -6,7 +6,8 @@
  * `dca unlock` does.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { type Server, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type HubProcess, activateAgent, agentCommand, agentEnv, runCommand, startHubProcess } from "../support/service-peers.ts";
@@ -69,6 +70,15 @@ describe("activation lockout", () => {
     expect(status.exitCode).toBe(3);
   }, 30_000);
 
+  test("deleting the whole state folder: status still says locked, as activate would", async () => {
+    rmSync(state(), { recursive: true, force: true });
+    const status = await dca("status", "--state", state());
+    expect(status.exitCode).toBe(3);
+    expect(status.stdout).toContain("LOCKED after 5 failed activations");
+    expect(status.stdout).not.toContain("run dca activate");
+    expect(existsSync(state())).toBe(false);
+  }, 30_000);
+
   test("unlock needs the hub admin's reset; after it, a valid code activates", async () => {
     const before = await dca("unlock", "--state", state(), "--hub", hub.url, "--ca", hub.caPath);
     expect(before.exitCode).toBe(1);
@@ -84,5 +94,40 @@ describe("activation lockout", () => {
     expect(act.stderr).toBe("");
     expect(act.exitCode).toBe(0);
     expect((await dca("status", "--state", state())).exitCode).toBe(0);
+  }, 60_000);
+});
+
+describe("an attempt counts before the hub answers", () => {
+  test("killed while the hub has not answered, the attempt stays counted; a hub that cannot be reached counts nothing", async () => {
+    const dir = join(tmp, "agent-killed");
+    const held: import("node:net").Socket[] = [];
+    // A "hub" that accepts the connection and never says a word: the agent waits in its TLS handshake.
+    const silent: Server = createServer((sock) => void held.push(sock));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const proc = Bun.spawn([...agentCommand(), "activate", "--hub", `https://127.0.0.1:${port}`, "--code", "ABCD-EFGH", "--ca", hub.caPath, "--state", dir], {
+        env: { ...process.env, ...agentEnv(dir) },
+        stdout: "ignore",
+        stderr: "ignore",
+      });
+      const end = Date.now() + 10_000;
+      while (!held.length && Date.now() < end) await Bun.sleep(20);
+      expect(held.length).toBeGreaterThan(0);
+      proc.kill("SIGKILL");
+      await proc.exited;
+    } finally {
+      for (const s of held) s.destroy();
+      silent.close();
+    }
+    const after = JSON.parse((await runCommand([...agentCommand(), "status", "--state", dir, "--json"], agentEnv(dir))).stdout);
+    expect(after.failedActivations).toBe(1);
+
+    // Connection refused (the port just closed): the hub never judged a code, so the attempt is given back.
+    const refused = await runCommand([...agentCommand(), "activate", "--hub", `https://127.0.0.1:${port}`, "--code", "ABCD-EFGH", "--ca", hub.caPath, "--state", dir], agentEnv(dir));
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain("nothing counted against this install");
+    const again = JSON.parse((await runCommand([...agentCommand(), "status", "--state", dir, "--json"], agentEnv(dir))).stdout);
+    expect(again.failedActivations).toBe(1);
   }, 60_000);
 });

@@ -12,8 +12,8 @@ import {
   ensureStateDir,
   installId,
   loadIdentity,
-  recordFailedActivation,
-  recordSuccessfulActivation,
+  beginActivationAttempt,
+  settleActivationAttempt,
   saveIdentity,
 } from "../state/index.ts";
 import { fetchHubCa } from "../transport/index.ts";
@@ -61,8 +61,11 @@ export async function activateCommand(argv: string[]): Promise<number> {
   const proxyUrl = flag(p, "proxy");
   const client = createHubClient({ hubUrl, ...trust, proxyUrl });
   const id = installId(dir);
+  // Counted before the hub is asked: stopping the process while it waits is no free guess.
+  beginActivationAttempt(dir, { hubUrl, caFingerprint: trust.caFingerprint });
   try {
     const r = await client.activate({ code, installId: id, hostname: hostname(), agentVersion: VERSION, platform: PLATFORM });
+    settleActivationAttempt(dir, "accepted");
     saveIdentity(dir, {
       hubUrl,
       agentId: r.agentId,
@@ -74,16 +77,16 @@ export async function activateCommand(argv: string[]): Promise<number> {
       proxyUrl,
       activatedAt: new Date().toISOString(),
     });
-    recordSuccessfulActivation(dir);
     if (r.config) createRuntimeStore(dir).saveConfig(r.config);
     console.log(`activated: agent ${r.agentId} of site "${r.siteName}" at ${hubUrl}\nstate: ${dir}\nnext: dca run${flag(p, "state") ? ` --state ${dir}` : ""}`);
     return 0;
   } catch (e) {
     const err = ConnectError.from(e);
     if (err.code !== Code.PermissionDenied && err.code !== Code.FailedPrecondition) {
+      settleActivationAttempt(dir, "not-counted");
       throw new DcaError(DcaError.from(err).code, `${err.rawMessage} (nothing counted against this install)`, { cause: err });
     }
-    const s = recordFailedActivation(dir, { hubUrl, reason: err.rawMessage, caFingerprint: trust.caFingerprint });
+    const s = settleActivationAttempt(dir, "refused", err.rawMessage);
     const next = s.locked
       ? `this agent is now locked after ${s.failedAttempts} failed activations: run "dca status" for how to recover`
       : `check the code, or ask for a new one ("dca-hub code create SITE"); ${s.failedAttempts} of 5 failed activations on this install, at 5 the agent locks itself`;

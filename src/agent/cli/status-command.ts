@@ -6,7 +6,7 @@ import { plural } from "../../common/text.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { openOutbox } from "../outbox/index.ts";
-import { describeIdentity, installId, loadIdentity, readLockState, unlockCommandLine } from "../state/index.ts";
+import { describeIdentity, installId, loadIdentity, peekLockState, readLockState, unlockCommandLine } from "../state/index.ts";
 import { flag, parseArgs } from "../../common/args.ts";
 import { VERSION } from "../../common/version.ts";
 import { stateDirFrom } from "./state-dir.ts";
@@ -14,8 +14,10 @@ import { stateDirFrom } from "./state-dir.ts";
 export async function statusCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, ["state"], ["json"]);
   const dir = stateDirFrom(flag(p, "state"));
-  const id = existsSync(dir) ? installId(dir) : undefined;
-  const lock = existsSync(dir) ? readLockState(dir) : { failedAttempts: 0, locked: false, lastResetGeneration: 0 };
+  // A deleted state folder leaves the copy of the lock state outside it, which `activate` restores.
+  const peeked = existsSync(dir) ? undefined : peekLockState(dir);
+  const id = existsSync(dir) ? installId(dir) : peeked?.installId;
+  const lock = existsSync(dir) ? readLockState(dir) : (peeked?.state ?? { failedAttempts: 0, locked: false, lastResetGeneration: 0 });
   const identity = existsSync(dir) ? loadIdentity(dir) : undefined;
   let outbox: { depth: number; bytes: number; droppedTotal: string } | undefined;
   if (existsSync(join(dir, "outbox.db"))) {
@@ -47,7 +49,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
     return lock.locked ? 3 : 0;
   }
   const lines = [`dca ${VERSION}`, `state folder: ${dir}`, `install id:   ${id ?? "(none yet)"}`];
-  lines.push(identity ? describeIdentity(identity) : "not activated: run dca activate --hub URL --code CODE");
+  lines.push(identity ? describeIdentity(identity) : lock.locked ? "not activated" : "not activated: run dca activate --hub URL --code CODE");
   if (outbox) lines.push(`outbox: ${plural(outbox.depth, "reading")} waiting (${outbox.bytes} bytes), ${outbox.droppedTotal} dropped in all`);
   if (lock.locked) {
     lines.push(

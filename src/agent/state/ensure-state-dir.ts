@@ -2,7 +2,8 @@
  * The agent's state folder: identity, sealed lock state and the outbox live
  * here, so nobody but the agent's own user may list or read it.
  */
-import { chmodSync, mkdirSync, realpathSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { DcaError } from "../../common/errors.ts";
 
 /** True where POSIX file modes mean something (not on Windows, where ACLs rule). */
@@ -31,6 +32,21 @@ export function ensureStateDir(dir: string): void {
 export function realStateDir(dir: string): string {
   ensureStateDir(dir);
   const real = realpathSync.native(dir);
+  return process.platform === "win32" ? real.toLowerCase() : real;
+}
+
+/**
+ * The canonical path `dir` will have once created, without creating it: its nearest existing
+ * ancestor's real path and the rest as given. The same value {@link realStateDir} gives later.
+ */
+export function prospectiveStateDir(dir: string): string {
+  let existing = resolve(dir);
+  const rest: string[] = [];
+  while (!existsSync(existing) && dirname(existing) !== existing) {
+    rest.unshift(basename(existing));
+    existing = dirname(existing);
+  }
+  const real = join(realpathSync.native(existing), ...rest);
   return process.platform === "win32" ? real.toLowerCase() : real;
 }
 

@@ -8,14 +8,17 @@ export { clearIdentity, describeIdentity, type Identity, loadIdentity, redactUrl
 export { installId } from "./install-id.ts";
 export {
   applyHubReset,
+  beginActivationAttempt,
+  settleActivationAttempt,
+  UNSETTLED_ATTEMPT,
   assertNotLocked,
   inspectLockState,
+  peekLockState,
   type LockInspection,
   type LockState,
   MAX_FAILED_ACTIVATIONS,
   readLockState,
   recordFailedActivation,
-  recordSuccessfulActivation,
   sealLockState,
 } from "./lock-state.ts";
 export { MACHINE_ID_FILE_ENV } from "./machine-id.ts";

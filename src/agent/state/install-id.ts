@@ -4,8 +4,8 @@
  * state, derived from the same inputs.
  */
 import { createHash } from "node:crypto";
-import { realStateDir } from "./ensure-state-dir.ts";
-import { machineId } from "./machine-id.ts";
+import { prospectiveStateDir, realStateDir } from "./ensure-state-dir.ts";
+import { machineId, machineIdSources } from "./machine-id.ts";
 import { deriveKey } from "./seal.ts";
 
 /**
@@ -30,8 +30,19 @@ export interface InstallMaterial {
 
 /** Derives the install id and sealing key of the state folder `dir` (created if missing). */
 export function installMaterial(dir: string): InstallMaterial {
-  const realDir = realStateDir(dir);
-  const m = machineId(dir);
+  return materialOf(realStateDir(dir), machineId(dir));
+}
+
+/**
+ * The same for a state folder that does not exist, without creating it; undefined where the
+ * machine has no id of its own (then the id lives in the folder, and is gone with it).
+ */
+export function prospectiveInstallMaterial(dir: string): InstallMaterial | undefined {
+  const m = machineIdSources().map((s) => ({ id: s.read(), source: s.name })).find((s) => s.id);
+  return m ? materialOf(prospectiveStateDir(dir), { id: m.id!, source: m.source }) : undefined;
+}
+
+function materialOf(realDir: string, m: { id: string; source: string }): InstallMaterial {
   const id = createHash("sha256").update(`dca install id\0${m.id}\0${realDir}`, "utf8").digest("hex").slice(0, 32);
   return {
     installId: id,

@@ -10,9 +10,12 @@ import {
   inspectLockState,
   installId,
   MAX_FAILED_ACTIVATIONS,
+  peekLockState,
   readLockState,
   recordFailedActivation,
-  recordSuccessfulActivation,
+  beginActivationAttempt,
+  settleActivationAttempt,
+  UNSETTLED_ATTEMPT,
   saveIdentity,
 } from "./index.ts";
 import { outsideSealDir } from "./sealed-copies.ts";
@@ -109,8 +112,18 @@ describe("activation lockout", () => {
 
   test("deleting the whole state folder keeps the lock through the copy outside it", () => {
     fail(5);
+    const id = installId(dir);
     rmSync(dir, { recursive: true });
+    // What `dca status` reads: the same install and lock, and the folder is not made again by looking.
+    expect(peekLockState(dir)).toMatchObject({ installId: id, state: { locked: true, failedAttempts: 5 } });
+    expect(existsSync(dir)).toBe(false);
     expect(readLockState(dir)).toMatchObject({ locked: true, failedAttempts: 5 });
+  });
+
+  test("peeking at a state folder that never existed finds nothing", () => {
+    expect(existsSync(dir)).toBe(false);
+    expect(peekLockState(join(dir, "never", "made"))).toBeUndefined();
+    expect(existsSync(dir)).toBe(false);
   });
 
   test("every sealed copy gone while the identity or database remains is tampering", () => {
@@ -209,11 +222,36 @@ describe("activation lockout", () => {
 
   test("success resets the count but cannot unlock", () => {
     fail(3);
-    recordSuccessfulActivation(dir);
+    beginActivationAttempt(dir, hub);
+    settleActivationAttempt(dir, "accepted");
     expect(readLockState(dir)).toMatchObject({ failedAttempts: 0, locked: false });
     fail(5);
-    expect(() => recordSuccessfulActivation(dir)).toThrow(AgentLockedError);
+    expect(() => settleActivationAttempt(dir, "accepted")).not.toThrow(); // nothing in flight: nothing to settle
+    beginActivationAttempt(dir, hub);
+    expect(() => settleActivationAttempt(dir, "accepted")).toThrow(AgentLockedError);
     expect(readLockState(dir).locked).toBe(true);
+  });
+
+  test("an attempt counts before the hub is asked: stopped while waiting, it stays counted", () => {
+    fail(1);
+    expect(beginActivationAttempt(dir, hub)).toMatchObject({ failedAttempts: 2, locked: false });
+    // The process is killed here: a new one reads the attempt as failed.
+    expect(readLockState(dir)).toMatchObject({ failedAttempts: 2, lastFailure: { reason: UNSETTLED_ATTEMPT } });
+    beginActivationAttempt(dir, hub);
+    expect(settleActivationAttempt(dir, "refused", "unknown code")).toMatchObject({ failedAttempts: 3, lastFailure: { reason: "unknown code" } });
+    expect(readLockState(dir).attemptInFlight).toBeUndefined();
+  });
+
+  test("an attempt the hub never judged is given back; the 5th locks while it waits and unlocks if accepted", () => {
+    fail(4);
+    const before = readLockState(dir).lastFailure;
+    expect(beginActivationAttempt(dir, hub)).toMatchObject({ failedAttempts: 5, locked: true });
+    expect(settleActivationAttempt(dir, "not-counted")).toMatchObject({ failedAttempts: 4, locked: false, lastFailure: before });
+    beginActivationAttempt(dir, hub);
+    expect(settleActivationAttempt(dir, "accepted")).toMatchObject({ failedAttempts: 0, locked: false });
+    fail(4);
+    beginActivationAttempt(dir, hub);
+    expect(settleActivationAttempt(dir, "refused", "expired code")).toMatchObject({ failedAttempts: 5, locked: true });
   });
 
   test("the locked message names the install id and both ways out", () => {

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { AgentLockedError } from "./agent-locked-error.ts";
-import { type InstallMaterial, installMaterial } from "./install-id.ts";
+import { type InstallMaterial, installMaterial, prospectiveInstallMaterial } from "./install-id.ts";
 import { type CopyReport, type SealedRecord, readSealed, sealedCopies, writeSealed } from "./sealed-copies.ts";
 import { AGENT_DB, IDENTITY_FILE } from "./state-files.ts";
 import { withStateDb, withStateDbReadOnly, type StateDb } from "./state-db.ts";
@@ -33,6 +33,11 @@ export interface LockState {
   tampered?: string;
   /** The last failed attempt: when and why (never the code). */
   lastFailure?: { at: string; reason: string };
+  /**
+   * An attempt counted as failed before the hub was asked (so that stopping the process while it
+   * waits does not give a free guess), with what its settling restores if the hub never judged it.
+   */
+  attemptInFlight?: { at: string; prior: { failedAttempts: number; locked: boolean; lockedAt?: string; lastFailure?: { at: string; reason: string } } };
 }
 
 const FRESH: LockState = { failedAttempts: 0, locked: false, lastResetGeneration: 0 };
@@ -48,6 +53,17 @@ const LockStateSchema = v.object({
   caFingerprint: v.optional(v.string()),
   tampered: v.optional(v.string()),
   lastFailure: v.optional(v.object({ at: v.string(), reason: v.string() })),
+  attemptInFlight: v.optional(
+    v.object({
+      at: v.string(),
+      prior: v.object({
+        failedAttempts: count,
+        locked: v.boolean(),
+        lockedAt: v.optional(v.string()),
+        lastFailure: v.optional(v.object({ at: v.string(), reason: v.string() })),
+      }),
+    }),
+  ),
 });
 
 /** The lock state with the copies it came from, for `dca status`. */
@@ -63,6 +79,21 @@ export function readLockState(dir: string): LockState {
   return inspectLockState(dir).state;
 }
 
+/**
+ * The lock state of a state folder that does not exist (deleted, or never made), read from the
+ * copy outside it without creating anything: `dca status` must say "locked" where `dca activate`
+ * would restore the lock and refuse. Undefined when no copy survives.
+ */
+export function peekLockState(dir: string): { installId: string; state: LockState } | undefined {
+  const m = prospectiveInstallMaterial(dir);
+  if (!m) return undefined;
+  const { best, reports } = readSealed(m, sealedCopies(dir, m, undefined));
+  const failed = reports.find((r) => r.status === "failed-auth");
+  if (failed) return { installId: m.installId, state: tamperedState(undefined, `${failed.where} did not authenticate (edited, or copied from another machine or folder)`) };
+  const state = best ? parseState(best) : undefined;
+  return state ? { installId: m.installId, state } : undefined;
+}
+
 /** Like readLockState, with the install id and each copy as it was found (before any repair). */
 export function inspectLockState(dir: string): LockInspection {
   const m = installMaterial(dir);
@@ -71,34 +102,66 @@ export function inspectLockState(dir: string): LockInspection {
   return { installId: m.installId, machineIdSource: m.machineIdSource, state, copies: snap.reports };
 }
 
-/** Records one failed activation; returns the new state (locked at {@link MAX_FAILED_ACTIVATIONS}). */
-export function recordFailedActivation(dir: string, info: { hubUrl: string; reason: string; caPem?: string; caFingerprint?: string }): LockState {
+/** What an attempt's outcome records: the hub it went to and how it was trusted. */
+export interface AttemptInfo {
+  hubUrl: string;
+  reason: string;
+  caPem?: string;
+  caFingerprint?: string;
+}
+
+/** Why an attempt counted before the hub was asked stays counted if nothing settles it. */
+export const UNSETTLED_ATTEMPT = "the agent stopped before the hub answered (counted as failed)";
+
+/**
+ * Counts an activation attempt as failed BEFORE the hub is asked: a process stopped while it
+ * waits (Ctrl-C, kill) has still used one of its 5 attempts. {@link settleActivationAttempt}
+ * then records what the hub said. Returns the new state; it may be locked (the 5th attempt).
+ */
+export function beginActivationAttempt(dir: string, info: Omit<AttemptInfo, "reason">): LockState {
   return mutate(dir, (s) => {
-    const failedAttempts = s.failedAttempts + 1;
-    const locksNow = !s.locked && failedAttempts >= MAX_FAILED_ACTIVATIONS;
-    return {
-      ...s,
-      failedAttempts,
-      locked: s.locked || locksNow,
-      lockedAt: locksNow ? new Date().toISOString() : s.lockedAt,
-      hubUrl: info.hubUrl,
-      caPem: info.caPem,
-      caFingerprint: info.caFingerprint,
-      lastFailure: { at: new Date().toISOString(), reason: info.reason },
-    };
+    const prior = { failedAttempts: s.failedAttempts, locked: s.locked, lockedAt: s.lockedAt, lastFailure: s.lastFailure };
+    return { ...counted(s, { ...info, reason: UNSETTLED_ATTEMPT }), attemptInFlight: { at: new Date().toISOString(), prior } };
   }).state;
 }
 
 /**
- * Resets the count to 0 after the hub accepted a code. Throws
- * AgentLockedError if the agent is locked: only a hub reset unlocks, so
- * callers check {@link assertNotLocked} before activating.
+ * Settles the attempt {@link beginActivationAttempt} counted: "refused" keeps it counted (with
+ * the hub's reason), "accepted" resets the count, "not-counted" (the hub never judged the code:
+ * unreachable, TLS, a timeout) gives the attempt back. Throws AgentLockedError on "accepted" if the
+ * agent was locked before this attempt.
  */
-export function recordSuccessfulActivation(dir: string): void {
-  mutate(dir, (s, m) => {
-    if (s.locked) throw new AgentLockedError(m.installId, s);
-    return { ...s, failedAttempts: 0, lastFailure: undefined };
-  });
+export function settleActivationAttempt(dir: string, outcome: "accepted" | "refused" | "not-counted", reason = ""): LockState {
+  return mutate(dir, (s, m) => {
+    const prior = s.attemptInFlight?.prior;
+    const { attemptInFlight: _, ...rest } = s;
+    if (!prior) return undefined;
+    if (outcome === "refused") return { ...rest, lastFailure: { at: new Date().toISOString(), reason } };
+    if (outcome === "not-counted") return { ...rest, ...prior };
+    if (prior.locked) throw new AgentLockedError(m.installId, s);
+    return { ...rest, failedAttempts: 0, locked: false, lockedAt: undefined, lastFailure: undefined };
+  }).state;
+}
+
+/** Records one failed activation; returns the new state (locked at {@link MAX_FAILED_ACTIVATIONS}). */
+export function recordFailedActivation(dir: string, info: AttemptInfo): LockState {
+  return mutate(dir, (s) => counted(s, info)).state;
+}
+
+/** `s` with one more failed attempt, locked at {@link MAX_FAILED_ACTIVATIONS}. */
+function counted(s: LockState, info: AttemptInfo): LockState {
+  const failedAttempts = s.failedAttempts + 1;
+  const locksNow = !s.locked && failedAttempts >= MAX_FAILED_ACTIVATIONS;
+  return {
+    ...s,
+    failedAttempts,
+    locked: s.locked || locksNow,
+    lockedAt: locksNow ? new Date().toISOString() : s.lockedAt,
+    hubUrl: info.hubUrl,
+    caPem: info.caPem,
+    caFingerprint: info.caFingerprint,
+    lastFailure: { at: new Date().toISOString(), reason: info.reason },
+  };
 }
 
 /**
