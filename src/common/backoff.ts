@@ -26,6 +26,13 @@ export function createBackoff(baseMs: number, capMs: number, random: () => numbe
 export const SERVICE_BACKOFF = { baseMs: 1_000, capMs: 8_000 } as const;
 
 /**
+ * The waits before a failed discovery or read pass runs again: from 30 s up to 30 minutes. A pass
+ * costs traffic on the customer's LAN and its cause (a full disk, a read-only state folder) rarely
+ * goes away within seconds; a new config from the hub tries again at once.
+ */
+export const JOB_RETRY_BACKOFF = { baseMs: 30_000, capMs: 30 * 60_000 } as const;
+
+/**
  * Whether the `failures`-th failure in a row is worth a log line: the 1st,
  * 2nd, 4th, 8th... so an outage of a day at SERVICE_BACKOFF logs about a
  * dozen lines, not thousands.

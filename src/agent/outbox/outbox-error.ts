@@ -46,7 +46,7 @@ export class OutboxError extends DcaError {
           { cause: e, reason: "corrupt" },
         );
       case "SQLITE_FULL":
-        return new OutboxError("resource-exhausted", `cannot ${doing} in outbox ${path}: the disk is full`, { cause: e, reason: "io" });
+        return new OutboxError("resource-exhausted", `cannot ${doing} in outbox ${path}: the disk is full; free some space on it`, { cause: e, reason: "io" });
       default:
         return new OutboxError(sorted.code, `cannot ${doing} in outbox ${path}: ${text}`, { cause: e, reason: "io" });
     }

@@ -4,6 +4,7 @@
  * a refused one leaves the previous in force and says why. An accepted one
  * is saved, so the agent starts with it next time even without the hub.
  */
+import { DcaError } from "../../common/errors.ts";
 import { plural } from "../../common/text.ts";
 import type { AgentConfig } from "../../gen/dca/v1/agent_service_pb.ts";
 import type { Outbox } from "../outbox/index.ts";
@@ -34,6 +35,8 @@ export interface ConfigKeeper {
 /** A keeper that starts with the config saved last time, if it still passes. */
 export function createConfigKeeper(opts: ConfigKeeperOptions): ConfigKeeper {
   let current: ServiceConfig | undefined;
+  /** The last refusal logged: the hub sends the same config at every poll until it changes. */
+  let refused = "";
   const keeper: ConfigKeeper = {
     current: () => current,
     apply(c, fromHub) {
@@ -43,11 +46,13 @@ export function createConfigKeeper(opts: ConfigKeeperOptions): ConfigKeeper {
         if (fromHub) opts.runtime.saveConfig(c);
         opts.outbox.setLimits(next.outbox);
       } catch (e) {
-        const message = `config version ${c.version} refused: ${(e as Error).message}`;
+        const message = `config version ${c.version} refused: ${DcaError.from(e).message}`;
         opts.onError(message);
-        opts.log(message);
+        if (message !== refused) opts.log(message);
+        refused = message;
         return false;
       }
+      refused = "";
       current = next;
       if (fromHub) {
         opts.log(`config version ${next.version} applied (${plural(next.config.scan.targets.length, "target")}, ${plural(next.config.credentials.length, "credential")})`);

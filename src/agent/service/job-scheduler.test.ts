@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { DcaError } from "../../common/errors.ts";
 import { serviceConfigFromHub, targetsKey } from "./config-from-hub.ts";
 import { dueJob } from "./job-scheduler.ts";
 import type { JobContext } from "./jobs.ts";
@@ -80,15 +81,49 @@ describe("scheduled jobs in the service", () => {
     t = startTestAgent({
       runners: {
         discovery: async () => {
-          if (++n === 1) throw new Error("no route to 127.0.0.1");
+          if (++n === 1) throw new DcaError("unavailable", "no route to 127.0.0.1");
         },
       },
     });
     t.hub.onPoll = (_req, i) => pollAnswer({ config: i === 1 ? hubConfig() : undefined });
     await advanceUntil(t.clock, () => t!.hub.polls.length === 2);
-    expect(t.lines).toContain("job failed: no route to 127.0.0.1");
-    expect(t.hub.polls[1]!.req.lastError).toBe("job failed: no route to 127.0.0.1");
+    expect(t.lines.find((l) => l.startsWith("discovery failed"))).toMatch(/^discovery failed: no route to 127\.0\.0\.1; it runs again in \d+s or with the next config$/);
+    expect(t.hub.polls[1]!.req.lastError).toBe("discovery failed: no route to 127.0.0.1");
     expect(n).toBe(2);
+    expect(t.lines).toContain("discovery works again (after 1 failed run)");
+  });
+
+  test("a job that keeps failing runs once per wait (30 s, 60 s...), logs its cause once, and a new config tries at once", async () => {
+    const runs: number[] = [];
+    const disk = "cannot write /state/runtime.json: ENOSPC: no space left on device; the disk is full; free some space and try again";
+    t = startTestAgent({
+      random: () => 1,
+      runners: {
+        discovery: async (ctx) => {
+          runs.push(ctx.clock.now());
+          if (runs.length <= 3) throw new DcaError("resource-exhausted", disk);
+        },
+      },
+    });
+    const { clock, hub, lines } = t;
+    // Config version 2 comes with the 4th poll, before the 4th run's wait (120 s) is over.
+    let v2At = 0;
+    hub.onPoll = (_req, i) => {
+      if (i === 4) v2At = clock.now();
+      return pollAnswer({ config: i === 1 ? hubConfig() : i === 4 ? hubConfig({ version: 2n }) : undefined });
+    };
+    await advanceUntil(clock, () => runs.length === 3);
+    const gaps = runs.slice(1).map((at, i) => at - runs[i]!);
+    expect(gaps[0]).toBeGreaterThanOrEqual(30_000);
+    expect(gaps[0]).toBeLessThan(36_000);
+    expect(gaps[1]).toBeGreaterThanOrEqual(60_000);
+    expect(gaps[1]).toBeLessThan(66_000);
+    expect(lines.filter((l) => l.startsWith("discovery failed"))).toEqual([`discovery failed: ${disk}; it runs again in 30s or with the next config`]);
+    // The next wait is 120 s, but config version 2 arrives first and the job runs with it at once.
+    await advanceUntil(clock, () => runs.length === 4);
+    expect(runs[3]! - runs[2]!).toBeLessThan(120_000);
+    expect(runs[3]! - v2At).toBeLessThan(2_000);
+    expect(lines).toContain("discovery works again (after 3 failed runs)");
   });
 
   /** A discovery runner that runs until its signal says stop, and records what it was given. */

@@ -5,13 +5,27 @@
  * new config with other targets or credentials cancels a discovery under
  * way and starts the new one; stopping the service cancels any job.
  */
+import { type Backoff, JOB_RETRY_BACKOFF, createBackoff } from "../../common/backoff.ts";
 import type { Clock } from "../../common/clock.ts";
+import { formatDuration } from "../../common/duration.ts";
+import { DcaError } from "../../common/errors.ts";
 import { type ServiceConfig, discoveryKey, targetsKey } from "./config-from-hub.ts";
 import type { JobContext } from "./jobs.ts";
 import type { RuntimeState, RuntimeStore } from "./runtime-state.ts";
 
 /** A scheduled job. */
 export type JobKind = "discovery" | "reads";
+
+/** How the log names each job. */
+const JOB_NAMES: Record<JobKind, string> = { discovery: "discovery", reads: "the read pass" };
+
+/** A kind of job that failed last time: not run again before `retryAt` unless the config changed. */
+interface Failure {
+  count: number;
+  retryAt: number;
+  version: bigint;
+  message: string;
+}
 
 /** Runs one job; readings go into the context's sink as they are made. */
 export type JobRunner = (ctx: JobContext) => Promise<void>;
@@ -40,6 +54,8 @@ export interface JobSchedulerOptions {
   stopping: AbortSignal;
   /** A job failed: `message` says why (the next poll's last_error). */
   onError(message: string): void;
+  /** The waits before a failed job of the same kind runs again (default {@link JOB_RETRY_BACKOFF}). */
+  retry?: Backoff;
   /** A job ended, well or not (its readings may wait for upload). */
   onSettled(): void;
   log(line: string): void;
@@ -61,7 +77,35 @@ export function createJobScheduler(opts: JobSchedulerOptions): JobScheduler {
   let current: { kind: JobKind; key: string; cancel: AbortController } | undefined;
   /** A discovery was cancelled for a new config: the new one runs next, whatever the schedule. */
   let rerun = false;
+  const retry = opts.retry ?? createBackoff(JOB_RETRY_BACKOFF.baseMs, JOB_RETRY_BACKOFF.capMs);
+  const failures = new Map<JobKind, Failure>();
   opts.stopping.addEventListener("abort", () => current?.cancel.abort(), { once: true });
+
+  /** A failed job waits its backoff, unless a new config came since: the log says so once per cause. */
+  function failed(kind: JobKind, c: ServiceConfig, e: unknown): void {
+    const before = failures.get(kind);
+    const count = (before?.count ?? 0) + 1;
+    const delay = Math.ceil(retry.delayMs(count) / 1000) * 1000;
+    const message = DcaError.from(e).message;
+    failures.set(kind, { count, retryAt: clock.now() + delay, version: c.version, message });
+    opts.onError(`${JOB_NAMES[kind]} failed: ${message}`);
+    if (message !== before?.message) {
+      opts.log(`${JOB_NAMES[kind]} failed: ${message}; it runs again in ${formatDuration(delay)} or with the next config`);
+    }
+  }
+
+  function succeeded(kind: JobKind): void {
+    const before = failures.get(kind);
+    if (!before) return;
+    failures.delete(kind);
+    opts.log(`${JOB_NAMES[kind]} works again (after ${before.count} failed ${before.count === 1 ? "run" : "runs"})`);
+  }
+
+  /** Whether `kind` failed under this config and its wait has not passed. */
+  function waiting(kind: JobKind, c: ServiceConfig): boolean {
+    const f = failures.get(kind);
+    return !!f && f.version === c.version && clock.now() < f.retryAt;
+  }
 
   function record(kind: JobKind, c: ServiceConfig): void {
     if (opts.stopping.aborted) return;
@@ -84,18 +128,16 @@ export function createJobScheduler(opts: JobSchedulerOptions): JobScheduler {
       if (job || opts.stopping.aborted) return;
       const kind = rerun && c.config.scan.targets.length > 0 ? "discovery" : dueJob(c, state, clock.now());
       rerun = false;
-      if (!kind) return;
+      if (!kind || waiting(kind, c)) return;
       const cancel = new AbortController();
       current = { kind, key: discoveryKey(c.config), cancel };
       job = opts.runners[kind]({ ...ctx(), signal: cancel.signal })
         .then(() => {
-          if (!cancel.signal.aborted) record(kind, c);
+          if (cancel.signal.aborted) return;
+          record(kind, c);
+          succeeded(kind);
         })
-        .catch((e) => {
-          const message = `job failed: ${(e as Error).message}`;
-          opts.onError(message);
-          opts.log(message);
-        })
+        .catch((e) => failed(kind, c, e))
         .finally(() => {
           job = undefined;
           current = undefined;

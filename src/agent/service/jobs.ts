@@ -45,21 +45,49 @@ export function remember(state: RuntimeState, reading: DeviceReading, learned: s
   }
 }
 
+/**
+ * The sink of one pass: the first reading the outbox refuses (a full disk, a read-only folder)
+ * ends the pass (`stop`), and is the pass's failure; nothing more is stored or logged per device.
+ */
+function passSink(sink: ReadingSink, stop?: AbortController) {
+  let failure: { error: unknown } | undefined;
+  return {
+    put(reading: DeviceReading, taskId?: string): string | undefined {
+      if (failure) return undefined;
+      try {
+        return sink.put(reading, { taskId });
+      } catch (error) {
+        failure = { error };
+        stop?.abort();
+        return undefined;
+      }
+    },
+    failed: () => failure !== undefined,
+    /** Throws what the outbox threw, if it refused a reading. */
+    rethrow(): void {
+      if (failure) throw failure.error;
+    },
+  };
+}
+
 /** A discovery pass over `targets`; the ids of the readings stored, its counters, and a line saying how it went. */
 export async function discover(ctx: JobContext, targets: readonly string[], exclude: readonly string[], taskId?: string) {
   const ids: string[] = [];
   const started = ctx.clock.monotonic();
+  const stop = new AbortController();
+  const sink = passSink(ctx.sink, stop);
   const { collectFleet } = await import("../collect/collect-fleet.ts");
   const handle = await collectFleet(ctx.config.config, targets, exclude, {
     onReading: (reading, learned) => {
-      const id = ctx.sink.put(reading, { taskId });
+      const id = sink.put(reading, taskId);
       if (id) ids.push(id);
-      remember(ctx.state, reading, learned, ctx.clock.now());
+      if (!sink.failed()) remember(ctx.state, reading, learned, ctx.clock.now());
     },
     onFailed: (where, message) => ctx.log(`read of ${where} failed: ${message}`),
     onTargetError: (message) => ctx.log(`target skipped: ${message}`),
-  }, ctx.signal);
+  }, ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal);
   const stats = await handle.done;
+  sink.rethrow();
   const cutoff = ctx.clock.now() - FORGET_AFTER_MS;
   ctx.state.devices = ctx.state.devices.filter((d) => d.lastSeenAt >= cutoff);
   ctx.saveState();
@@ -79,13 +107,15 @@ export async function runDiscovery(ctx: JobContext): Promise<void> {
 /** The scheduled read of the printers discovery found. */
 export async function runReads(ctx: JobContext): Promise<void> {
   const started = ctx.clock.monotonic();
+  const sink = passSink(ctx.sink);
   const r = await readKnown(ctx.config.config, ctx.state.devices, {
     onReading: (reading, learned) => {
-      ctx.sink.put(reading);
-      remember(ctx.state, reading, learned, ctx.clock.now());
+      sink.put(reading);
+      if (!sink.failed()) remember(ctx.state, reading, learned, ctx.clock.now());
     },
     onFailed: (address, message) => ctx.log(`read of ${address} failed: ${message}`),
   });
+  sink.rethrow();
   ctx.saveState();
   ctx.log(`read ${r.read} of ${r.read + r.failed} known printers in ${((ctx.clock.monotonic() - started) / 1000).toFixed(1)} s`);
 }

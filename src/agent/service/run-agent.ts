@@ -8,7 +8,7 @@
  * that an upload is wanted. Every time and timer comes from one Clock.
  */
 import type { Task } from "../../gen/dca/v1/agent_service_pb.ts";
-import { SERVICE_BACKOFF, createBackoff } from "../../common/backoff.ts";
+import { JOB_RETRY_BACKOFF, SERVICE_BACKOFF, createBackoff } from "../../common/backoff.ts";
 import { type Clock, sleep, systemClock } from "../../common/clock.ts";
 import type { Outbox } from "../outbox/index.ts";
 import { createConfigKeeper } from "./config-keeper.ts";
@@ -106,7 +106,8 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
     uploader.want();
     wake();
   };
-  const jobs = createJobScheduler({ runners, runtime, state, clock, stopping: signal, onError: setError, onSettled, log });
+  const retry = createBackoff(JOB_RETRY_BACKOFF.baseMs, JOB_RETRY_BACKOFF.capMs, opts.random);
+  const jobs = createJobScheduler({ runners, runtime, state, clock, stopping: signal, onError: setError, onSettled, log, retry });
   const tasks = createTaskPool({ client, clock, run: (task) => runners.task(ctx(), task), stopping: signal, onSettled, log });
   const pollNow = () => {
     poller.nudge();

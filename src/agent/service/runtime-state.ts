@@ -7,6 +7,7 @@ import { fromJsonString, toJsonString } from "@bufbuild/protobuf";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type AgentConfig, AgentConfigSchema } from "../../gen/dca/v1/agent_service_pb.ts";
+import { DcaError } from "../../common/errors.ts";
 import { writeFileAtomic } from "../../common/write-file-atomic.ts";
 import type { KnownDevice } from "../collect/read-known.ts";
 
@@ -39,7 +40,7 @@ export function createRuntimeStore(stateDir: string): RuntimeStore {
       }
     },
     saveConfig(c) {
-      writeFileAtomic(configPath, toJsonString(AgentConfigSchema, c));
+      writeState(configPath, toJsonString(AgentConfigSchema, c));
     },
     load() {
       try {
@@ -50,7 +51,20 @@ export function createRuntimeStore(stateDir: string): RuntimeStore {
       }
     },
     save(s) {
-      writeFileAtomic(runtimePath, JSON.stringify(s));
+      writeState(runtimePath, JSON.stringify(s));
     },
   };
+}
+
+/**
+ * A write into the state folder; a failure names the file and says what to do ("the disk is full;
+ * free some space"), with the same code as the system error (a full disk is resource-exhausted).
+ */
+function writeState(path: string, data: string): void {
+  try {
+    writeFileAtomic(path, data);
+  } catch (e) {
+    const d = DcaError.from(e);
+    throw new DcaError(d.code, `cannot write ${path}: ${d.message}`, { cause: e });
+  }
 }
