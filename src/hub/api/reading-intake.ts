@@ -34,20 +34,31 @@ export function createReadingIntake(store: AgentApiStore, quota: AgentQuota, log
         if (o.reading) o.reading = capReading(o.reading);
       }
       const sizes = readings.map((o) => (o.reading ? toBinary(DeviceReadingSchema, o.reading).length : 0));
-      const allowed = quota.allow(agent.id, sizes);
-      if (allowed.take === 0 && readings.length > 0) {
-        const secs = Math.ceil(allowed.retryAfterMs / 1000);
-        const limit = allowed.blocking === "bytes per day" ? `${quota.limits.bytesPerDay} bytes per day` : `${quota.limits.readingsPerHour} readings per hour`;
-        if (!refused.has(agent.id)) log(`agent ${agent.id}: upload quota used up (${limit}); its uploads are refused for ${secs} s`);
-        refused.add(agent.id);
-        throw new DcaError("resource-exhausted", `this agent's upload quota is used up (${limit}); the readings stay in its outbox, retry in ${secs} s`, {
-          retryAfterMs: allowed.retryAfterMs,
-        });
+      const total: StoreReadingsResult = { acknowledgedIds: [], stored: 0, storedBytes: 0, duplicates: 0, conflicts: 0, flags: [] };
+      // Readings the hub holds already (a retried upload) cost no quota: what they did not use
+      // goes to the next ones, until the batch is done or the quota is.
+      let from = 0;
+      let allowed = quota.allow(agent.id, sizes);
+      while (allowed.take > 0) {
+        const r = store.storeReadings(agent, readings.slice(from, from + allowed.take));
+        quota.charge(agent.id, r.stored, r.storedBytes);
+        total.acknowledgedIds.push(...r.acknowledgedIds);
+        total.flags.push(...r.flags);
+        for (const k of ["stored", "storedBytes", "duplicates", "conflicts"] as const) total[k] += r[k];
+        from += allowed.take;
+        allowed = quota.allow(agent.id, sizes.slice(from));
       }
-      refused.delete(agent.id);
-      const r = store.storeReadings(agent, readings.slice(0, allowed.take));
-      quota.charge(agent.id, r.stored, r.storedBytes);
-      return r;
+      if (from > 0 || readings.length === 0) {
+        refused.delete(agent.id);
+        return total;
+      }
+      const secs = Math.ceil(allowed.retryAfterMs / 1000);
+      const limit = allowed.blocking === "bytes per day" ? `${quota.limits.bytesPerDay} bytes per day` : `${quota.limits.readingsPerHour} readings per hour`;
+      if (!refused.has(agent.id)) log(`agent ${agent.id}: upload quota used up (${limit}); its uploads are refused for ${secs} s`);
+      refused.add(agent.id);
+      throw new DcaError("resource-exhausted", `this agent's upload quota is used up (${limit}); the readings stay in its outbox, retry in ${secs} s`, {
+        retryAfterMs: allowed.retryAfterMs,
+      });
     },
   };
 }
