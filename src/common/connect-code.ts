@@ -84,3 +84,20 @@ export function errorCodeOfConnect(code: Code): ErrorCode {
       return code satisfies never;
   }
 }
+
+/**
+ * The response header (a gRPC trailer) in which the hub says how long a
+ * refusal that passes with time lasts, in milliseconds (DcaError.retryAfterMs).
+ */
+export const RETRY_AFTER_HEADER = "dca-retry-after-ms";
+
+/** The metadata a hub's error carries for `retryAfterMs` (none when undefined). */
+export function retryAfterMetadata(retryAfterMs: number | undefined): Record<string, string> | undefined {
+  return retryAfterMs === undefined ? undefined : { [RETRY_AFTER_HEADER]: String(Math.max(0, Math.ceil(retryAfterMs))) };
+}
+
+/** The retry delay an error's metadata carries, if a whole number of milliseconds. */
+export function retryAfterOf(metadata: Headers): number | undefined {
+  const v = metadata.get(RETRY_AFTER_HEADER);
+  return v !== null && /^\d{1,12}$/.test(v) ? Number(v) : undefined;
+}

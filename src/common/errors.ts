@@ -7,7 +7,7 @@
  * that sorts a lower layer's failures adds something (StoreError, SnmpError...).
  */
 import { ConnectError } from "@connectrpc/connect";
-import { errorCodeOfConnect } from "./connect-code.ts";
+import { errorCodeOfConnect, retryAfterOf } from "./connect-code.ts";
 
 /**
  * Every code, as a closed set:
@@ -57,6 +57,8 @@ export interface DcaErrorOptions {
   cause?: unknown;
   /** A finer, module-defined word where callers tell cases of one code apart ("newer-version"). */
   reason?: string;
+  /** For a refusal that passes with time (a quota): milliseconds until a retry may work. */
+  retryAfterMs?: number;
 }
 
 /** An error with a code from {@link ERROR_CODES}, a message for an operator and its cause. */
@@ -65,11 +67,14 @@ export class DcaError extends Error {
   readonly code: ErrorCode;
   /** A finer, module-defined word for this code, if the module gives one (absent otherwise). */
   declare readonly reason?: string;
+  /** Milliseconds until a retry may work, when the refusal says (absent otherwise). */
+  declare readonly retryAfterMs?: number;
 
   constructor(code: ErrorCode, message: string, options: DcaErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     if (options.reason !== undefined) this.reason = options.reason;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 
   /**
@@ -81,7 +86,10 @@ export class DcaError extends Error {
    */
   static from(e: unknown): DcaError {
     if (e instanceof DcaError) return e;
-    if (e instanceof ConnectError) return new DcaError(errorCodeOfConnect(e.code), e.rawMessage, { cause: e });
+    if (e instanceof ConnectError) {
+      const retryAfterMs = retryAfterOf(e.metadata);
+      return new DcaError(errorCodeOfConnect(e.code), e.rawMessage, retryAfterMs === undefined ? { cause: e } : { cause: e, retryAfterMs });
+    }
     const { code, text } = thrownParts(e);
     const [sorted, hint, reason] = sortThrown(code, (e as { name?: unknown })?.name);
     const line = text.replace(/\s*\n\s*/g, " ").trim() || code || "unknown error";

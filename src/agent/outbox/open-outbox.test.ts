@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { create, equals, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { UploadReadingsRequestSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import { DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { MAX_READING_TEXT, readingOverLimits } from "../../common/reading-limits.ts";
 import { openOutbox } from "./open-outbox.ts";
 import type { QuarantinedEntry } from "./outbox.ts";
 import { OutboxError } from "./outbox-error.ts";
@@ -91,6 +92,20 @@ describe.each([["file"], ["memory"]])("outbox (%s)", (kind) => {
     expect(back.readings).toHaveLength(1);
     expect(back.readings[0]).toMatchObject({ id, seq: 1n, taskId: "task-1" });
     expect(equals(DeviceReadingSchema, back.readings[0].reading!, sampleReading(3))).toBe(true);
+    box.close();
+  });
+
+  test("a reading over the contract's bounds is stored cut to them, with a ReadProblem saying so", () => {
+    const box = open();
+    const big = sampleReading(4);
+    big.model = "M".repeat(15 * 1024 * 1024);
+    big.alerts = Array.from({ length: 5000 }, (_, i) => ({ ...big.alerts[0], index: i }) as (typeof big.alerts)[number]);
+    box.put(big);
+    const [stored] = box.peek(1);
+    expect(stored!.reading.model.length).toBe(MAX_READING_TEXT);
+    expect(readingOverLimits(stored!.reading)).toBeUndefined();
+    expect(stored!.reading.problems.at(-1)).toMatchObject({ section: "limits" });
+    expect(box.stats().bytes).toBeLessThan(64 * 1024);
     box.close();
   });
 

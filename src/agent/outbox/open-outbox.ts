@@ -9,6 +9,7 @@ import { statSync } from "node:fs";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { OutboxReadingSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import { type DeviceReading, DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { capReading } from "../../common/reading-limits.ts";
 import { openOutboxDatabase } from "./open-outbox-database.ts";
 import {
   DEFAULT_MAX_AGE_MS,
@@ -120,7 +121,8 @@ export function openOutbox(path: string, opts: OutboxOptions = {}): Outbox {
     // Encode before the transaction: a bad message is the caller's error, not the file's.
     const payloads = items.map((item) => {
       try {
-        return toBinary(DeviceReadingSchema, item.reading);
+        // Within the contract's bounds, so the hub never refuses what the outbox holds.
+        return toBinary(DeviceReadingSchema, capReading(item.reading));
       } catch (e) {
         throw new OutboxError("invalid-argument", `cannot ${doing}: not a dca.v1.DeviceReading (${(e as Error).message})`, { cause: e });
       }

@@ -4,6 +4,7 @@
  * results the hub did not take sent again after the next poll.
  */
 import { afterEach, describe, expect, test } from "bun:test";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
 import { TEXT_LIMITS } from "../../common/wire-limits.ts";
 import { sampleReading } from "../outbox/testdata/sample-reading.ts";
@@ -97,6 +98,19 @@ describe("tasks", () => {
     await advanceUntil(clock, () => hub.polls.length === 2);
     expect(hub.taken.map((r) => r.taskId)).toEqual(["a", "b"]);
     expect(hub.taken[0]!.finishedAt).toBeDefined();
+  });
+
+  test("a result the hub refuses for good (the task went to another agent) is said once and does not hold up the next", async () => {
+    t = startTestAgent();
+    const { clock, hub } = t;
+    hub.onReport = (req) => {
+      if (req.taskId === "a") throw new ConnectError("task a was not given to this agent; its result is not kept", Code.PermissionDenied);
+    };
+    hub.onPoll = (_req, n) => pollAnswer({ config: n === 1 ? hubConfig({ targets: [] }) : undefined, tasks: n === 1 ? [pingTask("a"), pingTask("b")] : [] });
+    await advanceUntil(clock, () => hub.taken.length === 1);
+    expect(hub.taken.map((r) => r.taskId)).toEqual(["b"]);
+    expect(hub.reports.filter((r) => r.req.taskId === "a")).toHaveLength(1);
+    expect(t.lines.filter((l) => l.includes("refused its result")).length).toBe(1);
   });
 
   test("a result within the wire's bounds, however long the message", async () => {

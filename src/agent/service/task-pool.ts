@@ -8,10 +8,14 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { type ReportTaskResultRequest, ReportTaskResultRequestSchema, type Task, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
 import type { Clock } from "../../common/clock.ts";
+import { DcaError, type ErrorCode } from "../../common/errors.ts";
 import { MAX_TASK_READING_IDS, TEXT_LIMITS } from "../../common/wire-limits.ts";
 import type { ServiceHubClient } from "./hub-client.ts";
 import { cutText } from "../../common/text.ts";
 import { type TaskOutcome, describeTask } from "./tasks/run-task.ts";
+
+/** Refusals of a report that a retry would only repeat. */
+const REFUSED_FOR_GOOD = new Set<ErrorCode>(["permission-denied", "not-found", "invalid-argument"]);
 
 /** Tasks from the hub that may run at once. */
 export const MAX_CONCURRENT_TASKS = 4;
@@ -54,7 +58,16 @@ export function createTaskPool(opts: TaskPoolOptions): TaskPool {
 
   async function sendPending(): Promise<void> {
     while (pending.length > 0 && !opts.stopping.aborted) {
-      await opts.client.reportTaskResult(pending[0]!, { signal: opts.stopping });
+      const report = pending[0]!;
+      try {
+        await opts.client.reportTaskResult(report, { signal: opts.stopping });
+      } catch (e) {
+        // A refusal that no retry changes (the task went to another agent, or is gone) would
+        // block every report after it: it is said once and dropped; anything else waits.
+        const err = DcaError.from(e);
+        if (!REFUSED_FOR_GOOD.has(err.code)) throw e;
+        log(`task ${report.taskId}: the hub refused its result (${err.message}); dropped`);
+      }
       pending.shift();
     }
   }

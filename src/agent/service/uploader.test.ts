@@ -7,7 +7,9 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { UploadReadingsRequestSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { sleep } from "../../common/clock.ts";
+import { RETRY_AFTER_HEADER } from "../../common/connect-code.ts";
 import { MAX_READINGS_PER_UPLOAD, MAX_REQUEST_BYTES } from "../../common/wire-limits.ts";
 import { sampleReading } from "../outbox/testdata/sample-reading.ts";
 import type { Outbox } from "../outbox/index.ts";
@@ -45,6 +47,33 @@ describe("uploads", () => {
       "upload failed: [unavailable] connect ECONNREFUSED 127.0.0.1:1; 25 readings in the outbox; retrying in 10 s",
     ]);
     expect(lines.filter((l) => l.startsWith("uploads resumed"))).toEqual(["uploads resumed after 15 s of failures: 25 readings waiting, 25 sent, 0 left"]);
+  });
+
+  test("a quota refusal with a retry delay holds uploads that long, polls or not, is logged once, and loses or doubles nothing", async () => {
+    t = startTestAgent({ uploadBatch: 10, before: (_hub, outbox) => fill(outbox, 25) });
+    const { clock, hub, outbox, lines } = t;
+    hub.onPoll = () => pollAnswer({ nextPollSeconds: 1 });
+    let refusing = true;
+    hub.onUpload = (req, n) => {
+      // The first batch is taken in part, then the quota is used up for a minute.
+      if (n === 1) return { $typeName: "dca.v1.UploadReadingsResponse", acknowledgedIds: req.readings.slice(0, 4).map((r) => r.id) };
+      if (refusing) throw new ConnectError("this agent's upload quota is used up (4 readings per hour)", Code.ResourceExhausted, { [RETRY_AFTER_HEADER]: "60000" });
+      return { $typeName: "dca.v1.UploadReadingsResponse", acknowledgedIds: req.readings.map((r) => r.id) };
+    };
+    await advanceUntil(clock, () => hub.uploads.length === 2);
+    const refusedAt = hub.uploads[1]!.at;
+    await clock.advance(refusedAt + 59_000 - clock.now());
+    expect(hub.uploads).toHaveLength(2);
+    expect(hub.polls.length).toBeGreaterThan(30);
+    expect(outbox.stats().depth).toBe(21);
+    refusing = false;
+    await advanceUntil(clock, () => outbox.stats().depth === 0);
+    expect(hub.uploads[2]!.at - refusedAt).toBeGreaterThanOrEqual(60_000);
+    expect(seqs(t)).toEqual(range(25));
+    expect(lines.filter((l) => l.startsWith("upload refused"))).toEqual([
+      "upload refused: this agent's upload quota is used up (4 readings per hour); 21 readings kept in the outbox; uploads wait 60 s",
+    ]);
+    expect(lines.filter((l) => l.startsWith("uploads resumed"))).toHaveLength(1);
   });
 
   test("readings a job stores go up within a second, while the job goes on, not at the next poll", async () => {
@@ -107,7 +136,9 @@ describe("uploads", () => {
   test("big readings: a batch stays well under the hub's request size", async () => {
     const big = (n: number) => {
       const r = sampleReading(n);
-      r.sysDescr = "d".repeat(60_000);
+      // About 60 KB, within the reading's bounds (src/common/reading-limits.ts).
+      r.console = Array.from({ length: 30 }, () => "c".repeat(1000));
+      r.alerts = Array.from({ length: 30 }, (_, i) => ({ ...r.alerts[0]!, index: i, description: "d".repeat(1000) }));
       return r;
     };
     t = startTestAgent({ before: (_hub, outbox) => fill(outbox, 300, big) });

@@ -6,6 +6,7 @@
  * upload that works after failures says so, with how many readings waited.
  */
 import { plural } from "../../common/text.ts";
+import { DcaError } from "../../common/errors.ts";
 import { type Backoff, worthLogging } from "../../common/backoff.ts";
 import type { Clock } from "../../common/clock.ts";
 import type { Outbox } from "../outbox/index.ts";
@@ -52,6 +53,21 @@ export function createUploader(opts: UploaderOptions): Uploader {
 
   /** When the first of the failures in a row happened (clock.now()), for the resume line. */
   let failingSince = 0;
+  /**
+   * Until when (clock.now()) the hub asked us to hold uploads (its quota for
+   * this agent is used up): neither a poll nor new readings end the hold.
+   */
+  let heldUntil = 0;
+
+  /** The hub refused for a stated time: hold until then, said once per hold; the readings stay in the outbox. */
+  function hold(err: DcaError, retryAfterMs: number): void {
+    const wasHeld = heldUntil > 0;
+    heldUntil = opts.clock.now() + retryAfterMs;
+    const message = `upload refused: ${err.message}`;
+    opts.onError(message);
+    if (!wasHeld) log(`${message}; ${plural(outbox.stats().depth, "reading")} kept in the outbox; uploads wait ${Math.round(retryAfterMs / 1000)} s`);
+    wanted = true;
+  }
 
   async function upload(): Promise<void> {
     const waiting = outbox.stats().depth;
@@ -62,9 +78,13 @@ export function createUploader(opts: UploaderOptions): Uploader {
         log(`uploads resumed after ${secs} s of failures: ${plural(waiting, "reading")} waiting, ${sent} sent, ${outbox.stats().depth} left`);
       }
       schedule.succeeded(0);
+      if (heldUntil > 0) log(`uploads resumed after the hub's hold: ${sent} sent, ${outbox.stats().depth} left`);
+      heldUntil = 0;
     } catch (e) {
       // Stopping: the outbox may be closed under the upload; the readings not acknowledged stay in it.
       if (opts.stopping.aborted) return;
+      const err = DcaError.from(e);
+      if (err.code === "resource-exhausted" && err.retryAfterMs !== undefined) return hold(err, err.retryAfterMs);
       if (schedule.failures() === 0) failingSince = opts.clock.now();
       const wait = schedule.failed();
       const message = `upload failed: ${(e as Error).message}`;
@@ -85,7 +105,7 @@ export function createUploader(opts: UploaderOptions): Uploader {
       schedule.dueNow();
     },
     startIfDue() {
-      if (running || !wanted || opts.stopping.aborted || !schedule.isDue() || outbox.stats().depth === 0) return;
+      if (running || !wanted || opts.stopping.aborted || !schedule.isDue() || opts.clock.now() < heldUntil || outbox.stats().depth === 0) return;
       wanted = false;
       running = upload().finally(() => {
         running = undefined;

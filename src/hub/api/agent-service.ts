@@ -21,6 +21,9 @@ import { DcaError } from "../../common/errors.ts";
 import type { Agent, AgentApiStore } from "../store/index.ts";
 import { withConnectErrors } from "./connect-errors.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
+import { type AgentQuotaLimits, createAgentQuota } from "./agent-quota.ts";
+import { createReadingIntake } from "./reading-intake.ts";
+import { type Clock, systemClock } from "../../common/clock.ts";
 import {
   MAX_READINGS_PER_UPLOAD,
   checkActivateRequest,
@@ -38,6 +41,9 @@ export interface AgentServiceOptions {
   activationsPerMinute?: number;
   /** Where an agent listens for wake-up nudges (MQTT); undefined or no answer: poll only. */
   mqttSettings?: (agentId: string, requestUrl: string) => MqttSettings | undefined;
+  /** Per-agent upload quotas (default DEFAULT_AGENT_QUOTA). */
+  quota?: AgentQuotaLimits;
+  clock?: Clock;
   log?: (line: string) => void;
 }
 
@@ -60,6 +66,7 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
   const log = opts.log ?? (() => {});
   const defaultPoll = opts.defaultPollSeconds ?? 300;
   const limiter = createRateLimiter(opts.activationsPerMinute ?? 30, 60_000);
+  const intake = createReadingIntake(store, createAgentQuota(opts.clock ?? systemClock, opts.quota), log);
 
   const service: ServiceImpl<typeof AgentService> = {
     async activate(req, ctx) {
@@ -115,7 +122,7 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
     async uploadReadings(req, ctx) {
       const agent = authenticate(store, ctx);
       checkUploadRequest(req);
-      const r = store.storeReadings(agent, req.readings);
+      const r = intake.take(agent, req.readings);
       if (r.flags.length) log(`agent ${agent.id}: ${plural(r.flags.length, "counter flag")} raised`);
       return create(UploadReadingsResponseSchema, { acknowledgedIds: r.acknowledgedIds });
     },

@@ -6,7 +6,7 @@
  * its words go to the hub's log, not to the agent.
  */
 import { Code, ConnectError } from "@connectrpc/connect";
-import { connectCodeOf } from "../../common/connect-code.ts";
+import { connectCodeOf, retryAfterMetadata } from "../../common/connect-code.ts";
 import { DcaError } from "../../common/errors.ts";
 
 /** The ConnectError the API answers for `e`; a ConnectError stays as it is. */
@@ -17,7 +17,7 @@ export function toConnectError(e: unknown, log?: (line: string) => void): Connec
     log?.(`internal error: ${err.message}`);
     return new ConnectError("internal error", Code.Internal, undefined, undefined, err);
   }
-  return new ConnectError(err.message, connectCodeOf(err.code), undefined, undefined, err);
+  return new ConnectError(err.message, connectCodeOf(err.code), retryAfterMetadata(err.retryAfterMs), undefined, err);
 }
 
 /** `impl` with each method's failure answered through {@link toConnectError}. */

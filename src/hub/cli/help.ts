@@ -29,6 +29,8 @@ serve options:
   --hostname NAME       extra name or address for the self-made certificate (repeatable)
   --poll DURATION       default poll interval for sites that set none: 30s, 5m, 1h
                         (default: 5m)
+  --quota-readings N    readings one agent may upload per hour (default: 20000)
+  --quota-bytes N       reading bytes one agent may upload per day (default: 1073741824)
 
 MQTT wake-ups (agents start new tasks at once instead of at their next poll):
   --mqtt-listen HOST:PORT  MQTT over TLS of the hub's own broker (default: the --listen

@@ -6,13 +6,14 @@
 import { type ParsedArgs, UsageError, flag, parseArgs } from "../../common/args.ts";
 import { LIMITS } from "../../common/config/index.ts";
 import { formatDuration } from "../../common/duration.ts";
-import { parseDurationSeconds } from "../admin/admin-format.ts";
+import { parseCount, parseDurationSeconds } from "../admin/admin-format.ts";
+import { type AgentQuotaLimits, DEFAULT_AGENT_QUOTA } from "../api/agent-quota.ts";
 import { MQTT_BOOLEAN_FLAGS, MQTT_VALUED_FLAGS, mqttOptionsFrom, parseHostPort } from "../mqtt/serve-options.ts";
 import { startHub } from "../server/start-hub.ts";
 import { hubTrustHint } from "../tls/index.ts";
 
 export async function serveCommand(argv: string[], dataDir: string): Promise<number> {
-  const p = parseArgs(argv, ["listen", "cert", "key", "hostname", "poll", ...MQTT_VALUED_FLAGS], MQTT_BOOLEAN_FLAGS);
+  const p = parseArgs(argv, ["listen", "cert", "key", "hostname", "poll", "quota-readings", "quota-bytes", ...MQTT_VALUED_FLAGS], MQTT_BOOLEAN_FLAGS);
   if (p.positional.length) throw new UsageError(`serve takes no arguments, got "${p.positional[0]}"`);
   const { host, port } = parseHostPort("listen", flag(p, "listen") ?? "0.0.0.0:8443");
   const certFile = flag(p, "cert");
@@ -24,6 +25,7 @@ export async function serveCommand(argv: string[], dataDir: string): Promise<num
     dataDir, host, port, certFile, keyFile,
     hostnames: p.flags.get("hostname") ?? [],
     defaultPollSeconds: pollSeconds(p),
+    quota: quotaLimits(p),
     mqtt,
     log,
   });
@@ -47,4 +49,14 @@ function pollSeconds(p: ParsedArgs): number | undefined {
   const { min, max } = LIMITS.pollMs;
   if (s * 1000 < min || s * 1000 > max) throw new UsageError(`--poll must be from ${formatDuration(min)} to ${formatDuration(max)}, got "${v}"`);
   return s;
+}
+
+/** --quota-readings (per agent per hour) and --quota-bytes (per agent per day) over the defaults. */
+function quotaLimits(p: ParsedArgs): AgentQuotaLimits {
+  const readings = flag(p, "quota-readings");
+  const bytes = flag(p, "quota-bytes");
+  return {
+    readingsPerHour: readings === undefined ? DEFAULT_AGENT_QUOTA.readingsPerHour : parseCount(readings, "--quota-readings", 1, 1e9),
+    bytesPerDay: bytes === undefined ? DEFAULT_AGENT_QUOTA.bytesPerDay : parseCount(bytes, "--quota-bytes", 1, Number.MAX_SAFE_INTEGER),
+  };
 }

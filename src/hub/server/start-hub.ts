@@ -10,6 +10,7 @@ import { createContextValues } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { AgentService } from "../../gen/dca/v1/agent_service_pb.ts";
 import { REMOTE_ADDRESS, createAgentService } from "../api/agent-service.ts";
+import type { AgentQuotaLimits } from "../api/agent-quota.ts";
 import { MAX_REQUEST_BYTES } from "../api/validate-request.ts";
 import { MQTT_WS_PATH } from "../mqtt/embedded-broker.ts";
 import { type HubMqttOptions, startHubMqtt } from "../mqtt/start-hub-mqtt.ts";
@@ -35,6 +36,8 @@ export interface StartHubOptions {
   /** Names the self-made server certificate is valid for (besides localhost and loopback). */
   hostnames?: string[];
   defaultPollSeconds?: number;
+  /** Per-agent upload quotas (default DEFAULT_AGENT_QUOTA, src/hub/api/agent-quota.ts). */
+  quota?: AgentQuotaLimits;
   /** MQTT wake-ups (default off); the embedded broker also serves WebSocket at /mqtt on this port. */
   mqtt?: HubMqttOptions;
   log?: (line: string) => void;
@@ -74,7 +77,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   });
   const mqttSettings = (agentId: string, requestUrl: string) => mqtt.settingsFor(agentId, requestUrl);
   const handler = connectNodeAdapter({
-    routes: (router) => router.service(AgentService, createAgentService({ store, defaultPollSeconds: opts.defaultPollSeconds, mqttSettings, log })),
+    routes: (router) => router.service(AgentService, createAgentService({ store, defaultPollSeconds: opts.defaultPollSeconds, quota: opts.quota, mqttSettings, log })),
     readMaxBytes: MAX_REQUEST_BYTES,
     contextValues: (req) => createContextValues().set(REMOTE_ADDRESS, req.socket?.remoteAddress ?? "unknown"),
   });

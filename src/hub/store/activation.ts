@@ -15,6 +15,18 @@ import type { ActivateFailure, ActivateRequest, ActivateResult, Install, Site } 
 export const MAX_FAILED_ATTEMPTS = 5;
 /** How long a new activation code is valid unless told otherwise. */
 export const DEFAULT_CODE_TTL_MS = 7 * 24 * 3600_000;
+/**
+ * Install rows that only record failed guesses (not locked, never reset, no
+ * agent) are pruned after this long, and beyond this many, oldest first: a
+ * guesser that invents a fresh install id per guess leaves no lasting trace.
+ * Locked and reset rows stay (an admin and `dca unlock` need them); making one
+ * costs 5 guesses.
+ */
+export const PRUNE_INSTALLS_AFTER_MS = DEFAULT_CODE_TTL_MS;
+export const MAX_GUESS_ONLY_INSTALLS = 10_000;
+
+const GUESS_ONLY = `failed_attempts < ${MAX_FAILED_ATTEMPTS} AND reset_generation = 0
+  AND NOT EXISTS (SELECT 1 FROM agents WHERE agents.install_id = installs.install_id)`;
 
 interface CodeRow {
   code_hash: string;
@@ -77,6 +89,12 @@ export function createActivation(ctx: StoreContext, requireSite: (idOrName: stri
           const add = reason === "install-locked" ? 0 : 1;
           db.run("UPDATE installs SET failed_attempts = failed_attempts + ?, last_attempt_at = ? WHERE install_id = ?", [add, now, installId]);
           if (codeHash) db.run("UPDATE activation_codes SET failed_attempts = failed_attempts + 1 WHERE code_hash = ?", [codeHash]);
+          db.run(`DELETE FROM installs WHERE ${GUESS_ONLY} AND last_attempt_at < ?`, [now - PRUNE_INSTALLS_AFTER_MS]);
+          db.run(
+            `DELETE FROM installs WHERE install_id IN (SELECT install_id FROM installs WHERE ${GUESS_ONLY}
+               ORDER BY last_attempt_at DESC, install_id LIMIT -1 OFFSET ?)`,
+            [MAX_GUESS_ONLY_INSTALLS],
+          );
           const failedAttempts = inst.failed_attempts + add;
           return { ok: false, reason, failedAttempts, attemptsLeft: Math.max(0, MAX_FAILED_ATTEMPTS - failedAttempts) };
         };

@@ -41,7 +41,10 @@ export interface AgentApiStore {
   storeReadings(agent: Agent, readings: OutboxReading[]): StoreReadingsResult;
   /** Hands out the site's pending tasks (and sent ones never answered), oldest first. */
   takePendingTasks(agent: Agent, limit?: number): Task[];
-  /** Records what became of a task of the agent's site; false when the site has no such task. */
+  /**
+   * Records what became of a task of the agent's site; false when the site has no such task.
+   * Throws `permission-denied` when the task was given to (or is aimed at) another agent.
+   */
   reportTaskResult(agent: Agent, r: ReportTaskResultRequest): boolean;
 }
 

@@ -2,7 +2,7 @@
 export { openHubStore, type HubStoreOptions, type SqliteHubStore } from "./open-hub-store.ts";
 export { StoreError } from "./store-error.ts";
 export { HUB_DB_FILE } from "./schema.ts";
-export { DEFAULT_CODE_TTL_MS, MAX_FAILED_ATTEMPTS } from "./activation.ts";
+export { DEFAULT_CODE_TTL_MS, MAX_FAILED_ATTEMPTS, MAX_GUESS_ONLY_INSTALLS, PRUNE_INSTALLS_AFTER_MS } from "./activation.ts";
 export { MAX_RESULT_BYTES, SENT_TIMEOUT_MS } from "./tasks.ts";
 export { JUMP_MIN_PAGES, JUMP_PAGES_PER_DAY } from "./counter-flags.ts";
 export type { AdminStore, AgentAdminStore, AgentApiStore, DeviceAdminStore, HubStore, SiteAdminStore, TaskAdminStore, WakeStore } from "./hub-store.ts";

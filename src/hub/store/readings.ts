@@ -39,7 +39,7 @@ export function createReadingWriter(ctx: StoreContext) {
         if (!row) throw new StoreError("not-found", `unknown agent "${agent.id}"`);
         const siteId = row.site_id;
         const receivedAt = ctx.now().getTime();
-        const result: StoreReadingsResult = { acknowledgedIds: [], stored: 0, duplicates: 0, conflicts: 0, flags: [] };
+        const result: StoreReadingsResult = { acknowledgedIds: [], stored: 0, storedBytes: 0, duplicates: 0, conflicts: 0, flags: [] };
 
         for (const o of readings) {
           if (!ID_PATTERN.test(o.id) || !o.reading) continue;
@@ -60,11 +60,13 @@ export function createReadingWriter(ctx: StoreContext) {
               "SELECT data, read_at FROM readings WHERE device_id = ? AND read_at <= ? ORDER BY read_at DESC, received_at DESC LIMIT 1",
             )
             .get(device.id, readAt);
+          const data = toBinary(DeviceReadingSchema, r);
           db.run(
             `INSERT INTO readings (id, device_id, agent_id, site_id, seq, task_id, read_at, received_at, address, data)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [o.id, device.id, agent.id, siteId, Number(o.seq), o.taskId, readAt, receivedAt, r.address, toBinary(DeviceReadingSchema, r)],
+            [o.id, device.id, agent.id, siteId, Number(o.seq), o.taskId, readAt, receivedAt, r.address, data],
           );
+          result.storedBytes += data.length;
           if (previous) result.flags.push(...flagCounters(ctx, siteId, device.id, o.id, readAt, previous, r));
           applyReading(db, device, o.id, readAt, r);
           result.stored++;

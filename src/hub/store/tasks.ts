@@ -135,6 +135,12 @@ export function createTasks(ctx: StoreContext, requireSite: (idOrName: string) =
         const siteId = siteOf(agent);
         const row = db.query<TaskRow, [string, string]>("SELECT * FROM tasks WHERE id = ? AND site_id = ?").get(r.taskId, siteId ?? "");
         if (!row) return false;
+        // Only the agent the task was given to (or, before it is sent, aimed at) reports on it:
+        // another agent of the site must not finish it, or the real result would be dropped.
+        const holder = row.agent_id ?? row.target_agent_id;
+        if (holder !== agent.id) {
+          throw new StoreError("permission-denied", `task ${row.id} was not given to this agent; its result is not kept`);
+        }
         // The first final answer stands; a late "running" or a repeated report changes nothing.
         if (FINAL.has(row.state)) return true;
         const finishedAt = FINAL.has(state) ? (r.finishedAt ? timestampMs(r.finishedAt) : ctx.now().getTime()) : null;

@@ -93,6 +93,8 @@ export interface StoreReadingsResult {
   /** Ids the hub now holds (new and already held); the agent deletes exactly these. */
   acknowledgedIds: string[];
   stored: number;
+  /** Payload bytes of the readings stored (not of duplicates), for the agent's quota. */
+  storedBytes: number;
   duplicates: number;
   /** Ids already held by another site: neither stored nor acknowledged. */
   conflicts: number;

@@ -3,7 +3,7 @@
  * and its lockout, authentication, the poll heartbeat and the site config.
  */
 import { describe, expect, test } from "bun:test";
-import { type AgentApiStore, MAX_FAILED_ATTEMPTS, StoreError } from "../../../src/hub/store/index.ts";
+import { type AgentApiStore, MAX_FAILED_ATTEMPTS, PRUNE_INSTALLS_AFTER_MS, StoreError } from "../../../src/hub/store/index.ts";
 import { type OpenStore, codeOf, storesUnderTest } from "./store-under-test.ts";
 
 const req = (code: string, installId = "install-1") => ({ code, installId, hostname: "pc-1", agentVersion: "0.1.0", platform: "linux-x64" });
@@ -73,6 +73,22 @@ export function describeAgentApiActivation(open: OpenStore): void {
       for (let i = 0; i < MAX_FAILED_ATTEMPTS; i++) expect(store.activate(req(code, `install-${i}`))).toMatchObject({ reason: "expired", failedAttempts: 1 });
       clock.set(expiresAt.getTime() - 30_000);
       expect(store.activate(req(code, "install-fresh"))).toMatchObject({ ok: false, reason: "invalid" });
+    });
+
+    test("install rows left by failed guesses are pruned after a week; locked, reset and activated installs stay", () => {
+      const { store, rest, site, clock } = setup();
+      const { code } = rest.createActivationCode(site.id);
+      for (let i = 0; i < 20; i++) store.activate(req("AAAA-AAAA", `guess-${i}`));
+      for (let i = 0; i < MAX_FAILED_ATTEMPTS; i++) store.activate(req("AAAA-AAAA", "locked-1"));
+      store.activate(req("AAAA-AAAA", "reset-1"));
+      rest.resetInstall("reset-1");
+      store.activate(req("AAAA-AAAA", "typo-then-ok"));
+      expect(store.activate(req(code, "typo-then-ok")).ok).toBe(true);
+      expect(rest.listInstalls()).toHaveLength(23);
+      clock.advance(PRUNE_INSTALLS_AFTER_MS + 1);
+      store.activate(req("AAAA-AAAA", "guess-new"));
+      expect(rest.listInstalls().map((i) => i.installId).sort()).toEqual(["guess-new", "locked-1", "reset-1", "typo-then-ok"]);
+      expect(store.checkLockout("locked-1").failedAttempts).toBe(MAX_FAILED_ATTEMPTS);
     });
 
     test("activating the same install again on the same site replaces its agent", () => {

@@ -106,6 +106,24 @@ export function describeAgentApiTasks(open: OpenStore): void {
       expect(rest.listTasks({ siteId: b.id }).map((t) => t.id)).toEqual([tb.id]);
     });
 
+    test("only the agent a task was given to reports on it; another agent of the site is refused and the real result is kept", () => {
+      const { store, rest, a, a1, a2 } = setup();
+      const sent = rest.createTask(a.id, scan());
+      expect(store.takePendingTasks(a1).map((t) => t.id)).toEqual([sent.id]);
+      const aimed = rest.createTask(a.id, read("10.0.0.9"), { agentId: a1.id });
+      for (const t of [sent, aimed]) {
+        expect(() => store.reportTaskResult(a2, report(t.id, TaskStatus.FAILED, { message: "forged" }))).toThrow(
+          expect.objectContaining({ code: "permission-denied" }),
+        );
+        expect(rest.getTask(t.id)).toMatchObject({ message: "" });
+      }
+      expect(store.reportTaskResult(a1, report(sent.id, TaskStatus.DONE, { message: "real" }))).toBe(true);
+      expect(rest.getTask(sent.id)).toMatchObject({ state: "done", agentId: a1.id, message: "real" });
+      // Once finished, a forged late report is still refused, never silently taken.
+      expect(() => store.reportTaskResult(a2, report(sent.id, TaskStatus.FAILED))).toThrow(expect.objectContaining({ code: "permission-denied" }));
+      expect(rest.getTask(sent.id)).toMatchObject({ state: "done", message: "real" });
+    });
+
     test("an agent the store does not know takes nothing and reports on nothing", () => {
       const { store, rest, a, a1 } = setup();
       const t = rest.createTask(a.id, scan());
