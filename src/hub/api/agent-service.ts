@@ -20,6 +20,7 @@ import {
 import { DcaError } from "../../common/errors.ts";
 import type { Agent, AgentApiStore } from "../store/index.ts";
 import { withConnectErrors } from "./connect-errors.ts";
+import { type ActivationGateLimits, createActivationGate } from "./activation-gate.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
 import { type AgentQuotaLimits, createAgentQuota } from "./agent-quota.ts";
 import { createReadingIntake } from "./reading-intake.ts";
@@ -39,6 +40,8 @@ export interface AgentServiceOptions {
   defaultPollSeconds?: number;
   /** Activation attempts allowed per client address per minute. */
   activationsPerMinute?: number;
+  /** The budget over all addresses (default ACTIVATION_GATE). */
+  activationGate?: ActivationGateLimits;
   /** Where an agent listens for wake-up nudges (MQTT); undefined or no answer: poll only. */
   mqttSettings?: (agentId: string, requestUrl: string) => MqttSettings | undefined;
   /** Per-agent upload quotas (default DEFAULT_AGENT_QUOTA). */
@@ -66,12 +69,14 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
   const log = opts.log ?? (() => {});
   const defaultPoll = opts.defaultPollSeconds ?? 300;
   const limiter = createRateLimiter(opts.activationsPerMinute ?? 30, 60_000);
+  const gate = createActivationGate(opts.clock ?? systemClock, opts.activationGate);
   const intake = createReadingIntake(store, createAgentQuota(opts.clock ?? systemClock, opts.quota), log);
 
   const service: ServiceImpl<typeof AgentService> = {
     async activate(req, ctx) {
       checkActivateRequest(req);
       if (!limiter.take(remoteOf(ctx))) throw new DcaError("resource-exhausted", "too many activation attempts; wait a minute");
+      await gate.admit(remoteOf(ctx));
       const r = store.activate({ code: req.code, installId: req.installId, hostname: req.hostname, agentVersion: req.agentVersion, platform: req.platform });
       if (!r.ok) {
         log(`activation refused for install ${req.installId}: ${r.reason} (${r.failedAttempts} failed)`);
