@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http2 from "node:http2";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { connect as netConnect } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { ActivateRequestSchema } from "../../src/gen/dca/v1/agent_service_pb.ts";
@@ -35,7 +36,8 @@ afterAll(async () => {
 async function attack(localAddress: string, stop: AbortSignal, counts: { sent: number; refusedUnchecked: number; checked: number }) {
   const ca = readFileSync(hub.caPath);
   const session = http2.connect(hub.url, {
-    createConnection: () => tlsConnect({ host: "127.0.0.1", port: hub.port, localAddress, ca, servername: "localhost", ALPNProtocols: ["h2"] }),
+    createConnection: () =>
+      tlsConnect({ socket: netConnect({ host: "127.0.0.1", port: hub.port, localAddress }), ca, servername: "localhost", ALPNProtocols: ["h2"] }),
   });
   session.on("error", () => {});
   try {
