@@ -66,9 +66,9 @@ export function guardConnections(server: Http2SecureServer, limits: ConnectionLi
   const maxConnections = fdLimit ? Math.max(64, Math.min(limits.maxConnections, fdLimit - limits.fdReserve)) : limits.maxConnections;
   const byPeer = new Map<string, Connection>();
   const sessions = new WeakMap<Http2Session, Connection>();
-  /** Unauthenticated connections, oldest first (a Set keeps insertion order). */
+  /** Unauthenticated connections in all, and per address oldest first (a Set keeps insertion order). */
   const unauthenticated = new Set<Connection>();
-  const perAddress = new Map<string, { all: number; unauthenticated: number }>();
+  const perAddress = new Map<string, { all: number; unauthenticated: Set<Connection> }>();
   const dropped = new Map<string, number>();
   const note = (why: string) => dropped.set(why, (dropped.get(why) ?? 0) + 1);
   const report = setInterval(() => {
@@ -78,7 +78,7 @@ export function guardConnections(server: Http2SecureServer, limits: ConnectionLi
   }, 60_000);
   report.unref?.();
 
-  const countOf = (address: string) => perAddress.get(address) ?? perAddress.set(address, { all: 0, unauthenticated: 0 }).get(address)!;
+  const countOf = (address: string) => perAddress.get(address) ?? perAddress.set(address, { all: 0, unauthenticated: new Set() }).get(address)!;
   const setTimer = (c: Connection, ms: number, why: string) => {
     clearTimeout(c.timer);
     c.timer = setTimeout(() => {
@@ -91,7 +91,8 @@ export function guardConnections(server: Http2SecureServer, limits: ConnectionLi
     c.timer.unref?.();
   };
   const leavePool = (c: Connection) => {
-    if (unauthenticated.delete(c)) countOf(c.address).unauthenticated--;
+    unauthenticated.delete(c);
+    countOf(c.address).unauthenticated.delete(c);
   };
   const forget = (c: Connection) => {
     if (byPeer.get(peerKey(c.socket)) !== c) return;
@@ -105,7 +106,7 @@ export function guardConnections(server: Http2SecureServer, limits: ConnectionLi
   server.on("connection", (socket: Socket) => {
     const address = clientAddressOf(socket.remoteAddress);
     const n = countOf(address);
-    const refuse = byPeer.size >= maxConnections ? "over the connection cap" : n.all >= limits.maxPerAddress ? "over the per-address cap" : n.unauthenticated >= limits.maxUnauthenticatedPerAddress ? "unauthenticated over the per-address cap" : undefined;
+    const refuse = byPeer.size >= maxConnections ? "over the connection cap" : n.all >= limits.maxPerAddress ? "over the per-address cap" : n.unauthenticated.size >= limits.maxUnauthenticatedPerAddress ? "unauthenticated over the per-address cap" : undefined;
     if (refuse) {
       if (n.all === 0) perAddress.delete(address);
       note(refuse);
@@ -113,15 +114,19 @@ export function guardConnections(server: Http2SecureServer, limits: ConnectionLi
       return;
     }
     if (unauthenticated.size >= limits.maxUnauthenticated) {
-      const oldest = unauthenticated.values().next().value!;
-      note("unauthenticated, oldest closed for a newer one");
+      // Room is made at the address holding the most, so a client with one connection keeps it
+      // while a flood from fewer addresses than the pool's size churns only its own.
+      let most = n.unauthenticated;
+      for (const other of perAddress.values()) if (other.unauthenticated.size > most.size) most = other.unauthenticated;
+      const oldest = most.values().next().value ?? unauthenticated.values().next().value!;
+      note("unauthenticated, closed for a newer one");
       forget(oldest);
       oldest.socket.destroy();
     }
     const c: Connection = { socket, address, authenticated: false, upgraded: false, streams: 0 };
     byPeer.set(peerKey(socket), c);
     n.all++;
-    n.unauthenticated++;
+    n.unauthenticated.add(c);
     unauthenticated.add(c);
     setTimer(c, Math.min(limits.authenticateWithinMs, limits.idleTimeoutMs), "not authenticated in time");
     socket.once("close", () => forget(c));
