@@ -233,8 +233,9 @@ describe("the hub's API port under attack", () => {
     stopped = true;
     for (const s of flood) s.destroy();
     console.log(`idle flood of 1,600: hub held ${held} sockets; ${closedFromOne} of 100 from one address dropped; honest polls p50/p99 ${polls.p50.toFixed(1)}/${polls.p99.toFixed(1)} ms, ${polls.failures.length} failed`);
-    expect(held).toBeLessThan(CONNECTION_LIMITS.maxUnauthenticated + 100);
-    expect(closedFromOne).toBeGreaterThanOrEqual(100 - CONNECTION_LIMITS.maxUnauthenticatedPerAddress);
+    // Fixed numbers, not the constants, so that raising a limit past the flood fails here.
+    expect(held).toBeLessThan(1_200);
+    expect(closedFromOne).toBeGreaterThanOrEqual(80);
     expect(polls.failures).toEqual([]);
     expect(act.exitCode).toBe(0);
     expect(mqtt).toBe("connected");
