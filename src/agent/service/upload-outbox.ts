@@ -4,16 +4,16 @@
  * it is empty. No retry here: the uploader (./uploader.ts) backs off.
  */
 import { DcaError } from "../../common/errors.ts";
-import { MAX_READINGS_PER_UPLOAD, MAX_REQUEST_BYTES } from "../../common/wire-limits.ts";
+import { MAX_READINGS_PER_UPLOAD, UPLOAD_PAYLOAD_BYTES } from "../../common/wire-limits.ts";
 import type { Outbox } from "../outbox/index.ts";
 import type { ServiceHubClient } from "./hub-client.ts";
 
 /**
- * Payload bytes per batch: a quarter of what the hub accepts in one request,
- * which leaves room for the ids, seqs and task ids beside the readings
- * (under 200 bytes each, MAX_READINGS_PER_UPLOAD of them at most).
+ * Payload bytes per batch: what the hub's UploadReadings limit
+ * (REQUEST_MAX_BYTES.uploadReadings) leaves after the ids, seqs and task ids
+ * beside the readings (under 200 bytes each, MAX_READINGS_PER_UPLOAD at most).
  */
-export const UPLOAD_BATCH_BYTES = MAX_REQUEST_BYTES / 4;
+export const UPLOAD_BATCH_BYTES = UPLOAD_PAYLOAD_BYTES;
 
 /** Readings per batch unless told otherwise. */
 export const DEFAULT_UPLOAD_BATCH = 500;

@@ -10,7 +10,7 @@ import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { sleep } from "../../common/clock.ts";
 import { RETRY_AFTER_HEADER } from "../../common/connect-code.ts";
-import { MAX_READINGS_PER_UPLOAD, MAX_REQUEST_BYTES } from "../../common/wire-limits.ts";
+import { MAX_READINGS_PER_UPLOAD, UPLOAD_PAYLOAD_BYTES } from "../../common/wire-limits.ts";
 import { sampleReading } from "../outbox/testdata/sample-reading.ts";
 import type { Outbox } from "../outbox/index.ts";
 import { type TestAgent, advanceUntil, gaps, hubConfig, startTestAgent } from "./testdata/test-agent.ts";
@@ -145,7 +145,7 @@ describe("uploads", () => {
     await advanceUntil(t.clock, () => t!.outbox.stats().depth === 0);
     const sizes = t.hub.uploads.map((u) => toBinary(UploadReadingsRequestSchema, create(UploadReadingsRequestSchema, u.req)).length);
     expect(t.hub.uploads.length).toBeGreaterThan(3);
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_REQUEST_BYTES / 4 + 64 * 1024);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(UPLOAD_PAYLOAD_BYTES + 64 * 1024);
     expect(seqs(t)).toEqual(range(300));
   });
 });

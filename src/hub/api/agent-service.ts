@@ -19,6 +19,7 @@ import {
 } from "../../gen/dca/v1/agent_service_pb.ts";
 import { DcaError } from "../../common/errors.ts";
 import type { Agent, AgentApiStore } from "../store/index.ts";
+import { UNAUTHENTICATED_MESSAGE, agentFromAuthorization } from "./bearer.ts";
 import { withConnectErrors } from "./connect-errors.ts";
 import { type ActivationGateLimits, createActivationGate } from "./activation-gate.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
@@ -50,12 +51,10 @@ export interface AgentServiceOptions {
   log?: (line: string) => void;
 }
 
-/** "Bearer <agent id>.<secret>" -> the agent, or `unauthenticated`. */
+/** The calling agent, or `unauthenticated` (the front door already refused most such calls before their body). */
 function authenticate(store: AgentApiStore, ctx: HandlerContext): Agent {
-  const header = ctx.requestHeader.get("authorization") ?? "";
-  const m = /^Bearer ([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{16,128})$/.exec(header);
-  const agent = m ? store.authenticateAgent(m[1]!, m[2]!) : undefined;
-  if (!agent) throw new DcaError("unauthenticated", "agent credential missing or not valid");
+  const agent = agentFromAuthorization(store, ctx.requestHeader.get("authorization"));
+  if (!agent) throw new DcaError("unauthenticated", UNAUTHENTICATED_MESSAGE);
   return agent;
 }
 

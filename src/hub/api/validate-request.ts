@@ -9,10 +9,10 @@ import type {
   ReportTaskResultRequest,
   UploadReadingsRequest,
 } from "../../gen/dca/v1/agent_service_pb.ts";
-import { ID_PATTERN, ID_RULE, INSTALL_ID_PATTERN, MAX_READINGS_PER_UPLOAD, MAX_REQUEST_BYTES, MAX_TASK_READING_IDS, TEXT_LIMITS } from "../../common/wire-limits.ts";
+import { ID_PATTERN, ID_RULE, INSTALL_ID_PATTERN, MAX_READINGS_PER_UPLOAD, MAX_TASK_READING_IDS, TEXT_LIMITS } from "../../common/wire-limits.ts";
 import { DcaError } from "../../common/errors.ts";
 
-export { MAX_READINGS_PER_UPLOAD, MAX_REQUEST_BYTES };
+export { MAX_READINGS_PER_UPLOAD };
 
 const bad = (what: string) => new DcaError("invalid-argument", what);
 

@@ -7,13 +7,14 @@ import http2 from "node:http2";
 import { hostname as osHostname } from "node:os";
 import { join } from "node:path";
 import { createContextValues } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { AgentService } from "../../gen/dca/v1/agent_service_pb.ts";
 import { REMOTE_ADDRESS, createAgentService } from "../api/agent-service.ts";
 import type { AgentQuotaLimits } from "../api/agent-quota.ts";
-import { MAX_REQUEST_BYTES } from "../api/validate-request.ts";
+import { createFrontDoor } from "../api/front-door.ts";
 import { MQTT_WS_PATH } from "../mqtt/embedded-broker.ts";
 import { type HubMqttOptions, startHubMqtt } from "../mqtt/start-hub-mqtt.ts";
+import { CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.ts";
+import { guardConnections } from "./connection-guard.ts";
 import { listenError } from "./listen-error.ts";
 import { type HubStore, openHubStore } from "../store/index.ts";
 import { type HubTls, ensureHubTls } from "../tls/index.ts";
@@ -41,6 +42,8 @@ export interface StartHubOptions {
   /** MQTT wake-ups (default off); the embedded broker also serves WebSocket at /mqtt on this port. */
   mqtt?: HubMqttOptions;
   log?: (line: string) => void;
+  /** Connection limits (default CONNECTION_LIMITS; tests lower them). */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface RunningHub {
@@ -76,21 +79,37 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     throw e;
   });
   const mqttSettings = (agentId: string, requestUrl: string) => mqtt.settingsFor(agentId, requestUrl);
-  const handler = connectNodeAdapter({
-    routes: (router) => router.service(AgentService, createAgentService({ store, defaultPollSeconds: opts.defaultPollSeconds, quota: opts.quota, mqttSettings, log })),
-    readMaxBytes: MAX_REQUEST_BYTES,
-    contextValues: (req) => createContextValues().set(REMOTE_ADDRESS, req.socket?.remoteAddress ?? "unknown"),
-  });
+  const limits = { ...CONNECTION_LIMITS, ...opts.limits };
   // MQTT over WebSocket needs HTTP/1.1 (an upgrade); ALPN still picks h2 for gRPC clients. Plain
   // HTTP/1.1 requests are not served: the API is HTTP/2 only, as without the broker.
   const allowHTTP1 = mqttOptions.mode === "embedded";
-  const server = http2.createSecureServer({ key: tls.key, cert: tls.cert, minVersion: "TLSv1.2", allowHTTP1 }, (req, res) => {
-    if (req.httpVersionMajor >= 2) return handler(req, res);
-    res.writeHead(426, { "content-type": "text/plain", connection: "close", upgrade: "h2" });
-    res.end(`this hub speaks gRPC over HTTP/2, and MQTT over WebSocket at ${MQTT_WS_PATH}\n`);
+  const server = http2.createSecureServer(
+    {
+      key: tls.key,
+      cert: tls.cert,
+      minVersion: "TLSv1.2",
+      allowHTTP1,
+      handshakeTimeout: limits.handshakeTimeoutMs,
+      settings: { maxConcurrentStreams: limits.maxStreamsPerConnection },
+    },
+    (req, res) => {
+      if (req.httpVersionMajor >= 2) return handler(req, res);
+      res.writeHead(426, { "content-type": "text/plain", connection: "close", upgrade: "h2" });
+      res.end(`this hub speaks gRPC over HTTP/2, and MQTT over WebSocket at ${MQTT_WS_PATH}\n`);
+    },
+  );
+  const guard = guardConnections(server, limits, log);
+  const handler = createFrontDoor({
+    service: createAgentService({ store, defaultPollSeconds: opts.defaultPollSeconds, quota: opts.quota, mqttSettings, log }),
+    store,
+    contextValues: (req) => createContextValues().set(REMOTE_ADDRESS, req.socket?.remoteAddress ?? "unknown"),
+    onAuthenticated: (req) => guard.authenticated(req.socket),
+    onUnauthenticated: (req) => guard.unauthenticated(req.socket),
+    log,
   });
   server.on("sessionError", () => {});
   server.on("upgrade", (req, socket, head) => {
+    guard.upgraded(socket);
     if (!mqtt.handleUpgrade(req, socket, head)) socket.destroy();
   });
   const host = opts.host ?? "0.0.0.0";
@@ -132,6 +151,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
       }, CLOSE_GRACE_MS);
       await closed;
       clearTimeout(cut);
+      guard.close();
       store.close();
       owner.release();
     },

@@ -1,0 +1,70 @@
+/**
+ * The hub's API handler for node:http2: AgentService with each method's own
+ * request size limit, and the checks that need no body done before it is
+ * read (Connect decodes a request before any interceptor runs): a declared
+ * length over the method's limit, and the bearer credential of every method
+ * but Activate and CheckLockout. A body that does not decode is the client's
+ * error (protocol-errors.ts).
+ */
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { Code, ConnectError, type ContextValues, type ServiceImpl, createConnectRouter } from "@connectrpc/connect";
+import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
+import { AgentService } from "../../gen/dca/v1/agent_service_pb.ts";
+import { REQUEST_MAX_BYTES } from "../../common/wire-limits.ts";
+import type { AgentApiStore } from "../store/index.ts";
+import { UNAUTHENTICATED_MESSAGE, agentFromAuthorization } from "./bearer.ts";
+import { respondWithError, undecodableAsInvalidArgument } from "./protocol-errors.ts";
+
+/** The methods an agent calls before it has a credential. */
+const OPEN_METHODS: ReadonlySet<string> = new Set(["activate", "checkLockout"]);
+
+type MethodName = keyof typeof REQUEST_MAX_BYTES;
+
+export interface FrontDoorOptions {
+  service: ServiceImpl<typeof AgentService>;
+  store: AgentApiStore;
+  contextValues?: (req: Http2ServerRequest) => ContextValues;
+  /** Told of each call whose credential holds (the connection guard keeps such connections). */
+  onAuthenticated?: (req: Http2ServerRequest) => void;
+  /** Told of each call refused for its credential. */
+  onUnauthenticated?: (req: Http2ServerRequest) => void;
+  log?: (line: string) => void;
+}
+
+/** A request handler for an HTTP/2 server: AgentService behind the checks above; other paths get 404. */
+export function createFrontDoor(opts: FrontDoorOptions): (req: Http2ServerRequest, res: Http2ServerResponse) => void {
+  const router = createConnectRouter({ acceptCompression: [compressionGzip, compressionBrotli] });
+  for (const method of AgentService.methods) {
+    const name = method.localName as MethodName;
+    router.rpc(method, opts.service[name] as never, { readMaxBytes: REQUEST_MAX_BYTES[name] });
+  }
+  const handlers = new Map(router.handlers.map((h) => [h.requestPath, h]));
+  return (req, res) => {
+    const handler = handlers.get((req.url ?? "").split("?", 1)[0]!);
+    if (!handler) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    const name = handler.method.localName as MethodName;
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > REQUEST_MAX_BYTES[name]) {
+      const err = new ConnectError(`a ${handler.method.name} request may have at most ${REQUEST_MAX_BYTES[name]} bytes; this one says ${declared}`, Code.ResourceExhausted);
+      return respondWithError(req, res, err);
+    }
+    if (!OPEN_METHODS.has(name)) {
+      if (!agentFromAuthorization(opts.store, req.headers.authorization)) {
+        opts.onUnauthenticated?.(req);
+        return respondWithError(req, res, new ConnectError(UNAUTHENTICATED_MESSAGE, Code.Unauthenticated));
+      }
+      opts.onAuthenticated?.(req);
+    }
+    const request = universalRequestFromNodeRequest(req, res, undefined, opts.contextValues?.(req));
+    handler(request)
+      .then(undecodableAsInvalidArgument)
+      .then((answer) => universalResponseToNodeResponse(answer, res))
+      .catch((reason) => {
+        if (ConnectError.from(reason).code !== Code.Aborted) opts.log?.(`${handler.method.name} failed: ${ConnectError.from(reason).message}`);
+      });
+  };
+}
