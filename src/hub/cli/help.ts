@@ -31,6 +31,8 @@ serve options:
                         (default: 5m)
   --quota-readings N    readings one agent may upload per hour (default: 20000)
   --quota-bytes N       reading bytes one agent may upload per day (default: 1073741824)
+  --max-connections-per-address N  connections from one address (default: 256);
+                        raise it behind a load balancer, where every agent shares one
 
 MQTT wake-ups (agents start new tasks at once instead of at their next poll):
   --mqtt-listen HOST:PORT  MQTT over TLS of the hub's own broker (default: the --listen

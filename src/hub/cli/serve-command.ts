@@ -9,23 +9,27 @@ import { formatDuration } from "../../common/duration.ts";
 import { parseCount, parseDurationSeconds } from "../admin/admin-format.ts";
 import { type AgentQuotaLimits, DEFAULT_AGENT_QUOTA } from "../api/agent-quota.ts";
 import { MQTT_BOOLEAN_FLAGS, MQTT_VALUED_FLAGS, mqttOptionsFrom, parseHostPort } from "../mqtt/serve-options.ts";
+import { CONNECTION_LIMITS } from "../server/connection-limits.ts";
 import { startHub } from "../server/start-hub.ts";
 import { hubTrustHint } from "../tls/index.ts";
 
 export async function serveCommand(argv: string[], dataDir: string): Promise<number> {
-  const p = parseArgs(argv, ["listen", "cert", "key", "hostname", "poll", "quota-readings", "quota-bytes", ...MQTT_VALUED_FLAGS], MQTT_BOOLEAN_FLAGS);
+  const p = parseArgs(argv, ["listen", "cert", "key", "hostname", "poll", "quota-readings", "quota-bytes", "max-connections-per-address", ...MQTT_VALUED_FLAGS], MQTT_BOOLEAN_FLAGS);
   if (p.positional.length) throw new UsageError(`serve takes no arguments, got "${p.positional[0]}"`);
   const { host, port } = parseHostPort("listen", flag(p, "listen") ?? "0.0.0.0:8443");
   const certFile = flag(p, "cert");
   const keyFile = flag(p, "key");
   if (!!certFile !== !!keyFile) throw new UsageError("--cert and --key go together");
   const mqtt = mqttOptionsFrom(p, host);
+  // Behind a load balancer or reverse proxy every agent comes from its address.
+  const perAddress = flag(p, "max-connections-per-address");
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const hub = await startHub({
     dataDir, host, port, certFile, keyFile,
     hostnames: p.flags.get("hostname") ?? [],
     defaultPollSeconds: pollSeconds(p),
     quota: quotaLimits(p),
+    limits: perAddress === undefined ? undefined : { maxPerAddress: parseCount(perAddress, "--max-connections-per-address", 1, CONNECTION_LIMITS.maxConnections) },
     mqtt,
     log,
   });
