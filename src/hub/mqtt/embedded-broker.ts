@@ -6,7 +6,10 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import type { Socket } from "node:net";
 import { type TLSSocket, createServer as createTlsServer } from "node:tls";
+import { clientAddressOf } from "../server/connection-guard.ts";
+import { CONNECTION_LIMITS, type ConnectionLimits } from "../server/connection-limits.ts";
 import { Aedes } from "aedes";
 import { WebSocketServer } from "ws";
 import type { WakeStore } from "../store/index.ts";
@@ -28,6 +31,8 @@ export interface EmbeddedBrokerOptions {
   listen?: { host: string; port: number };
   /** Connections at once, all listeners together (default 10000). */
   maxConnections?: number;
+  /** The MQTT/TLS listener's per-address cap and TLS handshake deadline (the API port's, by default). */
+  tlsLimits?: Pick<ConnectionLimits, "maxPerAddress" | "handshakeTimeoutMs">;
   log: (line: string) => void;
 }
 
@@ -83,11 +88,41 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   let tlsPort: number | undefined;
   let tlsServer: ReturnType<typeof createTlsServer> | undefined;
   if (opts.listen) {
-    tlsServer = createTlsServer({ key: opts.tls.key, cert: opts.tls.cert, minVersion: "TLSv1.2", ALPNProtocols: ["mqtt"] }, (socket: TLSSocket) => {
-      socket.on("error", () => {});
-      admit(tlsSocketStream(socket, MAX_CLIENT_PACKET_BYTES, oversize), socket);
-    });
+    const limits = opts.tlsLimits ?? CONNECTION_LIMITS;
+    tlsServer = createTlsServer(
+      { key: opts.tls.key, cert: opts.tls.cert, minVersion: "TLSv1.2", ALPNProtocols: ["mqtt"], handshakeTimeout: limits.handshakeTimeoutMs },
+      (socket: TLSSocket) => {
+        const key = `${socket.remoteAddress}|${socket.remotePort}`;
+        clearTimeout(handshakes.get(key));
+        handshakes.delete(key);
+        socket.on("error", () => {});
+        admit(tlsSocketStream(socket, MAX_CLIENT_PACKET_BYTES, oversize), socket);
+      },
+    );
+    /** Raw sockets still in their TLS handshake, by peer: Bun's handshakeTimeout does not close one that never says hello. */
+    const handshakes = new Map<string, ReturnType<typeof setTimeout>>();
     tlsServer.on("tlsClientError", () => {});
+    // Raw TCP connections per client address, counted before TLS: a flood from one address
+    // (or sockets that never start TLS, closed at the handshake deadline) leaves room for others.
+    const perAddress = new Map<string, number>();
+    tlsServer.on("connection", (raw: Socket) => {
+      const address = clientAddressOf(raw.remoteAddress);
+      const n = (perAddress.get(address) ?? 0) + 1;
+      if (n > limits.maxPerAddress || open.size >= maxConnections) {
+        raw.destroy();
+        return;
+      }
+      perAddress.set(address, n);
+      const key = `${raw.remoteAddress}|${raw.remotePort}`;
+      handshakes.set(key, setTimeout(() => raw.destroy(), limits.handshakeTimeoutMs));
+      raw.once("close", () => {
+        clearTimeout(handshakes.get(key));
+        handshakes.delete(key);
+        const left = (perAddress.get(address) ?? 1) - 1;
+        if (left > 0) perAddress.set(address, left);
+        else perAddress.delete(address);
+      });
+    });
     const server = tlsServer;
     const { host, port } = opts.listen;
     await new Promise<void>((resolve, reject) => {

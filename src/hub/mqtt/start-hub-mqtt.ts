@@ -8,7 +8,7 @@ import type { Duplex } from "node:stream";
 import { create } from "@bufbuild/protobuf";
 import { type MqttSettings, MqttSettingsSchema } from "../../gen/dca/v1/agent_service_pb.ts";
 import type { WakeStore } from "../store/index.ts";
-import { MQTT_WS_PATH, startEmbeddedBroker } from "./embedded-broker.ts";
+import { type EmbeddedBrokerOptions, MQTT_WS_PATH, startEmbeddedBroker } from "./embedded-broker.ts";
 import { connectExternalPublisher } from "./external-publisher.ts";
 import { type PublishNudge, startTaskNotifier } from "./task-notifier.ts";
 import { wakeTopic } from "../../common/wake-topic.ts";
@@ -43,6 +43,8 @@ export interface StartHubMqttOptions {
   tls: { key: string; cert: string };
   /** The hub's own URL, for agents whose request named no host. */
   hubUrl: () => string;
+  /** The embedded broker's MQTT/TLS listener limits (the API port's, by default). */
+  tlsLimits?: EmbeddedBrokerOptions["tlsLimits"];
   log: (line: string) => void;
 }
 
@@ -63,7 +65,7 @@ export async function startHubMqtt(opts: StartHubMqttOptions): Promise<HubMqtt> 
     publish = ext.publish;
     closeTransport = ext.close;
   } else {
-    const start = (listen?: { host: string; port: number }) => startEmbeddedBroker({ store, tls: opts.tls, listen, log });
+    const start = (listen?: { host: string; port: number }) => startEmbeddedBroker({ store, tls: opts.tls, listen, tlsLimits: opts.tlsLimits, log });
     let broker: Awaited<ReturnType<typeof startEmbeddedBroker>>;
     try {
       broker = await start(options.listen);

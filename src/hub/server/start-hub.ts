@@ -73,13 +73,13 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   const tls = ensureHubTls(opts.dataDir, { hostnames: names, certFile: opts.certFile, keyFile: opts.keyFile });
   let url = "";
   const mqttOptions = opts.mqtt ?? { mode: "off" };
-  const mqtt = await startHubMqtt({ options: mqttOptions, store, tls, hubUrl: () => url, log }).catch((e) => {
+  const limits = { ...CONNECTION_LIMITS, ...opts.limits };
+  const mqtt = await startHubMqtt({ options: mqttOptions, store, tls, hubUrl: () => url, tlsLimits: limits, log }).catch((e) => {
     store.close();
     owner.release();
     throw e;
   });
   const mqttSettings = (agentId: string, requestUrl: string) => mqtt.settingsFor(agentId, requestUrl);
-  const limits = { ...CONNECTION_LIMITS, ...opts.limits };
   // MQTT over WebSocket needs HTTP/1.1 (an upgrade); ALPN still picks h2 for gRPC clients. Plain
   // HTTP/1.1 requests are not served: the API is HTTP/2 only, as without the broker.
   const allowHTTP1 = mqttOptions.mode === "embedded";
