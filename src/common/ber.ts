@@ -26,6 +26,16 @@ export const Tag = {
 } as const;
 
 /**
+ * OID TLVs already encoded, by dotted string. Requests name the same OIDs
+ * over and over (a walk's cursors are the rows of the same tables on every
+ * printer of a fleet, the probes ask for the same few), and parsing and
+ * encoding each one again was a tenth of a 250-printer scan's main thread.
+ * Bounded: emptied when full.
+ */
+const encodedOids = new Map<string, Uint8Array>();
+const ENCODED_OIDS_MAX = 2048;
+
+/**
  * Writes BER back to front into one buffer, so that every length is known
  * when its header is written and nothing is copied twice.
  */
@@ -131,12 +141,18 @@ export class BerWriter {
   }
 
   oid(dotted: string | readonly number[]): void {
+    const cached = typeof dotted === "string" ? encodedOids.get(dotted) : undefined;
+    if (cached) return this.raw(cached);
     const arcs = typeof dotted === "string" ? parseOid(dotted) : dotted;
     if (arcs.length < 2) throw new DcaError("malformed", `OID needs two arcs: ${arcs.join(".")}`);
     const start = this.length;
     for (let i = arcs.length - 1; i >= 2; i--) this.base128(arcs[i]);
     this.base128(arcs[0] * 40 + arcs[1]);
     this.header(Tag.Oid, this.length - start);
+    if (typeof dotted === "string") {
+      if (encodedOids.size >= ENCODED_OIDS_MAX) encodedOids.clear();
+      encodedOids.set(dotted, this.buf.slice(this.pos, this.pos + this.length - start));
+    }
   }
 
   private base128(n: number): void {

@@ -62,22 +62,35 @@ export type Table = Map<number, Map<string, VarBind>>;
 
 /** Groups a walk of `entry` (the xxxEntry OID) by column and row index. */
 export function toTable(entry: string, varbinds: readonly VarBind[]): Table {
-  const t: Table = new Map();
-  const prefix = `${entry}.`;
-  const from = prefix.length;
+  return toTables([entry], varbinds)[0]!;
+}
+
+/**
+ * Groups one walk into several tables in one pass (tables[i] is of
+ * entries[i]): a walk of a whole subtree (the PWG counters) holds many
+ * tables, and grouping it once per table went over every varbind each time.
+ */
+export function toTables(entries: readonly string[], varbinds: readonly VarBind[]): Table[] {
+  const tables: Table[] = entries.map(() => new Map());
+  const prefixes = entries.map((e) => `${e}.`);
   for (const vb of varbinds) {
     const oid = vb.oid;
-    if (!oid.startsWith(prefix)) continue;
-    const dot = oid.indexOf(".", from);
-    if (dot <= from) continue;
-    const col = Number(oid.slice(from, dot));
-    const index = oid.slice(dot + 1);
-    let c = t.get(col);
-    if (!c) t.set(col, (c = new Map()));
-    // A duplicated OID keeps its first value, as the device served it first.
-    if (!c.has(index)) c.set(index, vb);
+    for (let k = 0; k < prefixes.length; k++) {
+      const prefix = prefixes[k]!;
+      if (!oid.startsWith(prefix)) continue;
+      const from = prefix.length;
+      const dot = oid.indexOf(".", from);
+      if (dot <= from) continue;
+      const col = Number(oid.slice(from, dot));
+      const index = oid.slice(dot + 1);
+      const t = tables[k]!;
+      let c = t.get(col);
+      if (!c) t.set(col, (c = new Map()));
+      // A duplicated OID keeps its first value, as the device served it first.
+      if (!c.has(index)) c.set(index, vb);
+    }
   }
-  return t;
+  return tables;
 }
 
 /** Row indexes of a table in numeric order, taken from the given columns. */
