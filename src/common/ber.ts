@@ -365,8 +365,20 @@ export function compareOids(a: readonly number[], b: readonly number[]): number 
  * every varbind they receive with their cursor. Both must be well-formed.
  */
 export function compareDottedOids(a: string, b: string): number {
-  let i = a.charCodeAt(0) === 46 ? 1 : 0;
-  let j = b.charCodeAt(0) === 46 ? 1 : 0;
+  if (a === b) return 0;
+  // Walked OIDs share most of their arcs with the cursor (the rows of one
+  // column): skip the common characters, back to the start of the arc where
+  // the two differ, and compare numbers only from there.
+  const n = a.length < b.length ? a.length : b.length;
+  let k = 0;
+  while (k < n && a.charCodeAt(k) === b.charCodeAt(k)) k++;
+  while (k > 0 && a.charCodeAt(k - 1) !== 46) k--;
+  let i = k;
+  let j = k;
+  if (k === 0) {
+    i = a.charCodeAt(0) === 46 ? 1 : 0;
+    j = b.charCodeAt(0) === 46 ? 1 : 0;
+  }
   for (;;) {
     const aDone = i >= a.length;
     const bDone = j >= b.length;
