@@ -6,6 +6,11 @@ import { Tag } from "../../common/ber.ts";
 import type { VarBind } from "../snmp/session.ts";
 import { decodeText } from "../../common/text.ts";
 
+// Built once (a literal in a function is a new object at every call).
+const DECIMAL = /^-?\d{1,15}$/;
+const METER = /^(\d{1,19})$/;
+const LEADING_METER = /^(\d{1,19})\b/;
+
 /** Integer-like value (Integer, Counter32, Gauge32, TimeTicks), or a decimal string. */
 export function numberOf(vb: VarBind | undefined): number | undefined {
   if (!vb) return undefined;
@@ -20,7 +25,7 @@ export function numberOf(vb: VarBind | undefined): number | undefined {
     case Tag.OctetString: {
       // Some vendors publish meters as strings ("123456").
       const s = decodeText(vb.value).trim();
-      return /^-?\d{1,15}$/.test(s) ? Number(s) : undefined;
+      return DECIMAL.test(s) ? Number(s) : undefined;
     }
     default:
       return undefined;
@@ -33,7 +38,7 @@ export function meterOf(vb: VarBind | undefined, leadingNumber = false): bigint 
   if (vb.tag === Tag.Counter64) return vb.value;
   if (vb.tag === Tag.OctetString) {
     const s = decodeText(vb.value).trim();
-    const m = leadingNumber ? /^(\d{1,19})\b/.exec(s) : /^(\d{1,19})$/.exec(s);
+    const m = (leadingNumber ? LEADING_METER : METER).exec(s);
     return m ? BigInt(m[1]) : undefined;
   }
   const n = numberOf(vb);
