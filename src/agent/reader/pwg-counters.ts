@@ -9,7 +9,8 @@
  * power-on and resettable rows, and datastream/waste/maintenance work, are not.
  */
 import { create } from "@bufbuild/protobuf";
-import { type Counter, CounterKind, CounterSchema, CounterUnit, type ReadProblem, ReadProblemSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { type Counter, CounterKind, CounterUnit, type ReadProblem, ReadProblemSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { counterMessage } from "./reading-messages.ts";
 import type { VarBind } from "../snmp/session.ts";
 import { type Table, meterOf, numberOf, textOf, toTables } from "./values.ts";
 
@@ -144,7 +145,7 @@ export function pwgCountersFromWalk(varbinds: readonly VarBind[]): { counters: C
           continue;
         }
         const kind = PWG_COUNTER_KINDS[service.type]?.[label] ?? CounterKind.OTHER;
-        counters.push(create(CounterSchema, { kind, value, unit: table.unit, oid: vb.oid, name }));
+        counters.push(counterMessage({ kind, value, unit: table.unit, oid: vb.oid, name }));
       }
     }
   }
