@@ -28,24 +28,31 @@ type Execve = (file: string, args: string[], env: Record<string, string | undefi
 const compiled = () => (process.argv[1] ?? "").startsWith("/$bunfs/");
 
 /**
- * For a batch command (`argv[0]` is the command): started without the option,
+ * For a batch command (`argv[0]` is the command) started without the option:
  * the compiled executable replaces itself with itself, the option set (never
- * returns); with the option off, the normal tier-up thresholds. Any other
- * command, a run from the sources, or a platform that cannot replace a
- * process (Windows, `process.execve` missing or failing) keeps the
- * executable's own settings.
+ * returns). Any other command, a run from the sources, or a platform that
+ * cannot replace a process (Windows, `process.execve` missing or failing)
+ * returns and keeps the executable's own settings.
  */
-export function batchJit(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
-  if (!BATCH_COMMANDS.has(argv[0] ?? "")) return;
-  if (env[OPTION] === undefined) {
-    const execve = (process as unknown as { execve?: Execve }).execve;
-    if (typeof execve !== "function" || process.platform === "win32" || !compiled()) return;
-    try {
-      execve(process.execPath, [process.execPath, ...argv], { ...env, [OPTION]: "0" });
-    } catch {
-      // Not replaced: run as we are.
-      return;
-    }
+export function reexecForBatch(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+  if (!BATCH_COMMANDS.has(argv[0] ?? "") || env[OPTION] !== undefined) return;
+  const execve = (process as unknown as { execve?: Execve }).execve;
+  if (typeof execve !== "function" || process.platform === "win32" || !compiled()) return;
+  try {
+    execve(process.execPath, [process.execPath, ...argv], { ...env, [OPTION]: "0" });
+  } catch {
+    // Not replaced: run as we are.
   }
-  if (env[OPTION] === "0") (Bun as unknown as { unsafe: { setJITPolicy?: (scale: number) => void } }).unsafe.setJITPolicy?.(1);
+}
+
+/**
+ * Called by a batch command once its modules are loaded (start-up code runs
+ * once and stays in the interpreter, as the executable's policy wants): with
+ * the optimising tiers off, the normal tier-up thresholds from here on, so
+ * the reading code reaches the baseline JIT at once. With them on, nothing
+ * changes (normal thresholds would bring DFG and FTL compiles back).
+ */
+export function batchJitPolicy(env: NodeJS.ProcessEnv = process.env): void {
+  if (env[OPTION] !== "0") return;
+  (Bun as unknown as { unsafe: { setJITPolicy?: (scale: number) => void } }).unsafe.setJITPolicy?.(1);
 }
