@@ -36,6 +36,10 @@ const compiled = () => (process.argv[1] ?? "").startsWith("/$bunfs/");
  */
 export function reexecForBatch(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
   if (!BATCH_COMMANDS.has(argv[0] ?? "") || env[OPTION] !== undefined) return;
+  // Runtime options (--cpu-prof, --inspect) start threads that signal the main thread
+  // (SIGPWR suspends it for a sample); one sent during the exec kills the new image
+  // before it can handle it. A developer who sets them gets the executable as it is.
+  if (env.BUN_OPTIONS) return;
   const execve = (process as unknown as { execve?: Execve }).execve;
   if (typeof execve !== "function" || process.platform === "win32" || !compiled()) return;
   try {
