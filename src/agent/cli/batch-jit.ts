@@ -8,13 +8,14 @@
  * functions (BER, walks, readings, JSON): in the interpreter they are slow,
  * and the optimising tiers (DFG, FTL) cost more compile time than they save
  * before the process ends. What pays is the baseline JIT at its normal
- * threshold and no optimising tiers: 250 printers, 0.54-0.59 s CPU instead of
- * 0.67-0.74 s (test/bench/read/README.md, row 1).
+ * threshold and no optimising tiers: 250 printers, 0.66-0.82 s CPU against
+ * 0.71-0.93 s with the executable's policy in the same run, and in the bench
+ * 0.67 s against 0.84-0.91 s before (test/bench/read/README.md, row 1).
  *
  * JavaScriptCore reads such options (BUN_JSC_useDFGJIT) only from the
  * environment when the process starts, and an executable cannot carry them,
  * so the command replaces itself once with the option set: the same process
- * id and standard streams, nothing left running; about 10 ms. A user's own
+ * id and standard streams, nothing left running; 10-30 ms of CPU and 1 MB. A user's own
  * BUN_JSC_useDFGJIT is left as it is and never overridden.
  */
 
