@@ -27,7 +27,8 @@ const target = targetIdx > 0 ? process.argv[targetIdx + 1] : undefined;
  *   the service works in short passes, so most code never earns the optimizing compilers; compiling
  *   it anyway cost CPU and memory (`dca scan` of 250 printers: 1.2 s CPU and 85 MB instead of 1.4 s
  *   and 105 MB; `dca run` idle 4-7 MB less). Hot loops still reach the JIT; a sweep of a /16 pays
- *   about 0.1 s more CPU for it.
+ *   about 0.1 s more CPU for it. `dca scan` and `dca read` set their own once started (src/agent/cli/
+ *   batch-jit.ts: no optimising tiers, normal baseline threshold), which an executable cannot carry.
  * - No source maps: bun embeds them in the executable and keeps them mapped (about 1.3 MB of `dca
  *   run`); a user never sees a stack trace, and one from a bug report maps back with a build of the
  *   same commit (`bun build/compile.ts --sourcemap`).

@@ -24,6 +24,10 @@ describe("compareDottedOids", () => {
     const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
     const oid = () => ["1.3", ...Array.from({ length: 1 + rnd(6) }, () => String(rnd(4) === 0 ? rnd(300000) : rnd(12)))].join(".");
     for (let i = 0; i < 2000; i++) pairs.push([oid(), oid()]);
+    // Long shared prefixes, as a walk's rows and its cursor have.
+    const row = (p: string) => [p, ...Array.from({ length: 1 + rnd(3) }, () => String(rnd(3) === 0 ? rnd(1000) : rnd(12)))].join(".");
+    for (let i = 0; i < 2000; i++) pairs.push([row("1.3.6.1.2.1.43.11.1.1"), row(rnd(2) ? "1.3.6.1.2.1.43.11.1.1" : ".1.3.6.1.2.1.43.11.1")]);
+    pairs.push([".1.3.6.1.4", ".1.3.6.1.5"], [".1.3.6.1.40", ".1.3.6.1.5"], ["1.3.6.1.2.1.1", "1.3.6.1.2.1"], ["1.3.6.1.19", "1.3.6.1.2"]);
     for (const [a, b] of pairs) {
       expect([a, b, sign(compareDottedOids(a, b))]).toEqual([a, b, sign(compareOids(parseOid(a), parseOid(b)))]);
       expect(sign(compareDottedOids(b, a)) + sign(compareDottedOids(a, b))).toBe(0);

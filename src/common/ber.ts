@@ -26,6 +26,16 @@ export const Tag = {
 } as const;
 
 /**
+ * OID TLVs already encoded, by dotted string. Requests name the same OIDs
+ * over and over (a walk's cursors are the rows of the same tables on every
+ * printer of a fleet, the probes ask for the same few), and parsing and
+ * encoding each one again was a tenth of a 250-printer scan's main thread.
+ * Bounded: emptied when full.
+ */
+const encodedOids = new Map<string, Uint8Array>();
+const ENCODED_OIDS_MAX = 2048;
+
+/**
  * Writes BER back to front into one buffer, so that every length is known
  * when its header is written and nothing is copied twice.
  */
@@ -131,12 +141,18 @@ export class BerWriter {
   }
 
   oid(dotted: string | readonly number[]): void {
+    const cached = typeof dotted === "string" ? encodedOids.get(dotted) : undefined;
+    if (cached) return this.raw(cached);
     const arcs = typeof dotted === "string" ? parseOid(dotted) : dotted;
     if (arcs.length < 2) throw new DcaError("malformed", `OID needs two arcs: ${arcs.join(".")}`);
     const start = this.length;
     for (let i = arcs.length - 1; i >= 2; i--) this.base128(arcs[i]);
     this.base128(arcs[0] * 40 + arcs[1]);
     this.header(Tag.Oid, this.length - start);
+    if (typeof dotted === "string") {
+      if (encodedOids.size >= ENCODED_OIDS_MAX) encodedOids.clear();
+      encodedOids.set(dotted, this.buf.slice(this.pos, this.pos + this.length - start));
+    }
   }
 
   private base128(n: number): void {
@@ -270,15 +286,18 @@ export function decodeCounter64(buf: Uint8Array, t: Tlv): bigint {
   return BigInt.asUintN(64, v);
 }
 
-/** Character codes of the OID being decoded (reused: decodeOid runs once per varbind). */
-const oidChars: number[] = [];
+/** Arcs of the OID being decoded (reused: decodeOid runs once per varbind). */
+const oidArcs: string[] = [];
+/** The decimal strings of small arcs, which nearly every arc is. */
+const ARC_TEXT: readonly string[] = Array.from({ length: 1024 }, (_, i) => String(i));
 
 export function decodeOid(buf: Uint8Array, t: Tlv): string {
   if (t.end === t.start) throw new DcaError("malformed", "empty OID");
-  // Built from character codes in one flat string: concatenating arcs makes
-  // a rope that every later startsWith/slice of the OID has to flatten, and
-  // every varbind of every walk passes here.
-  const c = oidChars;
+  // Joined once into one flat string: concatenating arcs makes a rope that
+  // every later startsWith/slice of the OID has to flatten, and every varbind
+  // of every walk passes here. (Joining shared arc strings measured faster
+  // than writing character codes.)
+  const arcs = oidArcs;
   let n = 0;
   let v = 0;
   for (let i = t.start; i < t.end; i++) {
@@ -288,29 +307,17 @@ export function decodeOid(buf: Uint8Array, t: Tlv): string {
     if ((b & 0x80) === 0) {
       if (n === 0) {
         const x = v < 40 ? 0 : v < 80 ? 1 : 2;
-        c[n++] = 48 + x;
+        arcs[n++] = ARC_TEXT[x]!;
         v -= x * 40;
       }
-      c[n++] = 46;
-      if (v < 10) {
-        c[n++] = 48 + v;
-      } else {
-        // Digits backwards, then reversed in place.
-        const from = n;
-        for (; v > 0; v = Math.floor(v / 10)) c[n++] = 48 + (v % 10);
-        for (let l = from, r = n - 1; l < r; l++, r--) {
-          const d = c[l]!;
-          c[l] = c[r]!;
-          c[r] = d;
-        }
-      }
+      arcs[n++] = v < 1024 ? ARC_TEXT[v]! : String(v);
       v = 0;
     } else if (i === t.end - 1) {
       throw new DcaError("malformed", "OID ends inside an arc");
     }
   }
-  c.length = n;
-  return String.fromCharCode.apply(null, c);
+  arcs.length = n;
+  return arcs.join(".");
 }
 
 /** "1.3.6.1" or ".1.3.6.1" to arcs; throws on anything else. */
@@ -349,8 +356,20 @@ export function compareOids(a: readonly number[], b: readonly number[]): number 
  * every varbind they receive with their cursor. Both must be well-formed.
  */
 export function compareDottedOids(a: string, b: string): number {
-  let i = a.charCodeAt(0) === 46 ? 1 : 0;
-  let j = b.charCodeAt(0) === 46 ? 1 : 0;
+  if (a === b) return 0;
+  // Walked OIDs share most of their arcs with the cursor (the rows of one
+  // column): skip the common characters, back to the start of the arc where
+  // the two differ, and compare numbers only from there.
+  const n = a.length < b.length ? a.length : b.length;
+  let k = 0;
+  while (k < n && a.charCodeAt(k) === b.charCodeAt(k)) k++;
+  while (k > 0 && a.charCodeAt(k - 1) !== 46) k--;
+  let i = k;
+  let j = k;
+  if (k === 0) {
+    i = a.charCodeAt(0) === 46 ? 1 : 0;
+    j = b.charCodeAt(0) === 46 ? 1 : 0;
+  }
   for (;;) {
     const aDone = i >= a.length;
     const bDone = j >= b.length;

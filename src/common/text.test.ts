@@ -35,3 +35,22 @@ test("HP two-line descriptions: the hex continuation is decoded and joined", () 
   );
   expect(decodeText(enc("Line one\nnot hex at all"))).toBe("Line one not hex at all");
 });
+
+test("cleanText gives what the full replace chain gives, on plain and on hostile strings", () => {
+  // The chain cleanText ran on every string before it skipped plain ones.
+  const chain = (s: string, max = 1024) => {
+    const out = s
+      .replace(/\r\n|\r|\n|\t/g, " ")
+      .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]/g, "")
+      .replace(/ {2,}/g, " ")
+      .trim();
+    return out.length > max ? out.slice(0, max) : out;
+  };
+  const alphabet = ["a", "Z", "0", " ", "  ", "\t", "\n", "\r", "\x00", "\x1b", "\x7f", "\x85", "\u00a0", "\u200b", "\u202e", "\ufeff", "é", "ブ", "~", "%"];
+  let seed = 11;
+  const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  const samples = ["", " ", "Black Toner", " Black Toner", "Black Toner ", "Black  Toner", "Tray 1\u00a0", "x".repeat(1100)];
+  for (let i = 0; i < 3000; i++) samples.push(Array.from({ length: rnd(12) }, () => alphabet[rnd(alphabet.length)]).join(""));
+  for (const s of samples) expect([s, cleanText(s)]).toEqual([s, chain(s)]);
+  for (const s of samples) expect([s, cleanText(s, 5)]).toEqual([s, chain(s, 5)]);
+});

@@ -9,6 +9,15 @@ const latin1 = new TextDecoder("latin1");
 const utf16be = new TextDecoder("utf-16be");
 const utf16le = new TextDecoder("utf-16le");
 
+// Built once: a regular expression literal in a function is a new object at every call,
+// and every text value of every reading passes here.
+const HEX_CONTINUATION = /^([^\n]*)\n([0-9A-Fa-f]{2}(?:[ \n]+[0-9A-Fa-f]{2})*)[ \n]*$/;
+const LINE_BREAKS = /\r\n|\r|\n|\t/g;
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]/g;
+const SPACE_RUNS = / {2,}/g;
+/** Anything cleanText would change: a character outside printable ASCII, a double space, a space at either end. */
+const NEEDS_CLEANING = /[^\x20-\x7e]| {2}|^ | $/;
+
 /** Longest string kept from a device (a description, a console line). */
 export const MAX_TEXT = 1024;
 
@@ -38,8 +47,9 @@ export function decodeText(bytes: Uint8Array, max = MAX_TEXT): string {
  * The continuation is decoded and joined back on.
  */
 export function joinHexContinuation(s: string): string {
+  if (!s.includes("\n")) return s;
   // The hex part may itself be wrapped over several lines.
-  const m = /^([^\n]*)\n([0-9A-Fa-f]{2}(?:[ \n]+[0-9A-Fa-f]{2})*)[ \n]*$/.exec(s);
+  const m = HEX_CONTINUATION.exec(s);
   if (!m) return s;
   const bytes = Uint8Array.from(m[2].split(/[ \n]+/), (h) => Number.parseInt(h, 16));
   let rest: string;
@@ -53,11 +63,8 @@ export function joinHexContinuation(s: string): string {
 
 /** Strips control characters (C0, DEL, C1, bidi overrides), folds whitespace runs, trims. */
 export function cleanText(s: string, max = MAX_TEXT): string {
-  const out = s
-    .replace(/\r\n|\r|\n|\t/g, " ")
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]/g, "")
-    .replace(/ {2,}/g, " ")
-    .trim();
+  // Most strings are plain printable ASCII, single-spaced and trimmed already: nothing to replace.
+  const out = NEEDS_CLEANING.test(s) ? s.replace(LINE_BREAKS, " ").replace(CONTROLS, "").replace(SPACE_RUNS, " ").trim() : s;
   return out.length > max ? out.slice(0, max) : out;
 }
 

@@ -18,6 +18,7 @@ import { parseArgs, UsageError } from "../../common/args.ts";
 import { formatReading } from "./format-reading.ts";
 import { SNMP_FLAGS, configFromArgs } from "./options.ts";
 import { DcaError } from "../../common/errors.ts";
+import { batchJitPolicy } from "./batch-jit.ts";
 
 /** What `dca read` exits with when every device was read but one is not a printer (README, exit codes). */
 export const NOT_A_PRINTER_EXIT = 3;
@@ -60,6 +61,7 @@ async function notAPrinter(reading: DeviceReading, config: Config, host: string,
 }
 
 export async function readCommand(argv: string[]): Promise<number> {
+  batchJitPolicy();
   const p = parseArgs(argv, SNMP_FLAGS, ["json"]);
   if (p.positional.length === 0) throw new UsageError("give at least one ADDRESS to read");
   const config = configFromArgs(p);

@@ -7,13 +7,16 @@ import { endQuietlyOnBrokenPipes } from "../../common/broken-pipe.ts";
 import { reportFailure } from "../../common/report-failure.ts";
 import { HELP } from "./help.ts";
 import { existsSync } from "node:fs";
-import { assertNotLocked } from "../state/index.ts";
 import { defaultStateDir } from "./state-dir.ts";
 
-/** Commands that take --state check the lock themselves; read and scan use the default folder. */
-function assertDefaultNotLocked(): void {
+/**
+ * Commands that take --state check the lock themselves; read and scan use the default folder.
+ * The state code (SQLite, node:crypto, node streams) loads only when that folder exists: a
+ * scan on a machine that was never activated does not pay for it.
+ */
+async function assertDefaultNotLocked(): Promise<void> {
   const dir = defaultStateDir();
-  if (existsSync(dir)) assertNotLocked(dir);
+  if (existsSync(dir)) (await import("../state/index.ts")).assertNotLocked(dir);
 }
 
 /**
@@ -25,10 +28,10 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     switch (cmd) {
       case "read":
-        assertDefaultNotLocked();
+        await assertDefaultNotLocked();
         return await (await import("./read-command.ts")).readCommand(rest);
       case "scan":
-        assertDefaultNotLocked();
+        await assertDefaultNotLocked();
         return await (await import("./scan-command.ts")).scanCommand(rest);
       case "activate":
         return await (await import("./activate-command.ts")).activateCommand(rest);

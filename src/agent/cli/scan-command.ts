@@ -12,11 +12,13 @@ import { formatReading } from "./format-reading.ts";
 import { SNMP_FLAGS, configFromArgs } from "./options.ts";
 import { createProgressLine } from "./progress-line.ts";
 import { DcaError } from "../../common/errors.ts";
+import { batchJitPolicy } from "./batch-jit.ts";
 import { plural } from "../../common/text.ts";
 
 const SCAN_FLAGS = [...SNMP_FLAGS, "exclude", "concurrency", "rate", "read-concurrency", "sweep-timeout"];
 
 export async function scanCommand(argv: string[]): Promise<number> {
+  batchJitPolicy();
   const p = parseArgs(argv, SCAN_FLAGS, ["json"]);
   const config = configFromArgs(p, { targets: p.positional, exclude: listFlag(p, "exclude") });
   const targetsIn = p.positional.length ? p.positional : config.scan.targets;

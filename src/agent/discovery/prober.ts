@@ -95,6 +95,8 @@ export interface Prober {
 }
 
 const encoder = new TextEncoder();
+/** Follow-up packet templates kept (a classifier asks a handful of OID lists). */
+const MAX_TEMPLATES = 64;
 
 /** Why an exchange gave up, as an error code. */
 const GIVE_UP_CODES: Readonly<Record<GiveUpReason, ErrorCode>> = { timeout: "deadline-exceeded", "no-socket": "unavailable", closed: "canceled" };
@@ -127,6 +129,21 @@ export function createProber(options: ProberOptions = {}): Prober {
   }
   if (options.v3Discovery) attempts.push({ version: "v3", community: "v3", build: encodeV3Discovery });
   if (attempts.length === 0) throw new RangeError("no versions to probe with");
+
+  // Follow-up requests ask every device the same few OIDs: their packet is encoded once per
+  // community, version and OID list, not twice per request (createGetTemplate finds the id that way).
+  const templates = new Map<string, { bytes: Uint8Array; build: ReturnType<typeof createGetTemplate> }>();
+  const templateFor = (community: string, wire: 0 | 1, oids: readonly string[], type: number) => {
+    const key = `${wire} ${type} ${community} ${oids.join(" ")}`;
+    let t = templates.get(key);
+    if (!t) {
+      const bytes = encoder.encode(community);
+      t = { bytes, build: createGetTemplate(wire, bytes, oids, type) };
+      if (templates.size >= MAX_TEMPLATES) templates.clear();
+      templates.set(key, t);
+    }
+    return t;
+  };
 
   const remembered = new Map<string, Attempt>();
   const keyOf = (address: string, port: number) => `${addressKey(address) ?? address}|${port}`;
@@ -162,9 +179,8 @@ export function createProber(options: ProberOptions = {}): Prober {
       if (!known || !ip) {
         return Promise.reject(new DcaError("failed-precondition", `${address}:${port} has not answered a probe; requests go only to devices that did`));
       }
-      const bytes = encoder.encode(community);
       const wire = version === "v1" ? 0 : 1;
-      const build = createGetTemplate(wire, bytes, oids, options.next ? PduType.GetNext : PduType.Get);
+      const { bytes, build } = templateFor(community, wire, oids, options.next ? PduType.GetNext : PduType.Get);
       return new Promise<Pdu>((resolve, reject) => {
         const owner: ExchangeOwner<undefined> = {
           accepts: (_ex, r) => r.kind === "community" && r.version === wire && sameBytes(r.community, bytes) && r.pdu.type === PduType.Response,

@@ -5,8 +5,8 @@
  * in the reading as OTHER under their own names and OIDs, so nothing read
  * is lost and nothing is counted twice.
  */
-import { create } from "@bufbuild/protobuf";
-import { type Counter, CounterKind, CounterSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { type Counter, CounterKind } from "../../gen/dca/v1/reading_pb.ts";
+import { counterMessage } from "./reading-messages.ts";
 import { PWG_COUNTER_ROOT } from "./pwg-counters.ts";
 import { OID } from "./oids.ts";
 
@@ -22,5 +22,5 @@ export function electBillingTotal(counters: readonly Counter[]): Counter[] {
   if (totals.length <= 1) return [...counters];
   const best = Math.min(...totals.map(rank));
   const winner = totals.find((c) => rank(c) === best);
-  return counters.map((c) => (c.kind === CounterKind.TOTAL && c !== winner ? create(CounterSchema, { ...c, kind: CounterKind.OTHER }) : c));
+  return counters.map((c) => (c.kind === CounterKind.TOTAL && c !== winner ? counterMessage({ ...c, kind: CounterKind.OTHER }) : c));
 }

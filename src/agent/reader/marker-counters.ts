@@ -1,6 +1,6 @@
 /** Page counters from prtMarkerTable (lifetime and since power-on, per marker). */
-import { create } from "@bufbuild/protobuf";
-import { type Counter, CounterKind, CounterSchema, CounterUnit } from "../../gen/dca/v1/reading_pb.ts";
+import { type Counter, CounterKind, CounterUnit } from "../../gen/dca/v1/reading_pb.ts";
+import { counterMessage } from "./reading-messages.ts";
 import { type Table, meterOf, numberOf, rowIndexes } from "./values.ts";
 
 /** PrtMarkerCounterUnitTC to our unit enum. */
@@ -26,7 +26,7 @@ export function buildMarkerCounters(markers: Table): Counter[] {
     const lifeValue = meterOf(life);
     if (life && lifeValue !== undefined) {
       out.push(
-        create(CounterSchema, {
+        counterMessage({
           kind: markerIndex === 1 ? CounterKind.TOTAL : CounterKind.OTHER,
           value: lifeValue,
           unit,
@@ -40,7 +40,7 @@ export function buildMarkerCounters(markers: Table): Counter[] {
     const powerValue = meterOf(power);
     if (power && powerValue !== undefined) {
       out.push(
-        create(CounterSchema, {
+        counterMessage({
           kind: CounterKind.POWER_ON,
           value: powerValue,
           unit,

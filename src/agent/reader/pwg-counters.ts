@@ -9,9 +9,10 @@
  * power-on and resettable rows, and datastream/waste/maintenance work, are not.
  */
 import { create } from "@bufbuild/protobuf";
-import { type Counter, CounterKind, CounterSchema, CounterUnit, type ReadProblem, ReadProblemSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { type Counter, CounterKind, CounterUnit, type ReadProblem, ReadProblemSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { counterMessage } from "./reading-messages.ts";
 import type { VarBind } from "../snmp/session.ts";
-import { meterOf, numberOf, textOf, toTable } from "./values.ts";
+import { type Table, meterOf, numberOf, textOf, toTables } from "./values.ts";
 
 /** imagingCounterMIB: walk this subtree and hand the varbinds to {@link pwgCountersFromWalk}. */
 export const PWG_COUNTER_ROOT = "1.3.6.1.4.1.2699.1.3";
@@ -93,9 +94,8 @@ interface ServiceKey {
 }
 
 /** Service-level keys of icKeyTable; keys of a subunit (a marker, a scanner ADF) are left out. */
-function serviceKeys(varbinds: readonly VarBind[]): Map<string, ServiceKey> {
+function serviceKeys(t: Table): Map<string, ServiceKey> {
   const keys = new Map<string, ServiceKey>();
-  const t = toTable(KEY_ENTRY, varbinds);
   for (const [idx, vb] of t.get(2) ?? []) {
     const type = numberOf(vb);
     if (type === undefined) continue;
@@ -116,12 +116,13 @@ export function pwgCountersFromWalk(varbinds: readonly VarBind[]): { counters: C
   const counters: Counter[] = [];
   const problems: ReadProblem[] = [];
   const problem = (oid: string, message: string) => problems.push(create(ReadProblemSchema, { section: "counters:pwg", oid, message }));
-  const keys = serviceKeys(varbinds);
-  const subunitKeys = new Set(toTable(KEY_ENTRY, varbinds).get(2)?.keys() ?? []);
+  const [keyTable, ...tables] = toTables([KEY_ENTRY, ...TABLES.map((t) => t.entry)], varbinds);
+  const keys = serviceKeys(keyTable!);
+  const subunitKeys = new Set(keyTable!.get(2)?.keys() ?? []);
   const undescribed = new Set<string>();
 
-  for (const table of TABLES) {
-    const t = toTable(table.entry, varbinds);
+  for (const [i, table] of TABLES.entries()) {
+    const t = tables[i]!;
     for (const [col, column] of Object.entries(table.columns)) {
       for (const [idx, vb] of t.get(Number(col)) ?? []) {
         const [key, workType, persistence] = idx.split(".");
@@ -144,7 +145,7 @@ export function pwgCountersFromWalk(varbinds: readonly VarBind[]): { counters: C
           continue;
         }
         const kind = PWG_COUNTER_KINDS[service.type]?.[label] ?? CounterKind.OTHER;
-        counters.push(create(CounterSchema, { kind, value, unit: table.unit, oid: vb.oid, name }));
+        counters.push(counterMessage({ kind, value, unit: table.unit, oid: vb.oid, name }));
       }
     }
   }

@@ -4,8 +4,8 @@
  * where the device really states an amount. -1, -2 and -3 are states, not
  * numbers, and are never turned into a percentage.
  */
-import { create } from "@bufbuild/protobuf";
-import { type Supply, SupplySchema, SupplyState } from "../../gen/dca/v1/reading_pb.ts";
+import { type Supply, SupplyState } from "../../gen/dca/v1/reading_pb.ts";
+import { supplyMessage } from "./reading-messages.ts";
 import type { NamedLevel } from "./decoders/index.ts";
 import type { Profile } from "../profiles/index.ts";
 import { CLASS_RECEPTACLE, RECEPTACLE_TYPES, supplyUnitName } from "./mib-names.ts";
@@ -111,7 +111,7 @@ function vendorOnlySupplies(levels: readonly NamedLevel[]): Supply[] {
       basis: `${pages?.basis}; no percent (${why})`,
     };
     const from = (level ?? pages)!;
-    return create(SupplySchema, {
+    return supplyMessage({
       description: item.charAt(0).toUpperCase() + item.slice(1),
       type: from.type,
       color: colourOf(item, ""),
@@ -166,7 +166,7 @@ export function buildSupplies(
       verdict = own ?? (level === undefined ? { state: SupplyState.UNKNOWN, basis: "no usable prtMarkerSuppliesLevel; no percent" } : judgeLevel(level, max ?? -2, receptacle));
     }
     out.push(
-      create(SupplySchema, {
+      supplyMessage({
         index: Number(lastArc),
         description,
         type: type >= 1 && type <= 36 ? type : 0,

@@ -1,6 +1,6 @@
 /** Input trays from prtInputTable. */
-import { create } from "@bufbuild/protobuf";
-import { type Tray, TraySchema, TrayState } from "../../gen/dca/v1/reading_pb.ts";
+import { type Tray, TrayState } from "../../gen/dca/v1/reading_pb.ts";
+import { trayMessage } from "./reading-messages.ts";
 import { inputTypeName } from "./mib-names.ts";
 import { LOW_PERCENT } from "./supplies.ts";
 import { type Table, numberOf, rowIndexes, textOf } from "./values.ts";
@@ -21,7 +21,7 @@ export function buildTrays(inputs: Table): Tray[] {
     const level = numberOf(inputs.get(10)?.get(idx));
     const max = numberOf(inputs.get(9)?.get(idx));
     const v = trayVerdict(level, max);
-    return create(TraySchema, {
+    return trayMessage({
       index: Number(idx.split(".").pop()),
       name: textOf(inputs.get(13)?.get(idx)),
       description: textOf(inputs.get(18)?.get(idx)),

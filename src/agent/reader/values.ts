@@ -6,6 +6,11 @@ import { Tag } from "../../common/ber.ts";
 import type { VarBind } from "../snmp/session.ts";
 import { decodeText } from "../../common/text.ts";
 
+// Built once (a literal in a function is a new object at every call).
+const DECIMAL = /^-?\d{1,15}$/;
+const METER = /^(\d{1,19})$/;
+const LEADING_METER = /^(\d{1,19})\b/;
+
 /** Integer-like value (Integer, Counter32, Gauge32, TimeTicks), or a decimal string. */
 export function numberOf(vb: VarBind | undefined): number | undefined {
   if (!vb) return undefined;
@@ -20,7 +25,7 @@ export function numberOf(vb: VarBind | undefined): number | undefined {
     case Tag.OctetString: {
       // Some vendors publish meters as strings ("123456").
       const s = decodeText(vb.value).trim();
-      return /^-?\d{1,15}$/.test(s) ? Number(s) : undefined;
+      return DECIMAL.test(s) ? Number(s) : undefined;
     }
     default:
       return undefined;
@@ -33,7 +38,7 @@ export function meterOf(vb: VarBind | undefined, leadingNumber = false): bigint 
   if (vb.tag === Tag.Counter64) return vb.value;
   if (vb.tag === Tag.OctetString) {
     const s = decodeText(vb.value).trim();
-    const m = leadingNumber ? /^(\d{1,19})\b/.exec(s) : /^(\d{1,19})$/.exec(s);
+    const m = (leadingNumber ? LEADING_METER : METER).exec(s);
     return m ? BigInt(m[1]) : undefined;
   }
   const n = numberOf(vb);
@@ -62,22 +67,35 @@ export type Table = Map<number, Map<string, VarBind>>;
 
 /** Groups a walk of `entry` (the xxxEntry OID) by column and row index. */
 export function toTable(entry: string, varbinds: readonly VarBind[]): Table {
-  const t: Table = new Map();
-  const prefix = `${entry}.`;
-  const from = prefix.length;
+  return toTables([entry], varbinds)[0]!;
+}
+
+/**
+ * Groups one walk into several tables in one pass (tables[i] is of
+ * entries[i]): a walk of a whole subtree (the PWG counters) holds many
+ * tables, and grouping it once per table went over every varbind each time.
+ */
+export function toTables(entries: readonly string[], varbinds: readonly VarBind[]): Table[] {
+  const tables: Table[] = entries.map(() => new Map());
+  const prefixes = entries.map((e) => `${e}.`);
   for (const vb of varbinds) {
     const oid = vb.oid;
-    if (!oid.startsWith(prefix)) continue;
-    const dot = oid.indexOf(".", from);
-    if (dot <= from) continue;
-    const col = Number(oid.slice(from, dot));
-    const index = oid.slice(dot + 1);
-    let c = t.get(col);
-    if (!c) t.set(col, (c = new Map()));
-    // A duplicated OID keeps its first value, as the device served it first.
-    if (!c.has(index)) c.set(index, vb);
+    for (let k = 0; k < prefixes.length; k++) {
+      const prefix = prefixes[k]!;
+      if (!oid.startsWith(prefix)) continue;
+      const from = prefix.length;
+      const dot = oid.indexOf(".", from);
+      if (dot <= from) continue;
+      const col = Number(oid.slice(from, dot));
+      const index = oid.slice(dot + 1);
+      const t = tables[k]!;
+      let c = t.get(col);
+      if (!c) t.set(col, (c = new Map()));
+      // A duplicated OID keeps its first value, as the device served it first.
+      if (!c.has(index)) c.set(index, vb);
+    }
   }
-  return t;
+  return tables;
 }
 
 /** Row indexes of a table in numeric order, taken from the given columns. */

@@ -5,7 +5,8 @@
  * earlier walk of the same device found. Every failure is a recorded problem.
  */
 import { create } from "@bufbuild/protobuf";
-import { type Counter, CounterKind, CounterSchema, CounterUnit, type ReadProblem, ReadProblemSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { type Counter, CounterKind, CounterUnit, type ReadProblem, ReadProblemSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { counterMessage } from "./reading-messages.ts";
 import type { CodedCounterTable, Profile } from "../profiles/index.ts";
 import type { SummedCounterTable } from "../profiles/profile.ts";
 import { oidInSubtree } from "../../common/ber.ts";
@@ -137,7 +138,7 @@ export function codedCounters(t: CodedCounterTable, varbinds: readonly VarBind[]
       continue;
     }
     const unit = meter?.unit ?? t.unit ?? CounterUnit.IMPRESSIONS;
-    counters.push(create(CounterSchema, { kind: meter?.kind ?? CounterKind.OTHER, value, unit, oid: vb.oid, name }));
+    counters.push(counterMessage({ kind: meter?.kind ?? CounterKind.OTHER, value, unit, oid: vb.oid, name }));
   }
   return { counters, problems };
 }
@@ -177,7 +178,7 @@ export function summedCounters(t: SummedCounterTable, varbinds: readonly VarBind
     }
     if (rows === 0) continue;
     counters.push(
-      create(CounterSchema, { kind: m.kind, value: sum, unit: m.unit ?? CounterUnit.IMPRESSIONS, oid: `${t.entry}.${t.valueColumn}`, name: `${m.name} (sum of ${rows} rows)` }),
+      counterMessage({ kind: m.kind, value: sum, unit: m.unit ?? CounterUnit.IMPRESSIONS, oid: `${t.entry}.${t.valueColumn}`, name: `${m.name} (sum of ${rows} rows)` }),
     );
   }
   return { counters, problems };
@@ -213,7 +214,7 @@ export async function readVendorData(session: SnmpSession, profile: Profile, lea
       problems.push(create(ReadProblemSchema, { section, oid: c.oid, message: `meter "${c.name}" is not a number: "${textOf(vb)}"` }));
       continue;
     }
-    counters.push(create(CounterSchema, { kind: c.kind, value, unit: c.unit ?? CounterUnit.IMPRESSIONS, oid: c.oid, name: c.name }));
+    counters.push(counterMessage({ kind: c.kind, value, unit: c.unit ?? CounterUnit.IMPRESSIONS, oid: c.oid, name: c.name }));
   }
 
   const namedLevels: NamedLevel[] = [];
@@ -239,7 +240,7 @@ export async function readVendorData(session: SnmpSession, profile: Profile, lea
         continue;
       }
       const kind = t.kinds[name.toLowerCase()] ?? CounterKind.OTHER;
-      counters.push(create(CounterSchema, { kind, value, unit: t.unit ?? CounterUnit.IMPRESSIONS, oid: vb.oid, name }));
+      counters.push(counterMessage({ kind, value, unit: t.unit ?? CounterUnit.IMPRESSIONS, oid: vb.oid, name }));
     }
   }
   for (const t of profile.codedCounterTables ?? []) {
