@@ -7,32 +7,26 @@
  * result from an agent the task was not given to (refused; the real one is kept).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
-import { AgentService, OutboxReadingSchema, TaskStatus } from "../../src/gen/dca/v1/agent_service_pb.ts";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { OutboxReadingSchema, TaskStatus } from "../../src/gen/dca/v1/agent_service_pb.ts";
 import { RETRY_AFTER_HEADER } from "../../src/common/connect-code.ts";
-import { createHubTransport } from "../../src/agent/transport/index.ts";
-import { type HubProcess, activateAgent, startHubProcess } from "../support/service-peers.ts";
+import { type AgentClient, activateClient } from "../support/attack/agent-client.ts";
+import { type HubProcess, startHubProcess } from "../support/service-peers.ts";
 
 const QUOTA = 30;
 let tmp: string;
 let hub: HubProcess;
-type Client = ReturnType<typeof createClient<typeof AgentService>>;
-const clients: Client[] = [];
+const clients: AgentClient[] = [];
 const closers: (() => void)[] = [];
 
-async function newAgent(name: string): Promise<{ client: Client; agentId: string }> {
-  const code = JSON.parse(await hub.must("code", "create", "Acme", "--json")).code as string;
-  const state = join(tmp, name);
-  const act = await activateAgent(hub, state, code);
-  if (act.exitCode !== 0) throw new Error(`activation failed: ${act.stderr}`);
-  const id = JSON.parse(readFileSync(join(state, "identity.json"), "utf8")) as { agentId: string; secret: string };
-  const t = createHubTransport({ hubUrl: hub.url, caPem: readFileSync(hub.caPath, "utf8"), bearer: () => `Bearer ${id.agentId}.${id.secret}` });
-  closers.push(t.close);
-  return { client: createClient(AgentService, t.transport), agentId: id.agentId };
+async function newAgent(name: string): Promise<{ client: AgentClient; agentId: string }> {
+  const agent = await activateClient(hub, join(tmp, name), "Acme");
+  closers.push(agent.close);
+  return agent;
 }
 
 const failure = async (p: Promise<unknown>): Promise<ConnectError> => {
@@ -47,8 +41,8 @@ const failure = async (p: Promise<unknown>): Promise<ConnectError> => {
 const reading = (id: string, init: Record<string, unknown> = {}) =>
   create(OutboxReadingSchema, { id, seq: 1n, reading: { address: "127.0.0.9", serialNumber: `SN-${id}`, ...init } });
 
-let a: Client;
-let b: Client;
+let a: AgentClient;
+let b: AgentClient;
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), "dca-hostile-"));
   hub = await startHubProcess(join(tmp, "hub"), 0, ["--no-mqtt", "--quota-readings", String(QUOTA)]);

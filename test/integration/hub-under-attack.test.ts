@@ -7,20 +7,22 @@
  * error. Each test also bounds the hub's memory (RSS from /proc).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http2 from "node:http2";
-import { type Socket, connect as tcpConnect } from "node:net";
+import { connect as tcpConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClient } from "@connectrpc/connect";
 import type { MqttClient } from "mqtt";
-import { AgentService } from "../../src/gen/dca/v1/agent_service_pb.ts";
-import { createHubTransport } from "../../src/agent/transport/index.ts";
 import { parseBrokerUrl } from "../../src/common/broker-url.ts";
 import { REQUEST_MAX_BYTES } from "../../src/common/wire-limits.ts";
 import { CONNECTION_LIMITS } from "../../src/hub/server/connection-limits.ts";
 import { mqttOutcome, rawMqttClient } from "../support/mqtt-test-client.ts";
-import { type RawH2, SETTING, connectRawH2, grpcEnvelope, grpcHeaders } from "../support/raw-h2.ts";
+import { type RawH2, SETTING, connectRawH2, grpcEnvelope } from "../support/raw-h2.ts";
+import { failuresOf, honestCalls, quantile } from "../support/attack/honest-client.ts";
+import { loopbackAddresses, startIdleFlood } from "../support/attack/idle-flood.ts";
+import { openSockets as hubSockets, rssMb as hubRssMb } from "../support/attack/process-stats.ts";
+import { unauthenticatedUploads } from "../support/attack/unauthenticated-uploads.ts";
+import { zeroWindowConnection } from "../support/attack/zero-window-streams.ts";
 import { type AgentProcess, type HubProcess, activateAgent, startAgentProcess, startHubProcess } from "../support/service-peers.ts";
 
 let tmp: string;
@@ -31,36 +33,13 @@ let bearer: string;
 let identity: { agentId: string; secret: string };
 const mqttClients: MqttClient[] = [];
 
-const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${hub.proc.pid}/status`, "utf8"))![1]) / 1024;
-const openSockets = () => readdirSync(`/proc/${hub.proc.pid}/fd`).filter((fd) => {
-  try {
-    return readlinkSync(`/proc/${hub.proc.pid}/fd/${fd}`).startsWith("socket:");
-  } catch {
-    return false;
-  }
-}).length;
+const rssMb = () => hubRssMb(hub.proc.pid);
+const openSockets = () => hubSockets(hub.proc.pid);
 
 /** Polls with the agent's credential over the agent's own transport, one after another, for `ms`; latencies and failures. */
 async function honestPolls(ms: number): Promise<{ latencies: number[]; failures: string[]; p50: number; p99: number }> {
-  const t = createHubTransport({ hubUrl: hub.url, caPem: ca, bearer: () => bearer, timeoutMs: 5_000 });
-  const client = createClient(AgentService, t.transport);
-  const latencies: number[] = [];
-  const failures: string[] = [];
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const t0 = performance.now();
-    try {
-      await client.poll({ agentVersion: "honest" });
-      latencies.push(performance.now() - t0);
-    } catch (e) {
-      failures.push((e as Error).message);
-    }
-    await Bun.sleep(50);
-  }
-  t.close();
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-  return { latencies, failures, p50: at(0.5), p99: at(0.99) };
+  const { polls } = await honestCalls({ hubUrl: hub.url, caPem: ca, bearer, ms, gapMs: 50 });
+  return { latencies: polls.filter((c) => !c.error).map((c) => c.ms), failures: failuresOf(polls), p50: quantile(polls, 0.5), p99: quantile(polls, 0.99) };
 }
 
 /** One request with node:http2; the response's status, grpc-status (headers or trailers) and body. */
@@ -118,10 +97,7 @@ describe("the hub's API port under attack", () => {
     const attackers: RawH2[] = [];
     for (let i = 0; i < 20; i++) {
       // Half hold a stolen credential, half none; all from their own address, none ever opens a window.
-      const c = await connectRawH2({ port: hub.port, initialWindow: 0, localAddress: `127.77.0.${i + 1}` });
-      attackers.push(c);
-      const auth = i % 2 === 0 ? bearer : undefined;
-      for (let s = 0; s < 2_000; s++) c.request(grpcHeaders("Poll", auth), grpcEnvelope(new Uint8Array()));
+      attackers.push(await zeroWindowConnection({ port: hub.port, localAddress: `127.77.0.${i + 1}`, streams: 2_000, authorization: i % 2 === 0 ? bearer : undefined }));
     }
     const during = await honestPolls(4_000);
     const rss1 = rssMb();
@@ -147,26 +123,9 @@ describe("the hub's API port under attack", () => {
 
   test("no credential: 13 MB uploads are refused before their body is read, on every stream at once", async () => {
     const rss0 = rssMb();
-    const body = grpcEnvelope(new Uint8Array(13 * 1024 * 1024));
-    const t0 = performance.now();
     // Two connections of three streams each, as a flow-controlled client sends them.
-    const sessions = [0, 1].map(() => http2.connect(hub.url, { ca, servername: "localhost" }).on("error", () => {}));
-    const calls = sessions.flatMap((session) => {
-      return [0, 1, 2].map(
-        () =>
-          new Promise<{ ms: number; grpcStatus?: string }>((resolve) => {
-            const req = session.request({ ":method": "POST", ":path": "/dca.v1.AgentService/UploadReadings", "content-type": "application/grpc", te: "trailers" });
-            req.on("response", (h) => {
-              resolve({ ms: performance.now() - t0, grpcStatus: h["grpc-status"] as string | undefined });
-            });
-            req.on("error", () => {});
-            req.write(body);
-          }),
-      );
-    });
-    const answers = await Promise.race([Promise.all(calls), Bun.sleep(5_000).then(() => [])]);
+    const answers = await unauthenticatedUploads({ hubUrl: hub.url, port: hub.port, caPem: ca, connections: 2, streamsEach: 3, bytes: 13 * 1024 * 1024, timeoutMs: 5_000 });
     const rss1 = rssMb();
-    for (const session of sessions) session.destroy();
     const slowest = Math.max(...answers.map((a) => a.ms));
     console.log(`unauthenticated 13 MB uploads: all answered in ${slowest.toFixed(0)} ms; hub RSS ${rss0.toFixed(0)} -> ${rss1.toFixed(0)} MB`);
     expect(answers.map((a) => a.grpcStatus)).toEqual(["16", "16", "16", "16", "16", "16"]);
@@ -207,22 +166,9 @@ describe("the hub's API port under attack", () => {
   }, 30_000);
 
   test("a flood of idle connections from many addresses: agents, activation and MQTT over WebSocket still get in; the hub holds a bounded number", async () => {
-    const flood = new Set<Socket>();
-    let stopped = false;
-    let closedFromOne = 0;
-    const open = (address: string, onClose?: () => void) => {
-      const s = tcpConnect({ host: "127.0.0.1", port: hub.port, localAddress: address });
-      s.on("error", () => {});
-      flood.add(s);
-      s.on("close", () => {
-        flood.delete(s);
-        onClose?.();
-        // Keep the flood up: every connection the hub drops comes back.
-        if (!stopped && !onClose) setTimeout(() => open(address), 20);
-      });
-    };
-    for (let a = 1; a <= 100; a++) for (let i = 0; i < 15; i++) open(`127.79.${Math.floor(a / 250)}.${(a % 250) + 1}`);
-    for (let i = 0; i < 100; i++) open("127.80.0.1", () => closedFromOne++);
+    const flood = startIdleFlood({ port: hub.port, addresses: loopbackAddresses(79, 100), perAddress: 15 });
+    // 100 more from one address, not reopened: the hub should close most of them for newer ones.
+    const fromOne = startIdleFlood({ port: hub.port, addresses: ["127.80.0.1"], perAddress: 100, reopen: false });
     await Bun.sleep(2_000);
     const held = openSockets();
     const polls = await honestPolls(3_000);
@@ -230,8 +176,9 @@ describe("the hub's API port under attack", () => {
     const act = await activateAgent(hub, join(tmp, "agent2"), code);
     const address = parseBrokerUrl(`wss://127.0.0.1:${hub.port}/mqtt`);
     const mqtt = await mqttOutcome(rawMqttClient(address, ca, { username: identity.agentId, password: identity.secret, clientId: identity.agentId }, mqttClients));
-    stopped = true;
-    for (const s of flood) s.destroy();
+    const closedFromOne = fromOne.counts.closedByHub;
+    flood.stop();
+    fromOne.stop();
     console.log(`idle flood of 1,600: hub held ${held} sockets; ${closedFromOne} of 100 from one address dropped; honest polls p50/p99 ${polls.p50.toFixed(1)}/${polls.p99.toFixed(1)} ms, ${polls.failures.length} failed`);
     // Fixed numbers, not the constants, so that raising a limit past the flood fails here.
     expect(held).toBeLessThan(1_200);
