@@ -4,8 +4,10 @@
  *
  *   bun build/release.ts --root-pub build/release-root.pub \
  *     --signing-key signing.key --cert signing.cert --revocations revocations.json \
- *     [--targets linux-x64,linux-arm64,windows-x64,darwin-arm64] [--out build/release]
+ *     [--targets linux-x64,linux-arm64,windows-x64,darwin-arm64] [--out build/release] [--no-build]
  *
+ * --no-build signs the files already in OUT/VERSION again: after macOS code signing or Windows
+ * Authenticode changed them (those come first, our signature is over the final bytes).
  * Each option can also come from the environment: DCA_RELEASE_ROOT_PUB, DCA_SIGNING_KEY,
  * DCA_SIGNING_CERT, DCA_REVOCATIONS. Writes OUT/VERSION/dca-TARGET[.exe] and dca-hub-TARGET[.exe],
  * each with its signature bundle beside it (FILE.sig), and SHA256SUMS. The chain is checked
@@ -65,7 +67,7 @@ const list = openRevocations(revocations, rootPub) ?? fail(`${revocationsFile} i
 if (list.revoked.some((r) => r.keyId === cert.keyId)) fail(`the signing key ${cert.keyId} is revoked in ${revocationsFile}`);
 
 mkdirSync(outDir, { recursive: true });
-for (const target of targets) {
+for (const target of args.includes("--no-build") ? [] : targets) {
   const proc = Bun.spawnSync(
     [process.execPath, join(repo, "build", "compile.ts"), "--target", `bun-${target}`, "--out", outDir, "--trust-root", rootPubFile],
     { cwd: repo, stdout: "inherit", stderr: "inherit" },
