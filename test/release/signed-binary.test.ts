@@ -12,7 +12,7 @@ import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, trunca
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { INTEGRITY_EXIT } from "../../src/common/exit-codes.ts";
-import { createBundle, keyIdOf, publicKeyOf, type SignatureBundle, type SignedBlob } from "../../src/common/release-signing/index.ts";
+import { BUNDLE_MAX_BYTES, createBundle, keyIdOf, publicKeyOf, type SignatureBundle, type SignedBlob } from "../../src/common/release-signing/index.ts";
 import { VERSION } from "../../src/common/version.ts";
 import { type Fleet, startFleet } from "../sim/fleet.ts";
 import { elfSection } from "../support/elf-section.ts";
@@ -164,6 +164,10 @@ describe("a changed file refuses to run", () => {
 describe("a signature that does not lead to the built-in root refuses to run", () => {
   test("no signature file", async () => {
     expectRefused(await runChanged((copy) => rmSync(`${copy}.sig`)), /its signature file \S+changed\.sig is missing/);
+  });
+
+  test("a signature file too large to be one", async () => {
+    expectRefused(await runChanged((copy) => writeFileSync(`${copy}.sig`, Buffer.alloc(BUNDLE_MAX_BYTES + 1, 0x20))), /is over 65536 bytes/);
   });
 
   test("a signing key certified by an unknown root", async () => {

@@ -5,8 +5,8 @@
  * Not cached: the hash costs about 80 ms of CPU, and a cache would be one more
  * thing to protect (test/bench/integrity/README.md).
  */
-import { existsSync, readFileSync } from "node:fs";
-import { openBundle } from "../../common/release-signing/signature-bundle.ts";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { BUNDLE_MAX_BYTES, openBundle } from "../../common/release-signing/signature-bundle.ts";
 import { hashFile } from "./hash-file.ts";
 import { TRUST_ROOT } from "./trust-root.ts";
 
@@ -59,6 +59,7 @@ export function verifySelf(options: SelfCheckOptions = {}): SelfCheck {
   const sigFile = options.signatureFile ?? `${named}.sig`;
   let text: string;
   try {
+    if (statSync(sigFile).size > BUNDLE_MAX_BYTES) return done({ ok: false, reason: `its signature file ${sigFile} is over ${BUNDLE_MAX_BYTES} bytes` });
     text = readFileSync(sigFile, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

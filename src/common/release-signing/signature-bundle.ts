@@ -17,10 +17,13 @@ import {
   openCertificate,
   type RevocationList,
 } from "./key-certificate.ts";
-import { isSignedBlob, openBlob, publicKeyOf, type SignedBlob, signBlob } from "./signed-blob.ts";
+import { isSignedBlob, openBlob, type SignedBlob, signBlob } from "./signed-blob.ts";
 
 /** The `format` of a bundle this code writes and reads. */
 export const BUNDLE_FORMAT = "dca-signature-bundle-v1";
+
+/** A bundle is about 1.2 KB; a longer file is refused unread (it could be anything, of any size). */
+export const BUNDLE_MAX_BYTES = 64 * 1024;
 
 /** What a signing key says about one released file. */
 export interface ReleaseManifest {
@@ -53,7 +56,6 @@ export function createBundle(
   signedAt = new Date(),
 ): SignatureBundle {
   const manifest: ReleaseManifest = { type: "dca-release", ...file, signedAt: signedAt.toISOString() };
-  void publicKeyOf(signingPrivatePem); // a malformed key fails here, before anything is written
   return { format: BUNDLE_FORMAT, manifest: signBlob("release-manifest", manifest, signingPrivatePem), ...chain };
 }
 
