@@ -51,7 +51,7 @@ const read = (file: string, what: string): string => {
   try {
     return readFileSync(file, "utf8");
   } catch {
-    return fail(`cannot read the ${what} ${file}`);
+    return fail(`cannot read the ${what} ${file}; docs/release.md says how the keys are made and kept`);
   }
 };
 const rootPub = read(rootPubFile, "root public key").trim();
