@@ -11,14 +11,28 @@
  *   bun build/compile.ts                 # this machine's platform
  *   bun build/compile.ts --target bun-linux-arm64
  *   bun build/compile.ts --sourcemap     # the agent with source maps too
+ *   bun build/compile.ts --trust-root root.pub --out DIR   # a release build (build/release.ts)
+ *
+ * --trust-root FILE builds the root public key in FILE (base64 of 32 bytes) into both
+ * executables (DCA_TRUST_ROOT, src/agent/integrity/trust-root.ts): such a build refuses to
+ * run unless its signature bundle checks out. Without it the build is a development build.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 
 const root = join(import.meta.dir, "..");
-const outDir = join(root, "build", "out");
-const targetIdx = process.argv.indexOf("--target");
-const target = targetIdx > 0 ? process.argv[targetIdx + 1] : undefined;
+const optionValue = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const outDir = resolve(optionValue("--out") ?? join(root, "build", "out"));
+const target = optionValue("--target");
+const trustRootFile = optionValue("--trust-root");
+const trustRoot = trustRootFile === undefined ? undefined : readFileSync(trustRootFile, "utf8").trim();
+if (trustRoot !== undefined && Buffer.from(trustRoot, "base64").length !== 32) {
+  console.error(`build: ${trustRootFile} is not a root public key (base64 of 32 bytes); make one with "bun build/keys.ts root"`);
+  process.exit(2);
+}
 
 /**
  * The agent's own flags, each measured with the shipped binary (test/bench/read/README.md, rows 1
@@ -61,6 +75,7 @@ for (const { name, entry, flags } of entries) {
     ...new Set([...flags, ...(withMaps ? ["--sourcemap"] : [])]),
     "--external", "cpu-features",
     ...(target ? [`--target=${target}`] : []),
+    ...(trustRoot ? ["--define", `DCA_TRUST_ROOT=${JSON.stringify(trustRoot)}`] : []),
     join(root, entry), "--outfile", join(mapDir, file),
   ];
   const proc = Bun.spawnSync([process.execPath, ...args], { cwd: root, stdout: "inherit", stderr: "inherit" });

@@ -5,6 +5,7 @@
 
 import { exitCodesHelp } from "../../common/exit-codes.ts";
 import { VERSION } from "../../common/version.ts";
+import { buildNote } from "../integrity/trust-root.ts";
 
 const COMMON = `SNMP options:
   --community LIST        v1/v2c communities, comma-separated, tried in order (default: public)
@@ -80,7 +81,7 @@ Commands:
 
 Run "dca <command> --help" for the options of a command.
 
-${exitCodesHelp([0, 1, 2, 3])}`,
+${exitCodesHelp([0, 1, 2, 3, 4])}`,
   read: `Usage: dca read ADDRESS... [options]
 
 Reads identity, page counters, supplies, trays, status and alerts of each
@@ -122,7 +123,7 @@ ${COMMON}
 export function answerFast(argv: readonly string[]): number | undefined {
   const [cmd, ...rest] = argv;
   if (cmd === "--version" || cmd === "-v" || cmd === "version") {
-    console.log(`dca ${VERSION}`);
+    console.log(`dca ${VERSION}${buildNote()}`);
     return 0;
   }
   if (cmd === undefined) {

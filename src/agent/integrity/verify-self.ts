@@ -1,0 +1,82 @@
+/**
+ * The agent's check of its own executable at start: the file that is running is
+ * hashed whole and compared with the manifest of its signature bundle (`dca.sig`
+ * beside `dca`), whose chain must lead to the built-in root key (trust-root.ts).
+ * Not cached: the hash costs about 80 ms of CPU, and a cache would be one more
+ * thing to protect (test/bench/integrity/README.md).
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { BUNDLE_MAX_BYTES, openBundle } from "../../common/release-signing/signature-bundle.ts";
+import { hashFile } from "./hash-file.ts";
+import { TRUST_ROOT } from "./trust-root.ts";
+
+/** The outcome of a self-check. */
+export interface SelfCheck {
+  /** True for a release build that checks out, and for a development build (which checks nothing). */
+  readonly ok: boolean;
+  readonly kind: "release" | "development";
+  /** Why it fails, as a clause: "its SHA-256 differs from the signed one". */
+  readonly reason?: string;
+  /** Milliseconds the check took. */
+  readonly ms: number;
+  /** The signing key, when the chain held. */
+  readonly keyId?: string;
+}
+
+/** Where the check looks; the defaults are the running executable and the built-in root. */
+export interface SelfCheckOptions {
+  /** The executable to check (default: the running one). */
+  readonly executable?: string;
+  /** Its signature bundle (default: the executable's path + ".sig"). */
+  readonly signatureFile?: string;
+  /** The root public key, base64 (default: the built-in one; "" means a development build). */
+  readonly rootPublicKey?: string;
+  /** Root-signed revocation lists kept outside the bundle (the hub's newest); the newest applies. */
+  readonly keptRevocations?: readonly unknown[];
+}
+
+/** The one line a refusing executable prints. */
+export function integrityFailureLine(reason: string): string {
+  return `dca: this executable fails its integrity check: ${reason}; reinstall it from a signed release`;
+}
+
+/**
+ * Checks the executable against its signature bundle. Never throws: an unreadable file or
+ * bundle is a failed check with its reason. `dca doctor` calls it for its integrity row.
+ */
+export function verifySelf(options: SelfCheckOptions = {}): SelfCheck {
+  const started = performance.now();
+  const root = options.rootPublicKey ?? TRUST_ROOT;
+  const done = (r: Omit<SelfCheck, "ms" | "kind">): SelfCheck => ({
+    ...r,
+    kind: root === "" ? "development" : "release",
+    ms: performance.now() - started,
+  });
+  if (root === "") return done({ ok: true });
+  const named = options.executable ?? process.execPath;
+  // On Linux /proc/self/exe is the file this process was started from, even if a path now names another.
+  const running = options.executable ?? (existsSync("/proc/self/exe") ? "/proc/self/exe" : process.execPath);
+  const sigFile = options.signatureFile ?? `${named}.sig`;
+  let text: string;
+  try {
+    if (statSync(sigFile).size > BUNDLE_MAX_BYTES) return done({ ok: false, reason: `its signature file ${sigFile} is over ${BUNDLE_MAX_BYTES} bytes` });
+    text = readFileSync(sigFile, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return done({ ok: false, reason: code === "ENOENT" ? `its signature file ${sigFile} is missing` : `its signature file ${sigFile} cannot be read (${code})` });
+  }
+  const opened = openBundle(text, root, options.keptRevocations);
+  if (!opened.ok) return done({ ok: false, reason: opened.reason });
+  const { manifest, certificate } = opened;
+  let measured: { size: number; sha256?: string };
+  try {
+    measured = hashFile(running, manifest.size);
+  } catch (e) {
+    return done({ ok: false, reason: `it cannot be read (${(e as NodeJS.ErrnoException).code})` });
+  }
+  if (measured.size !== manifest.size) {
+    return done({ ok: false, reason: `it is ${measured.size} bytes, the signed file ${manifest.size}` });
+  }
+  if (measured.sha256 !== manifest.sha256) return done({ ok: false, reason: "its SHA-256 differs from the signed file's" });
+  return done({ ok: true, keyId: certificate.keyId });
+}
