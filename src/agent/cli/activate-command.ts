@@ -18,6 +18,7 @@ import {
 } from "../state/index.ts";
 import { fetchHubCa } from "../transport/index.ts";
 import { createHubClient } from "../service/hub-client.ts";
+import { saveWakeSettings } from "../wake/saved-wake-settings.ts";
 import { createRuntimeStore } from "../service/runtime-state.ts";
 import { UsageError, flag, parseArgs } from "../../common/args.ts";
 import { DcaError } from "../../common/errors.ts";
@@ -78,6 +79,7 @@ export async function activateCommand(argv: string[]): Promise<number> {
       activatedAt: new Date().toISOString(),
     });
     if (r.config) createRuntimeStore(dir).saveConfig(r.config);
+    saveWakeSettings(dir, r.mqtt);
     console.log(`activated: agent ${r.agentId} of site "${r.siteName}" at ${hubUrl}\nstate: ${dir}\nnext: dca run${flag(p, "state") ? ` --state ${dir}` : ""}`);
     return 0;
   } catch (e) {
