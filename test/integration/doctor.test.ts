@@ -183,7 +183,7 @@ describe("dca doctor", () => {
   test("a clock an hour off: the clock row fails (a hub with a skewed clock)", async () => {
     const tls = ensureHubTls(join(tmp, "skewed"), { hostnames: ["127.0.0.1"] });
     const server = http2.createSecureServer({ key: tls.key, cert: tls.cert, allowHTTP1: false });
-    server.on("stream", (stream) => {
+    server.on("stream", (stream: http2.ServerHttp2Stream) => {
       stream.on("data", () => {});
       stream.on("end", () => {
         // An empty CheckLockoutResponse, from a hub whose clock is an hour behind.

@@ -87,6 +87,7 @@ Nothing changes on the hub: an activated agent makes an empty upload.
   --ca FILE, --ca-fingerprint FP   trust for --hub (default: the agent's own)
   --proxy URL             check through this proxy (default: the agent's, else $HTTPS_PROXY)
   --json                  { ok, hub, checks: [{ id, title, status, message, action }] }
+  --community, --v3-user..., --port, --timeout: SNMP options as for "dca read"
 ${STATE}
 
 Exit code 4 when any check fails (0 when all pass or are skipped).
