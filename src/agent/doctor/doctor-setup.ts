@@ -4,7 +4,6 @@
  * (or the command line before activation), the broker URLs the hub last
  * gave, and the SNMP credentials of the site's saved config.
  */
-import { readFileSync } from "node:fs";
 import { type Config, configFromProto } from "../../common/config/index.ts";
 import { type ParsedArgs, UsageError, flag } from "../../common/args.ts";
 import { type Identity, loadIdentity } from "../state/index.ts";
@@ -13,6 +12,7 @@ import { type HubEndpoint, type ProxyEndpoint, chooseProxy, normalizeFingerprint
 import { parseHubUrl } from "../transport/hub-endpoint.ts";
 import { type WakeSettings, loadWakeSettings } from "../wake/index.ts";
 import { configFromArgs } from "../cli/options.ts";
+import { caFromFlag } from "../cli/activate-command.ts";
 import { loadConfig } from "../config/load-config.ts";
 
 /** Everything the checks need. */
@@ -76,16 +76,9 @@ export function resolveDoctorSetup(p: ParsedArgs, stateDir: string): DoctorSetup
 }
 
 function trustFrom(p: ParsedArgs, identity: Identity | undefined): { caPem?: string; pin?: string } {
-  const caFile = flag(p, "ca");
+  const caPem = caFromFlag(p);
+  if (caPem !== undefined) return { caPem };
   const fingerprint = flag(p, "ca-fingerprint");
-  if (caFile && fingerprint) throw new UsageError("give --ca or --ca-fingerprint, not both");
-  if (caFile) {
-    try {
-      return { caPem: readFileSync(caFile, "utf8") };
-    } catch (e) {
-      throw new UsageError(`cannot read --ca ${caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  }
   if (fingerprint) {
     try {
       return { pin: normalizeFingerprint(fingerprint) };
