@@ -4,7 +4,7 @@
  * here (build/release.ts, once), then runs changed copies of it: a byte flipped at
  * the start, in the middle and in bun's embedded program, truncated, bytes appended,
  * its built-in root key changed, and signature bundles by an unknown root, a revoked
- * key, an expired certificate, or none. Each refuses with the one line and exit 4;
+ * key, an expired certificate, or none. Each refuses with the one line and exit 5 (INTEGRITY_EXIT);
  * the good one answers --version and scans a loopback /30.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";

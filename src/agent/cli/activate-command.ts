@@ -18,6 +18,7 @@ import {
 } from "../state/index.ts";
 import { fetchHubCa } from "../transport/index.ts";
 import { createHubClient } from "../service/hub-client.ts";
+import { saveWakeSettings } from "../wake/saved-wake-settings.ts";
 import { createRuntimeStore } from "../service/runtime-state.ts";
 import { UsageError, flag, parseArgs } from "../../common/args.ts";
 import { DcaError } from "../../common/errors.ts";
@@ -26,18 +27,23 @@ import { stateDirFrom } from "./state-dir.ts";
 
 export const PLATFORM = `${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;
 
+/** The CA of --ca FILE (undefined without it); --ca with --ca-fingerprint is refused. */
+export function caFromFlag(p: ReturnType<typeof parseArgs>): string | undefined {
+  const caFile = flag(p, "ca");
+  if (caFile && flag(p, "ca-fingerprint")) throw new UsageError("give --ca or --ca-fingerprint, not both");
+  if (!caFile) return undefined;
+  try {
+    return readFileSync(caFile, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read --ca ${caFile}: ${(e as Error).message}`);
+  }
+}
+
 /** The hub's trust settings from --ca FILE / --ca-fingerprint. */
 export async function hubTrust(p: ReturnType<typeof parseArgs>, hubUrl: string): Promise<{ caPem?: string; caFingerprint?: string }> {
-  const caFile = flag(p, "ca");
+  const caPem = caFromFlag(p);
+  if (caPem !== undefined) return { caPem };
   const fingerprint = flag(p, "ca-fingerprint");
-  if (caFile && fingerprint) throw new UsageError("give --ca or --ca-fingerprint, not both");
-  if (caFile) {
-    try {
-      return { caPem: readFileSync(caFile, "utf8") };
-    } catch (e) {
-      throw new UsageError(`cannot read --ca ${caFile}: ${(e as Error).message}`);
-    }
-  }
   if (fingerprint) {
     const ca = await fetchHubCa(hubUrl, { expectFingerprint: fingerprint, proxy: flag(p, "proxy") ? { url: flag(p, "proxy")! } : undefined });
     return { caPem: ca.pem, caFingerprint: ca.fingerprint };
@@ -78,6 +84,7 @@ export async function activateCommand(argv: string[]): Promise<number> {
       activatedAt: new Date().toISOString(),
     });
     if (r.config) createRuntimeStore(dir).saveConfig(r.config);
+    saveWakeSettings(dir, r.mqtt);
     console.log(`activated: agent ${r.agentId} of site "${r.siteName}" at ${hubUrl}\nstate: ${dir}\nnext: dca run${flag(p, "state") ? ` --state ${dir}` : ""}`);
     return 0;
   } catch (e) {

@@ -66,6 +66,33 @@ the hub and clears the lock. The hub and the CA the activations used are
 remembered: --hub, --ca and --ca-fingerprint are needed only to change them.
 ${STATE}
 `,
+  doctor: `Usage: dca doctor [--state DIR] [--hub URL] [--printer ADDRESS] [options] [--json]
+
+Checks, from this PC, everything the agent's network needs and prints one
+line per check: pass, FAIL (with what to open or allow), or skip (not
+checked, with the reason). The hub, its CA and the proxy come from the
+agent's identity in the state folder; before activation give --hub.
+Nothing changes on the hub: an activated agent makes an empty upload.
+
+  hub:     DNS, TCP (or the proxy and its CONNECT), TLS with the pinned CA,
+           the certificate's names and expiry, HTTP/2, the API, clock skew
+  MQTT:    each broker URL the hub gave (WebSocket on the hub's port,
+           MQTT/TLS on 8883), logging in as the agent
+  local:   the state folder (owner, mode 0700, writable, free space),
+           ICMP permission for ping and traceroute tasks
+  printer: --printer ADDRESS: which credential answers SNMP (the site's
+           saved credentials unless --community / --v3-user are given);
+           secrets are never printed
+
+  --hub URL               the hub to check (default: the agent's own)
+  --ca FILE, --ca-fingerprint FP   trust for --hub (default: the agent's own)
+  --proxy URL             check through this proxy (default: the agent's, else $HTTPS_PROXY)
+  --json                  { ok, hub, checks: [{ id, title, status, message, action }] }
+  --community, --v3-user..., --port, --timeout: SNMP options as for "dca read"
+${STATE}
+
+Exit code 4 when any check fails (0 when all pass or are skipped).
+`,
   main: `dca ${VERSION}: print-fleet data collection agent
 
 Usage: dca <command> [options]
@@ -77,6 +104,7 @@ Commands:
   run               run as a service: poll the hub, discover, read, upload
   status            this agent's state (works even when locked)
   unlock            clear the lock after the hub admin reset this install
+  doctor            check this PC's network for the agent: hub, proxy, MQTT, clock...
   version           print the version
 
 Run "dca <command> --help" for the options of a command.

@@ -39,6 +39,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await (await import("./run-command.ts")).runCommand(rest);
       case "status":
         return await (await import("./status-command.ts")).statusCommand(rest);
+      case "doctor":
+        return await (await import("./doctor-command.ts")).doctorCommand(rest);
       case "unlock":
         return await (await import("./unlock-command.ts")).unlockCommand(rest);
       default:

@@ -12,7 +12,7 @@ import { createHubClient } from "../service/hub-client.ts";
 import { runAgent } from "../service/run-agent.ts";
 import { createRuntimeStore } from "../service/runtime-state.ts";
 import { parseProxyUrl } from "../transport/proxy-config.ts";
-import { startWakeClient } from "../wake/index.ts";
+import { saveWakeSettings, startWakeClient } from "../wake/index.ts";
 import { UsageError, flag, parseArgs } from "../../common/args.ts";
 import { VERSION } from "../../common/version.ts";
 import { stateDirFrom } from "./state-dir.ts";
@@ -66,8 +66,14 @@ export async function runCommand(argv: string[]): Promise<number> {
     backoffBaseMs: ms("backoff-base"),
     backoffCapMs: ms("backoff-cap"),
     // The wake-up line goes the way the hub line goes: the same proxy (or HTTPS_PROXY) and the same CA and pin.
-    startWakeups: (settings, hooks) =>
-      startWakeClient({
+    startWakeups: (settings, hooks) => {
+      // Kept for `dca doctor`, which checks the line the agent uses; losing this copy costs nothing else.
+      try {
+        saveWakeSettings(dir, settings);
+      } catch (e) {
+        log(`wake-ups: cannot keep the broker settings in ${dir}: ${(e as Error).message}`);
+      }
+      return startWakeClient({
         settings,
         secret: identity.secret,
         caPem: identity.caPem,
@@ -75,7 +81,8 @@ export async function runCommand(argv: string[]): Promise<number> {
         proxy: proxyUrl ? { url: proxyUrl } : undefined,
         log,
         ...hooks,
-      }),
+      });
+    },
   });
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);

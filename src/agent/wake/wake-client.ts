@@ -53,6 +53,34 @@ export interface WakeClient {
   close(): Promise<void>;
 }
 
+/** A broker URL and the way to it: directly, or through the proxy the hub line uses. */
+export interface BrokerRoute {
+  address: BrokerAddress;
+  proxy?: ProxyEndpoint;
+  /** The URL, and the proxy's label when there is one (never its password). */
+  label: string;
+}
+
+/**
+ * Each usable URL of `urls` with its way there: `proxy` if given, else
+ * HTTPS_PROXY unless NO_PROXY names the broker (the hub line's choice).
+ * `onBad` hears why a URL (or the proxy URL) is unusable.
+ */
+export function brokerRoutes(urls: readonly string[], proxy: { url: string } | undefined, env: ProxyEnv | undefined, onBad: (why: string) => void): BrokerRoute[] {
+  const routes: BrokerRoute[] = [];
+  for (const url of urls) {
+    try {
+      const address = parseBrokerUrl(url);
+      const via = chooseProxy(brokerEndpoint(address), proxy, env);
+      routes.push({ address, proxy: via, label: via ? `${address.label} through the proxy ${via.label}` : address.label });
+    } catch (e) {
+      // parseProxyUrl's messages never quote the URL, so no password gets here.
+      onBad((e as Error).message);
+    }
+  }
+  return routes;
+}
+
 /** A stable key of the settings: a change means reconnecting. */
 export function wakeSettingsKey(s: WakeSettings): string {
   return JSON.stringify([s.urls, s.topic, s.username, s.clientId]);
@@ -63,17 +91,7 @@ export function startWakeClient(opts: WakeClientOptions): WakeClient {
   const backoff = opts.backoff ?? createBackoff(SERVICE_BACKOFF.baseMs, SERVICE_BACKOFF.capMs);
   const coalescer = createCoalescer(opts.wake, opts.coalesceMs ?? 1_000);
   const login: BrokerLogin = { username: settings.username, clientId: settings.clientId, password: opts.secret, topic: settings.topic };
-  const addresses: { address: BrokerAddress; proxy?: ProxyEndpoint; label: string }[] = [];
-  for (const url of settings.urls) {
-    try {
-      const address = parseBrokerUrl(url);
-      const proxy = chooseProxy(brokerEndpoint(address), opts.proxy, opts.env);
-      addresses.push({ address, proxy, label: proxy ? `${address.label} through the proxy ${proxy.label}` : address.label });
-    } catch (e) {
-      // parseProxyUrl's messages never quote the URL, so no password gets here.
-      log(`wake-ups: ignoring broker URL from the hub: ${(e as Error).message}`);
-    }
-  }
+  const addresses = brokerRoutes(settings.urls, opts.proxy, opts.env, (why) => log(`wake-ups: ignoring broker URL from the hub: ${why}`));
   const pin = opts.caFingerprint === undefined ? undefined : normalizeFingerprint(opts.caFingerprint);
   let closed = false;
   const stopping = new AbortController();
