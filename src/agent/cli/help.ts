@@ -109,7 +109,7 @@ Commands:
 
 Run "dca <command> --help" for the options of a command.
 
-${exitCodesHelp([0, 1, 2, 3, 4])}`,
+${exitCodesHelp([0, 1, 2, 3, 4, 5])}`,
   read: `Usage: dca read ADDRESS... [options]
 
 Reads identity, page counters, supplies, trays, status and alerts of each
