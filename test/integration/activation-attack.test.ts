@@ -54,4 +54,25 @@ describe("guessing activation codes from 20 addresses", () => {
     expect(installs.length).toBeLessThanOrEqual(300 + 2 * Math.ceil(seconds) + 25);
     expect(counts.checked).toBeGreaterThanOrEqual(300);
   }, 90_000);
+
+  test("a hub stopped during the attack stops at once: attempts waiting their turn are refused, no timer holds it", async () => {
+    const stop = new AbortController();
+    const counts = noGuesses();
+    const caPem = readFileSync(hub.caPath);
+    const attackers = Array.from({ length: 20 }, (_, i) =>
+      guessActivationCodes({ hubUrl: hub.url, port: hub.port, caPem, localAddress: `127.0.10.${i + 1}`, stop: stop.signal, counts }),
+    );
+    // The budget is spent (the test before): attempts now wait for their turn, up to 25 s.
+    const until = Date.now() + 10_000;
+    while (counts.sent < 40 && Date.now() < until) await Bun.sleep(50);
+    await Bun.sleep(1_000);
+    const t0 = Date.now();
+    await hub.stop();
+    const stopMs = Date.now() - t0;
+    stop.abort();
+    await Promise.all(attackers);
+    console.log(`stopped during the attack in ${stopMs} ms (${counts.sent} attempts sent)`);
+    expect(counts.sent).toBeGreaterThanOrEqual(40);
+    expect(stopMs).toBeLessThan(4_000);
+  }, 60_000);
 });

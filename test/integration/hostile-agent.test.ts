@@ -90,6 +90,10 @@ describe("a stolen agent credential", () => {
       expect(wait).toBeGreaterThan(3_500_000);
       expect(wait).toBeLessThanOrEqual(3_600_000);
     }
+    // Refused before its body is read: a body that would not pass the checks gets the quota's answer.
+    const unread = await failure(a.uploadReadings({ readings: [reading("q-bad", { counters: Array.from({ length: 5000 }, () => ({ name: "c" })) })] }));
+    expect(unread.code).toBe(Code.ResourceExhausted);
+    expect(Number(unread.metadata.get(RETRY_AFTER_HEADER))).toBeGreaterThan(3_500_000);
     // The other agent has its own quota.
     expect((await b.uploadReadings({ readings: [reading("b-1")] })).acknowledgedIds).toEqual(["b-1"]);
     const stored = JSON.parse(await hub.must("agent", "list", "--json")) as { readingsReceived: number }[];

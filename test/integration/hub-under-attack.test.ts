@@ -160,7 +160,14 @@ describe("the hub's API port under attack", () => {
       expect([method, connect.status, JSON.parse(connect.body).code]).toEqual([method, 400, "invalid_argument"]);
       const grpc = await h2Call(`/dca.v1.AgentService/${method}`, { ...headers, "content-type": "application/grpc", te: "trailers" }, grpcEnvelope(junk));
       expect([method, grpc.grpcStatus]).toEqual([method, "3"]);
+      // gRPC-web: the status is in a trailer frame at the end of the body.
+      const web = await h2Call(`/dca.v1.AgentService/${method}`, { ...headers, "content-type": "application/grpc-web+proto" }, grpcEnvelope(junk));
+      expect([method, /grpc-status: ?(\d+)/.exec(web.body)?.[1]]).toEqual([method, "3"]);
     }
+    // A good gRPC-web call keeps its answer: a message frame, then the trailer frame with status 0.
+    const good = await h2Call("/dca.v1.AgentService/Poll", { authorization: bearer, "content-type": "application/grpc-web+proto" }, grpcEnvelope(new Uint8Array(0)));
+    expect(/grpc-status: ?(\d+)/.exec(good.body)?.[1]).toBe("0");
+    expect(good.body.charCodeAt(0)).toBe(0);
     const json = await h2Call("/dca.v1.AgentService/Activate", { "content-type": "application/json" }, new TextEncoder().encode("{not json"));
     expect(json.status).toBe(400);
   }, 30_000);

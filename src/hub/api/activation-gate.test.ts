@@ -63,4 +63,23 @@ describe("the activation budget over all addresses", () => {
     await attempt(gate, clock, "127.0.0.9", log);
     expect(log.at(-1)).toBe(`127.0.0.9 admitted at ${clock.now() - START}`);
   });
+
+  test("closing refuses every waiting attempt and any later one, and leaves no timer behind", async () => {
+    const clock = manualClock(START);
+    const gate = createActivationGate(clock, LIMITS);
+    const log: string[] = [];
+    for (let i = 0; i < 10; i++) await attempt(gate, clock, "127.0.0.1", log);
+    const waiting = Array.from({ length: 5 }, (_, i) => attempt(gate, clock, `127.0.4.${i + 1}`, log));
+    await clock.advance(150);
+    expect(clock.pendingTimers()).toBe(1);
+    gate.close();
+    await Promise.all(waiting);
+    expect(clock.pendingTimers()).toBe(0);
+    const refused = log.filter((l) => l.startsWith("127.0.4.") && l.includes("refused"));
+    // The first two were let through at 0 and 0.1 s; the other three are told the hub stops.
+    expect(refused).toHaveLength(3);
+    expect(refused.every((l) => l.endsWith("the hub is shutting down; try again in a minute"))).toBe(true);
+    await attempt(gate, clock, "127.0.0.2", log);
+    expect(log.at(-1)).toBe("127.0.0.2 refused: the hub is shutting down; try again in a minute");
+  });
 });

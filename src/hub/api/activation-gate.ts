@@ -38,6 +38,11 @@ export const ACTIVATION_GATE: ActivationGateLimits = { perMinute: 300, gapBaseMs
 export interface ActivationGate {
   /** Resolves when the attempt from `address` may be checked; rejects `resource-exhausted` (unchecked) otherwise. */
   admit(address: string): Promise<void>;
+  /**
+   * For a hub shutting down: every waiting attempt is refused `unavailable` (unchecked) and so is
+   * any later one, and no timer is left to keep the process alive.
+   */
+  close(): void;
 }
 
 interface Waiter {
@@ -58,6 +63,8 @@ export function createActivationGate(clock: Clock, limits: ActivationGateLimits 
   const queue: Waiter[] = [];
   const waitingFrom = new Set<string>();
   let timer: (() => void) | undefined;
+  let closed = false;
+  const stopping = () => new DcaError("unavailable", "the hub is shutting down; try again in a minute");
 
   function roll(now: number): void {
     if (now - windowStart < 60_000) return;
@@ -97,6 +104,7 @@ export function createActivationGate(clock: Clock, limits: ActivationGateLimits 
 
   return {
     admit(address) {
+      if (closed) return Promise.reject(stopping());
       const now = clock.now();
       roll(now);
       if (inWindow < limits.perMinute && !queue.length) {
@@ -110,6 +118,13 @@ export function createActivationGate(clock: Clock, limits: ActivationGateLimits 
         waitingFrom.add(address);
         if (!timer) serve();
       });
+    },
+    close() {
+      closed = true;
+      timer?.();
+      timer = undefined;
+      for (const w of queue.splice(0)) w.reject(stopping());
+      waitingFrom.clear();
     },
   };
 }

@@ -21,10 +21,10 @@ import { DcaError } from "../../common/errors.ts";
 import type { Agent, AgentApiStore } from "../store/index.ts";
 import { UNAUTHENTICATED_MESSAGE, agentFromAuthorization } from "./bearer.ts";
 import { withConnectErrors } from "./connect-errors.ts";
-import { type ActivationGateLimits, createActivationGate } from "./activation-gate.ts";
+import { type ActivationGate, createActivationGate } from "./activation-gate.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
-import { type AgentQuotaLimits, createAgentQuota } from "./agent-quota.ts";
-import { createReadingIntake } from "./reading-intake.ts";
+import { createAgentQuota } from "./agent-quota.ts";
+import { type ReadingIntake, createReadingIntake } from "./reading-intake.ts";
 import { type Clock, systemClock } from "../../common/clock.ts";
 import {
   MAX_READINGS_PER_UPLOAD,
@@ -41,12 +41,12 @@ export interface AgentServiceOptions {
   defaultPollSeconds?: number;
   /** Activation attempts allowed per client address per minute. */
   activationsPerMinute?: number;
-  /** The budget over all addresses (default ACTIVATION_GATE). */
-  activationGate?: ActivationGateLimits;
+  /** The budget over all addresses (default: a gate of its own with ACTIVATION_GATE). */
+  activationGate?: ActivationGate;
   /** Where an agent listens for wake-up nudges (MQTT); undefined or no answer: poll only. */
   mqttSettings?: (agentId: string, requestUrl: string) => MqttSettings | undefined;
-  /** Per-agent upload quotas (default DEFAULT_AGENT_QUOTA). */
-  quota?: AgentQuotaLimits;
+  /** What takes uploads (default: an intake of its own with DEFAULT_AGENT_QUOTA). */
+  intake?: ReadingIntake;
   clock?: Clock;
   log?: (line: string) => void;
 }
@@ -68,8 +68,8 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
   const log = opts.log ?? (() => {});
   const defaultPoll = opts.defaultPollSeconds ?? 300;
   const limiter = createRateLimiter(opts.activationsPerMinute ?? 30, 60_000);
-  const gate = createActivationGate(opts.clock ?? systemClock, opts.activationGate);
-  const intake = createReadingIntake(store, createAgentQuota(opts.clock ?? systemClock, opts.quota), log);
+  const gate = opts.activationGate ?? createActivationGate(opts.clock ?? systemClock);
+  const intake = opts.intake ?? createReadingIntake(store, createAgentQuota(opts.clock ?? systemClock), log);
 
   const service: ServiceImpl<typeof AgentService> = {
     async activate(req, ctx) {

@@ -2,8 +2,8 @@
  * The hub's API handler for node:http2: AgentService with each method's own
  * request size limit, and the checks that need no body done before it is
  * read (Connect decodes a request before any interceptor runs): a declared
- * length over the method's limit, and the bearer credential of every method
- * but Activate and CheckLockout. A body that does not decode is the client's
+ * length over the method's limit, the bearer credential of every method
+ * but Activate and CheckLockout, and an uploading agent's used-up quota. A body that does not decode is the client's
  * error (protocol-errors.ts).
  */
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
@@ -14,6 +14,8 @@ import { REQUEST_MAX_BYTES } from "../../common/wire-limits.ts";
 import type { AgentApiStore } from "../store/index.ts";
 import { UNAUTHENTICATED_MESSAGE, agentFromAuthorization } from "./bearer.ts";
 import { respondWithError, undecodableAsInvalidArgument } from "./protocol-errors.ts";
+import { toConnectError } from "./connect-errors.ts";
+import type { ReadingIntake } from "./reading-intake.ts";
 
 /** The methods an agent calls before it has a credential. */
 const OPEN_METHODS: ReadonlySet<string> = new Set(["activate", "checkLockout"]);
@@ -23,6 +25,8 @@ type MethodName = keyof typeof REQUEST_MAX_BYTES;
 export interface FrontDoorOptions {
   service: ServiceImpl<typeof AgentService>;
   store: AgentApiStore;
+  /** Asked before an upload's body is read whether the agent may store anything now. */
+  intake?: Pick<ReadingIntake, "refusal">;
   contextValues?: (req: Http2ServerRequest) => ContextValues;
   /** Told of each call whose credential holds (the connection guard keeps such connections). */
   onAuthenticated?: (req: Http2ServerRequest) => void;
@@ -53,11 +57,15 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: Http2ServerReques
       return respondWithError(req, res, err);
     }
     if (!OPEN_METHODS.has(name)) {
-      if (!agentFromAuthorization(opts.store, req.headers.authorization)) {
+      const agent = agentFromAuthorization(opts.store, req.headers.authorization);
+      if (!agent) {
         opts.onUnauthenticated?.(req);
         return respondWithError(req, res, new ConnectError(UNAUTHENTICATED_MESSAGE, Code.Unauthenticated));
       }
       opts.onAuthenticated?.(req);
+      // An agent over its quota is refused before its upload is read and decoded.
+      const refusal = name === "uploadReadings" ? opts.intake?.refusal(agent) : undefined;
+      if (refusal) return respondWithError(req, res, toConnectError(refusal, opts.log));
     }
     const request = universalRequestFromNodeRequest(req, res, undefined, opts.contextValues?.(req));
     handler(request)

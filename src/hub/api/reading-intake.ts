@@ -14,19 +14,37 @@ import { DcaError } from "../../common/errors.ts";
 import { capReading, readingOverLimits } from "../../common/reading-limits.ts";
 import { plural } from "../../common/text.ts";
 import type { Agent, AgentApiStore, StoreReadingsResult } from "../store/index.ts";
-import type { AgentQuota } from "./agent-quota.ts";
+import type { AgentQuota, Allowance } from "./agent-quota.ts";
 
 /** Takes one agent's upload. */
 export interface ReadingIntake {
   /** Stores what the bounds and quotas allow; throws `invalid-argument` or `resource-exhausted` (with retryAfterMs). */
   take(agent: Agent, readings: OutboxReading[]): StoreReadingsResult;
+  /**
+   * The refusal an upload of `agent` gets now whatever it carries (its quota is used up), so the
+   * front door can answer before reading the body; undefined while the agent may store.
+   */
+  refusal(agent: Agent): DcaError | undefined;
 }
 
 /** The intake over `store`, counting against `quota`; `log` hears when an agent's quota is first used up. */
 export function createReadingIntake(store: AgentApiStore, quota: AgentQuota, log: (line: string) => void): ReadingIntake {
   /** Agents refused now, so the hub log says it once per quota window, not once per retry. */
   const refused = new Set<string>();
+  const quotaError = (agent: Agent, allowed: Allowance): DcaError => {
+    const secs = Math.ceil(allowed.retryAfterMs / 1000);
+    const limit = allowed.blocking === "bytes per day" ? `${quota.limits.bytesPerDay} bytes per day` : `${quota.limits.readingsPerHour} readings per hour`;
+    if (!refused.has(agent.id)) log(`agent ${agent.id}: upload quota used up (${limit}); its uploads are refused for ${secs} s`);
+    refused.add(agent.id);
+    return new DcaError("resource-exhausted", `this agent's upload quota is used up (${limit}); the readings stay in its outbox, retry in ${secs} s`, {
+      retryAfterMs: allowed.retryAfterMs,
+    });
+  };
   return {
+    refusal(agent) {
+      const allowed = quota.allow(agent.id, [1]);
+      return allowed.take > 0 ? undefined : quotaError(agent, allowed);
+    },
     take(agent, readings) {
       for (const [i, o] of readings.entries()) {
         const over = o.reading && readingOverLimits(o.reading);
@@ -52,13 +70,7 @@ export function createReadingIntake(store: AgentApiStore, quota: AgentQuota, log
         refused.delete(agent.id);
         return total;
       }
-      const secs = Math.ceil(allowed.retryAfterMs / 1000);
-      const limit = allowed.blocking === "bytes per day" ? `${quota.limits.bytesPerDay} bytes per day` : `${quota.limits.readingsPerHour} readings per hour`;
-      if (!refused.has(agent.id)) log(`agent ${agent.id}: upload quota used up (${limit}); its uploads are refused for ${secs} s`);
-      refused.add(agent.id);
-      throw new DcaError("resource-exhausted", `this agent's upload quota is used up (${limit}); the readings stay in its outbox, retry in ${secs} s`, {
-        retryAfterMs: allowed.retryAfterMs,
-      });
+      throw quotaError(agent, allowed);
     },
   };
 }

@@ -9,7 +9,10 @@ import { join } from "node:path";
 import { createContextValues } from "@connectrpc/connect";
 import { AgentService } from "../../gen/dca/v1/agent_service_pb.ts";
 import { REMOTE_ADDRESS, createAgentService } from "../api/agent-service.ts";
-import type { AgentQuotaLimits } from "../api/agent-quota.ts";
+import { type AgentQuotaLimits, createAgentQuota } from "../api/agent-quota.ts";
+import { createActivationGate } from "../api/activation-gate.ts";
+import { createReadingIntake } from "../api/reading-intake.ts";
+import { systemClock } from "../../common/clock.ts";
 import { createFrontDoor } from "../api/front-door.ts";
 import { MQTT_WS_PATH } from "../mqtt/embedded-broker.ts";
 import { type HubMqttOptions, startHubMqtt } from "../mqtt/start-hub-mqtt.ts";
@@ -99,9 +102,12 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     },
   );
   const guard = guardConnections(server, limits, log);
+  const intake = createReadingIntake(store, createAgentQuota(systemClock, opts.quota), log);
+  const activationGate = createActivationGate(systemClock);
   const handler = createFrontDoor({
-    service: createAgentService({ store, defaultPollSeconds: opts.defaultPollSeconds, quota: opts.quota, mqttSettings, log }),
+    service: createAgentService({ store, defaultPollSeconds: opts.defaultPollSeconds, intake, activationGate, mqttSettings, log }),
     store,
+    intake,
     contextValues: (req) => createContextValues().set(REMOTE_ADDRESS, req.socket?.remoteAddress ?? "unknown"),
     onAuthenticated: (req) => guard.authenticated(req.socket),
     onUnauthenticated: (req) => guard.unauthenticated(req.socket),
@@ -140,6 +146,8 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     store,
     mqtt: mqtt.describe(),
     async close() {
+      // Activations waiting their turn would hold the server open for up to their 25 s wait.
+      activationGate.close();
       await mqtt.close();
       // Graceful: no new connections or streams (GOAWAY), but a request being served gets its
       // answer, so an upload the store committed is also acknowledged to the agent. A session
