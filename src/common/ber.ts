@@ -268,14 +268,19 @@ export function decodeInteger(buf: Uint8Array, t: Tlv): number {
   return v;
 }
 
-/** Unsigned content (Counter32, Gauge32, TimeTicks), tolerant of a leading zero. */
+/**
+ * Unsigned content (Counter32, Gauge32, TimeTicks), tolerant of a leading
+ * zero. A value beyond 32 bits is refused rather than wrapped: a Counter32 of
+ * 2^32 + 789 must not become a meter of 789.
+ */
 export function decodeUnsigned(buf: Uint8Array, t: Tlv): number {
   const len = t.end - t.start;
   if (len === 0) throw new DcaError("malformed", "empty unsigned integer");
   if (len > 5 && !(len === 6 && buf[t.start] === 0)) throw new DcaError("malformed", `unsigned of ${len} octets is too long`);
   let v = 0;
   for (let i = t.start; i < t.end; i++) v = v * 256 + buf[i];
-  return v > 0xffffffff ? v % 0x100000000 : v;
+  if (v > 0xffffffff) throw new DcaError("malformed", `unsigned value ${v} exceeds 32 bits`);
+  return v;
 }
 
 export function decodeCounter64(buf: Uint8Array, t: Tlv): bigint {

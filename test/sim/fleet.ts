@@ -9,11 +9,13 @@ import type { Recording } from "./snmprec.ts";
 import { type Responder, createResponder } from "./agent/responder.ts";
 import { type SimStats, addSimStats, createSimStats } from "./agent/sim-stats.ts";
 import { type V3UserConfig, createV3Engine, engineIdFor } from "./agent/v3-engine.ts";
+import { type HostileMode, parseHostileModes, replySource } from "./agent/hostile-modes.ts";
 import { assertLoopback } from "./loopback.ts";
 import { type UdpEndpoint, type UdpTransport, bindUdpEndpoint } from "./udp-endpoint.ts";
 
 export type { SimStats } from "./agent/sim-stats.ts";
 export type { V3UserConfig } from "./agent/v3-engine.ts";
+export type { HostileMode } from "./agent/hostile-modes.ts";
 
 /** The community a `wrongCommunity: true` device answers instead of the configured ones. */
 export const WRONG_COMMUNITY = "sim-wrong-community";
@@ -42,6 +44,8 @@ export interface DeviceOptions {
   wrongCommunity?: boolean | string;
   /** Largest v1/v2c response (default 1472); v3 uses the request's msgMaxSize. */
   maxResponseSize?: number;
+  /** Misbehaviours on top of the recording, by name (agent/hostile-modes.ts). */
+  hostile?: readonly HostileMode[];
 }
 
 /** snmpsimd `--data-dir` style: one endpoint, the community (file stem) selects the recording. */
@@ -96,6 +100,7 @@ interface Plan {
   latencyMs: number;
   lossRate: number;
   maxResponseSize?: number;
+  hostile: readonly HostileMode[];
 }
 
 function asSet(r: DeviceOptions["recording"], load: (p: string) => RecordingSet): RecordingSet {
@@ -125,6 +130,7 @@ function devicePlan(d: DeviceOptions, load: (p: string) => RecordingSet): Plan {
     latencyMs: Math.max(0, d.latencyMs ?? 0),
     lossRate,
     maxResponseSize: d.maxResponseSize,
+    hostile: parseHostileModes(d.hostile ?? []),
   };
 }
 
@@ -147,6 +153,7 @@ function dataDirPlan(o: DataDirOptions, load: (p: string) => RecordingSet): Plan
     latencyMs: 0,
     lossRate: 0,
     maxResponseSize: o.maxResponseSize,
+    hostile: [],
   };
 }
 
@@ -170,8 +177,10 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const startOne = async (p: Plan): Promise<FleetDevice> => {
     let responder: Responder | undefined;
     let endpoint: UdpEndpoint | undefined;
+    // Responses leave from `replier` (a second socket) when a hostile mode says so.
+    let replier: UdpEndpoint | undefined;
     const send = (data: Uint8Array, port: number, address: string, stats: SimStats) => {
-      if (!endpoint?.send(data, port, address)) stats.sendErrors++;
+      if (!(replier ?? endpoint)?.send(data, port, address)) stats.sendErrors++;
     };
     endpoint = await bindUdpEndpoint(transport, p.address, p.port, (data, port, address) => {
       const r = responder;
@@ -194,9 +203,21 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       timers.add(t);
     });
     endpoints.push(endpoint);
+    const from = replySource(p.hostile, p.address, endpoint.port);
+    if (from) {
+      assertLoopback(from.address);
+      replier = await bindUdpEndpoint(transport, from.address, from.port, () => {});
+      endpoints.push(replier);
+    }
     const engine =
       p.v3Users.length > 0 ? createV3Engine({ engineId: engineIdFor(p.address, endpoint.port), users: p.v3Users }) : undefined;
-    const r = createResponder({ communities: p.communities, contexts: p.contexts, engine, maxResponseSize: p.maxResponseSize });
+    const r = createResponder({
+      communities: p.communities,
+      contexts: p.contexts,
+      engine,
+      maxResponseSize: p.maxResponseSize,
+      echo: p.hostile.includes("echo"),
+    });
     responder = r;
     return {
       address: p.address,

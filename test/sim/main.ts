@@ -8,6 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import type { V3UserConfig } from "./agent/v3-engine.ts";
+import { HOSTILE_MODES, type HostileMode, parseHostileModes } from "./agent/hostile-modes.ts";
 import { type DeviceOptions, type FleetOptions, startFleet } from "./fleet.ts";
 import { loopbackRange, parseEndpoint } from "./loopback.ts";
 import { listRecordingFiles } from "./recording-set.ts";
@@ -25,6 +26,7 @@ const USAGE = `usage: bun test/sim/main.ts --recordings DIR_OR_FILE[,...] [optio
   --latency D                response delay, e.g. 5ms, 0.2s (default 0)
   --loss F                   request loss probability 0..1 (default 0)
   --max-response-size N      largest v1/v2c response in octets (default 1472)
+  --hostile MODE[,MODE]      misbehave on every device: ${HOSTILE_MODES.join(", ")} (README.md)
   --data-dir-mode ADDR:PORT  also serve every recording there, community = file stem (snmpsimd --data-dir)
   --transport bun|dgram      socket API (default bun)
   --seed N                   seed for choosing silent/wrong-community devices and loss (default 1)`;
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
         latency: { type: "string" },
         loss: { type: "string" },
         "max-response-size": { type: "string" },
+        hostile: { type: "string", multiple: true },
         "data-dir-mode": { type: "string" },
         transport: { type: "string", default: "bun" },
         seed: { type: "string", default: "1" },
@@ -119,6 +122,12 @@ async function main(): Promise<void> {
   const maxResponseSize = v["max-response-size"] ? Number(v["max-response-size"]) : undefined;
   const communities = v.community?.flatMap((c) => c.split(",")).filter(Boolean);
   const v3Users = (v["v3-user"] ?? []).map(v3User);
+  let hostile: HostileMode[];
+  try {
+    hostile = parseHostileModes((v.hostile ?? []).flatMap((m) => m.split(",")).filter(Boolean));
+  } catch (e) {
+    fail(`--hostile: ${(e as Error).message}`);
+  }
 
   let files: string[];
   let addresses: string[];
@@ -139,6 +148,7 @@ async function main(): Promise<void> {
     latencyMs,
     lossRate,
     maxResponseSize,
+    hostile,
   }));
   const options: FleetOptions = { devices, transport: v.transport, random };
   const dataDirMode = v["data-dir-mode"];

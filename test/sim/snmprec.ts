@@ -65,6 +65,31 @@ export function oidKey(arcs: readonly number[]): Uint8Array {
   return bytes.slice(t.start, t.end);
 }
 
+/**
+ * The content octets of a dotted OID with an arc beyond 32 bits (`1.3.6.1.2.1.43.10.2.1.4.1.1180591620717411303426`,
+ * 2^70 + 2), which parseOid refuses: served as written, as snmpsim (Python integers) would,
+ * so a recording can hold a name no SNMP manager may accept. Undefined when the text is not a
+ * plain dotted OID or has no such arc.
+ */
+function hugeArcKey(text: string): Uint8Array | undefined {
+  const parts = text.replace(/^\./, "").split(".");
+  if (parts.length < 2 || !parts.every((p) => /^\d{1,40}$/.test(p))) return undefined;
+  const arcs = parts.map(BigInt);
+  if (arcs[0]! > 2n || (arcs[0]! < 2n && arcs[1]! >= 40n) || !arcs.some((a) => a > 0xffffffffn)) return undefined;
+  const out: number[] = [];
+  for (const arc of [arcs[0]! * 40n + arcs[1]!, ...arcs.slice(2)]) {
+    const septets: number[] = [];
+    let v = arc;
+    do {
+      septets.unshift(Number(v & 0x7fn));
+      v >>= 7n;
+    } while (v > 0n);
+    for (let i = 0; i < septets.length - 1; i++) septets[i]! |= 0x80;
+    out.push(...septets);
+  }
+  return Uint8Array.from(out);
+}
+
 interface Row {
   key: Uint8Array;
   oid: string;
@@ -93,17 +118,19 @@ export function parseSnmprec(data: string | Uint8Array, source = "<memory>"): Re
     const repeat = tagged.length > 1 && tagged.endsWith("d");
     const type = repeat ? tagged.slice(0, -1) : tagged;
     if (oidText === "" || type === "") throw new DcaError("malformed", `${at}: empty OID or type`);
-    let arcs: number[];
+    let arcs: number[] | undefined;
+    let key: Uint8Array | undefined;
     try {
       arcs = parseOid(oidText);
     } catch {
-      throw new DcaError("malformed", `${at}: bad OID "${oidText.slice(0, 80)}"`);
+      key = hugeArcKey(oidText);
+      if (!key) throw new DcaError("malformed", `${at}: bad OID "${oidText.slice(0, 80)}"`);
     }
-    if (arcs.length < 2 || arcs[0] > 2 || (arcs[0] < 2 && arcs[1] >= 40)) {
+    if (arcs && (arcs.length < 2 || arcs[0] > 2 || (arcs[0] < 2 && arcs[1] >= 40))) {
       throw new DcaError("malformed", `${at}: OID "${oidText}" cannot be encoded`);
     }
-    const key = oidKey(arcs);
-    const oid = arcs.join(".");
+    key ??= oidKey(arcs!);
+    const oid = arcs ? arcs.join(".") : oidText.replace(/^\./, "");
     const value = evaluateSnmprecValue(type, line.slice(p2 + 1));
     if (value.kind === EntryKind.Invalid) {
       invalid.push({ line: i + 1, oid, reason: value.reason });
@@ -112,7 +139,9 @@ export function parseSnmprec(data: string | Uint8Array, source = "<memory>"): Re
     }
     const w = new BerWriter(128);
     value.write(w);
-    w.oid(arcs);
+    const name = w.mark();
+    w.raw(key);
+    w.wrap(Tag.Oid, name);
     w.wrap(Tag.Sequence, 0);
     const varbind = w.bytes().slice();
     rows.push({ key, oid, line: i + 1, kind: value.kind, varbind, repeat });

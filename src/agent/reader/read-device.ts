@@ -145,6 +145,8 @@ async function readWith(opts: ReadOptions, open: OpenSession): Promise<DetailedR
       const ctx = open({ ...opts.target, retries: 0, timeoutMs: ctxTimeout }, withContext(cred, profile.context));
       if (await readContextIdentity(ctx, profile, vendor.values)) identity = buildIdentity(identityInputs);
     }
+    const markerCounters = buildMarkerCounters(table(OID.prtMarkerEntry), problems);
+    const supplies = buildSupplies(table(OID.prtMarkerSuppliesEntry), table(OID.prtMarkerColorantEntry), profile, vendor.privateLevels, vendor.namedLevels, problems);
     const uptime = numberOf(sys.get(OID.sysUpTime));
     const reading = create(DeviceReadingSchema, {
       address: formatAddress(opts.target.host, opts.target.port),
@@ -161,8 +163,8 @@ async function readWith(opts: ReadOptions, open: OpenSession): Promise<DetailedR
       snmpVersion: session.version === 1 ? SnmpVersion.V1 : session.version === 2 ? SnmpVersion.V2C : SnmpVersion.V3,
       profile: profile.id,
       requestCount: session.requestCount,
-      counters: electBillingTotal([...buildMarkerCounters(table(OID.prtMarkerEntry)), ...pwg.counters, ...vendor.counters]),
-      supplies: buildSupplies(table(OID.prtMarkerSuppliesEntry), table(OID.prtMarkerColorantEntry), profile, vendor.privateLevels, vendor.namedLevels),
+      counters: electBillingTotal([...markerCounters, ...pwg.counters, ...vendor.counters]),
+      supplies,
       trays: buildTrays(table(OID.prtInputEntry)),
       status: buildStatus(devices, table(OID.hrPrinterEntry)),
       alerts: buildAlerts(table(OID.prtAlertEntry)),

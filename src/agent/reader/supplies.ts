@@ -4,13 +4,15 @@
  * where the device really states an amount. -1, -2 and -3 are states, not
  * numbers, and are never turned into a percentage.
  */
-import { type Supply, SupplyState } from "../../gen/dca/v1/reading_pb.ts";
+import { create } from "@bufbuild/protobuf";
+import { type ReadProblem, ReadProblemSchema, type Supply, SupplyState } from "../../gen/dca/v1/reading_pb.ts";
+import type { VarBind } from "../snmp/session.ts";
 import { supplyMessage } from "./reading-messages.ts";
 import type { NamedLevel } from "./decoders/index.ts";
 import type { Profile } from "../profiles/index.ts";
 import { CLASS_RECEPTACLE, RECEPTACLE_TYPES, supplyUnitName } from "./mib-names.ts";
 import { OID } from "./oids.ts";
-import { type Table, numberOf, rowIndexes, textOf } from "./values.ts";
+import { type Table, numberOf, rowIndexes, textOf, whyNotANumber } from "./values.ts";
 
 /** At or below this percent a supply is "low" (a receptacle: this little space left). */
 export const LOW_PERCENT = 10;
@@ -124,9 +126,30 @@ function vendorOnlySupplies(levels: readonly NamedLevel[]): Supply[] {
   });
 }
 
+/** The states prtMarkerSuppliesLevel may hold besides an amount (RFC 3805: other, unknown, someRemaining). */
+const LEVEL_STATES = [-1, -2, -3];
+/** prtMarkerSuppliesMaxCapacity's: other, unknown. */
+const CAPACITY_STATES = [-1, -2];
+
+/**
+ * A level or capacity as RFC 3805 allows it (Integer32, at least -3 or -2),
+ * or undefined with a problem: a value from a hostile or broken agent
+ * (-2^31, 2^46) is never passed on as a level. `known` adds the negatives a
+ * profile gives a meaning to (Ricoh's -100).
+ */
+function suppliesNumber(vb: VarBind | undefined, what: string, states: readonly number[], problems: ReadProblem[], known: readonly number[] = []): number | undefined {
+  if (!vb) return undefined;
+  const n = numberOf(vb);
+  const why = n === undefined ? whyNotANumber(vb) : n < 0 && !states.includes(n) && !known.includes(n) ? `${n} is below ${Math.min(...states)}, which RFC 3805 does not define` : undefined;
+  if (!why) return n;
+  problems.push(create(ReadProblemSchema, { section: "supplies", oid: vb.oid, message: `${what}: ${why}; not used` }));
+  return undefined;
+}
+
 /**
  * Builds the supplies. `privateLevels` holds a vendor's own per-supply percent
- * (keyed by the supply's last index arc) for profiles that publish one.
+ * (keyed by the supply's last index arc) for profiles that publish one; a
+ * level or capacity RFC 3805 does not allow goes into `problems` instead.
  */
 export function buildSupplies(
   supplies: Table,
@@ -134,13 +157,14 @@ export function buildSupplies(
   profile: Profile,
   privateLevels: Map<string, number>,
   namedLevels: readonly NamedLevel[] = [],
+  problems: ReadProblem[] = [],
 ): Supply[] {
   const out: Supply[] = [];
   const matched = new Set<string>();
   for (const idx of rowIndexes(supplies, 6, 8, 9)) {
     const levelVb = supplies.get(9)?.get(idx);
-    const level = numberOf(levelVb);
-    const max = numberOf(supplies.get(8)?.get(idx));
+    const level = suppliesNumber(levelVb, "prtMarkerSuppliesLevel", LEVEL_STATES, problems, profile.privateLevel?.whenLevel);
+    const max = suppliesNumber(supplies.get(8)?.get(idx), "prtMarkerSuppliesMaxCapacity", CAPACITY_STATES, problems);
     const type = numberOf(supplies.get(5)?.get(idx)) ?? 0;
     const cls = numberOf(supplies.get(4)?.get(idx));
     const description = textOf(supplies.get(6)?.get(idx));

@@ -11,7 +11,31 @@ const DECIMAL = /^-?\d{1,15}$/;
 const METER = /^(\d{1,19})$/;
 const LEADING_METER = /^(\d{1,19})\b/;
 
-/** Integer-like value (Integer, Counter32, Gauge32, TimeTicks), or a decimal string. */
+/** What SNMP's integer types can carry (RFC 2578 7.1.1, 7.1.6-8). */
+const INT32_MIN = -0x80000000;
+const INT32_MAX = 0x7fffffff;
+const UINT32_MAX = 0xffffffff;
+
+/**
+ * Why a decoded number cannot be a value of its SNMP type, or undefined.
+ * The BER decoder keeps INTEGERs of up to 6 octets (so one bad value does not
+ * cost the rest of its response); here such a value stops being a number, so
+ * no reader can take an INTEGER of 2^46 for a level or a meter.
+ */
+export function outOfTypeRange(vb: VarBind): string | undefined {
+  switch (vb.tag) {
+    case Tag.Integer:
+      return vb.value < INT32_MIN || vb.value > INT32_MAX ? `INTEGER ${vb.value} is outside Integer32` : undefined;
+    case Tag.Counter32:
+    case Tag.Gauge32:
+    case Tag.TimeTicks:
+      return vb.value < 0 || vb.value > UINT32_MAX ? `unsigned value ${vb.value} is outside 0..${UINT32_MAX}` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Integer-like value (Integer, Counter32, Gauge32, TimeTicks) within its type's range, or a decimal string. */
 export function numberOf(vb: VarBind | undefined): number | undefined {
   if (!vb) return undefined;
   switch (vb.tag) {
@@ -19,7 +43,7 @@ export function numberOf(vb: VarBind | undefined): number | undefined {
     case Tag.Counter32:
     case Tag.Gauge32:
     case Tag.TimeTicks:
-      return vb.value;
+      return outOfTypeRange(vb) ? undefined : vb.value;
     case Tag.Counter64:
       return vb.value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(vb.value) : undefined;
     case Tag.OctetString: {
@@ -50,8 +74,15 @@ export function textOf(vb: VarBind | undefined): string {
   if (!vb) return "";
   if (vb.tag === Tag.OctetString || vb.tag === Tag.Opaque) return decodeText(vb.value);
   if (vb.tag === Tag.Oid) return vb.value;
+  // An out-of-range number is still shown as it came, so a problem can quote it.
+  if (vb.tag === Tag.Integer || vb.tag === Tag.Counter32 || vb.tag === Tag.Gauge32 || vb.tag === Tag.TimeTicks) return String(vb.value);
   const n = numberOf(vb);
   return n === undefined ? "" : String(n);
+}
+
+/** Why a present value gives no number, for a ReadProblem: out of its type's range, or not a number at all. */
+export function whyNotANumber(vb: VarBind): string {
+  return outOfTypeRange(vb) ?? `"${textOf(vb)}" is not a number`;
 }
 
 export function oidOf(vb: VarBind | undefined): string {

@@ -6,13 +6,12 @@
  * error-status comes back as an SnmpError carrying `status`, tooBig is
  * `resource-exhausted`, a response that does not decode is `malformed`.
  */
-import { lookup } from "node:dns/promises";
 import { Tag } from "../../common/ber.ts";
 import type { CommunityCredential } from "../../common/credential.ts";
-import { parseIp } from "../../common/ip-address.ts";
 import { type Pdu, PduType, type VarBind } from "./message.ts";
 import { type SessionTarget, SnmpError, type SnmpSession } from "./session.ts";
 import type { ClientRequest, ClientTarget, SnmpClient } from "./snmp-client.ts";
+import { resolveTarget } from "./resolve-target.ts";
 import { walkSubtree } from "./walk.ts";
 
 /** RFC 3416 error-status names, as net-snmp words them. */
@@ -27,18 +26,6 @@ function statusError(status: number): SnmpError {
   return Object.assign(e, { status });
 }
 
-/** The numeric address of a target, looked up once when it is a name. */
-async function resolve(target: SessionTarget): Promise<ClientTarget> {
-  const ip = parseIp(target.host);
-  if (ip) return { address: target.host, family: ip.family, port: target.port, timeoutMs: target.timeoutMs, retries: target.retries };
-  try {
-    const found = await lookup(target.host);
-    return { address: found.address, family: found.family === 6 ? 6 : 4, port: target.port, timeoutMs: target.timeoutMs, retries: target.retries };
-  } catch (e) {
-    throw new SnmpError("not-found", `cannot resolve host name "${target.host}" (${(e as { code?: string }).code ?? (e as Error).message})`);
-  }
-}
-
 /** Opens a session for one device with one community credential. */
 export function createClientSession(client: SnmpClient, target: SessionTarget, cred: CommunityCredential): SnmpSession {
   const version = cred.version === "v1" ? 0 : 1;
@@ -50,7 +37,7 @@ export function createClientSession(client: SnmpClient, target: SessionTarget, c
   const call = async (type: ClientRequest["type"], oids: readonly string[], nonRepeaters = 0, maxRepetitions = 0): Promise<Pdu> => {
     if (closed) throw new SnmpError("canceled", "session is closed");
     requests++;
-    where ??= resolve(target);
+    where ??= resolveTarget(target);
     return client.request(await where, { version, community, type, oids, nonRepeaters, maxRepetitions });
   };
 

@@ -8,13 +8,22 @@ import type { Credential } from "../../common/credential.ts";
 import type { VarBind } from "./message.ts";
 import { type SessionTarget, SnmpError, type SnmpSession, type WalkOptions, type WalkResult } from "./session.ts";
 import { walkSubtree } from "./walk.ts";
+import { guardSource, makeDecodingStrict } from "./net-snmp-guard.ts";
+import { resolveTarget } from "./resolve-target.ts";
+import type { ClientTarget } from "./snmp-client.ts";
 
 export type { SessionTarget } from "./session.ts";
 
 // biome-ignore lint: net-snmp has no types
 type NetSnmp = any;
 let netSnmp: Promise<NetSnmp> | undefined;
-const loadNetSnmp = (): Promise<NetSnmp> => (netSnmp ??= import("net-snmp").then((m) => m.default ?? m));
+/** net-snmp, with asn1-ber (its decoder, loaded with it) made as strict as ours: see net-snmp-guard.ts. */
+const loadNetSnmp = (): Promise<NetSnmp> =>
+  (netSnmp ??= Promise.all([import("net-snmp"), import("asn1-ber")]).then(([m, asn1]) => {
+    const snmp = m.default ?? m;
+    makeDecodingStrict(asn1.default ?? asn1, snmp);
+    return snmp;
+  }));
 
 const AUTH = (snmp: NetSnmp): Record<string, number> => ({
   md5: snmp.AuthProtocols.md5,
@@ -68,25 +77,26 @@ function toVarBind(v: RawVarbind): VarBind {
 
 /** Opens a session for one device with one credential. */
 export function createNetSnmpSession(target: SessionTarget, cred: Credential): SnmpSession {
-  const transport = target.host.includes(":") ? "udp6" : "udp4";
-  const common = {
-    port: target.port,
-    retries: target.retries,
-    timeout: target.timeoutMs,
-    transport,
-    backwardsGetNexts: true, // our walk detects loops itself and reports them
-    reportOidMismatchErrors: false,
-  };
   const version: 1 | 2 | 3 = cred.version === "v3" ? 3 : cred.version === "v1" ? 1 : 2;
   let lastSocketError: string | undefined;
+  /** Datagrams from another address or port than the device's, dropped before net-snmp saw them. */
+  const wrongSource = { count: 0 };
   // biome-ignore lint: net-snmp has no types
-  const open = (snmp: NetSnmp): any => {
+  const open = (snmp: NetSnmp, to: ClientTarget): any => {
+    const common = {
+      port: to.port,
+      retries: to.retries,
+      timeout: to.timeoutMs,
+      transport: to.family === 6 ? "udp6" : "udp4",
+      backwardsGetNexts: true, // our walk detects loops itself and reports them
+      reportOidMismatchErrors: false,
+    };
     // biome-ignore lint: net-snmp has no types
     let raw: any;
     if (cred.version === "v3") {
       const level = cred.priv ? snmp.SecurityLevel.authPriv : cred.auth ? snmp.SecurityLevel.authNoPriv : snmp.SecurityLevel.noAuthNoPriv;
       raw = snmp.createV3Session(
-        target.host,
+        to.address,
         {
           name: cred.user,
           level,
@@ -98,7 +108,7 @@ export function createNetSnmpSession(target: SessionTarget, cred: Credential): S
         { ...common, context: cred.context ?? "" },
       );
     } else {
-      raw = snmp.createSession(target.host, cred.community.reveal(), {
+      raw = snmp.createSession(to.address, cred.community.reveal(), {
         ...common,
         version: cred.version === "v1" ? snmp.Version1 : snmp.Version2c,
       });
@@ -107,8 +117,12 @@ export function createNetSnmpSession(target: SessionTarget, cred: Credential): S
     raw.on("error", (e: Error) => {
       lastSocketError = e.message;
     });
+    guardSource(raw, to.address, to.port, wrongSource, (e) => {
+      lastSocketError = e.message;
+    });
     return raw;
   };
+  let where: Promise<ClientTarget> | undefined;
   // biome-ignore lint: net-snmp has no types
   let raw: any;
   let closed = false;
@@ -118,14 +132,19 @@ export function createNetSnmpSession(target: SessionTarget, cred: Credential): S
     if (closed) throw new SnmpError("canceled", "session is closed");
     requests++;
     const snmp = await loadNetSnmp();
+    where ??= resolveTarget(target);
+    const to = await where;
     if (closed) throw new SnmpError("canceled", "session is closed");
-    raw ??= open(snmp);
+    raw ??= open(snmp, to);
     return new Promise((resolve, reject) => {
       fn(raw, (err, vbs) => {
         if (err) {
           const e = SnmpError.from(err);
           if (e.code === "deadline-exceeded" && lastSocketError) {
             e.message += ` (last datagram was unreadable: ${lastSocketError})`;
+          }
+          if (e.code === "deadline-exceeded" && wrongSource.count > 0) {
+            e.message += ` (${wrongSource.count} datagram(s) from another address or port were dropped)`;
           }
           (e as SnmpError & { status?: number }).status = (err as { status?: number }).status;
           reject(e);

@@ -1,1 +1,2 @@
 declare module "net-snmp";
+declare module "asn1-ber";

@@ -61,6 +61,9 @@ export class SnmpError extends DcaError {
     const err = e as { name?: string; message?: string; status?: number };
     const msg = err?.message ?? String(e);
     if (err?.name === "RequestTimedOutError") return new SnmpError("deadline-exceeded", "no response (timed out)");
+    // A value net-snmp-guard.ts refused, inside a PDU that decrypted (net-snmp words it "Failed to decrypt PDU").
+    const refused = /unreadable value: (.*)$/.exec(msg);
+    if (refused) return new SnmpError("malformed", `unreadable response: ${refused[1]}`);
     if (/digest|authentic|Unknown User|Unsupported Security|decrypt|Wrong Digest|Not In Time/i.test(msg)) {
       return new SnmpError("unauthenticated", msg);
     }

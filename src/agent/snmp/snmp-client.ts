@@ -78,6 +78,8 @@ interface Pending {
   cancelTimer?: () => void;
   /** Why the last datagram from the target did not decode, named if the request then times out. */
   unreadable?: string;
+  /** Datagrams with this request's id from another address or port: named if the request then times out. */
+  wrongSource?: number;
   resolve(pdu: Pdu): void;
   reject(e: SnmpError): void;
 }
@@ -132,7 +134,11 @@ export function createSnmpClient(options: SnmpClientOptions = {}): SnmpClient {
     if (!p) return void counters.unknownId++;
     const t = p.target;
     // Anyone can guess an id: it counts only from where the request went.
-    if (port !== t.port || (address !== t.address && addressKey(address) !== addressKey(t.address))) return void counters.wrongSource++;
+    if (port !== t.port || (address !== t.address && addressKey(address) !== addressKey(t.address))) {
+      counters.wrongSource++;
+      p.wrongSource = (p.wrongSource ?? 0) + 1;
+      return;
+    }
     if (header.version !== p.request.version || header.pduType !== PduType.Response || !sameBytes(header.community, p.request.community)) {
       return void counters.mismatched++;
     }
@@ -225,7 +231,11 @@ export function createSnmpClient(options: SnmpClientOptions = {}): SnmpClient {
     }
     counters.timeouts++;
     finish(id, p);
-    p.reject(new SnmpError("deadline-exceeded", `no response (timed out)${p.unreadable ? ` (last datagram was unreadable: ${p.unreadable})` : ""}`));
+    const notes = [
+      ...(p.unreadable ? [` (last datagram was unreadable: ${p.unreadable})`] : []),
+      ...(p.wrongSource ? [` (${p.wrongSource} datagram(s) from another address or port were dropped)`] : []),
+    ];
+    p.reject(new SnmpError("deadline-exceeded", `no response (timed out)${notes.join("")}`));
   };
 
   return {

@@ -56,10 +56,17 @@ export async function walkMany(t: WalkManyTransport, roots: readonly string[], o
       break;
     }
     let progressed = false;
+    // Cursors answered in this batch, and those that moved: one answered only with its own OID is handed to the single walk.
+    const answered = new Set<Cursor>();
+    const moved = new Set<Cursor>();
     for (let i = 0; i < batch.length; i++) {
       const c = open[i % open.length]!;
       if (c.done) continue;
       const vb = batch[i]!;
+      answered.add(c);
+      // Its own OID back (a repeated row, or a root echoed): not the end of the subtree.
+      if (vb.oid === c.oid && vb.tag !== 0x82) continue;
+      moved.add(c);
       if (vb.tag === 0x82 || !oidInSubtree(vb.oid, c.root)) {
         c.done = true;
         progressed = true;
@@ -84,6 +91,11 @@ export async function walkMany(t: WalkManyTransport, roots: readonly string[], o
     if (!progressed) {
       for (const c of open) if (!c.done) fallback.add(c);
       break;
+    }
+    for (const c of answered) {
+      if (c.done || moved.has(c)) continue;
+      fallback.add(c);
+      c.done = true;
     }
   }
   return Promise.all(

@@ -157,4 +157,20 @@ describe("walkSubtree", () => {
     expect(r.stopped).toBeUndefined();
     expect(asked.every((a) => a.op === "getNext")).toBe(true);
   });
+
+  test("a root answered with itself is an agent loop, not an empty table", async () => {
+    const root = "1.3.6.1.2.1.43.10.2.1";
+    const { t } = scripted(2, [[{ oid: root, tag: Tag.Null, value: null }]]);
+    const r = await walkSubtree(t, root);
+    expect(r.varbinds).toEqual([]);
+    expect(r.stopped).toBe(`agent loop: asked for what follows ${root}, the agent answered ${root} itself`);
+  });
+
+  test("the root echoed before real rows is dropped and the rows are kept", async () => {
+    const root = "1.3.6.1.2.1.43.10.2.1";
+    const { t } = scripted(2, [[{ oid: root, tag: Tag.Null, value: null }, int(`${root}.4.1.1`, 7)], [end(`${root}.4.1.1`)]]);
+    const r = await walkSubtree(t, root);
+    expect(r.varbinds.map((v) => `${v.oid}=${v.value}`)).toEqual([`${root}.4.1.1=7`]);
+    expect(r.stopped).toBeUndefined();
+  });
 });

@@ -94,9 +94,12 @@ export async function walkSubtree(t: WalkTransport, root: string, options: WalkO
     let progressed = false;
     for (const vb of batch) {
       if (vb.tag === 0x82) return result();
+      // The OID asked for, answered back (some agents repeat a row; a hostile or
+      // broken one echoes the root itself, which is not "the end of the subtree"):
+      // drop it; a response of nothing else is a loop, below.
+      if (vb.oid === cursor) continue;
       if (!oidInSubtree(vb.oid, root)) return result();
       const order = compareDottedOids(vb.oid, cursor);
-      // The same OID again (some agents repeat a row): drop the copy, keep walking.
       if (order === 0) continue;
       if (order < 0) return result(`agent loop: ${vb.oid} does not follow ${cursor}`);
       // A next-request never legitimately answers noSuchObject/noSuchInstance: a value
@@ -107,7 +110,9 @@ export async function walkSubtree(t: WalkTransport, root: string, options: WalkO
       progressed = true;
       if (out.length >= maxRows) return result(`table larger than ${maxRows} rows; truncated`);
     }
-    if (!progressed) return result(`agent loop: ${cursor} is answered again`);
+    if (!progressed) {
+      return result(cursor === root ? `agent loop: asked for what follows ${root}, the agent answered ${root} itself` : `agent loop: ${cursor} is answered again`);
+    }
     if (narrowed > 0) narrowed--;
   }
 }

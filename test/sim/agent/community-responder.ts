@@ -7,6 +7,7 @@ import { PduType } from "../../../src/agent/snmp/message.ts";
 import type { Recording } from "../snmprec.ts";
 import { type PacketWriter, type PduResult, headerSize, responsePduContentSize, writeResponsePdu } from "./packet-writer.ts";
 import { handlePdu } from "./pdu-handler.ts";
+import type { PduHandler } from "./hostile-modes.ts";
 import { readCommunityRequest } from "./request-reader.ts";
 import type { SimStats } from "./sim-stats.ts";
 
@@ -51,6 +52,7 @@ export function respondCommunity(
   w: PacketWriter,
   res: PduResult,
   stats: SimStats,
+  handle: PduHandler = handlePdu,
 ): Uint8Array | null {
   const msg = readCommunityRequest(buf);
   const rec = communities(buf, msg.communityStart, msg.communityEnd);
@@ -62,7 +64,7 @@ export function respondCommunity(
   const req = msg.pdu;
   // Worst-case framing: 3 headers of up to 4 octets plus this request's fixed fields.
   const fixed = 12 + 3 + headerSize(communityLength) + communityLength + (req.requestIdEnd - req.requestIdStart) + 2 * 6;
-  if (!handlePdu(rec, req, msg.version, maxResponseSize - fixed, res)) {
+  if (!handle(rec, req, msg.version, maxResponseSize - fixed, res)) {
     stats.unsupported++;
     return null;
   }

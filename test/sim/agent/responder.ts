@@ -6,7 +6,8 @@
 import type { Recording } from "../snmprec.ts";
 import { createCommunityTable, respondCommunity } from "./community-responder.ts";
 import { createPacketWriter } from "./packet-writer.ts";
-import { createPduResult } from "./pdu-handler.ts";
+import { createPduResult, handlePdu } from "./pdu-handler.ts";
+import { type PduHandler, echoingHandler } from "./hostile-modes.ts";
 import { readVersion } from "./request-reader.ts";
 import { type SimStats, createSimStats } from "./sim-stats.ts";
 import type { V3Engine } from "./v3-engine.ts";
@@ -23,6 +24,8 @@ export interface ResponderOptions {
   engine?: V3Engine;
   /** Largest v1/v2c response in octets (default 1472, an Ethernet MTU minus IP/UDP headers). */
   maxResponseSize?: number;
+  /** Answer GETNEXT/GETBULK with the requested OIDs themselves (hostile mode `echo`). */
+  echo?: boolean;
 }
 
 /** A simulated agent. */
@@ -47,6 +50,7 @@ export function createResponder(options: ResponderOptions): Responder {
   const contexts = options.contexts ?? new Map<string, Recording>();
   const maxResponseSize = options.maxResponseSize ?? 1472;
   const engine = options.engine;
+  const handle: PduHandler = options.echo ? echoingHandler(handlePdu) : handlePdu;
   const stats = createSimStats();
   return {
     stats,
@@ -57,9 +61,9 @@ export function createResponder(options: ResponderOptions): Responder {
       try {
         const version = readVersion(datagram);
         if (version === 0 || version === 1) {
-          out = respondCommunity(datagram, communities, maxResponseSize, writer, result, stats);
+          out = respondCommunity(datagram, communities, maxResponseSize, writer, result, stats, handle);
         } else if (version === 3 && engine) {
-          out = respondV3(datagram, engine, contexts, v3Scratch, stats);
+          out = respondV3(datagram, engine, contexts, v3Scratch, stats, handle);
         } else {
           stats.unsupported++;
           return null;
