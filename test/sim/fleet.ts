@@ -10,10 +10,12 @@ import { type Responder, createResponder } from "./agent/responder.ts";
 import { type SimStats, addSimStats, createSimStats } from "./agent/sim-stats.ts";
 import { type V3UserConfig, createV3Engine, engineIdFor } from "./agent/v3-engine.ts";
 import { assertLoopback } from "./loopback.ts";
+import { HOSTILE_SLOW_MS, type HostileMode } from "./agent/hostile.ts";
 import { type UdpEndpoint, type UdpTransport, bindUdpEndpoint } from "./udp-endpoint.ts";
 
 export type { SimStats } from "./agent/sim-stats.ts";
 export type { V3UserConfig } from "./agent/v3-engine.ts";
+export type { HostileMode } from "./agent/hostile.ts";
 
 /** The community a `wrongCommunity: true` device answers instead of the configured ones. */
 export const WRONG_COMMUNITY = "sim-wrong-community";
@@ -42,6 +44,8 @@ export interface DeviceOptions {
   wrongCommunity?: boolean | string;
   /** Largest v1/v2c response (default 1472); v3 uses the request's msgMaxSize. */
   maxResponseSize?: number;
+  /** Hostile modes (agent/hostile.ts); `slow` sets latencyMs to HOSTILE_SLOW_MS unless it is given. */
+  hostile?: readonly HostileMode[];
 }
 
 /** snmpsimd `--data-dir` style: one endpoint, the community (file stem) selects the recording. */
@@ -96,6 +100,7 @@ interface Plan {
   latencyMs: number;
   lossRate: number;
   maxResponseSize?: number;
+  hostile: readonly HostileMode[];
 }
 
 function asSet(r: DeviceOptions["recording"], load: (p: string) => RecordingSet): RecordingSet {
@@ -122,9 +127,10 @@ function devicePlan(d: DeviceOptions, load: (p: string) => RecordingSet): Plan {
     contexts: new Map([["", set.main], ...set.contexts]),
     v3Users: d.v3Users ?? [],
     silent: d.silent ?? false,
-    latencyMs: Math.max(0, d.latencyMs ?? 0),
+    latencyMs: Math.max(0, d.latencyMs ?? (d.hostile?.includes("slow") ? HOSTILE_SLOW_MS : 0)),
     lossRate,
     maxResponseSize: d.maxResponseSize,
+    hostile: d.hostile ?? [],
   };
 }
 
@@ -147,6 +153,7 @@ function dataDirPlan(o: DataDirOptions, load: (p: string) => RecordingSet): Plan
     latencyMs: 0,
     lossRate: 0,
     maxResponseSize: o.maxResponseSize,
+    hostile: [],
   };
 }
 
@@ -196,7 +203,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     endpoints.push(endpoint);
     const engine =
       p.v3Users.length > 0 ? createV3Engine({ engineId: engineIdFor(p.address, endpoint.port), users: p.v3Users }) : undefined;
-    const r = createResponder({ communities: p.communities, contexts: p.contexts, engine, maxResponseSize: p.maxResponseSize });
+    const r = createResponder({ communities: p.communities, contexts: p.contexts, engine, maxResponseSize: p.maxResponseSize, hostile: p.hostile });
     responder = r;
     return {
       address: p.address,

@@ -3,7 +3,7 @@
  * Only SNMPv3 needs it now, so it is loaded on the first session (about
  * 11 MB and 20 ms in the compiled binary that most runs never need).
  */
-import { Tag } from "../../common/ber.ts";
+import { Tag, checkOidLength } from "../../common/ber.ts";
 import type { Credential } from "../../common/credential.ts";
 import type { VarBind } from "./message.ts";
 import { type SessionTarget, SnmpError, type SnmpSession, type WalkOptions, type WalkResult } from "./session.ts";
@@ -35,6 +35,8 @@ type RawVarbind = { oid: string; type: number; value: any };
 
 function toVarBind(v: RawVarbind): VarBind {
   const oid = v.oid;
+  // net-snmp decodes any length: refuse what our own decoder refuses (a response with it is unreadable).
+  checkOidLength(oid);
   switch (v.type) {
     case 1: // Boolean, not used by SNMP agents but net-snmp decodes it
       return { oid, tag: Tag.Integer, value: v.value ? 1 : 0 };

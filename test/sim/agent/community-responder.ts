@@ -9,6 +9,7 @@ import { type PacketWriter, type PduResult, headerSize, responsePduContentSize, 
 import { handlePdu } from "./pdu-handler.ts";
 import { readCommunityRequest } from "./request-reader.ts";
 import type { SimStats } from "./sim-stats.ts";
+import type { HostileMode } from "./hostile.ts";
 
 /** Finds the recording a community selects, straight from the packet bytes. */
 export type CommunityTable = (buf: Uint8Array, start: number, end: number) => Recording | undefined;
@@ -51,6 +52,7 @@ export function respondCommunity(
   w: PacketWriter,
   res: PduResult,
   stats: SimStats,
+  hostile?: readonly HostileMode[],
 ): Uint8Array | null {
   const msg = readCommunityRequest(buf);
   const rec = communities(buf, msg.communityStart, msg.communityEnd);
@@ -62,7 +64,7 @@ export function respondCommunity(
   const req = msg.pdu;
   // Worst-case framing: 3 headers of up to 4 octets plus this request's fixed fields.
   const fixed = 12 + 3 + headerSize(communityLength) + communityLength + (req.requestIdEnd - req.requestIdStart) + 2 * 6;
-  if (!handlePdu(rec, req, msg.version, maxResponseSize - fixed, res)) {
+  if (!handlePdu(rec, req, msg.version, maxResponseSize - fixed, res, hostile)) {
     stats.unsupported++;
     return null;
   }

@@ -9,6 +9,7 @@ import { PduType } from "../../../src/agent/snmp/message.ts";
 import { EntryKind, type Recording, findExact, findNext, hasDescendant } from "../snmprec.ts";
 import { type PduResult, headerSize } from "./packet-writer.ts";
 import type { RequestPdu } from "./request-reader.ts";
+import { type HostileMode, hostileAnswer } from "./hostile.ts";
 
 /** SNMP error-status values used here. */
 export const ErrorStatus = { noError: 0, tooBig: 1, noSuchName: 2, genErr: 5, notWritable: 17 } as const;
@@ -144,11 +145,13 @@ function getBulk(rec: Recording, req: RequestPdu, budget: number, res: PduResult
 
 /**
  * Answers one request PDU from a recording. `version` is 0 (v1), 1 (v2c)
- * or 3; `budget` is how many octets of varbinds fit the response. Returns
+ * or 3; `budget` is how many octets of varbinds fit the response; `hostile`
+ * modes answer walks their own way (./hostile.ts). Returns
  * false for PDUs that get no answer (v1 GetBulk, responses, traps).
  */
-export function handlePdu(rec: Recording, req: RequestPdu, version: number, budget: number, res: PduResult): boolean {
+export function handlePdu(rec: Recording, req: RequestPdu, version: number, budget: number, res: PduResult, hostile?: readonly HostileMode[]): boolean {
   reset(res);
+  if (hostile?.length && hostileAnswer(hostile, req, version, res)) return true;
   const v1 = version === 0;
   switch (req.type) {
     case PduType.Get:

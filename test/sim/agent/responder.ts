@@ -10,6 +10,7 @@ import { createPduResult } from "./pdu-handler.ts";
 import { readVersion } from "./request-reader.ts";
 import { type SimStats, createSimStats } from "./sim-stats.ts";
 import type { V3Engine } from "./v3-engine.ts";
+import type { HostileMode } from "./hostile.ts";
 import { type V3Scratch, respondV3 } from "./v3-responder.ts";
 import { DcaError } from "../../../src/common/errors.ts";
 
@@ -23,6 +24,8 @@ export interface ResponderOptions {
   engine?: V3Engine;
   /** Largest v1/v2c response in octets (default 1472, an Ethernet MTU minus IP/UDP headers). */
   maxResponseSize?: number;
+  /** Hostile modes that answer walks their own way (./hostile.ts). */
+  hostile?: readonly HostileMode[];
 }
 
 /** A simulated agent. */
@@ -57,9 +60,9 @@ export function createResponder(options: ResponderOptions): Responder {
       try {
         const version = readVersion(datagram);
         if (version === 0 || version === 1) {
-          out = respondCommunity(datagram, communities, maxResponseSize, writer, result, stats);
+          out = respondCommunity(datagram, communities, maxResponseSize, writer, result, stats, options.hostile);
         } else if (version === 3 && engine) {
-          out = respondV3(datagram, engine, contexts, v3Scratch, stats);
+          out = respondV3(datagram, engine, contexts, v3Scratch, stats, options.hostile);
         } else {
           stats.unsupported++;
           return null;

@@ -18,6 +18,7 @@ import {
 import type { Recording } from "../snmprec.ts";
 import { type PacketWriter, type PduResult, headerSize, intSize, responsePduContentSize, writeResponsePdu } from "./packet-writer.ts";
 import { handlePdu } from "./pdu-handler.ts";
+import type { HostileMode } from "./hostile.ts";
 import { type RequestPdu, type ScopedRequest, readScopedRequest } from "./request-reader.ts";
 import type { SimStats } from "./sim-stats.ts";
 import type { UsmCounters, V3Engine, V3User } from "./v3-engine.ts";
@@ -147,6 +148,7 @@ export function respondV3(
   contexts: ReadonlyMap<string, Recording>,
   scratch: V3Scratch,
   stats: SimStats,
+  hostile?: readonly HostileMode[],
 ): Uint8Array | null {
   const msg = decodeV3Message(buf);
   if (msg.securityModel !== 3) {
@@ -215,7 +217,7 @@ export function respondV3(
     res.errorIndex = 0;
     res.count = res.length = 0;
     res.echo = true;
-  } else if (!handlePdu(rec, s.pdu, 3, maxSize - overhead, res)) {
+  } else if (!handlePdu(rec, s.pdu, 3, maxSize - overhead, res, hostile)) {
     stats.unsupported++;
     return null;
   }
