@@ -10,7 +10,7 @@ import { type Responder, createResponder } from "./agent/responder.ts";
 import { type SimStats, addSimStats, createSimStats } from "./agent/sim-stats.ts";
 import { type V3UserConfig, createV3Engine, engineIdFor } from "./agent/v3-engine.ts";
 import { assertLoopback } from "./loopback.ts";
-import { HOSTILE_SLOW_MS, type HostileMode } from "./agent/hostile.ts";
+import { HOSTILE_SLOW_MS, type HostileMode, isWalkRequest } from "./agent/hostile.ts";
 import { type UdpEndpoint, type UdpTransport, bindUdpEndpoint } from "./udp-endpoint.ts";
 
 export type { SimStats } from "./agent/sim-stats.ts";
@@ -101,6 +101,8 @@ interface Plan {
   lossRate: number;
   maxResponseSize?: number;
   hostile: readonly HostileMode[];
+  /** Extra delay of GETNEXT/GETBULK answers (`slow-walks`). */
+  walkLatencyMs: number;
 }
 
 function asSet(r: DeviceOptions["recording"], load: (p: string) => RecordingSet): RecordingSet {
@@ -131,6 +133,7 @@ function devicePlan(d: DeviceOptions, load: (p: string) => RecordingSet): Plan {
     lossRate,
     maxResponseSize: d.maxResponseSize,
     hostile: d.hostile ?? [],
+    walkLatencyMs: d.hostile?.includes("slow-walks") ? HOSTILE_SLOW_MS : 0,
   };
 }
 
@@ -154,6 +157,7 @@ function dataDirPlan(o: DataDirOptions, load: (p: string) => RecordingSet): Plan
     lossRate: 0,
     maxResponseSize: o.maxResponseSize,
     hostile: [],
+    walkLatencyMs: 0,
   };
 }
 
@@ -192,12 +196,13 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       }
       const out = r.respond(data);
       if (!out) return;
-      if (p.latencyMs === 0) return send(out, port, address, stats);
+      const delay = p.latencyMs + (p.walkLatencyMs > 0 && isWalkRequest(data) ? p.walkLatencyMs : 0);
+      if (delay === 0) return send(out, port, address, stats);
       const copy = out.slice();
       const t = setTimeout(() => {
         timers.delete(t);
         send(copy, port, address, stats);
-      }, p.latencyMs);
+      }, delay);
       timers.add(t);
     });
     endpoints.push(endpoint);

@@ -27,7 +27,7 @@ const USAGE = `usage: bun test/sim/main.ts --recordings DIR_OR_FILE[,...] [optio
   --loss F                   request loss probability 0..1 (default 0)
   --max-response-size N      largest v1/v2c response in octets (default 1472)
   --hostile MODE[,MODE][:F]  a share F (default 1) of the devices misbehave (repeatable; modes:
-                             longer-oids, endless, slow; see agent/hostile.ts)
+                             longer-oids, endless, slow, slow-walks; see agent/hostile.ts)
   --data-dir-mode ADDR:PORT  also serve every recording there, community = file stem (snmpsimd --data-dir)
   --transport bun|dgram      socket API (default bun)
   --seed N                   seed for choosing silent/wrong-community devices and loss (default 1)`;

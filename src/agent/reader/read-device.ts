@@ -33,6 +33,7 @@ import { READ_LIMITS, type ReadBudget, type ReadLimits, createReadBudget } from 
 const CONTEXT_MIN_TIMEOUT_MS = 500;
 
 export type { OpenSession } from "../snmp/open-session.ts";
+export type { ReadLimits } from "../snmp/read-budget.ts";
 
 export interface ReadOptions {
   target: SessionTarget;

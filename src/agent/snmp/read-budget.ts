@@ -9,7 +9,6 @@
  * keeps what was read and names the limit, never a silently partial table.
  */
 import { type Clock, systemClock } from "../../common/clock.ts";
-import { formatDuration } from "../../common/duration.ts";
 import type { VarBind } from "./message.ts";
 import { BUDGET_STOP, SnmpError, type SnmpSession } from "./session.ts";
 import { walkSubtree } from "./walk.ts";
@@ -65,7 +64,7 @@ export function createReadBudget(limits: ReadLimits = READ_LIMITS, clock: Clock 
     exceeded ??= { code, message: `read stopped at its limit of ${what}; the values read before it are kept, the rest of this device's data is missing` };
   };
   const cancelTimer = clock.setTimer(() => {
-    stop("deadline-exceeded", `${formatDuration(limits.deadlineMs)} per device (snmp.readDeadline)`);
+    stop("deadline-exceeded", `${limits.deadlineMs / 1000} s per device (snmp.readDeadline)`);
     expire(stopError());
   }, limits.deadlineMs);
 

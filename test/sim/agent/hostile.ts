@@ -11,6 +11,9 @@
  * - `endless`: a table that never ends, with normal-size OIDs: below 12
  *   arcs one arc is added, then the last arc counts up forever.
  * - `slow`: every answer waits {@link HOSTILE_SLOW_MS} (the fleet's latency).
+ * - `slow-walks`: GET is answered at once (the device is found, classified
+ *   and connected to as fast as any), each v1/v2c GETNEXT and GETBULK after
+ *   {@link HOSTILE_SLOW_MS}: a printer that holds a read, not a sweep.
  *
  * A hostile device ignores the response-size limit a real agent keeps (up to
  * a UDP datagram), and answers at least one varbind per requested OID.
@@ -18,14 +21,24 @@
 import { Tag } from "../../../src/common/ber.ts";
 import { PduType } from "../../../src/agent/snmp/message.ts";
 import type { PduResult } from "./packet-writer.ts";
-import type { RequestPdu } from "./request-reader.ts";
+import { type RequestPdu, readCommunityRequest } from "./request-reader.ts";
 
 /** Every mode, by the name `--hostile` and `DeviceOptions.hostile` take. */
-export const HOSTILE_MODES = ["longer-oids", "endless", "slow"] as const;
+export const HOSTILE_MODES = ["longer-oids", "endless", "slow", "slow-walks"] as const;
 export type HostileMode = (typeof HOSTILE_MODES)[number];
 
 /** The delay of every answer of a `slow` device (the issue's case). */
 export const HOSTILE_SLOW_MS = 500;
+
+/** True for a v1/v2c GETNEXT or GETBULK datagram (what `slow-walks` delays). */
+export function isWalkRequest(datagram: Uint8Array): boolean {
+  try {
+    const type = readCommunityRequest(datagram).pdu.type;
+    return type === PduType.GetNext || type === PduType.GetBulk;
+  } catch {
+    return false;
+  }
+}
 
 /** Varbind octets a hostile answer may carry: a UDP datagram less room for the framing. */
 const MAX_VARBIND_OCTETS = 60_000;
