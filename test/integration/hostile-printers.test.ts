@@ -7,12 +7,13 @@
  * hostile ones are still going. Memory is the process's peak RSS, from /usr/bin/time.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DeviceOptions, type Fleet, startFleet } from "../sim/fleet.ts";
 import { repoRoot } from "../support/shared-dir.ts";
 import { agentCommand, agentEnv, freeUdpPort } from "../support/service-peers.ts";
+import { timedRun } from "../support/timed-run.ts";
 
 const fixtures = join(repoRoot, "test/fixtures/snmprec");
 /** Far below the 1.1 GB one ever-longer-OID device cost before, above the binary's ~60 MB and the sources under Bun. */
@@ -25,43 +26,8 @@ let tmp: string;
 let fleet: Fleet;
 let port: number;
 
-interface Run {
-  exitCode: number;
-  stderr: string;
-  /** Each stdout line with the milliseconds since the start at which it arrived. */
-  lines: { atMs: number; text: string }[];
-  wallMs: number;
-  maxRssMb: number;
-}
-
-/** Runs `dca ARGS` under /usr/bin/time, timing each line of its output as it arrives. */
-async function dca(args: string[]): Promise<Run> {
-  const rss = join(tmp, `rss-${Math.random().toString(36).slice(2)}`);
-  const t0 = performance.now();
-  const proc = Bun.spawn({
-    cmd: ["/usr/bin/time", "-f", "%M", "-o", rss, ...agentCommand(), ...args],
-    cwd: repoRoot,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { ...process.env, ...agentEnv(join(tmp, "state")) },
-    timeout: 120_000,
-  });
-  const lines: Run["lines"] = [];
-  const readLines = (async () => {
-    let buf = "";
-    const dec = new TextDecoder();
-    for await (const chunk of proc.stdout) {
-      buf += dec.decode(chunk, { stream: true });
-      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-        lines.push({ atMs: performance.now() - t0, text: buf.slice(0, i) });
-        buf = buf.slice(i + 1);
-      }
-    }
-  })();
-  const [stderr, exitCode] = await Promise.all([new Response(proc.stderr).text(), proc.exited, readLines]);
-  return { exitCode, stderr, lines, wallMs: performance.now() - t0, maxRssMb: Number(readFileSync(rss, "utf8").trim().split("\n").pop()) / 1024 };
-}
+/** `dca ARGS` under /usr/bin/time, each output line timed. */
+const dca = (args: string[]) => timedRun([...agentCommand(), ...args], agentEnv(join(tmp, "state")));
 
 const problems = (reading: { problems?: { section?: string; message: string }[] }) => (reading.problems ?? []).map((p) => `${p.section}: ${p.message}`);
 

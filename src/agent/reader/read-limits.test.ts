@@ -14,7 +14,7 @@ import { type ReadLimits, readDevice } from "./read-device.ts";
 const RECORDING = join(import.meta.dir, "../../../test/fixtures/snmprec/color-mfp.snmprec");
 const V3: Credential = { name: "v3", version: "v3", user: "ops", auth: { protocol: "sha256", password: secret("authpass123") } };
 const V2C: Credential = { name: "v2c", version: "v2c", community: secret("public") };
-const MODES: Record<string, HostileMode[]> = { longer: ["longer-oids"], endless: ["endless"], stall: ["slow-walks", "endless"] };
+const MODES: Record<string, HostileMode[]> = { longer: ["longer-oids"], endless: ["endless"], stall: ["slow-walks", "endless"], slow: ["slow", "endless"] };
 
 let fleet: Fleet;
 const where = (name: string) => fleet.devices.find((d) => d.address === `127.0.33.${Object.keys(MODES).indexOf(name) + 1}`)!;
@@ -69,6 +69,13 @@ describe("a hostile device's read is bounded", () => {
     expect(r.sysDescr).toContain("EX-C300");
   });
 
+  test("v3: a device slow on every request, with endless tables: the read ends at its deadline", async () => {
+    const t0 = performance.now();
+    const r = await read("slow", V3, { deadlineMs: 2500 }, 1000);
+    expect(performance.now() - t0).toBeLessThan(4000);
+    expect(messages(r)).toContain("read: read stopped at its limit of 2.5 s per device (snmp.readDeadline); the values read before it are kept, the rest of this device's data is missing");
+  });
+
   test("the deadline is at least two full waits of a request, whatever is configured", async () => {
     const t0 = performance.now();
     const r = await read("stall", V2C, { deadlineMs: 100 }, 700);
@@ -76,18 +83,20 @@ describe("a hostile device's read is bounded", () => {
     expect(messages(r)).toContain("read: read stopped at its limit of 1.4 s per device (snmp.readDeadline); the values read before it are kept, the rest of this device's data is missing");
   });
 
-  test("a deadline reached before any credential answered fails the read in one line", async () => {
+  test("a deadline reached before any credential answered fails the read in one line, at the deadline", async () => {
     const d = where("longer");
     const wrong = (n: number): Credential => ({ name: `c${n}`, version: "v2c", community: secret(`wrong${n}`) });
     const t0 = performance.now();
     const failed = await readDevice({
-      target: { host: d.address, port: d.port, timeoutMs: 400, retries: 0 },
+      target: { host: d.address, port: d.port, timeoutMs: 600, retries: 0 },
       credentials: [wrong(1), wrong(2), wrong(3), wrong(4)],
-      limits: { deadlineMs: 1000 },
+      limits: { deadlineMs: 2000 },
     }).catch((e: Error) => e);
-    expect(performance.now() - t0).toBeLessThan(1500);
+    // The fourth credential's request is cut at 2 s, not waited for until 2.4 s.
+    expect(performance.now() - t0).toBeLessThan(2300);
+    const timedOut = (n: number) => `c${n}: no response (timed out)`;
     expect(String((failed as Error).message)).toBe(
-      `${d.address}:${d.port}: read stopped at its limit of 1 s per device (snmp.readDeadline) before any credential was answered (c1: no response (timed out), c2: no response (timed out), c3 tried); check the device, or allow a longer snmp.readDeadline`,
+      `${d.address}:${d.port}: read stopped at its limit of 2 s per device (snmp.readDeadline) before any credential was answered (${[1, 2, 3].map(timedOut).join(", ")}, c4 tried); check the device, or allow a longer snmp.readDeadline`,
     );
   });
 });
