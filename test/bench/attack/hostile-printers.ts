@@ -74,7 +74,7 @@ function describe(run: TimedRun, row: Row): string {
   const limit = readings.flatMap((r) => (r.reading.problems ?? []).filter((p: { section: string }) => p.section === "read").map((p: { message: string }) => p.message.split(";")[0]));
   return [
     run.killed ? `> ${secs(capMs)} (killed)` : secs(run.wallMs),
-    Number.isNaN(run.maxRssMb) ? "-" : `${run.maxRssMb.toFixed(0)} MB`,
+    run.killed || Number.isNaN(run.maxRssMb) ? "-" : `${run.maxRssMb.toFixed(0)} MB`,
     requests.length ? `${Math.max(...requests)} requests (most of one device)` : "-",
     honest.length ? `last of ${honest.length} honest readings at ${secs(Math.max(...honest.map((h) => h.atMs)))}` : row.honest ? "no honest reading" : "",
     limit.length ? `${limit.length} x "${limit[0]}"` : "",
