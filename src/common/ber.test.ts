@@ -4,7 +4,7 @@
  * before it was rewritten without a regular expression.
  */
 import { describe, expect, test } from "bun:test";
-import { BerReader, BerWriter, compareDottedOids, compareOids, decodeOid, parseOid } from "./ber.ts";
+import { BerReader, BerWriter, MAX_OID_ARCS, compareDottedOids, compareOids, decodeOid, parseOid } from "./ber.ts";
 
 const sign = (n: number) => (n < 0 ? -1 : n > 0 ? 1 : 0);
 
@@ -57,5 +57,16 @@ describe("decodeOid", () => {
       const r = new BerReader(bytes);
       expect(decodeOid(bytes, r.tlv())).toBe(oid);
     }
+  });
+
+  test("takes 128 sub-identifiers and refuses 129 (RFC 2578), here and from net-snmp", () => {
+    const decode = (arcs: number) => {
+      const w = new BerWriter();
+      w.oid(["1", "3", ...Array.from({ length: arcs - 2 }, () => "1")].join("."));
+      const bytes = w.bytes();
+      return decodeOid(bytes, new BerReader(bytes).tlv());
+    };
+    expect(decode(MAX_OID_ARCS).split(".")).toHaveLength(128);
+    expect(() => decode(MAX_OID_ARCS + 1)).toThrow("OID longer than 128 sub-identifiers");
   });
 });

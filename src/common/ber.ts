@@ -291,6 +291,15 @@ export function decodeCounter64(buf: Uint8Array, t: Tlv): bigint {
   return BigInt.asUintN(64, v);
 }
 
+/**
+ * The most sub-identifiers an OID may have (RFC 2578 section 3.5). A longer
+ * one is refused where it is decoded: an agent that answers every request
+ * with one more arc would otherwise grow every walk's OIDs without end.
+ */
+export const MAX_OID_ARCS = 128;
+
+const tooLong = () => new DcaError("malformed", `OID longer than ${MAX_OID_ARCS} sub-identifiers`);
+
 /** Arcs of the OID being decoded (reused: decodeOid runs once per varbind). */
 const oidArcs: string[] = [];
 /** The decimal strings of small arcs, which nearly every arc is. */
@@ -310,6 +319,7 @@ export function decodeOid(buf: Uint8Array, t: Tlv): string {
     v = v * 128 + (b & 0x7f);
     if (v > 0xffffffff) throw new DcaError("malformed", "OID arc exceeds 32 bits");
     if ((b & 0x80) === 0) {
+      if (n >= MAX_OID_ARCS) throw tooLong();
       if (n === 0) {
         const x = v < 40 ? 0 : v < 80 ? 1 : 2;
         arcs[n++] = ARC_TEXT[x]!;

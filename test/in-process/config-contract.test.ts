@@ -57,6 +57,7 @@ const CASES: Case[] = [
   { field: "snmp.rate", path: "snmp.rate", proto: snmp({ rate: 1_000_001 }), admin: ["set-snmp", "--rate", "1000001"] },
   { field: "snmp.readConcurrency", path: "snmp.readConcurrency", proto: snmp({ readConcurrency: 1025 }), admin: ["set-snmp", "--read-concurrency", "1025"] },
   { field: "snmp.sweepTimeout", path: "snmp.sweepTimeout", proto: snmp({ sweepTimeoutMs: 600_001 }), admin: ["set-snmp", "--sweep-timeout", "11m"] },
+  { field: "snmp.readDeadline", path: "snmp.readDeadline", proto: snmp({ readDeadlineMs: 3_600_001 }), admin: ["set-snmp", "--read-deadline", "61m"] },
   { field: "scan.targets", path: "scan.targets.1", proto: (c) => void (c.targets = ["127.0.0.1", "10.0.0.300"]), admin: ["set-targets", "127.0.0.1", "10.0.0.300"] },
   { field: "scan.targets", path: "scan.targets.0", proto: (c) => void (c.targets = ["10.0.0.0/7"]), admin: ["set-targets", "10.0.0.0/7"] },
   { field: "scan.exclude", path: "scan.exclude.0", proto: (c) => void ((c.targets = ["127.0.0.0/24"]), (c.exclude = ["not a target"])), admin: ["set-targets", "127.0.0.0/24", "--exclude", "not a target"] },
@@ -135,7 +136,7 @@ describe("one config check on both sides", () => {
       ["set-targets", "Acme", "127.0.0.0/24", "127.0.1.10-50", "printer.example", "--exclude", "127.0.0.1"],
       ["add-credential", "Acme", "--name", "office", "--community", SECRET],
       ["add-credential", "Acme", "--name", "ops@site.x", "--v3-user", long(32), "--v3-auth", `SHA-256:${SECRET}`, "--v3-priv", `aes:${SECRET}`, "--context", long(32)],
-      ["set-snmp", "Acme", "--port", "65535", "--timeout", "10m", "--retries", "10", "--concurrency", "65536", "--rate", "1000000", "--read-concurrency", "1024", "--sweep-timeout", "10m"],
+      ["set-snmp", "Acme", "--port", "65535", "--timeout", "10m", "--retries", "10", "--concurrency", "65536", "--rate", "1000000", "--read-concurrency", "1024", "--sweep-timeout", "10m", "--read-deadline", "1h"],
       ["set-schedule", "Acme", "--discovery", "90d", "--read", "1s", "--poll", "1d"],
       ["set-outbox", "Acme", "--max-readings", "1", "--max-bytes", String(Number.MAX_SAFE_INTEGER), "--max-age", `${0xffff_ffff}s`],
     ]) {
@@ -148,6 +149,6 @@ describe("one config check on both sides", () => {
     expect(applied.config.credentials.map((c) => c.name)).toEqual(["office", "ops@site.x"]);
     expect(applied.config.credentials[1]).toMatchObject({ auth: { protocol: "sha256" }, priv: { protocol: "aes128" } });
     expect(applied.schedule).toEqual({ discoveryMs: 90 * 86_400_000, readMs: 1000, pollMs: 86_400_000 });
-    expect(applied.config.snmp).toMatchObject({ timeout: 600_000, sweepTimeout: 600_000, readConcurrency: 1024 });
+    expect(applied.config.snmp).toMatchObject({ timeout: 600_000, sweepTimeout: 600_000, readConcurrency: 1024, readDeadline: 3_600_000 });
   });
 });

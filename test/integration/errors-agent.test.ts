@@ -149,7 +149,7 @@ describe("configuration files", () => {
 
   test("an unknown field lists the allowed ones; a field is named once", async () => {
     const unknown = await dca("read", "127.0.0.1", "--config", config("unknown.toml", "[snmp]\ntimeot = 5\n"));
-    expectErrorLine(unknown, 2, "dca read", "snmp.timeot: unknown field (allowed: port, timeout, retries, concurrency, rate, readConcurrency, sweepTimeout); fix it in the file or the options");
+    expectErrorLine(unknown, 2, "dca read", "snmp.timeot: unknown field (allowed: port, timeout, retries, concurrency, rate, readConcurrency, sweepTimeout, readDeadline); fix it in the file or the options");
     const bad = await dca("read", "127.0.0.1", "--config", config("bad.toml", '[snmp]\ntimeout = "soon"\n'));
     const line = expectErrorLine(bad, 2, "dca read", 'snmp.timeout: "soon" is not a duration');
     expect(line).not.toContain("snmp.timeout: snmp.timeout");

@@ -11,6 +11,7 @@ import { type SimStats, addSimStats, createSimStats } from "./agent/sim-stats.ts
 import { type V3UserConfig, createV3Engine, engineIdFor } from "./agent/v3-engine.ts";
 import { type HostileMode, parseHostileModes, replySource } from "./agent/hostile-modes.ts";
 import { assertLoopback } from "./loopback.ts";
+import { HOSTILE_SLOW_MS, isWalkRequest } from "./agent/hostile.ts";
 import { type UdpEndpoint, type UdpTransport, bindUdpEndpoint } from "./udp-endpoint.ts";
 
 export type { SimStats } from "./agent/sim-stats.ts";
@@ -44,7 +45,7 @@ export interface DeviceOptions {
   wrongCommunity?: boolean | string;
   /** Largest v1/v2c response (default 1472); v3 uses the request's msgMaxSize. */
   maxResponseSize?: number;
-  /** Misbehaviours on top of the recording, by name (agent/hostile-modes.ts). */
+  /** Misbehaviours on top of the recording, by name (agent/hostile-modes.ts); `slow` sets latencyMs to HOSTILE_SLOW_MS unless it is given. */
   hostile?: readonly HostileMode[];
 }
 
@@ -101,6 +102,8 @@ interface Plan {
   lossRate: number;
   maxResponseSize?: number;
   hostile: readonly HostileMode[];
+  /** Extra delay of GETNEXT/GETBULK answers (`slow-walks`). */
+  walkLatencyMs: number;
 }
 
 function asSet(r: DeviceOptions["recording"], load: (p: string) => RecordingSet): RecordingSet {
@@ -127,10 +130,11 @@ function devicePlan(d: DeviceOptions, load: (p: string) => RecordingSet): Plan {
     contexts: new Map([["", set.main], ...set.contexts]),
     v3Users: d.v3Users ?? [],
     silent: d.silent ?? false,
-    latencyMs: Math.max(0, d.latencyMs ?? 0),
+    latencyMs: Math.max(0, d.latencyMs ?? (d.hostile?.includes("slow") ? HOSTILE_SLOW_MS : 0)),
     lossRate,
     maxResponseSize: d.maxResponseSize,
     hostile: parseHostileModes(d.hostile ?? []),
+    walkLatencyMs: d.hostile?.includes("slow-walks") ? HOSTILE_SLOW_MS : 0,
   };
 }
 
@@ -154,6 +158,7 @@ function dataDirPlan(o: DataDirOptions, load: (p: string) => RecordingSet): Plan
     lossRate: 0,
     maxResponseSize: o.maxResponseSize,
     hostile: [],
+    walkLatencyMs: 0,
   };
 }
 
@@ -194,12 +199,13 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       }
       const out = r.respond(data);
       if (!out) return;
-      if (p.latencyMs === 0) return send(out, port, address, stats);
+      const delay = p.latencyMs + (p.walkLatencyMs > 0 && isWalkRequest(data) ? p.walkLatencyMs : 0);
+      if (delay === 0) return send(out, port, address, stats);
       const copy = out.slice();
       const t = setTimeout(() => {
         timers.delete(t);
         send(copy, port, address, stats);
-      }, p.latencyMs);
+      }, delay);
       timers.add(t);
     });
     endpoints.push(endpoint);
@@ -211,13 +217,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     }
     const engine =
       p.v3Users.length > 0 ? createV3Engine({ engineId: engineIdFor(p.address, endpoint.port), users: p.v3Users }) : undefined;
-    const r = createResponder({
-      communities: p.communities,
-      contexts: p.contexts,
-      engine,
-      maxResponseSize: p.maxResponseSize,
-      echo: p.hostile.includes("echo"),
-    });
+    const r = createResponder({ communities: p.communities, contexts: p.contexts, engine, maxResponseSize: p.maxResponseSize, hostile: p.hostile });
     responder = r;
     return {
       address: p.address,

@@ -2,6 +2,7 @@ import { afterEach, expect, test } from "bun:test";
 import { join } from "node:path";
 import { WRONG_COMMUNITY } from "./fleet.ts";
 import { communityClient, v3Client, valueText } from "./net-snmp-client.ts";
+import { freeUdpPort } from "../support/free-port.ts";
 
 // GPL test data from LibreNMS, read in place (see /work/shared/fixtures/printers/SOURCE.md).
 const FIXTURES = join(import.meta.dir, "../../../shared/fixtures/printers");
@@ -77,7 +78,35 @@ test("fault fractions pick devices deterministically", async () => {
   expect(WRONG_COMMUNITY).toBe("sim-wrong-community");
 });
 
+test("--hostile gives a share of the devices walks that never end; GET still answers", async () => {
+  const { ready } = await start([
+    "--recordings", join(FIXTURES, "xerox.snmprec"),
+    "--base", "127.77.9.1", "--count", "20", "--port", String(await freeUdpPort()),
+    "--hostile", "longer-oids:0.5", "--hostile", "endless,slow-walks:0.2",
+  ]);
+  const hostile: string[] = ready.hostile;
+  const longer = hostile.filter((h) => h.endsWith(" longer-oids"));
+  const endless = hostile.filter((h) => h.endsWith(" endless,slow-walks"));
+  expect(longer.length).toBeGreaterThan(3);
+  expect(endless.length).toBeGreaterThan(0);
+  const port = Number(ready.first.split(":")[1]);
+  const at = (h: string) => communityClient(h.split(" ")[0]!, "public", { port, timeoutMs: 2000 });
+  const c = at(longer[0]!);
+  expect(valueText((await c.get([SYS_DESCR]))[0])).toContain("Xerox");
+  const table = "1.3.6.1.2.1.43.11.1.1";
+  expect((await c.getNext([table]))[0].oid).toBe(`${table}.1`);
+  expect((await c.getNext([`${table}.1.1.1`]))[0].oid).toBe(`${table}.1.1.1.1`);
+  c.close();
+  const e = at(endless[0]!);
+  const t0 = performance.now();
+  expect((await e.getNext([`${table}.1.1`]))[0].oid).toBe(`${table}.1.2`);
+  expect(performance.now() - t0).toBeGreaterThan(450);
+  expect((await e.getNext([`${table}.1.200`]))[0].oid).toBe(`${table}.1.201`);
+  e.close();
+});
+
 test.each([
+  [["--recordings", FIXTURES, "--hostile", "nasty"], /--hostile: unknown hostile mode "nasty"; use one of wrong-port, wrong-address, echo, longer-oids, endless, slow, slow-walks/],
   [["--recordings", FIXTURES, "--base", "10.1.2.3"], /only uses 127\.0\.0\.0\/8 or ::1/],
   [["--recordings", FIXTURES, "--base", "127.255.255.250", "--count", "10"], /leave 127\.0\.0\.0\/8/],
   [["--recordings", FIXTURES, "--data-dir-mode", "192.168.0.1:161"], /only uses 127/],

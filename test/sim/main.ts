@@ -26,7 +26,8 @@ const USAGE = `usage: bun test/sim/main.ts --recordings DIR_OR_FILE[,...] [optio
   --latency D                response delay, e.g. 5ms, 0.2s (default 0)
   --loss F                   request loss probability 0..1 (default 0)
   --max-response-size N      largest v1/v2c response in octets (default 1472)
-  --hostile MODE[,MODE]      misbehave on every device: ${HOSTILE_MODES.join(", ")} (README.md)
+  --hostile MODE[,MODE][:F]  a share F (default 1) of the devices misbehave (repeatable; modes:
+                             ${HOSTILE_MODES.join(", ")}; README.md)
   --data-dir-mode ADDR:PORT  also serve every recording there, community = file stem (snmpsimd --data-dir)
   --transport bun|dgram      socket API (default bun)
   --seed N                   seed for choosing silent/wrong-community devices and loss (default 1)`;
@@ -47,6 +48,16 @@ function duration(text: string | undefined): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text);
   if (!m) fail(`--latency: expected e.g. 5ms or 0.2s, got ${text}`);
   return Number(m[1]) * (m[2] === "s" ? 1000 : 1);
+}
+
+/** "longer-oids,slow:0.1" as the modes and the share of devices that get them. */
+function hostileFlag(text: string): { modes: HostileMode[]; share: number } {
+  const [names = "", share] = text.split(":");
+  try {
+    return { modes: parseHostileModes(names.split(",").filter(Boolean)), share: share === undefined ? 1 : fraction("hostile", share) };
+  } catch (e) {
+    fail(`--hostile: ${(e as Error).message}`);
+  }
 }
 
 function v3User(text: string): V3UserConfig {
@@ -122,12 +133,7 @@ async function main(): Promise<void> {
   const maxResponseSize = v["max-response-size"] ? Number(v["max-response-size"]) : undefined;
   const communities = v.community?.flatMap((c) => c.split(",")).filter(Boolean);
   const v3Users = (v["v3-user"] ?? []).map(v3User);
-  let hostile: HostileMode[];
-  try {
-    hostile = parseHostileModes((v.hostile ?? []).flatMap((m) => m.split(",")).filter(Boolean));
-  } catch (e) {
-    fail(`--hostile: ${(e as Error).message}`);
-  }
+  const hostile = (v.hostile ?? []).map(hostileFlag);
 
   let files: string[];
   let addresses: string[];
@@ -145,10 +151,10 @@ async function main(): Promise<void> {
     v3Users,
     silent: random() < silentFraction,
     wrongCommunity: random() < wrongFraction,
-    latencyMs,
+    latencyMs: latencyMs || undefined,
     lossRate,
     maxResponseSize,
-    hostile,
+    hostile: [...new Set(hostile.flatMap((h) => (random() < h.share ? h.modes : [])))],
   }));
   const options: FleetOptions = { devices, transport: v.transport, random };
   const dataDirMode = v["data-dir-mode"];
@@ -180,6 +186,7 @@ async function main(): Promise<void> {
       last: last ? `${last.address}:${last.port}` : null,
       silent: devices.filter((d) => d.silent).length,
       wrongCommunity: devices.filter((d) => d.wrongCommunity).length,
+      hostile: devices.filter((d) => d.hostile?.length).map((d) => `${d.address} ${d.hostile!.join(",")}`),
       recordings: files.length,
       dataDir: fleet.dataDir ? `${fleet.dataDir.address}:${fleet.dataDir.port}` : null,
       startupMs: Math.round(performance.now() - t0),

@@ -17,6 +17,7 @@ const COMMON = `SNMP options:
   --port N                UDP port (default: 161)
   --timeout T             per request: milliseconds, or 500ms, 2s (default: 2s)
   --retries N             retries per request (default: 1)
+  --read-deadline T       the most one device's read may take (default: 60s)
   --config FILE           dca.toml or .json with credentials, snmp and scan settings
   --json                  machine-readable output (protobuf JSON of dca.v1.DeviceReading)
 Secrets (--community, --v3-auth, --v3-priv) show in "ps": give them as

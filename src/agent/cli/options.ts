@@ -7,7 +7,7 @@ import type { Config, ConfigInput } from "../../common/config/index.ts";
 import { type ParsedArgs, UsageError, flag, intFlag, listFlag } from "../../common/args.ts";
 
 export const SNMP_FLAGS = [
-  "community", "snmp-version", "v3-user", "v3-auth", "v3-priv", "v3-context", "port", "timeout", "retries", "config",
+  "community", "snmp-version", "v3-user", "v3-auth", "v3-priv", "v3-context", "port", "timeout", "retries", "read-deadline", "config",
 ] as const;
 
 function credentialsFromFlags(p: ParsedArgs): NonNullable<ConfigInput["credentials"]> {
@@ -41,6 +41,8 @@ export function configFromArgs(p: ParsedArgs, scan?: { targets: string[]; exclud
   if (timeout !== undefined) snmp.timeout = /^\d+$/.test(timeout) ? Number(timeout) : timeout;
   const sweepTimeout = flag(p, "sweep-timeout");
   if (sweepTimeout !== undefined) snmp.sweepTimeout = /^\d+$/.test(sweepTimeout) ? Number(sweepTimeout) : sweepTimeout;
+  const readDeadline = flag(p, "read-deadline");
+  if (readDeadline !== undefined) snmp.readDeadline = /^\d+$/.test(readDeadline) ? Number(readDeadline) : readDeadline;
   const retries = intFlag(p, "retries");
   if (retries !== undefined) snmp.retries = retries;
   const concurrency = intFlag(p, "concurrency");

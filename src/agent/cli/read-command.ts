@@ -76,6 +76,7 @@ export async function readCommand(argv: string[]): Promise<number> {
         target: { host, port: ep.port, timeoutMs: config.snmp.timeout, retries: config.snmp.retries },
         credentials: config.credentials,
         hostname: ep.isName ? ep.host : undefined,
+        limits: { deadlineMs: config.snmp.readDeadline },
       });
       process.stdout.write(json ? `${messageToJsonString(DeviceReadingSchema, reading)}\n` : formatReading(reading));
       const why = await notAPrinter(reading, config, host, ep.port);

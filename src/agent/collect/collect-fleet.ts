@@ -17,6 +17,7 @@ import type { SnmpSession } from "../snmp/session.ts";
 import { createSessionOpener } from "../snmp/open-session.ts";
 import { createSnmpClient } from "../snmp/snmp-client.ts";
 import { DcaError } from "../../common/errors.ts";
+import { createReadPool } from "./read-pool.ts";
 
 export interface CollectStats {
   addresses: number;
@@ -108,6 +109,7 @@ export async function collectFleet(
         target: { host: answer.address, port: answer.port, timeoutMs: config.snmp.timeout, retries: config.snmp.retries },
         credentials: credentialsFor(answer, credentials, communityCreds),
         openSession,
+        limits: { deadlineMs: config.snmp.readDeadline },
       });
       stats.read++;
       await events.onReading?.(reading, learned);
@@ -118,7 +120,7 @@ export async function collectFleet(
   };
 
   const run = async (): Promise<CollectStats> => {
-    const pending = new Set<Promise<void>>();
+    const pool = createReadPool(config.snmp.readConcurrency);
     const aborted = new Promise<void>((resolve) => {
       if (signal?.aborted) resolve();
       signal?.addEventListener("abort", () => resolve(), { once: true });
@@ -129,11 +131,11 @@ export async function collectFleet(
       for await (const answer of sweep) {
         if (signal?.aborted) break;
         stats.found++;
-        const job = handle(answer).finally(() => pending.delete(job));
-        pending.add(job);
-        if (pending.size >= config.snmp.readConcurrency) await Promise.race([...pending, aborted]);
+        await Promise.race([pool.room(), aborted]);
+        if (signal?.aborted) break;
+        pool.start(() => handle(answer));
       }
-      await Promise.race([Promise.all(pending), aborted]);
+      await Promise.race([pool.idle(), aborted]);
     } finally {
       signal?.removeEventListener("abort", cancel);
       const close = () => {
@@ -141,8 +143,8 @@ export async function collectFleet(
         client.close();
       };
       // Classifications and reads under way after an abort still use the sockets: close them when they end.
-      if (pending.size === 0) close();
-      else void Promise.allSettled(pending).then(close);
+      if (pool.size === 0) close();
+      else void pool.idle().then(close);
     }
     return stats;
   };

@@ -10,6 +10,7 @@ import { type OpenSession, readDeviceDetailed } from "../reader/read-device.ts";
 import { withSessionOpener } from "../snmp/open-session.ts";
 import type { Credential } from "../../common/credential.ts";
 import { DcaError } from "../../common/errors.ts";
+import { createReadPool } from "./read-pool.ts";
 
 /** A printer the agent knows: where it answered and with which credential. */
 export interface KnownDevice {
@@ -47,7 +48,7 @@ export async function readKnownDevices(
 async function readAll(config: Config, devices: readonly KnownDevice[], events: ReadKnownEvents, openSession: OpenSession) {
   const credentials: readonly Credential[] = config.credentials;
   const stats = { read: 0, failed: 0 };
-  const pending = new Set<Promise<void>>();
+  const pool = createReadPool(config.snmp.readConcurrency);
   const one = async (d: KnownDevice) => {
     try {
       const { host, port } = parseEndpoint(d.address, config.snmp.port);
@@ -56,6 +57,7 @@ async function readAll(config: Config, devices: readonly KnownDevice[], events: 
         credentials: ordered(credentials, d.credential),
         learned: d.learned,
         openSession,
+        limits: { deadlineMs: config.snmp.readDeadline },
       });
       stats.read++;
       await events.onReading?.(reading, learned);
@@ -65,10 +67,9 @@ async function readAll(config: Config, devices: readonly KnownDevice[], events: 
     }
   };
   for (const d of devices) {
-    const job = one(d).finally(() => pending.delete(job));
-    pending.add(job);
-    if (pending.size >= config.snmp.readConcurrency) await Promise.race(pending);
+    await pool.room();
+    pool.start(() => one(d));
   }
-  await Promise.all(pending);
+  await pool.idle();
   return stats;
 }

@@ -36,7 +36,7 @@ targets = ["10.0.0.0/24"]
 `,
     );
     const c = loadConfig(p, {});
-    expect(c.snmp).toEqual({ port: 161, timeout: 500, retries: 2, rate: 50000, readConcurrency: 32, sweepTimeout: 1000 });
+    expect(c.snmp).toEqual({ port: 161, timeout: 500, retries: 2, rate: 50000, readConcurrency: 32, sweepTimeout: 1000, readDeadline: 60000 });
     const ops = c.credentials[1]!;
     expect(ops).toMatchObject({ name: "ops", version: "v3", user: "ops", auth: { protocol: "sha256" }, priv: { protocol: "aes128" } });
     expect(Object.keys(ops).sort()).toEqual(["auth", "name", "priv", "user", "version"]);
@@ -63,7 +63,7 @@ targets = ["10.0.0.0/24"]
   const bad: [string, unknown, RegExp][] = [
     ["port out of range", { snmp: { port: 70000 } }, /in test: snmp\.port: must be at most 65535$/],
     ["timeout not a duration", { snmp: { timeout: "soon" } }, /snmp\.timeout.*not a duration/],
-    ["unknown field", { snmp: { colour: 1 } }, /snmp\.colour: unknown field \(allowed: port, timeout, retries, concurrency, rate, readConcurrency, sweepTimeout\)$/],
+    ["unknown field", { snmp: { colour: 1 } }, /snmp\.colour: unknown field \(allowed: port, timeout, retries, concurrency, rate, readConcurrency, sweepTimeout, readDeadline\)$/],
     ["bad version", { credentials: [{ name: "a", version: "v4", community: "x" }] }, /version must be one of "v1", "v2c", "v3"/],
     ["bad auth protocol", { credentials: [{ name: "a", version: "v3", user: "u", auth: "sha999:password1" }] }, /credentials\.0\.auth: auth: protocol "sha999" is not one of md5, sha, sha224, sha256, sha384, sha512/],
     ["a missing field", { credentials: [{ name: "a", version: "v2c" }] }, /credentials\.0\.community: missing \(it is required\)$/],

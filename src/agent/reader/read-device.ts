@@ -27,11 +27,13 @@ import { electBillingTotal } from "./billing-total.ts";
 import { PWG_COUNTER_ROOT, pwgCountersFromWalk } from "./pwg-counters.ts";
 import { readContextIdentity, readVendorData } from "./vendor-data.ts";
 import { DcaError } from "../../common/errors.ts";
+import { READ_LIMITS, type ReadBudget, type ReadLimits, createReadBudget } from "../snmp/read-budget.ts";
 
 /** Shortest wait for an answer in a vendor SNMP context (HP "Jetdirect"). */
 const CONTEXT_MIN_TIMEOUT_MS = 500;
 
 export type { OpenSession } from "../snmp/open-session.ts";
+export type { ReadLimits } from "../snmp/read-budget.ts";
 
 export interface ReadOptions {
   target: SessionTarget;
@@ -47,6 +49,8 @@ export interface ReadOptions {
    * GET exactly instead of walked, and one that no longer answers is a problem.
    */
   learned?: readonly string[];
+  /** What the read may cost (default {@link READ_LIMITS}; the deadline is `snmp.readDeadline`). */
+  limits?: Partial<ReadLimits>;
 }
 
 /** A reading and the vendor OIDs to GET on the next read of the same device. */
@@ -63,8 +67,9 @@ export function formatAddress(host: string, port: number): string {
   return port === 161 ? host : `${h}:${port}`;
 }
 
-async function connect(opts: ReadOptions, open: OpenSession) {
+async function connect(opts: ReadOptions, open: OpenSession, budget: ReadBudget) {
   const failures: string[] = [];
+  const where = formatAddress(opts.target.host, opts.target.port);
   for (const cred of opts.credentials) {
     const session = open(opts.target, cred);
     try {
@@ -74,10 +79,13 @@ async function connect(opts: ReadOptions, open: OpenSession) {
       return { session, cred, system, rttMs: performance.now() - t0 };
     } catch (e) {
       session.close();
+      if (budget.exceeded) {
+        // Nothing was read: the read fails, naming the limit (a larger snmp.readDeadline may help).
+        throw new DcaError(SnmpError.from(e).code, `${where}: ${budget.exceeded.split(";")[0]} before any credential was answered (${[...failures, cred.name].join(", ")} tried); check the device, or allow a longer snmp.readDeadline`);
+      }
       failures.push(`${cred.name}: ${SnmpError.from(e).message}`);
     }
   }
-  const where = formatAddress(opts.target.host, opts.target.port);
   if (failures.length === 0) throw new DcaError("invalid-config", `no credentials to read ${where} with; give a community or an SNMPv3 user`);
   throw new DcaError(
     "unavailable",
@@ -95,11 +103,32 @@ export async function readDeviceDetailed(opts: ReadOptions): Promise<DetailedRea
   return withSessionOpener(opts.openSession, (open) => readWith(opts, open));
 }
 
-async function readWith(opts: ReadOptions, open: OpenSession): Promise<DetailedReading> {
-  const now = opts.now ?? (() => new Date());
+/**
+ * The read's limits: the defaults, what the caller gave, and a deadline of at
+ * least two requests' full wait (timeout x tries), so that a long per-request
+ * timeout a dealer chose still leaves room for a read.
+ */
+function limitsOf(opts: ReadOptions): ReadLimits {
+  const limits = { ...READ_LIMITS, ...opts.limits };
+  const twoRequests = 2 * opts.target.timeoutMs * (opts.target.retries + 1);
+  return { ...limits, deadlineMs: Math.max(limits.deadlineMs, twoRequests) };
+}
+
+async function readWith(opts: ReadOptions, openRaw: OpenSession): Promise<DetailedReading> {
   const started = performance.now();
-  const readAt = now();
-  const { session, cred, system, rttMs } = await connect(opts, open);
+  const readAt = (opts.now ?? (() => new Date()))();
+  // One budget over every session of this read: each credential, the walks, the context.
+  const budget = createReadBudget(limitsOf(opts));
+  const open: OpenSession = (target, cred) => budget.wrap(openRaw(target, cred));
+  try {
+    return await readConnected(opts, open, budget, started, readAt);
+  } finally {
+    budget.close();
+  }
+}
+
+async function readConnected(opts: ReadOptions, open: OpenSession, budget: ReadBudget, started: number, readAt: Date): Promise<DetailedReading> {
+  const { session, cred, system, rttMs } = await connect(opts, open, budget);
   try {
     const sys = new Map<string, VarBind>(system.map((vb) => [vb.oid, vb]));
     const sysDescr = textOf(sys.get(OID.sysDescr));
@@ -147,6 +176,8 @@ async function readWith(opts: ReadOptions, open: OpenSession): Promise<DetailedR
     }
     const markerCounters = buildMarkerCounters(table(OID.prtMarkerEntry), problems);
     const supplies = buildSupplies(table(OID.prtMarkerSuppliesEntry), table(OID.prtMarkerColorantEntry), profile, vendor.privateLevels, vendor.namedLevels, problems);
+    // Which limit cut the read short, if one did (each unfinished table names it too).
+    if (budget.exceeded) problems.push(create(ReadProblemSchema, { section: "read", message: budget.exceeded }));
     const uptime = numberOf(sys.get(OID.sysUpTime));
     const reading = create(DeviceReadingSchema, {
       address: formatAddress(opts.target.host, opts.target.port),

@@ -35,11 +35,11 @@ describe("config from the hub", () => {
     cfg.discoveryIntervalSeconds = 3600;
     cfg.readIntervalSeconds = 600;
     cfg.pollIntervalSeconds = 60;
-    cfg.snmp = { $typeName: "dca.v1.SnmpSettings", port: 1161, timeoutMs: 500, retries: 2, concurrency: 10, rate: 100, readConcurrency: 4, sweepTimeoutMs: 1500 };
+    cfg.snmp = { $typeName: "dca.v1.SnmpSettings", port: 1161, timeoutMs: 500, retries: 2, concurrency: 10, rate: 100, readConcurrency: 4, sweepTimeoutMs: 1500, readDeadlineMs: 90_000 };
     cfg.outbox = { $typeName: "dca.v1.OutboxLimits", maxReadings: 50n, maxBytes: 0n, maxAgeSeconds: 86400 };
     const c = serviceConfigFromHub(cfg);
     expect(c.schedule).toEqual({ discoveryMs: 3600_000, readMs: 600_000, pollMs: 60_000 });
-    expect(c.config.snmp).toMatchObject({ port: 1161, timeout: 500, retries: 2, concurrency: 10, rate: 100, readConcurrency: 4, sweepTimeout: 1500 });
+    expect(c.config.snmp).toMatchObject({ port: 1161, timeout: 500, retries: 2, concurrency: 10, rate: 100, readConcurrency: 4, sweepTimeout: 1500, readDeadline: 90_000 });
     expect(c.outbox).toEqual({ maxReadings: 50, maxAgeMs: 86_400_000 });
   });
 

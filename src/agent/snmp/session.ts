@@ -73,6 +73,14 @@ export class SnmpError extends DcaError {
   }
 }
 
+/** The reason of the SnmpError a request gets once its read's budget is spent (read-budget.ts). */
+export const BUDGET_STOP = "read-budget";
+
+/** True for a stop by the read's budget: a walk ends on it, keeping its rows, and names the limit. */
+export function isBudgetStop(e: unknown): boolean {
+  return e instanceof SnmpError && e.reason === BUDGET_STOP;
+}
+
 /** True for the three "no value here" exceptions and NULL. */
 export function isException(vb: VarBind): boolean {
   return vb.tag === 0x80 || vb.tag === 0x81 || vb.tag === 0x82 || vb.tag === 0x05;

@@ -7,7 +7,7 @@
  */
 import { compareDottedOids, oidInSubtree } from "../../common/ber.ts";
 import type { VarBind } from "./message.ts";
-import type { WalkOptions, WalkResult } from "./session.ts";
+import { type WalkOptions, type WalkResult, isBudgetStop } from "./session.ts";
 
 export interface WalkTransport {
   readonly version: 1 | 2 | 3;
@@ -66,6 +66,8 @@ export async function walkSubtree(t: WalkTransport, root: string, options: WalkO
     try {
       batch = t.version === 1 || narrowed > 0 ? await t.getNext([cursor]) : await t.getBulk([cursor], 0, reps);
     } catch (e) {
+      // The read's limit: no narrowing or retry, and its words are the reason the walk ended.
+      if (isBudgetStop(e)) return result((e as Error).message);
       if (t.version === 1 && ((e as { status?: number }).status === 2 || /noSuchName|NoSuchName/.test(String(e)))) {
         // v1 agents answer noSuchName at the end of their MIB view.
         return result();

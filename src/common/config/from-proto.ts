@@ -54,6 +54,7 @@ export function configInput(c: AgentConfig): ConfigInput {
       ...ifSet("rate", s?.rate, s?.rate),
       ...ifSet("readConcurrency", s?.readConcurrency, s?.readConcurrency),
       ...ifSet("sweepTimeout", s?.sweepTimeoutMs, s?.sweepTimeoutMs),
+      ...ifSet("readDeadline", s?.readDeadlineMs, s?.readDeadlineMs),
     },
     scan: { targets: [...c.targets], exclude: [...c.exclude] },
     schedule: {

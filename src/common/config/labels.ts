@@ -21,6 +21,7 @@ export const CONFIG_FIELDS = [
   "snmp.rate",
   "snmp.readConcurrency",
   "snmp.sweepTimeout",
+  "snmp.readDeadline",
   "scan.targets",
   "scan.exclude",
   "schedule.discovery",

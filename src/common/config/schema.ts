@@ -20,6 +20,8 @@ export const LIMITS = {
   concurrency: { min: 1, max: 65_536 },
   rate: { min: 1, max: 1_000_000 },
   readConcurrency: { min: 1, max: 1024 },
+  /** One device's read: a second at least, an hour at most. */
+  readDeadlineMs: { min: 1000, max: 3_600_000 },
   discoveryMs: { min: 1000, max: 90 * 86_400_000 },
   readMs: { min: 1000, max: 90 * 86_400_000 },
   pollMs: { min: 1000, max: 86_400_000 },
@@ -41,8 +43,12 @@ export const DEFAULTS = {
    * an answer to an earlier round still counts until the last round's wait ends, so an address is
    * listened to for sweepTimeout x (retries + 1), 2 s at the defaults, and the sweep ends one
    * sweepTimeout after its last packet (test/bench/sweep/README.md).
+   *
+   * readDeadline: the most one device's read may take (src/agent/snmp/read-budget.ts): a printer
+   * reads in under 2 s on a LAN, so 60 s never cuts a real one and still ends a device that answers
+   * each request after a long wait, or never finishes a table.
    */
-  snmp: { port: 161, timeout: 2000, retries: 1, rate: 50_000, readConcurrency: 32, sweepTimeout: 1000 },
+  snmp: { port: 161, timeout: 2000, retries: 1, rate: 50_000, readConcurrency: 32, sweepTimeout: 1000, readDeadline: 60_000 },
   /** Discovery three times a day, reads hourly, polls every 5 minutes. */
   schedule: { discoveryMs: 8 * 3_600_000, readMs: 3_600_000, pollMs: 300_000 },
 } as const;
@@ -184,6 +190,7 @@ export function configSchema(L: FieldLabels) {
         rate: v.optional(int(L["snmp.rate"], LIMITS.rate), DEFAULTS.snmp.rate),
         readConcurrency: v.optional(int(L["snmp.readConcurrency"], LIMITS.readConcurrency), DEFAULTS.snmp.readConcurrency),
         sweepTimeout: v.optional(duration(L["snmp.sweepTimeout"], LIMITS.timeoutMs), DEFAULTS.snmp.sweepTimeout),
+        readDeadline: v.optional(duration(L["snmp.readDeadline"], LIMITS.readDeadlineMs), DEFAULTS.snmp.readDeadline),
       }),
       {},
     ),

@@ -14,7 +14,7 @@ Sites and their agent config (every change prints the new config version):
       secrets out of "ps": --community-file F, --v3-auth-file F, --v3-priv-file F, or $DCA_COMMUNITY, $DCA_V3_AUTH, $DCA_V3_PRIV
   site remove-credential SITE NAME
   site set-schedule SITE [--discovery 8h] [--read 1h] [--poll 5m]
-  site set-snmp SITE [--port N] [--timeout 2s] [--retries N] [--concurrency N] [--rate N] [--read-concurrency N] [--sweep-timeout 1s]
+  site set-snmp SITE [--port N] [--timeout 2s] [--retries N] [--concurrency N] [--rate N] [--read-concurrency N] [--sweep-timeout 1s] [--read-deadline 60s]
   site set-outbox SITE [--max-readings N] [--max-bytes N] [--max-age 30d]
 
 Agents:

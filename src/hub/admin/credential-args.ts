@@ -27,6 +27,7 @@ export const ADMIN_LABELS = withLabels({
   "snmp.rate": "--rate",
   "snmp.readConcurrency": "--read-concurrency",
   "snmp.sweepTimeout": "--sweep-timeout",
+  "snmp.readDeadline": "--read-deadline",
   "scan.targets": "TARGET",
   "scan.exclude": "--exclude",
   "schedule.discovery": "--discovery",

@@ -29,7 +29,7 @@ export function describeConfig(c: AgentConfig): string {
       "SNMP",
       `port ${orDefault(snmp?.port ?? 0)}, timeout ${orDefault(snmp?.timeoutMs ?? 0, "ms")}, retries ${orDefault(snmp?.retries ?? 0)}, ` +
         `concurrency ${orDefault(snmp?.concurrency ?? 0)}, rate ${orDefault(snmp?.rate ?? 0, "/s")}, read concurrency ${orDefault(snmp?.readConcurrency ?? 0)}, ` +
-        `sweep timeout ${orDefault(snmp?.sweepTimeoutMs ?? 0, "ms")}`,
+        `sweep timeout ${orDefault(snmp?.sweepTimeoutMs ?? 0, "ms")}, read deadline ${orDefault(snmp?.readDeadlineMs ?? 0, "ms")}`,
     ],
     [
       "Outbox",

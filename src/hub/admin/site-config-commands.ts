@@ -136,11 +136,11 @@ export const SITE_CONFIG_COMMANDS: Record<string, AdminCommand<SiteAdminStore>> 
   },
 
   "site set-snmp": {
-    usage: "site set-snmp SITE [--port N] [--timeout 2s] [--retries N] [--concurrency N] [--rate N] [--read-concurrency N] [--sweep-timeout 1s]",
-    valued: ["port", "timeout", "retries", "concurrency", "rate", "read-concurrency", "sweep-timeout"],
+    usage: "site set-snmp SITE [--port N] [--timeout 2s] [--retries N] [--concurrency N] [--rate N] [--read-concurrency N] [--sweep-timeout 1s] [--read-deadline 60s]",
+    valued: ["port", "timeout", "retries", "concurrency", "rate", "read-concurrency", "sweep-timeout", "read-deadline"],
     run(ctx, p) {
       noMoreArgs(p, 1);
-      const names = ["port", "timeout", "retries", "concurrency", "rate", "read-concurrency", "sweep-timeout"];
+      const names = ["port", "timeout", "retries", "concurrency", "rate", "read-concurrency", "sweep-timeout", "read-deadline"];
       someOf(p, names);
       // 0 keeps the agent's default; anything else must be inside the agents' own limits (checked again on store).
       const count = (f: string, field: ConfigField, { max }: { max: number }) => option(p, f, field, (v, what) => parseCount(v, what, 0, max));
@@ -160,6 +160,7 @@ export const SITE_CONFIG_COMMANDS: Record<string, AdminCommand<SiteAdminStore>> 
         rate: count("rate", "snmp.rate", LIMITS.rate),
         readConcurrency: count("read-concurrency", "snmp.readConcurrency", LIMITS.readConcurrency),
         sweepTimeoutMs: ms("sweep-timeout", "snmp.sweepTimeout"),
+        readDeadlineMs: ms("read-deadline", "snmp.readDeadline"),
       };
       return change(ctx, p, (c) => {
         c.snmp ??= create(SnmpSettingsSchema);

@@ -13,6 +13,8 @@
  * - `echo`: GETNEXT and GETBULK are answered with the requested OIDs
  *   themselves (each with a NULL value), a loop at the very first step of
  *   a walk. GET and SET are answered normally, so the device looks alive.
+ * - `longer-oids`, `endless`, `slow`, `slow-walks`: walks that never end or
+ *   that hold a read (./hostile.ts).
  */
 import { PduType } from "../../../src/agent/snmp/message.ts";
 import type { Recording } from "../snmprec.ts";
@@ -20,7 +22,7 @@ import type { PduResult } from "./packet-writer.ts";
 import type { RequestPdu } from "./request-reader.ts";
 
 /** Every hostile mode the simulator knows. */
-export const HOSTILE_MODES = ["wrong-port", "wrong-address", "echo"] as const;
+export const HOSTILE_MODES = ["wrong-port", "wrong-address", "echo", "longer-oids", "endless", "slow", "slow-walks"] as const;
 export type HostileMode = (typeof HOSTILE_MODES)[number];
 
 /** Answers one request PDU into `res`; false when the PDU gets no answer (handlePdu's signature). */

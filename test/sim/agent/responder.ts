@@ -7,10 +7,11 @@ import type { Recording } from "../snmprec.ts";
 import { createCommunityTable, respondCommunity } from "./community-responder.ts";
 import { createPacketWriter } from "./packet-writer.ts";
 import { createPduResult, handlePdu } from "./pdu-handler.ts";
-import { type PduHandler, echoingHandler } from "./hostile-modes.ts";
+import { type HostileMode, type PduHandler, echoingHandler } from "./hostile-modes.ts";
 import { readVersion } from "./request-reader.ts";
 import { type SimStats, createSimStats } from "./sim-stats.ts";
 import type { V3Engine } from "./v3-engine.ts";
+import { hostileWalkHandler } from "./hostile.ts";
 import { type V3Scratch, respondV3 } from "./v3-responder.ts";
 import { DcaError } from "../../../src/common/errors.ts";
 
@@ -24,8 +25,8 @@ export interface ResponderOptions {
   engine?: V3Engine;
   /** Largest v1/v2c response in octets (default 1472, an Ethernet MTU minus IP/UDP headers). */
   maxResponseSize?: number;
-  /** Answer GETNEXT/GETBULK with the requested OIDs themselves (hostile mode `echo`). */
-  echo?: boolean;
+  /** Misbehaviours on top of the recording (./hostile-modes.ts): `echo`, `longer-oids` and `endless` change the answers. */
+  hostile?: readonly HostileMode[];
 }
 
 /** A simulated agent. */
@@ -50,7 +51,9 @@ export function createResponder(options: ResponderOptions): Responder {
   const contexts = options.contexts ?? new Map<string, Recording>();
   const maxResponseSize = options.maxResponseSize ?? 1472;
   const engine = options.engine;
-  const handle: PduHandler = options.echo ? echoingHandler(handlePdu) : handlePdu;
+  const modes = options.hostile ?? [];
+  let handle: PduHandler = hostileWalkHandler(modes, handlePdu);
+  if (modes.includes("echo")) handle = echoingHandler(handle);
   const stats = createSimStats();
   return {
     stats,
