@@ -1,13 +1,13 @@
 /**
- * `dca service`: what the Windows service control manager starts (the MSI's
- * ServiceInstall runs `"C:\Program Files\dca\dca.exe" service`). Not for people,
+ * `dca service --state DIR`: what the Windows service control manager starts (the
+ * MSI's ServiceInstall runs `"C:\Program Files\dca\dca.exe" service --state "C:\ProgramData\dca"`). Not for people,
  * so not in `dca --help`: it connects to the SCM, restricts the state folder,
  * activates with the installer's settings the first time, then runs `dca run`
  * until the SCM says stop. `dca service setup` and `dca service purge` are the
  * MSI's custom actions (setup-command.ts).
  */
-import { defaultStateDir } from "../cli/state-dir.ts";
-import { UsageError } from "../../common/args.ts";
+import { stateDirFrom } from "../cli/state-dir.ts";
+import { UsageError, flag, parseArgs } from "../../common/args.ts";
 import { reportFailure } from "../../common/report-failure.ts";
 import { activateFromInstallSettings } from "./first-activation.ts";
 import { restrictStateDir } from "./install-settings.ts";
@@ -19,7 +19,7 @@ export const SERVICE_NAME = "dca";
 export async function serviceCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === "setup" || sub === "purge") return (await import("./setup-command.ts")).setupCommand(sub, rest);
-  if (sub !== undefined) throw new UsageError(`unknown "dca service ${sub}"; the Windows installer runs "dca service", "dca service setup" and "dca service purge"`);
+  if (sub !== undefined && !sub.startsWith("--")) throw new UsageError(`unknown "dca service ${sub}"; the Windows installer runs "dca service", "dca service setup" and "dca service purge"`);
   if (process.platform !== "win32") {
     throw new UsageError('runs only when the Windows service control manager starts it; here run "dca run" under systemd or launchd (docs/install-windows-macos.md)');
   }
@@ -29,12 +29,14 @@ export async function serviceCommand(argv: string[]): Promise<number> {
     import("../cli/run-command.ts"),
     import("../cli/activate-command.ts"),
   ]);
-  const dir = defaultStateDir();
+  // The MSI gives --state "[CommonAppDataFolder]dca": a service's %ProgramData% is not to be relied on (under wine it is C:\users\Public).
+  const dir = stateDirFrom(flag(parseArgs(argv, ["state"], []), "state"));
   const consoleError = process.stderr.write.bind(process.stderr);
   const log = redirectOutputToLog(dir);
   const outcome = await runAsService(
     SERVICE_NAME,
     async (stop) => {
+      log(`dca service: started (state folder ${dir})`);
       try {
         restrictStateDir(dir);
       } catch (e) {
@@ -56,6 +58,6 @@ export async function serviceCommand(argv: string[]): Promise<number> {
     consoleError('dca service: no service control manager started this process; install the MSI (docs/install-windows-macos.md), or run "dca run" in a console\n');
     return 2;
   }
-  log(`dca service: stopped${outcome.stopRequested ? "" : ` by itself (exit ${outcome.exitCode}): the SCM restarts it`}`);
+  log(`dca service: stopped${outcome.stopRequested ? "" : ` by itself (exit ${outcome.exitCode}), reported to the SCM as a failure`}`);
   return outcome.exitCode;
 }
