@@ -11,7 +11,8 @@
  * The MSI marks the action's command line hidden (not in the installer log) and the properties
  * MsiHiddenProperties; a process running as SYSTEM shows its command line to administrators only.
  */
-import { rmSync } from "node:fs";
+import { existsSync, readdirSync, rmdirSync, unlinkSync } from "node:fs";
+import { join } from "node:path";
 import { flag, parseArgs } from "../../common/args.ts";
 import { stateDirFrom } from "../cli/state-dir.ts";
 import { checkInstallSettings, restrictStateDir, writeInstallSettings } from "./install-settings.ts";
@@ -20,7 +21,7 @@ export async function setupCommand(sub: "setup" | "purge", argv: string[]): Prom
   if (sub === "purge") {
     const p = parseArgs(argv, ["state"], []);
     const dir = stateDirFrom(flag(p, "state"));
-    rmSync(dir, { recursive: true, force: true });
+    if (existsSync(dir)) removeTree(dir);
     console.log(`dca service purge: removed ${dir}`);
     return 0;
   }
@@ -32,4 +33,17 @@ export async function setupCommand(sub: "setup" | "purge", argv: string[]): Prom
   if (settings) writeInstallSettings(dir, settings);
   console.log(`dca service setup: state folder ${dir}${settings ? `, activation with ${settings.hubUrl} at the service's first start` : ""}`);
   return 0;
+}
+
+/**
+ * rmSync(dir, { recursive: true }) by hand: Bun's on Windows uses an NT call that wine 8 lacks
+ * (EFAULT), and the MSI's uninstall is tested under wine. The state folder holds no links.
+ */
+function removeTree(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) removeTree(path);
+    else unlinkSync(path);
+  }
+  rmdirSync(dir);
 }
