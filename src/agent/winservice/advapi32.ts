@@ -4,30 +4,13 @@
  * Loaded only by `dca service` on Windows: importing this file opens the DLLs.
  */
 import { type Pointer, dlopen, ptr } from "bun:ffi";
+import { type ServiceApi, wide } from "./scm-types.ts";
 
-/** Service states and controls (winsvc.h). */
-export const SERVICE_WIN32_OWN_PROCESS = 0x10;
-export const SERVICE_STOPPED = 1;
-export const SERVICE_START_PENDING = 2;
-export const SERVICE_STOP_PENDING = 3;
-export const SERVICE_RUNNING = 4;
-export const SERVICE_ACCEPT_STOP = 0x1;
-export const SERVICE_ACCEPT_SHUTDOWN = 0x4;
-export const SERVICE_CONTROL_STOP = 1;
-export const SERVICE_CONTROL_INTERROGATE = 4;
-export const SERVICE_CONTROL_SHUTDOWN = 5;
-/** dwWin32ExitCode meaning "see dwServiceSpecificExitCode" (winerror.h). */
-export const ERROR_SERVICE_SPECIFIC_ERROR = 1066;
 const SC_MANAGER_CONNECT = 0x1;
 const SERVICE_CHANGE_CONFIG = 0x2;
 const SERVICE_CONFIG_FAILURE_ACTIONS = 2;
 const SERVICE_CONFIG_FAILURE_ACTIONS_FLAG = 4;
 const SC_ACTION_RESTART = 1;
-
-/** A NUL-terminated UTF-16 string, as the W functions take. */
-export function wide(s: string): Buffer {
-  return Buffer.from(`${s}\0`, "utf16le");
-}
 
 const advapi32 = dlopen("advapi32.dll", {
   RegisterServiceCtrlHandlerExW: { args: ["ptr", "ptr", "ptr"], returns: "ptr" },
@@ -47,18 +30,7 @@ const kernel32 = dlopen("kernel32.dll", {
   GetLastError: { args: [], returns: "u32" },
 });
 
-/** The SCM calls and the thread calls the dispatcher uses (an interface, so tests can drive it). */
-export interface ServiceApi {
-  /** Starts StartServiceCtrlDispatcherW(table) on a thread of its own; returns the thread handle. */
-  startDispatcherThread(table: Buffer): Pointer;
-  /** undefined while the thread runs, else what StartServiceCtrlDispatcherW returned (0: failed). */
-  threadResult(thread: Pointer): number | undefined;
-  /** The status handle, null on failure. */
-  registerHandler(name: Buffer, handler: Pointer): Pointer | null;
-  setStatus(handle: Pointer, status: Uint32Array): boolean;
-  lastError(): number;
-}
-
+/** The real ServiceApi, on advapi32 and kernel32. */
 export const win32ServiceApi: ServiceApi = {
   startDispatcherThread(table) {
     // StartServiceCtrlDispatcherW blocks until the service stops, so it cannot run on the JavaScript

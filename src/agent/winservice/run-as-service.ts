@@ -24,7 +24,7 @@ import {
   SERVICE_WIN32_OWN_PROCESS,
   type ServiceApi,
   wide,
-} from "./advapi32.ts";
+} from "./scm-types.ts";
 
 /** The service's work: runs until `stop` aborts (returns 0) or ends by itself (returns its exit code). */
 export type ServiceBody = (stop: AbortSignal) => Promise<number>;
