@@ -7,18 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import { type Pointer, dlopen, ptr } from "bun:ffi";
 import { runAsService } from "./run-as-service.ts";
-import {
-  ERROR_SERVICE_SPECIFIC_ERROR,
-  SERVICE_ACCEPT_SHUTDOWN,
-  SERVICE_ACCEPT_STOP,
-  SERVICE_CONTROL_SHUTDOWN,
-  SERVICE_CONTROL_STOP,
-  SERVICE_RUNNING,
-  SERVICE_START_PENDING,
-  SERVICE_STOPPED,
-  SERVICE_STOP_PENDING,
-  type ServiceApi,
-} from "./scm-types.ts";
+import * as scm from "./scm-types.ts";
 
 const linux = process.platform === "linux";
 const libc = linux ? dlopen("libc.so.6", { pthread_create: { args: ["ptr", "ptr", "ptr", "ptr"], returns: "i32" } }) : undefined;
@@ -33,12 +22,12 @@ function callOnThread(fn: number, arg: number): void {
 function fakeScm(connect = true) {
   const statuses: { state: number; accepted: number; exit: number; specific: number }[] = [];
   let handler = 0;
-  const api: ServiceApi = {
+  const api: scm.ServiceApi = {
     startDispatcherThread(table) {
       if (connect) callOnThread(Number(table.readBigUInt64LE(8)), 1); // ServiceMain(1, ...)
       return 1 as Pointer;
     },
-    threadResult: () => (!connect ? 0 : statuses.at(-1)?.state === SERVICE_STOPPED ? 1 : undefined),
+    threadResult: () => (!connect ? 0 : statuses.at(-1)?.state === scm.SERVICE_STOPPED ? 1 : undefined),
     registerHandler(_name, h) {
       handler = h as number;
       return 7 as Pointer;
@@ -58,66 +47,66 @@ const states = (s: { state: number }[]) => s.map((x) => x.state);
 
 describe.skipIf(!linux)("runAsService", () => {
   test("reports RUNNING accepting STOP and SHUTDOWN; STOP from the SCM's thread: STOP_PENDING, the body's graceful stop, STOPPED with exit 0", async () => {
-    const scm = fakeScm();
+    const fake = fakeScm();
     let stopSeen = false;
     const outcome = runAsService(
       "dca",
       async (stop) => {
-        expect(states(scm.statuses)).toEqual([SERVICE_START_PENDING, SERVICE_RUNNING]);
-        expect(scm.statuses[1].accepted).toBe(SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN);
-        scm.control(SERVICE_CONTROL_STOP);
+        expect(states(fake.statuses)).toEqual([scm.SERVICE_START_PENDING, scm.SERVICE_RUNNING]);
+        expect(fake.statuses[1].accepted).toBe(scm.SERVICE_ACCEPT_STOP | scm.SERVICE_ACCEPT_SHUTDOWN);
+        fake.control(scm.SERVICE_CONTROL_STOP);
         await new Promise((resolve) => stop.addEventListener("abort", resolve));
         stopSeen = true;
-        expect(states(scm.statuses).at(-1)).toBe(SERVICE_STOP_PENDING);
+        expect(states(fake.statuses).at(-1)).toBe(scm.SERVICE_STOP_PENDING);
         return 0;
       },
-      { api: scm.api, log: () => {} },
+      { api: fake.api, log: () => {} },
     );
     expect(await outcome).toEqual({ exitCode: 0, stopRequested: true });
     expect(stopSeen).toBe(true);
-    expect(states(scm.statuses)).toEqual([SERVICE_START_PENDING, SERVICE_RUNNING, SERVICE_STOP_PENDING, SERVICE_STOPPED]);
-    expect(scm.statuses.at(-1)).toMatchObject({ exit: 0, specific: 0 });
+    expect(states(fake.statuses)).toEqual([scm.SERVICE_START_PENDING, scm.SERVICE_RUNNING, scm.SERVICE_STOP_PENDING, scm.SERVICE_STOPPED]);
+    expect(fake.statuses.at(-1)).toMatchObject({ exit: 0, specific: 0 });
   });
 
   test("a system shutdown stops it the same way", async () => {
-    const scm = fakeScm();
+    const fake = fakeScm();
     const outcome = await runAsService(
       "dca",
       async (stop) => {
-        scm.control(SERVICE_CONTROL_SHUTDOWN);
+        fake.control(scm.SERVICE_CONTROL_SHUTDOWN);
         await new Promise((resolve) => stop.addEventListener("abort", resolve));
         return 0;
       },
-      { api: scm.api, log: () => {} },
+      { api: fake.api, log: () => {} },
     );
     expect(outcome).toEqual({ exitCode: 0, stopRequested: true });
-    expect(states(scm.statuses)).toEqual([SERVICE_START_PENDING, SERVICE_RUNNING, SERVICE_STOP_PENDING, SERVICE_STOPPED]);
+    expect(states(fake.statuses)).toEqual([scm.SERVICE_START_PENDING, scm.SERVICE_RUNNING, scm.SERVICE_STOP_PENDING, scm.SERVICE_STOPPED]);
   });
 
   test("a body that ends by itself (a self-update's restart code) stops the service as a failure, so the SCM's recovery restarts it", async () => {
-    const scm = fakeScm();
-    const outcome = await runAsService("dca", async () => 75, { api: scm.api, log: () => {} });
+    const fake = fakeScm();
+    const outcome = await runAsService("dca", async () => 75, { api: fake.api, log: () => {} });
     expect(outcome).toEqual({ exitCode: 75, stopRequested: false });
-    expect(scm.statuses.at(-1)).toMatchObject({ state: SERVICE_STOPPED, exit: ERROR_SERVICE_SPECIFIC_ERROR, specific: 75 });
+    expect(fake.statuses.at(-1)).toMatchObject({ state: scm.SERVICE_STOPPED, exit: scm.ERROR_SERVICE_SPECIFIC_ERROR, specific: 75 });
   });
 
   test("a body that throws stops the service with exit 1, the error logged", async () => {
-    const scm = fakeScm();
+    const fake = fakeScm();
     const lines: string[] = [];
-    const outcome = await runAsService("dca", async () => { throw new Error("boom"); }, { api: scm.api, log: (l) => lines.push(l) });
+    const outcome = await runAsService("dca", async () => { throw new Error("boom"); }, { api: fake.api, log: (l) => lines.push(l) });
     expect(outcome).toEqual({ exitCode: 1, stopRequested: false });
     expect(lines).toContain("service: boom");
-    expect(scm.statuses.at(-1)).toMatchObject({ state: SERVICE_STOPPED, exit: ERROR_SERVICE_SPECIFIC_ERROR, specific: 1 });
+    expect(fake.statuses.at(-1)).toMatchObject({ state: scm.SERVICE_STOPPED, exit: scm.ERROR_SERVICE_SPECIFIC_ERROR, specific: 1 });
   });
 
   test("a process no SCM started is told so at once, and the body never runs", async () => {
-    const scm = fakeScm(false);
+    const fake = fakeScm(false);
     let ran = false;
     const started = performance.now();
-    const outcome = await runAsService("dca", async () => { ran = true; return 0; }, { api: scm.api, log: () => {} });
+    const outcome = await runAsService("dca", async () => { ran = true; return 0; }, { api: fake.api, log: () => {} });
     expect(outcome).toBe("not-a-service");
     expect(ran).toBe(false);
     expect(performance.now() - started).toBeLessThan(2_000);
-    expect(scm.statuses).toEqual([]);
+    expect(fake.statuses).toEqual([]);
   });
 });
