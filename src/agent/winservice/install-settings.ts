@@ -66,8 +66,9 @@ export function deleteInstallSettings(dir: string): void {
  * ProgramData default lets every user create files there), SIDs rather than names so a
  * localised Windows ("Administratoren") means the same.
  */
-export function stateAclCommand(dir: string): string[] {
-  return ["icacls", dir, "/inheritance:r", "/grant:r", "*S-1-5-18:(OI)(CI)F", "*S-1-5-32-544:(OI)(CI)F", "/Q"];
+export function stateAclCommand(dir: string, systemRoot = process.env.SystemRoot ?? "C:\\Windows"): string[] {
+  // By its full path: a process running as SYSTEM does not look for it in folders PATH may name.
+  return [join(systemRoot, "System32", "icacls.exe"), dir, "/inheritance:r", "/grant:r", "*S-1-5-18:(OI)(CI)F", "*S-1-5-32-544:(OI)(CI)F", "/Q"];
 }
 
 /**
