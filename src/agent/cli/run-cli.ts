@@ -41,6 +41,9 @@ export async function runCli(argv: string[]): Promise<number> {
         return await (await import("./status-command.ts")).statusCommand(rest);
       case "doctor":
         return await (await import("./doctor-command.ts")).doctorCommand(rest);
+      case "service":
+        // The Windows service and the MSI's actions; bun:ffi loads only on Windows (src/agent/winservice).
+        return await (await import("../winservice/index.ts")).serviceCommand(rest);
       case "unlock":
         return await (await import("./unlock-command.ts")).unlockCommand(rest);
       default:

@@ -1,6 +1,7 @@
 /**
- * `dca run`: the agent in the foreground until Ctrl-C / SIGTERM (service
- * units wrap this later). Needs an activated, unlocked state folder.
+ * `dca run`: the agent in the foreground until Ctrl-C / SIGTERM, or until
+ * `stop` aborts (the Windows service, src/agent/winservice). Needs an
+ * activated, unlocked state folder.
  */
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -22,7 +23,7 @@ import { takeOwnerLock } from "../../common/owner-lock.ts";
 const STOP_GRACE_MS = 1_000;
 const EXIT_GRACE_MS = 500;
 
-export async function runCommand(argv: string[]): Promise<number> {
+export async function runCommand(argv: string[], stop?: AbortSignal): Promise<number> {
   const p = parseArgs(argv, ["state", "backoff-base", "backoff-cap", "proxy"], []);
   const dir = stateDirFrom(flag(p, "state"));
   assertNotLocked(dir);
@@ -87,6 +88,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
+    stop?.addEventListener("abort", () => resolve(), { once: true });
     agent.done.then(resolve);
   });
   log("stopping");

@@ -9,6 +9,7 @@ import { assertFolderPath } from "../../common/folder-path.ts";
 export function defaultStateDir(): string {
   if (process.env.DCA_STATE_DIR) return resolve(process.env.DCA_STATE_DIR);
   if (process.platform === "win32") return join(process.env.ProgramData ?? "C:\\ProgramData", "dca");
+  if (process.platform === "darwin" && process.getuid?.() === 0) return "/Library/Application Support/dca";
   if (process.getuid?.() === 0) return "/var/lib/dca";
   return join(process.env.XDG_STATE_HOME ?? join(homedir(), ".local", "state"), "dca");
 }

@@ -55,7 +55,9 @@ export function verifySelf(options: SelfCheckOptions = {}): SelfCheck {
   if (root === "") return done({ ok: true });
   const named = options.executable ?? process.execPath;
   // On Linux /proc/self/exe is the file this process was started from, even if a path now names another.
-  const running = options.executable ?? (existsSync("/proc/self/exe") ? "/proc/self/exe" : process.execPath);
+  // Only there: on Windows "/proc/self/exe" is a path on the current drive that anyone may create
+  // (C:\proc\self\exe), and under wine Z:\proc\self\exe is wine's own loader.
+  const running = options.executable ?? (process.platform === "linux" && existsSync("/proc/self/exe") ? "/proc/self/exe" : process.execPath);
   const sigFile = options.signatureFile ?? `${named}.sig`;
   let text: string;
   try {

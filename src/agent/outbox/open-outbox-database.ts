@@ -124,11 +124,15 @@ function prepareFile(path: string): void {
     // it gives the -wal and -shm files the mode of the database file.
     closeSync(openSync(path, constants.O_RDWR | constants.O_CREAT, 0o600));
     for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
-    const fd = openSync(dir, "r");
-    try {
-      fsyncSync(fd); // the new directory entry survives a power cut as well
-    } finally {
-      closeSync(fd);
+    // The new directory entry survives a power cut as well. Windows cannot fsync a folder
+    // (EPERM); NTFS journals the entry itself (as src/common/write-file-atomic.ts says).
+    if (process.platform !== "win32") {
+      const fd = openSync(dir, "r");
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
     }
   } catch (e) {
     throw new OutboxError(DcaError.from(e).code, `cannot open or create the outbox file ${path}: ${(e as Error).message}`, { cause: e, reason: "io" });
