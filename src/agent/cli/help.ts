@@ -5,7 +5,7 @@
 
 import { exitCodesHelp } from "../../common/exit-codes.ts";
 import { VERSION } from "../../common/version.ts";
-import { buildNote } from "../integrity/trust-root.ts";
+import { buildNote } from "../../common/trust-root.ts";
 
 const COMMON = `SNMP options:
   --community LIST        v1/v2c communities, comma-separated, tried in order (default: public)
