@@ -6,7 +6,7 @@
 import type { ErrorCode } from "./errors.ts";
 
 /** What a `dca` or `dca-hub` process exits with. */
-export type ExitCode = 0 | 1 | 2 | 3 | 4 | 5;
+export type ExitCode = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 /** Each exit code and what it means, in order. */
 export const EXIT_CODES: readonly { exit: ExitCode; meaning: string }[] = [
@@ -23,6 +23,14 @@ export const EXIT_DOCTOR_FAILED: ExitCode = 4;
 
 /** The exit code of a release build whose own file fails its integrity check (src/agent/integrity). */
 export const INTEGRITY_EXIT = 5 satisfies ExitCode;
+
+/**
+ * `dca run` swapped its executable (an update or a rollback) and could not restart itself in place
+ * (Windows, or DCA_RESTART=exit): it ends so that its service manager starts the file again
+ * (src/agent/update/restart-self.ts; docs/release.md). Not yet in EXIT_CODES: its row goes there and
+ * into the README's table together (report-failure.test.ts pins them to each other).
+ */
+export const UPDATE_RESTART_EXIT = 6 satisfies ExitCode;
 
 /** The exit code for a failure with `code`. */
 export function exitCodeOf(code: ErrorCode): ExitCode {
