@@ -39,7 +39,7 @@ export const UPDATE_COMMANDS: Record<string, AdminCommand<ReleaseStore & AgentAd
       const health = flag(p, "health");
       if (health !== undefined) {
         const ms = parseDurationMs(health, "--health");
-        if (ms < 60_000 || ms > 86_400_000) throw new DcaError("usage", "--health must be between 1m and 24h");
+        if (ms < 10_000 || ms > 86_400_000) throw new DcaError("usage", "--health must be between 10s and 24h");
         change.healthSeconds = Math.round(ms / 1000);
       }
       if (p.flags.has("hold") && p.flags.has("resume")) throw new DcaError("usage", "--hold and --resume exclude each other");
