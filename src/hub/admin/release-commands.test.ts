@@ -8,6 +8,7 @@ import { certify, newPrivateKey, revocations } from "../../../test/support/relea
 import { tempDataDir, testClock } from "../../../test/support/hub-store-fixtures.ts";
 import { RELEASES_DIR } from "../api/release-files.ts";
 import { runAdminCommand } from "./index.ts";
+import { openHubStore } from "../store/index.ts";
 
 const root = newPrivateKey();
 const signing = newPrivateKey();
@@ -113,5 +114,22 @@ describe("release commands", () => {
     expect((await run("site", "set-updates", "Acme", "--window", "Caturday 1-5")).err).toMatch(/^dca-hub site set-updates: --window must be /);
     expect((await run("site", "set-updates", "Acme", "--channel", "nightly")).code).toBe(2);
     expect(JSON.parse((await run("site", "show", "Acme", "--json")).out).updates).toEqual({ channel: "beta", window: "", hold: false, healthSeconds: 120 });
+  });
+
+  test("agent show says what the agent's last update came to", async () => {
+    const { dataDir, run } = hub();
+    await run("site", "create", "Acme");
+    const store = openHubStore(dataDir);
+    const site = store.getSite("Acme")!;
+    const r = store.activate({ code: store.createActivationCode(site.id).code, installId: "b".repeat(32), hostname: "pc-1", agentVersion: "0.1.0", platform: "linux-x64" });
+    if (!r.ok) throw new Error(r.reason);
+    const status = "rolled back from 0.3.0 to 0.1.0: it stopped before it reached the hub";
+    store.recordPoll(r.agent.id, { configVersion: 1n, outboxDepth: 0n, outboxBytes: 0n, droppedReadings: 0n, agentVersion: "0.1.0", hostname: "pc-1", lastError: "", knownDevices: 0, updateStatus: status });
+    store.close();
+    const shown = await run("agent", "show", r.agent.id);
+    expect(shown.out).toContain(`Update     ${status}\n`);
+    expect(shown.out).toContain("Version    0.1.0 (linux-x64)");
+    expect(JSON.parse((await run("agent", "show", r.agent.id, "--json")).out).updateStatus).toBe(status);
+    expect((await run("agent", "show", "agt_nope")).err).toBe('dca-hub agent show: unknown agent "agt_nope"; see "dca-hub agent list"\n');
   });
 });

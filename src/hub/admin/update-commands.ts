@@ -1,14 +1,13 @@
 /**
  * `site set-updates`: how a site's agents update themselves (channel, window,
- * hold, health time), and `agent show`, which says what an agent's last
- * update came to (docs/release.md, "How a release reaches agents").
+ * hold, health time; docs/release.md, "How a release reaches agents").
  */
 import { flag } from "../../common/args.ts";
 import { DcaError } from "../../common/errors.ts";
 import { parseUpdateWindow, WINDOW_FORMS } from "../../common/update-window.ts";
-import { type Agent, type AgentAdminStore, type ReleaseStore, StoreError, type UpdatePolicy } from "../store/index.ts";
-import { type AdminCommand, type SiteNames, arg, noMoreArgs, printJson, siteArg, wantsJson } from "./admin-context.ts";
-import { formatAgo, parseDurationMs } from "./admin-format.ts";
+import type { ReleaseStore, UpdatePolicy } from "../store/index.ts";
+import { type AdminCommand, type SiteNames, arg, noMoreArgs, siteArg } from "./admin-context.ts";
+import { parseDurationMs } from "./admin-format.ts";
 
 /** A site's update policy in words: "stable, Sat 01:00-05:00" or "held (beta)". */
 export function describeUpdates(u: UpdatePolicy): string {
@@ -17,7 +16,7 @@ export function describeUpdates(u: UpdatePolicy): string {
 }
 
 /** The update commands. */
-export const UPDATE_COMMANDS: Record<string, AdminCommand<ReleaseStore & AgentAdminStore & SiteNames>> = {
+export const UPDATE_COMMANDS: Record<string, AdminCommand<ReleaseStore & SiteNames>> = {
   "site set-updates": {
     usage: 'site set-updates SITE [--channel stable|beta] [--window "Sat 01:00-05:00"|any] [--health 10m] [--hold|--resume]',
     valued: ["channel", "window", "health"],
@@ -48,34 +47,6 @@ export const UPDATE_COMMANDS: Record<string, AdminCommand<ReleaseStore & AgentAd
       if (Object.keys(change).length === 0) throw new DcaError("usage", "say what to change: --channel, --window, --health, --hold or --resume");
       const policy = ctx.store.setUpdatePolicy(site.id, change);
       ctx.io.out(`site "${site.name}" updates: ${describeUpdates(policy)}\n`);
-      return 0;
-    },
-  },
-
-  "agent show": {
-    usage: "agent show AGENT_ID [--json]",
-    booleans: ["json"],
-    run(ctx, p) {
-      const id = arg(p, 0, "AGENT_ID");
-      noMoreArgs(p, 1);
-      const a: Agent | undefined = ctx.store.getAgent(id);
-      if (!a) throw new StoreError("not-found", `unknown agent "${id}"; see "dca-hub agent list"`);
-      if (wantsJson(p)) return (printJson(ctx, a), 0);
-      const site = ctx.store.getSite(a.siteId);
-      const rows: [string, string | number][] = [
-        ["Agent", a.id],
-        ["Site", site ? `${site.name} (${a.siteId})` : a.siteId],
-        ["Host", a.hostname],
-        ["Version", `${a.agentVersion} (${a.platform})`],
-        ["Last poll", formatAgo(a.lastPollAt, ctx.now())],
-        ["State", a.replacedBy ? `replaced by ${a.replacedBy}` : a.disabled ? "disabled" : "active"],
-        ["Config", `v${a.configVersion}`],
-        ["Outbox", `${a.outboxDepth} readings, ${a.outboxBytes} bytes, ${a.droppedReadings} dropped`],
-        ["Readings", a.readingsReceived],
-        ["Last error", a.lastError || "-"],
-        ["Update", a.updateStatus || "-"],
-      ];
-      ctx.io.out(rows.map(([k, v]) => `${k.padEnd(11)}${v}`).join("\n") + "\n");
       return 0;
     },
   },
