@@ -13,6 +13,7 @@ import { createFileFetcher } from "../../src/agent/transport/index.ts";
 import { CHUNK_BYTES, assertFreeSpace, downloadRelease } from "../../src/agent/update/download-release.ts";
 import { RELEASES_DIR } from "../../src/hub/api/release-files.ts";
 import { type RunningHub, startHub } from "../../src/hub/server/start-hub.ts";
+import { proxyPeerSkipReason, startProxyPeer } from "../support/proxy-peer.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dca-release-download-"));
 const content = randomBytes(CHUNK_BYTES + 3_000_001);
@@ -35,7 +36,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const fetcher = (credential = () => bearer) => createFileFetcher({ hubUrl: hub.url.replace("localhost", "127.0.0.1"), caPem: hub.tls.caPem, bearer: credential });
+const fetcher = (credential = () => bearer, proxyUrl?: string) =>
+  createFileFetcher({ hubUrl: hub.url.replace("localhost", "127.0.0.1"), caPem: hub.tls.caPem, bearer: credential, proxyUrl });
 const url = () => `${hub.url.replace("localhost", "127.0.0.1")}/releases/${sha}`;
 
 describe("downloading a release from the hub", () => {
@@ -75,6 +77,20 @@ describe("downloading a release from the hub", () => {
     await expect(downloadRelease(g, url().replace(sha, "0".repeat(64)), 10, join(dir, "none.unverified"))).rejects.toThrow(/answered 404/);
     g.close();
   });
+
+  test.skipIf(!!proxyPeerSkipReason())("through the agent's proxy (a real CONNECT proxy on loopback)", async () => {
+    const proxy = await startProxyPeer({ connectPorts: [hub.port] });
+    try {
+      const f = fetcher(() => bearer, proxy.url);
+      const dest = join(dir, "proxied.unverified");
+      await downloadRelease(f, url(), content.length, dest);
+      f.close();
+      expect(readFileSync(dest).equals(content)).toBe(true);
+      expect(await proxy.waitForLog(`127.0.0.1:${hub.port}`, 5000)).toContain(`127.0.0.1:${hub.port}`);
+    } finally {
+      await proxy.close();
+    }
+  }, 30_000);
 
   test("free space is checked first, and the refusal says how much is needed", () => {
     expect(() => assertFreeSpace(dir, Number.MAX_SAFE_INTEGER, "the update")).toThrow(/^not enough free space in \S+ for the update: \d+ MB needed, \d+ MB free; free some space$/);
