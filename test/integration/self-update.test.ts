@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UPDATE_RESTART_EXIT } from "../../src/common/exit-codes.ts";
+import { INTEGRITY_EXIT, UPDATE_RESTART_EXIT } from "../../src/common/exit-codes.ts";
 import { keyIdOf, publicKeyOf } from "../../src/common/release-signing/index.ts";
 import { type AgentProcess, type HubProcess, eventually, startAgentProcess, startHubProcess } from "../support/service-peers.ts";
 import { certify, newPrivateKey, revocations } from "../support/release-keys.ts";
@@ -157,6 +157,11 @@ describe.skipIf(!process.env.DCA_BIN || process.platform !== "linux")("self-upda
     // The hub loses its list (a restored backup, a compromised hub): it offers the release again.
     s.db().run("DELETE FROM revocation_lists");
     await expectRefused(s, new RegExp(`^refused 0\\.2\\.0: its signing key ${revokedId} is revoked \\(revocation list 2: test\\)$`));
+    // Its own 0.1.0 is signed by that key too: at its next start it refuses to run.
+    expect(await a.stop()).toBe(0);
+    const again = s.start();
+    expect(await again.proc.exited).toBe(INTEGRITY_EXIT);
+    expect(again.log()).toBe(`dca: this executable fails its integrity check: its signing key ${revokedId} is revoked (revocation list 2: test); reinstall it from a signed release\n`);
   }, 60_000);
 
   test("downgrade: an older release is never offered, and one a lying hub calls newer is refused for its signed version", async () => {
