@@ -12,10 +12,14 @@
  *   bun build/compile.ts --target bun-linux-arm64
  *   bun build/compile.ts --sourcemap     # the agent with source maps too
  *   bun build/compile.ts --trust-root root.pub --out DIR   # a release build (build/release.ts)
+ *   bun build/compile.ts --only dca --version 0.2.0         # one executable, another version string
  *
  * --trust-root FILE builds the root public key in FILE (base64 of 32 bytes) into both
- * executables (DCA_TRUST_ROOT, src/agent/integrity/trust-root.ts): such a build refuses to
+ * executables (DCA_TRUST_ROOT, src/common/trust-root.ts): such a build refuses to
  * run unless its signature bundle checks out. Without it the build is a development build.
+ * --version V builds V in as the version (DCA_VERSION, src/common/version.ts) instead of the
+ * source's: release builds of a tag leave it; tests build "new versions" of the same code with it.
+ * --test-fault NAME (tests only) builds DCA_TEST_FAULT in: src/agent/update/test-fault.ts.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -51,6 +55,13 @@ if (trustRoot !== undefined && Buffer.from(trustRoot, "base64").length !== 32) {
  *   still applies, functions it does not name come after). About 2 MB less of the executable read.
  */
 const withMaps = process.argv.includes("--sourcemap");
+const version = optionValue("--version");
+if (version !== undefined && !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
+  console.error(`build: --version ${version} is not a version such as 0.2.0 or 0.2.0-beta.1`);
+  process.exit(2);
+}
+const testFault = optionValue("--test-fault");
+const only = optionValue("--only");
 const agentOrder = join(root, "build", "dca-bytecode-order.txt");
 const entries = [
   {
@@ -62,7 +73,7 @@ const entries = [
 ];
 
 mkdirSync(outDir, { recursive: true });
-for (const { name, entry, flags } of entries) {
+for (const { name, entry, flags } of entries.filter((e) => only === undefined || e.name === only)) {
   const suffix = target ? `-${target.replace(/^bun-/, "")}` : "";
   const file = `${name}${suffix}${target?.includes("windows") ? ".exe" : ""}`;
   const outfile = join(outDir, file);
@@ -76,6 +87,8 @@ for (const { name, entry, flags } of entries) {
     "--external", "cpu-features",
     ...(target ? [`--target=${target}`] : []),
     ...(trustRoot ? ["--define", `DCA_TRUST_ROOT=${JSON.stringify(trustRoot)}`] : []),
+    ...(version ? ["--define", `DCA_VERSION=${JSON.stringify(version)}`] : []),
+    ...(testFault ? ["--define", `DCA_TEST_FAULT=${JSON.stringify(testFault)}`] : []),
     join(root, entry), "--outfile", join(mapDir, file),
   ];
   const proc = Bun.spawnSync([process.execPath, ...args], { cwd: root, stdout: "inherit", stderr: "inherit" });

@@ -5,13 +5,15 @@
  *   bun build/release.ts --root-pub build/release-root.pub \
  *     --signing-key signing.key --cert signing.cert --revocations revocations.json \
  *     [--targets linux-x64,linux-arm64,windows-x64,darwin-arm64] [--out build/release] [--no-build]
+ *     [--version 0.2.0]
  *
  * --no-build signs the files already in OUT/VERSION again: after macOS code signing or Windows
  * Authenticode changed them (those come first, our signature is over the final bytes).
  * Each option can also come from the environment: DCA_RELEASE_ROOT_PUB, DCA_SIGNING_KEY,
  * DCA_SIGNING_CERT, DCA_REVOCATIONS. Writes OUT/VERSION/dca-TARGET[.exe] and dca-hub-TARGET[.exe],
  * each with its signature bundle beside it (FILE.sig), and SHA256SUMS. The chain is checked
- * before anything is built, and every bundle is checked against its file after.
+ * before anything is built, and every bundle is checked against its file after. --version builds
+ * and signs another version string than src/common/version.ts's (tests: a "new version").
  */
 import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
@@ -24,7 +26,7 @@ import {
   openRevocations,
   publicKeyOf,
 } from "../src/common/release-signing/index.ts";
-import { VERSION } from "../src/common/version.ts";
+import { VERSION as SOURCE_VERSION } from "../src/common/version.ts";
 
 const TARGETS = ["linux-x64", "linux-arm64", "windows-x64", "darwin-arm64"];
 const repo = join(import.meta.dir, "..");
@@ -43,6 +45,7 @@ const rootPubFile = resolve(opt("root-pub", "DCA_RELEASE_ROOT_PUB") ?? join(repo
 const keyFile = opt("signing-key", "DCA_SIGNING_KEY") ?? fail("--signing-key (or $DCA_SIGNING_KEY) is required");
 const certFile = opt("cert", "DCA_SIGNING_CERT") ?? fail("--cert (or $DCA_SIGNING_CERT) is required");
 const revocationsFile = opt("revocations", "DCA_REVOCATIONS") ?? fail("--revocations (or $DCA_REVOCATIONS) is required");
+const VERSION = opt("version") ?? SOURCE_VERSION;
 const targets = (opt("targets") ?? TARGETS.join(",")).split(",");
 const outDir = resolve(opt("out") ?? join(repo, "build", "release"), VERSION);
 for (const t of targets) if (!TARGETS.includes(t)) fail(`unknown target ${t}; the targets are ${TARGETS.join(", ")}`);
@@ -69,7 +72,7 @@ if (list.revoked.some((r) => r.keyId === cert.keyId)) fail(`the signing key ${ce
 mkdirSync(outDir, { recursive: true });
 for (const target of args.includes("--no-build") ? [] : targets) {
   const proc = Bun.spawnSync(
-    [process.execPath, join(repo, "build", "compile.ts"), "--target", `bun-${target}`, "--out", outDir, "--trust-root", rootPubFile],
+    [process.execPath, join(repo, "build", "compile.ts"), "--target", `bun-${target}`, "--out", outDir, "--trust-root", rootPubFile, "--version", VERSION],
     { cwd: repo, stdout: "inherit", stderr: "inherit" },
   );
   if (proc.exitCode !== 0) fail(`the build for ${target} failed`);

@@ -2,12 +2,12 @@
  * The agent executable. --version and --help are answered before anything
  * else is imported, so they stay fast in the compiled binary. Everything else
  * runs only once a release build has passed its integrity check (a development
- * build has no root key to check against: integrity/trust-root.ts).
+ * build has no root key to check against: src/common/trust-root.ts).
  */
 import { INTEGRITY_EXIT } from "../common/exit-codes.ts";
 import { reexecForBatch } from "./cli/batch-jit.ts";
 import { answerFast } from "./cli/help.ts";
-import { TRUST_ROOT } from "./integrity/trust-root.ts";
+import { TRUST_ROOT } from "../common/trust-root.ts";
 
 async function integrityRefusal(): Promise<string | undefined> {
   if (TRUST_ROOT === "") return undefined;

@@ -6,7 +6,7 @@
 import type { ErrorCode } from "./errors.ts";
 
 /** What a `dca` or `dca-hub` process exits with. */
-export type ExitCode = 0 | 1 | 2 | 3 | 4 | 5;
+export type ExitCode = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 /** Each exit code and what it means, in order. */
 export const EXIT_CODES: readonly { exit: ExitCode; meaning: string }[] = [
@@ -16,6 +16,7 @@ export const EXIT_CODES: readonly { exit: ExitCode; meaning: string }[] = [
   { exit: 3, meaning: 'the agent is locked after failed activations (see "dca status"); for "dca read": a device answered but is not a printer' },
   { exit: 4, meaning: '"dca doctor": at least one check failed; each FAIL line says what to open or change' },
   { exit: 5, meaning: "this executable fails its integrity check (changed, truncated, or not signed by a trusted key): reinstall it from a signed release" },
+  { exit: 6, meaning: "the agent replaced its executable (an update or a rollback) and could not restart itself in place: start it again (a service manager does)" },
 ];
 
 /** `dca doctor` ran every check and at least one failed (a check that could not run at all is 1 or 2, as for any command). */
@@ -23,6 +24,13 @@ export const EXIT_DOCTOR_FAILED: ExitCode = 4;
 
 /** The exit code of a release build whose own file fails its integrity check (src/agent/integrity). */
 export const INTEGRITY_EXIT = 5 satisfies ExitCode;
+
+/**
+ * `dca run` swapped its executable (an update or a rollback) and could not restart itself in place
+ * (Windows, or DCA_RESTART=exit): it ends so that its service manager starts the file again
+ * (src/agent/update/restart-self.ts; docs/release.md).
+ */
+export const UPDATE_RESTART_EXIT = 6 satisfies ExitCode;
 
 /** The exit code for a failure with `code`. */
 export function exitCodeOf(code: ErrorCode): ExitCode {

@@ -37,7 +37,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
 }
 
 /** Makes a rename durable. Windows cannot open folders for fsync; NTFS journals renames itself. */
-function fsyncDir(dir: string): void {
+export function fsyncDir(dir: string): void {
   if (!posix) return;
   const fd = openSync(dir, "r");
   try {

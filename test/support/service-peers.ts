@@ -82,11 +82,12 @@ export interface HubProcess {
   kill9(): Promise<void>;
 }
 
-export async function startHubProcess(dataDir: string, port = 0, extra: string[] = []): Promise<HubProcess> {
+/** `dca-hub serve` on loopback; `command` runs another hub executable than hubCommand()'s (a test's own build). */
+export async function startHubProcess(dataDir: string, port = 0, extra: string[] = [], command = hubCommand()): Promise<HubProcess> {
   // MQTT over TLS on a free loopback port unless `extra` says otherwise (8883 may be taken by another test's hub).
   const mqtt = extra.some((a) => a.startsWith("--mqtt") || a === "--no-mqtt") ? [] : ["--mqtt-listen", "127.0.0.1:0"];
   const proc = Bun.spawn({
-    cmd: [...hubCommand(), "serve", "--data", dataDir, "--listen", `127.0.0.1:${port}`, ...mqtt, ...extra],
+    cmd: [...command, "serve", "--data", dataDir, "--listen", `127.0.0.1:${port}`, ...mqtt, ...extra],
     cwd: repoRoot,
     stdin: "ignore",
     stdout: "pipe",
@@ -105,7 +106,7 @@ export async function startHubProcess(dataDir: string, port = 0, extra: string[]
     proc.kill(9);
     throw e;
   }
-  const admin = (...args: string[]) => runCommand([...hubCommand(), ...args, "--data", dataDir]);
+  const admin = (...args: string[]) => runCommand([...command, ...args, "--data", dataDir]);
   return {
     ...ready,
     url: `https://127.0.0.1:${ready.port}`,
@@ -146,10 +147,15 @@ export function agentEnv(stateDir: string): Record<string, string> {
 }
 
 /** `dca run --state DIR` with short backoff so tests recover fast (`shortBackoff: false`: the defaults, as a user runs it). */
-export function startAgentProcess(stateDir: string, extra: string[] = [], env: Record<string, string> = {}, opts: { shortBackoff?: boolean } = {}): AgentProcess {
+export function startAgentProcess(
+  stateDir: string,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+  opts: { shortBackoff?: boolean; command?: string[] } = {},
+): AgentProcess {
   const backoff = opts.shortBackoff === false ? [] : ["--backoff-base", "200ms", "--backoff-cap", "1s"];
   const proc = Bun.spawn({
-    cmd: [...agentCommand(), "run", "--state", stateDir, ...backoff, ...extra],
+    cmd: [...(opts.command ?? agentCommand()), "run", "--state", stateDir, ...backoff, ...extra],
     cwd: repoRoot,
     stdin: "ignore",
     stdout: "pipe",

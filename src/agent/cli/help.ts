@@ -5,7 +5,7 @@
 
 import { exitCodesHelp } from "../../common/exit-codes.ts";
 import { VERSION } from "../../common/version.ts";
-import { buildNote } from "../integrity/trust-root.ts";
+import { buildNote } from "../../common/trust-root.ts";
 
 const COMMON = `SNMP options:
   --community LIST        v1/v2c communities, comma-separated, tried in order (default: public)
@@ -47,7 +47,10 @@ ${STATE}
 Runs the agent in the foreground until Ctrl-C: polls the hub (every 5 minutes
 unless the hub says otherwise), applies its config, runs discovery (3 times a
 day and whenever the targets change) and reads the printers found (hourly),
-keeps every reading in the outbox until the hub has it.
+keeps every reading in the outbox until the hub has it. A release build
+installs the signed updates its hub offers and restarts itself in place (exit
+code 6 where it cannot: its service manager starts it again); see
+docs/release.md, "How a release reaches agents".
 
   --proxy URL             HTTP CONNECT proxy for this run, http://[user:pass@]host:port
                           (default: the one given at activation, else $HTTPS_PROXY)

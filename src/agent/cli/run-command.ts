@@ -1,6 +1,6 @@
 /**
  * `dca run`: the agent in the foreground until Ctrl-C / SIGTERM, or until
- * `stop` aborts (the Windows service, src/agent/winservice). Needs an
+ * `signal` aborts (the Windows service, src/agent/winservice). Needs an
  * activated, unlocked state folder.
  */
 import { hostname } from "node:os";
@@ -18,12 +18,18 @@ import { UsageError, flag, parseArgs } from "../../common/args.ts";
 import { VERSION } from "../../common/version.ts";
 import { stateDirFrom } from "./state-dir.ts";
 import { takeOwnerLock } from "../../common/owner-lock.ts";
+import { INTEGRITY_EXIT } from "../../common/exit-codes.ts";
+import { TRUST_ROOT } from "../../common/trust-root.ts";
+import { integrityFailureLine } from "../integrity/verify-self.ts";
+import { createFileFetcher } from "../transport/index.ts";
+import { PLATFORM } from "./activate-command.ts";
+import { type ReadyRelease, beginStart, createUpdateState, createUpdater, markHealthy, restartSelf, rollBack, TEST_FAULT } from "../update/index.ts";
 
 /** How long a stop waits for work under way, and then for the process's last handles: within 2 s in all. */
 const STOP_GRACE_MS = 1_000;
 const EXIT_GRACE_MS = 500;
 
-export async function runCommand(argv: string[], stop?: AbortSignal): Promise<number> {
+export async function runCommand(argv: string[], signal?: AbortSignal): Promise<number> {
   const p = parseArgs(argv, ["state", "backoff-base", "backoff-cap", "proxy"], []);
   const dir = stateDirFrom(flag(p, "state"));
   assertNotLocked(dir);
@@ -53,10 +59,41 @@ export async function runCommand(argv: string[], stop?: AbortSignal): Promise<nu
     }
   }
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  // Self-update: the marker of an update under trial, first (a new version that cannot start is rolled back here).
+  const exe = process.execPath;
+  const updateState = createUpdateState(dir);
+  const start = beginStart(updateState, exe, VERSION);
+  if (start.kind === "rolled-back") {
+    log(start.reason);
+    owner.release();
+    return restartSelf(exe, process.argv.slice(2));
+  }
+  if (TEST_FAULT === "exit-after-start") process.exit(70);
+  const fetcher = createFileFetcher({ ...identity, proxyUrl, bearer: () => `Bearer ${identity.agentId}.${identity.secret}` });
+  const updater = createUpdater({ state: updateState, exe, version: VERSION, platform: PLATFORM, root: TRUST_ROOT, fetcher, clock: systemClock, log });
+  const revoked = updater.revokedSelf();
+  if (revoked !== undefined) {
+    owner.release();
+    process.stderr.write(`${integrityFailureLine(revoked)}\n`);
+    return INTEGRITY_EXIT;
+  }
+  const startedAt = systemClock.monotonic();
+  let trial = start.kind === "trial" ? start.pending : undefined;
+  if (trial) log(`update: dca ${VERSION} runs on trial: it must reach the hub within ${trial.healthSeconds} s or ${trial.from} comes back`);
   const outbox = openOutbox(join(dir, "outbox.db"));
   const client = createHubClient({ ...identity, proxyUrl }, identity);
   log(`dca ${VERSION} running as agent ${identity.agentId} of site "${identity.siteName}", hub ${identity.hubUrl}, state ${dir}`);
   const agent = runAgent({
+    updates: {
+      pollFields: updater.pollFields,
+      polled(r) {
+        if (trial) {
+          log(`update: ${markHealthy(updateState, trial, systemClock.monotonic() - startedAt)}`);
+          trial = undefined;
+        }
+        updater.polled(r);
+      },
+    },
     client,
     outbox,
     runtime: createRuntimeStore(dir),
@@ -85,20 +122,42 @@ export async function runCommand(argv: string[], stop?: AbortSignal): Promise<nu
       });
     },
   });
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-    stop?.addEventListener("abort", () => resolve(), { once: true });
-    agent.done.then(resolve);
+  type Ending = { kind: "stop" } | { kind: "update"; ready: ReadyRelease } | { kind: "unhealthy" };
+  const ending = await new Promise<Ending>((resolve) => {
+    const stop = () => resolve({ kind: "stop" });
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    signal?.addEventListener("abort", stop, { once: true });
+    agent.done.then(stop);
+    updater.ready.then((ready) => resolve({ kind: "update", ready }));
+    if (trial) systemClock.setTimer(() => trial && resolve({ kind: "unhealthy" }), trial.healthSeconds * 1000);
   });
-  log("stopping");
+  log(ending.kind === "stop" ? "stopping" : "stopping to restart");
   // What is under way gets a moment to end; readings already taken are in the outbox either way.
   await Promise.race([agent.stop(), sleep(systemClock, STOP_GRACE_MS)]);
   outbox.close();
   client.close();
+  fetcher.close();
+  if (ending.kind !== "stop") return restartAfter(ending.kind === "update" ? () => updater.install(ending.ready) : () => log(rollBack(updateState, exe, trial!, `it did not reach the hub within ${trial!.healthSeconds} s`)));
   owner.release();
   log("stopped");
   // A read under way may keep its socket open until its timeout: the process does not wait for it.
   setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   return 0;
+
+  /** Swaps the executable (`swap`) with the service stopped and the folder still held, then starts the file now in place. */
+  function restartAfter(swap: () => void): number {
+    try {
+      swap();
+    } catch (e) {
+      // Not installed: the same version starts again, and the hub hears why.
+      const status = `update failed: ${(e as Error).message}`;
+      updateState.note(status, ending.kind === "update" ? ending.ready.offer.sha256 : undefined);
+      updateState.clearPending();
+      log(status);
+    }
+    owner.release();
+    log("restarting");
+    return restartSelf(exe, process.argv.slice(2));
+  }
 }

@@ -1,14 +1,14 @@
 /**
  * The agent's check of its own executable at start: the file that is running is
  * hashed whole and compared with the manifest of its signature bundle (`dca.sig`
- * beside `dca`), whose chain must lead to the built-in root key (trust-root.ts).
+ * beside `dca`), whose chain must lead to the built-in root key (src/common/trust-root.ts).
  * Not cached: the hash costs about 80 ms of CPU, and a cache would be one more
  * thing to protect (test/bench/integrity/README.md).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { BUNDLE_MAX_BYTES, openBundle } from "../../common/release-signing/signature-bundle.ts";
-import { hashFile } from "./hash-file.ts";
-import { TRUST_ROOT } from "./trust-root.ts";
+import { checkReleaseFile } from "../../common/release-signing/check-release-file.ts";
+import { BUNDLE_MAX_BYTES } from "../../common/release-signing/signature-bundle.ts";
+import { TRUST_ROOT } from "../../common/trust-root.ts";
 
 /** The outcome of a self-check. */
 export interface SelfCheck {
@@ -67,18 +67,6 @@ export function verifySelf(options: SelfCheckOptions = {}): SelfCheck {
     const code = (e as NodeJS.ErrnoException).code;
     return done({ ok: false, reason: code === "ENOENT" ? `its signature file ${sigFile} is missing` : `its signature file ${sigFile} cannot be read (${code})` });
   }
-  const opened = openBundle(text, root, options.keptRevocations);
-  if (!opened.ok) return done({ ok: false, reason: opened.reason });
-  const { manifest, certificate } = opened;
-  let measured: { size: number; sha256?: string };
-  try {
-    measured = hashFile(running, manifest.size);
-  } catch (e) {
-    return done({ ok: false, reason: `it cannot be read (${(e as NodeJS.ErrnoException).code})` });
-  }
-  if (measured.size !== manifest.size) {
-    return done({ ok: false, reason: `it is ${measured.size} bytes, the signed file ${manifest.size}` });
-  }
-  if (measured.sha256 !== manifest.sha256) return done({ ok: false, reason: "its SHA-256 differs from the signed file's" });
-  return done({ ok: true, keyId: certificate.keyId });
+  const checked = checkReleaseFile(running, text, root, options.keptRevocations ?? []);
+  return done(checked.ok ? { ok: true, keyId: checked.keyId } : { ok: false, reason: checked.reason });
 }

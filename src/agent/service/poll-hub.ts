@@ -22,6 +22,8 @@ export interface AgentStatus {
   /** The last thing that went wrong, in words ("" if nothing). */
   lastError: string;
   knownDevices: number;
+  /** Self-update's fields (src/agent/update): the UTC offset, the kept revocation list's serial, the last update's outcome. */
+  update?: { utcOffsetMinutes: number; revocationSerial: bigint; updateStatus: string };
 }
 
 /** Sends one PollRequest built from `status`; throws what the call throws. */
@@ -38,6 +40,9 @@ export function pollHub(client: ServiceHubClient, status: AgentStatus, options?:
       lastRead: status.lastReadAt ? timestampFromMs(status.lastReadAt) : undefined,
       lastError: cutText(status.lastError, TEXT_LIMITS.lastError),
       knownDevices: status.knownDevices,
+      utcOffsetMinutes: status.update?.utcOffsetMinutes,
+      revocationSerial: status.update?.revocationSerial,
+      updateStatus: cutText(status.update?.updateStatus ?? "", TEXT_LIMITS.lastError),
     },
     options,
   );

@@ -7,7 +7,8 @@
  * go from the collectors straight into the outbox; the loop only hears
  * that an upload is wanted. Every time and timer comes from one Clock.
  */
-import type { Task } from "../../gen/dca/v1/agent_service_pb.ts";
+import type { PollResponse, Task } from "../../gen/dca/v1/agent_service_pb.ts";
+import type { AgentStatus } from "./poll-hub.ts";
 import { JOB_RETRY_BACKOFF, SERVICE_BACKOFF, createBackoff } from "../../common/backoff.ts";
 import { type Clock, sleep, systemClock } from "../../common/clock.ts";
 import type { Outbox } from "../outbox/index.ts";
@@ -55,6 +56,8 @@ export interface RunAgentOptions {
   runners?: Partial<AgentRunners>;
   /** Gives unused memory back once jobs, tasks and uploads have ended (default Bun.shrink; tests give their own). */
   trimMemory?: () => void;
+  /** Self-update (src/agent/update): its poll fields, and each successful poll's answer. */
+  updates?: { pollFields(): NonNullable<AgentStatus["update"]>; polled(r: PollResponse): void };
 }
 
 /** The running service. */
@@ -129,8 +132,10 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
       lastReadAt: state.lastReadAt,
       lastError,
       knownDevices: state.devices.length,
+      update: opts.updates?.pollFields(),
     }),
     apply(r) {
+      opts.updates?.polled(r);
       if (r.config && config.apply(r.config, true)) lastError = "";
       tasks.offer(r.tasks);
       if (!signal.aborted) wakeLine.update(r.mqtt);

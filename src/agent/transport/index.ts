@@ -7,3 +7,4 @@ export { type FetchHubCaOptions, type FetchedCa, fetchHubCa } from "./fetch-hub-
 export { type HubEndpoint, normalizeFingerprint } from "./hub-endpoint.ts";
 export { type HubTrust, openHubSocket } from "./hub-socket.ts";
 export { type ProxyEndpoint, type ProxyEnv, chooseProxy } from "./proxy-config.ts";
+export { type FetchedRange, type FileFetcher, type FileFetcherOptions, createFileFetcher } from "./create-file-fetcher.ts";

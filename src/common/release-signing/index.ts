@@ -5,3 +5,4 @@
 export * from "./key-certificate.ts";
 export * from "./signature-bundle.ts";
 export * from "./signed-blob.ts";
+export * from "./check-release-file.ts";

@@ -18,6 +18,8 @@ export interface AdminIo {
   existingStore?: { lookedUp: string };
   /** The wall clock for the store and the output (tests set one); the system clock by default. */
   clock?: Pick<Clock, "now">;
+  /** The root public key releases are checked against (tests set their own); the built-in one by default. */
+  trustRoot?: string;
 }
 
 /** The state one admin command runs with; `S` is the part of the store it uses. */

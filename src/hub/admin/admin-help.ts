@@ -16,10 +16,13 @@ Sites and their agent config (every change prints the new config version):
   site set-schedule SITE [--discovery 8h] [--read 1h] [--poll 5m]
   site set-snmp SITE [--port N] [--timeout 2s] [--retries N] [--concurrency N] [--rate N] [--read-concurrency N] [--sweep-timeout 1s] [--read-deadline 60s]
   site set-outbox SITE [--max-readings N] [--max-bytes N] [--max-age 30d]
+  site set-updates SITE [--channel stable|beta] [--window "Sat 01:00-05:00"|any] [--health 10m] [--hold|--resume]
+      when the site's agents update themselves (window in the agent's local time; --hold: never until --resume)
 
 Agents:
   code create SITE [--ttl 7d] [--json]          a single-use activation code
   agent list [--site S] [--json]
+  agent show AGENT_ID [--json]                  with what its last self-update came to
   agent disable AGENT_ID | agent enable AGENT_ID
   install list [--json]                         activation attempts per install
   install reset INSTALL_ID                      lift an install's activation lockout
@@ -46,6 +49,12 @@ Tasks (agents are nudged over MQTT at once; --wait blocks until the result is in
   task list [--site S] [--json]
   task show TASK_ID [--json]
   task cancel TASK_ID                           no agent gets it any more; a late result is dropped
+
+Releases (self-update; see docs/release.md):
+  release add FILE [--channel stable|beta] [--url https://...] [--json]
+      FILE and FILE.sig as "npm run release" wrote them; checked against the built-in root key
+  release list [--json]
+  release add-revocations FILE                  a root-signed revocation list; agents get the newest
 
 External MQTT broker (mosquitto; see docs/mqtt.md):
   mqtt passwd-file FILE|- [--hub-user U --hub-password-file F]   agents' password hashes

@@ -1,4 +1,4 @@
-/** `code create`, `agent list|disable|enable`, `install list|reset`. */
+/** `code create`, `agent list|show|disable|enable`, `install list|reset`. */
 import { flag } from "../../common/args.ts";
 import { type AgentAdminStore, DEFAULT_CODE_TTL_MS, StoreError, type Agent } from "../store/index.ts";
 import { type AdminCommand, type AdminContext, type SiteNames, arg, noMoreArgs, printJson, siteArg, siteFlag, wantsJson } from "./admin-context.ts";
@@ -6,8 +6,15 @@ import { formatAgo, formatTable, formatTime, parseDurationMs } from "./admin-for
 
 const agentState = (a: Agent) => (a.replacedBy ? `replaced by ${a.replacedBy}` : a.disabled ? "disabled" : "active");
 
+/** The agent with `id`, or a "not-found" error pointing at `agent list`. */
+function agentArg(ctx: AdminContext<AgentAdminStore>, id: string): Agent {
+  const a = ctx.store.getAgent(id);
+  if (!a) throw new StoreError("not-found", `unknown agent "${id}"; see "dca-hub agent list"`);
+  return a;
+}
+
 function setDisabled(ctx: AdminContext<AgentAdminStore>, id: string, disabled: boolean): number {
-  if (!ctx.store.getAgent(id)) throw new StoreError("not-found", `unknown agent "${id}"; see "dca-hub agent list"`);
+  agentArg(ctx, id);
   const a = ctx.store.setAgentDisabled(id, disabled);
   ctx.io.out(`agent ${a.id} (${a.hostname}) ${disabled ? "disabled: its calls are refused from now on" : "enabled"}\n`);
   return 0;
@@ -69,6 +76,33 @@ export const AGENT_COMMANDS: Record<string, AdminCommand<AgentAdminStore & SiteN
           ]),
         ),
       );
+      return 0;
+    },
+  },
+
+  "agent show": {
+    usage: "agent show AGENT_ID [--json]",
+    booleans: ["json"],
+    run(ctx, p) {
+      const id = arg(p, 0, "AGENT_ID");
+      noMoreArgs(p, 1);
+      const a = agentArg(ctx, id);
+      if (wantsJson(p)) return (printJson(ctx, a), 0);
+      const site = ctx.store.getSite(a.siteId);
+      const rows: [string, string | number][] = [
+        ["Agent", a.id],
+        ["Site", site ? `${site.name} (${a.siteId})` : a.siteId],
+        ["Host", a.hostname],
+        ["Version", `${a.agentVersion} (${a.platform})`],
+        ["Last poll", formatAgo(a.lastPollAt, ctx.now())],
+        ["State", agentState(a)],
+        ["Config", `v${a.configVersion}`],
+        ["Outbox", `${a.outboxDepth} readings, ${a.outboxBytes} bytes, ${a.droppedReadings} dropped`],
+        ["Readings", a.readingsReceived],
+        ["Last error", a.lastError || "-"],
+        ["Update", a.updateStatus || "-"],
+      ];
+      ctx.io.out(rows.map(([k, v]) => `${k.padEnd(11)}${v}`).join("\n") + "\n");
       return 0;
     },
   },

@@ -18,6 +18,8 @@ import { SITE_COMMANDS } from "./site-commands.ts";
 import { SITE_CONFIG_COMMANDS } from "./site-config-commands.ts";
 import { MQTT_COMMANDS } from "./mqtt-commands.ts";
 import { TASK_COMMANDS } from "./task-commands.ts";
+import { RELEASE_COMMANDS } from "./release-commands.ts";
+import { UPDATE_COMMANDS } from "./update-commands.ts";
 
 export { ADMIN_HELP } from "./admin-help.ts";
 
@@ -29,6 +31,8 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
   ...DEVICE_COMMANDS,
   ...TASK_COMMANDS,
   ...MQTT_COMMANDS,
+  ...RELEASE_COMMANDS,
+  ...UPDATE_COMMANDS,
 };
 
 /**

@@ -1,13 +1,14 @@
 /** `site create`, `site list`, `site show`. */
 import { AgentConfigSchema } from "../../gen/dca/v1/agent_service_pb.ts";
-import type { AgentAdminStore, DeviceAdminStore, SiteAdminStore } from "../store/index.ts";
+import type { AgentAdminStore, DeviceAdminStore, ReleaseStore, SiteAdminStore } from "../store/index.ts";
 import { type AdminCommand, arg, noMoreArgs, printJson, siteArg, wantsJson } from "./admin-context.ts";
 import { formatTable, formatTime, shellQuote } from "./admin-format.ts";
 import { describeConfig, redactConfig } from "./redact-config.ts";
 import { messageToJson } from "../../common/message-json.ts";
+import { describeUpdates } from "./update-commands.ts";
 
 /** What the site commands read: sites and configs, and each site's agents and devices. */
-type SiteCommandStore = SiteAdminStore & Pick<AgentAdminStore, "listAgents"> & Pick<DeviceAdminStore, "listDevices">;
+type SiteCommandStore = SiteAdminStore & Pick<AgentAdminStore, "listAgents"> & Pick<DeviceAdminStore, "listDevices"> & Pick<ReleaseStore, "getUpdatePolicy">;
 
 /** The site commands that do not change a config. */
 export const SITE_COMMANDS: Record<string, AdminCommand<SiteCommandStore>> = {
@@ -37,14 +38,15 @@ export const SITE_COMMANDS: Record<string, AdminCommand<SiteCommandStore>> = {
         configVersion: Number(ctx.store.getSiteConfig(s.id).version),
         agents: ctx.store.listAgents(s.id).filter((a) => !a.replacedBy).length,
         devices: ctx.store.listDevices({ siteId: s.id }).length,
+        updates: ctx.store.getUpdatePolicy(s.id),
       }));
       if (wantsJson(p)) printJson(ctx, sites);
       else if (sites.length === 0) ctx.io.out(`no sites yet (create one with "site create NAME")\n`);
       else {
         ctx.io.out(
           formatTable(
-            ["ID", "NAME", "CONFIG", "AGENTS", "DEVICES", "CREATED"],
-            sites.map((s) => [s.id, s.name, `v${s.configVersion}`, s.agents, s.devices, formatTime(s.createdAt)]),
+            ["ID", "NAME", "CONFIG", "AGENTS", "DEVICES", "CREATED", "UPDATES"],
+            sites.map((s) => [s.id, s.name, `v${s.configVersion}`, s.agents, s.devices, formatTime(s.createdAt), describeUpdates(s.updates)]),
           ),
         );
       }
@@ -61,12 +63,13 @@ export const SITE_COMMANDS: Record<string, AdminCommand<SiteCommandStore>> = {
       const config = redactConfig(ctx.store.getSiteConfig(site.id));
       const agents = ctx.store.listAgents(site.id).filter((a) => !a.replacedBy);
       const devices = ctx.store.listDevices({ siteId: site.id });
+      const updates = ctx.store.getUpdatePolicy(site.id);
       if (wantsJson(p)) {
-        printJson(ctx, { site, config: messageToJson(AgentConfigSchema, config), agents: agents.length, devices: devices.length });
+        printJson(ctx, { site, config: messageToJson(AgentConfigSchema, config), agents: agents.length, devices: devices.length, updates });
       } else {
         ctx.io.out(
           `Site       ${site.name} (${site.id})\nCreated    ${formatTime(site.createdAt)}\n` +
-            `Agents     ${agents.length}\nDevices    ${devices.length}\n${describeConfig(config)}`,
+            `Agents     ${agents.length}\nDevices    ${devices.length}\nUpdates    ${describeUpdates(updates)}\n${describeConfig(config)}`,
         );
       }
       return 0;

@@ -25,6 +25,7 @@ import { type ActivationGate, createActivationGate } from "./activation-gate.ts"
 import { createRateLimiter } from "./rate-limiter.ts";
 import { createAgentQuota } from "./agent-quota.ts";
 import { type ReadingIntake, createReadingIntake } from "./reading-intake.ts";
+import { releaseOffer, revokedKeyIds } from "./release-offer.ts";
 import { type Clock, systemClock } from "../../common/clock.ts";
 import {
   MAX_READINGS_PER_UPLOAD,
@@ -68,8 +69,9 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
   const log = opts.log ?? (() => {});
   const defaultPoll = opts.defaultPollSeconds ?? 300;
   const limiter = createRateLimiter(opts.activationsPerMinute ?? 30, 60_000);
-  const gate = opts.activationGate ?? createActivationGate(opts.clock ?? systemClock);
-  const intake = opts.intake ?? createReadingIntake(store, createAgentQuota(opts.clock ?? systemClock), log);
+  const clock = opts.clock ?? systemClock;
+  const gate = opts.activationGate ?? createActivationGate(clock);
+  const intake = opts.intake ?? createReadingIntake(store, createAgentQuota(clock), log);
 
   const service: ServiceImpl<typeof AgentService> = {
     async activate(req, ctx) {
@@ -111,10 +113,20 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
         hostname: req.hostname,
         lastError: req.lastError,
         knownDevices: req.knownDevices,
+        updateStatus: req.updateStatus,
       });
       const config = store.getSiteConfig(agent.siteId);
       const tasks = store.takePendingTasks(agent);
+      const revocations = store.newestRevocationList();
+      const update = releaseOffer(
+        store.listReleases(),
+        store.getUpdatePolicy(agent.siteId),
+        { platform: agent.platform, version: req.agentVersion, utcOffsetMinutes: req.utcOffsetMinutes },
+        { nowMs: clock.now(), hubOrigin: new URL(ctx.url).origin, revokedKeyIds: revokedKeyIds(revocations?.list) },
+      );
       return create(PollResponseSchema, {
+        update,
+        revocationList: revocations && BigInt(revocations.serial) > req.revocationSerial ? revocations.list : "",
         tasks,
         config: config.version > req.configVersion ? config : undefined,
         nextPollSeconds: config.pollIntervalSeconds || defaultPoll,

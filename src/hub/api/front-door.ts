@@ -4,7 +4,8 @@
  * read (Connect decodes a request before any interceptor runs): a declared
  * length over the method's limit, the bearer credential of every method
  * but Activate and CheckLockout, and an uploading agent's used-up quota. A body that does not decode is the client's
- * error (protocol-errors.ts).
+ * error (protocol-errors.ts). GET /releases/<sha256> serves the release files the hub keeps, to agents
+ * with a valid credential (release-files.ts).
  */
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { Code, ConnectError, type ContextValues, type ServiceImpl, createConnectRouter } from "@connectrpc/connect";
@@ -16,6 +17,7 @@ import { UNAUTHENTICATED_MESSAGE, agentFromAuthorization } from "./bearer.ts";
 import { respondWithError, undecodableAsInvalidArgument } from "./protocol-errors.ts";
 import { toConnectError } from "./connect-errors.ts";
 import type { ReadingIntake } from "./reading-intake.ts";
+import { isReleasePath, serveReleaseFile } from "./release-files.ts";
 
 /** The methods an agent calls before it has a credential. */
 const OPEN_METHODS: ReadonlySet<string> = new Set(["activate", "checkLockout"]);
@@ -33,6 +35,8 @@ export interface FrontDoorOptions {
   /** Told of each call refused for its credential. */
   onUnauthenticated?: (req: Http2ServerRequest) => void;
   log?: (line: string) => void;
+  /** The data folder whose releases/ the hub serves (undefined: none served). */
+  dataDir?: string;
 }
 
 /** A request handler for an HTTP/2 server: AgentService behind the checks above; other paths get 404. */
@@ -43,8 +47,23 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: Http2ServerReques
     router.rpc(method, opts.service[name] as never, { readMaxBytes: REQUEST_MAX_BYTES[name] });
   }
   const handlers = new Map(router.handlers.map((h) => [h.requestPath, h]));
+  /** The agent whose credential the request carries; undefined after answering it with the refusal. */
+  const authenticated = (req: Http2ServerRequest, res: Http2ServerResponse) => {
+    const agent = agentFromAuthorization(opts.store, req.headers.authorization);
+    if (agent) opts.onAuthenticated?.(req);
+    else {
+      opts.onUnauthenticated?.(req);
+      respondWithError(req, res, new ConnectError(UNAUTHENTICATED_MESSAGE, Code.Unauthenticated));
+    }
+    return agent;
+  };
   return (req, res) => {
-    const handler = handlers.get((req.url ?? "").split("?", 1)[0]!);
+    const path = (req.url ?? "").split("?", 1)[0]!;
+    if (opts.dataDir !== undefined && isReleasePath(path)) {
+      if (authenticated(req, res)) serveReleaseFile(opts.dataDir, req, res);
+      return;
+    }
+    const handler = handlers.get(path);
     if (!handler) {
       res.writeHead(404);
       res.end();
@@ -57,12 +76,8 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: Http2ServerReques
       return respondWithError(req, res, err);
     }
     if (!OPEN_METHODS.has(name)) {
-      const agent = agentFromAuthorization(opts.store, req.headers.authorization);
-      if (!agent) {
-        opts.onUnauthenticated?.(req);
-        return respondWithError(req, res, new ConnectError(UNAUTHENTICATED_MESSAGE, Code.Unauthenticated));
-      }
-      opts.onAuthenticated?.(req);
+      const agent = authenticated(req, res);
+      if (!agent) return;
       // An agent over its quota is refused before its upload is read and decoded.
       const refusal = name === "uploadReadings" ? opts.intake?.refusal(agent) : undefined;
       if (refusal) return respondWithError(req, res, toConnectError(refusal, opts.log));

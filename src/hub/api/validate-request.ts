@@ -39,6 +39,9 @@ export function checkPollRequest(r: PollRequest): void {
   text("agent_version", r.agentVersion, TEXT_LIMITS.agentVersion);
   text("hostname", r.hostname, TEXT_LIMITS.hostname);
   if (r.lastError.length > TEXT_LIMITS.lastError) throw bad(`last_error is longer than ${TEXT_LIMITS.lastError} characters`);
+  if (r.updateStatus.length > TEXT_LIMITS.lastError) throw bad(`update_status is longer than ${TEXT_LIMITS.lastError} characters`);
+  // A UTC offset is within -14 h and +14 h.
+  if (Math.abs(r.utcOffsetMinutes) > 14 * 60) throw bad("utc_offset_minutes must be between -840 and 840");
 }
 
 export function checkUploadRequest(r: UploadReadingsRequest): void {

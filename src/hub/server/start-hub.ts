@@ -112,6 +112,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     onAuthenticated: (req) => guard.authenticated(req.socket),
     onUnauthenticated: (req) => guard.unauthenticated(req.socket),
     log,
+    dataDir: opts.dataDir,
   });
   server.on("sessionError", () => {});
   server.on("upgrade", (req, socket, head) => {

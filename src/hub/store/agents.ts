@@ -27,6 +27,7 @@ export interface AgentRow {
   readings_received: number;
   disabled: number;
   replaced_by: string | null;
+  update_status: string;
 }
 
 /** The public form of a row (without the secret hash). */
@@ -49,6 +50,7 @@ export function toAgent(r: AgentRow): Agent {
     readingsReceived: r.readings_received,
     disabled: r.disabled !== 0,
     replacedBy: r.replaced_by ?? undefined,
+    updateStatus: r.update_status,
   };
 }
 
@@ -89,7 +91,7 @@ export function createAgents(ctx: StoreContext) {
       ctx.write(() => {
         const changes = db.run(
           `UPDATE agents SET last_poll_at = ?, config_version = ?, outbox_depth = ?, outbox_bytes = ?, dropped_readings = ?,
-             agent_version = ?, hostname = ?, last_error = ?, known_devices = ? WHERE id = ?`,
+             agent_version = ?, hostname = ?, last_error = ?, known_devices = ?, update_status = coalesce(?, update_status) WHERE id = ?`,
           [
             ctx.now().getTime(),
             count(info.configVersion),
@@ -100,6 +102,7 @@ export function createAgents(ctx: StoreContext) {
             clip(info.hostname),
             clip(info.lastError),
             Math.max(0, Math.trunc(info.knownDevices)),
+            info.updateStatus === undefined ? null : clip(info.updateStatus),
             agentId,
           ],
         ).changes;

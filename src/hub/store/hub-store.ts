@@ -16,17 +16,20 @@ import type {
   DeviceSummary,
   Install,
   PollInfo,
+  Release,
   Site,
   StoreReadingsResult,
   StoredReading,
   StoredTask,
+  UpdatePolicy,
 } from "./types.ts";
+import type { NewRelease } from "./releases.ts";
 
 /**
- * What the agent API (AgentService) needs. Methods an agent triggers take
- * the Agent and touch only its site's rows.
+ * What the agent API (AgentService, and the release files it offers) needs. Methods an agent
+ * triggers take the Agent and touch only its site's rows.
  */
-export interface AgentApiStore {
+export interface AgentApiStore extends Pick<ReleaseStore, "listReleases" | "getRelease" | "newestRevocationList" | "getUpdatePolicy"> {
   /** Exchanges a single-use code for a new agent and its secret; failures count against the install and the code. */
   activate(req: ActivateRequest): ActivateResult;
   /** The install's failed activations and reset generation (zeros for an install never seen). */
@@ -105,8 +108,28 @@ export interface TaskAdminStore {
   cancelTask(id: string): StoredTask | undefined;
 }
 
+/**
+ * Releases for self-update, the root's revocation lists and each site's update policy: the
+ * `release` and `site set-updates` admin commands write them, the agent API reads them (Poll's offer).
+ */
+export interface ReleaseStore {
+  /** Adds a release, or changes the channel and URL of the one with the same SHA-256 (`added` false). */
+  addRelease(r: NewRelease): { release: Release; added: boolean };
+  /** Every release, newest added first. */
+  listReleases(): Release[];
+  getRelease(sha256: string): Release | undefined;
+  /** Keeps a root-signed revocation list (checked by the caller); false when its serial is already kept. */
+  addRevocationList(serial: number, list: string): boolean;
+  /** The kept list with the highest serial. */
+  newestRevocationList(): { serial: number; list: string } | undefined;
+  /** A site's update policy ("not-found" for an unknown site). */
+  getUpdatePolicy(siteId: string): UpdatePolicy;
+  /** Changes the fields given; the policy as it now is. */
+  setUpdatePolicy(siteId: string, change: Partial<UpdatePolicy>): UpdatePolicy;
+}
+
 /** Everything the admin commands use. */
-export interface AdminStore extends SiteAdminStore, AgentAdminStore, DeviceAdminStore, TaskAdminStore {}
+export interface AdminStore extends SiteAdminStore, AgentAdminStore, DeviceAdminStore, TaskAdminStore, ReleaseStore {}
 
 /**
  * What the hub's MQTT side needs: the wake-up notifier (new tasks, changed

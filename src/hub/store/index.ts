@@ -5,7 +5,18 @@ export { HUB_DB_FILE } from "./schema.ts";
 export { DEFAULT_CODE_TTL_MS, MAX_FAILED_ATTEMPTS, MAX_GUESS_ONLY_INSTALLS, PRUNE_INSTALLS_AFTER_MS } from "./activation.ts";
 export { MAX_RESULT_BYTES, SENT_TIMEOUT_MS } from "./tasks.ts";
 export { JUMP_MIN_PAGES, JUMP_PAGES_PER_DAY } from "./counter-flags.ts";
-export type { AdminStore, AgentAdminStore, AgentApiStore, DeviceAdminStore, HubStore, SiteAdminStore, TaskAdminStore, WakeStore } from "./hub-store.ts";
+export type {
+  AdminStore,
+  AgentAdminStore,
+  AgentApiStore,
+  DeviceAdminStore,
+  HubStore,
+  ReleaseStore,
+  SiteAdminStore,
+  TaskAdminStore,
+  WakeStore,
+} from "./hub-store.ts";
+export type { NewRelease } from "./releases.ts";
 export type {
   ActivateFailure,
   ActivateRequest,
@@ -15,10 +26,13 @@ export type {
   DeviceSummary,
   Install,
   PollInfo,
+  Release,
   Site,
   StoreReadingsResult,
   StoredReading,
   StoredTask,
   TaskKind,
   TaskState,
+  UpdateChannel,
+  UpdatePolicy,
 } from "./types.ts";

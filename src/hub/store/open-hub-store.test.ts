@@ -17,6 +17,7 @@ import {
   describeAgentAdminStore,
   describeAgentApiStore,
   describeDeviceAdminStore,
+  describeReleaseStore,
   describeSiteAdminStore,
   describeTaskAdminStore,
   describeWakeStore,
@@ -33,6 +34,7 @@ describeSiteAdminStore("SQLite", fresh);
 describeAgentAdminStore("SQLite", fresh);
 describeDeviceAdminStore("SQLite", fresh);
 describeTaskAdminStore("SQLite", fresh);
+describeReleaseStore("SQLite", fresh);
 
 const open: SqliteHubStore[] = [];
 afterEach(() => {

@@ -15,6 +15,7 @@ import { createAgents } from "./agents.ts";
 import { createDeviceViews } from "./devices.ts";
 import type { HubStore } from "./hub-store.ts";
 import { createReadingWriter } from "./readings.ts";
+import { createReleases } from "./releases.ts";
 import { HUB_DB_FILE, openHubDatabase } from "./schema.ts";
 import { createSites } from "./sites.ts";
 import { createStoreContext } from "./store-context.ts";
@@ -50,6 +51,7 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
     ...createReadingWriter(ctx),
     ...createDeviceViews(ctx),
     ...createTasks(ctx, requireSite, siteMethods.getSiteConfig),
+    ...createReleases(ctx),
     close() {
       db.close();
     },

@@ -135,6 +135,34 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE tasks ADD COLUMN result BLOB;
   ALTER TABLE agents ADD COLUMN mqtt_hash TEXT NOT NULL DEFAULT '';
   `,
+  // v3. Self-update: the releases the hub offers (the file itself is kept in <data>/releases/<sha256>
+  // unless a CDN URL serves it), the root's revocation lists, each site's update policy, and what
+  // each agent said of its last update.
+  `
+  CREATE TABLE releases (
+    sha256 TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    target TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    url TEXT NOT NULL DEFAULT '',
+    signature TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    added_at INTEGER NOT NULL
+  );
+  CREATE INDEX releases_target ON releases(name, target);
+  CREATE TABLE revocation_lists (
+    serial INTEGER PRIMARY KEY,
+    list TEXT NOT NULL,
+    added_at INTEGER NOT NULL
+  );
+  ALTER TABLE sites ADD COLUMN update_channel TEXT NOT NULL DEFAULT 'stable';
+  ALTER TABLE sites ADD COLUMN update_window TEXT NOT NULL DEFAULT '';
+  ALTER TABLE sites ADD COLUMN update_hold INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sites ADD COLUMN update_health_seconds INTEGER NOT NULL DEFAULT 600;
+  ALTER TABLE agents ADD COLUMN update_status TEXT NOT NULL DEFAULT '';
+  `,
 ];
 
 /** Opens (creating if needed) `<dataDir>/hub.db` and brings its schema up to date. */

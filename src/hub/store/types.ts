@@ -33,6 +33,8 @@ export interface Agent {
   disabled: boolean;
   /** The agent that a later activation of the same install on the same site created. */
   replacedBy?: string;
+  /** What the agent said of its last update ("" if nothing), e.g. why it rolled back. */
+  updateStatus: string;
 }
 
 /** Activation bookkeeping of one installation (the lockout counter). */
@@ -71,6 +73,41 @@ export interface PollInfo {
   hostname: string;
   lastError: string;
   knownDevices: number;
+  /** What the agent said of its last update ("" if nothing). */
+  updateStatus?: string;
+}
+
+/** The update channels: a site on "beta" is offered beta and stable releases, one on "stable" only stable ones. */
+export type UpdateChannel = "stable" | "beta";
+
+/** A release the hub keeps and offers (the signature bundle was checked against the root when it was added). */
+export interface Release {
+  sha256: string;
+  /** "dca" (the agent); the hub's own releases are kept too, never offered. */
+  name: string;
+  version: string;
+  /** linux-x64, linux-arm64, windows-x64, darwin-arm64. */
+  target: string;
+  size: number;
+  channel: UpdateChannel;
+  /** A CDN URL that serves the file; "" when the hub serves it (GET /releases/<sha256>). */
+  url: string;
+  /** The signature bundle's JSON text. */
+  signature: string;
+  /** The signing key that signed it. */
+  keyId: string;
+  addedAt: Date;
+}
+
+/** How a site's agents update. */
+export interface UpdatePolicy {
+  channel: UpdateChannel;
+  /** "Sat 01:00-05:00" in the agent's local time; "" for any time (src/common/update-window.ts). */
+  window: string;
+  /** No release is offered while held. */
+  hold: boolean;
+  /** Seconds a new version has to reach the hub before it is rolled back. */
+  healthSeconds: number;
 }
 
 /** A suspicious change of a page counter between two readings of one device. */

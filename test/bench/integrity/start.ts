@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hashFile } from "../../../src/agent/integrity/hash-file.ts";
+import { hashFile } from "../../../src/common/hash-file.ts";
 import { verifySelf } from "../../../src/agent/integrity/verify-self.ts";
 import { VERSION } from "../../../src/common/version.ts";
 import { writeTestChain } from "../../support/release-keys.ts";

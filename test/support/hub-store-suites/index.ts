@@ -6,6 +6,7 @@
 export { describeAgentAdminStore } from "./agent-admin-store-suite.ts";
 export { describeAgentApiStore } from "./agent-api-store-suite.ts";
 export { describeDeviceAdminStore } from "./device-admin-store-suite.ts";
+export { describeReleaseStore } from "./release-store-suite.ts";
 export { describeSiteAdminStore } from "./site-admin-store-suite.ts";
 export { describeTaskAdminStore } from "./task-admin-store-suite.ts";
 export { describeWakeStore } from "./wake-store-suite.ts";

@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file dca/v1/agent_service.proto.
  */
 export const file_dca_v1_agent_service: GenFile = /*@__PURE__*/
-  fileDesc("ChpkY2EvdjEvYWdlbnRfc2VydmljZS5wcm90bxIGZGNhLnYxIm4KD0FjdGl2YXRlUmVxdWVzdBIMCgRjb2RlGAEgASgJEhIKCmluc3RhbGxfaWQYAiABKAkSEAoIaG9zdG5hbWUYAyABKAkSFQoNYWdlbnRfdmVyc2lvbhgEIAEoCRIQCghwbGF0Zm9ybRgFIAEoCSKhAQoQQWN0aXZhdGVSZXNwb25zZRIQCghhZ2VudF9pZBgBIAEoCRIOCgZzZWNyZXQYAiABKAkSDwoHc2l0ZV9pZBgDIAEoCRIRCglzaXRlX25hbWUYBCABKAkSIwoGY29uZmlnGAUgASgLMhMuZGNhLnYxLkFnZW50Q29uZmlnEiIKBG1xdHQYBiABKAsyFC5kY2EudjEuTXF0dFNldHRpbmdzIqICCgtQb2xsUmVxdWVzdBIWCg5jb25maWdfdmVyc2lvbhgBIAEoBBIUCgxvdXRib3hfZGVwdGgYAiABKAQSFAoMb3V0Ym94X2J5dGVzGAMgASgEEhgKEGRyb3BwZWRfcmVhZGluZ3MYBCABKAQSFQoNYWdlbnRfdmVyc2lvbhgFIAEoCRIQCghob3N0bmFtZRgGIAEoCRIyCg5sYXN0X2Rpc2NvdmVyeRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoJbGFzdF9yZWFkGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpsYXN0X2Vycm9yGAkgASgJEhUKDWtub3duX2RldmljZXMYCiABKA0iwAEKDFBvbGxSZXNwb25zZRIbCgV0YXNrcxgBIAMoCzIMLmRjYS52MS5UYXNrEiMKBmNvbmZpZxgCIAEoCzITLmRjYS52MS5BZ2VudENvbmZpZxIZChFuZXh0X3BvbGxfc2Vjb25kcxgDIAEoDRIvCgtzZXJ2ZXJfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASIgoEbXF0dBgFIAEoCzIULmRjYS52MS5NcXR0U2V0dGluZ3MiUAoMTXF0dFNldHRpbmdzEgwKBHVybHMYASADKAkSDQoFdG9waWMYAiABKAkSEAoIdXNlcm5hbWUYAyABKAkSEQoJY2xpZW50X2lkGAQgASgJIpkCCgtBZ2VudENvbmZpZxIPCgd2ZXJzaW9uGAEgASgEEg8KB3RhcmdldHMYAiADKAkSDwoHZXhjbHVkZRgDIAMoCRIrCgtjcmVkZW50aWFscxgEIAMoCzIWLmRjYS52MS5Tbm1wQ3JlZGVudGlhbBIiChpkaXNjb3ZlcnlfaW50ZXJ2YWxfc2Vjb25kcxgFIAEoDRIdChVyZWFkX2ludGVydmFsX3NlY29uZHMYBiABKA0SHQoVcG9sbF9pbnRlcnZhbF9zZWNvbmRzGAcgASgNEiIKBHNubXAYCCABKAsyFC5kY2EudjEuU25tcFNldHRpbmdzEiQKBm91dGJveBgJIAEoCzIULmRjYS52MS5PdXRib3hMaW1pdHMi0gEKDlNubXBDcmVkZW50aWFsEgwKBG5hbWUYASABKAkSJAoHdmVyc2lvbhgCIAEoDjITLmRjYS52MS5Tbm1wVmVyc2lvbhIRCgljb21tdW5pdHkYAyABKAkSDAoEdXNlchgEIAEoCRIVCg1hdXRoX3Byb3RvY29sGAUgASgJEhUKDWF1dGhfcGFzc3dvcmQYBiABKAkSFQoNcHJpdl9wcm90b2NvbBgHIAEoCRIVCg1wcml2X3Bhc3N3b3JkGAggASgJEg8KB2NvbnRleHQYCSABKAkisgEKDFNubXBTZXR0aW5ncxIMCgRwb3J0GAEgASgNEhIKCnRpbWVvdXRfbXMYAiABKA0SDwoHcmV0cmllcxgDIAEoDRITCgtjb25jdXJyZW5jeRgEIAEoDRIMCgRyYXRlGAUgASgNEhgKEHJlYWRfY29uY3VycmVuY3kYBiABKA0SGAoQc3dlZXBfdGltZW91dF9tcxgHIAEoDRIYChByZWFkX2RlYWRsaW5lX21zGAggASgNIlAKDE91dGJveExpbWl0cxIUCgxtYXhfcmVhZGluZ3MYASABKAQSEQoJbWF4X2J5dGVzGAIgASgEEhcKD21heF9hZ2Vfc2Vjb25kcxgDIAEoDSLlAgoEVGFzaxIKCgJpZBgBIAEoCRIuCgpjcmVhdGVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIgCgRzY2FuGAogASgLMhAuZGNhLnYxLlNjYW5UYXNrSAASLQoLcmVhZF9kZXZpY2UYCyABKAsyFi5kY2EudjEuUmVhZERldmljZVRhc2tIABIgCgRwaW5nGAwgASgLMhAuZGNhLnYxLlBpbmdUYXNrSAASLAoKdHJhY2Vyb3V0ZRgNIAEoCzIWLmRjYS52MS5UcmFjZXJvdXRlVGFza0gAEikKCXNubXBfdGVzdBgOIAEoCzIULmRjYS52MS5Tbm1wVGVzdFRhc2tIABIiCgV6ZWJyYRgPIAEoCzIRLmRjYS52MS5aZWJyYVRhc2tIABIpCgl3ZWJfcHJvYmUYECABKAsyFC5kY2EudjEuV2ViUHJvYmVUYXNrSABCBgoEa2luZCIbCghTY2FuVGFzaxIPCgd0YXJnZXRzGAEgAygJIiEKDlJlYWREZXZpY2VUYXNrEg8KB2FkZHJlc3MYASABKAkiUwoIUGluZ1Rhc2sSDwoHYWRkcmVzcxgBIAEoCRINCgVjb3VudBgCIAEoDRISCgp0aW1lb3V0X21zGAMgASgNEhMKC2ludGVydmFsX21zGAQgASgNIl8KDlRyYWNlcm91dGVUYXNrEg8KB2FkZHJlc3MYASABKAkSEAoIbWF4X2hvcHMYAiABKA0SEgoKdGltZW91dF9tcxgDIAEoDRIWCg5wcm9iZXNfcGVyX2hvcBgEIAEoDSIfCgxTbm1wVGVzdFRhc2sSDwoHYWRkcmVzcxgBIAEoCSK0AQoJWmVicmFUYXNrEg8KB2FkZHJlc3MYASABKAkSIwoGYWN0aW9uGAIgASgOMhMuZGNhLnYxLlplYnJhQWN0aW9uEikKCXRyYW5zcG9ydBgDIAEoDjIWLmRjYS52MS5aZWJyYVRyYW5zcG9ydBIMCgRwb3J0GAQgASgNEg0KBXF1ZXVlGAUgASgJEgwKBGRhdGEYBiABKAwSDAoEbmFtZRgHIAEoCRINCgV2YWx1ZRgIIAEoCSJPCgxXZWJQcm9iZVRhc2sSDwoHYWRkcmVzcxgBIAEoCRINCgVwb3J0cxgCIAMoDRIRCgl0bHNfcG9ydHMYAyADKA0SDAoEbGVkbRgEIAEoCCJhCg1PdXRib3hSZWFkaW5nEgoKAmlkGAEgASgJEgsKA3NlcRgCIAEoBBImCgdyZWFkaW5nGAMgASgLMhUuZGNhLnYxLkRldmljZVJlYWRpbmcSDwoHdGFza19pZBgEIAEoCSJaChVVcGxvYWRSZWFkaW5nc1JlcXVlc3QSJwoIcmVhZGluZ3MYASADKAsyFS5kY2EudjEuT3V0Ym94UmVhZGluZxIYChBkcm9wcGVkX3JlYWRpbmdzGAIgASgEIjIKFlVwbG9hZFJlYWRpbmdzUmVzcG9uc2USGAoQYWNrbm93bGVkZ2VkX2lkcxgBIAMoCSL5AQoXUmVwb3J0VGFza1Jlc3VsdFJlcXVlc3QSDwoHdGFza19pZBgBIAEoCRIiCgZzdGF0dXMYAiABKA4yEi5kY2EudjEuVGFza1N0YXR1cxIPCgdtZXNzYWdlGAMgASgJEhMKC3JlYWRpbmdfaWRzGAQgAygJEi4KCnN0YXJ0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2ZpbmlzaGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIiCgZyZXN1bHQYByABKAsyEi5kY2EudjEuVGFza1Jlc3VsdCLoAQoKVGFza1Jlc3VsdBIiCgRwaW5nGAEgASgLMhIuZGNhLnYxLlBpbmdSZXN1bHRIABIuCgp0cmFjZXJvdXRlGAIgASgLMhguZGNhLnYxLlRyYWNlcm91dGVSZXN1bHRIABIrCglzbm1wX3Rlc3QYAyABKAsyFi5kY2EudjEuU25tcFRlc3RSZXN1bHRIABIkCgV6ZWJyYRgEIAEoCzITLmRjYS52MS5aZWJyYVJlc3VsdEgAEisKCXdlYl9wcm9iZRgFIAEoCzIWLmRjYS52MS5XZWJQcm9iZVJlc3VsdEgAQgYKBGtpbmQiOwoJUm91bmRUcmlwEg4KBm1pbl9tcxgBIAEoARIOCgZhdmdfbXMYAiABKAESDgoGbWF4X21zGAMgASgBIqYBCgpQaW5nUmVzdWx0Eg8KB2FkZHJlc3MYASABKAkSDgoGc29ja2V0GAIgASgJEgwKBHNlbnQYAyABKA0SEAoIcmVjZWl2ZWQYBCABKA0SFAoMbG9zc19wZXJjZW50GAUgASgBEh4KA3J0dBgGIAEoCzIRLmRjYS52MS5Sb3VuZFRyaXASEgoKcmVwbGllc19tcxgHIAMoARINCgVlcnJvchgIIAEoCSJgCg1UcmFjZXJvdXRlSG9wEgsKA3R0bBgBIAEoDRIPCgdhZGRyZXNzGAIgASgJEg4KBnJ0dF9tcxgDIAMoARIhChl1bnJlYWNoYWJsZV9jb2RlX3BsdXNfb25lGAQgASgNIngKEFRyYWNlcm91dGVSZXN1bHQSDwoHYWRkcmVzcxgBIAEoCRIOCgZzb2NrZXQYAiABKAkSIwoEaG9wcxgDIAMoCzIVLmRjYS52MS5UcmFjZXJvdXRlSG9wEg8KB3JlYWNoZWQYBCABKAgSDQoFZXJyb3IYBSABKAkingEKE1NubXBDcmVkZW50aWFsQ2hlY2sSDAoEbmFtZRgBIAEoCRIkCgd2ZXJzaW9uGAIgASgOMhMuZGNhLnYxLlNubXBWZXJzaW9uEgoKAm9rGAMgASgIEg0KBWVycm9yGAQgASgJEhEKCXN5c19kZXNjchgFIAEoCRIVCg1zeXNfb2JqZWN0X2lkGAYgASgJEg4KBnJ0dF9tcxgHIAEoASJTCg5Tbm1wVGVzdFJlc3VsdBIPCgdhZGRyZXNzGAEgASgJEjAKC2NyZWRlbnRpYWxzGAIgAygLMhsuZGNhLnYxLlNubXBDcmVkZW50aWFsQ2hlY2simgIKC1plYnJhU3RhdHVzEhEKCXBhcGVyX291dBgBIAEoCBIOCgZwYXVzZWQYAiABKAgSEQoJaGVhZF9vcGVuGAMgASgIEhIKCnJpYmJvbl9vdXQYBCABKAgSGAoQb3Zlcl90ZW1wZXJhdHVyZRgFIAEoCBIZChF1bmRlcl90ZW1wZXJhdHVyZRgGIAEoCBITCgtidWZmZXJfZnVsbBgHIAEoCBITCgtjb3JydXB0X3JhbRgIIAEoCBIYChBsYWJlbHNfcmVtYWluaW5nGAkgASgNEhkKEWZvcm1hdHNfaW5fYnVmZmVyGAogASgNEhIKCnByaW50X21vZGUYCyABKAkSGQoRbGFiZWxfbGVuZ3RoX2RvdHMYDCABKA0iuQEKC1plYnJhUmVzdWx0Eg8KB2FkZHJlc3MYASABKAkSEQoJdHJhbnNwb3J0GAIgASgJEgwKBHBvcnQYAyABKA0SEgoKYnl0ZXNfc2VudBgEIAEoDRIjCgZzdGF0dXMYBSABKAsyEy5kY2EudjEuWmVicmFTdGF0dXMSIQoIY291bnRlcnMYBiADKAsyDy5kY2EudjEuQ291bnRlchINCgV2YWx1ZRgHIAEoCRINCgVmb3VuZBgIIAEoCCKqAgoTVGxzQ2VydGlmaWNhdGVGYWN0cxIPCgdzdWJqZWN0GAEgASgJEg4KBmlzc3VlchgCIAEoCRIZChFzdWJqZWN0X2FsdF9uYW1lcxgDIAMoCRIuCgpub3RfYmVmb3JlGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCglub3RfYWZ0ZXIYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhoKEnNoYTI1Nl9maW5nZXJwcmludBgGIAEoCRITCgtzZWxmX3NpZ25lZBgHIAEoCBIPCgdleHBpcmVkGAggASgIEhAKCHByb3RvY29sGAkgASgJEg8KB3RydXN0ZWQYCiABKAgSEwoLdHJ1c3RfZXJyb3IYCyABKAkiyAEKDVdlYlBvcnRSZXN1bHQSDAoEcG9ydBgBIAEoDRIOCgZzY2hlbWUYAiABKAkSEwoLc3RhdHVzX2NvZGUYAyABKA0SDQoFdGl0bGUYBCABKAkSDgoGc2VydmVyGAUgASgJEhAKCGxvY2F0aW9uGAYgASgJEg0KBWVycm9yGAcgASgJEhIKCmVsYXBzZWRfbXMYCCABKAESMAoLY2VydGlmaWNhdGUYCSABKAsyGy5kY2EudjEuVGxzQ2VydGlmaWNhdGVGYWN0cyKDAQoOTGVkbUNvbnN1bWFibGUSDQoFY29sb3IYASABKAkSDAoEdHlwZRgCIAEoCRIZChFwZXJjZW50X3JlbWFpbmluZxgDIAEoBRINCgVzdGF0ZRgEIAEoCRITCgtwYXJ0X251bWJlchgFIAEoCRIVCg1zZXJpYWxfbnVtYmVyGAYgASgJInoKCkxlZG1SZXN1bHQSDQoFZm91bmQYASABKAgSKwoLY29uc3VtYWJsZXMYAiADKAsyFi5kY2EudjEuTGVkbUNvbnN1bWFibGUSIQoIY291bnRlcnMYAyADKAsyDy5kY2EudjEuQ291bnRlchINCgVlcnJvchgEIAEoCSJpCg5XZWJQcm9iZVJlc3VsdBIPCgdhZGRyZXNzGAEgASgJEiQKBXBvcnRzGAIgAygLMhUuZGNhLnYxLldlYlBvcnRSZXN1bHQSIAoEbGVkbRgDIAEoCzISLmRjYS52MS5MZWRtUmVzdWx0IhoKGFJlcG9ydFRhc2tSZXN1bHRSZXNwb25zZSIpChNDaGVja0xvY2tvdXRSZXF1ZXN0EhIKCmluc3RhbGxfaWQYASABKAkiSQoUQ2hlY2tMb2Nrb3V0UmVzcG9uc2USFwoPZmFpbGVkX2F0dGVtcHRzGAEgASgNEhgKEHJlc2V0X2dlbmVyYXRpb24YAiABKA0qYwoOWmVicmFUcmFuc3BvcnQSHwobWkVCUkFfVFJBTlNQT1JUX1VOU1BFQ0lGSUVEEAASFwoTWkVCUkFfVFJBTlNQT1JUX1JBVxABEhcKE1pFQlJBX1RSQU5TUE9SVF9MUFIQAiqLAQoLWmVicmFBY3Rpb24SHAoYWkVCUkFfQUNUSU9OX1VOU1BFQ0lGSUVEEAASFQoRWkVCUkFfQUNUSU9OX1JFQUQQARIVChFaRUJSQV9BQ1RJT05fU0VORBACEhcKE1pFQlJBX0FDVElPTl9HRVRWQVIQAxIXChNaRUJSQV9BQ1RJT05fU0VUVkFSEAQqiQEKClRhc2tTdGF0dXMSGwoXVEFTS19TVEFUVVNfVU5TUEVDSUZJRUQQABIXChNUQVNLX1NUQVRVU19SVU5OSU5HEAESFAoQVEFTS19TVEFUVVNfRE9ORRACEhYKElRBU0tfU1RBVFVTX0ZBSUxFRBADEhcKE1RBU0tfU1RBVFVTX1JFRlVTRUQQBDLzAgoMQWdlbnRTZXJ2aWNlEj0KCEFjdGl2YXRlEhcuZGNhLnYxLkFjdGl2YXRlUmVxdWVzdBoYLmRjYS52MS5BY3RpdmF0ZVJlc3BvbnNlEjEKBFBvbGwSEy5kY2EudjEuUG9sbFJlcXVlc3QaFC5kY2EudjEuUG9sbFJlc3BvbnNlEk8KDlVwbG9hZFJlYWRpbmdzEh0uZGNhLnYxLlVwbG9hZFJlYWRpbmdzUmVxdWVzdBoeLmRjYS52MS5VcGxvYWRSZWFkaW5nc1Jlc3BvbnNlElUKEFJlcG9ydFRhc2tSZXN1bHQSHy5kY2EudjEuUmVwb3J0VGFza1Jlc3VsdFJlcXVlc3QaIC5kY2EudjEuUmVwb3J0VGFza1Jlc3VsdFJlc3BvbnNlEkkKDENoZWNrTG9ja291dBIbLmRjYS52MS5DaGVja0xvY2tvdXRSZXF1ZXN0GhwuZGNhLnYxLkNoZWNrTG9ja291dFJlc3BvbnNlYgZwcm90bzM", [file_dca_v1_reading, file_google_protobuf_timestamp]);
+  fileDesc("ChpkY2EvdjEvYWdlbnRfc2VydmljZS5wcm90bxIGZGNhLnYxIm4KD0FjdGl2YXRlUmVxdWVzdBIMCgRjb2RlGAEgASgJEhIKCmluc3RhbGxfaWQYAiABKAkSEAoIaG9zdG5hbWUYAyABKAkSFQoNYWdlbnRfdmVyc2lvbhgEIAEoCRIQCghwbGF0Zm9ybRgFIAEoCSKhAQoQQWN0aXZhdGVSZXNwb25zZRIQCghhZ2VudF9pZBgBIAEoCRIOCgZzZWNyZXQYAiABKAkSDwoHc2l0ZV9pZBgDIAEoCRIRCglzaXRlX25hbWUYBCABKAkSIwoGY29uZmlnGAUgASgLMhMuZGNhLnYxLkFnZW50Q29uZmlnEiIKBG1xdHQYBiABKAsyFC5kY2EudjEuTXF0dFNldHRpbmdzIvACCgtQb2xsUmVxdWVzdBIWCg5jb25maWdfdmVyc2lvbhgBIAEoBBIUCgxvdXRib3hfZGVwdGgYAiABKAQSFAoMb3V0Ym94X2J5dGVzGAMgASgEEhgKEGRyb3BwZWRfcmVhZGluZ3MYBCABKAQSFQoNYWdlbnRfdmVyc2lvbhgFIAEoCRIQCghob3N0bmFtZRgGIAEoCRIyCg5sYXN0X2Rpc2NvdmVyeRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoJbGFzdF9yZWFkGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpsYXN0X2Vycm9yGAkgASgJEhUKDWtub3duX2RldmljZXMYCiABKA0SGgoSdXRjX29mZnNldF9taW51dGVzGAsgASgREhkKEXJldm9jYXRpb25fc2VyaWFsGAwgASgEEhUKDXVwZGF0ZV9zdGF0dXMYDSABKAki/wEKDFBvbGxSZXNwb25zZRIbCgV0YXNrcxgBIAMoCzIMLmRjYS52MS5UYXNrEiMKBmNvbmZpZxgCIAEoCzITLmRjYS52MS5BZ2VudENvbmZpZxIZChFuZXh0X3BvbGxfc2Vjb25kcxgDIAEoDRIvCgtzZXJ2ZXJfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASIgoEbXF0dBgFIAEoCzIULmRjYS52MS5NcXR0U2V0dGluZ3MSJAoGdXBkYXRlGAYgASgLMhQuZGNhLnYxLlJlbGVhc2VPZmZlchIXCg9yZXZvY2F0aW9uX2xpc3QYByABKAkijAEKDFJlbGVhc2VPZmZlchIPCgd2ZXJzaW9uGAEgASgJEgwKBHNpemUYAiABKAQSDgoGc2hhMjU2GAMgASgJEhgKEHNpZ25hdHVyZV9idW5kbGUYBCABKAkSCwoDdXJsGAUgASgJEg4KBndpbmRvdxgGIAEoCRIWCg5oZWFsdGhfc2Vjb25kcxgHIAEoDSJQCgxNcXR0U2V0dGluZ3MSDAoEdXJscxgBIAMoCRINCgV0b3BpYxgCIAEoCRIQCgh1c2VybmFtZRgDIAEoCRIRCgljbGllbnRfaWQYBCABKAkimQIKC0FnZW50Q29uZmlnEg8KB3ZlcnNpb24YASABKAQSDwoHdGFyZ2V0cxgCIAMoCRIPCgdleGNsdWRlGAMgAygJEisKC2NyZWRlbnRpYWxzGAQgAygLMhYuZGNhLnYxLlNubXBDcmVkZW50aWFsEiIKGmRpc2NvdmVyeV9pbnRlcnZhbF9zZWNvbmRzGAUgASgNEh0KFXJlYWRfaW50ZXJ2YWxfc2Vjb25kcxgGIAEoDRIdChVwb2xsX2ludGVydmFsX3NlY29uZHMYByABKA0SIgoEc25tcBgIIAEoCzIULmRjYS52MS5Tbm1wU2V0dGluZ3MSJAoGb3V0Ym94GAkgASgLMhQuZGNhLnYxLk91dGJveExpbWl0cyLSAQoOU25tcENyZWRlbnRpYWwSDAoEbmFtZRgBIAEoCRIkCgd2ZXJzaW9uGAIgASgOMhMuZGNhLnYxLlNubXBWZXJzaW9uEhEKCWNvbW11bml0eRgDIAEoCRIMCgR1c2VyGAQgASgJEhUKDWF1dGhfcHJvdG9jb2wYBSABKAkSFQoNYXV0aF9wYXNzd29yZBgGIAEoCRIVCg1wcml2X3Byb3RvY29sGAcgASgJEhUKDXByaXZfcGFzc3dvcmQYCCABKAkSDwoHY29udGV4dBgJIAEoCSKyAQoMU25tcFNldHRpbmdzEgwKBHBvcnQYASABKA0SEgoKdGltZW91dF9tcxgCIAEoDRIPCgdyZXRyaWVzGAMgASgNEhMKC2NvbmN1cnJlbmN5GAQgASgNEgwKBHJhdGUYBSABKA0SGAoQcmVhZF9jb25jdXJyZW5jeRgGIAEoDRIYChBzd2VlcF90aW1lb3V0X21zGAcgASgNEhgKEHJlYWRfZGVhZGxpbmVfbXMYCCABKA0iUAoMT3V0Ym94TGltaXRzEhQKDG1heF9yZWFkaW5ncxgBIAEoBBIRCgltYXhfYnl0ZXMYAiABKAQSFwoPbWF4X2FnZV9zZWNvbmRzGAMgASgNIuUCCgRUYXNrEgoKAmlkGAEgASgJEi4KCmNyZWF0ZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiAKBHNjYW4YCiABKAsyEC5kY2EudjEuU2NhblRhc2tIABItCgtyZWFkX2RldmljZRgLIAEoCzIWLmRjYS52MS5SZWFkRGV2aWNlVGFza0gAEiAKBHBpbmcYDCABKAsyEC5kY2EudjEuUGluZ1Rhc2tIABIsCgp0cmFjZXJvdXRlGA0gASgLMhYuZGNhLnYxLlRyYWNlcm91dGVUYXNrSAASKQoJc25tcF90ZXN0GA4gASgLMhQuZGNhLnYxLlNubXBUZXN0VGFza0gAEiIKBXplYnJhGA8gASgLMhEuZGNhLnYxLlplYnJhVGFza0gAEikKCXdlYl9wcm9iZRgQIAEoCzIULmRjYS52MS5XZWJQcm9iZVRhc2tIAEIGCgRraW5kIhsKCFNjYW5UYXNrEg8KB3RhcmdldHMYASADKAkiIQoOUmVhZERldmljZVRhc2sSDwoHYWRkcmVzcxgBIAEoCSJTCghQaW5nVGFzaxIPCgdhZGRyZXNzGAEgASgJEg0KBWNvdW50GAIgASgNEhIKCnRpbWVvdXRfbXMYAyABKA0SEwoLaW50ZXJ2YWxfbXMYBCABKA0iXwoOVHJhY2Vyb3V0ZVRhc2sSDwoHYWRkcmVzcxgBIAEoCRIQCghtYXhfaG9wcxgCIAEoDRISCgp0aW1lb3V0X21zGAMgASgNEhYKDnByb2Jlc19wZXJfaG9wGAQgASgNIh8KDFNubXBUZXN0VGFzaxIPCgdhZGRyZXNzGAEgASgJIrQBCglaZWJyYVRhc2sSDwoHYWRkcmVzcxgBIAEoCRIjCgZhY3Rpb24YAiABKA4yEy5kY2EudjEuWmVicmFBY3Rpb24SKQoJdHJhbnNwb3J0GAMgASgOMhYuZGNhLnYxLlplYnJhVHJhbnNwb3J0EgwKBHBvcnQYBCABKA0SDQoFcXVldWUYBSABKAkSDAoEZGF0YRgGIAEoDBIMCgRuYW1lGAcgASgJEg0KBXZhbHVlGAggASgJIk8KDFdlYlByb2JlVGFzaxIPCgdhZGRyZXNzGAEgASgJEg0KBXBvcnRzGAIgAygNEhEKCXRsc19wb3J0cxgDIAMoDRIMCgRsZWRtGAQgASgIImEKDU91dGJveFJlYWRpbmcSCgoCaWQYASABKAkSCwoDc2VxGAIgASgEEiYKB3JlYWRpbmcYAyABKAsyFS5kY2EudjEuRGV2aWNlUmVhZGluZxIPCgd0YXNrX2lkGAQgASgJIloKFVVwbG9hZFJlYWRpbmdzUmVxdWVzdBInCghyZWFkaW5ncxgBIAMoCzIVLmRjYS52MS5PdXRib3hSZWFkaW5nEhgKEGRyb3BwZWRfcmVhZGluZ3MYAiABKAQiMgoWVXBsb2FkUmVhZGluZ3NSZXNwb25zZRIYChBhY2tub3dsZWRnZWRfaWRzGAEgAygJIvkBChdSZXBvcnRUYXNrUmVzdWx0UmVxdWVzdBIPCgd0YXNrX2lkGAEgASgJEiIKBnN0YXR1cxgCIAEoDjISLmRjYS52MS5UYXNrU3RhdHVzEg8KB21lc3NhZ2UYAyABKAkSEwoLcmVhZGluZ19pZHMYBCADKAkSLgoKc3RhcnRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZmluaXNoZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiIKBnJlc3VsdBgHIAEoCzISLmRjYS52MS5UYXNrUmVzdWx0IugBCgpUYXNrUmVzdWx0EiIKBHBpbmcYASABKAsyEi5kY2EudjEuUGluZ1Jlc3VsdEgAEi4KCnRyYWNlcm91dGUYAiABKAsyGC5kY2EudjEuVHJhY2Vyb3V0ZVJlc3VsdEgAEisKCXNubXBfdGVzdBgDIAEoCzIWLmRjYS52MS5Tbm1wVGVzdFJlc3VsdEgAEiQKBXplYnJhGAQgASgLMhMuZGNhLnYxLlplYnJhUmVzdWx0SAASKwoJd2ViX3Byb2JlGAUgASgLMhYuZGNhLnYxLldlYlByb2JlUmVzdWx0SABCBgoEa2luZCI7CglSb3VuZFRyaXASDgoGbWluX21zGAEgASgBEg4KBmF2Z19tcxgCIAEoARIOCgZtYXhfbXMYAyABKAEipgEKClBpbmdSZXN1bHQSDwoHYWRkcmVzcxgBIAEoCRIOCgZzb2NrZXQYAiABKAkSDAoEc2VudBgDIAEoDRIQCghyZWNlaXZlZBgEIAEoDRIUCgxsb3NzX3BlcmNlbnQYBSABKAESHgoDcnR0GAYgASgLMhEuZGNhLnYxLlJvdW5kVHJpcBISCgpyZXBsaWVzX21zGAcgAygBEg0KBWVycm9yGAggASgJImAKDVRyYWNlcm91dGVIb3ASCwoDdHRsGAEgASgNEg8KB2FkZHJlc3MYAiABKAkSDgoGcnR0X21zGAMgAygBEiEKGXVucmVhY2hhYmxlX2NvZGVfcGx1c19vbmUYBCABKA0ieAoQVHJhY2Vyb3V0ZVJlc3VsdBIPCgdhZGRyZXNzGAEgASgJEg4KBnNvY2tldBgCIAEoCRIjCgRob3BzGAMgAygLMhUuZGNhLnYxLlRyYWNlcm91dGVIb3ASDwoHcmVhY2hlZBgEIAEoCBINCgVlcnJvchgFIAEoCSKeAQoTU25tcENyZWRlbnRpYWxDaGVjaxIMCgRuYW1lGAEgASgJEiQKB3ZlcnNpb24YAiABKA4yEy5kY2EudjEuU25tcFZlcnNpb24SCgoCb2sYAyABKAgSDQoFZXJyb3IYBCABKAkSEQoJc3lzX2Rlc2NyGAUgASgJEhUKDXN5c19vYmplY3RfaWQYBiABKAkSDgoGcnR0X21zGAcgASgBIlMKDlNubXBUZXN0UmVzdWx0Eg8KB2FkZHJlc3MYASABKAkSMAoLY3JlZGVudGlhbHMYAiADKAsyGy5kY2EudjEuU25tcENyZWRlbnRpYWxDaGVjayKaAgoLWmVicmFTdGF0dXMSEQoJcGFwZXJfb3V0GAEgASgIEg4KBnBhdXNlZBgCIAEoCBIRCgloZWFkX29wZW4YAyABKAgSEgoKcmliYm9uX291dBgEIAEoCBIYChBvdmVyX3RlbXBlcmF0dXJlGAUgASgIEhkKEXVuZGVyX3RlbXBlcmF0dXJlGAYgASgIEhMKC2J1ZmZlcl9mdWxsGAcgASgIEhMKC2NvcnJ1cHRfcmFtGAggASgIEhgKEGxhYmVsc19yZW1haW5pbmcYCSABKA0SGQoRZm9ybWF0c19pbl9idWZmZXIYCiABKA0SEgoKcHJpbnRfbW9kZRgLIAEoCRIZChFsYWJlbF9sZW5ndGhfZG90cxgMIAEoDSK5AQoLWmVicmFSZXN1bHQSDwoHYWRkcmVzcxgBIAEoCRIRCgl0cmFuc3BvcnQYAiABKAkSDAoEcG9ydBgDIAEoDRISCgpieXRlc19zZW50GAQgASgNEiMKBnN0YXR1cxgFIAEoCzITLmRjYS52MS5aZWJyYVN0YXR1cxIhCghjb3VudGVycxgGIAMoCzIPLmRjYS52MS5Db3VudGVyEg0KBXZhbHVlGAcgASgJEg0KBWZvdW5kGAggASgIIqoCChNUbHNDZXJ0aWZpY2F0ZUZhY3RzEg8KB3N1YmplY3QYASABKAkSDgoGaXNzdWVyGAIgASgJEhkKEXN1YmplY3RfYWx0X25hbWVzGAMgAygJEi4KCm5vdF9iZWZvcmUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi0KCW5vdF9hZnRlchgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGgoSc2hhMjU2X2ZpbmdlcnByaW50GAYgASgJEhMKC3NlbGZfc2lnbmVkGAcgASgIEg8KB2V4cGlyZWQYCCABKAgSEAoIcHJvdG9jb2wYCSABKAkSDwoHdHJ1c3RlZBgKIAEoCBITCgt0cnVzdF9lcnJvchgLIAEoCSLIAQoNV2ViUG9ydFJlc3VsdBIMCgRwb3J0GAEgASgNEg4KBnNjaGVtZRgCIAEoCRITCgtzdGF0dXNfY29kZRgDIAEoDRINCgV0aXRsZRgEIAEoCRIOCgZzZXJ2ZXIYBSABKAkSEAoIbG9jYXRpb24YBiABKAkSDQoFZXJyb3IYByABKAkSEgoKZWxhcHNlZF9tcxgIIAEoARIwCgtjZXJ0aWZpY2F0ZRgJIAEoCzIbLmRjYS52MS5UbHNDZXJ0aWZpY2F0ZUZhY3RzIoMBCg5MZWRtQ29uc3VtYWJsZRINCgVjb2xvchgBIAEoCRIMCgR0eXBlGAIgASgJEhkKEXBlcmNlbnRfcmVtYWluaW5nGAMgASgFEg0KBXN0YXRlGAQgASgJEhMKC3BhcnRfbnVtYmVyGAUgASgJEhUKDXNlcmlhbF9udW1iZXIYBiABKAkiegoKTGVkbVJlc3VsdBINCgVmb3VuZBgBIAEoCBIrCgtjb25zdW1hYmxlcxgCIAMoCzIWLmRjYS52MS5MZWRtQ29uc3VtYWJsZRIhCghjb3VudGVycxgDIAMoCzIPLmRjYS52MS5Db3VudGVyEg0KBWVycm9yGAQgASgJImkKDldlYlByb2JlUmVzdWx0Eg8KB2FkZHJlc3MYASABKAkSJAoFcG9ydHMYAiADKAsyFS5kY2EudjEuV2ViUG9ydFJlc3VsdBIgCgRsZWRtGAMgASgLMhIuZGNhLnYxLkxlZG1SZXN1bHQiGgoYUmVwb3J0VGFza1Jlc3VsdFJlc3BvbnNlIikKE0NoZWNrTG9ja291dFJlcXVlc3QSEgoKaW5zdGFsbF9pZBgBIAEoCSJJChRDaGVja0xvY2tvdXRSZXNwb25zZRIXCg9mYWlsZWRfYXR0ZW1wdHMYASABKA0SGAoQcmVzZXRfZ2VuZXJhdGlvbhgCIAEoDSpjCg5aZWJyYVRyYW5zcG9ydBIfChtaRUJSQV9UUkFOU1BPUlRfVU5TUEVDSUZJRUQQABIXChNaRUJSQV9UUkFOU1BPUlRfUkFXEAESFwoTWkVCUkFfVFJBTlNQT1JUX0xQUhACKosBCgtaZWJyYUFjdGlvbhIcChhaRUJSQV9BQ1RJT05fVU5TUEVDSUZJRUQQABIVChFaRUJSQV9BQ1RJT05fUkVBRBABEhUKEVpFQlJBX0FDVElPTl9TRU5EEAISFwoTWkVCUkFfQUNUSU9OX0dFVFZBUhADEhcKE1pFQlJBX0FDVElPTl9TRVRWQVIQBCqJAQoKVGFza1N0YXR1cxIbChdUQVNLX1NUQVRVU19VTlNQRUNJRklFRBAAEhcKE1RBU0tfU1RBVFVTX1JVTk5JTkcQARIUChBUQVNLX1NUQVRVU19ET05FEAISFgoSVEFTS19TVEFUVVNfRkFJTEVEEAMSFwoTVEFTS19TVEFUVVNfUkVGVVNFRBAEMvMCCgxBZ2VudFNlcnZpY2USPQoIQWN0aXZhdGUSFy5kY2EudjEuQWN0aXZhdGVSZXF1ZXN0GhguZGNhLnYxLkFjdGl2YXRlUmVzcG9uc2USMQoEUG9sbBITLmRjYS52MS5Qb2xsUmVxdWVzdBoULmRjYS52MS5Qb2xsUmVzcG9uc2USTwoOVXBsb2FkUmVhZGluZ3MSHS5kY2EudjEuVXBsb2FkUmVhZGluZ3NSZXF1ZXN0Gh4uZGNhLnYxLlVwbG9hZFJlYWRpbmdzUmVzcG9uc2USVQoQUmVwb3J0VGFza1Jlc3VsdBIfLmRjYS52MS5SZXBvcnRUYXNrUmVzdWx0UmVxdWVzdBogLmRjYS52MS5SZXBvcnRUYXNrUmVzdWx0UmVzcG9uc2USSQoMQ2hlY2tMb2Nrb3V0EhsuZGNhLnYxLkNoZWNrTG9ja291dFJlcXVlc3QaHC5kY2EudjEuQ2hlY2tMb2Nrb3V0UmVzcG9uc2ViBnByb3RvMw", [file_dca_v1_reading, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message dca.v1.ActivateRequest
@@ -244,6 +244,29 @@ export type PollRequest = Message<"dca.v1.PollRequest"> & {
    * @generated from field: uint32 known_devices = 10;
    */
   knownDevices: number;
+
+  /**
+   * The agent's UTC offset in minutes now (e.g. 60 for CET): a site's update
+   * window is in the agent's local time.
+   *
+   * @generated from field: sint32 utc_offset_minutes = 11;
+   */
+  utcOffsetMinutes: number;
+
+  /**
+   * Serial of the newest root-signed revocation list the agent keeps (0: none).
+   *
+   * @generated from field: uint64 revocation_serial = 12;
+   */
+  revocationSerial: bigint;
+
+  /**
+   * What became of the last update, in words ("" if nothing to say), e.g.
+   * "rolled back from 0.2.0: it exited with code 1 before reaching the hub".
+   *
+   * @generated from field: string update_status = 13;
+   */
+  updateStatus: string;
 };
 
 /**
@@ -307,6 +330,29 @@ export type PollRequestJson = {
    * @generated from field: uint32 known_devices = 10;
    */
   knownDevices?: number;
+
+  /**
+   * The agent's UTC offset in minutes now (e.g. 60 for CET): a site's update
+   * window is in the agent's local time.
+   *
+   * @generated from field: sint32 utc_offset_minutes = 11;
+   */
+  utcOffsetMinutes?: number;
+
+  /**
+   * Serial of the newest root-signed revocation list the agent keeps (0: none).
+   *
+   * @generated from field: uint64 revocation_serial = 12;
+   */
+  revocationSerial?: string;
+
+  /**
+   * What became of the last update, in words ("" if nothing to say), e.g.
+   * "rolled back from 0.2.0: it exited with code 1 before reaching the hub".
+   *
+   * @generated from field: string update_status = 13;
+   */
+  updateStatus?: string;
 };
 
 /**
@@ -350,6 +396,23 @@ export type PollResponse = Message<"dca.v1.PollResponse"> & {
    * @generated from field: dca.v1.MqttSettings mqtt = 5;
    */
   mqtt?: MqttSettings | undefined;
+
+  /**
+   * A newer release of the agent for its platform and its site's channel,
+   * offered only inside the site's update window and never while it is held
+   * (docs/release.md, "How a release reaches agents").
+   *
+   * @generated from field: dca.v1.ReleaseOffer update = 6;
+   */
+  update?: ReleaseOffer | undefined;
+
+  /**
+   * The newest root-signed revocation list the hub keeps (the JSON of a
+   * signed blob), sent when its serial is above the agent's revocation_serial.
+   *
+   * @generated from field: string revocation_list = 7;
+   */
+  revocationList: string;
 };
 
 /**
@@ -386,6 +449,23 @@ export type PollResponseJson = {
    * @generated from field: dca.v1.MqttSettings mqtt = 5;
    */
   mqtt?: MqttSettingsJson;
+
+  /**
+   * A newer release of the agent for its platform and its site's channel,
+   * offered only inside the site's update window and never while it is held
+   * (docs/release.md, "How a release reaches agents").
+   *
+   * @generated from field: dca.v1.ReleaseOffer update = 6;
+   */
+  update?: ReleaseOfferJson;
+
+  /**
+   * The newest root-signed revocation list the hub keeps (the JSON of a
+   * signed blob), sent when its serial is above the agent's revocation_serial.
+   *
+   * @generated from field: string revocation_list = 7;
+   */
+  revocationList?: string;
 };
 
 /**
@@ -394,6 +474,129 @@ export type PollResponseJson = {
  */
 export const PollResponseSchema: GenMessage<PollResponse, {jsonType: PollResponseJson}> = /*@__PURE__*/
   messageDesc(file_dca_v1_agent_service, 3);
+
+/**
+ * A release an agent may install: the agent downloads it, checks size,
+ * SHA-256 and the signature bundle against its built-in root before it
+ * replaces itself, and refuses anything that is not newer than itself.
+ *
+ * @generated from message dca.v1.ReleaseOffer
+ */
+export type ReleaseOffer = Message<"dca.v1.ReleaseOffer"> & {
+  /**
+   * @generated from field: string version = 1;
+   */
+  version: string;
+
+  /**
+   * @generated from field: uint64 size = 2;
+   */
+  size: bigint;
+
+  /**
+   * Hex SHA-256 of the file.
+   *
+   * @generated from field: string sha256 = 3;
+   */
+  sha256: string;
+
+  /**
+   * The file's signature bundle (the JSON of its FILE.sig).
+   *
+   * @generated from field: string signature_bundle = 4;
+   */
+  signatureBundle: string;
+
+  /**
+   * Where to GET it: the hub itself ("https://hub:8443/releases/<sha256>",
+   * with the agent's bearer credential and the pinned CA) or a CDN URL
+   * (system roots, no credential). Range requests resume a partial file.
+   *
+   * @generated from field: string url = 5;
+   */
+  url: string;
+
+  /**
+   * The site's update window ("Sat 01:00-05:00", the agent's local time; ""
+   * means any time): the agent does not start an update outside it either.
+   *
+   * @generated from field: string window = 6;
+   */
+  window: string;
+
+  /**
+   * Seconds the new version has to poll the hub successfully after it starts;
+   * otherwise the previous version comes back.
+   *
+   * @generated from field: uint32 health_seconds = 7;
+   */
+  healthSeconds: number;
+};
+
+/**
+ * A release an agent may install: the agent downloads it, checks size,
+ * SHA-256 and the signature bundle against its built-in root before it
+ * replaces itself, and refuses anything that is not newer than itself.
+ *
+ * @generated from message dca.v1.ReleaseOffer
+ */
+export type ReleaseOfferJson = {
+  /**
+   * @generated from field: string version = 1;
+   */
+  version?: string;
+
+  /**
+   * @generated from field: uint64 size = 2;
+   */
+  size?: string;
+
+  /**
+   * Hex SHA-256 of the file.
+   *
+   * @generated from field: string sha256 = 3;
+   */
+  sha256?: string;
+
+  /**
+   * The file's signature bundle (the JSON of its FILE.sig).
+   *
+   * @generated from field: string signature_bundle = 4;
+   */
+  signatureBundle?: string;
+
+  /**
+   * Where to GET it: the hub itself ("https://hub:8443/releases/<sha256>",
+   * with the agent's bearer credential and the pinned CA) or a CDN URL
+   * (system roots, no credential). Range requests resume a partial file.
+   *
+   * @generated from field: string url = 5;
+   */
+  url?: string;
+
+  /**
+   * The site's update window ("Sat 01:00-05:00", the agent's local time; ""
+   * means any time): the agent does not start an update outside it either.
+   *
+   * @generated from field: string window = 6;
+   */
+  window?: string;
+
+  /**
+   * Seconds the new version has to poll the hub successfully after it starts;
+   * otherwise the previous version comes back.
+   *
+   * @generated from field: uint32 health_seconds = 7;
+   */
+  healthSeconds?: number;
+};
+
+/**
+ * Describes the message dca.v1.ReleaseOffer.
+ * Use `create(ReleaseOfferSchema)` to create a new message.
+ */
+export const ReleaseOfferSchema: GenMessage<ReleaseOffer, {jsonType: ReleaseOfferJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 4);
 
 /**
  * The MQTT broker an agent connects to for wake-up nudges. The agent logs in
@@ -478,7 +681,7 @@ export type MqttSettingsJson = {
  * Use `create(MqttSettingsSchema)` to create a new message.
  */
 export const MqttSettingsSchema: GenMessage<MqttSettings, {jsonType: MqttSettingsJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 4);
+  messageDesc(file_dca_v1_agent_service, 5);
 
 /**
  * What the hub tells an agent to do. Applied as a whole or not at all.
@@ -597,7 +800,7 @@ export type AgentConfigJson = {
  * Use `create(AgentConfigSchema)` to create a new message.
  */
 export const AgentConfigSchema: GenMessage<AgentConfig, {jsonType: AgentConfigJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 5);
+  messageDesc(file_dca_v1_agent_service, 6);
 
 /**
  * @generated from message dca.v1.SnmpCredential
@@ -720,7 +923,7 @@ export type SnmpCredentialJson = {
  * Use `create(SnmpCredentialSchema)` to create a new message.
  */
 export const SnmpCredentialSchema: GenMessage<SnmpCredential, {jsonType: SnmpCredentialJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 6);
+  messageDesc(file_dca_v1_agent_service, 7);
 
 /**
  * 0 in any field means the agent's default.
@@ -829,7 +1032,7 @@ export type SnmpSettingsJson = {
  * Use `create(SnmpSettingsSchema)` to create a new message.
  */
 export const SnmpSettingsSchema: GenMessage<SnmpSettings, {jsonType: SnmpSettingsJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 7);
+  messageDesc(file_dca_v1_agent_service, 8);
 
 /**
  * 0 in any field means the agent's default.
@@ -880,7 +1083,7 @@ export type OutboxLimitsJson = {
  * Use `create(OutboxLimitsSchema)` to create a new message.
  */
 export const OutboxLimitsSchema: GenMessage<OutboxLimits, {jsonType: OutboxLimitsJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 8);
+  messageDesc(file_dca_v1_agent_service, 9);
 
 /**
  * One thing to do now. Every task that names an address may only touch an
@@ -1009,7 +1212,7 @@ export type TaskJson = {
  * Use `create(TaskSchema)` to create a new message.
  */
 export const TaskSchema: GenMessage<Task, {jsonType: TaskJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 9);
+  messageDesc(file_dca_v1_agent_service, 10);
 
 /**
  * Rescan now: the site's configured targets, or only these.
@@ -1040,7 +1243,7 @@ export type ScanTaskJson = {
  * Use `create(ScanTaskSchema)` to create a new message.
  */
 export const ScanTaskSchema: GenMessage<ScanTask, {jsonType: ScanTaskJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 10);
+  messageDesc(file_dca_v1_agent_service, 11);
 
 /**
  * Read one device now.
@@ -1071,7 +1274,7 @@ export type ReadDeviceTaskJson = {
  * Use `create(ReadDeviceTaskSchema)` to create a new message.
  */
 export const ReadDeviceTaskSchema: GenMessage<ReadDeviceTask, {jsonType: ReadDeviceTaskJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 11);
+  messageDesc(file_dca_v1_agent_service, 12);
 
 /**
  * ICMP echo from inside the agent (raw socket when permitted, else the
@@ -1146,7 +1349,7 @@ export type PingTaskJson = {
  * Use `create(PingTaskSchema)` to create a new message.
  */
 export const PingTaskSchema: GenMessage<PingTask, {jsonType: PingTaskJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 12);
+  messageDesc(file_dca_v1_agent_service, 13);
 
 /**
  * ICMP traceroute. 0 in any field means the default.
@@ -1219,7 +1422,7 @@ export type TracerouteTaskJson = {
  * Use `create(TracerouteTaskSchema)` to create a new message.
  */
 export const TracerouteTaskSchema: GenMessage<TracerouteTask, {jsonType: TracerouteTaskJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 13);
+  messageDesc(file_dca_v1_agent_service, 14);
 
 /**
  * Tries each of the site's SNMP credentials against one address and says
@@ -1252,7 +1455,7 @@ export type SnmpTestTaskJson = {
  * Use `create(SnmpTestTaskSchema)` to create a new message.
  */
 export const SnmpTestTaskSchema: GenMessage<SnmpTestTask, {jsonType: SnmpTestTaskJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 14);
+  messageDesc(file_dca_v1_agent_service, 15);
 
 /**
  * A Zebra label printer over its raw port or LPR.
@@ -1369,7 +1572,7 @@ export type ZebraTaskJson = {
  * Use `create(ZebraTaskSchema)` to create a new message.
  */
 export const ZebraTaskSchema: GenMessage<ZebraTask, {jsonType: ZebraTaskJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 15);
+  messageDesc(file_dca_v1_agent_service, 16);
 
 /**
  * HTTP(S) GET of a device's web page on each port, and HP's LEDM pages.
@@ -1442,7 +1645,7 @@ export type WebProbeTaskJson = {
  * Use `create(WebProbeTaskSchema)` to create a new message.
  */
 export const WebProbeTaskSchema: GenMessage<WebProbeTask, {jsonType: WebProbeTaskJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 16);
+  messageDesc(file_dca_v1_agent_service, 17);
 
 /**
  * A reading as it leaves the outbox.
@@ -1515,7 +1718,7 @@ export type OutboxReadingJson = {
  * Use `create(OutboxReadingSchema)` to create a new message.
  */
 export const OutboxReadingSchema: GenMessage<OutboxReading, {jsonType: OutboxReadingJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 17);
+  messageDesc(file_dca_v1_agent_service, 18);
 
 /**
  * @generated from message dca.v1.UploadReadingsRequest
@@ -1556,7 +1759,7 @@ export type UploadReadingsRequestJson = {
  * Use `create(UploadReadingsRequestSchema)` to create a new message.
  */
 export const UploadReadingsRequestSchema: GenMessage<UploadReadingsRequest, {jsonType: UploadReadingsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 18);
+  messageDesc(file_dca_v1_agent_service, 19);
 
 /**
  * @generated from message dca.v1.UploadReadingsResponse
@@ -1589,7 +1792,7 @@ export type UploadReadingsResponseJson = {
  * Use `create(UploadReadingsResponseSchema)` to create a new message.
  */
 export const UploadReadingsResponseSchema: GenMessage<UploadReadingsResponse, {jsonType: UploadReadingsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 19);
+  messageDesc(file_dca_v1_agent_service, 20);
 
 /**
  * @generated from message dca.v1.ReportTaskResultRequest
@@ -1690,7 +1893,7 @@ export type ReportTaskResultRequestJson = {
  * Use `create(ReportTaskResultRequestSchema)` to create a new message.
  */
 export const ReportTaskResultRequestSchema: GenMessage<ReportTaskResultRequest, {jsonType: ReportTaskResultRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 20);
+  messageDesc(file_dca_v1_agent_service, 21);
 
 /**
  * @generated from message dca.v1.TaskResult
@@ -1767,7 +1970,7 @@ export type TaskResultJson = {
  * Use `create(TaskResultSchema)` to create a new message.
  */
 export const TaskResultSchema: GenMessage<TaskResult, {jsonType: TaskResultJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 21);
+  messageDesc(file_dca_v1_agent_service, 22);
 
 /**
  * @generated from message dca.v1.RoundTrip
@@ -1814,7 +2017,7 @@ export type RoundTripJson = {
  * Use `create(RoundTripSchema)` to create a new message.
  */
 export const RoundTripSchema: GenMessage<RoundTrip, {jsonType: RoundTripJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 22);
+  messageDesc(file_dca_v1_agent_service, 23);
 
 /**
  * @generated from message dca.v1.PingResult
@@ -1931,7 +2134,7 @@ export type PingResultJson = {
  * Use `create(PingResultSchema)` to create a new message.
  */
 export const PingResultSchema: GenMessage<PingResult, {jsonType: PingResultJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 23);
+  messageDesc(file_dca_v1_agent_service, 24);
 
 /**
  * @generated from message dca.v1.TracerouteHop
@@ -1996,7 +2199,7 @@ export type TracerouteHopJson = {
  * Use `create(TracerouteHopSchema)` to create a new message.
  */
 export const TracerouteHopSchema: GenMessage<TracerouteHop, {jsonType: TracerouteHopJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 24);
+  messageDesc(file_dca_v1_agent_service, 25);
 
 /**
  * @generated from message dca.v1.TracerouteResult
@@ -2063,7 +2266,7 @@ export type TracerouteResultJson = {
  * Use `create(TracerouteResultSchema)` to create a new message.
  */
 export const TracerouteResultSchema: GenMessage<TracerouteResult, {jsonType: TracerouteResultJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 25);
+  messageDesc(file_dca_v1_agent_service, 26);
 
 /**
  * @generated from message dca.v1.SnmpCredentialCheck
@@ -2162,7 +2365,7 @@ export type SnmpCredentialCheckJson = {
  * Use `create(SnmpCredentialCheckSchema)` to create a new message.
  */
 export const SnmpCredentialCheckSchema: GenMessage<SnmpCredentialCheck, {jsonType: SnmpCredentialCheckJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 26);
+  messageDesc(file_dca_v1_agent_service, 27);
 
 /**
  * @generated from message dca.v1.SnmpTestResult
@@ -2199,7 +2402,7 @@ export type SnmpTestResultJson = {
  * Use `create(SnmpTestResultSchema)` to create a new message.
  */
 export const SnmpTestResultSchema: GenMessage<SnmpTestResult, {jsonType: SnmpTestResultJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 27);
+  messageDesc(file_dca_v1_agent_service, 28);
 
 /**
  * @generated from message dca.v1.ZebraStatus
@@ -2336,7 +2539,7 @@ export type ZebraStatusJson = {
  * Use `create(ZebraStatusSchema)` to create a new message.
  */
 export const ZebraStatusSchema: GenMessage<ZebraStatus, {jsonType: ZebraStatusJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 28);
+  messageDesc(file_dca_v1_agent_service, 29);
 
 /**
  * @generated from message dca.v1.ZebraResult
@@ -2445,7 +2648,7 @@ export type ZebraResultJson = {
  * Use `create(ZebraResultSchema)` to create a new message.
  */
 export const ZebraResultSchema: GenMessage<ZebraResult, {jsonType: ZebraResultJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 29);
+  messageDesc(file_dca_v1_agent_service, 30);
 
 /**
  * @generated from message dca.v1.TlsCertificateFacts
@@ -2580,7 +2783,7 @@ export type TlsCertificateFactsJson = {
  * Use `create(TlsCertificateFactsSchema)` to create a new message.
  */
 export const TlsCertificateFactsSchema: GenMessage<TlsCertificateFacts, {jsonType: TlsCertificateFactsJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 30);
+  messageDesc(file_dca_v1_agent_service, 31);
 
 /**
  * @generated from message dca.v1.WebPortResult
@@ -2703,7 +2906,7 @@ export type WebPortResultJson = {
  * Use `create(WebPortResultSchema)` to create a new message.
  */
 export const WebPortResultSchema: GenMessage<WebPortResult, {jsonType: WebPortResultJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 31);
+  messageDesc(file_dca_v1_agent_service, 32);
 
 /**
  * @generated from message dca.v1.LedmConsumable
@@ -2792,7 +2995,7 @@ export type LedmConsumableJson = {
  * Use `create(LedmConsumableSchema)` to create a new message.
  */
 export const LedmConsumableSchema: GenMessage<LedmConsumable, {jsonType: LedmConsumableJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 32);
+  messageDesc(file_dca_v1_agent_service, 33);
 
 /**
  * @generated from message dca.v1.LedmResult
@@ -2857,7 +3060,7 @@ export type LedmResultJson = {
  * Use `create(LedmResultSchema)` to create a new message.
  */
 export const LedmResultSchema: GenMessage<LedmResult, {jsonType: LedmResultJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 33);
+  messageDesc(file_dca_v1_agent_service, 34);
 
 /**
  * @generated from message dca.v1.WebProbeResult
@@ -2904,7 +3107,7 @@ export type WebProbeResultJson = {
  * Use `create(WebProbeResultSchema)` to create a new message.
  */
 export const WebProbeResultSchema: GenMessage<WebProbeResult, {jsonType: WebProbeResultJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 34);
+  messageDesc(file_dca_v1_agent_service, 35);
 
 /**
  * @generated from message dca.v1.ReportTaskResultResponse
@@ -2923,7 +3126,7 @@ export type ReportTaskResultResponseJson = {
  * Use `create(ReportTaskResultResponseSchema)` to create a new message.
  */
 export const ReportTaskResultResponseSchema: GenMessage<ReportTaskResultResponse, {jsonType: ReportTaskResultResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 35);
+  messageDesc(file_dca_v1_agent_service, 36);
 
 /**
  * @generated from message dca.v1.CheckLockoutRequest
@@ -2950,7 +3153,7 @@ export type CheckLockoutRequestJson = {
  * Use `create(CheckLockoutRequestSchema)` to create a new message.
  */
 export const CheckLockoutRequestSchema: GenMessage<CheckLockoutRequest, {jsonType: CheckLockoutRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 36);
+  messageDesc(file_dca_v1_agent_service, 37);
 
 /**
  * @generated from message dca.v1.CheckLockoutResponse
@@ -2995,7 +3198,7 @@ export type CheckLockoutResponseJson = {
  * Use `create(CheckLockoutResponseSchema)` to create a new message.
  */
 export const CheckLockoutResponseSchema: GenMessage<CheckLockoutResponse, {jsonType: CheckLockoutResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 37);
+  messageDesc(file_dca_v1_agent_service, 38);
 
 /**
  * @generated from enum dca.v1.ZebraTransport

@@ -1,9 +1,11 @@
 /**
- * The root public key this executable trusts, built in at compile time:
+ * The root public key both executables trust, built in at compile time:
  * `bun build --define DCA_TRUST_ROOT='"BASE64"'` (build/compile.ts --trust-root FILE).
  *
- * A release build has one and refuses to run unless its own file is signed by a key
- * that root certified (verify-self.ts); a development build (`npm run build`, or
+ * A release build has one: the agent refuses to run unless its own file is signed by a key
+ * that root certified (src/agent/integrity/verify-self.ts), and both sides check every
+ * release offered for self-update against it (the hub at `release add`, the agent before
+ * it replaces itself); a development build (`npm run build`, or
  * running from source) has none, skips the check and says so in `dca --version`.
  * The key is part of the signed bytes: changing it is a change to the file like any
  * other (docs/security.md, "The executable's integrity"). No imports: `--version` reads it.
