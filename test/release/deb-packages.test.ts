@@ -150,12 +150,17 @@ systemd-analyze verify /lib/systemd/system/dca.service /lib/systemd/system/dca-h
     expect(row("state-folder")?.status).toBe("pass");
   }, 120_000);
 
-  test("root running the agent's commands on /var/lib/dca works as the dca user: nothing of root's is left there", async () => {
+  test("root running the agent's commands on /var/lib/dca works as the dca user: nothing of root's is left there; dca's default is that folder", async () => {
     const byHand = startInRoot("exec dca run");
     await eventually(() => byHand.log().includes("running as agent") || undefined, 30_000, `dca run as root; its log:\n${byHand.log()}`);
     expect(await byHand.stop()).toBe(0);
-    const r = await inRoot("dca status >/dev/null && find /var/lib/dca ! -user dca");
-    expect(r.stdout).toBe("");
+    const r = await inRoot(`dca status >/dev/null && find /var/lib/dca ! -user dca
+echo ---
+HOME=/nonexistent setpriv --reuid=dca --regid=dca --init-groups dca status`);
+    const [notTheirs, asDca] = r.stdout.split("---\n");
+    expect(notTheirs).toBe("");
+    // The service's user finds its folder by default, though its home is elsewhere.
+    expect(asDca).toContain("state folder: /var/lib/dca\n");
   }, 120_000);
 
   test("an upgrade keeps the identity and the state; the agent still polls", async () => {
