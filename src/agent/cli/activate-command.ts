@@ -23,7 +23,7 @@ import { createRuntimeStore } from "../service/runtime-state.ts";
 import { UsageError, flag, parseArgs } from "../../common/args.ts";
 import { DcaError } from "../../common/errors.ts";
 import { VERSION } from "../../common/version.ts";
-import { stateDirFrom } from "./state-dir.ts";
+import { stateDirAsOwner } from "./state-dir.ts";
 
 export const PLATFORM = `${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;
 
@@ -53,7 +53,7 @@ export async function hubTrust(p: ReturnType<typeof parseArgs>, hubUrl: string):
 
 export async function activateCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, ["hub", "code", "ca", "ca-fingerprint", "proxy", "state"], ["force"]);
-  const dir = stateDirFrom(flag(p, "state"));
+  const dir = stateDirAsOwner(flag(p, "state"));
   ensureStateDir(dir);
   assertNotLocked(dir);
   const hubUrl = flag(p, "hub");

@@ -23,9 +23,9 @@ const COMMON = `SNMP options:
 Secrets (--community, --v3-auth, --v3-priv) show in "ps": give them as
 --community-file FILE (one per line) or $DCA_COMMUNITY, $DCA_V3_AUTH, $DCA_V3_PRIV.`;
 
-const STATE = `  --state DIR             state folder (default: $DCA_STATE_DIR, /var/lib/dca as root,
-                          ~/.local/state/dca otherwise; %ProgramData%\\dca on Windows,
-                          /Library/Application Support/dca as root on macOS)`;
+const STATE = `  --state DIR             state folder (default: $DCA_STATE_DIR, /var/lib/dca as root
+                          or as its owner, ~/.local/state/dca otherwise; %ProgramData%\\dca
+                          on Windows, /Library/Application Support/dca as root on macOS)`;
 
 export const HELP: Record<string, string> = {
   activate: `Usage: dca activate --hub https://HOST:PORT --code XXXX-XXXX [options]

@@ -16,7 +16,7 @@ import { parseProxyUrl } from "../transport/proxy-config.ts";
 import { saveWakeSettings, startWakeClient } from "../wake/index.ts";
 import { UsageError, flag, parseArgs } from "../../common/args.ts";
 import { VERSION } from "../../common/version.ts";
-import { stateDirFrom } from "./state-dir.ts";
+import { stateDirAsOwner } from "./state-dir.ts";
 import { takeOwnerLock } from "../../common/owner-lock.ts";
 import { INTEGRITY_EXIT } from "../../common/exit-codes.ts";
 import { TRUST_ROOT } from "../../common/trust-root.ts";
@@ -31,7 +31,7 @@ const EXIT_GRACE_MS = 500;
 
 export async function runCommand(argv: string[], signal?: AbortSignal): Promise<number> {
   const p = parseArgs(argv, ["state", "backoff-base", "backoff-cap", "proxy"], []);
-  const dir = stateDirFrom(flag(p, "state"));
+  const dir = stateDirAsOwner(flag(p, "state"));
   assertNotLocked(dir);
   const identity = loadIdentity(dir);
   if (!identity) throw new UsageError(`this agent is not activated (state folder ${dir}); run "dca activate --hub URL --code CODE" first`);

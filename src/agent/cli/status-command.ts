@@ -9,11 +9,11 @@ import { openOutbox } from "../outbox/index.ts";
 import { describeIdentity, installId, loadIdentity, peekLockState, readLockState, unlockCommandLine } from "../state/index.ts";
 import { flag, parseArgs } from "../../common/args.ts";
 import { VERSION } from "../../common/version.ts";
-import { stateDirFrom } from "./state-dir.ts";
+import { stateDirAsOwner } from "./state-dir.ts";
 
 export async function statusCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, ["state"], ["json"]);
-  const dir = stateDirFrom(flag(p, "state"));
+  const dir = stateDirAsOwner(flag(p, "state"));
   // A deleted state folder leaves the copy of the lock state outside it, which `activate` restores.
   const peeked = existsSync(dir) ? undefined : peekLockState(dir);
   const id = existsSync(dir) ? installId(dir) : peeked?.installId;

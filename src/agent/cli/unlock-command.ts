@@ -9,11 +9,11 @@ import { applyHubReset, installId, loadIdentity, readLockState } from "../state/
 import { createHubClient } from "../service/hub-client.ts";
 import { UsageError, flag, parseArgs } from "../../common/args.ts";
 import { hubTrust } from "./activate-command.ts";
-import { stateDirFrom } from "./state-dir.ts";
+import { stateDirAsOwner } from "./state-dir.ts";
 
 export async function unlockCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, ["hub", "ca", "ca-fingerprint", "proxy", "state"], []);
-  const dir = stateDirFrom(flag(p, "state"));
+  const dir = stateDirAsOwner(flag(p, "state"));
   const before = readLockState(dir);
   if (!before.locked) {
     console.log("this agent is not locked");

@@ -17,8 +17,9 @@ Usage: dca-hub <command> [--data DIR] [options]
   device list|missed|readings|flags
   task create|list|show tasks for agents (scan now, read a device now)
 
-Every command takes --data DIR (default: $DCA_HUB_DATA or ./dca-hub-data); only
-serve makes a new data folder, the admin commands refuse one it did not make
+Every command takes --data DIR (default: $DCA_HUB_DATA, else /var/lib/dca-hub when
+it exists (the packaged hub; root works there as its owner), else ./dca-hub-data);
+only serve makes a new data folder, the admin commands refuse one it did not make
 (but the mqtt file commands, which come before serve with an external broker).
 Listings take --json. "dca-hub help admin" lists the admin commands in full,
 "dca-hub site --help" (or any group) the commands of one group.

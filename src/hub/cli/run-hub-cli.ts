@@ -4,22 +4,33 @@
  * as one line and the exit code of its error's code, never a stack trace.
  */
 import { endQuietlyOnBrokenPipes } from "../../common/broken-pipe.ts";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../../common/args.ts";
+import { becomeFolderOwner } from "../../common/folder-owner.ts";
 import { assertFolderPath } from "../../common/folder-path.ts";
 import { reportFailure } from "../../common/report-failure.ts";
 import { runAdminCommand } from "../admin/index.ts";
 import { HUB_HELP } from "./help.ts";
 import { serveCommand } from "./serve-command.ts";
 
+/** The data folder of the packaged hub (the .deb's service): the default when it exists. */
+export const PACKAGED_DATA_DIR = "/var/lib/dca-hub";
+
 /**
  * Takes `--data DIR` (or --data=DIR) out of argv; `lookedUp` says where the
- * folder came from (--data, $DCA_HUB_DATA or the default), for errors.
+ * folder came from (--data, $DCA_HUB_DATA or the default), for errors. The default is
+ * /var/lib/dca-hub when that folder exists (the packaged hub), else ./dca-hub-data.
  */
 export function extractDataDir(argv: readonly string[]): { dataDir: string; lookedUp: string; rest: string[] } {
   const rest: string[] = [];
-  let dataDir = process.env.DCA_HUB_DATA || "dca-hub-data";
-  let lookedUp = process.env.DCA_HUB_DATA ? "from $DCA_HUB_DATA" : "no --data given: the default, ./dca-hub-data";
+  const packaged = !process.env.DCA_HUB_DATA && existsSync(PACKAGED_DATA_DIR);
+  let dataDir = process.env.DCA_HUB_DATA || (packaged ? PACKAGED_DATA_DIR : "dca-hub-data");
+  let lookedUp = process.env.DCA_HUB_DATA
+    ? "from $DCA_HUB_DATA"
+    : packaged
+      ? `no --data given: the packaged hub's folder, ${PACKAGED_DATA_DIR}; run the command as root or as the dca-hub user`
+      : "no --data given: the default, ./dca-hub-data";
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--data" || a.startsWith("--data=")) {
@@ -41,6 +52,8 @@ export async function runHubCli(argv: string[]): Promise<number> {
   try {
     if (argv[0] === "serve") prefix = "dca-hub serve";
     const { dataDir, lookedUp, rest } = extractDataDir(argv);
+    // Root on the service's folder works as the service's user: no root-owned file is left there.
+    becomeFolderOwner(dataDir);
     if (rest[0] !== "serve") {
       return await runAdminCommand(rest, {
         dataDir,
