@@ -15,7 +15,7 @@ const root = newPrivateKey();
 const now = Date.parse("2026-03-07T02:00:00Z");
 
 /** An updater whose downloads are only counted (none of these cases may download). */
-function setup(rootPub = publicKeyOf(root)) {
+function setup(rootPub = publicKeyOf(root), exe = "/nonexistent/dca") {
   const state = createUpdateState(mkdtempSync(join(tmpdir(), "dca-updater-")));
   const logs: string[] = [];
   let downloads = 0;
@@ -26,7 +26,7 @@ function setup(rootPub = publicKeyOf(root)) {
     },
     close() {},
   };
-  const updater = createUpdater({ state, exe: "/nonexistent/dca", version: "0.2.0", platform: "linux-x64", root: rootPub, fetcher, clock: { now: () => now }, log: (l) => logs.push(l) });
+  const updater = createUpdater({ state, exe, version: "0.2.0", platform: "linux-x64", root: rootPub, fetcher, clock: { now: () => now }, log: (l) => logs.push(l) });
   const offer = (version: string, window = "") =>
     updater.polled(create(PollResponseSchema, { update: create(ReleaseOfferSchema, { version, size: 10n, sha256: Bun.hash(version).toString(16).padStart(64, "0"), url: "https://127.0.0.1:1/x", window }) }));
   return { state, logs, updater, offer, downloads: () => downloads };
@@ -49,6 +49,20 @@ describe("what the updater does with a poll answer", () => {
     offer("0.3.0", "Sun 01:00-05:00");
     expect(downloads()).toBe(0);
     expect(logs).toEqual(["update: 0.3.0 is offered; waiting for the update window Sun 01:00-05:00"]);
+  });
+
+  test("an executable whose folder it cannot write (a package's) is not downloaded: it says why once and tells the hub", () => {
+    const { state, logs, offer, downloads } = setup();
+    offer("0.3.0");
+    offer("0.3.0");
+    expect(downloads()).toBe(0);
+    const why = "not updating to 0.3.0: this agent cannot replace its executable in /nonexistent (installed by a package: update the package)";
+    expect(logs).toEqual([`update: ${why}`]);
+    expect(state.record().status).toBe(why);
+    // Where it can write, the same offer is fetched.
+    const writable = setup(publicKeyOf(root), join(mkdtempSync(join(tmpdir(), "dca-updater-exe-")), "dca"));
+    writable.offer("0.3.0");
+    expect(writable.downloads()).toBe(1);
   });
 
   test("a development build installs nothing", () => {

@@ -9,7 +9,8 @@
  * kept revocation list, and resolves `ready`; the caller stops the service,
  * `install`s it (marker first, then the swap) and restarts.
  */
-import { readFileSync, rmSync } from "node:fs";
+import { accessSync, constants as fsConstants, readFileSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
 import type { PollResponse, ReleaseOffer } from "../../gen/dca/v1/agent_service_pb.ts";
 import type { Clock } from "../../common/clock.ts";
 import { DcaError } from "../../common/errors.ts";
@@ -73,6 +74,16 @@ export function runPreflight(staged: string, version: string): void {
   }
 }
 
+/** Whether this process may write the executable's folder (the swap renames files there). */
+function canReplace(exe: string): boolean {
+  try {
+    accessSync(dirname(exe), fsConstants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function createUpdater(opts: UpdaterOptions): Updater {
   const { state, log } = opts;
   let busy = false;
@@ -116,6 +127,12 @@ export function createUpdater(opts: UpdaterOptions): Updater {
     }
     if (!insideUpdateWindow(offer.window, opts.clock.now(), localUtcOffsetMinutes(opts.clock.now()))) {
       return once(`update: ${offer.version} is offered; waiting for the update window ${offer.window}`);
+    }
+    if (!canReplace(opts.exe)) {
+      // A package manager's file (the .deb's /usr/lib/dca under ProtectSystem=strict): the package updates it.
+      const status = `not updating to ${offer.version}: this agent cannot replace its executable in ${dirname(opts.exe)} (installed by a package: update the package)`;
+      if (state.record().status !== status) state.note(status);
+      return once(`update: ${status}`);
     }
     busy = true;
     fetchAndCheck(offer)
