@@ -125,13 +125,14 @@ describe.skipIf(!!skipReason)("the .deb packages", () => {
 echo '${preseed}' | debconf-set-selections
 apt-get install -y ${agentDeb} ${hubDeb}
 stat -c '%U %a' /var/lib/dca /var/lib/dca/identity.json
+stat -c '%U %a' /var/lib/dca-seal/dca-*/lock.sealed
 getent passwd dca | cut -d: -f6,7
 readlink /etc/systemd/system/multi-user.target.wants/dca.service
 if grep -rl '${code}' /var/cache/debconf/; then exit 9; fi
 systemd-analyze verify /lib/systemd/system/dca.service /lib/systemd/system/dca-hub.service
 `, { DEBIAN_FRONTEND: "noninteractive" });
     expect(r.all).toContain(`dca: activated against ${hub.url}`);
-    expect(r.stdout).toContain("dca 700\ndca 600\n/var/lib/dca:/usr/sbin/nologin\n/lib/systemd/system/dca.service\n");
+    expect(r.stdout).toContain("dca 700\ndca 600\ndca 600\n/var/lib/dca:/usr/sbin/nologin\n/lib/systemd/system/dca.service\n");
     const agents = JSON.parse(await hub.must("agent", "list", "--json")) as unknown[];
     expect(agents).toHaveLength(1);
   }, 300_000);
@@ -182,7 +183,7 @@ test ! -e /usr/bin/dca && test -e /var/lib/dca/identity.json && getent passwd dc
 readlink /etc/systemd/system/dca.service`, { DEBIAN_FRONTEND: "noninteractive" });
     expect(removed.stdout.trim()).toBe("/dev/null");
     await inRoot(`apt-get purge -y dca >/dev/null
-test ! -e /var/lib/dca && ! getent passwd dca && ! getent group dca && test ! -e /etc/systemd/system/dca.service
+test ! -e /var/lib/dca && test ! -e /var/lib/dca-seal && ! getent passwd dca && ! getent group dca && test ! -e /etc/systemd/system/dca.service
 test -z "$(debconf-show dca)"`, { DEBIAN_FRONTEND: "noninteractive" });
   }, 300_000);
 

@@ -50,7 +50,8 @@ export interface SealedCopy {
 
 /**
  * The folder for the copy outside the state folder: `$DCA_SEAL_DIR`, else
- * `$XDG_STATE_HOME` or `~/.local/state` (`%ProgramData%\dca` on Windows),
+ * `$XDG_STATE_HOME` or `~/.local/state` (`%ProgramData%\dca-seal` on Windows:
+ * `%ProgramData%\dca` is the service's state folder itself),
  * in a sub-folder named after the install so installs do not collide.
  */
 export function outsideSealDir(installId: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -60,7 +61,7 @@ export function outsideSealDir(installId: string, env: NodeJS.ProcessEnv = proce
     if (override === "" || override === "off") return undefined;
     base = override;
   } else if (process.platform === "win32") {
-    base = env.ProgramData ? join(env.ProgramData, "dca") : undefined;
+    base = env.ProgramData ? join(env.ProgramData, "dca-seal") : undefined;
   } else {
     base = env.XDG_STATE_HOME || join(homedir(), ".local", "state");
   }
