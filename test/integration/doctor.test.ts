@@ -7,7 +7,7 @@
  * what it tells the IT team to do and the exit code are asserted.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as http2 from "node:http2";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -116,6 +116,30 @@ describe("dca doctor", () => {
     expect(table.stdout).toMatch(/^pass {2}TLS to the hub +TLSv1\.3 with 127\.0\.0\.1:\d+, certificate trusted by the hub's CA saved at activation$/m);
     expect(table.stdout).toMatch(/^skip {2}binary integrity +not checked: a development build \(npm run build\) carries no signature$/m);
   }, 30_000);
+
+  test("the update URL: the last offered release is asked for one byte, on the hub's line with the credential", async () => {
+    // What the hub keeps after "dca-hub release add" (which needs a release build): a file under releases/.
+    const sha = "ab".repeat(32);
+    mkdirSync(join(hub.dataDir, "releases"), { recursive: true });
+    writeFileSync(join(hub.dataDir, "releases", sha), "a release's bytes");
+    const offered = copyState("offered");
+    const offer = (url: string) => {
+      mkdirSync(join(offered, "update"), { recursive: true });
+      writeFileSync(join(offered, "update", "offer.json"), JSON.stringify({ url }));
+    };
+    offer(`${hub.url}/releases/${sha}`);
+    expect(row((await doctor(offered)).report, "update-url")).toMatchObject({ status: "pass", message: `${hub.url} serves the offered release (HTTP 206)` });
+    offer(`${hub.url}/releases/${"cd".repeat(32)}`);
+    const gone = await doctor(offered);
+    expect(gone.exitCode).toBe(FAILED);
+    expect(row(gone.report, "update-url")).toMatchObject({ status: "fail", message: `${hub.url}/releases/${"cd".repeat(32)} answered HTTP 404 for the offered release` });
+    const closed = await freePort();
+    offer(`https://127.0.0.1:${closed}/dca-linux-x64`);
+    const r = await doctor(offered);
+    expect(row(r.report, "update-url").status).toBe("fail");
+    expect(row(r.report, "update-url").message).toStartWith(`cannot download from https://127.0.0.1:${closed}: `);
+    expect(row(r.report, "update-url").action).toBe(`allow HTTPS to 127.0.0.1:${closed}; updates are downloaded from there`);
+  }, 60_000);
 
   test("the hub's port closed: the TCP row fails, what follows is not checked", async () => {
     const closed = await freePort();

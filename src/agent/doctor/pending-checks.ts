@@ -15,11 +15,6 @@ export function checkBinaryIntegrity(): CheckOutcome {
   return fail(`this executable fails its integrity check: ${r.reason}`, "reinstall dca from a signed release");
 }
 
-/** The self-update download URL, which the hub will offer in Poll. */
-export function checkUpdateUrl(): CheckOutcome {
-  return skip("not checked: the hub offers no update URL yet");
-}
-
 /** The SSH relay port for web access to printers. */
 export function checkSshRelay(): CheckOutcome {
   return skip("not checked: no relay configured (this build has no SSH relay)");

@@ -12,7 +12,8 @@ import { checkHubDns, checkHubTcp, checkProxy } from "./hub-reach-checks.ts";
 import { type HubTlsState, checkHubCertificate, checkHubHttp2, checkHubTls } from "./hub-tls-checks.ts";
 import { checkIcmp } from "./icmp-check.ts";
 import { mqttChecks } from "./mqtt-checks.ts";
-import { checkBinaryIntegrity, checkSshRelay, checkUpdateUrl } from "./pending-checks.ts";
+import { checkBinaryIntegrity, checkSshRelay } from "./pending-checks.ts";
+import { checkUpdateUrl } from "./update-url-check.ts";
 import { checkSnmp } from "./snmp-check.ts";
 import { checkStateFolder } from "./state-folder-check.ts";
 
@@ -38,7 +39,7 @@ export async function runDoctor(s: DoctorSetup): Promise<DoctorReport> {
   const checks = [
     ...hub,
     ...mqtt,
-    await runCheck("update-url", "update URL", () => checkUpdateUrl()),
+    await runCheck("update-url", "update URL", async (ctx) => checkUpdateUrl(s, ctx, await caPem)),
     await runCheck("ssh-relay", "SSH relay", () => checkSshRelay()),
     state,
     await runCheck("binary-integrity", "binary integrity", () => checkBinaryIntegrity()),

@@ -7,6 +7,7 @@
  *   state.json                 what the last update came to (sent to the hub in each poll) and
  *                              the releases this agent refused or rolled back (never tried again)
  *   revocations.json           the newest root-signed revocation list the hub handed over
+ *   offer.json                 where the last release offered came from (`dca doctor` checks it)
  *
  * Every write is atomic (write, fsync, rename).
  */
@@ -54,6 +55,11 @@ export function createUpdateState(stateDir: string) {
     /** Where a download of `version` goes until it is checked. */
     unverifiedPath: (version: string) => file(`dca-${version.replace(/[^0-9A-Za-z.-]/g, "_")}.unverified`),
     pending: () => readJson<PendingUpdate>("pending.json"),
+    /** The URL of the last release offered, kept when it changes. */
+    lastOfferUrl: (): string | undefined => readJson<{ url?: string }>("offer.json")?.url,
+    keepOfferUrl(url: string) {
+      if (readJson<{ url?: string }>("offer.json")?.url !== url) write("offer.json", { url });
+    },
     setPending: (p: PendingUpdate) => write("pending.json", p),
     clearPending: () => rmSync(file("pending.json"), { force: true }),
     record: (): UpdateRecord => ({ status: "", refused: [], ...readJson<Partial<UpdateRecord>>("state.json") }),

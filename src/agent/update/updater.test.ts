@@ -41,6 +41,8 @@ describe("what the updater does with a poll answer", () => {
     expect(logs).toEqual(["update: refused 0.1.9: not newer than 0.2.0", "update: refused 0.2.0: not newer than 0.2.0"]);
     expect(state.record().status).toBe("refused 0.2.0: not newer than 0.2.0 (no downgrade)");
     expect(updater.pollFields().updateStatus).toBe("refused 0.2.0: not newer than 0.2.0 (no downgrade)");
+    // Where offers come from is kept for "dca doctor".
+    expect(state.lastOfferUrl()).toBe("https://127.0.0.1:1/x");
   });
 
   test("outside the window it was told, it waits (its own clock decides too)", () => {

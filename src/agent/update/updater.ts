@@ -152,6 +152,7 @@ export function createUpdater(opts: UpdaterOptions): Updater {
         if (r.revocationList && opts.root && state.keepRevocations(JSON.parse(r.revocationList), opts.root)) {
           log(`update: kept revocation list ${state.revocations(opts.root)?.serial} from the hub`);
         }
+        if (r.update?.url) state.keepOfferUrl(r.update.url);
         if (r.update && !busy && !done) consider(r.update);
       } catch (e) {
         log(`update: ${(e as Error).message}`);
