@@ -3,9 +3,13 @@
  * hashed whole and compared with the manifest of its signature bundle (`dca.sig`
  * beside `dca`), whose chain must lead to the built-in root key (src/common/trust-root.ts).
  * Not cached: the hash costs about 80 ms of CPU, and a cache would be one more
- * thing to protect (test/bench/integrity/README.md).
+ * thing to protect (test/bench/integrity/README.md). A self-update cut short
+ * between its two renames leaves the executable beside the other version's
+ * bundle; the bundle that matches is then beside it too (`dca.new.sig`, or
+ * `dca.previous.sig` after a rollback cut short), and is renamed into place.
+ * Any bundle is as good as another that passes: it must sign this file's hash.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, statSync } from "node:fs";
 import { checkReleaseFile } from "../../common/release-signing/check-release-file.ts";
 import { BUNDLE_MAX_BYTES } from "../../common/release-signing/signature-bundle.ts";
 import { TRUST_ROOT } from "../../common/trust-root.ts";
@@ -59,14 +63,32 @@ export function verifySelf(options: SelfCheckOptions = {}): SelfCheck {
   // (C:\proc\self\exe), and under wine Z:\proc\self\exe is wine's own loader.
   const running = options.executable ?? (process.platform === "linux" && existsSync("/proc/self/exe") ? "/proc/self/exe" : process.execPath);
   const sigFile = options.signatureFile ?? `${named}.sig`;
+  const first = checkWith(running, sigFile, root, options.keptRevocations ?? []);
+  if (first.ok || options.signatureFile) return done(first);
+  for (const other of [`${named}.new.sig`, `${named}.previous.sig`]) {
+    if (!existsSync(other)) continue;
+    const r = checkWith(running, other, root, options.keptRevocations ?? []);
+    if (!r.ok) continue;
+    try {
+      renameSync(other, sigFile);
+    } catch {
+      // Read-only folder: the bundle beside still proves the file; the next update renames.
+    }
+    return done(r);
+  }
+  return done(first);
+}
+
+/** The file checked against one bundle file. */
+function checkWith(running: string, sigFile: string, root: string, kept: readonly unknown[]): { ok: boolean; reason?: string; keyId?: string } {
   let text: string;
   try {
-    if (statSync(sigFile).size > BUNDLE_MAX_BYTES) return done({ ok: false, reason: `its signature file ${sigFile} is over ${BUNDLE_MAX_BYTES} bytes` });
+    if (statSync(sigFile).size > BUNDLE_MAX_BYTES) return { ok: false, reason: `its signature file ${sigFile} is over ${BUNDLE_MAX_BYTES} bytes` };
     text = readFileSync(sigFile, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return done({ ok: false, reason: code === "ENOENT" ? `its signature file ${sigFile} is missing` : `its signature file ${sigFile} cannot be read (${code})` });
+    return { ok: false, reason: code === "ENOENT" ? `its signature file ${sigFile} is missing` : `its signature file ${sigFile} cannot be read (${code})` };
   }
-  const checked = checkReleaseFile(running, text, root, options.keptRevocations ?? []);
-  return done(checked.ok ? { ok: true, keyId: checked.keyId } : { ok: false, reason: checked.reason });
+  const checked = checkReleaseFile(running, text, root, kept);
+  return checked.ok ? { ok: true, keyId: checked.keyId } : { ok: false, reason: checked.reason };
 }

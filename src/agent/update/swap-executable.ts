@@ -2,13 +2,17 @@
  * Replaces the agent's executable with a checked release, and puts the
  * previous one back. The new file is first copied beside the executable
  * (the state folder may be on another file system, where a rename cannot
- * reach) and hashed again there; then the running file is renamed to
- * `.previous` and the new one renamed into place, each with its signature
- * bundle (`dca.sig`, which the start-up check reads). Renaming a running
- * executable is allowed on Linux, macOS and Windows; the process keeps
- * running its old image until it restarts.
+ * reach) and hashed again there. On Linux and macOS the running file is
+ * then kept as `.previous` by a hard link and the new one renamed over it,
+ * then its signature bundle over `dca.sig`: each rename is atomic, so a
+ * power cut leaves either file in place, and in the one state where the
+ * executable and `dca.sig` disagree the start-up check finds the matching
+ * bundle beside it (`dca.new.sig` or `dca.previous.sig`) and finishes the
+ * rename (src/agent/integrity/verify-self.ts). Windows cannot rename over a
+ * running executable: there the running file is renamed to `.previous`
+ * first, which leaves a moment without one.
  */
-import { chmodSync, copyFileSync, existsSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, linkSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { DcaError } from "../../common/errors.ts";
 import { hashFile } from "../../common/hash-file.ts";
@@ -64,8 +68,14 @@ export function installExecutable(exe: string, verified: string, bundleText: str
   }
   const prev = previousOf(exe);
   try {
-    renameSync(exe, prev.file);
-    if (existsSync(`${exe}.sig`)) renameSync(`${exe}.sig`, prev.sig);
+    if (process.platform === "win32") {
+      renameSync(exe, prev.file);
+      if (existsSync(`${exe}.sig`)) renameSync(`${exe}.sig`, prev.sig);
+    } else {
+      keepAs(exe, prev.file);
+      if (existsSync(`${exe}.sig`)) keepAs(`${exe}.sig`, prev.sig);
+      fsyncDir(dir);
+    }
     renameSync(staged, exe);
     renameSync(`${staged}.sig`, `${exe}.sig`);
     fsyncDir(dir);
@@ -76,7 +86,17 @@ export function installExecutable(exe: string, verified: string, bundleText: str
   }
 }
 
-/** Puts `.previous` back in place of `exe` (and its bundle); false when there is none. */
+/** `to` becomes a second name of `from` (a copy where hard links are not allowed). */
+function keepAs(from: string, to: string): void {
+  rmSync(to, { force: true });
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
+}
+
+/** Puts `.previous` back in place of `exe` (and its bundle; each rename atomic, as above); false when there is none. */
 export function restorePrevious(exe: string): boolean {
   const prev = previousOf(exe);
   if (!existsSync(prev.file)) return false;
