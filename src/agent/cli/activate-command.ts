@@ -24,8 +24,8 @@ import { UsageError, flag, parseArgs } from "../../common/args.ts";
 import { DcaError } from "../../common/errors.ts";
 import { VERSION } from "../../common/version.ts";
 import { stateDirAsOwner } from "./state-dir.ts";
+import { PLATFORM } from "./platform.ts";
 
-export const PLATFORM = `${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;
 
 /** The CA of --ca FILE (undefined without it); --ca with --ca-fingerprint is refused. */
 export function caFromFlag(p: ReturnType<typeof parseArgs>): string | undefined {

@@ -21,8 +21,8 @@ import { takeOwnerLock } from "../../common/owner-lock.ts";
 import { INTEGRITY_EXIT } from "../../common/exit-codes.ts";
 import { TRUST_ROOT } from "../../common/trust-root.ts";
 import { integrityFailureLine } from "../integrity/verify-self.ts";
-import { createFileFetcher } from "../transport/index.ts";
-import { PLATFORM } from "./activate-command.ts";
+import { createFileFetcher } from "../transport/create-file-fetcher.ts";
+import { PLATFORM } from "./platform.ts";
 import { type ReadyRelease, beginStart, createUpdateState, createUpdater, markHealthy, restartSelf, rollBack, TEST_FAULT } from "../update/index.ts";
 
 /** How long a stop waits for work under way, and then for the process's last handles: within 2 s in all. */
