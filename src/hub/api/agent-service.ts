@@ -19,7 +19,7 @@ import {
 } from "../../gen/dca/v1/agent_service_pb.ts";
 import { DcaError } from "../../common/errors.ts";
 import type { Agent, AgentApiStore } from "../store/index.ts";
-import { UNAUTHENTICATED_MESSAGE, agentFromAuthorization } from "./bearer.ts";
+import { AUTHENTICATED_AGENT, UNAUTHENTICATED_MESSAGE, agentFromAuthorization } from "./bearer.ts";
 import { withConnectErrors } from "./connect-errors.ts";
 import { type ActivationGate, createActivationGate } from "./activation-gate.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
@@ -54,7 +54,7 @@ export interface AgentServiceOptions {
 
 /** The calling agent, or `unauthenticated` (the front door already refused most such calls before their body). */
 function authenticate(store: AgentApiStore, ctx: HandlerContext): Agent {
-  const agent = agentFromAuthorization(store, ctx.requestHeader.get("authorization"));
+  const agent = ctx.values.get(AUTHENTICATED_AGENT) ?? agentFromAuthorization(store, ctx.requestHeader.get("authorization"));
   if (!agent) throw new DcaError("unauthenticated", UNAUTHENTICATED_MESSAGE);
   return agent;
 }

@@ -3,9 +3,13 @@
  * one place: by the front door before a request body is read, and by the
  * service for the agent a call acts for.
  */
+import { createContextKey } from "@connectrpc/connect";
 import type { Agent, AgentApiStore } from "../store/index.ts";
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{16,128})$/;
+
+/** The agent the front door authenticated for this call (undefined: not checked there). */
+export const AUTHENTICATED_AGENT = createContextKey<Agent | undefined>(undefined);
 
 /** What an agent is told when its credential is missing or not valid. */
 export const UNAUTHENTICATED_MESSAGE = "agent credential missing or not valid";

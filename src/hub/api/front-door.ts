@@ -8,12 +8,12 @@
  * with a valid credential (release-files.ts).
  */
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
-import { Code, ConnectError, type ContextValues, type ServiceImpl, createConnectRouter } from "@connectrpc/connect";
+import { Code, ConnectError, type ContextValues, type ServiceImpl, createConnectRouter, createContextValues } from "@connectrpc/connect";
 import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
 import { AgentService } from "../../gen/dca/v1/agent_service_pb.ts";
 import { REQUEST_MAX_BYTES } from "../../common/wire-limits.ts";
 import type { AgentApiStore } from "../store/index.ts";
-import { UNAUTHENTICATED_MESSAGE, agentFromAuthorization } from "./bearer.ts";
+import { AUTHENTICATED_AGENT, UNAUTHENTICATED_MESSAGE, agentFromAuthorization } from "./bearer.ts";
 import { respondWithError, undecodableAsInvalidArgument } from "./protocol-errors.ts";
 import { toConnectError } from "./connect-errors.ts";
 import type { ReadingIntake } from "./reading-intake.ts";
@@ -75,14 +75,17 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: Http2ServerReques
       const err = new ConnectError(`a ${handler.method.name} request may have at most ${REQUEST_MAX_BYTES[name]} bytes; this one says ${declared}`, Code.ResourceExhausted);
       return respondWithError(req, res, err);
     }
+    const values = opts.contextValues?.(req) ?? createContextValues();
     if (!OPEN_METHODS.has(name)) {
       const agent = authenticated(req, res);
       if (!agent) return;
+      // The service acts for this agent without checking its secret a second time.
+      values.set(AUTHENTICATED_AGENT, agent);
       // An agent over its quota is refused before its upload is read and decoded.
       const refusal = name === "uploadReadings" ? opts.intake?.refusal(agent) : undefined;
       if (refusal) return respondWithError(req, res, toConnectError(refusal, opts.log));
     }
-    const request = universalRequestFromNodeRequest(req, res, undefined, opts.contextValues?.(req));
+    const request = universalRequestFromNodeRequest(req, res, undefined, values);
     handler(request)
       .then(undecodableAsInvalidArgument)
       .then((answer) => universalResponseToNodeResponse(answer, res))
