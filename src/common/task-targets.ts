@@ -24,6 +24,7 @@ export function taskTargets(task: Task): TaskTargets | undefined {
     case "snmpTest":
     case "zebra":
     case "webProbe":
+    case "webAccess":
       return { targets: [k.value.address], single: true };
     default:
       return undefined;
@@ -39,6 +40,7 @@ export const TASK_KIND_NAMES = {
   snmpTest: "snmp_test",
   zebra: "zebra",
   webProbe: "web_probe",
+  webAccess: "web_access",
 } as const satisfies Record<NonNullable<Task["kind"]["case"]>, string>;
 
 export type TaskKindName = (typeof TASK_KIND_NAMES)[keyof typeof TASK_KIND_NAMES];

@@ -109,6 +109,10 @@ export const TASK_HANDLERS: { [K in Kinds]: Handler<K> } = {
       };
     },
   },
+  webAccess: {
+    describe: (v) => `web-access ${v.address}:${v.port}`,
+    run: async () => ({ status: TaskStatus.REFUSED, message: "this agent cannot open web access tunnels yet: update it" }),
+  },
 };
 
 /** What a task is, in a few words. */

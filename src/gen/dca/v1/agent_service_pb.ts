@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file dca/v1/agent_service.proto.
  */
 export const file_dca_v1_agent_service: GenFile = /*@__PURE__*/
-  fileDesc("ChpkY2EvdjEvYWdlbnRfc2VydmljZS5wcm90bxIGZGNhLnYxIm4KD0FjdGl2YXRlUmVxdWVzdBIMCgRjb2RlGAEgASgJEhIKCmluc3RhbGxfaWQYAiABKAkSEAoIaG9zdG5hbWUYAyABKAkSFQoNYWdlbnRfdmVyc2lvbhgEIAEoCRIQCghwbGF0Zm9ybRgFIAEoCSKhAQoQQWN0aXZhdGVSZXNwb25zZRIQCghhZ2VudF9pZBgBIAEoCRIOCgZzZWNyZXQYAiABKAkSDwoHc2l0ZV9pZBgDIAEoCRIRCglzaXRlX25hbWUYBCABKAkSIwoGY29uZmlnGAUgASgLMhMuZGNhLnYxLkFnZW50Q29uZmlnEiIKBG1xdHQYBiABKAsyFC5kY2EudjEuTXF0dFNldHRpbmdzIvACCgtQb2xsUmVxdWVzdBIWCg5jb25maWdfdmVyc2lvbhgBIAEoBBIUCgxvdXRib3hfZGVwdGgYAiABKAQSFAoMb3V0Ym94X2J5dGVzGAMgASgEEhgKEGRyb3BwZWRfcmVhZGluZ3MYBCABKAQSFQoNYWdlbnRfdmVyc2lvbhgFIAEoCRIQCghob3N0bmFtZRgGIAEoCRIyCg5sYXN0X2Rpc2NvdmVyeRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoJbGFzdF9yZWFkGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpsYXN0X2Vycm9yGAkgASgJEhUKDWtub3duX2RldmljZXMYCiABKA0SGgoSdXRjX29mZnNldF9taW51dGVzGAsgASgREhkKEXJldm9jYXRpb25fc2VyaWFsGAwgASgEEhUKDXVwZGF0ZV9zdGF0dXMYDSABKAki/wEKDFBvbGxSZXNwb25zZRIbCgV0YXNrcxgBIAMoCzIMLmRjYS52MS5UYXNrEiMKBmNvbmZpZxgCIAEoCzITLmRjYS52MS5BZ2VudENvbmZpZxIZChFuZXh0X3BvbGxfc2Vjb25kcxgDIAEoDRIvCgtzZXJ2ZXJfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASIgoEbXF0dBgFIAEoCzIULmRjYS52MS5NcXR0U2V0dGluZ3MSJAoGdXBkYXRlGAYgASgLMhQuZGNhLnYxLlJlbGVhc2VPZmZlchIXCg9yZXZvY2F0aW9uX2xpc3QYByABKAkijAEKDFJlbGVhc2VPZmZlchIPCgd2ZXJzaW9uGAEgASgJEgwKBHNpemUYAiABKAQSDgoGc2hhMjU2GAMgASgJEhgKEHNpZ25hdHVyZV9idW5kbGUYBCABKAkSCwoDdXJsGAUgASgJEg4KBndpbmRvdxgGIAEoCRIWCg5oZWFsdGhfc2Vjb25kcxgHIAEoDSJQCgxNcXR0U2V0dGluZ3MSDAoEdXJscxgBIAMoCRINCgV0b3BpYxgCIAEoCRIQCgh1c2VybmFtZRgDIAEoCRIRCgljbGllbnRfaWQYBCABKAkimQIKC0FnZW50Q29uZmlnEg8KB3ZlcnNpb24YASABKAQSDwoHdGFyZ2V0cxgCIAMoCRIPCgdleGNsdWRlGAMgAygJEisKC2NyZWRlbnRpYWxzGAQgAygLMhYuZGNhLnYxLlNubXBDcmVkZW50aWFsEiIKGmRpc2NvdmVyeV9pbnRlcnZhbF9zZWNvbmRzGAUgASgNEh0KFXJlYWRfaW50ZXJ2YWxfc2Vjb25kcxgGIAEoDRIdChVwb2xsX2ludGVydmFsX3NlY29uZHMYByABKA0SIgoEc25tcBgIIAEoCzIULmRjYS52MS5Tbm1wU2V0dGluZ3MSJAoGb3V0Ym94GAkgASgLMhQuZGNhLnYxLk91dGJveExpbWl0cyLSAQoOU25tcENyZWRlbnRpYWwSDAoEbmFtZRgBIAEoCRIkCgd2ZXJzaW9uGAIgASgOMhMuZGNhLnYxLlNubXBWZXJzaW9uEhEKCWNvbW11bml0eRgDIAEoCRIMCgR1c2VyGAQgASgJEhUKDWF1dGhfcHJvdG9jb2wYBSABKAkSFQoNYXV0aF9wYXNzd29yZBgGIAEoCRIVCg1wcml2X3Byb3RvY29sGAcgASgJEhUKDXByaXZfcGFzc3dvcmQYCCABKAkSDwoHY29udGV4dBgJIAEoCSKyAQoMU25tcFNldHRpbmdzEgwKBHBvcnQYASABKA0SEgoKdGltZW91dF9tcxgCIAEoDRIPCgdyZXRyaWVzGAMgASgNEhMKC2NvbmN1cnJlbmN5GAQgASgNEgwKBHJhdGUYBSABKA0SGAoQcmVhZF9jb25jdXJyZW5jeRgGIAEoDRIYChBzd2VlcF90aW1lb3V0X21zGAcgASgNEhgKEHJlYWRfZGVhZGxpbmVfbXMYCCABKA0iUAoMT3V0Ym94TGltaXRzEhQKDG1heF9yZWFkaW5ncxgBIAEoBBIRCgltYXhfYnl0ZXMYAiABKAQSFwoPbWF4X2FnZV9zZWNvbmRzGAMgASgNIuUCCgRUYXNrEgoKAmlkGAEgASgJEi4KCmNyZWF0ZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiAKBHNjYW4YCiABKAsyEC5kY2EudjEuU2NhblRhc2tIABItCgtyZWFkX2RldmljZRgLIAEoCzIWLmRjYS52MS5SZWFkRGV2aWNlVGFza0gAEiAKBHBpbmcYDCABKAsyEC5kY2EudjEuUGluZ1Rhc2tIABIsCgp0cmFjZXJvdXRlGA0gASgLMhYuZGNhLnYxLlRyYWNlcm91dGVUYXNrSAASKQoJc25tcF90ZXN0GA4gASgLMhQuZGNhLnYxLlNubXBUZXN0VGFza0gAEiIKBXplYnJhGA8gASgLMhEuZGNhLnYxLlplYnJhVGFza0gAEikKCXdlYl9wcm9iZRgQIAEoCzIULmRjYS52MS5XZWJQcm9iZVRhc2tIAEIGCgRraW5kIhsKCFNjYW5UYXNrEg8KB3RhcmdldHMYASADKAkiIQoOUmVhZERldmljZVRhc2sSDwoHYWRkcmVzcxgBIAEoCSJTCghQaW5nVGFzaxIPCgdhZGRyZXNzGAEgASgJEg0KBWNvdW50GAIgASgNEhIKCnRpbWVvdXRfbXMYAyABKA0SEwoLaW50ZXJ2YWxfbXMYBCABKA0iXwoOVHJhY2Vyb3V0ZVRhc2sSDwoHYWRkcmVzcxgBIAEoCRIQCghtYXhfaG9wcxgCIAEoDRISCgp0aW1lb3V0X21zGAMgASgNEhYKDnByb2Jlc19wZXJfaG9wGAQgASgNIh8KDFNubXBUZXN0VGFzaxIPCgdhZGRyZXNzGAEgASgJIrQBCglaZWJyYVRhc2sSDwoHYWRkcmVzcxgBIAEoCRIjCgZhY3Rpb24YAiABKA4yEy5kY2EudjEuWmVicmFBY3Rpb24SKQoJdHJhbnNwb3J0GAMgASgOMhYuZGNhLnYxLlplYnJhVHJhbnNwb3J0EgwKBHBvcnQYBCABKA0SDQoFcXVldWUYBSABKAkSDAoEZGF0YRgGIAEoDBIMCgRuYW1lGAcgASgJEg0KBXZhbHVlGAggASgJIk8KDFdlYlByb2JlVGFzaxIPCgdhZGRyZXNzGAEgASgJEg0KBXBvcnRzGAIgAygNEhEKCXRsc19wb3J0cxgDIAMoDRIMCgRsZWRtGAQgASgIImEKDU91dGJveFJlYWRpbmcSCgoCaWQYASABKAkSCwoDc2VxGAIgASgEEiYKB3JlYWRpbmcYAyABKAsyFS5kY2EudjEuRGV2aWNlUmVhZGluZxIPCgd0YXNrX2lkGAQgASgJIloKFVVwbG9hZFJlYWRpbmdzUmVxdWVzdBInCghyZWFkaW5ncxgBIAMoCzIVLmRjYS52MS5PdXRib3hSZWFkaW5nEhgKEGRyb3BwZWRfcmVhZGluZ3MYAiABKAQiMgoWVXBsb2FkUmVhZGluZ3NSZXNwb25zZRIYChBhY2tub3dsZWRnZWRfaWRzGAEgAygJIvkBChdSZXBvcnRUYXNrUmVzdWx0UmVxdWVzdBIPCgd0YXNrX2lkGAEgASgJEiIKBnN0YXR1cxgCIAEoDjISLmRjYS52MS5UYXNrU3RhdHVzEg8KB21lc3NhZ2UYAyABKAkSEwoLcmVhZGluZ19pZHMYBCADKAkSLgoKc3RhcnRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZmluaXNoZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiIKBnJlc3VsdBgHIAEoCzISLmRjYS52MS5UYXNrUmVzdWx0IugBCgpUYXNrUmVzdWx0EiIKBHBpbmcYASABKAsyEi5kY2EudjEuUGluZ1Jlc3VsdEgAEi4KCnRyYWNlcm91dGUYAiABKAsyGC5kY2EudjEuVHJhY2Vyb3V0ZVJlc3VsdEgAEisKCXNubXBfdGVzdBgDIAEoCzIWLmRjYS52MS5Tbm1wVGVzdFJlc3VsdEgAEiQKBXplYnJhGAQgASgLMhMuZGNhLnYxLlplYnJhUmVzdWx0SAASKwoJd2ViX3Byb2JlGAUgASgLMhYuZGNhLnYxLldlYlByb2JlUmVzdWx0SABCBgoEa2luZCI7CglSb3VuZFRyaXASDgoGbWluX21zGAEgASgBEg4KBmF2Z19tcxgCIAEoARIOCgZtYXhfbXMYAyABKAEipgEKClBpbmdSZXN1bHQSDwoHYWRkcmVzcxgBIAEoCRIOCgZzb2NrZXQYAiABKAkSDAoEc2VudBgDIAEoDRIQCghyZWNlaXZlZBgEIAEoDRIUCgxsb3NzX3BlcmNlbnQYBSABKAESHgoDcnR0GAYgASgLMhEuZGNhLnYxLlJvdW5kVHJpcBISCgpyZXBsaWVzX21zGAcgAygBEg0KBWVycm9yGAggASgJImAKDVRyYWNlcm91dGVIb3ASCwoDdHRsGAEgASgNEg8KB2FkZHJlc3MYAiABKAkSDgoGcnR0X21zGAMgAygBEiEKGXVucmVhY2hhYmxlX2NvZGVfcGx1c19vbmUYBCABKA0ieAoQVHJhY2Vyb3V0ZVJlc3VsdBIPCgdhZGRyZXNzGAEgASgJEg4KBnNvY2tldBgCIAEoCRIjCgRob3BzGAMgAygLMhUuZGNhLnYxLlRyYWNlcm91dGVIb3ASDwoHcmVhY2hlZBgEIAEoCBINCgVlcnJvchgFIAEoCSKeAQoTU25tcENyZWRlbnRpYWxDaGVjaxIMCgRuYW1lGAEgASgJEiQKB3ZlcnNpb24YAiABKA4yEy5kY2EudjEuU25tcFZlcnNpb24SCgoCb2sYAyABKAgSDQoFZXJyb3IYBCABKAkSEQoJc3lzX2Rlc2NyGAUgASgJEhUKDXN5c19vYmplY3RfaWQYBiABKAkSDgoGcnR0X21zGAcgASgBIlMKDlNubXBUZXN0UmVzdWx0Eg8KB2FkZHJlc3MYASABKAkSMAoLY3JlZGVudGlhbHMYAiADKAsyGy5kY2EudjEuU25tcENyZWRlbnRpYWxDaGVjayKaAgoLWmVicmFTdGF0dXMSEQoJcGFwZXJfb3V0GAEgASgIEg4KBnBhdXNlZBgCIAEoCBIRCgloZWFkX29wZW4YAyABKAgSEgoKcmliYm9uX291dBgEIAEoCBIYChBvdmVyX3RlbXBlcmF0dXJlGAUgASgIEhkKEXVuZGVyX3RlbXBlcmF0dXJlGAYgASgIEhMKC2J1ZmZlcl9mdWxsGAcgASgIEhMKC2NvcnJ1cHRfcmFtGAggASgIEhgKEGxhYmVsc19yZW1haW5pbmcYCSABKA0SGQoRZm9ybWF0c19pbl9idWZmZXIYCiABKA0SEgoKcHJpbnRfbW9kZRgLIAEoCRIZChFsYWJlbF9sZW5ndGhfZG90cxgMIAEoDSK5AQoLWmVicmFSZXN1bHQSDwoHYWRkcmVzcxgBIAEoCRIRCgl0cmFuc3BvcnQYAiABKAkSDAoEcG9ydBgDIAEoDRISCgpieXRlc19zZW50GAQgASgNEiMKBnN0YXR1cxgFIAEoCzITLmRjYS52MS5aZWJyYVN0YXR1cxIhCghjb3VudGVycxgGIAMoCzIPLmRjYS52MS5Db3VudGVyEg0KBXZhbHVlGAcgASgJEg0KBWZvdW5kGAggASgIIqoCChNUbHNDZXJ0aWZpY2F0ZUZhY3RzEg8KB3N1YmplY3QYASABKAkSDgoGaXNzdWVyGAIgASgJEhkKEXN1YmplY3RfYWx0X25hbWVzGAMgAygJEi4KCm5vdF9iZWZvcmUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi0KCW5vdF9hZnRlchgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGgoSc2hhMjU2X2ZpbmdlcnByaW50GAYgASgJEhMKC3NlbGZfc2lnbmVkGAcgASgIEg8KB2V4cGlyZWQYCCABKAgSEAoIcHJvdG9jb2wYCSABKAkSDwoHdHJ1c3RlZBgKIAEoCBITCgt0cnVzdF9lcnJvchgLIAEoCSLIAQoNV2ViUG9ydFJlc3VsdBIMCgRwb3J0GAEgASgNEg4KBnNjaGVtZRgCIAEoCRITCgtzdGF0dXNfY29kZRgDIAEoDRINCgV0aXRsZRgEIAEoCRIOCgZzZXJ2ZXIYBSABKAkSEAoIbG9jYXRpb24YBiABKAkSDQoFZXJyb3IYByABKAkSEgoKZWxhcHNlZF9tcxgIIAEoARIwCgtjZXJ0aWZpY2F0ZRgJIAEoCzIbLmRjYS52MS5UbHNDZXJ0aWZpY2F0ZUZhY3RzIoMBCg5MZWRtQ29uc3VtYWJsZRINCgVjb2xvchgBIAEoCRIMCgR0eXBlGAIgASgJEhkKEXBlcmNlbnRfcmVtYWluaW5nGAMgASgFEg0KBXN0YXRlGAQgASgJEhMKC3BhcnRfbnVtYmVyGAUgASgJEhUKDXNlcmlhbF9udW1iZXIYBiABKAkiegoKTGVkbVJlc3VsdBINCgVmb3VuZBgBIAEoCBIrCgtjb25zdW1hYmxlcxgCIAMoCzIWLmRjYS52MS5MZWRtQ29uc3VtYWJsZRIhCghjb3VudGVycxgDIAMoCzIPLmRjYS52MS5Db3VudGVyEg0KBWVycm9yGAQgASgJImkKDldlYlByb2JlUmVzdWx0Eg8KB2FkZHJlc3MYASABKAkSJAoFcG9ydHMYAiADKAsyFS5kY2EudjEuV2ViUG9ydFJlc3VsdBIgCgRsZWRtGAMgASgLMhIuZGNhLnYxLkxlZG1SZXN1bHQiGgoYUmVwb3J0VGFza1Jlc3VsdFJlc3BvbnNlIikKE0NoZWNrTG9ja291dFJlcXVlc3QSEgoKaW5zdGFsbF9pZBgBIAEoCSJJChRDaGVja0xvY2tvdXRSZXNwb25zZRIXCg9mYWlsZWRfYXR0ZW1wdHMYASABKA0SGAoQcmVzZXRfZ2VuZXJhdGlvbhgCIAEoDSpjCg5aZWJyYVRyYW5zcG9ydBIfChtaRUJSQV9UUkFOU1BPUlRfVU5TUEVDSUZJRUQQABIXChNaRUJSQV9UUkFOU1BPUlRfUkFXEAESFwoTWkVCUkFfVFJBTlNQT1JUX0xQUhACKosBCgtaZWJyYUFjdGlvbhIcChhaRUJSQV9BQ1RJT05fVU5TUEVDSUZJRUQQABIVChFaRUJSQV9BQ1RJT05fUkVBRBABEhUKEVpFQlJBX0FDVElPTl9TRU5EEAISFwoTWkVCUkFfQUNUSU9OX0dFVFZBUhADEhcKE1pFQlJBX0FDVElPTl9TRVRWQVIQBCqJAQoKVGFza1N0YXR1cxIbChdUQVNLX1NUQVRVU19VTlNQRUNJRklFRBAAEhcKE1RBU0tfU1RBVFVTX1JVTk5JTkcQARIUChBUQVNLX1NUQVRVU19ET05FEAISFgoSVEFTS19TVEFUVVNfRkFJTEVEEAMSFwoTVEFTS19TVEFUVVNfUkVGVVNFRBAEMvMCCgxBZ2VudFNlcnZpY2USPQoIQWN0aXZhdGUSFy5kY2EudjEuQWN0aXZhdGVSZXF1ZXN0GhguZGNhLnYxLkFjdGl2YXRlUmVzcG9uc2USMQoEUG9sbBITLmRjYS52MS5Qb2xsUmVxdWVzdBoULmRjYS52MS5Qb2xsUmVzcG9uc2USTwoOVXBsb2FkUmVhZGluZ3MSHS5kY2EudjEuVXBsb2FkUmVhZGluZ3NSZXF1ZXN0Gh4uZGNhLnYxLlVwbG9hZFJlYWRpbmdzUmVzcG9uc2USVQoQUmVwb3J0VGFza1Jlc3VsdBIfLmRjYS52MS5SZXBvcnRUYXNrUmVzdWx0UmVxdWVzdBogLmRjYS52MS5SZXBvcnRUYXNrUmVzdWx0UmVzcG9uc2USSQoMQ2hlY2tMb2Nrb3V0EhsuZGNhLnYxLkNoZWNrTG9ja291dFJlcXVlc3QaHC5kY2EudjEuQ2hlY2tMb2Nrb3V0UmVzcG9uc2ViBnByb3RvMw", [file_dca_v1_reading, file_google_protobuf_timestamp]);
+  fileDesc("ChpkY2EvdjEvYWdlbnRfc2VydmljZS5wcm90bxIGZGNhLnYxIoYBCg9BY3RpdmF0ZVJlcXVlc3QSDAoEY29kZRgBIAEoCRISCgppbnN0YWxsX2lkGAIgASgJEhAKCGhvc3RuYW1lGAMgASgJEhUKDWFnZW50X3ZlcnNpb24YBCABKAkSEAoIcGxhdGZvcm0YBSABKAkSFgoOc3NoX3B1YmxpY19rZXkYBiABKAkioQEKEEFjdGl2YXRlUmVzcG9uc2USEAoIYWdlbnRfaWQYASABKAkSDgoGc2VjcmV0GAIgASgJEg8KB3NpdGVfaWQYAyABKAkSEQoJc2l0ZV9uYW1lGAQgASgJEiMKBmNvbmZpZxgFIAEoCzITLmRjYS52MS5BZ2VudENvbmZpZxIiCgRtcXR0GAYgASgLMhQuZGNhLnYxLk1xdHRTZXR0aW5ncyKIAwoLUG9sbFJlcXVlc3QSFgoOY29uZmlnX3ZlcnNpb24YASABKAQSFAoMb3V0Ym94X2RlcHRoGAIgASgEEhQKDG91dGJveF9ieXRlcxgDIAEoBBIYChBkcm9wcGVkX3JlYWRpbmdzGAQgASgEEhUKDWFnZW50X3ZlcnNpb24YBSABKAkSEAoIaG9zdG5hbWUYBiABKAkSMgoObGFzdF9kaXNjb3ZlcnkYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi0KCWxhc3RfcmVhZBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKbGFzdF9lcnJvchgJIAEoCRIVCg1rbm93bl9kZXZpY2VzGAogASgNEhoKEnV0Y19vZmZzZXRfbWludXRlcxgLIAEoERIZChFyZXZvY2F0aW9uX3NlcmlhbBgMIAEoBBIVCg11cGRhdGVfc3RhdHVzGA0gASgJEhYKDnNzaF9wdWJsaWNfa2V5GA4gASgJIpkCCgxQb2xsUmVzcG9uc2USGwoFdGFza3MYASADKAsyDC5kY2EudjEuVGFzaxIjCgZjb25maWcYAiABKAsyEy5kY2EudjEuQWdlbnRDb25maWcSGQoRbmV4dF9wb2xsX3NlY29uZHMYAyABKA0SLwoLc2VydmVyX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiIKBG1xdHQYBSABKAsyFC5kY2EudjEuTXF0dFNldHRpbmdzEiQKBnVwZGF0ZRgGIAEoCzIULmRjYS52MS5SZWxlYXNlT2ZmZXISFwoPcmV2b2NhdGlvbl9saXN0GAcgASgJEhgKEGVuZGVkX3dlYl9hY2Nlc3MYCCADKAkijAEKDFJlbGVhc2VPZmZlchIPCgd2ZXJzaW9uGAEgASgJEgwKBHNpemUYAiABKAQSDgoGc2hhMjU2GAMgASgJEhgKEHNpZ25hdHVyZV9idW5kbGUYBCABKAkSCwoDdXJsGAUgASgJEg4KBndpbmRvdxgGIAEoCRIWCg5oZWFsdGhfc2Vjb25kcxgHIAEoDSJQCgxNcXR0U2V0dGluZ3MSDAoEdXJscxgBIAMoCRINCgV0b3BpYxgCIAEoCRIQCgh1c2VybmFtZRgDIAEoCRIRCgljbGllbnRfaWQYBCABKAki0AIKC0FnZW50Q29uZmlnEg8KB3ZlcnNpb24YASABKAQSDwoHdGFyZ2V0cxgCIAMoCRIPCgdleGNsdWRlGAMgAygJEisKC2NyZWRlbnRpYWxzGAQgAygLMhYuZGNhLnYxLlNubXBDcmVkZW50aWFsEiIKGmRpc2NvdmVyeV9pbnRlcnZhbF9zZWNvbmRzGAUgASgNEh0KFXJlYWRfaW50ZXJ2YWxfc2Vjb25kcxgGIAEoDRIdChVwb2xsX2ludGVydmFsX3NlY29uZHMYByABKA0SIgoEc25tcBgIIAEoCzIULmRjYS52MS5Tbm1wU2V0dGluZ3MSJAoGb3V0Ym94GAkgASgLMhQuZGNhLnYxLk91dGJveExpbWl0cxIYChB3ZWJfYWNjZXNzX3BvcnRzGAogAygNEhsKE3dlYl9hY2Nlc3NfZGlzYWJsZWQYCyABKAgi0gEKDlNubXBDcmVkZW50aWFsEgwKBG5hbWUYASABKAkSJAoHdmVyc2lvbhgCIAEoDjITLmRjYS52MS5Tbm1wVmVyc2lvbhIRCgljb21tdW5pdHkYAyABKAkSDAoEdXNlchgEIAEoCRIVCg1hdXRoX3Byb3RvY29sGAUgASgJEhUKDWF1dGhfcGFzc3dvcmQYBiABKAkSFQoNcHJpdl9wcm90b2NvbBgHIAEoCRIVCg1wcml2X3Bhc3N3b3JkGAggASgJEg8KB2NvbnRleHQYCSABKAkisgEKDFNubXBTZXR0aW5ncxIMCgRwb3J0GAEgASgNEhIKCnRpbWVvdXRfbXMYAiABKA0SDwoHcmV0cmllcxgDIAEoDRITCgtjb25jdXJyZW5jeRgEIAEoDRIMCgRyYXRlGAUgASgNEhgKEHJlYWRfY29uY3VycmVuY3kYBiABKA0SGAoQc3dlZXBfdGltZW91dF9tcxgHIAEoDRIYChByZWFkX2RlYWRsaW5lX21zGAggASgNIlAKDE91dGJveExpbWl0cxIUCgxtYXhfcmVhZGluZ3MYASABKAQSEQoJbWF4X2J5dGVzGAIgASgEEhcKD21heF9hZ2Vfc2Vjb25kcxgDIAEoDSKSAwoEVGFzaxIKCgJpZBgBIAEoCRIuCgpjcmVhdGVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIgCgRzY2FuGAogASgLMhAuZGNhLnYxLlNjYW5UYXNrSAASLQoLcmVhZF9kZXZpY2UYCyABKAsyFi5kY2EudjEuUmVhZERldmljZVRhc2tIABIgCgRwaW5nGAwgASgLMhAuZGNhLnYxLlBpbmdUYXNrSAASLAoKdHJhY2Vyb3V0ZRgNIAEoCzIWLmRjYS52MS5UcmFjZXJvdXRlVGFza0gAEikKCXNubXBfdGVzdBgOIAEoCzIULmRjYS52MS5Tbm1wVGVzdFRhc2tIABIiCgV6ZWJyYRgPIAEoCzIRLmRjYS52MS5aZWJyYVRhc2tIABIpCgl3ZWJfcHJvYmUYECABKAsyFC5kY2EudjEuV2ViUHJvYmVUYXNrSAASKwoKd2ViX2FjY2VzcxgRIAEoCzIVLmRjYS52MS5XZWJBY2Nlc3NUYXNrSABCBgoEa2luZCIbCghTY2FuVGFzaxIPCgd0YXJnZXRzGAEgAygJIiEKDlJlYWREZXZpY2VUYXNrEg8KB2FkZHJlc3MYASABKAkiUwoIUGluZ1Rhc2sSDwoHYWRkcmVzcxgBIAEoCRINCgVjb3VudBgCIAEoDRISCgp0aW1lb3V0X21zGAMgASgNEhMKC2ludGVydmFsX21zGAQgASgNIl8KDlRyYWNlcm91dGVUYXNrEg8KB2FkZHJlc3MYASABKAkSEAoIbWF4X2hvcHMYAiABKA0SEgoKdGltZW91dF9tcxgDIAEoDRIWCg5wcm9iZXNfcGVyX2hvcBgEIAEoDSIfCgxTbm1wVGVzdFRhc2sSDwoHYWRkcmVzcxgBIAEoCSK0AQoJWmVicmFUYXNrEg8KB2FkZHJlc3MYASABKAkSIwoGYWN0aW9uGAIgASgOMhMuZGNhLnYxLlplYnJhQWN0aW9uEikKCXRyYW5zcG9ydBgDIAEoDjIWLmRjYS52MS5aZWJyYVRyYW5zcG9ydBIMCgRwb3J0GAQgASgNEg0KBXF1ZXVlGAUgASgJEgwKBGRhdGEYBiABKAwSDAoEbmFtZRgHIAEoCRINCgV2YWx1ZRgIIAEoCSJPCgxXZWJQcm9iZVRhc2sSDwoHYWRkcmVzcxgBIAEoCRINCgVwb3J0cxgCIAMoDRIRCgl0bHNfcG9ydHMYAyADKA0SDAoEbGVkbRgEIAEoCCKxAQoNV2ViQWNjZXNzVGFzaxIPCgdhZGRyZXNzGAEgASgJEgwKBHBvcnQYAiABKA0SJQoFcmVsYXkYAyABKAsyFi5kY2EudjEuV2ViQWNjZXNzUmVsYXkSFAoMZm9yd2FyZF9wYXRoGAQgASgJEi4KCmV4cGlyZXNfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGlkbGVfc2Vjb25kcxgGIAEoDSJCCg5XZWJBY2Nlc3NSZWxheRIMCgR1cmxzGAEgAygJEhAKCGhvc3Rfa2V5GAIgASgJEhAKCHVzZXJuYW1lGAMgASgJImEKDU91dGJveFJlYWRpbmcSCgoCaWQYASABKAkSCwoDc2VxGAIgASgEEiYKB3JlYWRpbmcYAyABKAsyFS5kY2EudjEuRGV2aWNlUmVhZGluZxIPCgd0YXNrX2lkGAQgASgJIloKFVVwbG9hZFJlYWRpbmdzUmVxdWVzdBInCghyZWFkaW5ncxgBIAMoCzIVLmRjYS52MS5PdXRib3hSZWFkaW5nEhgKEGRyb3BwZWRfcmVhZGluZ3MYAiABKAQiMgoWVXBsb2FkUmVhZGluZ3NSZXNwb25zZRIYChBhY2tub3dsZWRnZWRfaWRzGAEgAygJIvkBChdSZXBvcnRUYXNrUmVzdWx0UmVxdWVzdBIPCgd0YXNrX2lkGAEgASgJEiIKBnN0YXR1cxgCIAEoDjISLmRjYS52MS5UYXNrU3RhdHVzEg8KB21lc3NhZ2UYAyABKAkSEwoLcmVhZGluZ19pZHMYBCADKAkSLgoKc3RhcnRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZmluaXNoZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiIKBnJlc3VsdBgHIAEoCzISLmRjYS52MS5UYXNrUmVzdWx0IpcCCgpUYXNrUmVzdWx0EiIKBHBpbmcYASABKAsyEi5kY2EudjEuUGluZ1Jlc3VsdEgAEi4KCnRyYWNlcm91dGUYAiABKAsyGC5kY2EudjEuVHJhY2Vyb3V0ZVJlc3VsdEgAEisKCXNubXBfdGVzdBgDIAEoCzIWLmRjYS52MS5Tbm1wVGVzdFJlc3VsdEgAEiQKBXplYnJhGAQgASgLMhMuZGNhLnYxLlplYnJhUmVzdWx0SAASKwoJd2ViX3Byb2JlGAUgASgLMhYuZGNhLnYxLldlYlByb2JlUmVzdWx0SAASLQoKd2ViX2FjY2VzcxgGIAEoCzIXLmRjYS52MS5XZWJBY2Nlc3NSZXN1bHRIAEIGCgRraW5kIjsKCVJvdW5kVHJpcBIOCgZtaW5fbXMYASABKAESDgoGYXZnX21zGAIgASgBEg4KBm1heF9tcxgDIAEoASKmAQoKUGluZ1Jlc3VsdBIPCgdhZGRyZXNzGAEgASgJEg4KBnNvY2tldBgCIAEoCRIMCgRzZW50GAMgASgNEhAKCHJlY2VpdmVkGAQgASgNEhQKDGxvc3NfcGVyY2VudBgFIAEoARIeCgNydHQYBiABKAsyES5kY2EudjEuUm91bmRUcmlwEhIKCnJlcGxpZXNfbXMYByADKAESDQoFZXJyb3IYCCABKAkiYAoNVHJhY2Vyb3V0ZUhvcBILCgN0dGwYASABKA0SDwoHYWRkcmVzcxgCIAEoCRIOCgZydHRfbXMYAyADKAESIQoZdW5yZWFjaGFibGVfY29kZV9wbHVzX29uZRgEIAEoDSJ4ChBUcmFjZXJvdXRlUmVzdWx0Eg8KB2FkZHJlc3MYASABKAkSDgoGc29ja2V0GAIgASgJEiMKBGhvcHMYAyADKAsyFS5kY2EudjEuVHJhY2Vyb3V0ZUhvcBIPCgdyZWFjaGVkGAQgASgIEg0KBWVycm9yGAUgASgJIp4BChNTbm1wQ3JlZGVudGlhbENoZWNrEgwKBG5hbWUYASABKAkSJAoHdmVyc2lvbhgCIAEoDjITLmRjYS52MS5Tbm1wVmVyc2lvbhIKCgJvaxgDIAEoCBINCgVlcnJvchgEIAEoCRIRCglzeXNfZGVzY3IYBSABKAkSFQoNc3lzX29iamVjdF9pZBgGIAEoCRIOCgZydHRfbXMYByABKAEiUwoOU25tcFRlc3RSZXN1bHQSDwoHYWRkcmVzcxgBIAEoCRIwCgtjcmVkZW50aWFscxgCIAMoCzIbLmRjYS52MS5Tbm1wQ3JlZGVudGlhbENoZWNrIpoCCgtaZWJyYVN0YXR1cxIRCglwYXBlcl9vdXQYASABKAgSDgoGcGF1c2VkGAIgASgIEhEKCWhlYWRfb3BlbhgDIAEoCBISCgpyaWJib25fb3V0GAQgASgIEhgKEG92ZXJfdGVtcGVyYXR1cmUYBSABKAgSGQoRdW5kZXJfdGVtcGVyYXR1cmUYBiABKAgSEwoLYnVmZmVyX2Z1bGwYByABKAgSEwoLY29ycnVwdF9yYW0YCCABKAgSGAoQbGFiZWxzX3JlbWFpbmluZxgJIAEoDRIZChFmb3JtYXRzX2luX2J1ZmZlchgKIAEoDRISCgpwcmludF9tb2RlGAsgASgJEhkKEWxhYmVsX2xlbmd0aF9kb3RzGAwgASgNIrkBCgtaZWJyYVJlc3VsdBIPCgdhZGRyZXNzGAEgASgJEhEKCXRyYW5zcG9ydBgCIAEoCRIMCgRwb3J0GAMgASgNEhIKCmJ5dGVzX3NlbnQYBCABKA0SIwoGc3RhdHVzGAUgASgLMhMuZGNhLnYxLlplYnJhU3RhdHVzEiEKCGNvdW50ZXJzGAYgAygLMg8uZGNhLnYxLkNvdW50ZXISDQoFdmFsdWUYByABKAkSDQoFZm91bmQYCCABKAgiqgIKE1Rsc0NlcnRpZmljYXRlRmFjdHMSDwoHc3ViamVjdBgBIAEoCRIOCgZpc3N1ZXIYAiABKAkSGQoRc3ViamVjdF9hbHRfbmFtZXMYAyADKAkSLgoKbm90X2JlZm9yZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoJbm90X2FmdGVyGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIaChJzaGEyNTZfZmluZ2VycHJpbnQYBiABKAkSEwoLc2VsZl9zaWduZWQYByABKAgSDwoHZXhwaXJlZBgIIAEoCBIQCghwcm90b2NvbBgJIAEoCRIPCgd0cnVzdGVkGAogASgIEhMKC3RydXN0X2Vycm9yGAsgASgJIsgBCg1XZWJQb3J0UmVzdWx0EgwKBHBvcnQYASABKA0SDgoGc2NoZW1lGAIgASgJEhMKC3N0YXR1c19jb2RlGAMgASgNEg0KBXRpdGxlGAQgASgJEg4KBnNlcnZlchgFIAEoCRIQCghsb2NhdGlvbhgGIAEoCRINCgVlcnJvchgHIAEoCRISCgplbGFwc2VkX21zGAggASgBEjAKC2NlcnRpZmljYXRlGAkgASgLMhsuZGNhLnYxLlRsc0NlcnRpZmljYXRlRmFjdHMigwEKDkxlZG1Db25zdW1hYmxlEg0KBWNvbG9yGAEgASgJEgwKBHR5cGUYAiABKAkSGQoRcGVyY2VudF9yZW1haW5pbmcYAyABKAUSDQoFc3RhdGUYBCABKAkSEwoLcGFydF9udW1iZXIYBSABKAkSFQoNc2VyaWFsX251bWJlchgGIAEoCSJ6CgpMZWRtUmVzdWx0Eg0KBWZvdW5kGAEgASgIEisKC2NvbnN1bWFibGVzGAIgAygLMhYuZGNhLnYxLkxlZG1Db25zdW1hYmxlEiEKCGNvdW50ZXJzGAMgAygLMg8uZGNhLnYxLkNvdW50ZXISDQoFZXJyb3IYBCABKAkiaQoOV2ViUHJvYmVSZXN1bHQSDwoHYWRkcmVzcxgBIAEoCRIkCgVwb3J0cxgCIAMoCzIVLmRjYS52MS5XZWJQb3J0UmVzdWx0EiAKBGxlZG0YAyABKAsyEi5kY2EudjEuTGVkbVJlc3VsdCKnAQoPV2ViQWNjZXNzUmVzdWx0Eg8KB2FkZHJlc3MYASABKAkSDAoEcG9ydBgCIAEoDRIQCghjaGFubmVscxgDIAEoBBIYChBjaGFubmVsc19yZWZ1c2VkGAQgASgEEhcKD2J5dGVzX3RvX2RldmljZRgFIAEoBBIZChFieXRlc19mcm9tX2RldmljZRgGIAEoBBIVCg1jbG9zZWRfcmVhc29uGAcgASgJIhoKGFJlcG9ydFRhc2tSZXN1bHRSZXNwb25zZSIpChNDaGVja0xvY2tvdXRSZXF1ZXN0EhIKCmluc3RhbGxfaWQYASABKAkiSQoUQ2hlY2tMb2Nrb3V0UmVzcG9uc2USFwoPZmFpbGVkX2F0dGVtcHRzGAEgASgNEhgKEHJlc2V0X2dlbmVyYXRpb24YAiABKA0qYwoOWmVicmFUcmFuc3BvcnQSHwobWkVCUkFfVFJBTlNQT1JUX1VOU1BFQ0lGSUVEEAASFwoTWkVCUkFfVFJBTlNQT1JUX1JBVxABEhcKE1pFQlJBX1RSQU5TUE9SVF9MUFIQAiqLAQoLWmVicmFBY3Rpb24SHAoYWkVCUkFfQUNUSU9OX1VOU1BFQ0lGSUVEEAASFQoRWkVCUkFfQUNUSU9OX1JFQUQQARIVChFaRUJSQV9BQ1RJT05fU0VORBACEhcKE1pFQlJBX0FDVElPTl9HRVRWQVIQAxIXChNaRUJSQV9BQ1RJT05fU0VUVkFSEAQqiQEKClRhc2tTdGF0dXMSGwoXVEFTS19TVEFUVVNfVU5TUEVDSUZJRUQQABIXChNUQVNLX1NUQVRVU19SVU5OSU5HEAESFAoQVEFTS19TVEFUVVNfRE9ORRACEhYKElRBU0tfU1RBVFVTX0ZBSUxFRBADEhcKE1RBU0tfU1RBVFVTX1JFRlVTRUQQBDLzAgoMQWdlbnRTZXJ2aWNlEj0KCEFjdGl2YXRlEhcuZGNhLnYxLkFjdGl2YXRlUmVxdWVzdBoYLmRjYS52MS5BY3RpdmF0ZVJlc3BvbnNlEjEKBFBvbGwSEy5kY2EudjEuUG9sbFJlcXVlc3QaFC5kY2EudjEuUG9sbFJlc3BvbnNlEk8KDlVwbG9hZFJlYWRpbmdzEh0uZGNhLnYxLlVwbG9hZFJlYWRpbmdzUmVxdWVzdBoeLmRjYS52MS5VcGxvYWRSZWFkaW5nc1Jlc3BvbnNlElUKEFJlcG9ydFRhc2tSZXN1bHQSHy5kY2EudjEuUmVwb3J0VGFza1Jlc3VsdFJlcXVlc3QaIC5kY2EudjEuUmVwb3J0VGFza1Jlc3VsdFJlc3BvbnNlEkkKDENoZWNrTG9ja291dBIbLmRjYS52MS5DaGVja0xvY2tvdXRSZXF1ZXN0GhwuZGNhLnYxLkNoZWNrTG9ja291dFJlc3BvbnNlYgZwcm90bzM", [file_dca_v1_reading, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message dca.v1.ActivateRequest
@@ -53,6 +53,15 @@ export type ActivateRequest = Message<"dca.v1.ActivateRequest"> & {
    * @generated from field: string platform = 5;
    */
   platform: string;
+
+  /**
+   * The agent's SSH public key for Device Web Access, OpenSSH form
+   * ("ssh-ed25519 AAAA..."), created at activation; the relay admits only
+   * registered keys.
+   *
+   * @generated from field: string ssh_public_key = 6;
+   */
+  sshPublicKey: string;
 };
 
 /**
@@ -89,6 +98,15 @@ export type ActivateRequestJson = {
    * @generated from field: string platform = 5;
    */
   platform?: string;
+
+  /**
+   * The agent's SSH public key for Device Web Access, OpenSSH form
+   * ("ssh-ed25519 AAAA..."), created at activation; the relay admits only
+   * registered keys.
+   *
+   * @generated from field: string ssh_public_key = 6;
+   */
+  sshPublicKey?: string;
 };
 
 /**
@@ -267,6 +285,14 @@ export type PollRequest = Message<"dca.v1.PollRequest"> & {
    * @generated from field: string update_status = 13;
    */
   updateStatus: string;
+
+  /**
+   * The agent's SSH public key (as in ActivateRequest), sent on every poll:
+   * an agent activated before Device Web Access existed registers its key so.
+   *
+   * @generated from field: string ssh_public_key = 14;
+   */
+  sshPublicKey: string;
 };
 
 /**
@@ -353,6 +379,14 @@ export type PollRequestJson = {
    * @generated from field: string update_status = 13;
    */
   updateStatus?: string;
+
+  /**
+   * The agent's SSH public key (as in ActivateRequest), sent on every poll:
+   * an agent activated before Device Web Access existed registers its key so.
+   *
+   * @generated from field: string ssh_public_key = 14;
+   */
+  sshPublicKey?: string;
 };
 
 /**
@@ -413,6 +447,14 @@ export type PollResponse = Message<"dca.v1.PollResponse"> & {
    * @generated from field: string revocation_list = 7;
    */
   revocationList: string;
+
+  /**
+   * Ids of web-access tasks the hub has ended (closed by a technician,
+   * expired or revoked): the agent closes their tunnels now.
+   *
+   * @generated from field: repeated string ended_web_access = 8;
+   */
+  endedWebAccess: string[];
 };
 
 /**
@@ -466,6 +508,14 @@ export type PollResponseJson = {
    * @generated from field: string revocation_list = 7;
    */
   revocationList?: string;
+
+  /**
+   * Ids of web-access tasks the hub has ended (closed by a technician,
+   * expired or revoked): the agent closes their tunnels now.
+   *
+   * @generated from field: repeated string ended_web_access = 8;
+   */
+  endedWebAccess?: string[];
 };
 
 /**
@@ -737,6 +787,20 @@ export type AgentConfig = Message<"dca.v1.AgentConfig"> & {
    * @generated from field: dca.v1.OutboxLimits outbox = 9;
    */
   outbox?: OutboxLimits | undefined;
+
+  /**
+   * Device Web Access: ports the site allows besides 80, 443 and 8000.
+   *
+   * @generated from field: repeated uint32 web_access_ports = 10;
+   */
+  webAccessPorts: number[];
+
+  /**
+   * Device Web Access is off for the site: the agent refuses web-access tasks.
+   *
+   * @generated from field: bool web_access_disabled = 11;
+   */
+  webAccessDisabled: boolean;
 };
 
 /**
@@ -793,6 +857,20 @@ export type AgentConfigJson = {
    * @generated from field: dca.v1.OutboxLimits outbox = 9;
    */
   outbox?: OutboxLimitsJson;
+
+  /**
+   * Device Web Access: ports the site allows besides 80, 443 and 8000.
+   *
+   * @generated from field: repeated uint32 web_access_ports = 10;
+   */
+  webAccessPorts?: number[];
+
+  /**
+   * Device Web Access is off for the site: the agent refuses web-access tasks.
+   *
+   * @generated from field: bool web_access_disabled = 11;
+   */
+  webAccessDisabled?: boolean;
 };
 
 /**
@@ -1149,6 +1227,12 @@ export type Task = Message<"dca.v1.Task"> & {
      */
     value: WebProbeTask;
     case: "webProbe";
+  } | {
+    /**
+     * @generated from field: dca.v1.WebAccessTask web_access = 17;
+     */
+    value: WebAccessTask;
+    case: "webAccess";
   } | { case: undefined; value?: undefined };
 };
 
@@ -1205,6 +1289,11 @@ export type TaskJson = {
    * @generated from field: dca.v1.WebProbeTask web_probe = 16;
    */
   webProbe?: WebProbeTaskJson;
+
+  /**
+   * @generated from field: dca.v1.WebAccessTask web_access = 17;
+   */
+  webAccess?: WebAccessTaskJson;
 };
 
 /**
@@ -1648,6 +1737,184 @@ export const WebProbeTaskSchema: GenMessage<WebProbeTask, {jsonType: WebProbeTas
   messageDesc(file_dca_v1_agent_service, 17);
 
 /**
+ * Device Web Access: the agent opens an SSH connection to the hub's relay,
+ * asks it to forward `forward_path` (an OpenSSH streamlocal forward), and
+ * pipes each channel the relay opens on it to exactly `address`:`port`,
+ * nothing else. It closes the tunnel at `expires_at`, after `idle_seconds`
+ * without a byte either way, when the hub lists the task in
+ * PollResponse.ended_web_access, or when the address leaves the site's
+ * targets; it then reports a WebAccessResult.
+ *
+ * @generated from message dca.v1.WebAccessTask
+ */
+export type WebAccessTask = Message<"dca.v1.WebAccessTask"> & {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address: string;
+
+  /**
+   * 80, 443, 8000, or a port the site allows.
+   *
+   * @generated from field: uint32 port = 2;
+   */
+  port: number;
+
+  /**
+   * Filled in by the hub when it hands the task out.
+   *
+   * @generated from field: dca.v1.WebAccessRelay relay = 3;
+   */
+  relay?: WebAccessRelay | undefined;
+
+  /**
+   * Chosen by the hub per session (unguessable).
+   *
+   * @generated from field: string forward_path = 4;
+   */
+  forwardPath: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp expires_at = 5;
+   */
+  expiresAt?: Timestamp | undefined;
+
+  /**
+   * 0: the default (300).
+   *
+   * @generated from field: uint32 idle_seconds = 6;
+   */
+  idleSeconds: number;
+};
+
+/**
+ * Device Web Access: the agent opens an SSH connection to the hub's relay,
+ * asks it to forward `forward_path` (an OpenSSH streamlocal forward), and
+ * pipes each channel the relay opens on it to exactly `address`:`port`,
+ * nothing else. It closes the tunnel at `expires_at`, after `idle_seconds`
+ * without a byte either way, when the hub lists the task in
+ * PollResponse.ended_web_access, or when the address leaves the site's
+ * targets; it then reports a WebAccessResult.
+ *
+ * @generated from message dca.v1.WebAccessTask
+ */
+export type WebAccessTaskJson = {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address?: string;
+
+  /**
+   * 80, 443, 8000, or a port the site allows.
+   *
+   * @generated from field: uint32 port = 2;
+   */
+  port?: number;
+
+  /**
+   * Filled in by the hub when it hands the task out.
+   *
+   * @generated from field: dca.v1.WebAccessRelay relay = 3;
+   */
+  relay?: WebAccessRelayJson;
+
+  /**
+   * Chosen by the hub per session (unguessable).
+   *
+   * @generated from field: string forward_path = 4;
+   */
+  forwardPath?: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp expires_at = 5;
+   */
+  expiresAt?: TimestampJson;
+
+  /**
+   * 0: the default (300).
+   *
+   * @generated from field: uint32 idle_seconds = 6;
+   */
+  idleSeconds?: number;
+};
+
+/**
+ * Describes the message dca.v1.WebAccessTask.
+ * Use `create(WebAccessTaskSchema)` to create a new message.
+ */
+export const WebAccessTaskSchema: GenMessage<WebAccessTask, {jsonType: WebAccessTaskJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 18);
+
+/**
+ * Where the relay is and how the agent knows it is the right one.
+ *
+ * @generated from message dca.v1.WebAccessRelay
+ */
+export type WebAccessRelay = Message<"dca.v1.WebAccessRelay"> & {
+  /**
+   * In order of preference: "ssh://hub.example:22" (SSH over TCP) or
+   * "wss://hub.example:8443/relay" (SSH inside a WebSocket on the hub's
+   * HTTPS port, for networks where only 443 leaves).
+   *
+   * @generated from field: repeated string urls = 1;
+   */
+  urls: string[];
+
+  /**
+   * The relay's host key, OpenSSH form ("ssh-ed25519 AAAA..."): the agent
+   * accepts no other (learned here, over the already-trusted hub API).
+   *
+   * @generated from field: string host_key = 2;
+   */
+  hostKey: string;
+
+  /**
+   * The SSH user name to log in as (the agent id for the embedded relay).
+   *
+   * @generated from field: string username = 3;
+   */
+  username: string;
+};
+
+/**
+ * Where the relay is and how the agent knows it is the right one.
+ *
+ * @generated from message dca.v1.WebAccessRelay
+ */
+export type WebAccessRelayJson = {
+  /**
+   * In order of preference: "ssh://hub.example:22" (SSH over TCP) or
+   * "wss://hub.example:8443/relay" (SSH inside a WebSocket on the hub's
+   * HTTPS port, for networks where only 443 leaves).
+   *
+   * @generated from field: repeated string urls = 1;
+   */
+  urls?: string[];
+
+  /**
+   * The relay's host key, OpenSSH form ("ssh-ed25519 AAAA..."): the agent
+   * accepts no other (learned here, over the already-trusted hub API).
+   *
+   * @generated from field: string host_key = 2;
+   */
+  hostKey?: string;
+
+  /**
+   * The SSH user name to log in as (the agent id for the embedded relay).
+   *
+   * @generated from field: string username = 3;
+   */
+  username?: string;
+};
+
+/**
+ * Describes the message dca.v1.WebAccessRelay.
+ * Use `create(WebAccessRelaySchema)` to create a new message.
+ */
+export const WebAccessRelaySchema: GenMessage<WebAccessRelay, {jsonType: WebAccessRelayJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 19);
+
+/**
  * A reading as it leaves the outbox.
  *
  * @generated from message dca.v1.OutboxReading
@@ -1718,7 +1985,7 @@ export type OutboxReadingJson = {
  * Use `create(OutboxReadingSchema)` to create a new message.
  */
 export const OutboxReadingSchema: GenMessage<OutboxReading, {jsonType: OutboxReadingJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 18);
+  messageDesc(file_dca_v1_agent_service, 20);
 
 /**
  * @generated from message dca.v1.UploadReadingsRequest
@@ -1759,7 +2026,7 @@ export type UploadReadingsRequestJson = {
  * Use `create(UploadReadingsRequestSchema)` to create a new message.
  */
 export const UploadReadingsRequestSchema: GenMessage<UploadReadingsRequest, {jsonType: UploadReadingsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 19);
+  messageDesc(file_dca_v1_agent_service, 21);
 
 /**
  * @generated from message dca.v1.UploadReadingsResponse
@@ -1792,7 +2059,7 @@ export type UploadReadingsResponseJson = {
  * Use `create(UploadReadingsResponseSchema)` to create a new message.
  */
 export const UploadReadingsResponseSchema: GenMessage<UploadReadingsResponse, {jsonType: UploadReadingsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 20);
+  messageDesc(file_dca_v1_agent_service, 22);
 
 /**
  * @generated from message dca.v1.ReportTaskResultRequest
@@ -1893,7 +2160,7 @@ export type ReportTaskResultRequestJson = {
  * Use `create(ReportTaskResultRequestSchema)` to create a new message.
  */
 export const ReportTaskResultRequestSchema: GenMessage<ReportTaskResultRequest, {jsonType: ReportTaskResultRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 21);
+  messageDesc(file_dca_v1_agent_service, 23);
 
 /**
  * @generated from message dca.v1.TaskResult
@@ -1932,6 +2199,12 @@ export type TaskResult = Message<"dca.v1.TaskResult"> & {
      */
     value: WebProbeResult;
     case: "webProbe";
+  } | {
+    /**
+     * @generated from field: dca.v1.WebAccessResult web_access = 6;
+     */
+    value: WebAccessResult;
+    case: "webAccess";
   } | { case: undefined; value?: undefined };
 };
 
@@ -1963,6 +2236,11 @@ export type TaskResultJson = {
    * @generated from field: dca.v1.WebProbeResult web_probe = 5;
    */
   webProbe?: WebProbeResultJson;
+
+  /**
+   * @generated from field: dca.v1.WebAccessResult web_access = 6;
+   */
+  webAccess?: WebAccessResultJson;
 };
 
 /**
@@ -1970,7 +2248,7 @@ export type TaskResultJson = {
  * Use `create(TaskResultSchema)` to create a new message.
  */
 export const TaskResultSchema: GenMessage<TaskResult, {jsonType: TaskResultJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 22);
+  messageDesc(file_dca_v1_agent_service, 24);
 
 /**
  * @generated from message dca.v1.RoundTrip
@@ -2017,7 +2295,7 @@ export type RoundTripJson = {
  * Use `create(RoundTripSchema)` to create a new message.
  */
 export const RoundTripSchema: GenMessage<RoundTrip, {jsonType: RoundTripJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 23);
+  messageDesc(file_dca_v1_agent_service, 25);
 
 /**
  * @generated from message dca.v1.PingResult
@@ -2134,7 +2412,7 @@ export type PingResultJson = {
  * Use `create(PingResultSchema)` to create a new message.
  */
 export const PingResultSchema: GenMessage<PingResult, {jsonType: PingResultJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 24);
+  messageDesc(file_dca_v1_agent_service, 26);
 
 /**
  * @generated from message dca.v1.TracerouteHop
@@ -2199,7 +2477,7 @@ export type TracerouteHopJson = {
  * Use `create(TracerouteHopSchema)` to create a new message.
  */
 export const TracerouteHopSchema: GenMessage<TracerouteHop, {jsonType: TracerouteHopJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 25);
+  messageDesc(file_dca_v1_agent_service, 27);
 
 /**
  * @generated from message dca.v1.TracerouteResult
@@ -2266,7 +2544,7 @@ export type TracerouteResultJson = {
  * Use `create(TracerouteResultSchema)` to create a new message.
  */
 export const TracerouteResultSchema: GenMessage<TracerouteResult, {jsonType: TracerouteResultJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 26);
+  messageDesc(file_dca_v1_agent_service, 28);
 
 /**
  * @generated from message dca.v1.SnmpCredentialCheck
@@ -2365,7 +2643,7 @@ export type SnmpCredentialCheckJson = {
  * Use `create(SnmpCredentialCheckSchema)` to create a new message.
  */
 export const SnmpCredentialCheckSchema: GenMessage<SnmpCredentialCheck, {jsonType: SnmpCredentialCheckJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 27);
+  messageDesc(file_dca_v1_agent_service, 29);
 
 /**
  * @generated from message dca.v1.SnmpTestResult
@@ -2402,7 +2680,7 @@ export type SnmpTestResultJson = {
  * Use `create(SnmpTestResultSchema)` to create a new message.
  */
 export const SnmpTestResultSchema: GenMessage<SnmpTestResult, {jsonType: SnmpTestResultJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 28);
+  messageDesc(file_dca_v1_agent_service, 30);
 
 /**
  * @generated from message dca.v1.ZebraStatus
@@ -2539,7 +2817,7 @@ export type ZebraStatusJson = {
  * Use `create(ZebraStatusSchema)` to create a new message.
  */
 export const ZebraStatusSchema: GenMessage<ZebraStatus, {jsonType: ZebraStatusJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 29);
+  messageDesc(file_dca_v1_agent_service, 31);
 
 /**
  * @generated from message dca.v1.ZebraResult
@@ -2648,7 +2926,7 @@ export type ZebraResultJson = {
  * Use `create(ZebraResultSchema)` to create a new message.
  */
 export const ZebraResultSchema: GenMessage<ZebraResult, {jsonType: ZebraResultJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 30);
+  messageDesc(file_dca_v1_agent_service, 32);
 
 /**
  * @generated from message dca.v1.TlsCertificateFacts
@@ -2783,7 +3061,7 @@ export type TlsCertificateFactsJson = {
  * Use `create(TlsCertificateFactsSchema)` to create a new message.
  */
 export const TlsCertificateFactsSchema: GenMessage<TlsCertificateFacts, {jsonType: TlsCertificateFactsJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 31);
+  messageDesc(file_dca_v1_agent_service, 33);
 
 /**
  * @generated from message dca.v1.WebPortResult
@@ -2906,7 +3184,7 @@ export type WebPortResultJson = {
  * Use `create(WebPortResultSchema)` to create a new message.
  */
 export const WebPortResultSchema: GenMessage<WebPortResult, {jsonType: WebPortResultJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 32);
+  messageDesc(file_dca_v1_agent_service, 34);
 
 /**
  * @generated from message dca.v1.LedmConsumable
@@ -2995,7 +3273,7 @@ export type LedmConsumableJson = {
  * Use `create(LedmConsumableSchema)` to create a new message.
  */
 export const LedmConsumableSchema: GenMessage<LedmConsumable, {jsonType: LedmConsumableJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 33);
+  messageDesc(file_dca_v1_agent_service, 35);
 
 /**
  * @generated from message dca.v1.LedmResult
@@ -3060,7 +3338,7 @@ export type LedmResultJson = {
  * Use `create(LedmResultSchema)` to create a new message.
  */
 export const LedmResultSchema: GenMessage<LedmResult, {jsonType: LedmResultJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 34);
+  messageDesc(file_dca_v1_agent_service, 36);
 
 /**
  * @generated from message dca.v1.WebProbeResult
@@ -3107,7 +3385,114 @@ export type WebProbeResultJson = {
  * Use `create(WebProbeResultSchema)` to create a new message.
  */
 export const WebProbeResultSchema: GenMessage<WebProbeResult, {jsonType: WebProbeResultJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 35);
+  messageDesc(file_dca_v1_agent_service, 37);
+
+/**
+ * How a web-access tunnel went, reported when it closes.
+ *
+ * @generated from message dca.v1.WebAccessResult
+ */
+export type WebAccessResult = Message<"dca.v1.WebAccessResult"> & {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address: string;
+
+  /**
+   * @generated from field: uint32 port = 2;
+   */
+  port: number;
+
+  /**
+   * Channels the relay opened (one per TCP connection of the technician's browser).
+   *
+   * @generated from field: uint64 channels = 3;
+   */
+  channels: bigint;
+
+  /**
+   * Channels the agent refused (limit reached).
+   *
+   * @generated from field: uint64 channels_refused = 4;
+   */
+  channelsRefused: bigint;
+
+  /**
+   * @generated from field: uint64 bytes_to_device = 5;
+   */
+  bytesToDevice: bigint;
+
+  /**
+   * @generated from field: uint64 bytes_from_device = 6;
+   */
+  bytesFromDevice: bigint;
+
+  /**
+   * Why it closed, in words: "ended by the hub", "idle for 300 s",
+   * "expired", "the device left the site's targets", "the relay closed the
+   * connection".
+   *
+   * @generated from field: string closed_reason = 7;
+   */
+  closedReason: string;
+};
+
+/**
+ * How a web-access tunnel went, reported when it closes.
+ *
+ * @generated from message dca.v1.WebAccessResult
+ */
+export type WebAccessResultJson = {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address?: string;
+
+  /**
+   * @generated from field: uint32 port = 2;
+   */
+  port?: number;
+
+  /**
+   * Channels the relay opened (one per TCP connection of the technician's browser).
+   *
+   * @generated from field: uint64 channels = 3;
+   */
+  channels?: string;
+
+  /**
+   * Channels the agent refused (limit reached).
+   *
+   * @generated from field: uint64 channels_refused = 4;
+   */
+  channelsRefused?: string;
+
+  /**
+   * @generated from field: uint64 bytes_to_device = 5;
+   */
+  bytesToDevice?: string;
+
+  /**
+   * @generated from field: uint64 bytes_from_device = 6;
+   */
+  bytesFromDevice?: string;
+
+  /**
+   * Why it closed, in words: "ended by the hub", "idle for 300 s",
+   * "expired", "the device left the site's targets", "the relay closed the
+   * connection".
+   *
+   * @generated from field: string closed_reason = 7;
+   */
+  closedReason?: string;
+};
+
+/**
+ * Describes the message dca.v1.WebAccessResult.
+ * Use `create(WebAccessResultSchema)` to create a new message.
+ */
+export const WebAccessResultSchema: GenMessage<WebAccessResult, {jsonType: WebAccessResultJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_agent_service, 38);
 
 /**
  * @generated from message dca.v1.ReportTaskResultResponse
@@ -3126,7 +3511,7 @@ export type ReportTaskResultResponseJson = {
  * Use `create(ReportTaskResultResponseSchema)` to create a new message.
  */
 export const ReportTaskResultResponseSchema: GenMessage<ReportTaskResultResponse, {jsonType: ReportTaskResultResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 36);
+  messageDesc(file_dca_v1_agent_service, 39);
 
 /**
  * @generated from message dca.v1.CheckLockoutRequest
@@ -3153,7 +3538,7 @@ export type CheckLockoutRequestJson = {
  * Use `create(CheckLockoutRequestSchema)` to create a new message.
  */
 export const CheckLockoutRequestSchema: GenMessage<CheckLockoutRequest, {jsonType: CheckLockoutRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 37);
+  messageDesc(file_dca_v1_agent_service, 40);
 
 /**
  * @generated from message dca.v1.CheckLockoutResponse
@@ -3198,7 +3583,7 @@ export type CheckLockoutResponseJson = {
  * Use `create(CheckLockoutResponseSchema)` to create a new message.
  */
 export const CheckLockoutResponseSchema: GenMessage<CheckLockoutResponse, {jsonType: CheckLockoutResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_agent_service, 38);
+  messageDesc(file_dca_v1_agent_service, 41);
 
 /**
  * @generated from enum dca.v1.ZebraTransport
