@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SECRET_FILE_MAX_BYTES, flag, listFlag, parseArgs, secretEnvName } from "./args.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "dca-args-"));
+const dir = tempDir("dca-args-");
 function file(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);

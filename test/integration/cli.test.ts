@@ -4,12 +4,12 @@
  * non-printer, and the error paths a user meets first.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Fleet, startFleet } from "../sim/fleet.ts";
 import { dcaCommand } from "../support/dca-cli.ts";
 import { repoRoot } from "../support/shared-dir.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const fixtures = join(repoRoot, "test/fixtures/snmprec");
 const port = 16400 + Math.floor(Math.random() * 500);
@@ -71,7 +71,7 @@ describe("dca read over SNMPv3", () => {
 
 describe("secrets kept off the command line (ps shows it)", () => {
   test("--community-file and DCA_COMMUNITY read a printer that answers only its private community", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "dca-secret-"));
+    const dir = tempDir("dca-secret-");
     const file = join(dir, "community");
     writeFileSync(file, `${PRIVATE_COMMUNITY}\n`, { mode: 0o600 });
     for (const r of [
@@ -132,7 +132,7 @@ describe("errors a user meets first", () => {
   });
 
   test("a bad config field is named, with what is allowed", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "dca-cli-"));
+    const dir = tempDir("dca-cli-");
     const file = join(dir, "dca.toml");
     writeFileSync(file, `[snmp]\nretries = 50\n`);
     const r = await dca("read", "127.0.0.1", "--config", file);

@@ -5,16 +5,15 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Clock } from "../../src/common/clock.ts";
 import { type OutboxReading, OutboxReadingSchema } from "../../src/gen/dca/v1/agent_service_pb.ts";
 import { CounterKind, CounterUnit, type DeviceReading, DeviceReadingSchema, SupplyState } from "../../src/gen/dca/v1/reading_pb.ts";
+import { tempDir } from "./temp-dir.ts";
 
 /** A data folder that does not exist yet, inside a new temp folder. */
 export function tempDataDir(): string {
-  return join(mkdtempSync(join(tmpdir(), "dca-hub-store-")), "data");
+  return join(tempDir("dca-hub-store-"), "data");
 }
 
 /** A wall clock (the part of a Clock the hub store reads) that stays where it is set. */

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, loadConfig, redactedConfig, validateConfig } from "./load-config.ts";
+import { tempDir } from "../../../test/support/temp-dir.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "dca-config-"));
+const dir = tempDir("dca-config-");
 const file = (name: string, text: string) => {
   const p = join(dir, name);
   writeFileSync(p, text);

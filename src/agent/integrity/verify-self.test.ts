@@ -6,12 +6,12 @@
  */
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createBundle, publicKeyOf } from "../../common/release-signing/index.ts";
 import { certify, newPrivateKey, revocations } from "../../../test/support/release-keys.ts";
 import { verifySelf } from "./verify-self.ts";
+import { tempDir } from "../../../test/support/temp-dir.ts";
 
 const root = newPrivateKey();
 const signing = newPrivateKey();
@@ -30,7 +30,7 @@ function bundleOf(bytes: string, version: string): string {
 
 /** dca holding `running`, with the bundle files given beside it. */
 function folder(running: string, beside: Record<string, string>) {
-  const dir = mkdtempSync(join(tmpdir(), "dca-verify-"));
+  const dir = tempDir("dca-verify-");
   const exe = join(dir, "dca");
   writeFileSync(exe, running);
   for (const [name, text] of Object.entries(beside)) writeFileSync(join(dir, name), text);

@@ -1,15 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beginStart, markHealthy } from "./start-trial.ts";
 import { installExecutable } from "./swap-executable.ts";
 import { createUpdateState } from "./update-state.ts";
+import { tempDir } from "../../../test/support/temp-dir.ts";
 
 /** An installed "dca 0.1.0" with its bundle, a checked "0.2.0" in the state folder, and the update state. */
 function setup() {
-  const dir = mkdtempSync(join(tmpdir(), "dca-trial-"));
+  const dir = tempDir("dca-trial-");
   const exe = join(dir, "dca");
   writeFileSync(exe, "old executable");
   writeFileSync(`${exe}.sig`, "old bundle");

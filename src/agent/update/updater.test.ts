@@ -1,6 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { PollResponseSchema, ReleaseOfferSchema } from "../../gen/dca/v1/agent_service_pb.ts";
@@ -9,6 +7,7 @@ import { newPrivateKey, revocations } from "../../../test/support/release-keys.t
 import type { FileFetcher } from "../transport/index.ts";
 import { createUpdateState } from "./update-state.ts";
 import { createUpdater } from "./updater.ts";
+import { tempDir } from "../../../test/support/temp-dir.ts";
 
 const root = newPrivateKey();
 // 2026-03-07 02:00 UTC, a Saturday.
@@ -16,7 +15,7 @@ const now = Date.parse("2026-03-07T02:00:00Z");
 
 /** An updater whose downloads are only counted (none of these cases may download). */
 function setup(rootPub = publicKeyOf(root), exe = "/nonexistent/dca") {
-  const state = createUpdateState(mkdtempSync(join(tmpdir(), "dca-updater-")));
+  const state = createUpdateState(tempDir("dca-updater-"));
   const logs: string[] = [];
   let downloads = 0;
   const fetcher: FileFetcher = {
@@ -62,7 +61,7 @@ describe("what the updater does with a poll answer", () => {
     expect(logs).toEqual([`update: ${why}`]);
     expect(state.record().status).toBe(why);
     // Where it can write, the same offer is fetched.
-    const writable = setup(publicKeyOf(root), join(mkdtempSync(join(tmpdir(), "dca-updater-exe-")), "dca"));
+    const writable = setup(publicKeyOf(root), join(tempDir("dca-updater-exe-"), "dca"));
     writable.offer("0.3.0");
     expect(writable.downloads()).toBe(1);
   });

@@ -1,7 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createBundle, keyIdOf, publicKeyOf } from "../../common/release-signing/index.ts";
 import { certify, newPrivateKey, revocations } from "../../../test/support/release-keys.ts";
@@ -9,10 +8,11 @@ import { tempDataDir, testClock } from "../../../test/support/hub-store-fixtures
 import { RELEASES_DIR } from "../api/release-files.ts";
 import { runAdminCommand } from "./index.ts";
 import { openHubStore } from "../store/index.ts";
+import { tempDir } from "../../../test/support/temp-dir.ts";
 
 const root = newPrivateKey();
 const signing = newPrivateKey();
-const files = mkdtempSync(join(tmpdir(), "dca-release-cmd-"));
+const files = tempDir("dca-release-cmd-");
 
 /** A "release" file (any bytes) with a bundle along `chain` (default: the good one). */
 function releaseFile(name: string, version: string, opts: { signingPem?: string; certRoot?: string; listSerial?: number; revoked?: string[] } = {}) {
