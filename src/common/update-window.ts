@@ -58,7 +58,3 @@ export function insideUpdateWindow(text: string, atMs: number, utcOffsetMinutes:
   return (w.days.has(day) && minute >= w.startMinute) || (w.days.has((day + 6) % 7) && minute < w.endMinute);
 }
 
-/** This machine's UTC offset in minutes now (60 for CET in winter). */
-export function localUtcOffsetMinutes(atMs = Date.now()): number {
-  return -new Date(atMs).getTimezoneOffset();
-}

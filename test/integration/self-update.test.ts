@@ -20,7 +20,7 @@ import { type AgentProcess, type HubProcess, eventually, startAgentProcess, star
 import { certify, newPrivateKey, revocations } from "../support/release-keys.ts";
 import { buildUpdatePeers, installAgent, signFile } from "../support/update-peers.ts";
 import { freeUdpPort } from "../support/service-peers.ts";
-import { localUtcOffsetMinutes } from "../../src/common/update-window.ts";
+import { localUtcOffsetMinutes } from "../../src/common/utc-offset.ts";
 import { type Fleet, startFleet } from "../sim/fleet.ts";
 import { repoRoot } from "../support/shared-dir.ts";
 
