@@ -145,6 +145,7 @@ export async function startWebSimulator(options: WebSimOptions = {}): Promise<We
     let buf = Buffer.alloc(0);
     // While a download streams (or once the connection is closing) further requests wait.
     let busy = false;
+    let idleTimer = false;
     const close = (status: string, body: string) => {
       busy = true;
       respond(socket, status, { Server: identity.server }, body);
@@ -155,7 +156,8 @@ export async function startWebSimulator(options: WebSimOptions = {}): Promise<We
         if (!keepAlive) return void socket.end();
         busy = false;
         // Embedded servers drop idle keep-alive connections after a few seconds; so do we.
-        socket.setTimeout(15_000, () => socket.destroy());
+        if (!idleTimer) socket.setTimeout(15_000, () => socket.destroy());
+        idleTimer = true;
         if (buf.length > 0) handle();
       };
       busy = true;
