@@ -29,8 +29,8 @@ function chunk(type: string, data: Uint8Array): Buffer {
 
 /**
  * A valid RGB PNG of `width` x `height` whose pixel at (x, y) is `pixel(x, y)`
- * ([r, g, b]); decoders (Chromium's included) reject a bad CRC, so a broken
- * image shows up as a failed image in the browser tests.
+ * ([r, g, b]). (Chromium does not check IDAT's CRC; a truncated or missing
+ * image is what the browser tests catch.)
  */
 export function encodePng(width: number, height: number, pixel: (x: number, y: number) => [number, number, number]): Buffer {
   const raw = Buffer.alloc(height * (1 + width * 3));
