@@ -59,6 +59,8 @@ export interface ChromiumSession {
    * overrides the launch option for this page (a second context).
    */
   open(url: string, options?: { ignoreCertificateErrors?: boolean }): Promise<PageVisit>;
+  /** A new, watched page that has not navigated yet (for a caller that adds its own listeners first). */
+  newPage(options?: { ignoreCertificateErrors?: boolean }): Promise<Omit<PageVisit, "status">>;
   /** A full-page PNG of `page` in ARTIFACTS_DIR as `<name>.png`; returns its path. */
   screenshot(page: Page, name: string): Promise<string>;
   /** Closes the browser (bounded; the process is left to playwright's exit handler only if close hangs). */
@@ -133,12 +135,14 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Chr
   };
   const ignoreByDefault = options.ignoreCertificateErrors ?? false;
   const context = await contextFor(ignoreByDefault);
+  const newPage = async (visitOptions: { ignoreCertificateErrors?: boolean } = {}) =>
+    watchPage(await (await contextFor(visitOptions.ignoreCertificateErrors ?? ignoreByDefault)).newPage());
   return {
     context,
-    async open(url, visitOptions = {}) {
-      const page = await (await contextFor(visitOptions.ignoreCertificateErrors ?? ignoreByDefault)).newPage();
-      const visit = watchPage(page);
-      const response = await page.goto(url, { waitUntil: "load" });
+    newPage,
+    async open(url, visitOptions) {
+      const visit = await newPage(visitOptions);
+      const response = await visit.page.goto(url, { waitUntil: "load" });
       return { ...visit, status: response?.status() };
     },
     async screenshot(page, name) {

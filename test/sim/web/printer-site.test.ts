@@ -51,7 +51,7 @@ describe.skipIf(!!skip)("the simulated printer's site in Chromium", () => {
         // The script ran and its fetch of /api/status.json filled the counter; the style sheet applied.
         await visit.page.waitForSelector("#live-counter[data-loaded=yes]");
         expect(await visit.page.textContent("#live-counter")).toBe(String(SITE_TOTAL_PAGES));
-        expect(await visit.page.$eval("header", (h) => getComputedStyle(h).backgroundColor)).toBe("rgb(35, 64, 122)");
+        expect(await visit.page.$eval("header", (h) => h.ownerDocument.defaultView?.getComputedStyle(h).backgroundColor)).toBe("rgb(35, 64, 122)");
         await chrome.screenshot(visit.page, "printer-site-home");
       }
       if (path === "/status") expect(await visit.page.$$eval("td.level", (tds) => tds.map((t) => t.textContent))).toEqual(SITE_SUPPLIES.map((s) => `${s.percent}%`));

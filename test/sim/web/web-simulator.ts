@@ -53,6 +53,10 @@ export interface WebSimOptions {
    * with an IP address do; `request` the Host header it was asked with.
    */
   linkHost?: "device" | "request";
+  /** Wait this long before answering each page of the site (a slow embedded server). */
+  delayMs?: number;
+  /** Names in the HTTPS certificate (default npi0a1b2c.local and 127.0.0.1). */
+  certificateNames?: string[];
 }
 
 /** One request the simulator received. */
@@ -99,7 +103,7 @@ export async function startWebSimulator(options: WebSimOptions = {}): Promise<We
   const mode = options.mode ?? "normal";
   const device: LedmDevice | undefined = options.hp ? (options.largeFormat ? designJet() : officeMfp()) : undefined;
   const identity = mode === "escape-title" ? { title: HOSTILE_TITLE, server: HOSTILE_SERVER } : (device ?? GENERIC);
-  const certificate = simCertificate({ expired: options.expiredCert });
+  const certificate = simCertificate({ expired: options.expiredCert, names: options.certificateNames });
   const requests: SimRequest[] = [];
   const sockets = new Set<net.Socket>();
   const site = createPrinterSite(identity);
@@ -204,7 +208,10 @@ export async function startWebSimulator(options: WebSimOptions = {}): Promise<We
       if (xml !== undefined) return void (busy = true, respond(socket, "200 OK", { Server: identity.server, "Content-Type": "text/xml" }, xml, true));
       const answer = site.handle({ method, target: path, headers, body, origin: linkOrigin(scheme, headers.host) });
       if (!answer) return close("404 Not Found", "not found");
-      send(answer, method, m[3] === "1" && headers.connection?.toLowerCase() !== "close");
+      const keepAlive = m[3] === "1" && headers.connection?.toLowerCase() !== "close";
+      if (!options.delayMs) return send(answer, method, keepAlive);
+      busy = true;
+      setTimeout(() => send(answer, method, keepAlive), options.delayMs);
     };
     socket.on("data", (data: Buffer) => {
       if (mode === "silent") return;
