@@ -78,6 +78,8 @@ export interface WebSimulator {
   readonly requests: SimRequest[];
   /** Body bytes written in `huge` mode, all connections together. */
   readonly hugeBytesSent: number;
+  /** Bytes of the site's responses (heads and bodies, downloads included), both ports. */
+  readonly siteBytesSent: number;
   /** The printer's web site (its settings change through the settings form). */
   readonly site: PrinterSite;
   /** "http://host:port" and "https://host:port" of the two ports (port left out when 80/443). */
@@ -108,6 +110,7 @@ export async function startWebSimulator(options: WebSimOptions = {}): Promise<We
   const sockets = new Set<net.Socket>();
   const site = createPrinterSite(identity);
   let hugeBytesSent = 0;
+  let siteBytesSent = 0;
   let httpPort = 0;
   let httpsPort = 0;
 
@@ -166,13 +169,18 @@ export async function startWebSimulator(options: WebSimOptions = {}): Promise<We
       };
       busy = true;
       if (answer.downloadLength !== undefined) {
-        socket.write(head(answer.status, headers, answer.downloadLength, keepAlive), "latin1");
+        const text = head(answer.status, headers, answer.downloadLength, keepAlive);
+        socket.write(text, "latin1");
+        siteBytesSent += text.length;
         if (method === "HEAD") return finish();
+        siteBytesSent += answer.downloadLength;
         return streamDownload(socket, answer.downloadLength, finish);
       }
       const bytes = Buffer.from(answer.body ?? "");
-      socket.write(head(answer.status, headers, bytes.length, keepAlive), "latin1");
+      const text = head(answer.status, headers, bytes.length, keepAlive);
+      socket.write(text, "latin1");
       if (method !== "HEAD") socket.write(bytes);
+      siteBytesSent += text.length + (method === "HEAD" ? 0 : bytes.length);
       finish();
     };
     const handle = (): void => {
@@ -241,6 +249,9 @@ export async function startWebSimulator(options: WebSimOptions = {}): Promise<We
     site,
     httpOrigin: origin("http", host, httpPort),
     httpsOrigin: origin("https", host, httpsPort),
+    get siteBytesSent() {
+      return siteBytesSent;
+    },
     get hugeBytesSent() {
       return hugeBytesSent;
     },
