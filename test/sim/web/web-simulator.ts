@@ -5,11 +5,18 @@
  * for the probe's bounds. HTTP is written by hand on raw sockets so that
  * each mode controls every byte (chunked LEDM pages, as HP firmware sends
  * them; a body that never ends; a banner that is not HTTP).
+ *
+ * In the modes that answer HTTP it also serves a printer's web site
+ * (printer-site.ts: pages, images, frames, a login with a cookie, a
+ * download), for the Device Web Access tests and bench; `main.ts` beside
+ * this file runs it as a process.
  */
 import net from "node:net";
 import tls from "node:tls";
 import { assertLoopback } from "../loopback.ts";
 import { type LedmDevice, MALFORMED_LEDM, designJet, officeMfp } from "./ledm-samples.ts";
+import { type PrinterSite, type SiteResponse, createPrinterSite } from "./printer-site.ts";
+import { head, listen, origin, respond, streamDownload } from "./sim-http.ts";
 import { type SimCertificate, simCertificate } from "./sim-certificate.ts";
 
 /**
@@ -37,6 +44,19 @@ export interface WebSimOptions {
   expiredCert?: boolean;
   /** Highest TLS version the HTTPS port speaks (an old printer: "TLSv1"). */
   tlsMaxVersion?: tls.SecureVersion;
+  /** Ports to listen on (default 0: any free port). */
+  httpPort?: number;
+  httpsPort?: number;
+  /**
+   * The host the site writes into absolute links and Location headers:
+   * `device` (default) its own address and port, as printers configured
+   * with an IP address do; `request` the Host header it was asked with.
+   */
+  linkHost?: "device" | "request";
+  /** Wait this long before answering each page of the site (a slow embedded server). */
+  delayMs?: number;
+  /** Names in the HTTPS certificate (default npi0a1b2c.local and 127.0.0.1). */
+  certificateNames?: string[];
 }
 
 /** One request the simulator received. */
@@ -45,6 +65,8 @@ export interface SimRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
+  /** The request body, when there was one (a form POST). */
+  body?: string;
 }
 
 /** A running simulator. */
@@ -56,6 +78,13 @@ export interface WebSimulator {
   readonly requests: SimRequest[];
   /** Body bytes written in `huge` mode, all connections together. */
   readonly hugeBytesSent: number;
+  /** Bytes of the site's responses (heads and bodies, downloads included), both ports. */
+  readonly siteBytesSent: number;
+  /** The printer's web site (its settings change through the settings form). */
+  readonly site: PrinterSite;
+  /** "http://host:port" and "https://host:port" of the two ports (port left out when 80/443). */
+  readonly httpOrigin: string;
+  readonly httpsOrigin: string;
   close(): Promise<void>;
 }
 
@@ -66,34 +95,8 @@ export const HOSTILE_SERVER = "Generic\u001b[2J\u001b]0;owned\u0007 EWS\u0001";
 
 const GENERIC = { title: "Printer Home Page", server: "Generic-EWS/1.0" };
 const HUGE_LENGTH = 64 * 1024 * 1024;
-
-function listen(server: net.Server, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, host, () => {
-      server.off("error", reject);
-      resolve((server.address() as net.AddressInfo).port);
-    });
-  });
-}
-
-function respond(socket: net.Socket, status: string, headers: Record<string, string>, body: string, chunked = false): void {
-  const bytes = Buffer.from(body, "utf8");
-  const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`);
-  head.push(chunked ? "Transfer-Encoding: chunked\r\n" : `Content-Length: ${bytes.length}\r\n`, "Connection: close\r\n");
-  socket.write(`HTTP/1.1 ${status}\r\n${head.join("")}\r\n`, "latin1");
-  if (chunked) {
-    // Uneven chunks with an extension, as embedded servers flush them.
-    for (let i = 0; i < bytes.length; i += 1000) {
-      const part = bytes.subarray(i, i + 1000);
-      socket.write(`${part.length.toString(16)}${i === 0 ? ";sim=1" : ""}\r\n`);
-      socket.write(part);
-      socket.write("\r\n");
-    }
-    socket.write("0\r\n\r\n");
-  } else socket.write(bytes);
-  socket.end();
-}
+/** Largest request body read (a login or settings form); larger ones get 413. */
+const MAX_BODY = 64 * 1024;
 
 /** Starts the simulator; close() it when done. */
 export async function startWebSimulator(options: WebSimOptions = {}): Promise<WebSimulator> {
@@ -102,10 +105,13 @@ export async function startWebSimulator(options: WebSimOptions = {}): Promise<We
   const mode = options.mode ?? "normal";
   const device: LedmDevice | undefined = options.hp ? (options.largeFormat ? designJet() : officeMfp()) : undefined;
   const identity = mode === "escape-title" ? { title: HOSTILE_TITLE, server: HOSTILE_SERVER } : (device ?? GENERIC);
-  const certificate = simCertificate({ expired: options.expiredCert });
+  const certificate = simCertificate({ expired: options.expiredCert, names: options.certificateNames });
   const requests: SimRequest[] = [];
   const sockets = new Set<net.Socket>();
+  const site = createPrinterSite(identity);
   let hugeBytesSent = 0;
+  let siteBytesSent = 0;
+  let httpPort = 0;
   let httpsPort = 0;
 
   const ledmPage = (path: string): string | undefined => {
@@ -132,6 +138,9 @@ export async function startWebSimulator(options: WebSimOptions = {}): Promise<We
     pump();
   };
 
+  const linkOrigin = (scheme: "http" | "https", hostHeader: string | undefined) =>
+    options.linkHost === "request" && hostHeader ? `${scheme}://${hostHeader}` : origin(scheme, host, scheme === "http" ? httpPort : httpsPort);
+
   const serve = (socket: net.Socket, scheme: "http" | "https") => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -141,37 +150,81 @@ export async function startWebSimulator(options: WebSimOptions = {}): Promise<We
       return;
     }
     let buf = Buffer.alloc(0);
-    socket.on("data", (data: Buffer) => {
-      if (mode === "silent") return;
-      buf = Buffer.concat([buf, data]);
+    // While a download streams (or once the connection is closing) further requests wait.
+    let busy = false;
+    let idleTimer = false;
+    const close = (status: string, body: string) => {
+      busy = true;
+      respond(socket, status, { Server: identity.server }, body);
+    };
+    const send = (answer: SiteResponse, method: string, keepAlive: boolean) => {
+      const headers = { Server: identity.server, ...answer.headers };
+      const finish = () => {
+        if (!keepAlive) return void socket.end();
+        busy = false;
+        // Embedded servers drop idle keep-alive connections after a few seconds; so do we.
+        if (!idleTimer) socket.setTimeout(15_000, () => socket.destroy());
+        idleTimer = true;
+        if (buf.length > 0) handle();
+      };
+      busy = true;
+      if (answer.downloadLength !== undefined) {
+        const text = head(answer.status, headers, answer.downloadLength, keepAlive);
+        socket.write(text, "latin1");
+        siteBytesSent += text.length;
+        if (method === "HEAD") return finish();
+        siteBytesSent += answer.downloadLength;
+        return streamDownload(socket, answer.downloadLength, finish);
+      }
+      const bytes = Buffer.from(answer.body ?? "");
+      const text = head(answer.status, headers, bytes.length, keepAlive);
+      socket.write(text, "latin1");
+      if (method !== "HEAD") socket.write(bytes);
+      siteBytesSent += text.length + (method === "HEAD" ? 0 : bytes.length);
+      finish();
+    };
+    const handle = (): void => {
+      if (busy || socket.destroyed) return;
       // Like a real embedded server, answer bytes that cannot start a request (a TLS ClientHello) with 400.
-      if (buf.length > 0 && (buf[0] < 0x41 || buf[0] > 0x5a)) return respond(socket, "400 Bad Request", {}, "bad request");
+      if (buf.length > 0 && (buf[0] < 0x41 || buf[0] > 0x5a)) return close("400 Bad Request", "bad request");
       const end = buf.indexOf("\r\n\r\n");
       if (end < 0) {
-        if (buf.length > 16 * 1024) respond(socket, "431 Request Header Fields Too Large", {}, "");
+        if (buf.length > 16 * 1024) close("431 Request Header Fields Too Large", "");
         return;
       }
       const lines = buf.subarray(0, end).toString("latin1").split("\r\n");
-      buf = Buffer.alloc(0);
-      const m = /^([A-Z]+) (\S+) HTTP\/1\.[01]$/.exec(lines[0]);
-      if (!m) return respond(socket, "400 Bad Request", {}, "bad request");
+      const m = /^([A-Z]+) (\S+) HTTP\/1\.([01])$/.exec(lines[0]);
+      if (!m) return close("400 Bad Request", "bad request");
       const headers: Record<string, string> = {};
       for (const line of lines.slice(1)) {
         const colon = line.indexOf(":");
         if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
       }
-      requests.push({ scheme, method: m[1], path: m[2], headers });
-      const path = m[2];
-      if (path === "/") {
-        if (mode === "huge") return streamHuge(socket);
-        if (mode === "redirect" && scheme === "http")
-          return respond(socket, "301 Moved Permanently", { Server: identity.server, Location: `https://${host}:${httpsPort}/hp/device/DeviceStatus/Index` }, "");
-        const page = `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${identity.title}</title></head><body><h1>Status</h1></body></html>`;
-        return respond(socket, "200 OK", { Server: identity.server, "Content-Type": "text/html; charset=utf-8" }, page);
+      const length = Number(headers["content-length"] ?? 0);
+      if (!Number.isSafeInteger(length) || length < 0 || length > MAX_BODY) return close("413 Payload Too Large", "");
+      if (buf.length < end + 4 + length) return; // the rest of the body is on its way
+      const body = buf.subarray(end + 4, end + 4 + length).toString("utf8");
+      buf = buf.subarray(end + 4 + length);
+      const [, method, path] = m;
+      requests.push({ scheme, method, path, headers, ...(body ? { body } : {}) });
+      if (path === "/" && mode === "huge") return void (busy = true, streamHuge(socket));
+      if (path === "/" && mode === "redirect" && scheme === "http") {
+        busy = true;
+        return respond(socket, "301 Moved Permanently", { Server: identity.server, Location: `https://${host}:${httpsPort}/hp/device/DeviceStatus/Index` }, "");
       }
       const xml = ledmPage(path);
-      if (xml !== undefined) return respond(socket, "200 OK", { Server: identity.server, "Content-Type": "text/xml" }, xml, true);
-      respond(socket, "404 Not Found", { Server: identity.server }, "not found");
+      if (xml !== undefined) return void (busy = true, respond(socket, "200 OK", { Server: identity.server, "Content-Type": "text/xml" }, xml, true));
+      const answer = site.handle({ method, target: path, headers, body, origin: linkOrigin(scheme, headers.host) });
+      if (!answer) return close("404 Not Found", "not found");
+      const keepAlive = m[3] === "1" && headers.connection?.toLowerCase() !== "close";
+      if (!options.delayMs) return send(answer, method, keepAlive);
+      busy = true;
+      setTimeout(() => send(answer, method, keepAlive), options.delayMs);
+    };
+    socket.on("data", (data: Buffer) => {
+      if (mode === "silent") return;
+      buf = Buffer.concat([buf, data]);
+      handle();
     });
   };
 
@@ -184,8 +237,8 @@ export async function startWebSimulator(options: WebSimOptions = {}): Promise<We
           (s) => serve(s, "https"),
         );
   if (secure instanceof tls.Server) secure.on("tlsClientError", () => {});
-  const httpPort = await listen(plain, host);
-  httpsPort = await listen(secure, host);
+  httpPort = await listen(plain, host, options.httpPort ?? 0);
+  httpsPort = await listen(secure, host, options.httpsPort ?? 0);
 
   return {
     host,
@@ -193,6 +246,12 @@ export async function startWebSimulator(options: WebSimOptions = {}): Promise<We
     httpsPort,
     certificate,
     requests,
+    site,
+    httpOrigin: origin("http", host, httpPort),
+    httpsOrigin: origin("https", host, httpsPort),
+    get siteBytesSent() {
+      return siteBytesSent;
+    },
     get hugeBytesSent() {
       return hugeBytesSent;
     },
