@@ -58,7 +58,8 @@ const MAX_RELAY_MESSAGE_BYTES = 1024 * 1024;
 
 /**
  * Resolves to a stream on which SSH can start, or fails with a DcaError in
- * one line naming the step that failed (proxy, TCP, TLS, pin, upgrade).
+ * one line naming the step that failed (proxy, TCP, TLS, pin, upgrade);
+ * the caller names the URL.
  */
 export async function openRelayStream(a: RelayAddress, route: RelayRoute, timeoutMs: number): Promise<Duplex> {
   const endpoint = brokerEndpoint(a);
@@ -83,13 +84,13 @@ export async function openRelayStream(a: RelayAddress, route: RelayRoute, timeou
 function tcp(a: RelayAddress, timeoutMs: number): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     const socket = netConnect({ host: a.host, port: a.port });
-    const timer = setTimeout(() => fail(`no answer from ${a.label} within ${timeoutMs} ms`), timeoutMs);
+    const timer = setTimeout(() => fail(`no TCP connection within ${timeoutMs} ms`), timeoutMs);
     function fail(why: string) {
       clearTimeout(timer);
       socket.destroy();
       reject(new DcaError("unavailable", why));
     }
-    socket.once("error", (e: NodeJS.ErrnoException) => fail(`cannot reach ${a.label}: ${e.code ?? e.message}`));
+    socket.once("error", (e: NodeJS.ErrnoException) => fail(`cannot connect: ${e.code ?? e.message}`));
     socket.once("connect", () => {
       clearTimeout(timer);
       socket.removeAllListeners("error");

@@ -174,7 +174,7 @@ export function openTunnel(opts: TunnelOptions): Promise<Tunnel> {
       if (settled) return;
       settled = true;
       close(why);
-      reject(new DcaError(code, `${label}: ${why}`));
+      reject(new DcaError(code, why));
     };
     const cancelTimeout = clock.setTimer(() => fail(`no SSH session within ${opts.timeoutMs} ms`), opts.timeoutMs);
     client.on("error", (e: Error & { level?: string }) => {

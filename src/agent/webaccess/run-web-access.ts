@@ -83,8 +83,10 @@ export async function runWebAccess(ctx: JobContext, v: WebAccessTask, task: Task
     const started = ctx.clock.monotonic();
     for (const url of relay!.urls) {
       if (ctx.signal?.aborted || endedEarly) break;
+      let label = url;
       try {
         const address = parseRelayUrl(url);
+        label = address.label;
         const stream = await openRelayStream(address, wa!.route, CONNECT_TIMEOUT_MS);
         tunnel = await openTunnel({
           stream,
@@ -104,7 +106,7 @@ export async function runWebAccess(ctx: JobContext, v: WebAccessTask, task: Task
         via = address.label;
         break;
       } catch (e) {
-        failures.push((e as Error).message);
+        failures.push(`${label}: ${(e as Error).message}`);
       }
     }
     if (!tunnel) {
