@@ -67,8 +67,9 @@ export async function openRelayStream(a: RelayAddress, route: RelayRoute, timeou
   try {
     if (a.kind === "ssh") return proxy ? await openProxyTunnel(proxy, endpoint.authority, timeoutMs) : await tcp(a, timeoutMs);
     const started = Date.now();
+    // http/1.1 is offered (the hub's port would choose h2 otherwise, and WebSocket needs HTTP/1.1); a server that chooses none is fine.
     const trust: HubTrust = { kind: "verify", caPem: route.caPem, pin: route.pin === undefined ? undefined : normalizeFingerprint(route.pin) };
-    const socket = await openHubSocket({ hub: endpoint, proxy, trust, timeoutMs, alpn: { offer: ["http/1.1"], expect: "http/1.1" } });
+    const socket = await openHubSocket({ hub: endpoint, proxy, trust, timeoutMs, alpn: { offer: ["http/1.1"] } });
     return await openWebSocket(socket, {
       authority: endpoint.authority,
       path: a.path || "/",

@@ -19,6 +19,7 @@ import { type SshdRelay, startSshdRelay } from "../../../../test/support/sshd-fo
 import { serviceConfigFromHub } from "../../service/config-from-hub.ts";
 import type { JobContext } from "../../service/jobs.ts";
 import { type OpenTunnels, createOpenTunnels } from "../open-tunnels.ts";
+import type { RelayRoute } from "../open-relay-stream.ts";
 import { type SshKeyPair, ensureSshKey } from "../ssh-key.ts";
 
 /** A web server standing in for a printer's embedded one; each answer names the server. */
@@ -89,7 +90,7 @@ export interface WebAccessPeers {
   tunnels: OpenTunnels;
   lines: string[];
   /** A job context with a site whose targets are `targets` (default the device's /24 on loopback). */
-  context(clock: Clock, opts?: { targets?: string[]; webAccessPorts?: number[]; webAccessDisabled?: boolean; signal?: AbortSignal }): JobContext;
+  context(clock: Clock, opts?: { targets?: string[]; webAccessPorts?: number[]; webAccessDisabled?: boolean; signal?: AbortSignal; route?: RelayRoute }): JobContext;
   /** A web-access task to `address`:`port` through the relay, with a fresh forward path. */
   task(address: string, port: number, clock: Clock, init?: { minutes?: number; idleSeconds?: number; hostKey?: string; urls?: string[] }): { task: Task; forwardPath: string };
   close(): Promise<void>;
@@ -120,7 +121,7 @@ export async function startWebAccessPeers(): Promise<WebAccessPeers> {
         log: (l) => lines.push(l),
         saveState: () => {},
         signal: opts.signal,
-        webAccess: { tunnels, key, route: {}, stateDir },
+        webAccess: { tunnels, key, route: opts.route ?? {}, stateDir },
       };
     },
     task(address, port, clock, init = {}) {
