@@ -15,6 +15,24 @@ import { type TestAgent, advanceUntil, doneOutcome, hubConfig, pingTask, startTe
 const webAccessTask = (id: string): Task => create(TaskSchema, { id, kind: { case: "webAccess", value: { address: "127.0.0.1", port: 80 } } });
 
 let t: TestAgent | undefined;
+
+/** An agent whose tasks each wait until the test resolves them (`held`); `order` is the order they started in. */
+function startHeldAgent(): { held: Map<string, Deferred>; order: string[] } {
+  const held = new Map<string, Deferred>();
+  const order: string[] = [];
+  t = startTestAgent({
+    runners: {
+      task: async (_ctx, task) => {
+        order.push(task.id);
+        const d = deferred();
+        held.set(task.id, d);
+        await d.promise;
+        return doneOutcome(t!.clock);
+      },
+    },
+  });
+  return { held, order };
+}
 afterEach(async () => {
   await t?.close();
   t = undefined;
@@ -51,20 +69,8 @@ describe("tasks", () => {
   });
 
   test("at most 4 run at once, in the order the hub gave them; a task already queued is not queued twice", async () => {
-    const held = new Map<string, Deferred>();
-    const order: string[] = [];
-    t = startTestAgent({
-      runners: {
-        task: async (_ctx, task) => {
-          order.push(task.id);
-          const d = deferred();
-          held.set(task.id, d);
-          await d.promise;
-          return doneOutcome(t!.clock);
-        },
-      },
-    });
-    const { clock, hub } = t;
+    const { held, order } = startHeldAgent();
+    const { clock, hub } = t!;
     const ids = ["t1", "t2", "t3", "t4", "t5", "t6"];
     hub.onPoll = (_req, n) => pollAnswer({ config: n === 1 ? hubConfig({ targets: [] }) : undefined, tasks: ids.map(pingTask) });
     await clock.advance(1_000);
@@ -84,25 +90,13 @@ describe("tasks", () => {
   });
 
   test("web-access tasks (hours long) take none of the 4 places: pings still run beside them", async () => {
-    const held = new Map<string, Deferred>();
-    const order: string[] = [];
-    t = startTestAgent({
-      runners: {
-        task: async (_ctx, task) => {
-          order.push(task.id);
-          const d = deferred();
-          held.set(task.id, d);
-          await d.promise;
-          return doneOutcome(t!.clock);
-        },
-      },
-    });
-    const { clock, hub } = t;
+    const { held, order } = startHeldAgent();
+    const { clock, hub } = t!;
     const tunnels = ["w1", "w2", "w3", "w4", "w5"].map(webAccessTask);
     hub.onPoll = (_req, n) => pollAnswer({ config: n === 1 ? hubConfig({ targets: [] }) : undefined, tasks: n === 1 ? [...tunnels, pingTask("p1")] : n === 2 ? [pingTask("p2")] : [] });
     await clock.advance(1_000);
     expect(order).toEqual(["w1", "w2", "w3", "w4", "w5", "p1"]);
-    t.agent.wake();
+    t!.agent.wake();
     await clock.advance(1_000);
     expect(order).toEqual(["w1", "w2", "w3", "w4", "w5", "p1", "p2"]);
     for (const d of held.values()) d.resolve();
