@@ -16,6 +16,8 @@ import { generateSshKeyPair } from "./ssh-key.ts";
 import { runTask } from "../service/tasks/run-task.ts";
 import { type PrinterSite, type WebAccessPeers, fetchThroughSocket, getRequest, startPrinterSite, startWebAccessPeers } from "./testdata/web-access-peers.ts";
 import { lastRelay } from "./relay-memory.ts";
+import { openRelayStream, parseRelayUrl } from "./open-relay-stream.ts";
+import { openTunnel } from "./open-tunnel.ts";
 
 const skip = sshdSkipReason();
 if (skip) console.warn(`web-access tests skipped: ${skip}`);
@@ -165,6 +167,34 @@ describe.skipIf(!!skip)("web access through OpenSSH's sshd", () => {
     const r = resultOf(await running);
     expect({ channels: r.channels, refused: r.channelsRefused }).toEqual({ channels: 32n, refused: 2n });
     for (const s of sockets) s.destroy();
+  });
+
+  test("channels are bounded over the tunnel's life too: beyond the total, each is refused and counted", async () => {
+    const { forwardPath } = peers.task(PRINTER, printer.port, systemClock);
+    const address = parseRelayUrl(peers.relay.url);
+    const tunnel = await openTunnel({
+      stream: await openRelayStream(address, {}, 5_000),
+      label: address.label,
+      hostKey: peers.relay.hostKey,
+      username: peers.relay.username,
+      privateKey: peers.key.privateKey,
+      forwardPath,
+      address: PRINTER,
+      port: printer.port,
+      clock: systemClock,
+      idleMs: 60_000,
+      expiresAt: Date.now() + 60_000,
+      timeoutMs: 5_000,
+      // The real bound is 10,000 (MAX_WEB_ACCESS_CHANNELS_TOTAL); the rule is the same at 2.
+      maxTotal: 2,
+      log: () => {},
+    });
+    const answers = [];
+    // A refused channel: sshd closes (or resets) the browser's connection without a byte.
+    for (let i = 0; i < 3; i++) answers.push((await fetchThroughSocket(forwardPath, getRequest("/")).catch(() => ({ text: "" }))).text);
+    expect(answers.map((a) => a.startsWith("HTTP/1.1 200"))).toEqual([true, true, false]);
+    tunnel.close("done");
+    expect((await tunnel.closed).counts).toMatchObject({ channels: 2, channelsRefused: 1 });
   });
 
   test("a relay that drops the connection ends the tunnel, reported as a failure", async () => {
