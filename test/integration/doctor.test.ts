@@ -18,6 +18,7 @@ import { type Fleet, startFleet } from "../sim/fleet.ts";
 import { type ProxyPeer, proxyPeerSkipReason, startProxyPeer } from "../support/proxy-peer.ts";
 import { type CommandResult, type HubProcess, activateAgent, agentCommand, agentEnv, freePort, freeUdpPort, runCommand, startHubProcess } from "../support/service-peers.ts";
 import { repoRoot } from "../support/shared-dir.ts";
+import { sshdSkipReason, startSshdRelay } from "../support/sshd-forward-relay.ts";
 
 interface Row {
   id: string;
@@ -139,6 +140,30 @@ describe("dca doctor", () => {
     expect(row(r.report, "update-url").status).toBe("fail");
     expect(row(r.report, "update-url").message).toStartWith(`cannot download from https://127.0.0.1:${closed}: `);
     expect(row(r.report, "update-url").action).toBe(`allow HTTPS to 127.0.0.1:${closed}; updates are downloaded from there`);
+  }, 60_000);
+
+  test.skipIf(!!sshdSkipReason())("the SSH relay: the relay URLs of the last web-access task are tried until one greets in SSH", async () => {
+    const relay = await startSshdRelay([]);
+    try {
+      const used = copyState("relay-used");
+      const closed = await freePort();
+      writeFileSync(join(used, "web-access-relay.json"), JSON.stringify({ urls: [`ssh://127.0.0.1:${closed}`, relay.url], seenAt: new Date().toISOString() }));
+      const ok = row((await doctor(used)).report, "ssh-relay");
+      expect(ok.status).toBe("pass");
+      expect(ok.message).toMatch(new RegExp(`^${relay.url} answers SSH-2\\.0-OpenSSH_\\S+.* \\(before it: ssh://127\\.0\\.0\\.1:${closed}: cannot connect: ECONNREFUSED\\)$`));
+      writeFileSync(join(used, "web-access-relay.json"), JSON.stringify({ urls: [`ssh://127.0.0.1:${closed}`], seenAt: new Date().toISOString() }));
+      const r = await doctor(used);
+      expect(r.exitCode).toBe(FAILED);
+      expect(row(r.report, "ssh-relay")).toMatchObject({
+        status: "fail",
+        message: `no relay answers: ssh://127.0.0.1:${closed}: cannot connect: ECONNREFUSED`,
+        action: `allow outbound TCP ${closed} from this PC to 127.0.0.1; web access to printers goes there`,
+      });
+    } finally {
+      await relay.stop();
+    }
+    // An agent that never had a web-access task says so.
+    expect(row((await doctor(state)).report, "ssh-relay")).toMatchObject({ status: "skip", message: "not used yet: no web-access task has come to this agent (the hub names the relay with each one)" });
   }, 60_000);
 
   test("the hub's port closed: the TCP row fails, what follows is not checked", async () => {

@@ -25,6 +25,7 @@ import { DcaError } from "../../common/errors.ts";
 import { VERSION } from "../../common/version.ts";
 import { stateDirAsOwner } from "./state-dir.ts";
 import { PLATFORM } from "./platform.ts";
+import { ensureSshKey } from "../webaccess/ssh-key.ts";
 
 
 /** The CA of --ca FILE (undefined without it); --ca with --ca-fingerprint is refused. */
@@ -67,10 +68,12 @@ export async function activateCommand(argv: string[]): Promise<number> {
   const proxyUrl = flag(p, "proxy");
   const client = createHubClient({ hubUrl, ...trust, proxyUrl });
   const id = installId(dir);
+  // Made before the hub is asked, so that the hub registers it with the agent (kept across a --force re-activation).
+  const sshPublicKey = ensureSshKey(dir).publicKey;
   // Counted before the hub is asked: stopping the process while it waits is no free guess.
   beginActivationAttempt(dir, { hubUrl, caFingerprint: trust.caFingerprint });
   try {
-    const r = await client.activate({ code, installId: id, hostname: hostname(), agentVersion: VERSION, platform: PLATFORM });
+    const r = await client.activate({ code, installId: id, hostname: hostname(), agentVersion: VERSION, platform: PLATFORM, sshPublicKey });
     settleActivationAttempt(dir, "accepted");
     saveIdentity(dir, {
       hubUrl,

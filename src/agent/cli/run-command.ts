@@ -23,6 +23,7 @@ import { TRUST_ROOT } from "../../common/trust-root.ts";
 import { integrityFailureLine } from "../integrity/verify-self.ts";
 import { createFileFetcher } from "../transport/create-file-fetcher.ts";
 import { PLATFORM } from "./platform.ts";
+import { type SshKeyPair, ensureSshKey } from "../webaccess/ssh-key.ts";
 import { type ReadyRelease, beginStart, createUpdateState, createUpdater, markHealthy, restartSelf, rollBack, TEST_FAULT } from "../update/index.ts";
 
 /** How long a stop waits for work under way, and then for the process's last handles: within 2 s in all. */
@@ -82,6 +83,13 @@ export async function runCommand(argv: string[], signal?: AbortSignal): Promise<
   if (trial) log(`update: dca ${VERSION} runs on trial: it must reach the hub within ${trial.healthSeconds} s or ${trial.from} comes back`);
   const outbox = openOutbox(join(dir, "outbox.db"));
   const client = createHubClient({ ...identity, proxyUrl }, identity);
+  // An agent activated before Device Web Access makes its key now; the hub registers it at the next poll.
+  let sshKey: SshKeyPair | undefined;
+  try {
+    sshKey = ensureSshKey(dir);
+  } catch (e) {
+    log(`web access: no SSH key (${(e as Error).message}); web-access tasks will be refused`);
+  }
   log(`dca ${VERSION} running as agent ${identity.agentId} of site "${identity.siteName}", hub ${identity.hubUrl}, state ${dir}`);
   const agent = runAgent({
     updates: {
@@ -103,6 +111,7 @@ export async function runCommand(argv: string[], signal?: AbortSignal): Promise<
     clock: systemClock,
     backoffBaseMs: ms("backoff-base"),
     backoffCapMs: ms("backoff-cap"),
+    webAccess: sshKey && { key: sshKey, stateDir: dir, route: { caPem: identity.caPem, pin: identity.caFingerprint, proxyUrl } },
     // The wake-up line goes the way the hub line goes: the same proxy (or HTTPS_PROXY) and the same CA and pin.
     startWakeups: (settings, hooks) => {
       // Kept for `dca doctor`, which checks the line the agent uses; losing this copy costs nothing else.

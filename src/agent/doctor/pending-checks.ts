@@ -1,8 +1,8 @@
 /**
- * The binary's integrity row, and rows for what the agent does not do yet.
- * Those say so as "skip" with the reason, never as a pass: a table that says
- * "pass" must mean it was checked. Each is one small function, to be
- * replaced by the real check when its feature lands.
+ * The binary's integrity row (the SSH relay's row, once here, is now
+ * ./ssh-relay-check.ts). A row for what the agent does not do yet says so as
+ * "skip" with the reason, never as a pass: a table that says "pass" must
+ * mean it was checked.
  */
 import { TRUST_ROOT, verifySelf } from "../integrity/index.ts";
 import { type CheckOutcome, fail, pass, skip } from "./check-result.ts";
@@ -13,9 +13,4 @@ export function checkBinaryIntegrity(): CheckOutcome {
   const r = verifySelf();
   if (r.ok) return pass(`this executable matches its signature${r.keyId ? ` (signing key ${r.keyId})` : ""}, checked in ${Math.round(r.ms)} ms`);
   return fail(`this executable fails its integrity check: ${r.reason}`, "reinstall dca from a signed release");
-}
-
-/** The SSH relay port for web access to printers. */
-export function checkSshRelay(): CheckOutcome {
-  return skip("not checked: no relay configured (this build has no SSH relay)");
 }

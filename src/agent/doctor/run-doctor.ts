@@ -12,7 +12,8 @@ import { checkHubDns, checkHubTcp, checkProxy } from "./hub-reach-checks.ts";
 import { type HubTlsState, checkHubCertificate, checkHubHttp2, checkHubTls } from "./hub-tls-checks.ts";
 import { checkIcmp } from "./icmp-check.ts";
 import { mqttChecks } from "./mqtt-checks.ts";
-import { checkBinaryIntegrity, checkSshRelay } from "./pending-checks.ts";
+import { checkBinaryIntegrity } from "./pending-checks.ts";
+import { checkSshRelay } from "./ssh-relay-check.ts";
 import { checkUpdateUrl } from "./update-url-check.ts";
 import { checkSnmp } from "./snmp-check.ts";
 import { checkStateFolder } from "./state-folder-check.ts";
@@ -40,7 +41,7 @@ export async function runDoctor(s: DoctorSetup): Promise<DoctorReport> {
     ...hub,
     ...mqtt,
     await runCheck("update-url", "update URL", async (ctx) => checkUpdateUrl(s, ctx, await caPem)),
-    await runCheck("ssh-relay", "SSH relay", () => checkSshRelay()),
+    await runCheck("ssh-relay", "SSH relay", async (ctx) => checkSshRelay(s, ctx, await caPem)),
     state,
     await runCheck("binary-integrity", "binary integrity", () => checkBinaryIntegrity()),
     icmp,

@@ -25,6 +25,8 @@ export interface ServiceConfig {
   config: Config;
   schedule: Schedule;
   outbox: OutboxLimitsMs;
+  /** Device Web Access: the ports the site allows besides the default ones, and whether it is off. */
+  webAccess: { ports: number[]; disabled: boolean };
 }
 
 /** Discovery three times a day, reads hourly, polls every 5 minutes. */
@@ -43,6 +45,7 @@ export function serviceConfigFromHub(c: AgentConfig): ServiceConfig {
       ...(maxBytes ? { maxBytes } : {}),
       ...(maxAge ? { maxAgeMs: maxAge } : {}),
     },
+    webAccess: { ports: [...c.webAccessPorts], disabled: c.webAccessDisabled },
   };
 }
 

@@ -11,6 +11,7 @@ import type { Clock } from "../../common/clock.ts";
 import type { ServiceConfig } from "./config-from-hub.ts";
 import type { ReadingSink } from "./reading-sink.ts";
 import type { RuntimeState } from "./runtime-state.ts";
+import type { WebAccessContext } from "../webaccess/open-tunnels.ts";
 
 /** What a job or task works with. */
 export interface JobContext {
@@ -23,6 +24,8 @@ export interface JobContext {
   log(line: string): void;
   /** Aborted when the work must end early (the service stops, or a new config replaces the pass). */
   signal?: AbortSignal;
+  /** Device Web Access (absent: the agent has no SSH key, and refuses web-access tasks). */
+  webAccess?: WebAccessContext;
 }
 
 /** Devices not seen for this long drop off the read list. */

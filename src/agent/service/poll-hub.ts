@@ -24,6 +24,8 @@ export interface AgentStatus {
   knownDevices: number;
   /** Self-update's fields (src/agent/update): the UTC offset, the kept revocation list's serial, the last update's outcome. */
   update?: { utcOffsetMinutes: number; revocationSerial: bigint; updateStatus: string };
+  /** The agent's SSH public key (OpenSSH form), for Device Web Access. */
+  sshPublicKey?: string;
 }
 
 /** Sends one PollRequest built from `status`; throws what the call throws. */
@@ -43,6 +45,7 @@ export function pollHub(client: ServiceHubClient, status: AgentStatus, options?:
       utcOffsetMinutes: status.update?.utcOffsetMinutes,
       revocationSerial: status.update?.revocationSerial,
       updateStatus: cutText(status.update?.updateStatus ?? "", TEXT_LIMITS.lastError),
+      sshPublicKey: status.sshPublicKey,
     },
     options,
   );

@@ -24,6 +24,7 @@ import { type TaskOutcome, runTask } from "./tasks/run-task.ts";
 import { createUploader } from "./uploader.ts";
 import { createIdleTrim } from "./idle-trim.ts";
 import { type StartWakeups, createWakeLine } from "./wake-line.ts";
+import { type WebAccessContext, createOpenTunnels } from "../webaccess/open-tunnels.ts";
 
 /** What does the work: the real jobs and tasks by default; tests give their own. */
 export type AgentRunners = Record<JobKind, JobRunner> & { task(ctx: JobContext, task: Task): Promise<TaskOutcome> };
@@ -58,6 +59,8 @@ export interface RunAgentOptions {
   trimMemory?: () => void;
   /** Self-update (src/agent/update): its poll fields, and each successful poll's answer. */
   updates?: { pollFields(): NonNullable<AgentStatus["update"]>; polled(r: PollResponse): void };
+  /** Device Web Access: the agent's SSH key (sent on every poll) and the way to the relay; absent: web-access tasks are refused. */
+  webAccess?: Omit<WebAccessContext, "tunnels">;
 }
 
 /** The running service. */
@@ -103,7 +106,9 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
   };
   const uploader = createUploader({ client, outbox, clock, backoff, batch: opts.uploadBatch, stopping: signal, onError: setError, onSettled: uploaded, log });
   const sink = gateSink(outbox, { closed: signal, onStored: uploader.want });
-  const ctx = (): JobContext => ({ config: config.current()!, state, sink, clock, log, saveState: () => runtime.save(state), signal });
+  const tunnels = createOpenTunnels();
+  const webAccess = opts.webAccess && { ...opts.webAccess, tunnels };
+  const ctx = (): JobContext => ({ config: config.current()!, state, sink, clock, log, saveState: () => runtime.save(state), signal, webAccess });
   const onSettled = () => {
     trimSoon();
     uploader.want();
@@ -133,11 +138,18 @@ export function runAgent(opts: RunAgentOptions): RunningAgent {
       lastError,
       knownDevices: state.devices.length,
       update: opts.updates?.pollFields(),
+      sshPublicKey: opts.webAccess?.key.publicKey,
     }),
     apply(r) {
       opts.updates?.polled(r);
-      if (r.config && config.apply(r.config, true)) lastError = "";
+      tunnels.end(r.endedWebAccess);
+      if (r.config && config.apply(r.config, true)) {
+        lastError = "";
+        tunnels.configChanged(config.current()!, state.devices.map((d) => d.address));
+      }
       tasks.offer(r.tasks);
+      // A web-access task starts now, not at the loop's next turn: a technician is waiting for the page.
+      if (config.current() && r.tasks.some((t) => t.kind.case === "webAccess")) tasks.start();
       if (!signal.aborted) wakeLine.update(r.mqtt);
       uploader.retryNow();
     },

@@ -5,13 +5,34 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
+import { create } from "@bufbuild/protobuf";
+import { type Task, TaskSchema, TaskStatus } from "../../gen/dca/v1/agent_service_pb.ts";
 import { TEXT_LIMITS } from "../../common/wire-limits.ts";
 import { sampleReading } from "../outbox/testdata/sample-reading.ts";
 import { type Deferred, deferred, pollAnswer, unavailable } from "./testdata/fake-hub.ts";
 import { type TestAgent, advanceUntil, doneOutcome, hubConfig, pingTask, startTestAgent } from "./testdata/test-agent.ts";
 
+const webAccessTask = (id: string): Task => create(TaskSchema, { id, kind: { case: "webAccess", value: { address: "127.0.0.1", port: 80 } } });
+
 let t: TestAgent | undefined;
+
+/** An agent whose tasks each wait until the test resolves them (`held`); `order` is the order they started in. */
+function startHeldAgent(): { held: Map<string, Deferred>; order: string[] } {
+  const held = new Map<string, Deferred>();
+  const order: string[] = [];
+  t = startTestAgent({
+    runners: {
+      task: async (_ctx, task) => {
+        order.push(task.id);
+        const d = deferred();
+        held.set(task.id, d);
+        await d.promise;
+        return doneOutcome(t!.clock);
+      },
+    },
+  });
+  return { held, order };
+}
 afterEach(async () => {
   await t?.close();
   t = undefined;
@@ -48,20 +69,8 @@ describe("tasks", () => {
   });
 
   test("at most 4 run at once, in the order the hub gave them; a task already queued is not queued twice", async () => {
-    const held = new Map<string, Deferred>();
-    const order: string[] = [];
-    t = startTestAgent({
-      runners: {
-        task: async (_ctx, task) => {
-          order.push(task.id);
-          const d = deferred();
-          held.set(task.id, d);
-          await d.promise;
-          return doneOutcome(t!.clock);
-        },
-      },
-    });
-    const { clock, hub } = t;
+    const { held, order } = startHeldAgent();
+    const { clock, hub } = t!;
     const ids = ["t1", "t2", "t3", "t4", "t5", "t6"];
     hub.onPoll = (_req, n) => pollAnswer({ config: n === 1 ? hubConfig({ targets: [] }) : undefined, tasks: ids.map(pingTask) });
     await clock.advance(1_000);
@@ -78,6 +87,21 @@ describe("tasks", () => {
     held.get("t6")!.resolve();
     await clock.advance(1_000);
     expect(hub.taken.map((r) => r.taskId)).toEqual(["t2", "t1", "t3", "t4", "t5", "t6"]);
+  });
+
+  test("web-access tasks (hours long) take none of the 4 places: pings still run beside them", async () => {
+    const { held, order } = startHeldAgent();
+    const { clock, hub } = t!;
+    const tunnels = ["w1", "w2", "w3", "w4", "w5"].map(webAccessTask);
+    hub.onPoll = (_req, n) => pollAnswer({ config: n === 1 ? hubConfig({ targets: [] }) : undefined, tasks: n === 1 ? [...tunnels, pingTask("p1")] : n === 2 ? [pingTask("p2")] : [] });
+    await clock.advance(1_000);
+    expect(order).toEqual(["w1", "w2", "w3", "w4", "w5", "p1"]);
+    t!.agent.wake();
+    await clock.advance(1_000);
+    expect(order).toEqual(["w1", "w2", "w3", "w4", "w5", "p1", "p2"]);
+    for (const d of held.values()) d.resolve();
+    await clock.advance(1_000);
+    expect(hub.taken).toHaveLength(7);
   });
 
   test("a result the hub did not take goes again after the next successful poll, in order", async () => {

@@ -3,6 +3,10 @@
  * a ping should not wait for an hour-long discovery), a few at a time, in
  * the order the hub gave them. Each result is reported at once; one the
  * hub did not take waits and goes again after the next successful poll.
+ * A web-access task holds its tunnel for as long as the session lasts
+ * (hours): it starts at once and takes no place of the few, so that a
+ * technician's ping does not wait for another's printer page; the web-access
+ * handler bounds the tunnels itself (src/agent/webaccess/open-tunnels.ts).
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
@@ -17,8 +21,12 @@ import { type TaskOutcome, describeTask } from "./tasks/run-task.ts";
 /** Refusals of a report that a retry would only repeat. */
 const REFUSED_FOR_GOOD = new Set<ErrorCode>(["permission-denied", "not-found", "invalid-argument"]);
 
-/** Tasks from the hub that may run at once. */
+/** Tasks from the hub that may run at once (web-access tunnels apart). */
 export const MAX_CONCURRENT_TASKS = 4;
+
+/** Kinds of task that last as long as a session, not a moment: they run beside the others. */
+const LONG_RUNNING: ReadonlySet<Task["kind"]["case"]> = new Set(["webAccess"]);
+const isLong = (t: Task) => LONG_RUNNING.has(t.kind.case);
 
 /** What a task pool needs. */
 export interface TaskPoolOptions {
@@ -52,6 +60,8 @@ export function createTaskPool(opts: TaskPoolOptions): TaskPool {
   const max = opts.max ?? MAX_CONCURRENT_TASKS;
   const queue: Task[] = [];
   const running = new Set<string>();
+  /** Of `running`, the long ones. */
+  const long = new Set<string>();
   /** Results not yet accepted by the hub. */
   const pending: ReportTaskResultRequest[] = [];
   let flushing: Promise<void> | undefined;
@@ -97,9 +107,15 @@ export function createTaskPool(opts: TaskPoolOptions): TaskPool {
       for (const t of tasks) if (!running.has(t.id) && !queue.some((q) => q.id === t.id)) queue.push(t);
     },
     start() {
-      while (!opts.stopping.aborted && queue.length > 0 && running.size < max) {
-        const task = queue.shift()!;
+      for (let i = 0; !opts.stopping.aborted && i < queue.length; ) {
+        const task = queue[i]!;
+        if (!isLong(task) && running.size - long.size >= max) {
+          i++;
+          continue;
+        }
+        queue.splice(i, 1);
         running.add(task.id);
+        if (isLong(task)) long.add(task.id);
         log(`task ${task.id} (${describeTask(task)}) started`);
         void opts
           .run(task)
@@ -109,6 +125,7 @@ export function createTaskPool(opts: TaskPoolOptions): TaskPool {
           })
           .finally(() => {
             running.delete(task.id);
+            long.delete(task.id);
             opts.onSettled();
           });
       }

@@ -20,8 +20,8 @@ export interface OpenBrokerStreamOptions {
   timeoutMs: number;
 }
 
-/** The broker as the transport's endpoint type, which is what the proxy choice and openHubSocket take. */
-export function brokerEndpoint(address: BrokerAddress): HubEndpoint {
+/** The broker (or the web-access relay) as the transport's endpoint type, which is what the proxy choice and openHubSocket take. */
+export function brokerEndpoint(address: Pick<BrokerAddress, "host" | "port">): HubEndpoint {
   const shownHost = isIP(address.host) === 6 ? `[${address.host}]` : address.host;
   const authority = `${shownHost}:${address.port}`;
   return {

@@ -35,9 +35,13 @@ export interface OpenWebSocketOptions {
   authority: string;
   /** The request path ("/mqtt"). */
   path: string;
-  /** The subprotocol to ask for ("mqtt"); the server must choose it. */
-  protocol: string;
+  /** The subprotocol to ask for ("mqtt"); the server must choose it. None: none asked for. */
+  protocol?: string;
   timeoutMs: number;
+  /** The largest message taken (default MAX_BROKER_MESSAGE_BYTES). */
+  maxPayload?: number;
+  /** Who answers, in close errors (default "the broker"). */
+  peer?: string;
 }
 
 /** What ws's stream needs to end the way mqtt.js understands: an Error with a `code` (every DcaError has one) is passed on, one without is dropped. */
@@ -53,8 +57,9 @@ const closeError = (message: string) => new DcaError("unavailable", message, { r
  */
 export function openWebSocket(socket: TLSSocket, opts: OpenWebSocketOptions): Promise<Duplex> {
   return new Promise<Duplex>((resolve, reject) => {
-    const ws = new WebSocket(`wss://${opts.authority}${opts.path}`, [opts.protocol], {
+    const ws = new WebSocket(`wss://${opts.authority}${opts.path}`, opts.protocol ? [opts.protocol] : [], {
       ...WS_CLIENT_OPTIONS,
+      maxPayload: opts.maxPayload ?? WS_CLIENT_OPTIONS.maxPayload,
       createConnection: () => socket,
     });
     const timer = setTimeout(() => fail(`no answer to the WebSocket upgrade within ${opts.timeoutMs} ms`), opts.timeoutMs);
@@ -81,7 +86,8 @@ export function openWebSocket(socket: TLSSocket, opts: OpenWebSocketOptions): Pr
         const normal = code === 1000 || code === 1001 || code === 1005;
         if (stream.destroyed) return;
         if (normal) return stream.destroy();
-        const why = code === 1006 ? "the connection to the broker closed without a WebSocket close" : `the broker closed the WebSocket: ${code} ${cleanText(reason.toString(), 100)}`;
+        const peer = opts.peer ?? "the broker";
+        const why = code === 1006 ? `the connection to ${peer} closed without a WebSocket close` : `${peer} closed the WebSocket: ${code} ${cleanText(reason.toString(), 100)}`;
         stream.destroy(closeError(why.trimEnd()));
       });
       resolve(stream);

@@ -111,7 +111,7 @@ export const TASK_HANDLERS: { [K in Kinds]: Handler<K> } = {
   },
   webAccess: {
     describe: (v) => `web-access ${v.address}:${v.port}`,
-    run: async () => ({ status: TaskStatus.REFUSED, message: "this agent cannot open web access tunnels yet: update it" }),
+    run: async (ctx, v, task) => (await import("../../webaccess/run-web-access.ts")).runWebAccess(ctx, v, task),
   },
 };
 
