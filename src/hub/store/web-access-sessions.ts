@@ -108,13 +108,13 @@ export function createWebAccessSessions(ctx: StoreContext, createTask: (siteId: 
     });
 
   /** The agent to send the task to: the one that last read the device, else the site's most recently polled usable agent. */
-  function pickAgent(siteId: string, address: string): string {
+  function pickAgent(siteId: string, deviceId: string | undefined): string {
     const usable = "a.disabled = 0 AND a.replaced_by IS NULL";
-    const reader = db
+    const reader = deviceId === undefined ? null : db
       .query<{ id: string }, [string, string]>(
-        `SELECT a.id FROM readings r JOIN agents a ON a.id = r.agent_id WHERE r.site_id = ? AND r.address = ? AND ${usable} ORDER BY r.received_at DESC LIMIT 1`,
+        `SELECT a.id FROM readings r JOIN agents a ON a.id = r.agent_id WHERE r.site_id = ? AND r.device_id = ? AND ${usable} ORDER BY r.received_at DESC LIMIT 1`,
       )
-      .get(siteId, address);
+      .get(siteId, deviceId);
     const any = reader ?? db.query<{ id: string }, [string]>(`SELECT a.id FROM agents a WHERE a.site_id = ? AND ${usable} ORDER BY coalesce(a.last_poll_at, 0) DESC, a.created_at DESC LIMIT 1`).get(siteId);
     if (!any) throw new StoreError("failed-precondition", "the site has no active agent to open the tunnel; activate one first (dca-hub code create SITE)");
     return any.id;
@@ -140,7 +140,7 @@ export function createWebAccessSessions(ctx: StoreContext, createTask: (siteId: 
             );
           }
         }
-        const agentId = pickAgent(s.siteId, s.address);
+        const agentId = pickAgent(s.siteId, s.deviceId);
         const expiresAt = now + s.minutes * 60_000;
         const task = createTask(
           s.siteId,
