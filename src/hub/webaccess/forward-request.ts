@@ -57,10 +57,12 @@ async function readBody(req: ProxyRequest): Promise<Buffer> {
 function requestHead(req: ProxyRequest, body: Buffer, printer: PrinterOrigin, sessionOrigin: string): string {
   const method = (req.method ?? "GET").toUpperCase();
   const lines = [`${method} ${req.url ?? "/"} HTTP/1.1`, `Host: ${printerHost(printer)}`];
-  for (const [name, value] of Object.entries(req.headers)) {
+  for (const [raw, value] of Object.entries(req.headers)) {
+    const name = raw.toLowerCase();
     if (name.startsWith(":") || HOP.has(name) || value === undefined || name === "cookie") continue;
     for (const v of Array.isArray(value) ? value : [value]) {
       const shown = name === "origin" || name === "referer" ? rewriteToPrinter(v, printer, sessionOrigin) : v;
+
       if (!/[\r\n]/.test(shown)) lines.push(`${name}: ${shown}`);
     }
   }

@@ -17,7 +17,7 @@ export interface PrinterOrigin {
 }
 
 /** Bodies of these types are rewritten (text, small enough to hold). */
-const REWRITTEN = /^(text\/(html|css|javascript|xml|plain)|application\/(javascript|x-javascript|ecmascript|json|xml|xhtml\+xml))\b/i;
+const REWRITTEN = /^(text\/(html|css|javascript|xml)|application\/(javascript|x-javascript|ecmascript|json|xml|xhtml\+xml))\b/i;
 /** Larger bodies pass unchanged (a firmware file, a scan, a log). */
 export const MAX_REWRITE_BYTES = 4 * 1024 * 1024;
 
