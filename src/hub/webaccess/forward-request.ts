@@ -83,13 +83,15 @@ export async function forwardRequest(req: ProxyRequest, res: ProxyResponse, pool
   const body = await readBody(req);
   const conn: UpstreamConnection = await pool.acquire(signal);
   let released = false;
+  // Until the printer's whole answer is read, a browser that goes away leaves the connection unusable.
+  let complete = false;
   const giveBack = () => {
     if (released) return;
     released = true;
     pool.release(conn);
   };
   res.once("close", () => {
-    if (!released) (conn.destroy(), giveBack());
+    if (!released && !complete) (conn.destroy(), giveBack());
   });
   try {
     const method = (req.method ?? "GET").toUpperCase();
@@ -121,6 +123,7 @@ export async function forwardRequest(req: ProxyRequest, res: ProxyResponse, pool
         }
       }
       if (!tooBig) {
+        complete = true;
         const out = rewriteBody(Buffer.concat(parts), printer, sessionOrigin);
         res.writeHead(up.status, { ...headers, "content-length": String(out.length) });
         res.end(out);
@@ -141,6 +144,7 @@ export async function forwardRequest(req: ProxyRequest, res: ProxyResponse, pool
       if (!res.write(chunk)) await new Promise<void>((r) => (res.once("drain", r), res.once("close", r)));
       if (res.writableEnded || signal.aborted) break;
     }
+    complete = !signal.aborted;
     res.end();
     await conn.idle;
     giveBack();

@@ -125,17 +125,22 @@ export function createUpstreamConnection(stream: Duplex): UpstreamConnection {
     const length = !chunked && cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : undefined;
     const body = new PassThrough();
     onEnd = (e) => body.destroy(e ?? new Error("the printer closed the connection in the middle of the body"));
+    const resume = () => stream.resume();
     const done = (keep: boolean) => {
       consume = undefined;
       onEnd = undefined;
       reusable = keep && buffer.length === 0;
       body.end();
+      // An ended body emits no "drain": the connection must not stay paused for the next response.
+      body.off("drain", resume);
+      stream.resume();
       idleResolve();
     };
     const push = (b: Buffer) => {
       if (b.length && !body.write(b)) {
         stream.pause();
-        body.once("drain", () => stream.resume());
+        body.off("drain", resume);
+        body.once("drain", resume);
       }
     };
     resolve({ status, statusText: m[3] ?? "", headers, body, length });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import http from "node:http";
 import https from "node:https";
+import http2 from "node:http2";
 import net from "node:net";
 import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -186,7 +187,8 @@ describe("a session through the proxy", () => {
     expect(login.status).toBe(302);
     expect(login.headers.location).toBe(`${origin}/home`);
     expect(login.headers["set-cookie"]).toEqual(["sid=abc123; Path=/; HttpOnly"]);
-    expect((await browse(`${origin}/home`, { cookie })).status).toBe(401);
+    const second = await browse(`${origin}/home`, { cookie });
+    expect(second.body.toString()).toBe("log in first");
     const home = await browse(`${origin}/home`, { cookie: `${cookie}; sid=abc123` });
     expect(home.status).toBe(200);
     expect(home.body.toString()).toBe("welcome, technician");
@@ -210,6 +212,53 @@ describe("a session through the proxy", () => {
     expect(info).toContain("CN=NPI7F00A1");
     expect(info).toContain("self-signed");
     expect(hub.store.getWebAccessSession(session.id)!.certificate).toMatchObject({ sha256: fingerprint, selfSigned: true, validTo: cert.notAfter.toISOString() });
+  });
+});
+
+/** Requests over one HTTP/2 connection, as a browser sends them (ALPN h2, :authority the session's host). */
+async function browseH2(origin: string, paths: string[], cookie: string): Promise<{ status: number; body: string; setCookie?: string[] }[]> {
+  const u = new URL(origin);
+  const client = http2.connect(`https://127.0.0.1:${hub.port}`, { ca: hub.tls.caPem, servername: u.hostname });
+  try {
+    return await Promise.all(
+      paths.map(
+        (path) =>
+          new Promise<{ status: number; body: string; setCookie?: string[] }>((resolve, reject) => {
+            const req = client.request({ ":path": path, ":authority": u.host, cookie });
+            let status = 0;
+            let setCookie: string[] | undefined;
+            let body = "";
+            req.on("response", (h) => {
+              status = Number(h[":status"]);
+              setCookie = h["set-cookie"] as string[] | undefined;
+            });
+            req.on("data", (c) => (body += c));
+            req.on("end", () => resolve({ status, body, setCookie }));
+            req.on("error", reject);
+            req.end();
+          }),
+      ),
+    );
+  } finally {
+    client.close();
+  }
+}
+
+describe("HTTP/2 browsers and kept connections", () => {
+  test("pages over one h2 connection; the tunnel connections are kept and reused, at most the pool's limit", async () => {
+    const { url, session } = open();
+    const { origin, cookie } = await enter(url);
+    const answers = await browseH2(origin, ["/", "/login", "/home", "/", "/", "/", "/", "/", "/", "/", "/", "/"], `${cookie}; sid=abc123`);
+    expect(answers.map((a) => a.status)).toEqual([200, 302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    expect(answers[0].body).toContain(`<a href="${origin}/status">`);
+    expect(answers[1].setCookie).toEqual(["sid=abc123; Path=/; HttpOnly"]);
+    const again = await browseH2(origin, ["/home"], `${cookie}; sid=abc123`);
+    expect(again[0].body).toBe("welcome, technician");
+    await Bun.sleep(300);
+    const s = hub.store.getWebAccessSession(session.id)!;
+    expect(s.requests).toBe(13);
+    expect(s.channels).toBeGreaterThanOrEqual(1);
+    expect(s.channels).toBeLessThanOrEqual(8);
   });
 });
 
@@ -252,6 +301,14 @@ describe("refusals", () => {
     expect(ended.map((s) => s.id)).toContain(session.id);
   });
 
+  test("the time limit ends a session nobody is using, and the relay is told", async () => {
+    const { session } = open();
+    setDb("UPDATE web_access_sessions SET expires_at = ? WHERE id = ?", Date.now() - 1, session.id);
+    await Bun.sleep(300);
+    expect(hub.store.getWebAccessSession(session.id)!.endReason).toBe("expired");
+    expect(ended.map((s) => s.id)).toContain(session.id);
+  });
+
   test("the idle limit ends a session nobody uses", async () => {
     const { session } = open();
     setDb("UPDATE web_access_sessions SET idle_seconds = 1 WHERE id = ?", session.id);
@@ -289,12 +346,15 @@ describe("the audit record", () => {
     const { origin, cookie } = await enter(url);
     const big = await browse(`${origin}/big`, { cookie });
     expect(big.body.equals(BIG)).toBe(true);
+    const second = await browse(`${origin}/home`, { cookie });
+    expect(second.body.toString()).toBe("log in first");
     await Bun.sleep(300);
     const s = hub.store.getWebAccessSession(session.id)!;
     expect(s.bytesFromDevice).toBeGreaterThan(BIG.length);
     expect(s.bytesFromDevice).toBeLessThan(BIG.length + 1000);
-    expect(s.bytesToDevice).toBeGreaterThan(50);
-    expect(s.requests).toBe(1);
+    expect(s.bytesToDevice).toBeGreaterThan(100);
+    expect(s.requests).toBe(2);
+    // The second request reused the kept tunnel connection.
     expect(s.channels).toBe(1);
     expect(s.tunnelUpAt).toBeDefined();
     expect(s.lastActivityAt).toBeDefined();
