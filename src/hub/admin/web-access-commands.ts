@@ -4,6 +4,7 @@
  * hub user accounts yet: a session records the OS user running the command
  * (or --by NAME) as who opened it.
  */
+import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { type ParsedArgs, UsageError, flag, intFlag, listFlag } from "../../common/args.ts";
 import { DcaError } from "../../common/errors.ts";
@@ -26,11 +27,28 @@ function whoOpens(p: ParsedArgs): string {
     if (!/^[\w.@-]{1,64}$/.test(by)) throw new UsageError("--by takes a name of letters, digits and . _ @ - (at most 64)");
     return by;
   }
+  return osUser();
+}
+
+/** The OS user running this process. Bun's userInfo() may say "unknown" (seen as root in a container): /etc/passwd, then $USER, answer then. */
+function osUser(): string {
+  let name = "";
   try {
-    return userInfo().username || "unknown";
+    name = userInfo().username;
   } catch {
-    return process.env.USER ?? "unknown";
+    // No passwd entry: the fallbacks below.
   }
+  if (name && name !== "unknown") return name;
+  const uid = process.getuid?.();
+  if (uid !== undefined) {
+    try {
+      const line = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.split(":")[2] === String(uid));
+      if (line) return line.split(":")[0];
+    } catch {
+      // No /etc/passwd.
+    }
+  }
+  return process.env.USER || process.env.USERNAME || process.env.LOGNAME || `uid ${uid ?? "unknown"}`;
 }
 
 const sessionJson = (s: WebAccessSession, now: Date) => ({ ...s, state: sessionState(s, now) });

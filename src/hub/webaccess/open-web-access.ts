@@ -73,7 +73,7 @@ export function openWebAccess(store: OpenStore, settings: WebAccessSettings, r: 
   const port = r.port ?? 80;
   if (!isWebAccessPortAllowed(port, config.webAccessPorts)) {
     const allowed = [...DEFAULT_WEB_ACCESS_PORTS, ...config.webAccessPorts].join(", ");
-    throw new DcaError("invalid-argument", `port ${port} is not allowed for web access at this site (allowed: ${allowed}); add it with "dca-hub site set-web-access SITE --ports ..."`);
+    throw new DcaError("failed-precondition", `port ${port} is not allowed for web access at this site (allowed: ${allowed}); add it with "dca-hub site set-web-access SITE --ports ..."`);
   }
   const secret = newSessionSecret();
   const session = store.openWebAccessSession({
