@@ -64,6 +64,8 @@ export interface RunningHub {
 
 export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   const log = opts.log ?? ((line: string) => console.log(line));
+  // Checked before the store and the lock are taken: a bad --web-access-domain leaves nothing behind.
+  const webAccessDomain = opts.webAccess ? webAccessDomainOf(opts.webAccess, [...(opts.hostnames ?? []), osHostname()], log) : undefined;
   const store = openHubStore(opts.dataDir);
   let owner: OwnerLock;
   try {
@@ -75,7 +77,6 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     store.close();
     throw e;
   }
-  const webAccessDomain = opts.webAccess ? webAccessDomainOf(opts.webAccess, [...(opts.hostnames ?? []), osHostname()]) : undefined;
   const names = [...new Set(["localhost", "127.0.0.1", "::1", osHostname(), ...(opts.hostnames ?? []), ...(webAccessDomain ? [`*.${webAccessDomain}`] : [])])];
   const tls = ensureHubTls(opts.dataDir, { hostnames: names, certFile: opts.certFile, keyFile: opts.keyFile });
   let url = "";

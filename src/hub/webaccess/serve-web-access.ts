@@ -30,9 +30,19 @@ export interface WebAccessServeOptions {
   clock?: Clock;
 }
 
-/** The domain to serve, checked: the given one or the default from the hub's names. */
-export function webAccessDomainOf(o: WebAccessServeOptions, hostnames: readonly string[]): string {
-  return checkWebAccessDomain(o.domain ?? defaultWebAccessDomain(hostnames));
+/**
+ * The domain to serve: the given one (an invalid one is an error), or the default from the
+ * hub's names; undefined (web access off, said in the log) when no valid default can be made.
+ */
+export function webAccessDomainOf(o: WebAccessServeOptions, hostnames: readonly string[], log: (line: string) => void): string | undefined {
+  if (o.domain !== undefined) return checkWebAccessDomain(o.domain);
+  const d = defaultWebAccessDomain(hostnames);
+  try {
+    return checkWebAccessDomain(d);
+  } catch {
+    log(`web access off: "${d}" (from the hub's name) is no DNS name; give --web-access-domain`);
+    return undefined;
+  }
 }
 
 const NO_RELAY: TunnelDialer = {
