@@ -22,6 +22,7 @@ import { simCertificate } from "../../../test/sim/web/sim-certificate.ts";
 import { openWebAccess } from "./open-web-access.ts";
 import { readWebAccessSettings } from "./web-access-settings.ts";
 import { SESSION_COOKIE } from "./session-gate.ts";
+import { createStoreForwardPolicy } from "./store-forward-policy.ts";
 
 const DOMAIN = "wa.localhost";
 const dataDir = tempDataDir();
@@ -367,5 +368,20 @@ describe("the audit record", () => {
     expect(hub.store.endedWebAccessTasks(agent.id)).not.toContain(session.taskId);
     hub.store.endWebAccessSession(session.id, "closed by tester");
     expect(hub.store.endedWebAccessTasks(agent.id)).toContain(session.taskId);
+  });
+});
+
+describe("the relay's ForwardPolicy over the sessions table", () => {
+  test("allows the forward of an open session of that agent only", () => {
+    const policy = createStoreForwardPolicy(hub.store);
+    const { session } = open();
+    expect(policy.allows(session.agentId, session.forwardPath)).toBe(true);
+    expect(policy.allows("agt_other", session.forwardPath)).toBe(false);
+    expect(policy.allows(session.agentId, `${session.forwardPath}x`)).toBe(false);
+    hub.store.endWebAccessSession(session.id, "closed by tester");
+    expect(policy.allows(session.agentId, session.forwardPath)).toBe(false);
+    const late = open().session;
+    setDb("UPDATE web_access_sessions SET expires_at = ? WHERE id = ?", Date.now() - 1, late.id);
+    expect(policy.allows(late.agentId, late.forwardPath)).toBe(false);
   });
 });
