@@ -263,6 +263,18 @@ describe("HTTP/2 browsers and kept connections", () => {
   });
 });
 
+describe("before the technician's first request", () => {
+  test("the sweep notes the tunnel up and reads an HTTPS printer's certificate (what open --wait shows)", async () => {
+    const { session } = open({ tls: true });
+    expect(session.tunnelUpAt).toBeUndefined();
+    await Bun.sleep(400);
+    const s = hub.store.getWebAccessSession(session.id)!;
+    expect(s.tunnelUpAt).toBeDefined();
+    expect(s.certificate?.subject).toContain("CN=NPI7F00A1");
+    expect(s.requests).toBe(0);
+  });
+});
+
 describe("refusals", () => {
   test("no key, a wrong key, another session's cookie, an unknown session: 403 saying why", async () => {
     const a = await enter(open().url);
