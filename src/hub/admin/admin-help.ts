@@ -18,6 +18,8 @@ Sites and their agent config (every change prints the new config version):
   site set-outbox SITE [--max-readings N] [--max-bytes N] [--max-age 30d]
   site set-updates SITE [--channel stable|beta] [--window "Sat 01:00-05:00"|any] [--health 10m] [--hold|--resume]
       when the site's agents update themselves (window in the agent's local time; --hold: never until --resume)
+  site set-web-access SITE (--ports 8080,9443 | --off | --on)
+      Device Web Access: ports allowed besides 80, 443 and 8000, or off for the site
 
 Agents:
   code create SITE [--ttl 7d] [--json]          a single-use activation code
@@ -49,6 +51,14 @@ Tasks (agents are nudged over MQTT at once; --wait blocks until the result is in
   task list [--site S] [--json]
   task show TASK_ID [--json]
   task cancel TASK_ID                           no agent gets it any more; a late result is dropped
+
+Device Web Access (a printer's web page through the agent's tunnel; see docs/web-access.md):
+  web-access open DEVICE [--port 80] [--minutes 30] [--idle 300] [--concurrent] [--tls|--no-tls]
+                 [--site S] [--by NAME] [--wait [--wait-seconds 20]] [--json]
+      prints the session URL (with its key); one open session per device unless --concurrent
+  web-access list [--site S] [--json]           open sessions, with an HTTPS printer's certificate facts
+  web-access close SESSION [--by NAME]          ends it: the hub drops the tunnel, the agent closes it
+  web-access audit [--site S] [--limit N] [--json|--jsonl]   who opened what, when, how long, bytes
 
 Releases (self-update; see docs/release.md):
   release add FILE [--channel stable|beta] [--url https://...] [--json]

@@ -20,6 +20,7 @@ import { MQTT_COMMANDS } from "./mqtt-commands.ts";
 import { TASK_COMMANDS } from "./task-commands.ts";
 import { RELEASE_COMMANDS } from "./release-commands.ts";
 import { UPDATE_COMMANDS } from "./update-commands.ts";
+import { SITE_WEB_ACCESS_COMMANDS, WEB_ACCESS_COMMANDS } from "./web-access-commands.ts";
 
 export { ADMIN_HELP } from "./admin-help.ts";
 
@@ -33,6 +34,8 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
   ...MQTT_COMMANDS,
   ...RELEASE_COMMANDS,
   ...UPDATE_COMMANDS,
+  ...SITE_WEB_ACCESS_COMMANDS,
+  ...WEB_ACCESS_COMMANDS,
 };
 
 /**

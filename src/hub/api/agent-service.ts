@@ -132,6 +132,8 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
         nextPollSeconds: config.pollIntervalSeconds || defaultPoll,
         serverTime: timestampFromDate(new Date()),
         mqtt: opts.mqttSettings?.(agent.id, ctx.url),
+        // Web-access sessions the hub ended (closed, expired, idle) whose tunnel the agent may still hold.
+        endedWebAccess: store.endedWebAccessTasks(agent.id),
       });
     },
 

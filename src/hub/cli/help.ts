@@ -16,6 +16,7 @@ Usage: dca-hub <command> [--data DIR] [options]
   install list|reset    activation lockouts per install
   device list|missed|readings|flags
   task create|list|show tasks for agents (scan now, read a device now)
+  web-access open|list|close|audit  a printer's web page through the agent's tunnel
 
 Every command takes --data DIR (default: $DCA_HUB_DATA, else /var/lib/dca-hub when
 it exists (the packaged hub; root works there as its owner), else ./dca-hub-data);
@@ -34,6 +35,10 @@ serve options:
   --quota-bytes N       reading bytes one agent may upload per day (default: 1073741824)
   --max-connections-per-address N  connections from one address (default: 256);
                         raise it behind a load balancer, where every agent shares one
+  --web-access-domain D  Device Web Access sessions are served at <session>.D on the hub's
+                        port (default: wa.<first --hostname, else this machine's name>); D's
+                        wildcard must resolve to the hub, and a --cert must cover *.D
+                        (the self-made one does); see docs/web-access.md
 
 MQTT wake-ups (agents start new tasks at once instead of at their next poll):
   --mqtt-listen HOST:PORT  MQTT over TLS of the hub's own broker (default: the --listen

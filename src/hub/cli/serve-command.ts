@@ -14,7 +14,7 @@ import { startHub } from "../server/start-hub.ts";
 import { hubTrustHint } from "../tls/index.ts";
 
 export async function serveCommand(argv: string[], dataDir: string): Promise<number> {
-  const p = parseArgs(argv, ["listen", "cert", "key", "hostname", "poll", "quota-readings", "quota-bytes", "max-connections-per-address", ...MQTT_VALUED_FLAGS], MQTT_BOOLEAN_FLAGS);
+  const p = parseArgs(argv, ["listen", "cert", "key", "hostname", "poll", "quota-readings", "quota-bytes", "max-connections-per-address", "web-access-domain", ...MQTT_VALUED_FLAGS], MQTT_BOOLEAN_FLAGS);
   if (p.positional.length) throw new UsageError(`serve takes no arguments, got "${p.positional[0]}"`);
   const { host, port } = parseHostPort("listen", flag(p, "listen") ?? "0.0.0.0:8443");
   const certFile = flag(p, "cert");
@@ -31,6 +31,8 @@ export async function serveCommand(argv: string[], dataDir: string): Promise<num
     quota: quotaLimits(p),
     limits: perAddress === undefined ? undefined : { maxPerAddress: parseCount(perAddress, "--max-connections-per-address", 1, CONNECTION_LIMITS.maxConnections) },
     mqtt,
+    // The relay's dialer and its endForward hook are wired here with the relay (src/hub/relay).
+    webAccess: { domain: flag(p, "web-access-domain") },
     log,
   });
   console.log(JSON.stringify({ ready: true, pid: process.pid, url: hub.url, port: hub.port, dataDir, caFingerprint: hub.tls.caFingerprint, caPath: hub.tls.caPath, mqtt: hub.mqtt }));

@@ -22,6 +22,7 @@ import { listenError } from "./listen-error.ts";
 import { type HubStore, openHubStore } from "../store/index.ts";
 import { type HubTls, ensureHubTls } from "../tls/index.ts";
 import { type OwnerLock, takeOwnerLock } from "../../common/owner-lock.ts";
+import { type WebAccessProxy, type WebAccessServeOptions, startWebAccess, webAccessDomainOf } from "../webaccess/index.ts";
 
 /** Held by the serving hub (src/common/owner-lock.ts): one hub per data folder; admin commands may run beside it. */
 const HUB_LOCK_FILE = "serve.lock";
@@ -47,6 +48,8 @@ export interface StartHubOptions {
   log?: (line: string) => void;
   /** Connection limits (default CONNECTION_LIMITS; tests lower them). */
   limits?: Partial<ConnectionLimits>;
+  /** Device Web Access: sessions served at `<label>.<domain>` on this port (docs/web-access.md); absent: off. */
+  webAccess?: WebAccessServeOptions;
 }
 
 export interface RunningHub {
@@ -61,6 +64,8 @@ export interface RunningHub {
 
 export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   const log = opts.log ?? ((line: string) => console.log(line));
+  // Checked before the store and the lock are taken: a bad --web-access-domain leaves nothing behind.
+  const webAccessDomain = opts.webAccess ? webAccessDomainOf(opts.webAccess, [...(opts.hostnames ?? []), osHostname()], log) : undefined;
   const store = openHubStore(opts.dataDir);
   let owner: OwnerLock;
   try {
@@ -72,7 +77,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     store.close();
     throw e;
   }
-  const names = [...new Set(["localhost", "127.0.0.1", "::1", osHostname(), ...(opts.hostnames ?? [])])];
+  const names = [...new Set(["localhost", "127.0.0.1", "::1", osHostname(), ...(opts.hostnames ?? []), ...(webAccessDomain ? [`*.${webAccessDomain}`] : [])])];
   const tls = ensureHubTls(opts.dataDir, { hostnames: names, certFile: opts.certFile, keyFile: opts.keyFile });
   let url = "";
   const mqttOptions = opts.mqtt ?? { mode: "off" };
@@ -85,7 +90,9 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   const mqttSettings = (agentId: string, requestUrl: string) => mqtt.settingsFor(agentId, requestUrl);
   // MQTT over WebSocket needs HTTP/1.1 (an upgrade); ALPN still picks h2 for gRPC clients. Plain
   // HTTP/1.1 requests are not served: the API is HTTP/2 only, as without the broker.
-  const allowHTTP1 = mqttOptions.mode === "embedded";
+  // Web access pages are HTTP/1.1 too for browsers and tools that do not speak h2.
+  const allowHTTP1 = mqttOptions.mode === "embedded" || webAccessDomain !== undefined;
+  let webAccess: WebAccessProxy | undefined;
   const server = http2.createSecureServer(
     {
       key: tls.key,
@@ -96,6 +103,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
       settings: { maxConcurrentStreams: limits.maxStreamsPerConnection },
     },
     (req, res) => {
+      if (webAccess?.handles(req.headers[":authority"] ?? req.headers.host)) return webAccess.handle(req, res);
       if (req.httpVersionMajor >= 2) return handler(req, res);
       res.writeHead(426, { "content-type": "text/plain", connection: "close", upgrade: "h2" });
       res.end(`this hub speaks gRPC over HTTP/2, and MQTT over WebSocket at ${MQTT_WS_PATH}\n`);
@@ -135,6 +143,18 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   const port = (server.address() as { port: number }).port;
   const shown = host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
   url = `https://${shown}:${port}`;
+  if (webAccessDomain) {
+    webAccess = startWebAccess({
+      options: opts.webAccess!,
+      domain: webAccessDomain,
+      store,
+      dataDir: opts.dataDir,
+      port,
+      certPem: tls.cert,
+      hooks: { onAdmitted: (req) => req.socket && guard.authenticated(req.socket), onRefused: (req) => req.socket && guard.unauthenticated(req.socket) },
+      log,
+    });
+  }
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on("session", (s) => {
     sessions.add(s);
@@ -149,6 +169,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     async close() {
       // Activations waiting their turn would hold the server open for up to their 25 s wait.
       activationGate.close();
+      webAccess?.close();
       await mqtt.close();
       // Graceful: no new connections or streams (GOAWAY), but a request being served gets its
       // answer, so an upload the store committed is also acknowledged to the agent. A session

@@ -22,8 +22,11 @@ import type {
   StoredReading,
   StoredTask,
   UpdatePolicy,
+  CertificateFacts,
+  WebAccessSession,
 } from "./types.ts";
 import type { NewRelease } from "./releases.ts";
+import type { NewWebAccessSession, WebAccessUse } from "./web-access-sessions.ts";
 
 /**
  * What the agent API (AgentService, and the release files it offers) needs. Methods an agent
@@ -44,6 +47,8 @@ export interface AgentApiStore extends Pick<ReleaseStore, "listReleases" | "getR
   storeReadings(agent: Agent, readings: OutboxReading[]): StoreReadingsResult;
   /** Hands out the site's pending tasks (and sent ones never answered), oldest first. */
   takePendingTasks(agent: Agent, limit?: number): Task[];
+  /** Task ids of the agent's web-access sessions that ended while it may still hold their tunnel (PollResponse.ended_web_access). */
+  endedWebAccessTasks(agentId: string): string[];
   /**
    * Records what became of a task of the agent's site; false when the site has no such task.
    * Throws `permission-denied` when the task was given to (or is aimed at) another agent.
@@ -128,8 +133,33 @@ export interface ReleaseStore {
   setUpdatePolicy(siteId: string, change: Partial<UpdatePolicy>): UpdatePolicy;
 }
 
+/**
+ * Device Web Access sessions (also the audit record): the `web-access` admin commands open,
+ * list and end them; the proxy checks, counts and ends them; the relay's ForwardPolicy asks
+ * whether a forward is open.
+ */
+export interface WebAccessStore {
+  /** Opens a session and queues its task for the site's agent (one transaction); one open session per device unless `concurrent`. */
+  openWebAccessSession(s: NewWebAccessSession): WebAccessSession;
+  /** A session by id or host name label. */
+  getWebAccessSession(idOrLabel: string): WebAccessSession | undefined;
+  /** The session whose secret hashes to `hash`. */
+  webAccessSessionBySecret(hash: Uint8Array): WebAccessSession | undefined;
+  webAccessSecretHash(id: string): Uint8Array | undefined;
+  /** Whether the agent has a session forwarding `forwardPath` that has neither ended nor expired. */
+  isWebAccessForwardOpen(agentId: string, forwardPath: string): boolean;
+  /** Newest first: all, the not-ended ones, or those ended since a time (ms). */
+  listWebAccessSessions(opts?: { open?: boolean; endedSince?: number; siteId?: string; limit?: number }): WebAccessSession[];
+  /** Ends a session (the first reason stands; a task no agent took is canceled). */
+  endWebAccessSession(id: string, reason: string): { session: WebAccessSession; ended: boolean } | undefined;
+  /** Adds the proxy's byte, channel and request counts and its last activity. */
+  recordWebAccessUse(id: string, use: WebAccessUse): void;
+  /** The proxy reached the printer (first time kept), with an HTTPS printer's certificate facts. */
+  recordWebAccessTunnelUp(id: string, certificate?: CertificateFacts): void;
+}
+
 /** Everything the admin commands use. */
-export interface AdminStore extends SiteAdminStore, AgentAdminStore, DeviceAdminStore, TaskAdminStore, ReleaseStore {}
+export interface AdminStore extends SiteAdminStore, AgentAdminStore, DeviceAdminStore, TaskAdminStore, ReleaseStore, WebAccessStore {}
 
 /**
  * What the hub's MQTT side needs: the wake-up notifier (new tasks, changed

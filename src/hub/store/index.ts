@@ -15,7 +15,9 @@ export type {
   SiteAdminStore,
   TaskAdminStore,
   WakeStore,
+  WebAccessStore,
 } from "./hub-store.ts";
+export type { NewWebAccessSession, WebAccessUse } from "./web-access-sessions.ts";
 export type { NewRelease } from "./releases.ts";
 export type {
   ActivateFailure,
@@ -35,4 +37,6 @@ export type {
   TaskState,
   UpdateChannel,
   UpdatePolicy,
+  CertificateFacts,
+  WebAccessSession,
 } from "./types.ts";

@@ -20,6 +20,7 @@ import { HUB_DB_FILE, openHubDatabase } from "./schema.ts";
 import { createSites } from "./sites.ts";
 import { createStoreContext } from "./store-context.ts";
 import { createTasks } from "./tasks.ts";
+import { createWebAccessSessions } from "./web-access-sessions.ts";
 
 /** Options of `openHubStore`. */
 export interface HubStoreOptions {
@@ -43,6 +44,7 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
   const ctx = createStoreContext(db, opts.clock ?? systemClock);
   const sites = createSites(ctx);
   const { requireSite, ...siteMethods } = sites;
+  const tasks = createTasks(ctx, requireSite, siteMethods.getSiteConfig);
   return {
     path: join(dataDir, HUB_DB_FILE),
     ...siteMethods,
@@ -50,7 +52,8 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
     ...createAgents(ctx),
     ...createReadingWriter(ctx),
     ...createDeviceViews(ctx),
-    ...createTasks(ctx, requireSite, siteMethods.getSiteConfig),
+    ...tasks,
+    ...createWebAccessSessions(ctx, tasks.createTask),
     ...createReleases(ctx),
     close() {
       db.close();

@@ -163,6 +163,41 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sites ADD COLUMN update_health_seconds INTEGER NOT NULL DEFAULT 600;
   ALTER TABLE agents ADD COLUMN update_status TEXT NOT NULL DEFAULT '';
   `,
+  // v4. Device Web Access sessions, which are also their audit record: who opened which device
+  // and port, when, for how long, how it ended and how many bytes went each way. `label` is the
+  // session's host name label; only SHA-256 of its secret is kept. `certificate` holds the JSON
+  // facts of an HTTPS printer's certificate once the proxy has seen it.
+  `
+  CREATE TABLE web_access_sessions (
+    id TEXT PRIMARY KEY,
+    label TEXT NOT NULL UNIQUE,
+    site_id TEXT NOT NULL REFERENCES sites(id),
+    agent_id TEXT NOT NULL REFERENCES agents(id),
+    device_id TEXT,
+    address TEXT NOT NULL,
+    port INTEGER NOT NULL,
+    tls INTEGER NOT NULL,
+    forward_path TEXT NOT NULL UNIQUE,
+    secret_hash BLOB NOT NULL,
+    task_id TEXT NOT NULL REFERENCES tasks(id),
+    opened_by TEXT NOT NULL,
+    opened_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    idle_seconds INTEGER NOT NULL,
+    concurrent INTEGER NOT NULL DEFAULT 0,
+    ended_at INTEGER,
+    end_reason TEXT NOT NULL DEFAULT '',
+    tunnel_up_at INTEGER,
+    last_activity_at INTEGER,
+    bytes_to_device INTEGER NOT NULL DEFAULT 0,
+    bytes_from_device INTEGER NOT NULL DEFAULT 0,
+    channels INTEGER NOT NULL DEFAULT 0,
+    requests INTEGER NOT NULL DEFAULT 0,
+    certificate TEXT NOT NULL DEFAULT ''
+  );
+  CREATE INDEX web_access_open ON web_access_sessions(site_id, address) WHERE ended_at IS NULL;
+  CREATE INDEX web_access_agent ON web_access_sessions(agent_id, ended_at);
+  `,
 ];
 
 /** Opens (creating if needed) `<dataDir>/hub.db` and brings its schema up to date. */

@@ -191,3 +191,48 @@ export interface StoredTask {
   /** What the task found (ping figures, hops, credentials that work...), once reported. */
   result?: TaskResult;
 }
+
+/** What the hub saw of an HTTPS printer's certificate (told to the technician; self-signed ones are accepted). */
+export interface CertificateFacts {
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  /** SHA-256 of the DER, colon-separated upper-case hex (as browsers show it). */
+  sha256: string;
+  selfSigned: boolean;
+}
+
+/** A Device Web Access session: the technician's way to a printer's web page, and its audit record. */
+export interface WebAccessSession {
+  id: string;
+  /** Its host name label: the session is served at `<label>.<web-access domain>`. */
+  label: string;
+  siteId: string;
+  agentId: string;
+  deviceId?: string;
+  address: string;
+  port: number;
+  /** The hub speaks TLS to the printer (through the tunnel). */
+  tls: boolean;
+  forwardPath: string;
+  taskId: string;
+  /** Who opened it: the OS user running the admin command, or its --by (there are no hub user accounts yet). */
+  openedBy: string;
+  openedAt: Date;
+  expiresAt: Date;
+  idleSeconds: number;
+  concurrent: boolean;
+  endedAt?: Date;
+  /** Why it ended ("closed by root", "expired", "idle for 300 s", ...); "" while open. */
+  endReason: string;
+  /** When the proxy first reached the printer through the tunnel. */
+  tunnelUpAt?: Date;
+  lastActivityAt?: Date;
+  bytesToDevice: number;
+  bytesFromDevice: number;
+  /** Tunnel connections (channels) the proxy opened. */
+  channels: number;
+  requests: number;
+  certificate?: CertificateFacts;
+}
