@@ -19,6 +19,7 @@ import { SITE_CONFIG_COMMANDS } from "./site-config-commands.ts";
 import { MQTT_COMMANDS } from "./mqtt-commands.ts";
 import { TASK_COMMANDS } from "./task-commands.ts";
 import { RELEASE_COMMANDS } from "./release-commands.ts";
+import { RELAY_COMMANDS } from "./relay-commands.ts";
 import { UPDATE_COMMANDS } from "./update-commands.ts";
 
 export { ADMIN_HELP } from "./admin-help.ts";
@@ -33,6 +34,7 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
   ...MQTT_COMMANDS,
   ...RELEASE_COMMANDS,
   ...UPDATE_COMMANDS,
+  ...RELAY_COMMANDS,
 };
 
 /**

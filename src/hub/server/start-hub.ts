@@ -22,6 +22,8 @@ import { listenError } from "./listen-error.ts";
 import { type HubStore, openHubStore } from "../store/index.ts";
 import { type HubTls, ensureHubTls } from "../tls/index.ts";
 import { type OwnerLock, takeOwnerLock } from "../../common/owner-lock.ts";
+import { type HubRelay, type HubRelayOptions, relayAgentsOf, startHubRelay } from "../relay/index.ts";
+import type { ForwardPolicy } from "../relay/tunnel-dialer.ts";
 
 /** Held by the serving hub (src/common/owner-lock.ts): one hub per data folder; admin commands may run beside it. */
 const HUB_LOCK_FILE = "serve.lock";
@@ -44,6 +46,10 @@ export interface StartHubOptions {
   quota?: AgentQuotaLimits;
   /** MQTT wake-ups (default off); the embedded broker also serves WebSocket at /mqtt on this port. */
   mqtt?: HubMqttOptions;
+  /** Device Web Access's SSH relay (default off); the embedded one also serves WebSocket at /relay on this port. */
+  relay?: HubRelayOptions;
+  /** Which forwards the relay accepts (default: none; the web-access sessions decide). */
+  forwardPolicy?: ForwardPolicy;
   log?: (line: string) => void;
   /** Connection limits (default CONNECTION_LIMITS; tests lower them). */
   limits?: Partial<ConnectionLimits>;
@@ -56,6 +62,8 @@ export interface RunningHub {
   store: HubStore;
   /** Where MQTT is, for the ready line. */
   mqtt: Record<string, unknown>;
+  /** The SSH relay: its TunnelDialer for the web-access proxy, endForward, and its host key. */
+  relay: HubRelay;
   close(): Promise<void>;
 }
 
@@ -83,9 +91,23 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     throw e;
   });
   const mqttSettings = (agentId: string, requestUrl: string) => mqtt.settingsFor(agentId, requestUrl);
-  // MQTT over WebSocket needs HTTP/1.1 (an upgrade); ALPN still picks h2 for gRPC clients. Plain
-  // HTTP/1.1 requests are not served: the API is HTTP/2 only, as without the broker.
-  const allowHTTP1 = mqttOptions.mode === "embedded";
+  const relayOptions = opts.relay ?? { mode: "off" };
+  const relay = await startHubRelay({
+    options: relayOptions,
+    dataDir: opts.dataDir,
+    agents: relayAgentsOf(store),
+    policy: opts.forwardPolicy ?? { allows: () => false },
+    hubUrl: () => url,
+    log,
+  }).catch(async (e) => {
+    await mqtt.close();
+    store.close();
+    owner.release();
+    throw e;
+  });
+  // MQTT and the relay over WebSocket need HTTP/1.1 (an upgrade); ALPN still picks h2 for gRPC
+  // clients. Plain HTTP/1.1 requests are not served: the API is HTTP/2 only, as without them.
+  const allowHTTP1 = mqttOptions.mode === "embedded" || relayOptions.mode === "embedded";
   const server = http2.createSecureServer(
     {
       key: tls.key,
@@ -105,7 +127,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   const intake = createReadingIntake(store, createAgentQuota(systemClock, opts.quota), log);
   const activationGate = createActivationGate(systemClock);
   const handler = createFrontDoor({
-    service: createAgentService({ store, defaultPollSeconds: opts.defaultPollSeconds, intake, activationGate, mqttSettings, log }),
+    service: createAgentService({ store, defaultPollSeconds: opts.defaultPollSeconds, intake, activationGate, mqttSettings, taskRelay: relay.taskRelay, log }),
     store,
     intake,
     contextValues: (req) => createContextValues().set(REMOTE_ADDRESS, req.socket?.remoteAddress ?? "unknown"),
@@ -117,7 +139,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   server.on("sessionError", () => {});
   server.on("upgrade", (req, socket, head) => {
     guard.upgraded(socket);
-    if (!mqtt.handleUpgrade(req, socket, head)) socket.destroy();
+    if (!mqtt.handleUpgrade(req, socket, head) && !relay.handleUpgrade(req, socket, head)) socket.destroy();
   });
   const host = opts.host ?? "0.0.0.0";
   await new Promise<void>((resolve, reject) => {
@@ -127,6 +149,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
       resolve();
     });
   }).catch(async (e) => {
+    await relay.close();
     await mqtt.close();
     store.close();
     owner.release();
@@ -146,9 +169,11 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     tls,
     store,
     mqtt: mqtt.describe(),
+    relay,
     async close() {
       // Activations waiting their turn would hold the server open for up to their 25 s wait.
       activationGate.close();
+      await relay.close();
       await mqtt.close();
       // Graceful: no new connections or streams (GOAWAY), but a request being served gets its
       // answer, so an upload the store committed is also acknowledged to the agent. A session

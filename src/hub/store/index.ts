@@ -28,6 +28,7 @@ export type {
   PollInfo,
   Release,
   Site,
+  SshKeyRegistration,
   StoreReadingsResult,
   StoredReading,
   StoredTask,

@@ -163,6 +163,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sites ADD COLUMN update_health_seconds INTEGER NOT NULL DEFAULT 600;
   ALTER TABLE agents ADD COLUMN update_status TEXT NOT NULL DEFAULT '';
   `,
+  // v4. Device Web Access: each agent's SSH public key (canonical "ssh-ed25519 AAAA...", '' until
+  // it sends one), which the SSH relay admits.
+  `
+  ALTER TABLE agents ADD COLUMN ssh_public_key TEXT NOT NULL DEFAULT '';
+  `,
 ];
 
 /** Opens (creating if needed) `<dataDir>/hub.db` and brings its schema up to date. */
