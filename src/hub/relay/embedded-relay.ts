@@ -85,7 +85,10 @@ export function createEmbeddedRelay(opts: EmbeddedRelayOptions): EmbeddedRelay {
     const peer = byStream.get((conn as unknown as { _sock: Duplex })._sock);
     if (!peer) return conn.end();
     peer.conn = conn;
-    conn.on("error", () => {});
+    // ssh2 only half-closes (end) on a keepalive timeout; a dead peer never answers that, so cut it.
+    conn.on("error", (e: Error & { level?: string }) => {
+      if (e.level === "client-timeout") peer.stream.destroy();
+    });
     conn.on("authentication", (ctx) => authenticate(peer, ctx));
     conn.on("ready", () => admitted(peer));
     // ssh2's types list only the TCP requests; it emits the streamlocal ones too.

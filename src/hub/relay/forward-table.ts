@@ -76,10 +76,19 @@ export function createForwardTable(
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
         f.channels.add(channel);
-        channel.once("close", () => {
+        const done = () => {
           f.channels.delete(channel);
           release();
-        });
+        };
+        channel.once("close", done);
+        // ssh2's channel.destroy() only sends CLOSE; its 'close' waits until someone reads to the
+        // end, which a proxy that gave up on the browser never does: the channel counts as gone now.
+        const destroy = channel.destroy.bind(channel);
+        channel.destroy = () => {
+          done();
+          channel.resume();
+          return destroy();
+        };
         resolve(channel);
       });
     });
