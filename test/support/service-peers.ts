@@ -86,8 +86,10 @@ export interface HubProcess {
 export async function startHubProcess(dataDir: string, port = 0, extra: string[] = [], command = hubCommand()): Promise<HubProcess> {
   // MQTT over TLS on a free loopback port unless `extra` says otherwise (8883 may be taken by another test's hub).
   const mqtt = extra.some((a) => a.startsWith("--mqtt") || a === "--no-mqtt") ? [] : ["--mqtt-listen", "127.0.0.1:0"];
+  // The relay's SSH port likewise (22 is sshd's, or another test hub's).
+  const relay = extra.some((a) => a.startsWith("--relay")) ? [] : ["--relay-listen", "127.0.0.1:0"];
   const proc = Bun.spawn({
-    cmd: [...command, "serve", "--data", dataDir, "--listen", `127.0.0.1:${port}`, ...mqtt, ...extra],
+    cmd: [...command, "serve", "--data", dataDir, "--listen", `127.0.0.1:${port}`, ...mqtt, ...relay, ...extra],
     cwd: repoRoot,
     stdin: "ignore",
     stdout: "pipe",

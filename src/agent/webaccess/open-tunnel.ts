@@ -204,6 +204,9 @@ export function openTunnel(opts: TunnelOptions): Promise<Tunnel> {
       },
       algorithms: { kex: KEX, serverHostKey: HOST_KEY_ALGORITHMS[pinned.type] } as Algorithms,
       readyTimeout: opts.timeoutMs,
+      // The embedded relay names itself dca-hub-relay, not OpenSSH: without this ssh2 will not ask
+      // it for the OpenSSH extension this uses (streamlocal forwards).
+      strictVendor: false,
       // A relay that vanishes without a FIN is noticed within a minute.
       keepaliveInterval: 15_000,
       keepaliveCountMax: 4,

@@ -26,6 +26,7 @@ Agents:
   agent list [--site S] [--json]
   agent show AGENT_ID [--json]                  with what its last self-update came to
   agent disable AGENT_ID | agent enable AGENT_ID
+  agent reset-ssh-key AGENT_ID                  forget its SSH key (Device Web Access); the next one it sends is kept
   install list [--json]                         activation attempts per install
   install reset INSTALL_ID                      lift an install's activation lockout
 
@@ -71,6 +72,9 @@ External MQTT broker (mosquitto; see docs/mqtt.md):
   mqtt acl-file FILE|- [--hub-user U]                            each agent reads only its topic
   mqtt broker-cert CERT_FILE KEY_FILE --name HOST [--name ...] [--days 825]
                                                 signed by the hub's CA, which agents trust
+
+Device Web Access relay (see docs/web-access.md):
+  relay authorized-keys                         agents' SSH keys for sshd's AuthorizedKeysCommand (--relay sshd)
 
   serve                                         run the hub (see "dca-hub serve --help")
   help                                          this text

@@ -1,8 +1,9 @@
-/** `code create`, `agent list|show|disable|enable`, `install list|reset`. */
+/** `code create`, `agent list|show|disable|enable|reset-ssh-key`, `install list|reset`. */
 import { flag } from "../../common/args.ts";
 import { type AgentAdminStore, DEFAULT_CODE_TTL_MS, StoreError, type Agent } from "../store/index.ts";
 import { type AdminCommand, type AdminContext, type SiteNames, arg, noMoreArgs, printJson, siteArg, siteFlag, wantsJson } from "./admin-context.ts";
 import { formatAgo, formatTable, formatTime, parseDurationMs } from "./admin-format.ts";
+import { fingerprintOf } from "../relay/agent-ssh-key.ts";
 
 const agentState = (a: Agent) => (a.replacedBy ? `replaced by ${a.replacedBy}` : a.disabled ? "disabled" : "active");
 
@@ -101,6 +102,7 @@ export const AGENT_COMMANDS: Record<string, AdminCommand<AgentAdminStore & SiteN
         ["Readings", a.readingsReceived],
         ["Last error", a.lastError || "-"],
         ["Update", a.updateStatus || "-"],
+        ["SSH key", a.sshPublicKey ? `${fingerprintOf(a.sshPublicKey)} (ED25519)` : "- (sent at its next poll by an agent that has Device Web Access)"],
       ];
       ctx.io.out(rows.map(([k, v]) => `${k.padEnd(11)}${v}`).join("\n") + "\n");
       return 0;
@@ -120,6 +122,18 @@ export const AGENT_COMMANDS: Record<string, AdminCommand<AgentAdminStore & SiteN
     run(ctx, p) {
       noMoreArgs(p, 1);
       return setDisabled(ctx, arg(p, 0, "AGENT_ID"), false);
+    },
+  },
+
+  "agent reset-ssh-key": {
+    usage: "agent reset-ssh-key AGENT_ID",
+    run(ctx, p) {
+      noMoreArgs(p, 1);
+      const before = agentArg(ctx, arg(p, 0, "AGENT_ID"));
+      const a = ctx.store.resetSshKey(before.id);
+      const was = before.sshPublicKey ? ` (was ${fingerprintOf(before.sshPublicKey)})` : "";
+      ctx.io.out(`agent ${a.id} (${a.hostname}): SSH key forgotten${was}; the next key it sends is registered\n`);
+      return 0;
     },
   },
 

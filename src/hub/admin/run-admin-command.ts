@@ -19,6 +19,7 @@ import { SITE_CONFIG_COMMANDS } from "./site-config-commands.ts";
 import { MQTT_COMMANDS } from "./mqtt-commands.ts";
 import { TASK_COMMANDS } from "./task-commands.ts";
 import { RELEASE_COMMANDS } from "./release-commands.ts";
+import { RELAY_COMMANDS } from "./relay-commands.ts";
 import { UPDATE_COMMANDS } from "./update-commands.ts";
 import { SITE_WEB_ACCESS_COMMANDS, WEB_ACCESS_COMMANDS } from "./web-access-commands.ts";
 
@@ -36,6 +37,7 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
   ...UPDATE_COMMANDS,
   ...SITE_WEB_ACCESS_COMMANDS,
   ...WEB_ACCESS_COMMANDS,
+  ...RELAY_COMMANDS,
 };
 
 /**

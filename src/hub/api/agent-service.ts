@@ -34,7 +34,9 @@ import {
   checkPollRequest,
   checkReportTaskResult,
   checkUploadRequest,
+  sshPublicKeyOf,
 } from "./validate-request.ts";
+import { type TaskRelay, registerAgentSshKey } from "./agent-ssh-key-intake.ts";
 
 export interface AgentServiceOptions {
   store: AgentApiStore;
@@ -46,6 +48,8 @@ export interface AgentServiceOptions {
   activationGate?: ActivationGate;
   /** Where an agent listens for wake-up nudges (MQTT); undefined or no answer: poll only. */
   mqttSettings?: (agentId: string, requestUrl: string) => MqttSettings | undefined;
+  /** Fills in the relay of web-access tasks as they are handed out (undefined: no relay; tasks go as stored). */
+  taskRelay?: TaskRelay;
   /** What takes uploads (default: an intake of its own with DEFAULT_AGENT_QUOTA). */
   intake?: ReadingIntake;
   clock?: Clock;
@@ -72,13 +76,21 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
   const clock = opts.clock ?? systemClock;
   const gate = opts.activationGate ?? createActivationGate(clock);
   const intake = opts.intake ?? createReadingIntake(store, createAgentQuota(clock), log);
+  const sshKeyNotes = new Set<string>();
 
   const service: ServiceImpl<typeof AgentService> = {
     async activate(req, ctx) {
       checkActivateRequest(req);
       if (!limiter.take(remoteOf(ctx))) throw new DcaError("resource-exhausted", "too many activation attempts; wait a minute");
       await gate.admit(remoteOf(ctx));
-      const r = store.activate({ code: req.code, installId: req.installId, hostname: req.hostname, agentVersion: req.agentVersion, platform: req.platform });
+      const r = store.activate({
+        code: req.code,
+        installId: req.installId,
+        hostname: req.hostname,
+        agentVersion: req.agentVersion,
+        platform: req.platform,
+        sshPublicKey: sshPublicKeyOf(req.sshPublicKey),
+      });
       if (!r.ok) {
         log(`activation refused for install ${req.installId}: ${r.reason} (${r.failedAttempts} failed)`);
         if (r.reason === "install-locked") {
@@ -115,8 +127,10 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
         knownDevices: req.knownDevices,
         updateStatus: req.updateStatus,
       });
+      registerAgentSshKey(store, agent, req.sshPublicKey, sshKeyNotes, log);
       const config = store.getSiteConfig(agent.siteId);
       const tasks = store.takePendingTasks(agent);
+      for (const t of tasks) opts.taskRelay?.fill(t, agent.id, ctx.url);
       const revocations = store.newestRevocationList();
       const update = releaseOffer(
         store.listReleases(),

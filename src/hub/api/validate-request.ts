@@ -11,6 +11,7 @@ import type {
 } from "../../gen/dca/v1/agent_service_pb.ts";
 import { ID_PATTERN, ID_RULE, INSTALL_ID_PATTERN, MAX_READINGS_PER_UPLOAD, MAX_TASK_READING_IDS, TEXT_LIMITS } from "../../common/wire-limits.ts";
 import { DcaError } from "../../common/errors.ts";
+import { parseAgentSshKey } from "../relay/agent-ssh-key.ts";
 
 export { MAX_READINGS_PER_UPLOAD };
 
@@ -33,6 +34,19 @@ export function checkActivateRequest(r: ActivateRequest): void {
   text("hostname", r.hostname, TEXT_LIMITS.hostname);
   text("agent_version", r.agentVersion, TEXT_LIMITS.agentVersion);
   text("platform", r.platform, TEXT_LIMITS.platform);
+  sshPublicKeyOf(r.sshPublicKey);
+}
+
+/**
+ * The canonical form of an agent's SSH key ("" for none). A malformed key is
+ * `invalid-argument`: Activate refuses it; Poll logs it and goes on (a bad
+ * key must not cost an agent its readings).
+ */
+export function sshPublicKeyOf(text: string): string {
+  if (text === "") return "";
+  const k = parseAgentSshKey(text);
+  if ("error" in k) throw bad(`ssh_public_key ${k.error}`);
+  return k.canonical;
 }
 
 export function checkPollRequest(r: PollRequest): void {

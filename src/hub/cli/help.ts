@@ -52,6 +52,19 @@ MQTT wake-ups (agents start new tasks at once instead of at their next poll):
                         publish through an external broker (wss:// or mqtts://) instead;
                         needs --mqtt-public-url
 
+Device Web Access relay (agents open SSH tunnels to it; see docs/web-access.md):
+  --relay-listen HOST:PORT  SSH of the hub's own relay (default: the --listen host, port 22,
+                        if free and allowed; else, and with "none", SSH over secure
+                        WebSocket only, which is always on the hub's port at /relay)
+  --relay-url URL       what agents are told (repeatable, in order of preference; default:
+                        ssh://<host the agent reached the hub by>:<SSH port>, then
+                        wss://<that host>:<port>/relay)
+  --relay sshd --relay-socket-dir DIR --relay-url ssh://HOST:PORT --relay-host-key FILE.pub
+               [--relay-user dca-relay]
+                        OpenSSH's sshd is the relay instead: agents log in as that user
+                        and sshd makes their sockets in DIR
+  --relay off           no relay: Device Web Access is off
+
 ${exitCodesHelp([0, 1, 2])}`;
 
 /**

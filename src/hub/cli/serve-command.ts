@@ -9,18 +9,20 @@ import { formatDuration } from "../../common/duration.ts";
 import { parseCount, parseDurationSeconds } from "../admin/admin-format.ts";
 import { type AgentQuotaLimits, DEFAULT_AGENT_QUOTA } from "../api/agent-quota.ts";
 import { MQTT_BOOLEAN_FLAGS, MQTT_VALUED_FLAGS, mqttOptionsFrom, parseHostPort } from "../mqtt/serve-options.ts";
+import { RELAY_VALUED_FLAGS, relayOptionsFrom } from "../relay/serve-options.ts";
 import { CONNECTION_LIMITS } from "../server/connection-limits.ts";
 import { startHub } from "../server/start-hub.ts";
 import { hubTrustHint } from "../tls/index.ts";
 
 export async function serveCommand(argv: string[], dataDir: string): Promise<number> {
-  const p = parseArgs(argv, ["listen", "cert", "key", "hostname", "poll", "quota-readings", "quota-bytes", "max-connections-per-address", "web-access-domain", ...MQTT_VALUED_FLAGS], MQTT_BOOLEAN_FLAGS);
+  const p = parseArgs(argv, ["listen", "cert", "key", "hostname", "poll", "quota-readings", "quota-bytes", "max-connections-per-address", "web-access-domain", ...MQTT_VALUED_FLAGS, ...RELAY_VALUED_FLAGS], MQTT_BOOLEAN_FLAGS);
   if (p.positional.length) throw new UsageError(`serve takes no arguments, got "${p.positional[0]}"`);
   const { host, port } = parseHostPort("listen", flag(p, "listen") ?? "0.0.0.0:8443");
   const certFile = flag(p, "cert");
   const keyFile = flag(p, "key");
   if (!!certFile !== !!keyFile) throw new UsageError("--cert and --key go together");
   const mqtt = mqttOptionsFrom(p, host);
+  const relay = relayOptionsFrom(p, host);
   // Behind a load balancer or reverse proxy every agent comes from its address.
   const perAddress = flag(p, "max-connections-per-address");
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -31,11 +33,12 @@ export async function serveCommand(argv: string[], dataDir: string): Promise<num
     quota: quotaLimits(p),
     limits: perAddress === undefined ? undefined : { maxPerAddress: parseCount(perAddress, "--max-connections-per-address", 1, CONNECTION_LIMITS.maxConnections) },
     mqtt,
+    relay,
     // The relay's dialer and its endForward hook are wired here with the relay (src/hub/relay).
     webAccess: { domain: flag(p, "web-access-domain") },
     log,
   });
-  console.log(JSON.stringify({ ready: true, pid: process.pid, url: hub.url, port: hub.port, dataDir, caFingerprint: hub.tls.caFingerprint, caPath: hub.tls.caPath, mqtt: hub.mqtt }));
+  console.log(JSON.stringify({ ready: true, pid: process.pid, url: hub.url, port: hub.port, dataDir, caFingerprint: hub.tls.caFingerprint, caPath: hub.tls.caPath, mqtt: hub.mqtt, relay: hub.relay.describe() }));
   log(`dca-hub listening on ${hub.url} (data: ${dataDir})`);
   log(hubTrustHint(hub.tls, hub.url));
   await new Promise<void>((resolve) => {

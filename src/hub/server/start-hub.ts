@@ -22,7 +22,9 @@ import { listenError } from "./listen-error.ts";
 import { type HubStore, openHubStore } from "../store/index.ts";
 import { type HubTls, ensureHubTls } from "../tls/index.ts";
 import { type OwnerLock, takeOwnerLock } from "../../common/owner-lock.ts";
-import { type WebAccessProxy, type WebAccessServeOptions, startWebAccess, webAccessDomainOf } from "../webaccess/index.ts";
+import { type WebAccessProxy, type WebAccessServeOptions, createStoreForwardPolicy, startWebAccess, webAccessDomainOf } from "../webaccess/index.ts";
+import { type HubRelay, type HubRelayOptions, relayAgentsOf, startHubRelay } from "../relay/index.ts";
+import type { ForwardPolicy } from "../relay/tunnel-dialer.ts";
 
 /** Held by the serving hub (src/common/owner-lock.ts): one hub per data folder; admin commands may run beside it. */
 const HUB_LOCK_FILE = "serve.lock";
@@ -45,6 +47,10 @@ export interface StartHubOptions {
   quota?: AgentQuotaLimits;
   /** MQTT wake-ups (default off); the embedded broker also serves WebSocket at /mqtt on this port. */
   mqtt?: HubMqttOptions;
+  /** Device Web Access's SSH relay (default off); the embedded one also serves WebSocket at /relay on this port. */
+  relay?: HubRelayOptions;
+  /** Which forwards the relay accepts (default: none; the web-access sessions decide). */
+  forwardPolicy?: ForwardPolicy;
   log?: (line: string) => void;
   /** Connection limits (default CONNECTION_LIMITS; tests lower them). */
   limits?: Partial<ConnectionLimits>;
@@ -59,6 +65,8 @@ export interface RunningHub {
   store: HubStore;
   /** Where MQTT is, for the ready line. */
   mqtt: Record<string, unknown>;
+  /** The SSH relay: its TunnelDialer for the web-access proxy, endForward, and its host key. */
+  relay: HubRelay;
   close(): Promise<void>;
 }
 
@@ -88,10 +96,26 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     throw e;
   });
   const mqttSettings = (agentId: string, requestUrl: string) => mqtt.settingsFor(agentId, requestUrl);
-  // MQTT over WebSocket needs HTTP/1.1 (an upgrade); ALPN still picks h2 for gRPC clients. Plain
-  // HTTP/1.1 requests are not served: the API is HTTP/2 only, as without the broker.
-  // Web access pages are HTTP/1.1 too for browsers and tools that do not speak h2.
-  const allowHTTP1 = mqttOptions.mode === "embedded" || webAccessDomain !== undefined;
+  const relayOptions = opts.relay ?? { mode: "off" };
+  // The relay accepts the forwards of open web-access sessions (none when web access is off).
+  const policy = opts.forwardPolicy ?? (webAccessDomain ? createStoreForwardPolicy(store) : { allows: () => false });
+  const relay = await startHubRelay({
+    options: relayOptions,
+    dataDir: opts.dataDir,
+    agents: relayAgentsOf(store),
+    policy,
+    hubUrl: () => url,
+    log,
+  }).catch(async (e) => {
+    await mqtt.close();
+    store.close();
+    owner.release();
+    throw e;
+  });
+  // MQTT and the relay over WebSocket need HTTP/1.1 (an upgrade); ALPN still picks h2 for gRPC
+  // clients. Plain HTTP/1.1 requests are not served: the API is HTTP/2 only, as without them.
+  // Web access pages are HTTP/1.1 too, for browsers and tools that do not speak h2.
+  const allowHTTP1 = mqttOptions.mode === "embedded" || relayOptions.mode === "embedded" || webAccessDomain !== undefined;
   let webAccess: WebAccessProxy | undefined;
   const server = http2.createSecureServer(
     {
@@ -113,7 +137,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   const intake = createReadingIntake(store, createAgentQuota(systemClock, opts.quota), log);
   const activationGate = createActivationGate(systemClock);
   const handler = createFrontDoor({
-    service: createAgentService({ store, defaultPollSeconds: opts.defaultPollSeconds, intake, activationGate, mqttSettings, log }),
+    service: createAgentService({ store, defaultPollSeconds: opts.defaultPollSeconds, intake, activationGate, mqttSettings, taskRelay: relay.taskRelay, log }),
     store,
     intake,
     contextValues: (req) => createContextValues().set(REMOTE_ADDRESS, req.socket?.remoteAddress ?? "unknown"),
@@ -125,7 +149,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   server.on("sessionError", () => {});
   server.on("upgrade", (req, socket, head) => {
     guard.upgraded(socket);
-    if (!mqtt.handleUpgrade(req, socket, head)) socket.destroy();
+    if (!mqtt.handleUpgrade(req, socket, head) && !relay.handleUpgrade(req, socket, head)) socket.destroy();
   });
   const host = opts.host ?? "0.0.0.0";
   await new Promise<void>((resolve, reject) => {
@@ -135,6 +159,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
       resolve();
     });
   }).catch(async (e) => {
+    await relay.close();
     await mqtt.close();
     store.close();
     owner.release();
@@ -145,7 +170,8 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   url = `https://${shown}:${port}`;
   if (webAccessDomain) {
     webAccess = startWebAccess({
-      options: opts.webAccess!,
+      // The relay's dialer and its end-of-session hook, unless the caller gives its own (tests).
+      options: { dialer: relay.dialer, onEnded: (w) => relay.endForward(w.agentId, w.forwardPath), ...opts.webAccess! },
       domain: webAccessDomain,
       store,
       dataDir: opts.dataDir,
@@ -166,10 +192,12 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     tls,
     store,
     mqtt: mqtt.describe(),
+    relay,
     async close() {
       // Activations waiting their turn would hold the server open for up to their 25 s wait.
       activationGate.close();
       webAccess?.close();
+      await relay.close();
       await mqtt.close();
       // Graceful: no new connections or streams (GOAWAY), but a request being served gets its
       // answer, so an upload the store committed is also acknowledged to the agent. A session

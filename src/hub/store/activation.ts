@@ -111,9 +111,9 @@ export function createActivation(ctx: StoreContext, requireSite: (idOrName: stri
         const agentId = newId("agt");
         // mqtt_hash: the same secret in mosquitto's form, for a password file of an external broker.
         db.run(
-          `INSERT INTO agents (id, site_id, install_id, secret_hash, mqtt_hash, hostname, agent_version, platform, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [agentId, site.id, installId, hashSecret(secret), mosquittoHash(secret), req.hostname.slice(0, 255), req.agentVersion.slice(0, 100), req.platform.slice(0, 100), now],
+          `INSERT INTO agents (id, site_id, install_id, secret_hash, mqtt_hash, hostname, agent_version, platform, created_at, ssh_public_key)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [agentId, site.id, installId, hashSecret(secret), mosquittoHash(secret), req.hostname.slice(0, 255), req.agentVersion.slice(0, 100), req.platform.slice(0, 100), now, req.sshPublicKey ?? ""],
         );
         // The install starts over on this site: its earlier agent there stops authenticating.
         db.run("UPDATE agents SET replaced_by = ? WHERE install_id = ? AND site_id = ? AND id <> ? AND replaced_by IS NULL", [

@@ -5,7 +5,7 @@
 import { hashSecret, sameHash } from "./ids.ts";
 import { type StoreContext, optDate } from "./store-context.ts";
 import { StoreError } from "./store-error.ts";
-import type { Agent, PollInfo } from "./types.ts";
+import type { Agent, PollInfo, SshKeyRegistration } from "./types.ts";
 
 /** An agents row as SQLite returns it. */
 export interface AgentRow {
@@ -28,6 +28,7 @@ export interface AgentRow {
   disabled: number;
   replaced_by: string | null;
   update_status: string;
+  ssh_public_key: string;
 }
 
 /** The public form of a row (without the secret hash). */
@@ -51,6 +52,7 @@ export function toAgent(r: AgentRow): Agent {
     disabled: r.disabled !== 0,
     replacedBy: r.replaced_by ?? undefined,
     updateStatus: r.update_status,
+    sshPublicKey: r.ssh_public_key,
   };
 }
 
@@ -130,6 +132,25 @@ export function createAgents(ctx: StoreContext) {
           .all()
           .map((r) => ({ agentId: r.id, hash: r.mqtt_hash })),
       );
+    },
+
+    registerSshKey(agentId: string, key: string): SshKeyRegistration {
+      return ctx.write(() => {
+        // The first key an agent sends is its key; a different one later is refused, not swapped in.
+        db.run("UPDATE agents SET ssh_public_key = ? WHERE id = ? AND ssh_public_key = ''", [key, agentId]);
+        const r = byId(agentId);
+        if (!r) throw new StoreError("not-found", `unknown agent "${agentId}"`);
+        return r.ssh_public_key === key ? "registered" : "refused";
+      });
+    },
+
+    resetSshKey(agentId: string): Agent {
+      return ctx.write(() => {
+        db.run("UPDATE agents SET ssh_public_key = '' WHERE id = ?", [agentId]);
+        const r = byId(agentId);
+        if (!r) throw new StoreError("not-found", `unknown agent "${agentId}"`);
+        return toAgent(r);
+      });
     },
 
     setAgentDisabled(agentId: string, disabled: boolean): Agent {

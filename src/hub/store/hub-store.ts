@@ -18,6 +18,7 @@ import type {
   PollInfo,
   Release,
   Site,
+  SshKeyRegistration,
   StoreReadingsResult,
   StoredReading,
   StoredTask,
@@ -39,6 +40,8 @@ export interface AgentApiStore extends Pick<ReleaseStore, "listReleases" | "getR
   checkLockout(installId: string): { failedAttempts: number; resetGeneration: number };
   /** The agent, if the secret is its own and it is neither disabled nor replaced. */
   authenticateAgent(agentId: string, secret: string): Agent | undefined;
+  /** Keeps `key` (canonical, checked) as the agent's SSH key if it has none; "refused" when it has another. */
+  registerSshKey(agentId: string, key: string): SshKeyRegistration;
   /** Records the heartbeat of one poll. */
   recordPoll(agentId: string, info: PollInfo): void;
   /** The site's agent config with its current version. */
@@ -78,6 +81,8 @@ export interface AgentAdminStore {
   listAgents(siteId?: string): Agent[];
   getAgent(id: string): Agent | undefined;
   setAgentDisabled(agentId: string, disabled: boolean): Agent;
+  /** Forgets the agent's SSH key: the next key it sends is registered (an agent that lost its key). */
+  resetSshKey(agentId: string): Agent;
   /** Every install that tried to activate, latest attempt first. */
   listInstalls(): Install[];
   /** Unlocks an install and starts its next reset generation. */

@@ -30,6 +30,7 @@ export type {
   PollInfo,
   Release,
   Site,
+  SshKeyRegistration,
   StoreReadingsResult,
   StoredReading,
   StoredTask,

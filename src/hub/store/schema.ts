@@ -198,6 +198,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX web_access_open ON web_access_sessions(site_id, address) WHERE ended_at IS NULL;
   CREATE INDEX web_access_agent ON web_access_sessions(agent_id, ended_at);
   `,
+  // v5. Device Web Access: each agent's SSH public key (canonical "ssh-ed25519 AAAA...", '' until
+  // it sends one), which the SSH relay admits.
+  `
+  ALTER TABLE agents ADD COLUMN ssh_public_key TEXT NOT NULL DEFAULT '';
+  `,
 ];
 
 /** Opens (creating if needed) `<dataDir>/hub.db` and brings its schema up to date. */

@@ -35,7 +35,12 @@ export interface Agent {
   replacedBy?: string;
   /** What the agent said of its last update ("" if nothing), e.g. why it rolled back. */
   updateStatus: string;
+  /** The agent's SSH public key for Device Web Access ("ssh-ed25519 AAAA..."), "" until it sends one. */
+  sshPublicKey: string;
 }
+
+/** What became of a key an agent sent: kept (or already its key), or refused (it has another). */
+export type SshKeyRegistration = "registered" | "refused";
 
 /** Activation bookkeeping of one installation (the lockout counter). */
 export interface Install {
@@ -53,6 +58,8 @@ export interface ActivateRequest {
   hostname: string;
   agentVersion: string;
   platform: string;
+  /** Canonical SSH public key, checked by the caller ("" for none). */
+  sshPublicKey?: string;
 }
 
 /** Why an activation failed. */
