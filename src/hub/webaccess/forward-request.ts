@@ -32,6 +32,7 @@ export interface ProxyResponse {
   end(): unknown;
   end(chunk: Buffer | string): unknown;
   once(event: "drain" | "close", fn: () => void): unknown;
+  off(event: "drain" | "close", fn: () => void): unknown;
   readonly writableEnded: boolean;
   readonly headersSent: boolean;
   destroy(e?: Error): unknown;
@@ -141,7 +142,7 @@ export async function forwardRequest(req: ProxyRequest, res: ProxyResponse, pool
     for await (const chunk of up.body) {
       sent += chunk.length;
       if (sent > MAX_RESPONSE_BODY) throw new Error(`the printer's response is over ${MAX_RESPONSE_BODY} bytes`);
-      if (!res.write(chunk)) await new Promise<void>((r) => (res.once("drain", r), res.once("close", r)));
+      if (!res.write(chunk)) await drainOrClose(res);
       if (res.writableEnded || signal.aborted) break;
     }
     complete = !signal.aborted;
@@ -153,4 +154,17 @@ export async function forwardRequest(req: ProxyRequest, res: ProxyResponse, pool
     giveBack();
     throw e;
   }
+}
+
+/** Waits until `res` can take more, or is gone; leaves no listener behind (a long download waits thousands of times). */
+function drainOrClose(res: ProxyResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.once("drain", done);
+    res.once("close", done);
+  });
 }
