@@ -188,16 +188,15 @@ describe.skipIf(!!skip)("Device Web Access end to end: hub, agent, simulated pri
   });
 
   test("the agent killed (kill -9): the technician gets a 502 or 504 page saying the tunnel is gone", async () => {
-    const s = await stack.open("127.0.0.41", stack.sims[0]!.httpPort, "--wait");
+    const s = await stack.open("127.0.0.41", stack.sims[0]!.httpPort, "--concurrent", "--wait");
     const entered = await stack.request(s.url);
     const cookie = String(entered.headers["set-cookie"]).split(";")[0]!;
     expect((await stack.request(`${originOf(s)}/`, { headers: { cookie } })).status).toBe(200);
     await stack.agent.kill9();
-    const t0 = performance.now();
     const gone = await stack.request(`${originOf(s)}/info`, { headers: { cookie } });
-    console.log("KILL", gone.status, gone.body.slice(0, 400), performance.now() - t0);
     expect([502, 504]).toContain(gone.status);
-    expect(gone.body).toMatch(/tunnel/);
+    // 504 after the proxy's 20 s wait for a tunnel (the agent might reconnect), or 502 when a pooled connection broke.
+    expect(gone.body).toMatch(/the printer could not be reached.*tunnel/s);
     const page = await chrome.newPage();
     await page.page.goto(`${originOf(s)}/status`).catch(() => undefined);
     await chrome.screenshot(page.page, "web-access-tunnel-gone");
