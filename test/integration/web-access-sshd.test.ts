@@ -14,6 +14,7 @@ import { brokenImages, chromiumUnavailable, launchChromium } from "../support/ch
 import { freeTcpPort } from "../support/free-port.ts";
 import { timeDownload } from "../support/page-timing.ts";
 import { hubCommand } from "../support/service-peers.ts";
+import { DOCS_RELAY_MATCH_LINES } from "../support/ssh-peers.ts";
 import { type WebAccessStack, startWebAccessStack } from "../support/web-access-stack.ts";
 
 const SSHD = "/usr/sbin/sshd";
@@ -63,21 +64,7 @@ LogLevel VERBOSE
 Match User ${RELAY_USER}
   AuthorizedKeysCommand ${akc}
   AuthorizedKeysCommandUser root
-  AllowStreamLocalForwarding remote
-  AllowTcpForwarding remote
-  PermitListen none
-  PermitOpen none
-  AllowAgentForwarding no
-  X11Forwarding no
-  PermitTTY no
-  PermitTunnel no
-  PermitUserRC no
-  MaxSessions 0
-  ForceCommand /bin/false
-  StreamLocalBindUnlink yes
-  StreamLocalBindMask 0117
-  ClientAliveInterval 15
-  ClientAliveCountMax 3
+${DOCS_RELAY_MATCH_LINES}
 `,
     );
     sshd = Bun.spawn([SSHD, "-D", "-e", "-f", join(dir, "sshd_config")], { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
