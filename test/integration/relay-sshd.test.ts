@@ -19,7 +19,7 @@ import { createSshdTunnelDialer } from "../../src/hub/relay/sshd-tunnel-dialer.t
 import { startHubRelay } from "../../src/hub/relay/start-hub-relay.ts";
 import { freeTcpPort } from "../support/free-port.ts";
 import { hubCommand } from "../support/service-peers.ts";
-import { type TestKey, echoOnce, echoServer, knownHosts, runSsh, ssh2Connect, sshArgs, testKey } from "../support/ssh-peers.ts";
+import { DOCS_RELAY_MATCH_LINES, type TestKey, echoOnce, echoServer, knownHosts, runSsh, ssh2Connect, sshArgs, testKey } from "../support/ssh-peers.ts";
 
 const SSHD = "/usr/sbin/sshd";
 /** The throw-away account agents log in as (removed afterwards). */
@@ -57,21 +57,7 @@ LogLevel VERBOSE
 Match User ${RELAY_USER}
   AuthorizedKeysCommand ${dir}/authorized-keys
   AuthorizedKeysCommandUser root
-  AllowStreamLocalForwarding remote
-  AllowTcpForwarding remote
-  PermitListen none
-  PermitOpen none
-  AllowAgentForwarding no
-  X11Forwarding no
-  PermitTTY no
-  PermitTunnel no
-  PermitUserRC no
-  MaxSessions 0
-  ForceCommand /bin/false
-  StreamLocalBindUnlink yes
-  StreamLocalBindMask 0117
-  ClientAliveInterval 15
-  ClientAliveCountMax 3
+${DOCS_RELAY_MATCH_LINES}
 `;
 }
 

@@ -101,6 +101,15 @@ export function watchPage(page: Page): Omit<PageVisit, "status"> {
   return visit;
 }
 
+/** Every <img> of every frame of `page` that did not load or decode (its src). */
+export async function brokenImages(page: Page): Promise<string[]> {
+  const broken: string[] = [];
+  for (const frame of page.frames()) {
+    broken.push(...(await frame.$$eval("img", (imgs) => imgs.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src))));
+  }
+  return broken;
+}
+
 function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {

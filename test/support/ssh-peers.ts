@@ -116,3 +116,20 @@ export function forwardToEcho(c: Client, path: string, echoPort: number): Promis
   });
   return new Promise((resolve) => c.openssh_forwardInStreamLocal(path, (err) => resolve(!err)));
 }
+
+/** The `Match User` block's lines of docs/web-access.md ("OpenSSH sshd as the relay") after its AuthorizedKeysCommand lines, indented. */
+export const DOCS_RELAY_MATCH_LINES = `  AllowStreamLocalForwarding remote
+  AllowTcpForwarding remote
+  PermitListen none
+  PermitOpen none
+  AllowAgentForwarding no
+  X11Forwarding no
+  PermitTTY no
+  PermitTunnel no
+  PermitUserRC no
+  MaxSessions 0
+  ForceCommand /bin/false
+  StreamLocalBindUnlink yes
+  StreamLocalBindMask 0117
+  ClientAliveInterval 15
+  ClientAliveCountMax 3`;

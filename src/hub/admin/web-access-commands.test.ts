@@ -86,7 +86,7 @@ describe("web-access admin commands", () => {
     expect((await run("web-access", "list")).out).toMatch(new RegExp(`${id} +https://wa-[a-z0-9]{12}\\.wa\\.hub\\.test:8443 +http://127\\.0\\.0\\.7:80 +alice .* waiting +0/0`));
     clock.advance(5 * 60_000);
     const closed = await run("web-access", "close", id, "--by", "bob");
-    expect(closed.out).toBe(`web-access session ${id} closed; the hub drops its tunnel and the agent learns it on its next poll\n`.replace("agent learns", `agent ${JSON.parse((await run("web-access", "audit", "--json")).out)[0].agentId} learns`));
+    expect(closed.out).toBe(`web-access session ${id} closed; the serving hub drops its tunnel and wakes agent ${JSON.parse((await run("web-access", "audit", "--json")).out)[0].agentId} (MQTT), which closes it; without MQTT the agent learns it at its next poll\n`);
     oneLine((await run("web-access", "close", id)).err, "web-access close", /already ended at .* \(closed by bob\); nothing to close/);
     expect((await run("web-access", "list")).out).toBe("no open web-access sessions\n");
     expect((await run("web-access", "audit")).out).toMatch(new RegExp(`${id} +alice +http://127\\.0\\.0\\.7:80 .* 5\\.0 +ended: closed by bob +0 +0 +0`));

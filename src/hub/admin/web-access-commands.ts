@@ -159,7 +159,7 @@ export const WEB_ACCESS_COMMANDS: Record<string, AdminCommand<AdminStore>> = {
       const s = sessionArg(ctx, p);
       if (s.endedAt) throw new DcaError("failed-precondition", `session ${s.id} already ended at ${formatTime(s.endedAt)} (${s.endReason}); nothing to close`);
       const r = ctx.store.endWebAccessSession(s.id, `closed by ${whoOpens(p)}`)!;
-      ctx.io.out(`web-access session ${s.id} closed; the hub drops its tunnel and the agent ${s.agentId} learns it on its next poll\n`);
+      ctx.io.out(`web-access session ${s.id} closed; the serving hub drops its tunnel and wakes agent ${s.agentId} (MQTT), which closes it; without MQTT the agent learns it at its next poll\n`);
       return r.ended ? 0 : 1;
     },
   },

@@ -34,6 +34,12 @@ export interface HubMqtt {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** For the ready line. */
   describe(): Record<string, unknown>;
+  /**
+   * Wakes one agent now, for news that is no new task: a web-access session
+   * ended, so the agent polls, learns it (PollResponse.ended_web_access) and
+   * closes its tunnel at once instead of at its next poll.
+   */
+  nudge(agentId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,7 +54,7 @@ export interface StartHubMqttOptions {
   log: (line: string) => void;
 }
 
-const OFF: HubMqtt = { settingsFor: () => undefined, handleUpgrade: () => false, describe: () => ({ mode: "off" }), close: async () => {} };
+const OFF: HubMqtt = { settingsFor: () => undefined, handleUpgrade: () => false, describe: () => ({ mode: "off" }), nudge: async () => {}, close: async () => {} };
 
 export async function startHubMqtt(opts: StartHubMqttOptions): Promise<HubMqtt> {
   const { options, store, log } = opts;
@@ -106,6 +112,7 @@ export async function startHubMqtt(opts: StartHubMqttOptions): Promise<HubMqtt> 
       return create(MqttSettingsSchema, { urls, topic: wakeTopic(agentId), username: agentId, clientId: agentId });
     },
     handleUpgrade,
+    nudge: (agentId) => notifier.nudge([agentId]),
     describe: () =>
       options.mode === "external"
         ? { mode: "external", broker: options.brokerUrl, publicUrls }

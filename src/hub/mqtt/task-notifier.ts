@@ -26,6 +26,8 @@ export interface TaskNotifierOptions {
 export interface TaskNotifier {
   /** Looks once now (tests, and the timer). */
   check(): Promise<void>;
+  /** Wakes these agents now (a failure is logged, never thrown: they poll anyway). */
+  nudge(agentIds: string[]): Promise<void>;
   stop(): void;
 }
 
@@ -87,6 +89,7 @@ export function startTaskNotifier(opts: TaskNotifierOptions): TaskNotifier {
   }, opts.intervalMs ?? 100);
   return {
     check,
+    nudge,
     stop: () => clearInterval(timer),
   };
 }

@@ -170,8 +170,16 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   url = `https://${shown}:${port}`;
   if (webAccessDomain) {
     webAccess = startWebAccess({
-      // The relay's dialer and its end-of-session hook, unless the caller gives its own (tests).
-      options: { dialer: relay.dialer, onEnded: (w) => relay.endForward(w.agentId, w.forwardPath), ...opts.webAccess! },
+      // The relay's dialer and its end-of-session hook, unless the caller gives its own (tests). An ended
+      // session also wakes its agent, which would otherwise hold the tunnel until its next poll (minutes).
+      options: {
+        dialer: relay.dialer,
+        onEnded: (w) => {
+          relay.endForward(w.agentId, w.forwardPath);
+          void mqtt.nudge(w.agentId);
+        },
+        ...opts.webAccess!,
+      },
       domain: webAccessDomain,
       store,
       dataDir: opts.dataDir,

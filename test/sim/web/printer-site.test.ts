@@ -7,23 +7,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { Page } from "playwright-core";
-import { type ChromiumSession, chromiumUnavailable, launchChromium } from "../../support/chromium.ts";
+import { type ChromiumSession, brokenImages, chromiumUnavailable, launchChromium } from "../../support/chromium.ts";
 import { PUBLIC_PAGES, SESSION_COOKIE, SITE_LOGIN, SITE_SUPPLIES, SITE_TOTAL_PAGES } from "./printer-site.ts";
 import { downloadBytes } from "./site-assets.ts";
 import { type WebSimulator, startWebSimulator } from "./web-simulator.ts";
 
 const skip = chromiumUnavailable();
 if (skip) console.warn(`printer-site.test.ts skipped: ${skip}`);
-
-/** Every <img> of every frame of `page` that did not decode. */
-async function brokenImages(page: Page): Promise<string[]> {
-  const broken: string[] = [];
-  for (const frame of page.frames()) {
-    broken.push(...(await frame.$$eval("img", (imgs) => imgs.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src))));
-  }
-  return broken;
-}
 
 describe.skipIf(!!skip)("the simulated printer's site in Chromium", () => {
   let sim: WebSimulator; // links name its own address, 127.0.0.5
