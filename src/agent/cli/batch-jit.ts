@@ -43,17 +43,10 @@ export function reexecForBatch(argv: readonly string[], env: NodeJS.ProcessEnv =
   if (env.BUN_OPTIONS) return;
   const execve = (process as unknown as { execve?: Execve }).execve;
   if (typeof execve !== "function" || process.platform === "win32" || !compiled()) return;
-  // Bun warns that process.execve is experimental a tick after the call, so the line only
-  // shows when the exec fails and we run on (an arm64 build under qemu-user without binfmt):
-  // a stray line on a command's stderr, not something a user can act on.
-  const emitWarning = process.emitWarning;
-  process.emitWarning = () => {};
   try {
     execve(process.execPath, [process.execPath, ...argv], { ...env, [OPTION]: "0" });
   } catch {
     // Not replaced: run as we are.
-  } finally {
-    process.emitWarning = emitWarning;
   }
 }
 
