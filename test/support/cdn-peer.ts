@@ -5,7 +5,7 @@
  * when a test makes it. It records what each request asked for and whether it carried an
  * Authorization header, and can cut a file short after some bytes (a dropped download).
  */
-import { type Http2SecureServer, type IncomingHttpHeaders, createSecureServer } from "node:http2";
+import { type Http2SecureServer, type IncomingHttpHeaders, type ServerHttp2Stream, createSecureServer } from "node:http2";
 import { join } from "node:path";
 import { ensureHubTls } from "../../src/hub/tls/ensure-hub-tls.ts";
 
@@ -36,7 +36,7 @@ export async function startCdnPeer(dir: string, address: string): Promise<CdnPee
   const files = new Map<string, { bytes: Uint8Array; cutAfter?: number }>();
   const requests: CdnRequest[] = [];
   const server: Http2SecureServer = createSecureServer({ key: tls.key, cert: tls.cert });
-  server.on("stream", (stream, headers: IncomingHttpHeaders) => {
+  server.on("stream", (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
     const path = String(headers[":path"]);
     const range = headers.range;
     requests.push({ path, range, authorization: headers.authorization !== undefined });
