@@ -46,7 +46,8 @@ export function createFileFetcher(opts: FileFetcherOptions): FileFetcher {
       const endpoint = parseHubUrl(origin);
       const trust: HubTrust = origin === hubOrigin ? { kind: "verify", caPem: opts.caPem, pin: opts.caFingerprint } : { kind: "verify" };
       const proxy = chooseProxy(endpoint, opts.proxyUrl ? { url: opts.proxyUrl } : undefined);
-      s = createSocketSessionManager({ authority: origin, open: () => openHubSocket({ hub: endpoint, proxy, trust, timeoutMs }) });
+      const role = origin === hubOrigin ? "hub" : "release server";
+      s = createSocketSessionManager({ authority: origin, open: () => openHubSocket({ hub: endpoint, proxy, trust, timeoutMs, role }) });
       sessions.set(origin, s);
     }
     return s;

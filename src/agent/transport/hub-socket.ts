@@ -30,6 +30,8 @@ export interface HubSocketOptions {
   timeoutMs: number;
   /** The ALPN protocols to offer and the one the hub must pick; default h2 for both, `{ offer: [] }` for none. */
   alpn?: { offer: string[]; expect?: string };
+  /** Who is at the other end, for the words of a failure: the hub (default), or a release server (a CDN the hub named). */
+  role?: "hub" | "release server";
 }
 
 const H2 = { offer: ["h2"], expect: "h2" };
@@ -56,14 +58,15 @@ export async function openHubSocket(opts: HubSocketOptions): Promise<TLSSocket> 
     rejectUnauthorized: trust.kind === "verify" && !pinOnly,
   };
   const via = opts.proxy ? ` through the proxy ${opts.proxy.label}` : "";
+  const role = opts.role ?? "hub";
   const protocol = alpn.expect === "h2" ? "HTTP/2 (ALPN h2)" : `ALPN ${alpn.expect ?? alpn.offer.join(", ")}`;
   const socket = tlsConnect(tlsOptions);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () => done(`TLS with the hub ${hub.origin}${via} did not complete within ${opts.timeoutMs} ms`),
+      () => done(`TLS with the ${role} ${hub.origin}${via} did not complete within ${opts.timeoutMs} ms`),
       Math.max(1, opts.timeoutMs - (Date.now() - started)),
     );
-    const onError = (e: NodeJS.ErrnoException) => done(describeTlsError(hub, via, e, protocol), e);
+    const onError = (e: NodeJS.ErrnoException) => done(role === "hub" ? describeTlsError(hub, via, e, protocol) : describeReleaseServerError(hub, via, e), e);
     function done(failure?: string, cause?: unknown) {
       clearTimeout(timer);
       socket.off("error", onError);
@@ -74,7 +77,7 @@ export async function openHubSocket(opts: HubSocketOptions): Promise<TLSSocket> 
     }
     function onSecure() {
       if (alpn.expect !== undefined && socket.alpnProtocol !== alpn.expect) {
-        return done(notOffered(hub, via, protocol));
+        return done(role === "hub" ? notOffered(hub, via, protocol) : releaseServerWithoutH2(hub, via));
       }
       if (trust.kind === "verify" && trust.pin) {
         const why = checkPinnedChain(peerChain(socket), hub.host, trust.pin);
@@ -121,4 +124,26 @@ function describeTlsError(hub: HubEndpoint, via: string, e: NodeJS.ErrnoExceptio
   if (unreachable && !via) return `cannot reach the hub ${hub.origin}: ${e.code} (${unreachable}); check the URL and that "dca-hub serve" runs there`;
   const code = e.code && !e.message.includes(e.code) ? ` (${e.code})` : "";
   return `TLS with the hub ${hub.origin}${via} failed: ${e.message}${code}; ${tlsAdvice(e.code, hub)}`;
+}
+
+/** Certificate codes that mean this machine's trusted roots do not lead to the server's certificate. */
+const UNTRUSTED = new Set(["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT", "CERT_UNTRUSTED"]);
+
+/** A release server (a CDN URL the hub named) failed: judged by the system's roots, so the advice is about those. */
+function describeReleaseServerError(server: HubEndpoint, via: string, e: NodeJS.ErrnoException): string {
+  const where = `the release server ${server.origin}${via}`;
+  if (e.code === "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL") return releaseServerWithoutH2(server, via);
+  const unreachable = e.code ? UNREACHABLE[e.code] : undefined;
+  if (unreachable && !via) return `cannot reach ${where}: ${e.code} (${unreachable}); check the release's URL (dca-hub release list) and that this machine may reach it`;
+  const code = e.code && !e.message.includes(e.code) ? ` (${e.code})` : "";
+  const advice = UNTRUSTED.has(e.code ?? "")
+    ? "this machine does not trust its certificate: add the CA that issued it to the system's trusted roots or name it in NODE_EXTRA_CA_CERTS (docs/release.md)"
+    : e.code === "ERR_TLS_CERT_ALTNAME_INVALID"
+      ? `its certificate does not name ${server.host}; check the release's URL (dca-hub release list)`
+      : "check the release's URL (dca-hub release list) and the server's certificate (docs/release.md)";
+  return `TLS with ${where} failed: ${e.message}${code}; ${advice}`;
+}
+
+function releaseServerWithoutH2(server: HubEndpoint, via: string): string {
+  return `the release server ${server.origin}${via} does not offer HTTP/2 (ALPN h2), which agents download with; serve releases from one that does (docs/release.md)`;
 }

@@ -66,6 +66,18 @@ describe("what the updater does with a poll answer", () => {
     expect(writable.downloads()).toBe(1);
   });
 
+  test("a download that fails tells the hub why, is not refused, and is tried again at the next poll", async () => {
+    const { state, logs, offer, downloads, updater } = setup(publicKeyOf(root), join(tempDir("dca-updater-exe-"), "dca"));
+    offer("0.3.0");
+    await Bun.sleep(10);
+    const why = "not updated to 0.3.0 yet: no network here; ";
+    expect(logs[1]).toStartWith(`update: ${why}`);
+    expect(updater.pollFields().updateStatus).toStartWith(why);
+    expect(state.record().refused).toEqual([]);
+    offer("0.3.0");
+    expect(downloads()).toBe(2);
+  });
+
   test("a development build installs nothing", () => {
     const { logs, offer, downloads } = setup("");
     offer("0.3.0");

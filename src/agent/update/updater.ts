@@ -112,7 +112,7 @@ export function createUpdater(opts: UpdaterOptions): Updater {
       rmSync(file, { force: true });
       const status = `refused ${offer.version}: ${checked.reason}`;
       state.note(status, offer.sha256);
-      throw new DcaError("failed-precondition", status);
+      return log(`update: ${status}`);
     }
     log(`update: dca ${offer.version} checked (signed by ${checked.keyId}); installing`);
     done = true;
@@ -137,7 +137,13 @@ export function createUpdater(opts: UpdaterOptions): Updater {
     }
     busy = true;
     fetchAndCheck(offer)
-      .catch((e) => log(`update: ${(e as Error).message}`))
+      .catch((e) => {
+        // The line, the release server or the disk: tried again at the next poll, and the hub
+        // told why meanwhile (a CDN this machine does not trust is seen nowhere else).
+        const status = `not updated to ${offer.version} yet: ${DcaError.from(e).message}`;
+        log(`update: ${status}`);
+        if (state.record().status !== status) state.note(status);
+      })
       .finally(() => (busy = false));
   }
 
