@@ -19,7 +19,7 @@ import { createSshdTunnelDialer } from "../../src/hub/relay/sshd-tunnel-dialer.t
 import { startHubRelay } from "../../src/hub/relay/start-hub-relay.ts";
 import { freeTcpPort } from "../support/free-port.ts";
 import { hubCommand } from "../support/service-peers.ts";
-import { DOCS_RELAY_MATCH_LINES, type TestKey, echoOnce, echoServer, knownHosts, runSsh, ssh2Connect, sshArgs, testKey } from "../support/ssh-peers.ts";
+import { DOCS_RELAY_MATCH_LINES, sshdTestGlobals, type TestKey, echoOnce, echoServer, knownHosts, runSsh, ssh2Connect, sshArgs, testKey } from "../support/ssh-peers.ts";
 
 const SSHD = "/usr/sbin/sshd";
 /** The throw-away account agents log in as (removed afterwards). */
@@ -42,16 +42,7 @@ const allowed = new Set<string>();
 const policy = { allows: (agentId: string, path: string) => allowed.has(`${agentId} ${path}`) };
 
 function sshdConfig(): string {
-  return `Port ${port}
-ListenAddress 127.0.0.1
-HostKey ${dir}/ssh_host_ed25519_key
-PidFile ${dir}/sshd.pid
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-AuthorizedKeysFile none
-PermitRootLogin no
-LogLevel VERBOSE
+  return `${sshdTestGlobals(port, `${dir}/ssh_host_ed25519_key`, `${dir}/sshd.pid`)}
 
 # From docs/web-access.md, "OpenSSH sshd as the relay" (Match User dca-relay there).
 Match User ${RELAY_USER}

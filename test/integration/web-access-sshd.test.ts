@@ -14,7 +14,7 @@ import { brokenImages, chromiumUnavailable, launchChromium } from "../support/ch
 import { freeTcpPort } from "../support/free-port.ts";
 import { timeDownload } from "../support/page-timing.ts";
 import { hubCommand } from "../support/service-peers.ts";
-import { DOCS_RELAY_MATCH_LINES } from "../support/ssh-peers.ts";
+import { DOCS_RELAY_MATCH_LINES, sshdTestGlobals } from "../support/ssh-peers.ts";
 import { type WebAccessStack, startWebAccessStack } from "../support/web-access-stack.ts";
 
 const SSHD = "/usr/sbin/sshd";
@@ -49,16 +49,7 @@ describe.skipIf(!!skip)("Device Web Access with OpenSSH sshd as the relay, end t
     const port = await freeTcpPort();
     writeFileSync(
       join(dir, "sshd_config"),
-      `Port ${port}
-ListenAddress 127.0.0.1
-HostKey ${dir}/host_ed25519
-PidFile none
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-AuthorizedKeysFile none
-PermitRootLogin no
-LogLevel VERBOSE
+      `${sshdTestGlobals(port, `${dir}/host_ed25519`, "none")}
 
 # From docs/web-access.md, "OpenSSH sshd as the relay" (Match User dca-relay there).
 Match User ${RELAY_USER}

@@ -133,3 +133,18 @@ export const DOCS_RELAY_MATCH_LINES = `  AllowStreamLocalForwarding remote
   StreamLocalBindMask 0117
   ClientAliveInterval 15
   ClientAliveCountMax 3`;
+
+/** The global part of a test sshd's config: loopback only, its own host key, keys from no file, no passwords, no root. */
+export function sshdTestGlobals(port: number, hostKey: string, pidFile: string): string {
+  return `Port ${port}
+ListenAddress 127.0.0.1
+HostKey ${hostKey}
+PidFile ${pidFile}
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+AuthorizedKeysFile none
+PermitRootLogin no
+LogLevel VERBOSE`;
+}
+
