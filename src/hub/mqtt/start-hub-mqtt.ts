@@ -13,18 +13,12 @@ import { connectExternalPublisher } from "./external-publisher.ts";
 import { type PublishNudge, startTaskNotifier } from "./task-notifier.ts";
 import { wakeTopic } from "../../common/wake-topic.ts";
 
+import type { SideListenerOptions } from "../server/side-listener.ts";
 /** How the hub does MQTT (from `dca-hub serve` options). */
 export type HubMqttOptions =
   | { mode: "off" }
-  | {
-      mode: "embedded";
-      /** MQTT over TLS; undefined: WebSocket on the hub's port only. */
-      listen?: { host: string; port: number };
-      /** The listen address is the default one: if it is taken, go on without it instead of failing. */
-      listenIsDefault?: boolean;
-      /** What agents are told; empty: derived from how each agent reached the hub. */
-      publicUrls: string[];
-    }
+  // MQTT over TLS and the /mqtt WebSocket.
+  | ({ mode: "embedded" } & SideListenerOptions)
   | { mode: "external"; brokerUrl: string; user: string; password: string; caPem?: string; publicUrls: string[] };
 
 export interface HubMqtt {

@@ -18,19 +18,12 @@ import { RELAY_WS_PATH, createRelayUpgrade } from "./relay-websocket.ts";
 import { createSshdTunnelDialer, sshdSocketPath } from "./sshd-tunnel-dialer.ts";
 import { type ForwardPolicy, type TunnelDialer, TunnelUnavailableError } from "./tunnel-dialer.ts";
 
+import type { SideListenerOptions } from "../server/side-listener.ts";
 /** How the hub relays web access (from `dca-hub serve` options). */
 export type HubRelayOptions =
   | { mode: "off" }
-  | {
-      mode: "embedded";
-      /** SSH over TCP; undefined: the /relay WebSocket only. */
-      listen?: { host: string; port: number };
-      /** The listen address is the default one (port 22): if it is taken or not allowed, go on without it. */
-      listenIsDefault?: boolean;
-      /** What agents are told; empty: derived from how each agent reached the hub. */
-      publicUrls: string[];
-      limits?: Partial<RelayLimits>;
-    }
+  // SSH over TCP (default port 22) and the /relay WebSocket.
+  | ({ mode: "embedded"; limits?: Partial<RelayLimits> } & SideListenerOptions)
   | {
       mode: "sshd";
       /** Where sshd makes the agents' sockets (StreamLocal forwards), readable by the hub. */
