@@ -203,6 +203,115 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE agents ADD COLUMN ssh_public_key TEXT NOT NULL DEFAULT '';
   `,
+  // v6. People at the hub (docs/security.md "People"): accounts, their roles granted globally, per
+  // site or per group of sites, sign-in sessions, API tokens and the hub's security settings.
+  // Secrets are kept only as hashes: passwords Argon2id, tokens and recovery codes SHA-256.
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT 'local',
+    external_id TEXT NOT NULL DEFAULT '',
+    password_hash TEXT NOT NULL DEFAULT '',
+    password_changed_at INTEGER,
+    totp_secret TEXT NOT NULL DEFAULT '',
+    totp_pending_secret TEXT NOT NULL DEFAULT '',
+    totp_enabled_at INTEGER,
+    totp_last_step INTEGER NOT NULL DEFAULT 0,
+    failed_sign_ins INTEGER NOT NULL DEFAULT 0,
+    locked_at INTEGER,
+    locked_until INTEGER,
+    disabled_at INTEGER,
+    disabled_reason TEXT NOT NULL DEFAULT '',
+    last_sign_in_at INTEGER,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL DEFAULT ''
+  );
+  CREATE UNIQUE INDEX users_external ON users(source, external_id) WHERE external_id <> '';
+  CREATE TABLE user_recovery_codes (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    used_at INTEGER,
+    PRIMARY KEY (user_id, code_hash)
+  );
+  CREATE TABLE site_groups (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE site_group_members (
+    group_id TEXT NOT NULL REFERENCES site_groups(id) ON DELETE CASCADE,
+    site_id TEXT NOT NULL REFERENCES sites(id),
+    PRIMARY KEY (group_id, site_id)
+  );
+  CREATE TABLE role_grants (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    site_id TEXT REFERENCES sites(id),
+    group_id TEXT REFERENCES site_groups(id) ON DELETE CASCADE,
+    source TEXT NOT NULL DEFAULT 'manual',
+    created_at INTEGER NOT NULL,
+    CHECK (site_id IS NULL OR group_id IS NULL)
+  );
+  CREATE INDEX role_grants_user ON role_grants(user_id);
+  CREATE TABLE user_sessions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    token_hash BLOB NOT NULL UNIQUE,
+    method TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    address TEXT NOT NULL DEFAULT '',
+    client TEXT NOT NULL DEFAULT '',
+    revoked_at INTEGER,
+    revoked_reason TEXT NOT NULL DEFAULT ''
+  );
+  CREATE INDEX user_sessions_user ON user_sessions(user_id);
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    token_hash BLOB NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    last_address TEXT NOT NULL DEFAULT '',
+    revoked_at INTEGER
+  );
+  CREATE TABLE hub_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+  // v7. The audit log: append-only, each record hash-chained to the one before (docs/security.md
+  // "Audit log"). Retention deletes from the head and keeps the last deleted hash as the anchor
+  // (hub_settings 'audit.anchor'), so what remains still verifies.
+  `
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    actor_user_id TEXT NOT NULL DEFAULT '',
+    via TEXT NOT NULL DEFAULT '',
+    address TEXT NOT NULL DEFAULT '',
+    action TEXT NOT NULL,
+    site_id TEXT NOT NULL DEFAULT '',
+    target TEXT NOT NULL DEFAULT '',
+    outcome TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX audit_log_at ON audit_log(at);
+  CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  `,
 ];
 
 /** Opens (creating if needed) `<dataDir>/hub.db` and brings its schema up to date. */
