@@ -27,6 +27,7 @@ import type {
   WebAccessSession,
 } from "./types.ts";
 import type { NewRelease } from "./releases.ts";
+import type { RoleGrantStore } from "./role-grants.ts";
 import type { NewWebAccessSession, WebAccessUse } from "./web-access-sessions.ts";
 
 /**
@@ -184,6 +185,6 @@ export interface WakeStore extends Pick<AgentApiStore, "authenticateAgent">, Pic
 }
 
 /** The whole store, as the hub's wiring (startHub) and the admin runner open it. */
-export interface HubStore extends AgentApiStore, WakeStore, AdminStore {
+export interface HubStore extends AgentApiStore, WakeStore, AdminStore, RoleGrantStore {
   close(): void;
 }

@@ -19,6 +19,7 @@ export type {
 } from "./hub-store.ts";
 export type { NewWebAccessSession, WebAccessUse } from "./web-access-sessions.ts";
 export type { NewRelease } from "./releases.ts";
+export type { RoleGrantStore, StoredGrant, StoredSiteGroup } from "./role-grants.ts";
 export type {
   ActivateFailure,
   ActivateRequest,

@@ -16,6 +16,7 @@ import { createDeviceViews } from "./devices.ts";
 import type { HubStore } from "./hub-store.ts";
 import { createReadingWriter } from "./readings.ts";
 import { createReleases } from "./releases.ts";
+import { createRoleGrants } from "./role-grants.ts";
 import { HUB_DB_FILE, openHubDatabase } from "./schema.ts";
 import { createSites } from "./sites.ts";
 import { createStoreContext } from "./store-context.ts";
@@ -55,6 +56,7 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
     ...tasks,
     ...createWebAccessSessions(ctx, tasks.createTask),
     ...createReleases(ctx),
+    ...createRoleGrants(ctx),
     close() {
       db.close();
     },

@@ -1,0 +1,74 @@
+/**
+ * Roles and what they may do: the one table behind every AdminService call
+ * (docs/security.md "People" prints it). A role is granted globally, on one
+ * site, or on a group of sites; permissions marked global only count from a
+ * global grant (a site's admin does not manage the hub's people).
+ */
+
+/** The roles, most powerful first. */
+export const ROLES = ["owner", "admin", "technician", "viewer", "billing"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Everything a call may need. */
+export const PERMISSIONS = [
+  "site.read",
+  "site.write",
+  "site.create",
+  "code.create",
+  "agent.read",
+  "agent.write",
+  "install.manage",
+  "device.read",
+  "meter.read",
+  "task.read",
+  "task.write",
+  "webaccess.use",
+  "webaccess.audit",
+  "release.read",
+  "release.write",
+  "hub.files",
+  "user.read",
+  "user.write",
+  "owner.manage",
+  "audit.read",
+  "group.write",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Permissions that are not about one site: only a global grant gives them. */
+export const GLOBAL_PERMISSIONS: ReadonlySet<Permission> = new Set([
+  "site.create",
+  "install.manage",
+  "release.read",
+  "release.write",
+  "hub.files",
+  "user.read",
+  "user.write",
+  "owner.manage",
+  "audit.read",
+  "group.write",
+]);
+
+const READ: Permission[] = ["site.read", "agent.read", "device.read", "meter.read", "task.read"];
+
+/** What each role may do (where it is granted). */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
+  owner: new Set(PERMISSIONS),
+  admin: new Set(PERMISSIONS.filter((p) => p !== "owner.manage")),
+  technician: new Set([...READ, "code.create", "task.write", "webaccess.use"]),
+  viewer: new Set(READ),
+  billing: new Set(["site.read", "device.read", "meter.read"]),
+};
+
+/** The scopes of API tokens: what a token may do at most (and never more than its user). */
+export const TOKEN_SCOPES = ["meters", "tasks", "full"] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+export const SCOPE_PERMISSIONS: Readonly<Record<TokenScope, ReadonlySet<Permission>>> = {
+  meters: new Set(["site.read", "device.read", "meter.read"]),
+  tasks: new Set(["site.read", "device.read", "meter.read", "agent.read", "task.read", "task.write"]),
+  full: new Set(PERMISSIONS),
+};
+
+export const isRole = (s: string): s is Role => (ROLES as readonly string[]).includes(s);
+export const isTokenScope = (s: string): s is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(s);
