@@ -29,6 +29,9 @@ import type {
 import type { NewRelease } from "./releases.ts";
 import type { RoleGrantStore } from "./role-grants.ts";
 import type { NewWebAccessSession, WebAccessUse } from "./web-access-sessions.ts";
+import type { NewUserSession, RevokeBy, UserSession } from "./user-sessions.ts";
+import type { ApiToken, NewApiToken } from "./api-tokens.ts";
+import type { SecuritySettings } from "./hub-settings.ts";
 
 /**
  * What the agent API (AgentService, and the release files it offers) needs. Methods an agent
@@ -164,6 +167,47 @@ export interface WebAccessStore {
   recordWebAccessTunnelUp(id: string, certificate?: CertificateFacts): void;
 }
 
+/**
+ * Sign-in sessions, for sign-in (creates them), the admin API's door (authenticates
+ * every call with one) and the `session` commands (list and revoke one's own).
+ */
+export interface UserSessionStore {
+  /** Opens a session for a user whose sign-in the caller checked; the token is shown once, only its hash kept. */
+  createSession(s: NewUserSession): { session: UserSession; token: string };
+  /** The live session a token opens and its user (undefined otherwise); records the use at most once a minute. */
+  authenticateSession(token: string, address: string): { session: UserSession; userId: string } | undefined;
+  /** The user's live sessions, most recently used first. */
+  listSessions(userId: string): UserSession[];
+  /** Revokes one session; undefined when unknown or (unless by an admin) not the user's. */
+  revokeSession(id: string, reason: string, by: RevokeBy): UserSession | undefined;
+  /** Revokes every session of a user but `exceptId`; how many were live. */
+  revokeAllSessions(userId: string, reason: string, exceptId?: string): number;
+}
+
+/** API tokens for integrations: the `token` commands make, list and revoke them, the admin API's door authenticates with them. */
+export interface ApiTokenStore {
+  /** Makes a scoped, expiring token; the secret is shown once, only its hash kept. */
+  createApiToken(t: NewApiToken): { token: ApiToken; secret: string };
+  /** The live token a secret names (undefined otherwise); records the use at most once a minute. */
+  authenticateApiToken(secret: string, address: string): ApiToken | undefined;
+  /** Tokens (of one user if given), newest first; `active` leaves out revoked and expired ones. */
+  listApiTokens(opts?: { userId?: string; active?: boolean }): ApiToken[];
+  /** Revokes a token; undefined when unknown or (unless by an admin) not the user's. */
+  revokeApiToken(id: string, by: RevokeBy): ApiToken | undefined;
+}
+
+/** The hub's settings: the typed security settings, and JSON values under other keys (SSO config, the audit anchor). */
+export interface HubSettingsStore {
+  /** The security settings, defaults for those never set. */
+  getSecuritySettings(): SecuritySettings;
+  /** Changes the fields given (checked, all or nothing); the settings as they now are. */
+  setSecuritySettings(change: Partial<SecuritySettings>): SecuritySettings;
+  /** The JSON value under a key (undefined if none); the caller checks its shape. */
+  getSetting(key: string): unknown;
+  /** Keeps a JSON value under a key (undefined removes it); may run inside another write. */
+  setSetting(key: string, value: unknown): void;
+}
+
 /** Everything the admin commands use. */
 export interface AdminStore extends SiteAdminStore, AgentAdminStore, DeviceAdminStore, TaskAdminStore, ReleaseStore, WebAccessStore {}
 
@@ -185,6 +229,6 @@ export interface WakeStore extends Pick<AgentApiStore, "authenticateAgent">, Pic
 }
 
 /** The whole store, as the hub's wiring (startHub) and the admin runner open it. */
-export interface HubStore extends AgentApiStore, WakeStore, AdminStore, RoleGrantStore {
+export interface HubStore extends AgentApiStore, WakeStore, AdminStore, RoleGrantStore, UserSessionStore, ApiTokenStore, HubSettingsStore {
   close(): void;
 }

@@ -12,7 +12,9 @@ import { join } from "node:path";
 import { type Clock, systemClock } from "../../common/clock.ts";
 import { createActivation } from "./activation.ts";
 import { createAgents } from "./agents.ts";
+import { createApiTokens } from "./api-tokens.ts";
 import { createDeviceViews } from "./devices.ts";
+import { createHubSettings } from "./hub-settings.ts";
 import type { HubStore } from "./hub-store.ts";
 import { createReadingWriter } from "./readings.ts";
 import { createReleases } from "./releases.ts";
@@ -21,6 +23,7 @@ import { HUB_DB_FILE, openHubDatabase } from "./schema.ts";
 import { createSites } from "./sites.ts";
 import { createStoreContext } from "./store-context.ts";
 import { createTasks } from "./tasks.ts";
+import { createUserSessions } from "./user-sessions.ts";
 import { createWebAccessSessions } from "./web-access-sessions.ts";
 
 /** Options of `openHubStore`. */
@@ -46,6 +49,7 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
   const sites = createSites(ctx);
   const { requireSite, ...siteMethods } = sites;
   const tasks = createTasks(ctx, requireSite, siteMethods.getSiteConfig);
+  const settings = createHubSettings(ctx);
   return {
     path: join(dataDir, HUB_DB_FILE),
     ...siteMethods,
@@ -57,6 +61,9 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
     ...createWebAccessSessions(ctx, tasks.createTask),
     ...createReleases(ctx),
     ...createRoleGrants(ctx),
+    ...settings,
+    ...createUserSessions(ctx, settings.getSecuritySettings),
+    ...createApiTokens(ctx),
     close() {
       db.close();
     },
