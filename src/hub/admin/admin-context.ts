@@ -5,6 +5,7 @@
 import { UsageError, type ParsedArgs } from "../../common/args.ts";
 import type { Clock } from "../../common/clock.ts";
 import { StoreError, type AdminStore, type Site, type SiteAdminStore } from "../store/index.ts";
+import type { AdminClient } from "./admin-client.ts";
 
 /** Where an admin command reads and writes; `main` passes stdout/stderr, tests collect. */
 export interface AdminIo {
@@ -20,11 +21,18 @@ export interface AdminIo {
   clock?: Pick<Clock, "now">;
   /** The root public key releases are checked against (tests set their own); the built-in one by default. */
   trustRoot?: string;
+  /** The hub to talk to (tests pass an in-process one); by default the signed-in session's (src/hub/admin/admin-target.ts). */
+  api?: AdminClient;
+  /** Where the environment is read (DCA_HUB_SESSION, DCA_HUB_TOKEN...); process.env by default. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The state one admin command runs with; `S` is the part of the store it uses. */
 export interface AdminContext<S = AdminStore> {
+  /** The store (only for commands not yet moved to the API: `remote` ones never open it). */
   store: S;
+  /** The hub's AdminService, as the signed-in user. */
+  api: AdminClient;
   io: AdminIo;
   now: () => Date;
 }
@@ -36,7 +44,9 @@ export interface AdminCommand<S = AdminStore> {
   booleans?: readonly string[];
   /** Runs on a data folder `serve` has not made yet (it makes the store): an external broker's files come before the hub. */
   beforeServe?: boolean;
-  run(ctx: AdminContext<S>, args: ParsedArgs): number;
+  /** The command is a client of the hub's AdminService (it never opens the store). */
+  remote?: boolean;
+  run(ctx: AdminContext<S>, args: ParsedArgs): number | Promise<number>;
 }
 
 /** How commands of every kind name a site, besides their own part of the store. */

@@ -12,6 +12,8 @@ import { reportFailure } from "../../common/report-failure.ts";
 import { HUB_DB_FILE, type HubStore, openHubStore } from "../store/index.ts";
 import type { AdminCommand, AdminIo } from "./admin-context.ts";
 import { ADMIN_HELP } from "./admin-help.ts";
+import { connectAdmin } from "./admin-client.ts";
+import { adminTarget, withTargetFlags } from "./admin-target.ts";
 import { AGENT_COMMANDS } from "./agent-commands.ts";
 import { DEVICE_COMMANDS } from "./device-commands.ts";
 import { SITE_COMMANDS } from "./site-commands.ts";
@@ -70,11 +72,18 @@ export async function runAdminCommand(argv: string[], io: AdminIo): Promise<numb
   }
   let store: HubStore | undefined;
   try {
-    const args = parseArgs(rest, command.valued ?? [], command.booleans ?? []);
     const clock = io.clock ?? systemClock;
+    if (command.remote) {
+      const { valued, booleans } = withTargetFlags(command);
+      const args = parseArgs(rest, valued, booleans);
+      const api = io.api ?? connectAdmin(adminTarget(args, io.env ?? process.env));
+      const noStore = new Proxy({}, { get: () => { throw new Error(`"${name}" is a client of the hub's API and has no store`); } });
+      return await command.run({ store: noStore as HubStore, api, io, now: () => new Date(clock.now()) }, args);
+    }
+    const args = parseArgs(rest, command.valued ?? [], command.booleans ?? []);
     if (io.existingStore && !command.beforeServe) assertHubStore(io.dataDir, io.existingStore.lookedUp);
     store = openHubStore(io.dataDir, { clock });
-    return command.run({ store, io, now: () => new Date(clock.now()) }, args);
+    return await command.run({ store, api: undefined as never, io, now: () => new Date(clock.now()) }, args);
   } catch (e) {
     return reportFailure(e, { prefix: `dca-hub ${name}`, usage: `usage: dca-hub ${command.usage}`, write: io.err });
   } finally {

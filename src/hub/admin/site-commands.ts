@@ -1,24 +1,22 @@
-/** `site create`, `site list`, `site show`. */
+/** `site create`, `site list`, `site show`: clients of AdminService. */
 import { AgentConfigSchema } from "../../gen/dca/v1/agent_service_pb.ts";
-import type { AgentAdminStore, DeviceAdminStore, ReleaseStore, SiteAdminStore } from "../store/index.ts";
-import { type AdminCommand, arg, noMoreArgs, printJson, siteArg, wantsJson } from "./admin-context.ts";
+import { type AdminCommand, arg, noMoreArgs, printJson, wantsJson } from "./admin-context.ts";
 import { formatTable, formatTime, shellQuote } from "./admin-format.ts";
-import { describeConfig, redactConfig } from "./redact-config.ts";
+import { describeConfig } from "./redact-config.ts";
 import { messageToJson } from "../../common/message-json.ts";
 import { describeUpdates } from "./update-commands.ts";
-
-/** What the site commands read: sites and configs, and each site's agents and devices. */
-type SiteCommandStore = SiteAdminStore & Pick<AgentAdminStore, "listAgents"> & Pick<DeviceAdminStore, "listDevices"> & Pick<ReleaseStore, "getUpdatePolicy">;
+import { siteOf, updatePolicyOf } from "./from-proto.ts";
 
 /** The site commands that do not change a config. */
-export const SITE_COMMANDS: Record<string, AdminCommand<SiteCommandStore>> = {
+export const SITE_COMMANDS: Record<string, AdminCommand<unknown>> = {
   "site create": {
     usage: "site create NAME [--json]",
     booleans: ["json"],
-    run(ctx, p) {
+    remote: true,
+    async run(ctx, p) {
       const name = arg(p, 0, "NAME");
       noMoreArgs(p, 1);
-      const site = ctx.store.createSite(name);
+      const site = siteOf((await ctx.api.createSite({ name })).site);
       if (wantsJson(p)) printJson(ctx, site);
       else {
         const q = shellQuote(site.name);
@@ -31,14 +29,15 @@ export const SITE_COMMANDS: Record<string, AdminCommand<SiteCommandStore>> = {
   "site list": {
     usage: "site list [--json]",
     booleans: ["json"],
-    run(ctx, p) {
+    remote: true,
+    async run(ctx, p) {
       noMoreArgs(p, 0);
-      const sites = ctx.store.listSites().map((s) => ({
-        ...s,
-        configVersion: Number(ctx.store.getSiteConfig(s.id).version),
-        agents: ctx.store.listAgents(s.id).filter((a) => !a.replacedBy).length,
-        devices: ctx.store.listDevices({ siteId: s.id }).length,
-        updates: ctx.store.getUpdatePolicy(s.id),
+      const sites = (await ctx.api.listSites({})).sites.map((s) => ({
+        ...siteOf(s.site),
+        configVersion: Number(s.configVersion),
+        agents: s.agents,
+        devices: s.devices,
+        updates: updatePolicyOf(s.updates),
       }));
       if (wantsJson(p)) printJson(ctx, sites);
       else if (sites.length === 0) ctx.io.out(`no sites yet (create one with "site create NAME")\n`);
@@ -57,19 +56,20 @@ export const SITE_COMMANDS: Record<string, AdminCommand<SiteCommandStore>> = {
   "site show": {
     usage: "site show SITE [--json]",
     booleans: ["json"],
-    run(ctx, p) {
-      const site = siteArg(ctx, arg(p, 0, "SITE"));
+    remote: true,
+    async run(ctx, p) {
+      const name = arg(p, 0, "SITE");
       noMoreArgs(p, 1);
-      const config = redactConfig(ctx.store.getSiteConfig(site.id));
-      const agents = ctx.store.listAgents(site.id).filter((a) => !a.replacedBy);
-      const devices = ctx.store.listDevices({ siteId: site.id });
-      const updates = ctx.store.getUpdatePolicy(site.id);
+      const { summary, config } = await ctx.api.getSite({ site: name });
+      const site = siteOf(summary?.site);
+      const updates = updatePolicyOf(summary?.updates);
+      const [agents, devices] = [summary?.agents ?? 0, summary?.devices ?? 0];
       if (wantsJson(p)) {
-        printJson(ctx, { site, config: messageToJson(AgentConfigSchema, config), agents: agents.length, devices: devices.length, updates });
+        printJson(ctx, { site, config: messageToJson(AgentConfigSchema, config!), agents, devices, updates });
       } else {
         ctx.io.out(
           `Site       ${site.name} (${site.id})\nCreated    ${formatTime(site.createdAt)}\n` +
-            `Agents     ${agents.length}\nDevices    ${devices.length}\nUpdates    ${describeUpdates(updates)}\n${describeConfig(config)}`,
+            `Agents     ${agents}\nDevices    ${devices}\nUpdates    ${describeUpdates(updates)}\n${describeConfig(config!)}`,
         );
       }
       return 0;

@@ -4,10 +4,10 @@
  */
 import { flag } from "../../common/args.ts";
 import { DcaError } from "../../common/errors.ts";
-import { parseUpdateWindow, WINDOW_FORMS } from "../../common/update-window.ts";
-import type { ReleaseStore, UpdatePolicy } from "../store/index.ts";
-import { type AdminCommand, type SiteNames, arg, noMoreArgs, siteArg } from "./admin-context.ts";
+import type { UpdatePolicy } from "../store/index.ts";
+import { type AdminCommand, arg, noMoreArgs } from "./admin-context.ts";
 import { parseDurationMs } from "./admin-format.ts";
+import { updatePolicyOf } from "./from-proto.ts";
 
 /** A site's update policy in words: "stable, Sat 01:00-05:00" or "held (beta)". */
 export function describeUpdates(u: UpdatePolicy): string {
@@ -16,37 +16,25 @@ export function describeUpdates(u: UpdatePolicy): string {
 }
 
 /** The update commands. */
-export const UPDATE_COMMANDS: Record<string, AdminCommand<ReleaseStore & SiteNames>> = {
+export const UPDATE_COMMANDS: Record<string, AdminCommand<unknown>> = {
   "site set-updates": {
     usage: 'site set-updates SITE [--channel stable|beta] [--window "Sat 01:00-05:00"|any] [--health 10m] [--hold|--resume]',
     valued: ["channel", "window", "health"],
     booleans: ["hold", "resume"],
-    run(ctx, p) {
-      const site = siteArg(ctx, arg(p, 0, "SITE"));
+    remote: true,
+    async run(ctx, p) {
+      const site = arg(p, 0, "SITE");
       noMoreArgs(p, 1);
-      const change: Partial<UpdatePolicy> = {};
-      const channel = flag(p, "channel");
-      if (channel !== undefined) {
-        if (channel !== "stable" && channel !== "beta") throw new DcaError("usage", `--channel must be stable or beta, got "${channel}"`);
-        change.channel = channel;
-      }
-      const window = flag(p, "window");
-      if (window !== undefined) {
-        if (window !== "any" && !parseUpdateWindow(window)) throw new DcaError("usage", `--window must be ${WINDOW_FORMS}, or "any"; got "${window}"`);
-        change.window = window === "any" ? "" : parseUpdateWindow(window)!.text;
-      }
       const health = flag(p, "health");
-      if (health !== undefined) {
-        const ms = parseDurationMs(health, "--health");
-        if (ms < 10_000 || ms > 86_400_000) throw new DcaError("usage", "--health must be between 10s and 24h");
-        change.healthSeconds = Math.round(ms / 1000);
-      }
       if (p.flags.has("hold") && p.flags.has("resume")) throw new DcaError("usage", "--hold and --resume exclude each other");
-      if (p.flags.has("hold")) change.hold = true;
-      if (p.flags.has("resume")) change.hold = false;
-      if (Object.keys(change).length === 0) throw new DcaError("usage", "say what to change: --channel, --window, --health, --hold or --resume");
-      const policy = ctx.store.setUpdatePolicy(site.id, change);
-      ctx.io.out(`site "${site.name}" updates: ${describeUpdates(policy)}\n`);
+      const r = await ctx.api.setSiteUpdates({
+        site,
+        channel: flag(p, "channel"),
+        window: flag(p, "window"),
+        healthSeconds: health === undefined ? undefined : Math.round(parseDurationMs(health, "--health") / 1000),
+        hold: p.flags.has("hold") ? true : p.flags.has("resume") ? false : undefined,
+      });
+      ctx.io.out(`site "${r.site?.name}" updates: ${describeUpdates(updatePolicyOf(r.updates))}\n`);
       return 0;
     },
   },

@@ -205,35 +205,26 @@ export const WEB_ACCESS_COMMANDS: Record<string, AdminCommand<AdminStore>> = {
 };
 
 /** `site set-web-access`: the ports a site allows besides 80, 443 and 8000, or web access off/on. */
-export const SITE_WEB_ACCESS_COMMANDS: Record<string, AdminCommand<SiteAdminStore>> = {
+export const SITE_WEB_ACCESS_COMMANDS: Record<string, AdminCommand<unknown>> = {
   "site set-web-access": {
     usage: "site set-web-access SITE (--ports P,... | --off | --on)",
     valued: ["ports"],
     booleans: ["off", "on"],
-    run(ctx, p) {
-      const site = siteArg(ctx, arg(p, 0, "SITE"));
+    remote: true,
+    async run(ctx, p) {
+      const site = arg(p, 0, "SITE");
       noMoreArgs(p, 1);
       const given = ["ports", "off", "on"].filter((f) => p.flags.has(f));
       if (given.length !== 1) throw new UsageError("give one of --ports P,..., --off or --on");
       const ports = p.flags.has("ports")
-        ? [
-            ...new Set(
-              listFlag(p, "ports").map((s) => {
-                const n = Number(s);
-                if (!/^\d+$/.test(s) || n < 1 || n > 65535) throw new UsageError(`--ports takes ports 1-65535, got "${s}"`);
-                return n;
-              }),
-            ),
-          ].filter((n) => !DEFAULT_WEB_ACCESS_PORTS.includes(n))
-        : undefined;
-      if (ports && ports.length > 16) throw new UsageError(`--ports takes at most 16 ports besides ${DEFAULT_WEB_ACCESS_PORTS.join(", ")}`);
-      const c = ctx.store.updateSiteConfig(site.id, (c) => {
-        if (ports) c.webAccessPorts = ports;
-        if (p.flags.has("off")) c.webAccessDisabled = true;
-        if (p.flags.has("on")) c.webAccessDisabled = false;
-      });
-      const state = c.webAccessDisabled ? "off (agents refuse web-access tasks)" : `on, ports ${[...DEFAULT_WEB_ACCESS_PORTS, ...c.webAccessPorts].join(", ")}`;
-      ctx.io.out(`site "${site.name}": web access ${state}; config version ${c.version}\n`);
+        ? listFlag(p, "ports").map((s) => {
+            const n = Number(s);
+            if (!/^\d+$/.test(s) || n < 1 || n > 65535) throw new UsageError(`--ports takes ports 1-65535, got "${s}"`);
+            return n;
+          })
+        : [];
+      const r = await ctx.api.setSiteWebAccess({ site, ports, setPorts: p.flags.has("ports"), disabled: p.flags.has("off") ? true : p.flags.has("on") ? false : undefined });
+      ctx.io.out(`site "${r.change?.site?.name}": ${r.change?.description}; config version ${r.change?.config?.version}\n`);
       return 0;
     },
   },

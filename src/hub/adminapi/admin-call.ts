@@ -24,7 +24,7 @@ export interface AuditNote {
 }
 
 export const CALLER = createContextKey<Caller | undefined>(undefined, { description: "the signed-in caller" });
-export const AUDIT_NOTE = createContextKey<AuditNote>({}, { description: "the audit note of this call" });
+export const AUDIT_NOTE = createContextKey<AuditNote | undefined>(undefined, { description: "the audit note of this call" });
 export const CALL_ADDRESS = createContextKey<string>("unknown", { description: "the remote address" });
 
 /** The caller of a call that is not open (the door set it). */
@@ -36,7 +36,9 @@ export function callerOf(ctx: HandlerContext): Caller {
 
 /** Adds to the call's audit note. */
 export function note(ctx: HandlerContext, more: AuditNote): void {
-  Object.assign(ctx.values.get(AUDIT_NOTE), more);
+  const n = ctx.values.get(AUDIT_NOTE);
+  if (n) Object.assign(n, more);
+  else ctx.values.set(AUDIT_NOTE, { ...more });
 }
 
 /**

@@ -53,7 +53,7 @@ const UNAUTHENTICATED = "sign in first: no valid session or API token (dca-hub l
 /** A request handler for AdminService paths (the caller routes ADMIN_PATH_PREFIX here). */
 export function createAdminDoor(opts: AdminDoorOptions): (req: Http2ServerRequest, res: Http2ServerResponse) => void {
   const router = createConnectRouter({ acceptCompression: [compressionGzip, compressionBrotli], readMaxBytes: ADMIN_REQUEST_MAX_BYTES });
-  router.service(AdminService, guardService(opts));
+  router.service(AdminService, guardAdminService(opts));
   const handlers = new Map(router.handlers.map((h) => [h.requestPath, h]));
   return (req, res) => {
     const path = (req.url ?? "").split("?", 1)[0]!;
@@ -66,7 +66,7 @@ export function createAdminDoor(opts: AdminDoorOptions): (req: Http2ServerReques
     const name = handler.method.localName as AdminMethod;
     const rule = METHOD_RULES[name];
     const address = req.socket?.remoteAddress ?? "unknown";
-    const values = createContextValues().set(CALL_ADDRESS, address).set(AUDIT_NOTE, {});
+    const values = createContextValues().set(CALL_ADDRESS, address);
     if (rule.kind !== "open") {
       const caller = opts.auth.authenticate(req.headers.authorization, address);
       if (!caller) {
@@ -101,8 +101,11 @@ function checkRule(rule: MethodRule, caller: Caller | undefined): void {
   if (!somewhere) throw permissionDenied(caller.username, rule.permission, rule.kind === "global" ? undefined : "any site");
 }
 
-/** Every method of `opts.service` behind its rule and the audit log. */
-function guardService(opts: AdminDoorOptions): Partial<ServiceImpl<typeof AdminService>> {
+/**
+ * Every method of `opts.service` behind its rule and the audit log. The caller is the one the
+ * HTTP door found, or (an in-process transport: tests, the portal) the request's own bearer.
+ */
+export function guardAdminService(opts: Pick<AdminDoorOptions, "service" | "auth" | "audit" | "log">): Partial<ServiceImpl<typeof AdminService>> {
   const out: Record<string, unknown> = {};
   for (const method of AdminService.methods) {
     const name = method.localName as AdminMethod;
@@ -110,7 +113,7 @@ function guardService(opts: AdminDoorOptions): Partial<ServiceImpl<typeof AdminS
     if (!impl) continue;
     const rule = METHOD_RULES[name];
     const record = (ctx: HandlerContext, outcome: AuditEntry["outcome"], error?: unknown) => {
-      const n: AuditNote = ctx.values.get(AUDIT_NOTE);
+      const n: AuditNote = ctx.values.get(AUDIT_NOTE) ?? {};
       const denied = outcome === "denied" || n.outcome === "denied";
       if (!rule.audit && !denied && !(rule.kind === "open" && (outcome !== "ok" || n.outcome))) return;
       const caller = ctx.values.get(CALLER);
@@ -134,6 +137,10 @@ function guardService(opts: AdminDoorOptions): Partial<ServiceImpl<typeof AdminS
     const outcomeOf = (e: unknown) => (DcaError.from(e).code === "permission-denied" ? "denied" : "failed");
     const run = async <T>(ctx: HandlerContext, body: () => Promise<T>): Promise<T> => {
       try {
+        if (rule.kind !== "open" && !ctx.values.get(CALLER)) {
+          const caller = opts.auth.authenticate(ctx.requestHeader.get("authorization") ?? undefined, ctx.values.get(CALL_ADDRESS));
+          if (caller) ctx.values.set(CALLER, caller);
+        }
         checkRule(rule, ctx.values.get(CALLER));
         const answer = await body();
         record(ctx, "ok");

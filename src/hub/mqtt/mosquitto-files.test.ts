@@ -93,7 +93,7 @@ function runCommand(store: ReturnType<typeof openHubStore>, dataDir: string, nam
   let out = "";
   let err = "";
   const io = { dataDir, out: (s: string) => void (out += s), err: (s: string) => void (err += s) };
-  const code = cmd.run({ store, io, now: () => new Date() }, parseArgs(argv, cmd.valued ?? [], cmd.booleans ?? []));
+  const code = cmd.run({ store, io, now: () => new Date(), api: undefined as never }, parseArgs(argv, cmd.valued ?? [], cmd.booleans ?? []));
   return { code, out, err };
 }
 
