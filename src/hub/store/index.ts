@@ -9,6 +9,7 @@ export type {
   AdminStore,
   AgentAdminStore,
   AgentApiStore,
+  AuditLogStore,
   DeviceAdminStore,
   HubStore,
   ReleaseStore,
@@ -19,6 +20,21 @@ export type {
 } from "./hub-store.ts";
 export type { NewWebAccessSession, WebAccessUse } from "./web-access-sessions.ts";
 export type { NewRelease } from "./releases.ts";
+export { AUDIT_LIST_DEFAULT, AUDIT_LIST_MAX, type AuditActor, type AuditPruneResult, type NewAuditRecord } from "./audit-log.ts";
+export { AUDIT_ANCHOR_KEY, type AuditFilter, type AuditListOptions, type AuditRecord, type AuditVerifyResult } from "./audit-record.ts";
+export {
+  AUDIT_OUTCOMES,
+  AUDIT_ZERO_HASH,
+  type AuditAnchor,
+  type AuditChainOptions,
+  type AuditOutcome,
+  type AuditProblem,
+  type AuditProblemKind,
+  type AuditRow,
+  auditHash,
+  createAuditChainChecker,
+} from "./audit-chain.ts";
+export { AUDIT_MAX_DETAIL_BYTES, AUDIT_MAX_STRING, AUDIT_TRUNCATED_KEY, auditText, canonicalDetail } from "./audit-detail.ts";
 export type {
   ActivateFailure,
   ActivateRequest,

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { type Clock, systemClock } from "../../common/clock.ts";
 import { createActivation } from "./activation.ts";
 import { createAgents } from "./agents.ts";
+import { createAuditLog } from "./audit-log.ts";
 import { createDeviceViews } from "./devices.ts";
 import type { HubStore } from "./hub-store.ts";
 import { createReadingWriter } from "./readings.ts";
@@ -55,6 +56,7 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
     ...tasks,
     ...createWebAccessSessions(ctx, tasks.createTask),
     ...createReleases(ctx),
+    ...createAuditLog(ctx),
     close() {
       db.close();
     },
