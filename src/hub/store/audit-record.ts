@@ -99,7 +99,10 @@ export function auditFilterSql(f: AuditFilter): { where: string[]; params: (stri
   if (f.action !== undefined) where.push("action = ?"), params.push(f.action);
   if (f.siteId !== undefined) where.push("site_id = ?"), params.push(f.siteId);
   // One JSON parameter, not one per site: a caller may see thousands of sites.
-  if (f.siteIds !== undefined) where.push("site_id IN (SELECT value FROM json_each(?))"), params.push(JSON.stringify([...f.siteIds]));
+  if (f.siteIds !== undefined) {
+    // "" is no site: a caller limited to some sites never sees the hub-wide records through it.
+    where.push("site_id <> '' AND site_id IN (SELECT value FROM json_each(?))"), params.push(JSON.stringify([...f.siteIds]));
+  }
   return { where, params };
 }
 
