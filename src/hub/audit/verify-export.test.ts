@@ -44,7 +44,7 @@ describe("audit export", () => {
   test("a whole export verifies on its own, from a file too", async () => {
     const { lines } = exported(200);
     const last = JSON.parse(lines[199]);
-    const want = { ok: true, records: 200, firstSeq: 1, lastSeq: 200, lastHash: last.hash, gaps: 0 };
+    const want = { ok: true as const, records: 200, firstSeq: 1, lastSeq: 200, lastHash: last.hash, gaps: 0 };
     expect(verifyAuditExportLines(lines)).toEqual(want);
     const file = join(tempDir("dca-audit-export-"), "audit.jsonl");
     writeFileSync(file, `${lines.join("\r\n")}\n\n`);
@@ -130,5 +130,54 @@ describe("audit export", () => {
     expect(verifyAuditExportLines(mine, { allowGaps: true })).toMatchObject({ ok: true, records: 6, firstSeq: 4, lastSeq: 39, gaps: 5 });
     expect(verifyAuditExportLines(edit(mine, 2, { target: "x" }), { allowGaps: true })).toMatchObject({ ok: false, seq: 18, kind: "edited" });
     expect(lines).toHaveLength(40);
+  });
+});
+
+// A verifier written from the documented encoding alone: docs/security.md is to show this program (keep the two the same).
+const VERIFY_PY = `
+import hashlib, json, sys
+prev = None
+for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
+    if not line.strip():
+        continue
+    r = json.loads(line)
+    fields = [r[k] for k in ("seq", "at", "actor", "actor_user_id", "via", "address", "action",
+                              "site_id", "target", "outcome", "detail", "prev_hash")]
+    text = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != r["hash"]:
+        sys.exit(f"record {r['seq']} (line {n}) does not match its hash")
+    if prev is not None and (r["seq"] != prev["seq"] + 1 or r["prev_hash"] != prev["hash"]):
+        sys.exit(f"record {r['seq']} (line {n}) does not follow record {prev['seq']}")
+    prev = r
+print(f"ok through record {prev['seq']}, last hash {prev['hash']}")
+`;
+
+const python = Bun.which("python3");
+// The hash encoding as documented is enough to check an export without dca: a short program written
+// from the documentation alone verifies a real export with text that stresses the encoding.
+describe.skipIf(!python)("an export checked by a program written from the documentation (python3)", () => {
+  test("verifies a real export with awkward text, and finds a tampered line", async () => {
+    const t = openAuditTestStore();
+    opened.push(t);
+    const awkward = 'quote " backslash \\ nl \n tab \t nul \u0000 del \u007f é ß 漢字 😀 ls \u2028 ps \u2029 lone \ud800';
+    t.store.appendAudit({ actor: "ålice", action: "UserCreated", outcome: "ok", target: awkward, detail: { note: awkward, n: 1.5, big: 1e21, neg: -0 } });
+    t.store.appendAudit({ actor: "bob", address: "::1", action: "SignInFailed", outcome: "failed", detail: { "10": 1, "9": 2, z: [null, true] } });
+    const last = t.store.appendAudit({ actor: "admin-local:root", via: "admin-local", action: "AuditExported", outcome: "ok" });
+    const lines: string[] = [];
+    t.store.exportAudit({}, (l) => lines.push(l));
+    const dir = tempDir("dca-audit-py-");
+    const script = join(dir, "verify.py");
+    writeFileSync(script, VERIFY_PY);
+
+    const run = async (name: string, content: string) => {
+      const file = join(dir, name);
+      writeFileSync(file, content);
+      const p = Bun.spawn([python as string, script, file], { stdout: "pipe", stderr: "pipe" });
+      return { code: await p.exited, out: (await new Response(p.stdout).text()).trim(), err: (await new Response(p.stderr).text()).trim() };
+    };
+    expect(await run("good.jsonl", `${lines.join("\n")}\n`)).toEqual({ code: 0, out: `ok through record 3, last hash ${last.hash}`, err: "" });
+
+    const tampered = lines.map((l, i) => (i === 1 ? JSON.stringify({ ...JSON.parse(l), address: "203.0.113.1" }) : l));
+    expect(await run("bad.jsonl", tampered.join("\n"))).toEqual({ code: 1, out: "", err: "record 2 (line 2) does not match its hash" });
   });
 });
