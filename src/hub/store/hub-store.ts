@@ -26,6 +26,8 @@ import type {
   CertificateFacts,
   WebAccessSession,
 } from "./types.ts";
+import type { AuditActor, AuditPruneResult, NewAuditRecord } from "./audit-log.ts";
+import type { AuditFilter, AuditListOptions, AuditRecord, AuditVerifyResult } from "./audit-record.ts";
 import type { NewRelease } from "./releases.ts";
 import type { RoleGrantStore } from "./role-grants.ts";
 import type { NewWebAccessSession, WebAccessUse } from "./web-access-sessions.ts";
@@ -208,6 +210,24 @@ export interface HubSettingsStore {
   setSetting(key: string, value: unknown): void;
 }
 
+/**
+ * The hub's audit log (docs/security.md "Audit log"): the server and the break-glass
+ * command append, the audit commands list, export, verify and prune. Append-only and
+ * hash-chained (audit-chain.ts), so an edited, deleted or inserted record shows in verify.
+ */
+export interface AuditLogStore {
+  /** Appends a record chained to the last one (one IMMEDIATE transaction, so processes appending at once keep the chain). */
+  appendAudit(record: NewAuditRecord): AuditRecord;
+  /** Checks the whole chain, streaming; the first bad record, or how many records hold. */
+  verifyAudit(): AuditVerifyResult;
+  /** Matching records, newest first (limit default 100, at most 10000; `beforeSeq` pages). */
+  listAudit(opts?: AuditListOptions): AuditRecord[];
+  /** Writes matching records as JSON lines, oldest first, each verifiable (seq, time, fields, prev_hash, hash); the number written. */
+  exportAudit(filter: AuditFilter, write: (line: string) => void): number;
+  /** Deletes records older than the retention, keeps the anchor and appends "AuditPruned" (one transaction). */
+  pruneAudit(retentionDays: number, by?: AuditActor): AuditPruneResult;
+}
+
 /** Everything the admin commands use. */
 export interface AdminStore extends SiteAdminStore, AgentAdminStore, DeviceAdminStore, TaskAdminStore, ReleaseStore, WebAccessStore {}
 
@@ -229,6 +249,6 @@ export interface WakeStore extends Pick<AgentApiStore, "authenticateAgent">, Pic
 }
 
 /** The whole store, as the hub's wiring (startHub) and the admin runner open it. */
-export interface HubStore extends AgentApiStore, WakeStore, AdminStore, RoleGrantStore, UserSessionStore, ApiTokenStore, HubSettingsStore {
+export interface HubStore extends AgentApiStore, WakeStore, AdminStore, RoleGrantStore, UserSessionStore, ApiTokenStore, HubSettingsStore, AuditLogStore {
   close(): void;
 }

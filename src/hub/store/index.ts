@@ -13,6 +13,7 @@ export type {
   AgentAdminStore,
   AgentApiStore,
   ApiTokenStore,
+  AuditLogStore,
   DeviceAdminStore,
   HubSettingsStore,
   HubStore,
@@ -29,6 +30,21 @@ export type { RoleGrantStore, StoredGrant, StoredSiteGroup } from "./role-grants
 export type { NewUserSession, RevokeBy, SessionMethod, UserSession } from "./user-sessions.ts";
 export type { ApiToken, ApiTokenScope, NewApiToken } from "./api-tokens.ts";
 export type { SecuritySettings } from "./hub-settings.ts";
+export { AUDIT_LIST_DEFAULT, AUDIT_LIST_MAX, type AuditActor, type AuditPruneResult, type NewAuditRecord } from "./audit-log.ts";
+export { AUDIT_ANCHOR_KEY, type AuditFilter, type AuditListOptions, type AuditRecord, type AuditVerifyResult } from "./audit-record.ts";
+export {
+  AUDIT_OUTCOMES,
+  AUDIT_ZERO_HASH,
+  type AuditAnchor,
+  type AuditChainOptions,
+  type AuditOutcome,
+  type AuditProblem,
+  type AuditProblemKind,
+  type AuditRow,
+  auditHash,
+  createAuditChainChecker,
+} from "./audit-chain.ts";
+export { AUDIT_MAX_DETAIL_BYTES, AUDIT_MAX_STRING, AUDIT_TRUNCATED_KEY, auditText, canonicalDetail } from "./audit-detail.ts";
 export type {
   ActivateFailure,
   ActivateRequest,

@@ -13,6 +13,7 @@ import { type Clock, systemClock } from "../../common/clock.ts";
 import { createActivation } from "./activation.ts";
 import { createAgents } from "./agents.ts";
 import { createApiTokens } from "./api-tokens.ts";
+import { createAuditLog } from "./audit-log.ts";
 import { createDeviceViews } from "./devices.ts";
 import { createHubSettings } from "./hub-settings.ts";
 import type { HubStore } from "./hub-store.ts";
@@ -64,6 +65,7 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
     ...settings,
     ...createUserSessions(ctx, settings.getSecuritySettings),
     ...createApiTokens(ctx),
+    ...createAuditLog(ctx),
     close() {
       db.close();
     },
