@@ -33,7 +33,11 @@ export function checkFilterTemplate(template: string, placeholder: string): stri
     const c = template[i];
     if (c === "\\") i++;
     else if (c === "(") depth++;
-    else if (c === ")" && --depth < 0) break;
+    else if (c === ")" && --depth <= 0) {
+      if (depth < 0) return "has unbalanced parentheses";
+      // Closed before the end: "(a)(b)" is two filters, and a server would read only the first.
+      if (i < template.length - 1) return "must be one filter in parentheses; join several with (&...) or (|...)";
+    }
   }
   if (depth !== 0) return "has unbalanced parentheses";
   const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);

@@ -60,7 +60,8 @@ function oneConnectionClient(config: LdapConfig, tls: ConnectionOptions): Client
     url: config.url,
     timeout: config.timeoutMs,
     connectTimeout: config.timeoutMs,
-    tlsOptions: tls,
+    // Only for ldaps://: ldapts speaks TLS from the first byte whenever tlsOptions are set, even on ldap:// (StartTLS then breaks).
+    ...(config.url.startsWith("ldaps:") ? { tlsOptions: tls } : {}),
     createConnection: ((port: number, host: string) => once(() => netConnect(port, host))) as never,
     createSecureConnection: ((...args: unknown[]) => {
       if (typeof args[0] === "object") {

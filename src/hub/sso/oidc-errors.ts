@@ -8,6 +8,7 @@
  */
 import { AuthorizationResponseError, ClientError, ResponseBodyError, WWWAuthenticateChallengeError } from "openid-client";
 import { DcaError } from "../../common/errors.ts";
+import { OIDC_TIMEOUT_MS } from "./oidc-fetch.ts";
 import type { OidcConfig } from "./sso-config.ts";
 import { describeTlsFailure, errorCodes } from "./tls-trust.ts";
 
@@ -47,7 +48,7 @@ export function oidcFailure(e: unknown, config: OidcConfig, stage: OidcStage): D
   const down = codes.find((c) => UNREACHABLE.has(c));
   if (down) return new DcaError("unavailable", `cannot reach ${peer} (${down}); check the issuer URL and that the provider runs`, { cause: e, reason: "unreachable" });
   if (codes.includes("OAUTH_TIMEOUT") || codes.includes("ETIMEDOUT") || (e instanceof Error && e.name === "TimeoutError")) {
-    return new DcaError("unavailable", `${peer} did not answer within 10 s; check the issuer URL and the network`, { cause: e, reason: "unreachable" });
+    return new DcaError("unavailable", `${peer} did not answer within ${OIDC_TIMEOUT_MS / 1000} s; check the issuer URL and the network`, { cause: e, reason: "unreachable" });
   }
   if (e instanceof WWWAuthenticateChallengeError) {
     // A 401 with a challenge from the token endpoint: the client's own authentication (RFC 6749 5.2 invalid_client).

@@ -11,7 +11,7 @@ import { timingSafeEqual } from "node:crypto";
 import * as client from "openid-client";
 import { DcaError } from "../../common/errors.ts";
 import { type ExternalIdentity, externalIdentity } from "./map-groups.ts";
-import { createOidcFetch } from "./oidc-fetch.ts";
+import { OIDC_TIMEOUT_MS, createOidcFetch } from "./oidc-fetch.ts";
 import { oidcFailure } from "./oidc-errors.ts";
 import { type OidcConfig, isLoopbackUrl } from "./sso-config.ts";
 import { readCaFile } from "./tls-trust.ts";
@@ -36,7 +36,7 @@ async function discover(config: OidcConfig): Promise<client.Configuration> {
   try {
     return await client.discovery(issuer, config.clientId, undefined, client.ClientSecretBasic(config.clientSecret.reveal()), {
       [client.customFetch]: createOidcFetch(ca),
-      timeout: 10,
+      timeout: OIDC_TIMEOUT_MS / 1000,
       execute: insecure ? [client.allowInsecureRequests] : [],
     });
   } catch (e) {
