@@ -104,7 +104,12 @@ export async function startOidcPeer(opts: OidcPeerOptions): Promise<OidcPeer> {
     clientSecret,
     users,
     signIn: (url, accountId) => playBrowser(url, accountId, opts.redirectUris, tls.caPem!),
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())).then(() => void server.closeAllConnections()),
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // close() waits for open connections; fetch keeps them alive.
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }
 

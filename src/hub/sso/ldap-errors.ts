@@ -40,7 +40,8 @@ function firstLine(e: unknown): string {
 export function ldapFailure(e: unknown, config: LdapConfig, stage: LdapStage): DcaError {
   if (e instanceof DcaError) return e;
   const server = `the LDAP server ${config.url}`;
-  const tls = describeTlsFailure(e, server, "caFile", config.caFile);
+  // A result code is the server's answer over a working connection, never a TLS failure.
+  const tls = e instanceof ResultCodeError ? undefined : describeTlsFailure(e, server, "caFile", config.caFile);
   if (tls) return new DcaError("unavailable", tls, { cause: e, reason: "tls" });
   const codes = errorCodes(e);
   const text = firstLine(e);

@@ -11,10 +11,9 @@
  * system's problems (unreachable, untrusted certificate, service account
  * refused) are thrown as DcaErrors (ldap-errors.ts).
  */
-import { connect as netConnect } from "node:net";
 import { randomBytes } from "node:crypto";
-import { isIP } from "node:net";
-import { connect as tlsConnect, type ConnectionOptions } from "node:tls";
+import { isIP, connect as netConnect } from "node:net";
+import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
 import { Client, type Entry } from "ldapts";
 import { type Secret, secret } from "../../common/secret.ts";
 import { fillFilter } from "./ldap-filter.ts";
@@ -98,7 +97,8 @@ export async function ldapSignIn(config: LdapConfig, username: string, password:
     return run();
   };
   try {
-    if (config.startTls) await step("starttls", () => client.startTLS(tls));
+    // A copy: ldapts writes the socket into the options it is given.
+    if (config.startTls) await step("starttls", () => client.startTLS({ ...tls }));
     await step("service-bind", () => client.bind(config.bindDn, config.bindPassword.reveal()));
     const { searchEntries } = await step("user-search", () =>
       client.search(config.userBase, {
