@@ -5,7 +5,9 @@ export { HUB_DB_FILE } from "./schema.ts";
 export { DEFAULT_CODE_TTL_MS, MAX_FAILED_ATTEMPTS, MAX_GUESS_ONLY_INSTALLS, PRUNE_INSTALLS_AFTER_MS } from "./activation.ts";
 export { MAX_RESULT_BYTES, SENT_TIMEOUT_MS } from "./tasks.ts";
 export { JUMP_MIN_PAGES, JUMP_PAGES_PER_DAY } from "./counter-flags.ts";
+export { MAX_USERNAME, checkUsername, type NewUser, type User, type UserSecrets } from "./users.ts";
 export type {
+  AccountStore,
   AdminStore,
   AgentAdminStore,
   AgentApiStore,

@@ -20,6 +20,8 @@ import { HUB_DB_FILE, openHubDatabase } from "./schema.ts";
 import { createSites } from "./sites.ts";
 import { createStoreContext } from "./store-context.ts";
 import { createTasks } from "./tasks.ts";
+import { createUserSecondFactor } from "./user-second-factor.ts";
+import { createUsers } from "./users.ts";
 import { createWebAccessSessions } from "./web-access-sessions.ts";
 
 /** Options of `openHubStore`. */
@@ -55,6 +57,8 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
     ...tasks,
     ...createWebAccessSessions(ctx, tasks.createTask),
     ...createReleases(ctx),
+    ...createUsers(ctx),
+    ...createUserSecondFactor(ctx),
     close() {
       db.close();
     },
