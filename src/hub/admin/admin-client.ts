@@ -31,21 +31,25 @@ function hubError(e: unknown, hub: string): DcaError {
   return new DcaError(errorCodeOfConnect(c.code), c.rawMessage);
 }
 
-/** A client of the session's hub. */
-export function connectAdmin(session: Pick<HubSession, "hub" | "ca" | "token">): AdminClient {
-  const bearer: Interceptor = (next) => async (req) => {
-    if (session.token) req.header.set("authorization", `Bearer ${session.token}`);
+/** Sends the bearer on every call and turns a failure into the DcaError a command reports. */
+export function bearerInterceptor(token: string, hub: string): Interceptor {
+  return (next) => async (req) => {
+    if (token) req.header.set("authorization", `Bearer ${token}`);
     try {
       return await next(req);
     } catch (e) {
-      throw hubError(e, session.hub);
+      throw hubError(e, hub);
     }
   };
+}
+
+/** A client of the session's hub. */
+export function connectAdmin(session: Pick<HubSession, "hub" | "ca" | "token">): AdminClient {
   const transport = createConnectTransport({
     baseUrl: session.hub,
     httpVersion: "2",
     defaultTimeoutMs: CALL_TIMEOUT_MS,
-    interceptors: [bearer],
+    interceptors: [bearerInterceptor(session.token, session.hub)],
     nodeOptions: session.ca ? { ca: session.ca } : {},
   });
   return createClient(AdminService, transport);

@@ -14,6 +14,7 @@ import { createActivationGate } from "../api/activation-gate.ts";
 import { createReadingIntake } from "../api/reading-intake.ts";
 import { systemClock } from "../../common/clock.ts";
 import { createFrontDoor } from "../api/front-door.ts";
+import { ADMIN_PATH_PREFIX, createAdminDoor, createAdminHandlers, storeAdminAuth, storeAudit } from "../adminapi/index.ts";
 import { MQTT_WS_PATH } from "../mqtt/embedded-broker.ts";
 import { type HubMqttOptions, startHubMqtt } from "../mqtt/start-hub-mqtt.ts";
 import { CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.ts";
@@ -128,6 +129,8 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     },
     (req, res) => {
       if (webAccess?.handles(req.headers[":authority"] ?? req.headers.host)) return webAccess.handle(req, res);
+      // AdminService answers HTTP/1.1 too (Connect's JSON with any HTTP client, e.g. curl --http1.1).
+      if ((req.url ?? "").startsWith(ADMIN_PATH_PREFIX)) return adminDoor(req, res);
       if (req.httpVersionMajor >= 2) return handler(req, res);
       res.writeHead(426, { "content-type": "text/plain", connection: "close", upgrade: "h2" });
       res.end(`this hub speaks gRPC over HTTP/2, and MQTT over WebSocket at ${MQTT_WS_PATH}\n`);
@@ -145,6 +148,14 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     onUnauthenticated: (req) => guard.unauthenticated(req.socket),
     log,
     dataDir: opts.dataDir,
+  });
+  const adminDoor = createAdminDoor({
+    service: createAdminHandlers({ store, log }),
+    auth: storeAdminAuth(store),
+    audit: storeAudit(store),
+    onAuthenticated: (req) => req.socket && guard.authenticated(req.socket),
+    onUnauthenticated: (req) => req.socket && guard.unauthenticated(req.socket),
+    log,
   });
   server.on("sessionError", () => {});
   server.on("upgrade", (req, socket, head) => {

@@ -34,6 +34,7 @@ import type { NewWebAccessSession, WebAccessUse } from "./web-access-sessions.ts
 import type { NewUserSession, RevokeBy, UserSession } from "./user-sessions.ts";
 import type { ApiToken, NewApiToken } from "./api-tokens.ts";
 import type { SecuritySettings } from "./hub-settings.ts";
+import type { NewUser, User, UserSecrets } from "./users.ts";
 
 /**
  * What the agent API (AgentService, and the release files it offers) needs. Methods an agent
@@ -228,6 +229,46 @@ export interface AuditLogStore {
   pruneAudit(retentionDays: number, by?: AuditActor): AuditPruneResult;
 }
 
+/**
+ * Local users and what signing in keeps, for src/hub/accounts (which holds the rules: password
+ * policy, hashing, lockout and inactivity limits, TOTP). Secrets come out only through `userSecrets`.
+ */
+export interface AccountStore {
+  /** Adds a user (username checked: 1-64 of [A-Za-z0-9._@-]); `already-exists` when taken in any letter case. */
+  createUser(u: NewUser): User;
+  getUser(id: string): User | undefined;
+  /** The user of that username, in any letter case. */
+  getUserByUsername(username: string): User | undefined;
+  /** Every user, by username. */
+  listUsers(): User[];
+  /** The password hash, TOTP secrets and last TOTP step, for verifying only. */
+  userSecrets(id: string): UserSecrets | undefined;
+  setPasswordHash(id: string, hash: string): User;
+  /** Disables with a reason, or enables (which restarts the inactivity clock). */
+  setUserDisabled(id: string, disabled: boolean, reason?: string): User;
+  /** Lifts a lock and forgets the failures. */
+  unlockUser(id: string): User;
+  /** Counts a failed sign-in; the `attempts`-th in a row locks for `lockMs` (0: until unlocked). */
+  recordSignInFailure(id: string, lockout: { attempts: number; lockMs: number }): User;
+  /** A complete sign-in: failures and lock forgotten, last sign-in now. */
+  recordSignIn(id: string): User;
+  /** Disables enabled users idle (last sign-in, or creation) since before `cutoff`; those disabled. */
+  disableUsersInactiveSince(cutoff: Date): User[];
+  /** Keeps a TOTP secret to be confirmed. */
+  setTotpPending(id: string, secret: string): void;
+  /** Confirms the pending secret at `step` with these recovery code hashes (`failed-precondition` if none pending). */
+  enableTotp(id: string, step: number, recoveryCodeHashes: readonly string[]): User;
+  /** Removes TOTP and the recovery codes. */
+  clearTotp(id: string): User;
+  /** The replay guard: records `step` if it is after the last one used; false otherwise. */
+  advanceTotpStep(id: string, step: number): boolean;
+  /** Replaces the recovery codes (old ones void). */
+  replaceRecoveryCodes(id: string, hashes: readonly string[]): void;
+  /** Uses an unused recovery code once; false when there is none with this hash. */
+  useRecoveryCode(id: string, hash: string): boolean;
+  recoveryCodesLeft(id: string): number;
+}
+
 /** Everything the admin commands use. */
 export interface AdminStore extends SiteAdminStore, AgentAdminStore, DeviceAdminStore, TaskAdminStore, ReleaseStore, WebAccessStore {}
 
@@ -249,6 +290,6 @@ export interface WakeStore extends Pick<AgentApiStore, "authenticateAgent">, Pic
 }
 
 /** The whole store, as the hub's wiring (startHub) and the admin runner open it. */
-export interface HubStore extends AgentApiStore, WakeStore, AdminStore, RoleGrantStore, UserSessionStore, ApiTokenStore, HubSettingsStore, AuditLogStore {
+export interface HubStore extends AgentApiStore, WakeStore, AdminStore, RoleGrantStore, UserSessionStore, ApiTokenStore, HubSettingsStore, AuditLogStore, AccountStore {
   close(): void;
 }

@@ -8,7 +8,9 @@ export { JUMP_MIN_PAGES, JUMP_PAGES_PER_DAY } from "./counter-flags.ts";
 export { SESSION_TOKEN_PREFIX, TOUCH_EVERY_MS } from "./user-sessions.ts";
 export { API_TOKEN_PREFIX, API_TOKEN_SCOPES, MAX_API_TOKEN_LIFETIME_MS } from "./api-tokens.ts";
 export { DEFAULT_SECURITY_SETTINGS } from "./hub-settings.ts";
+export { MAX_USERNAME, checkUsername, type NewUser, type User, type UserSecrets } from "./users.ts";
 export type {
+  AccountStore,
   AdminStore,
   AgentAdminStore,
   AgentApiStore,

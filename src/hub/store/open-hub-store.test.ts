@@ -14,6 +14,7 @@ import { tempDataDir, testClock } from "../../../test/support/hub-store-fixtures
 import {
   type OpenStore,
   codeOf,
+  describeAccountStore,
   describeAgentAdminStore,
   describeAgentApiStore,
   describeDeviceAdminStore,
@@ -35,6 +36,7 @@ describeAgentAdminStore("SQLite", fresh);
 describeDeviceAdminStore("SQLite", fresh);
 describeTaskAdminStore("SQLite", fresh);
 describeReleaseStore("SQLite", fresh);
+describeAccountStore("SQLite", fresh);
 
 const open: SqliteHubStore[] = [];
 afterEach(() => {

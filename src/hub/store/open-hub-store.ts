@@ -25,6 +25,8 @@ import { createSites } from "./sites.ts";
 import { createStoreContext } from "./store-context.ts";
 import { createTasks } from "./tasks.ts";
 import { createUserSessions } from "./user-sessions.ts";
+import { createUserSecondFactor } from "./user-second-factor.ts";
+import { createUsers } from "./users.ts";
 import { createWebAccessSessions } from "./web-access-sessions.ts";
 
 /** Options of `openHubStore`. */
@@ -66,6 +68,8 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
     ...createUserSessions(ctx, settings.getSecuritySettings),
     ...createApiTokens(ctx),
     ...createAuditLog(ctx),
+    ...createUsers(ctx),
+    ...createUserSecondFactor(ctx),
     close() {
       db.close();
     },

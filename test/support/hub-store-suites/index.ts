@@ -3,6 +3,7 @@
  * An implementation runs each on a factory of fresh stores (see
  * src/hub/store/open-hub-store.test.ts for SQLite).
  */
+export { describeAccountStore } from "./account-store-suite.ts";
 export { describeAgentAdminStore } from "./agent-admin-store-suite.ts";
 export { describeAgentApiStore } from "./agent-api-store-suite.ts";
 export { describeDeviceAdminStore } from "./device-admin-store-suite.ts";
