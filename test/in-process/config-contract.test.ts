@@ -14,6 +14,7 @@ import { serviceConfigFromHub } from "../../src/agent/service/config-from-hub.ts
 import { runAdminCommand } from "../../src/hub/admin/index.ts";
 import { StoreError, openHubStore } from "../../src/hub/store/index.ts";
 import { tempDataDir } from "../support/hub-store-fixtures.ts";
+import { adminHarness } from "../support/admin-harness.ts";
 
 const SECRET = "pass-SECRET-9";
 const long = (n: number) => "x".repeat(n);
@@ -116,7 +117,8 @@ describe("one config check on both sides", () => {
       if (k.admin) {
         let out = "";
         let err = "";
-        const code = await runAdminCommand(["site", k.admin[0]!, "Acme", ...k.admin.slice(1)], { dataDir, out: (s) => void (out += s), err: (s) => void (err += s) });
+        const { api } = adminHarness({ dataDir });
+        const code = await runAdminCommand(["site", k.admin[0]!, "Acme", ...k.admin.slice(1)], { dataDir, api, out: (s) => void (out += s), err: (s) => void (err += s) });
         expect({ code, err }).toMatchObject({ code: 2, err: expect.stringContaining(`${k.path}: `) });
         expect(err.split("\n")[0]).toContain(k.path);
         expect(out + err).not.toContain(SECRET);
@@ -128,8 +130,8 @@ describe("one config check on both sides", () => {
   }
 
   test("what the hub stores, every agent accepts", async () => {
-    const dataDir = tempDataDir();
-    const io = { dataDir, out: () => {}, err: (s: string) => void process.stderr.write(s) };
+    const { dataDir, api } = adminHarness();
+    const io = { dataDir, api, out: () => {}, err: (s: string) => void process.stderr.write(s) };
     const run = (...argv: string[]) => runAdminCommand(argv, io);
     expect(await run("site", "create", "Acme")).toBe(0);
     for (const argv of [

@@ -4,9 +4,9 @@
  * through Connect's router transport (no socket), as a signed-in user.
  * `as(role, site?)` gives the API as another user with that one grant.
  */
-import { createClient, createRouterTransport } from "@connectrpc/connect";
+import { createRouterTransport } from "@connectrpc/connect";
 import { AdminService } from "../../src/gen/dca/v1/admin_service_pb.ts";
-import { type AdminClient, bearerInterceptor } from "../../src/hub/admin/admin-client.ts";
+import { type AdminClient, bearerInterceptor, createAdminClient } from "../../src/hub/admin/admin-client.ts";
 import { createAdminHandlers, guardAdminService, storeAdminAuth, storeAudit } from "../../src/hub/adminapi/index.ts";
 import { type SqliteHubStore, openHubStore } from "../../src/hub/store/index.ts";
 import { type TestClock, tempDataDir, testClock } from "./hub-store-fixtures.ts";
@@ -30,7 +30,7 @@ export function adminHarness(opts: { dataDir?: string; clock?: TestClock } = {})
   const store = openHubStore(dataDir, { clock });
   const service = guardAdminService({ service: createAdminHandlers({ store }), auth: storeAdminAuth(store), audit: storeAudit(store) });
   const withBearer = (bearer: string | undefined) =>
-    createClient(AdminService, createRouterTransport(({ service: serve }) => serve(AdminService, service), { transport: { interceptors: [bearerInterceptor(bearer ?? "", "in-process hub")] } }));
+    createAdminClient(createRouterTransport(({ service: serve }) => serve(AdminService, service), { transport: { interceptors: [bearerInterceptor(bearer ?? "")] } }), "in-process hub");
   let n = 0;
   const signedIn = (username: string, role: string, site?: string): AdminClient => {
     const user = store.createUser({ username, createdBy: "test" });

@@ -4,7 +4,7 @@
  * bearer on every call. A hub's refusal comes back as a DcaError, so a
  * command fails with the hub's one line and the exit code of its kind.
  */
-import { Code, ConnectError, type Client, type Interceptor, createClient } from "@connectrpc/connect";
+import { Code, ConnectError, type Client, type Interceptor, type Transport, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { AdminService } from "../../gen/dca/v1/admin_service_pb.ts";
 import { errorCodeOfConnect } from "../../common/connect-code.ts";
@@ -31,16 +31,36 @@ function hubError(e: unknown, hub: string): DcaError {
   return new DcaError(errorCodeOfConnect(c.code), c.rawMessage);
 }
 
-/** Sends the bearer on every call and turns a failure into the DcaError a command reports. */
-export function bearerInterceptor(token: string, hub: string): Interceptor {
+/** Sends the bearer on every call. */
+export function bearerInterceptor(token: string): Interceptor {
   return (next) => async (req) => {
     if (token) req.header.set("authorization", `Bearer ${token}`);
-    try {
-      return await next(req);
-    } catch (e) {
-      throw hubError(e, hub);
-    }
+    return await next(req);
   };
+}
+
+/**
+ * An AdminService client whose failures are DcaErrors a command reports as they are (Connect's
+ * client would turn an error thrown in an interceptor into "unknown", so this wraps the methods).
+ */
+export function createAdminClient(transport: Transport, hub: string): AdminClient {
+  const client = createClient(AdminService, transport);
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(client) as [string, (...a: unknown[]) => unknown][]) {
+    wrapped[name] = (...args: unknown[]) => {
+      const r = method(...args);
+      if (r instanceof Promise) return r.catch((e) => Promise.reject(hubError(e, hub)));
+      const stream = r as AsyncIterable<unknown>;
+      return (async function* () {
+        try {
+          yield* stream;
+        } catch (e) {
+          throw hubError(e, hub);
+        }
+      })();
+    };
+  }
+  return wrapped as AdminClient;
 }
 
 /** A client of the session's hub. */
@@ -49,8 +69,8 @@ export function connectAdmin(session: Pick<HubSession, "hub" | "ca" | "token">):
     baseUrl: session.hub,
     httpVersion: "2",
     defaultTimeoutMs: CALL_TIMEOUT_MS,
-    interceptors: [bearerInterceptor(session.token, session.hub)],
+    interceptors: [bearerInterceptor(session.token)],
     nodeOptions: session.ca ? { ca: session.ca } : {},
   });
-  return createClient(AdminService, transport);
+  return createAdminClient(transport, session.hub);
 }

@@ -7,19 +7,19 @@ import { CounterKind } from "../../gen/dca/v1/reading_pb.ts";
 import { openHubStore } from "../store/index.ts";
 import { makeReading, outbox, tempDataDir, testClock } from "../../../test/support/hub-store-fixtures.ts";
 import { ADMIN_HELP, runAdminCommand } from "./index.ts";
+import { adminHarness } from "../../../test/support/admin-harness.ts";
 
 const SECRETS = ["comm-SECRET-1", "auth-SECRET-2", "priv-SECRET-3"];
 const DAY = 86_400_000;
 
 /** A data folder and a `run` that collects every output, to check for secrets at the end. */
 function hub() {
-  const dataDir = tempDataDir();
-  const clock = testClock();
+  const { dataDir, clock, api } = adminHarness();
   const everything: string[] = [];
   async function run(...argv: string[]) {
     let out = "";
     let err = "";
-    const code = await runAdminCommand(argv, { dataDir, clock, out: (s) => void (out += s), err: (s) => void (err += s) });
+    const code = await runAdminCommand(argv, { dataDir, clock, api, out: (s) => void (out += s), err: (s) => void (err += s) });
     everything.push(out, err);
     return { code, out, err };
   }

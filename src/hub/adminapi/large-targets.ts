@@ -11,7 +11,13 @@ import type { AgentConfig } from "../../gen/dca/v1/agent_service_pb.ts";
  * returns that as a note for the change line ("" for a set that is not large).
  */
 export function largeTargets(c: AgentConfig, allowed: boolean): string {
-  const config = configFromProto(c);
+  let config: ReturnType<typeof configFromProto>;
+  try {
+    config = configFromProto(c);
+  } catch {
+    // Not a config agents take: the store refuses it, naming the field as the command's option.
+    return "";
+  }
   const count = countTargetAddresses(c.targets, c.exclude, config.snmp.port);
   if (count <= LARGE_TARGET_SET) return "";
   const pace = sweepPaceOf(config);
