@@ -6,6 +6,7 @@
 import { describe, expect, spyOn, test } from "bun:test";
 import { accountsWorld, attempt } from "../../../test/support/accounts-fixture.ts";
 import { CHALLENGE_MAX_TRIES, CHALLENGE_TTL_MS } from "./sign-in-challenges.ts";
+import { DEFAULT_SIGN_IN_SETTINGS, type SignInSettings, checkSignInSettings } from "./sign-in-settings.ts";
 import { SIGN_IN_REFUSED, type PasswordOutcome, signInError } from "./sign-in.ts";
 
 const DAY = 86_400_000;
@@ -208,5 +209,15 @@ describe("inactivity", () => {
     expect(swept.map((u) => [u.username, u.disabledReason])).toEqual([["olga", "inactive for 181 days"]]);
     w.set({ inactivityDays: 80 });
     expect(w.signIn.disableInactive(w.clock.now()).map((u) => u.username)).toEqual(["pete"]);
+  });
+});
+
+describe("the settings", () => {
+  test("defaults: no forced 2FA, 5 failures lock for 15 minutes, 90 idle days; bounds checked", () => {
+    expect(DEFAULT_SIGN_IN_SETTINGS).toEqual({ require2fa: false, lockoutAttempts: 5, lockoutMinutes: 15, inactivityDays: 90 });
+    const ok = (change: Partial<SignInSettings>) => () => checkSignInSettings({ ...DEFAULT_SIGN_IN_SETTINGS, ...change });
+    for (const fine of [{ inactivityDays: 1 }, { inactivityDays: 180 }, { lockoutMinutes: 0 }, { lockoutAttempts: 1 }]) expect(ok(fine)).not.toThrow();
+    expect(ok({ inactivityDays: 181 })).toThrow("sign-in setting inactivityDays must be a whole number from 1 to 180");
+    for (const bad of [{ inactivityDays: 0 }, { lockoutAttempts: 0 }, { lockoutMinutes: -1 }, { lockoutAttempts: 2.5 }]) expect(ok(bad)).toThrow(/must be a whole number/);
   });
 });
