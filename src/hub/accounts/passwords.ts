@@ -19,6 +19,9 @@
 import { randomBytes } from "node:crypto";
 import { DcaError } from "../../common/errors.ts";
 
+/** Longest input (UTF-16 units) taken at all, before normalising: 4 per allowed character is room enough. */
+const MAX_VERIFY_INPUT = 256 * 4;
+
 /** Fewest characters (code points) a password may have. */
 export const PASSWORD_MIN_CHARS = 12;
 /** Most characters (code points) a password may have. */
@@ -76,7 +79,8 @@ export async function checkPasswordPolicy(password: string, username: string): P
     throw new DcaError("invalid-argument", `password refused: ${what}; ${ALLOWED}`, { reason: "password-policy" });
   };
   if (length < PASSWORD_MIN_CHARS) refuse(`it is shorter than ${PASSWORD_MIN_CHARS} characters`);
-  if (length > PASSWORD_MAX_CHARS) refuse(`it is longer than ${PASSWORD_MAX_CHARS} characters`);
+  // The raw bound too, so every password the policy allows is one verifyPassword will check.
+  if (length > PASSWORD_MAX_CHARS || password.length > MAX_VERIFY_INPUT) refuse(`it is longer than ${PASSWORD_MAX_CHARS} characters`);
   const name = username.toLowerCase();
   // A name of one or two letters is inside too many good passwords to refuse them all.
   if (name && (pw.toLowerCase() === name || (name.length >= 3 && pw.toLowerCase().includes(name)))) refuse("it contains the username");
@@ -84,8 +88,6 @@ export async function checkPasswordPolicy(password: string, username: string): P
   if (await isCommonPassword(pw)) refuse("it is on the list of commonly used passwords, or one of them with digits or symbols added");
 }
 
-/** Longest input (UTF-16 units) verified as given: 256 code points of 4 UTF-16 units at most fit; longer is wrong anyway. */
-const MAX_VERIFY_INPUT = 256 * 4;
 
 /** The Argon2id hash (PHC string) of a password (the caller checked the policy). */
 export function hashPassword(password: string): Promise<string> {

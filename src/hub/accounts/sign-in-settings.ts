@@ -35,6 +35,7 @@ export const SIGN_IN_SETTING_BOUNDS = Object.freeze({
 
 /** Refuses (invalid-argument, naming the setting and its bounds) settings out of bounds or not whole numbers. */
 export function checkSignInSettings(s: SignInSettings): void {
+  if (typeof s.require2fa !== "boolean") throw new DcaError("invalid-argument", "sign-in setting require2fa must be true or false");
   for (const [name, [min, max]] of Object.entries(SIGN_IN_SETTING_BOUNDS)) {
     const v = s[name as keyof typeof SIGN_IN_SETTING_BOUNDS];
     if (!Number.isInteger(v) || v < min || v > max) {

@@ -11,7 +11,7 @@
  * guesses at the code.
  */
 import { DcaError } from "../../common/errors.ts";
-import type { User } from "../store/index.ts";
+import { MAX_USERNAME, type User } from "../store/index.ts";
 import { verifyPassword } from "./passwords.ts";
 import { type SecondFactor, useSecondFactorCode } from "./second-factor.ts";
 import { type SignInChallenges, createSignInChallenges } from "./sign-in-challenges.ts";
@@ -102,11 +102,14 @@ export function createSignIn(opts: SignInOptions) {
   return {
     /** The first step: username and password, from `address` (the remote address, for the rate limits). */
     async checkPassword(attempt: { username: string; password: string; address: string }): Promise<PasswordOutcome> {
-      const limit = limiter.take({ account: attempt.username, address: attempt.address });
-      const user = store.getUserByUsername(attempt.username);
-      if (!limit.ok) return rateLimited(limit.retryAfterMs, user);
+      // Bounded keys: a megabyte "username" must not become a megabyte of limiter state.
+      const limit = limiter.take({ account: attempt.username.slice(0, MAX_USERNAME + 1), address: attempt.address.slice(0, 100) });
+      const found = attempt.username.length <= MAX_USERNAME ? store.getUserByUsername(attempt.username) : undefined;
+      if (!limit.ok) return rateLimited(limit.retryAfterMs, found);
       // One verify on every path below, against the dummy hash when there is nothing real.
-      const right = await verifyPassword(attempt.password, (user && store.userSecrets(user.id)?.passwordHash) || "");
+      const right = await verifyPassword(attempt.password, (found && store.userSecrets(found.id)?.passwordHash) || "");
+      // Read again: attempts running beside this one may have locked the account during the verify.
+      const user = found && store.getUser(found.id);
       if (!user) return refused("unknown-user");
       const now = clock.now();
       const s = settings();
@@ -139,7 +142,7 @@ export function createSignIn(opts: SignInOptions) {
       const peeked = challenges.peek(attempt.challenge);
       const holder = peeked === undefined ? undefined : store.getUser(peeked);
       if (!holder) return expired();
-      const limit = limiter.take({ account: holder.username, address: attempt.address });
+      const limit = limiter.take({ account: holder.username, address: attempt.address.slice(0, 100) });
       if (!limit.ok) return rateLimited(limit.retryAfterMs, holder);
       const tried = challenges.tryOnce(attempt.challenge);
       if (!tried.ok) return expired(holder);
