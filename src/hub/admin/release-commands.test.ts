@@ -6,6 +6,7 @@ import { createBundle, keyIdOf, publicKeyOf } from "../../common/release-signing
 import { certify, newPrivateKey, revocations } from "../../../test/support/release-keys.ts";
 import { tempDataDir, testClock } from "../../../test/support/hub-store-fixtures.ts";
 import { RELEASES_DIR } from "../api/release-files.ts";
+import { adminHarness } from "../../../test/support/admin-harness.ts";
 import { runAdminCommand } from "./index.ts";
 import { openHubStore } from "../store/index.ts";
 import { tempDir } from "../../../test/support/temp-dir.ts";
@@ -30,14 +31,13 @@ function releaseFile(name: string, version: string, opts: { signingPem?: string;
 }
 
 function hub() {
-  const dataDir = tempDataDir();
-  const clock = testClock();
+  const { dataDir, clock, api } = adminHarness();
   return {
     dataDir,
     async run(...argv: string[]) {
       let out = "";
       let err = "";
-      const code = await runAdminCommand(argv, { dataDir, clock, trustRoot: publicKeyOf(root), out: (s) => void (out += s), err: (s) => void (err += s) });
+      const code = await runAdminCommand(argv, { dataDir, clock, api, trustRoot: publicKeyOf(root), out: (s) => void (out += s), err: (s) => void (err += s) });
       return { code, out, err };
     },
   };

@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { openHubStore } from "../store/index.ts";
 import { tempDataDir, testClock } from "../../../test/support/hub-store-fixtures.ts";
 import { writeWebAccessSettings } from "../webaccess/web-access-settings.ts";
+import { adminHarness } from "../../../test/support/admin-harness.ts";
 import { runAdminCommand } from "./index.ts";
 
 /** A hub data folder with a site (targets on loopback), an agent, and the settings `serve` writes. */
@@ -15,11 +16,12 @@ function hub(opts: { settings?: boolean } = {}) {
   const r = store.activate({ code: store.createActivationCode(site.id).code, installId: "c".repeat(32), hostname: "pc", agentVersion: "0.1.0", platform: "linux-x64" });
   if (!r.ok) throw new Error(r.reason);
   store.close();
+  const { api } = adminHarness({ dataDir, clock });
   if (opts.settings !== false) writeWebAccessSettings(dataDir, { domain: "wa.hub.test", port: 8443 });
   async function run(...argv: string[]) {
     let out = "";
     let err = "";
-    const code = await runAdminCommand(argv, { dataDir, clock, out: (s) => void (out += s), err: (s) => void (err += s) });
+    const code = await runAdminCommand(argv, { dataDir, clock, api, out: (s) => void (out += s), err: (s) => void (err += s) });
     return { code, out, err };
   }
   return { run, agentId: r.agent.id, clock };
