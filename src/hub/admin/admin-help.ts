@@ -55,10 +55,10 @@ Tasks (agents are nudged over MQTT at once; --wait blocks until the result is in
 
 Device Web Access (a printer's web page through the agent's tunnel; see docs/web-access.md):
   web-access open DEVICE [--port 80] [--minutes 30] [--idle 300] [--concurrent] [--tls|--no-tls]
-                 [--site S] [--by NAME] [--wait [--wait-seconds 20]] [--json]
+                 [--site S] [--wait [--wait-seconds 20]] [--json]
       prints the session URL (with its key); one open session per device unless --concurrent
   web-access list [--site S] [--json]           open sessions, with an HTTPS printer's certificate facts
-  web-access close SESSION [--by NAME]          ends it: the hub drops the tunnel, the agent closes it
+  web-access close SESSION                      ends it: the hub drops the tunnel, the agent closes it
   web-access audit [--site S] [--limit N] [--json|--jsonl]   who opened what, when, how long, bytes
 
 Releases (self-update; see docs/release.md):

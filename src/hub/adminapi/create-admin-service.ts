@@ -3,15 +3,22 @@
  * behind the door's rules and the audit log (admin-door.ts).
  */
 import type { ServiceImpl } from "@connectrpc/connect";
+import { type Clock, systemClock } from "../../common/clock.ts";
 import type { AdminService } from "../../gen/dca/v1/admin_service_pb.ts";
 import type { HubStore } from "../store/index.ts";
 import { createAdminAuth } from "./admin-auth.ts";
 import type { AdminAuth, AuditEntry } from "./admin-door.ts";
 import { createSiteHandlers } from "./site-handlers.ts";
+import { createTaskHandlers } from "./task-handlers.ts";
+import { createWebAccessHandlers } from "./web-access-handlers.ts";
 
 /** What the handlers need besides the store. */
 export interface AdminServiceDeps {
   store: HubStore;
+  /** The hub's data folder (the web-access settings `serve` writes are read there). */
+  dataDir: string;
+  /** The hub's clock (the store's; the system clock by default). */
+  clock?: Pick<Clock, "now">;
   log?: (line: string) => void;
 }
 
@@ -19,6 +26,8 @@ export interface AdminServiceDeps {
 export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl<typeof AdminService>> {
   return {
     ...createSiteHandlers(deps.store),
+    ...createTaskHandlers(deps.store),
+    ...createWebAccessHandlers({ store: deps.store, dataDir: deps.dataDir, clock: deps.clock ?? systemClock }),
   };
 }
 

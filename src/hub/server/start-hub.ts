@@ -150,7 +150,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     dataDir: opts.dataDir,
   });
   const adminDoor = createAdminDoor({
-    service: createAdminHandlers({ store, log }),
+    service: createAdminHandlers({ store, dataDir: opts.dataDir, log }),
     auth: storeAdminAuth(store),
     audit: storeAudit(store),
     onAuthenticated: (req) => req.socket && guard.authenticated(req.socket),
