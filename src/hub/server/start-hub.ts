@@ -26,9 +26,7 @@ import { type OwnerLock, takeOwnerLock } from "../../common/owner-lock.ts";
 import { type WebAccessProxy, type WebAccessServeOptions, createStoreForwardPolicy, startWebAccess, webAccessDomainOf } from "../webaccess/index.ts";
 import { type HubRelay, type HubRelayOptions, relayAgentsOf, startHubRelay } from "../relay/index.ts";
 import type { ForwardPolicy } from "../relay/tunnel-dialer.ts";
-
-/** Held by the serving hub (src/common/owner-lock.ts): one hub per data folder; admin commands may run beside it. */
-const HUB_LOCK_FILE = "serve.lock";
+import { HUB_LOCK_FILE } from "./hub-lock-file.ts";
 
 /** How long a stopping hub lets requests in progress finish. */
 const CLOSE_GRACE_MS = 5_000;
