@@ -27,6 +27,7 @@ import { type WebAccessProxy, type WebAccessServeOptions, createStoreForwardPoli
 import { type HubRelay, type HubRelayOptions, relayAgentsOf, startHubRelay } from "../relay/index.ts";
 import type { ForwardPolicy } from "../relay/tunnel-dialer.ts";
 import { HUB_LOCK_FILE } from "./hub-lock-file.ts";
+import { startHousekeeping } from "./housekeeping.ts";
 
 /** How long a stopping hub lets requests in progress finish. */
 const CLOSE_GRACE_MS = 5_000;
@@ -198,6 +199,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
       log,
     });
   }
+  const stopHousekeeping = startHousekeeping(store, log);
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on("session", (s) => {
     sessions.add(s);
@@ -213,6 +215,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     async close() {
       // Activations waiting their turn would hold the server open for up to their 25 s wait.
       activationGate.close();
+      stopHousekeeping();
       webAccess?.close();
       await relay.close();
       await mqtt.close();
