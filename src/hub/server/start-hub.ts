@@ -112,10 +112,10 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     owner.release();
     throw e;
   });
-  // MQTT and the relay over WebSocket need HTTP/1.1 (an upgrade); ALPN still picks h2 for gRPC
-  // clients. Plain HTTP/1.1 requests are not served: the API is HTTP/2 only, as without them.
-  // Web access pages are HTTP/1.1 too, for browsers and tools that do not speak h2.
-  const allowHTTP1 = mqttOptions.mode === "embedded" || relayOptions.mode === "embedded" || webAccessDomain !== undefined;
+  // HTTP/1.1 is offered too: AdminService answers it (Connect's JSON from any HTTP client), MQTT and
+  // the relay over WebSocket need it for their upgrade, web access pages for browsers and tools
+  // that do not speak h2. ALPN still picks h2 for gRPC clients; AgentService stays HTTP/2 only.
+  const allowHTTP1 = true;
   let webAccess: WebAccessProxy | undefined;
   const server = http2.createSecureServer(
     {
