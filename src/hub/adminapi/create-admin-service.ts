@@ -15,8 +15,8 @@ import { createWebAccessHandlers } from "./web-access-handlers.ts";
 /** What the handlers need besides the store. */
 export interface AdminServiceDeps {
   store: HubStore;
-  /** The hub's data folder (the web-access settings `serve` writes are read there). */
-  dataDir: string;
+  /** The hub's data folder, where `serve` writes the web-access settings (without it, OpenWebAccess refuses). */
+  dataDir?: string;
   /** The hub's clock (the store's; the system clock by default). */
   clock?: Pick<Clock, "now">;
   log?: (line: string) => void;

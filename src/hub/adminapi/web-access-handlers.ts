@@ -27,20 +27,24 @@ const AUDIT_LIMIT = { default: 1000, max: 10_000 };
 /** What the web-access handlers need. */
 export interface WebAccessHandlerDeps {
   store: AdminStore;
-  /** The hub's data folder, where `serve` writes the web-access settings. */
-  dataDir: string;
+  /** The hub's data folder, where `serve` writes the web-access settings (none: no session can be opened). */
+  dataDir: string | undefined;
   clock: Pick<Clock, "now">;
 }
 
 /** The web-access methods over the store and the serving hub's settings. */
 export function createWebAccessHandlers(deps: WebAccessHandlerDeps): Pick<ServiceImpl<typeof AdminService>, WebAccessMethods> {
-  const { store, dataDir } = deps;
+  const { store } = deps;
   const now = () => new Date(deps.clock.now());
+  const readSettings = () => {
+    if (deps.dataDir === undefined) throw new DcaError("failed-precondition", "this hub process serves no web access (it has no data folder); use the serving hub");
+    return readWebAccessSettings(deps.dataDir);
+  };
   /** Sessions as messages, with their sites' names and origins (no origin while the hub has no settings). */
   const toProto = (sessions: WebAccessSession[]): SessionMessage[] => {
     let settings: ReturnType<typeof readWebAccessSettings> | undefined;
     try {
-      settings = sessions.length ? readWebAccessSettings(dataDir) : undefined;
+      settings = sessions.length ? readSettings() : undefined;
     } catch {
       settings = undefined;
     }
@@ -60,7 +64,7 @@ export function createWebAccessHandlers(deps: WebAccessHandlerDeps): Pick<Servic
     openWebAccess(req, ctx) {
       const caller = callerOf(ctx);
       const site = req.site ? siteFor(ctx, store, "webaccess.use", req.site) : undefined;
-      const settings = readWebAccessSettings(dataDir);
+      const settings = readSettings();
       const opened = openWebAccess(
         {
           getDevice: (id) => store.getDevice(id),
