@@ -8,6 +8,8 @@ import type { HubStore } from "../store/index.ts";
 import { createAdminAuth } from "./admin-auth.ts";
 import type { AdminAuth, AuditEntry } from "./admin-door.ts";
 import { createSiteHandlers } from "./site-handlers.ts";
+import { createFleetHandlers } from "./fleet-handlers.ts";
+import { createDeviceHandlers } from "./device-handlers.ts";
 
 /** What the handlers need besides the store. */
 export interface AdminServiceDeps {
@@ -19,6 +21,8 @@ export interface AdminServiceDeps {
 export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl<typeof AdminService>> {
   return {
     ...createSiteHandlers(deps.store),
+    ...createFleetHandlers(deps.store),
+    ...createDeviceHandlers(deps.store),
   };
 }
 
