@@ -106,7 +106,7 @@ export async function runAdminLocal(argv: string[], io: AdminIo): Promise<number
   let lock: ReturnType<typeof takeOwnerLock> | undefined;
   let store: HubStore | undefined;
   try {
-    // The first owner may come before the first `serve` (a new data folder): the lock file needs its folder.
+    // The first owner comes before the first serve: the folder may not exist yet (the store makes it 0700 too).
     mkdirSync(io.dataDir, { recursive: true, mode: 0o700 });
     lock = takeOwnerLock(
       join(io.dataDir, HUB_LOCK_FILE),

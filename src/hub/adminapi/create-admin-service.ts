@@ -9,6 +9,8 @@ import type { HubStore } from "../store/index.ts";
 import { createAdminAuth } from "./admin-auth.ts";
 import type { AdminAuth, AuditEntry } from "./admin-door.ts";
 import { createSiteHandlers } from "./site-handlers.ts";
+import { createFleetHandlers } from "./fleet-handlers.ts";
+import { createDeviceHandlers } from "./device-handlers.ts";
 import { createTaskHandlers } from "./task-handlers.ts";
 import { createWebAccessHandlers } from "./web-access-handlers.ts";
 
@@ -26,6 +28,8 @@ export interface AdminServiceDeps {
 export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl<typeof AdminService>> {
   return {
     ...createSiteHandlers(deps.store),
+    ...createFleetHandlers(deps.store),
+    ...createDeviceHandlers(deps.store),
     ...createTaskHandlers(deps.store),
     ...createWebAccessHandlers({ store: deps.store, dataDir: deps.dataDir, clock: deps.clock ?? systemClock }),
   };
