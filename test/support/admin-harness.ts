@@ -28,7 +28,7 @@ export function adminHarness(opts: { dataDir?: string; clock?: TestClock } = {})
   const dataDir = opts.dataDir ?? tempDataDir();
   const clock = opts.clock ?? testClock();
   const store = openHubStore(dataDir, { clock });
-  const service = guardAdminService({ service: createAdminHandlers({ store }), auth: storeAdminAuth(store), audit: storeAudit(store) });
+  const service = guardAdminService({ service: createAdminHandlers({ store, clock }), auth: storeAdminAuth(store), audit: storeAudit(store) });
   const withBearer = (bearer: string | undefined) =>
     createAdminClient(createRouterTransport(({ service: serve }) => serve(AdminService, service), { transport: { interceptors: [bearerInterceptor(bearer ?? "")] } }), "in-process hub");
   let n = 0;

@@ -8,17 +8,28 @@ import type { HubStore } from "../store/index.ts";
 import { createAdminAuth } from "./admin-auth.ts";
 import type { AdminAuth, AuditEntry } from "./admin-door.ts";
 import { createSiteHandlers } from "./site-handlers.ts";
+import { type Clock, systemClock } from "../../common/clock.ts";
+import { createAuditHandlers } from "./audit-handlers.ts";
+import { createPeopleHandlers } from "./people-handlers.ts";
+import { createRoleHandlers } from "./role-handlers.ts";
+import { createSecurityHandlers } from "./security-handlers.ts";
 
 /** What the handlers need besides the store. */
 export interface AdminServiceDeps {
   store: HubStore;
   log?: (line: string) => void;
+  /** Wall time for what handlers judge themselves (a lock in force); the store's clock, the system's by default. */
+  clock?: Pick<Clock, "now">;
 }
 
 /** Every AdminService handler the hub has (a missing one answers unimplemented). */
 export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl<typeof AdminService>> {
   return {
     ...createSiteHandlers(deps.store),
+    ...createPeopleHandlers({ store: deps.store, clock: deps.clock ?? systemClock }),
+    ...createRoleHandlers(deps.store),
+    ...createSecurityHandlers(deps.store),
+    ...createAuditHandlers(deps.store),
   };
 }
 
