@@ -53,6 +53,17 @@ export function nextSsoPart(store: SsoSettingsStore, part: SsoPart, json: string
   } catch {
     throw new DcaError("invalid-argument", `${WHAT[part]} is not JSON; give a JSON document, or "-" to remove it`);
   }
+  try {
+    return checkedPart(store, part, raw);
+  } catch (e) {
+    // The document is the request's: a refusal of it is the caller's to fix, not the hub's config.
+    if (e instanceof DcaError && e.code === "invalid-config") throw new DcaError("invalid-argument", e.message, { cause: e });
+    throw e;
+  }
+}
+
+/** The part checked, ready to keep. */
+function checkedPart(store: SsoSettingsStore, part: SsoPart, raw: unknown): unknown {
   if (part === "roleMapping") return checkSites(store, parseRoleMapping(raw));
   const { field, words } = SECRETS[part];
   if (isObject(raw) && raw[field] === SECRET_MARK) {
