@@ -14,6 +14,7 @@ export interface AdminRun {
   err: string;
 }
 
+/** Who a command runs as, with what environment and prompt answers. */
 export interface AdminRunOptions {
   /** Whom the command runs as (the harness's owner by default). */
   api?: AdminClient;

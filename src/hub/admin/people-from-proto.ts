@@ -57,6 +57,7 @@ export interface SessionView {
   current: boolean;
 }
 
+/** A RoleGrant message as a GrantView. */
 export const grantOf = (g: RoleGrant): GrantView => ({
   id: g.id,
   userId: g.userId,
@@ -68,6 +69,7 @@ export const grantOf = (g: RoleGrant): GrantView => ({
   createdAt: dateOf(g.createdAt),
 });
 
+/** A User message as a UserView (an absent one as an empty view). */
 export const userOf = (u: User | undefined): UserView => ({
   id: u?.id ?? "",
   username: u?.username ?? "",
@@ -90,6 +92,7 @@ export const userOf = (u: User | undefined): UserView => ({
   grants: (u?.grants ?? []).map(grantOf),
 });
 
+/** A Session message as a SessionView. */
 export const sessionOf = (s: Session): SessionView => ({
   id: s.id,
   method: s.method,

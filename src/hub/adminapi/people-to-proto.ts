@@ -84,9 +84,11 @@ export const sessionToProto = (s: UserSession, currentId: string): Session =>
     current: s.id === currentId,
   });
 
+/** A site group with its sites. */
 export const siteGroupToProto = (g: StoredSiteGroup): SiteGroup =>
   create(SiteGroupSchema, { id: g.id, name: g.name, siteIds: g.sites.map((s) => s.id), siteNames: g.sites.map((s) => s.name) });
 
+/** The security settings. */
 export const securityToProto = (s: SecuritySettings): SecuritySettingsMessage =>
   create(SecuritySettingsSchema, {
     require2fa: s.require2fa,
