@@ -5,6 +5,7 @@ import { adminHarness } from "../../../test/support/admin-harness.ts";
 import { adminRun } from "../../../test/support/admin-run.ts";
 import { tempDir } from "../../../test/support/temp-dir.ts";
 import { verifyPassword } from "../accounts/index.ts";
+import { ADMIN_COMMANDS, ADMIN_HELP } from "./index.ts";
 import { NEW_PASSWORD_ENV } from "./secret-input.ts";
 
 const PW = ["correct horse battery staple", "another long passphrase here", "typed twice at the prompt ok", "a fresh passphrase for her"];
@@ -155,5 +156,17 @@ describe("user commands", () => {
     expect(await run("user", "revoke-sessions", "owner")).toMatchObject({ code: 0, out: `0 sessions of "owner" revoked; they sign in again\n` });
     expect((await h.api.listSites({})).sites).toEqual([]);
     noSecrets();
+  });
+
+  test("every people and audit command is in the help, and each group lists its commands", async () => {
+    const { run } = setup();
+    const nouns = ["user", "role", "group", "security", "sso", "audit"];
+    const names = Object.keys(ADMIN_COMMANDS).filter((n) => nouns.includes(n.split(" ")[0]!));
+    expect(names.length).toBe(27);
+    for (const name of names) expect(ADMIN_HELP).toContain(name);
+    expect(ADMIN_HELP).toContain("\nPeople (");
+    expect(ADMIN_HELP).toContain("\nAudit log (");
+    expect((await run("help", "sso")).out).toContain("  dca-hub sso set-oidc --issuer URL --client-id ID");
+    expect((await run("user", "reset-password", "--help")).out).toBe("Usage: dca-hub user reset-password USER [--password-file F]\n");
   });
 });
