@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { type ParsedArgs, UsageError, flag } from "../../common/args.ts";
 import { DcaError } from "../../common/errors.ts";
 import type { AdminContext } from "./admin-context.ts";
-import { promptHidden } from "./hidden-prompt.ts";
+import { ask } from "./prompt.ts";
 
 /** The most a secret file may hold. */
 const MAX_SECRET_FILE = 64 * 1024;
@@ -17,7 +17,7 @@ const MAX_SECRET_FILE = 64 * 1024;
 export const NEW_PASSWORD_ENV = "DCA_HUB_NEW_PASSWORD";
 
 /**
- * The secret in a file: all of it less one trailing newline (a password may
+ * The secret in a file: its first line, as `login` and `admin-local` read theirs (a password may
  * start or end with a space). Refuses a missing, oversized or empty file.
  */
 export function readSecretFile(path: string, option: string): string {
@@ -32,7 +32,7 @@ export function readSecretFile(path: string, option: string): string {
     const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a folder" : (code ?? "error");
     throw new UsageError(`cannot read --${option} ${path}: ${why}`);
   }
-  const secret = text.replace(/\r?\n$/, "");
+  const secret = text.replace(/\r?\n[\s\S]*$/, "");
   if (secret === "") throw new UsageError(`--${option} ${path} is empty`);
   return secret;
 }
@@ -52,8 +52,8 @@ export function optionalSecret(ctx: AdminContext<unknown>, p: ParsedArgs, fileOp
 export async function newPassword(ctx: AdminContext<unknown>, p: ParsedArgs, username: string): Promise<string> {
   const given = optionalSecret(ctx, p, "password-file", NEW_PASSWORD_ENV);
   if (given !== undefined) return given;
-  const prompt = ctx.io.promptSecret ?? (process.stdin.isTTY ? promptHidden : undefined);
-  if (!prompt) throw new UsageError(`give the new password with --password-file F or $${NEW_PASSWORD_ENV}, or run the command at a terminal to type it`);
+  const instead = `give --password-file F or set ${NEW_PASSWORD_ENV}`;
+  const prompt = ctx.io.promptSecret ?? ((question: string) => ask(question, { secret: true, instead }));
   const first = await prompt(`New password for ${username} (at least 12 characters): `);
   const second = await prompt("Type it again: ");
   if (first !== second) throw new UsageError("the two passwords typed differ; run the command again");

@@ -8,6 +8,8 @@ import type { HubStore } from "../store/index.ts";
 import { createAdminAuth } from "./admin-auth.ts";
 import type { AdminAuth, AuditEntry } from "./admin-door.ts";
 import { createSiteHandlers } from "./site-handlers.ts";
+import { createFleetHandlers } from "./fleet-handlers.ts";
+import { createDeviceHandlers } from "./device-handlers.ts";
 import { type Clock, systemClock } from "../../common/clock.ts";
 import { createAuditHandlers } from "./audit-handlers.ts";
 import { createPeopleHandlers } from "./people-handlers.ts";
@@ -26,6 +28,8 @@ export interface AdminServiceDeps {
 export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl<typeof AdminService>> {
   return {
     ...createSiteHandlers(deps.store),
+    ...createFleetHandlers(deps.store),
+    ...createDeviceHandlers(deps.store),
     ...createPeopleHandlers({ store: deps.store, clock: deps.clock ?? systemClock }),
     ...createRoleHandlers(deps.store),
     ...createSecurityHandlers(deps.store),
