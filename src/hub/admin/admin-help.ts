@@ -77,6 +77,39 @@ External MQTT broker (mosquitto; see docs/mqtt.md):
 Device Web Access relay (see docs/web-access.md):
   relay authorized-keys                         agents' SSH keys for sshd's AuthorizedKeysCommand (--relay sshd)
 
+People (admins; owners for owners, security and SSO; see docs/security.md "People"):
+  user create NAME [--display-name N] [--email E] [--password-file F] [--json]
+      the password: --password-file F, $DCA_HUB_NEW_PASSWORD, or typed twice at a terminal
+  user list [--json]
+  user show USER [--json]                       roles, 2FA, lock, sessions
+  user disable USER | user enable USER          disabling revokes their sessions and API tokens
+  user unlock USER                              lift a lockout after failed sign-ins
+  user reset-password USER [--password-file F]  revokes their sessions
+  user reset-totp USER                          they enrol two-factor sign-in again
+  user revoke-sessions USER
+  role grant USER ROLE [--site S | --group G]   owner, admin, technician, viewer, billing; everywhere without --site/--group
+  role revoke GRANT_ID
+  role list [USER] [--json]
+  group create NAME | group list [--json]       site groups (a customer's sites, granted as one)
+  group add-site GROUP SITE | group remove-site GROUP SITE
+  security show [--json]
+  security set [--require-2fa on|off] [--lockout-attempts N] [--lockout-minutes N (0 = until unlocked)]
+               [--inactivity-days N] [--session-hours N] [--session-idle-minutes N] [--audit-retention-days N]
+  sso show [--json]
+  sso set-oidc --issuer URL --client-id ID --client-secret-file F [--groups-claim C] [--idp-ca FILE]
+  sso set-ldap --url ldaps://HOST --bind-dn DN --bind-password-file F --user-base DN [--user-filter F]
+               [--group-base DN] [--start-tls] [--idp-ca FILE]
+      secrets from files (or $DCA_HUB_OIDC_CLIENT_SECRET, $DCA_HUB_LDAP_BIND_PASSWORD); left out, the hub keeps
+      the one it has; --idp-ca: an absolute path of a PEM file on the hub's machine
+  sso map GROUP ROLE [--site S | --group G]     members of an SSO group get the role at their next sign-on
+  sso unmap GROUP | sso off oidc|ldap
+
+Audit log (hash-chained; see docs/security.md "Audit log"):
+  audit list [--since 7d] [--until T] [--actor A] [--action X] [--site S] [--limit N] [--before SEQ] [--json]
+  audit export [--since 30d] [--until T] > audit.jsonl   JSON lines, each record with its hashes
+  audit verify                                  the hub checks its chain; exits 1 naming the first bad record
+  audit verify --file audit.jsonl               checks an export here, no hub needed
+
   serve                                         run the hub (see "dca-hub serve --help")
   help                                          this text
 

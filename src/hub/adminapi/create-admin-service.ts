@@ -13,13 +13,17 @@ import { createFleetHandlers } from "./fleet-handlers.ts";
 import { createDeviceHandlers } from "./device-handlers.ts";
 import { createTaskHandlers } from "./task-handlers.ts";
 import { createWebAccessHandlers } from "./web-access-handlers.ts";
+import { createAuditHandlers } from "./audit-handlers.ts";
+import { createPeopleHandlers } from "./people-handlers.ts";
+import { createRoleHandlers } from "./role-handlers.ts";
+import { createSecurityHandlers } from "./security-handlers.ts";
 
 /** What the handlers need besides the store. */
 export interface AdminServiceDeps {
   store: HubStore;
   /** The hub's data folder, where `serve` writes the web-access settings (without it, OpenWebAccess refuses). */
   dataDir?: string;
-  /** The hub's clock (the store's; the system clock by default). */
+  /** Wall time for what handlers judge themselves (a lock in force, a session's expiry); the store's clock, the system's by default. */
   clock?: Pick<Clock, "now">;
   log?: (line: string) => void;
 }
@@ -32,6 +36,10 @@ export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl
     ...createDeviceHandlers(deps.store),
     ...createTaskHandlers(deps.store),
     ...createWebAccessHandlers({ store: deps.store, dataDir: deps.dataDir, clock: deps.clock ?? systemClock }),
+    ...createPeopleHandlers({ store: deps.store, clock: deps.clock ?? systemClock }),
+    ...createRoleHandlers(deps.store),
+    ...createSecurityHandlers(deps.store),
+    ...createAuditHandlers(deps.store),
   };
 }
 

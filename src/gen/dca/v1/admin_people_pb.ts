@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file dca/v1/admin_people.proto.
  */
 export const file_dca_v1_admin_people: GenFile = /*@__PURE__*/
-  fileDesc("ChlkY2EvdjEvYWRtaW5fcGVvcGxlLnByb3RvEgZkY2EudjEinAEKDFNpZ25JblJlc3VsdBIVCg1zZXNzaW9uX3Rva2VuGAEgASgJEi4KCmV4cGlyZXNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWNoYWxsZW5nZRgDIAEoCRIWCg5lbnJvbF9yZXF1aXJlZBgEIAEoCBIaCgR1c2VyGAUgASgLMgwuZGNhLnYxLlVzZXIiNgoOU2lnbkluUmVzcG9uc2USJAoGcmVzdWx0GAEgASgLMhQuZGNhLnYxLlNpZ25JblJlc3VsdCJCChpTaWduSW5TZWNvbmRGYWN0b3JSZXNwb25zZRIkCgZyZXN1bHQYASABKAsyFC5kY2EudjEuU2lnbkluUmVzdWx0Ij8KF0ZpbmlzaFNzb1NpZ25JblJlc3BvbnNlEiQKBnJlc3VsdBgBIAEoCzIULmRjYS52MS5TaWduSW5SZXN1bHQiQwoNU2lnbkluUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRIQCghwYXNzd29yZBgCIAEoCRIOCgZjbGllbnQYAyABKAkiTAoZU2lnbkluU2Vjb25kRmFjdG9yUmVxdWVzdBIRCgljaGFsbGVuZ2UYASABKAkSDAoEY29kZRgCIAEoCRIOCgZjbGllbnQYAyABKAkiUQoVU3RhcnRTc29TaWduSW5SZXF1ZXN0EhEKCXJldHVybl90bxgBIAEoCRINCgVzdGF0ZRgCIAEoCRIWCg5jb2RlX2NoYWxsZW5nZRgDIAEoCSIzChZTdGFydFNzb1NpZ25JblJlc3BvbnNlEhkKEWF1dGhvcml6YXRpb25fdXJsGAEgASgJIk8KFkZpbmlzaFNzb1NpZ25JblJlcXVlc3QSDgoGdGlja2V0GAEgASgJEhUKDWNvZGVfdmVyaWZpZXIYAiABKAkSDgoGY2xpZW50GAMgASgJIhAKDlNpZ25PdXRSZXF1ZXN0IhEKD1NpZ25PdXRSZXNwb25zZSKJAQoJUm9sZUdyYW50EgoKAmlkGAEgASgJEgwKBHJvbGUYAiABKAkSDwoHc2l0ZV9pZBgDIAEoCRIRCglzaXRlX25hbWUYBCABKAkSFQoNc2l0ZV9ncm91cF9pZBgFIAEoCRIXCg9zaXRlX2dyb3VwX25hbWUYBiABKAkSDgoGc291cmNlGAcgASgJIoEDCgRVc2VyEgoKAmlkGAEgASgJEhAKCHVzZXJuYW1lGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRINCgVlbWFpbBgEIAEoCRIOCgZzb3VyY2UYBSABKAkSFAoMdG90cF9lbmFibGVkGAYgASgIEhAKCGRpc2FibGVkGAcgASgIEhcKD2Rpc2FibGVkX3JlYXNvbhgIIAEoCRIOCgZsb2NrZWQYCSABKAgSMAoMbG9ja2VkX3VudGlsGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIzCg9sYXN0X3NpZ25faW5fYXQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmNyZWF0ZWRfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiEKBmdyYW50cxgNIAMoCzIRLmRjYS52MS5Sb2xlR3JhbnQSGwoTcmVjb3ZlcnlfY29kZXNfbGVmdBgOIAEoDSIPCg1XaG9BbUlSZXF1ZXN0IqMBCg5XaG9BbUlSZXNwb25zZRIaCgR1c2VyGAEgASgLMgwuZGNhLnYxLlVzZXISCwoDdmlhGAIgASgJEhUKDWNyZWRlbnRpYWxfaWQYAyABKAkSDQoFc2NvcGUYBCABKAkSLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKZW5yb2xfb25seRgGIAEoCCLpAQoHU2Vzc2lvbhIKCgJpZBgBIAEoCRIOCgZtZXRob2QYAiABKAkSLgoKY3JlYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMbGFzdF91c2VkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpleHBpcmVzX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhZGRyZXNzGAYgASgJEg4KBmNsaWVudBgHIAEoCRIPCgdjdXJyZW50GAggASgIIhcKFUxpc3RNeVNlc3Npb25zUmVxdWVzdCI7ChZMaXN0TXlTZXNzaW9uc1Jlc3BvbnNlEiEKCHNlc3Npb25zGAEgAygLMg8uZGNhLnYxLlNlc3Npb24iQQoXUmV2b2tlTXlTZXNzaW9uc1JlcXVlc3QSEgoKc2Vzc2lvbl9pZBgBIAEoCRISCgphbGxfb3RoZXJzGAIgASgIIisKGFJldm9rZU15U2Vzc2lvbnNSZXNwb25zZRIPCgdyZXZva2VkGAEgASgNIjMKDENvbmZpcm1hdGlvbhIQCghwYXNzd29yZBgBIAEoCRIRCgl0b3RwX2NvZGUYAiABKAkiVAoVQ2hhbmdlUGFzc3dvcmRSZXF1ZXN0EiUKB2NvbmZpcm0YASABKAsyFC5kY2EudjEuQ29uZmlybWF0aW9uEhQKDG5ld19wYXNzd29yZBgCIAEoCSIyChZDaGFuZ2VQYXNzd29yZFJlc3BvbnNlEhgKEHNlc3Npb25zX3Jldm9rZWQYASABKA0iQgoZQmVnaW5Ub3RwRW5yb2xtZW50UmVxdWVzdBIlCgdjb25maXJtGAEgASgLMhQuZGNhLnYxLkNvbmZpcm1hdGlvbiJaChpCZWdpblRvdHBFbnJvbG1lbnRSZXNwb25zZRILCgN1cmkYASABKAkSDgoGc2VjcmV0GAIgASgJEg8KB3FyX3RleHQYAyABKAkSDgoGcXJfc3ZnGAQgASgJIisKG0NvbmZpcm1Ub3RwRW5yb2xtZW50UmVxdWVzdBIMCgRjb2RlGAEgASgJIlAKHENvbmZpcm1Ub3RwRW5yb2xtZW50UmVzcG9uc2USFgoOcmVjb3ZlcnlfY29kZXMYASADKAkSGAoQc2Vzc2lvbl91cGdyYWRlZBgCIAEoCCI7ChJEaXNhYmxlVG90cFJlcXVlc3QSJQoHY29uZmlybRgBIAEoCzIULmRjYS52MS5Db25maXJtYXRpb24iFQoTRGlzYWJsZVRvdHBSZXNwb25zZSJAChdOZXdSZWNvdmVyeUNvZGVzUmVxdWVzdBIlCgdjb25maXJtGAEgASgLMhQuZGNhLnYxLkNvbmZpcm1hdGlvbiIyChhOZXdSZWNvdmVyeUNvZGVzUmVzcG9uc2USFgoOcmVjb3ZlcnlfY29kZXMYASADKAkijwIKCEFwaVRva2VuEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSDQoFc2NvcGUYAyABKAkSDwoHdXNlcl9pZBgEIAEoCRIQCgh1c2VybmFtZRgFIAEoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpleHBpcmVzX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCgxsYXN0X3VzZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGxhc3RfYWRkcmVzcxgJIAEoCRIPCgdyZXZva2VkGAogASgIInAKFUNyZWF0ZUFwaVRva2VuUmVxdWVzdBIlCgdjb25maXJtGAEgASgLMhQuZGNhLnYxLkNvbmZpcm1hdGlvbhIMCgRuYW1lGAIgASgJEg0KBXNjb3BlGAMgASgJEhMKC3R0bF9zZWNvbmRzGAQgASgEIkkKFkNyZWF0ZUFwaVRva2VuUmVzcG9uc2USHwoFdG9rZW4YASABKAsyEC5kY2EudjEuQXBpVG9rZW4SDgoGc2VjcmV0GAIgASgJIikKFExpc3RBcGlUb2tlbnNSZXF1ZXN0EhEKCWFsbF91c2VycxgBIAEoCCI5ChVMaXN0QXBpVG9rZW5zUmVzcG9uc2USIAoGdG9rZW5zGAEgAygLMhAuZGNhLnYxLkFwaVRva2VuIikKFVJldm9rZUFwaVRva2VuUmVxdWVzdBIQCgh0b2tlbl9pZBgBIAEoCSIYChZSZXZva2VBcGlUb2tlblJlc3BvbnNlIlwKEUNyZWF0ZVVzZXJSZXF1ZXN0EhAKCHVzZXJuYW1lGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCRINCgVlbWFpbBgDIAEoCRIQCghwYXNzd29yZBgEIAEoCSIwChJDcmVhdGVVc2VyUmVzcG9uc2USGgoEdXNlchgBIAEoCzIMLmRjYS52MS5Vc2VyIhIKEExpc3RVc2Vyc1JlcXVlc3QiMAoRTGlzdFVzZXJzUmVzcG9uc2USGwoFdXNlcnMYASADKAsyDC5kY2EudjEuVXNlciIeCg5HZXRVc2VyUmVxdWVzdBIMCgR1c2VyGAEgASgJIlAKD0dldFVzZXJSZXNwb25zZRIaCgR1c2VyGAEgASgLMgwuZGNhLnYxLlVzZXISIQoIc2Vzc2lvbnMYAiADKAsyDy5kY2EudjEuU2Vzc2lvbiI4ChZTZXRVc2VyRGlzYWJsZWRSZXF1ZXN0EgwKBHVzZXIYASABKAkSEAoIZGlzYWJsZWQYAiABKAgiNQoXU2V0VXNlckRpc2FibGVkUmVzcG9uc2USGgoEdXNlchgBIAEoCzIMLmRjYS52MS5Vc2VyIiEKEVVubG9ja1VzZXJSZXF1ZXN0EgwKBHVzZXIYASABKAkiMAoSVW5sb2NrVXNlclJlc3BvbnNlEhoKBHVzZXIYASABKAsyDC5kY2EudjEuVXNlciI+ChhSZXNldFVzZXJQYXNzd29yZFJlcXVlc3QSDAoEdXNlchgBIAEoCRIUCgxuZXdfcGFzc3dvcmQYAiABKAkiNQoZUmVzZXRVc2VyUGFzc3dvcmRSZXNwb25zZRIYChBzZXNzaW9uc19yZXZva2VkGAEgASgNIiQKFFJlc2V0VXNlclRvdHBSZXF1ZXN0EgwKBHVzZXIYASABKAkiFwoVUmVzZXRVc2VyVG90cFJlc3BvbnNlIikKGVJldm9rZVVzZXJTZXNzaW9uc1JlcXVlc3QSDAoEdXNlchgBIAEoCSItChpSZXZva2VVc2VyU2Vzc2lvbnNSZXNwb25zZRIPCgdyZXZva2VkGAEgASgNIlAKEEdyYW50Um9sZVJlcXVlc3QSDAoEdXNlchgBIAEoCRIMCgRyb2xlGAIgASgJEgwKBHNpdGUYAyABKAkSEgoKc2l0ZV9ncm91cBgEIAEoCSI1ChFHcmFudFJvbGVSZXNwb25zZRIgCgVncmFudBgBIAEoCzIRLmRjYS52MS5Sb2xlR3JhbnQiJQoRUmV2b2tlUm9sZVJlcXVlc3QSEAoIZ3JhbnRfaWQYASABKAkiFAoSUmV2b2tlUm9sZVJlc3BvbnNlIksKCVNpdGVHcm91cBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCHNpdGVfaWRzGAMgAygJEhIKCnNpdGVfbmFtZXMYBCADKAkiJgoWQ3JlYXRlU2l0ZUdyb3VwUmVxdWVzdBIMCgRuYW1lGAEgASgJIjsKF0NyZWF0ZVNpdGVHcm91cFJlc3BvbnNlEiAKBWdyb3VwGAEgASgLMhEuZGNhLnYxLlNpdGVHcm91cCIXChVMaXN0U2l0ZUdyb3Vwc1JlcXVlc3QiOwoWTGlzdFNpdGVHcm91cHNSZXNwb25zZRIhCgZncm91cHMYASADKAsyES5kY2EudjEuU2l0ZUdyb3VwIk0KGVNldFNpdGVHcm91cE1lbWJlclJlcXVlc3QSEgoKc2l0ZV9ncm91cBgBIAEoCRIMCgRzaXRlGAIgASgJEg4KBm1lbWJlchgDIAEoCCI+ChpTZXRTaXRlR3JvdXBNZW1iZXJSZXNwb25zZRIgCgVncm91cBgBIAEoCzIRLmRjYS52MS5TaXRlR3JvdXAixgEKEFNlY3VyaXR5U2V0dGluZ3MSEwoLcmVxdWlyZV8yZmEYASABKAgSGAoQbG9ja291dF9hdHRlbXB0cxgCIAEoDRIXCg9sb2Nrb3V0X21pbnV0ZXMYAyABKA0SFwoPaW5hY3Rpdml0eV9kYXlzGAQgASgNEhUKDXNlc3Npb25faG91cnMYBSABKA0SHAoUc2Vzc2lvbl9pZGxlX21pbnV0ZXMYBiABKA0SHAoUYXVkaXRfcmV0ZW50aW9uX2RheXMYByABKA0iHAoaR2V0U2VjdXJpdHlTZXR0aW5nc1JlcXVlc3QiSQobR2V0U2VjdXJpdHlTZXR0aW5nc1Jlc3BvbnNlEioKCHNldHRpbmdzGAEgASgLMhguZGNhLnYxLlNlY3VyaXR5U2V0dGluZ3MiWAoaU2V0U2VjdXJpdHlTZXR0aW5nc1JlcXVlc3QSKgoIc2V0dGluZ3MYASABKAsyGC5kY2EudjEuU2VjdXJpdHlTZXR0aW5ncxIOCgZmaWVsZHMYAiADKAkiSQobU2V0U2VjdXJpdHlTZXR0aW5nc1Jlc3BvbnNlEioKCHNldHRpbmdzGAEgASgLMhguZGNhLnYxLlNlY3VyaXR5U2V0dGluZ3MiFQoTR2V0U3NvQ29uZmlnUmVxdWVzdCJXChRHZXRTc29Db25maWdSZXNwb25zZRIRCglvaWRjX2pzb24YASABKAkSEQoJbGRhcF9qc29uGAIgASgJEhkKEXJvbGVfbWFwcGluZ19qc29uGAMgASgJIlYKE1NldFNzb0NvbmZpZ1JlcXVlc3QSEQoJb2lkY19qc29uGAEgASgJEhEKCWxkYXBfanNvbhgCIAEoCRIZChFyb2xlX21hcHBpbmdfanNvbhgDIAEoCSIWChRTZXRTc29Db25maWdSZXNwb25zZSL5AQoLQXVkaXRSZWNvcmQSCwoDc2VxGAEgASgEEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVhY3RvchgDIAEoCRIVCg1hY3Rvcl91c2VyX2lkGAQgASgJEgsKA3ZpYRgFIAEoCRIPCgdhZGRyZXNzGAYgASgJEg4KBmFjdGlvbhgHIAEoCRIPCgdzaXRlX2lkGAggASgJEg4KBnRhcmdldBgJIAEoCRIPCgdvdXRjb21lGAogASgJEg4KBmRldGFpbBgLIAEoCRIRCglwcmV2X2hhc2gYDCABKAkSDAoEaGFzaBgNIAEoCSK4AQoQTGlzdEF1ZGl0UmVxdWVzdBIpCgVzaW5jZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKQoFdW50aWwYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWFjdG9yGAMgASgJEg4KBmFjdGlvbhgEIAEoCRIMCgRzaXRlGAUgASgJEg0KBWxpbWl0GAYgASgNEhIKCmJlZm9yZV9zZXEYByABKAQiOQoRTGlzdEF1ZGl0UmVzcG9uc2USJAoHcmVjb3JkcxgBIAMoCzITLmRjYS52MS5BdWRpdFJlY29yZCJqChJFeHBvcnRBdWRpdFJlcXVlc3QSKQoFc2luY2UYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBXVudGlsGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIkChNFeHBvcnRBdWRpdFJlc3BvbnNlEg0KBWxpbmVzGAEgASgJIhQKElZlcmlmeUF1ZGl0UmVxdWVzdCJ5ChNWZXJpZnlBdWRpdFJlc3BvbnNlEgoKAm9rGAEgASgIEg8KB3JlY29yZHMYAiABKAQSEQoJZmlyc3Rfc2VxGAMgASgEEhAKCGxhc3Rfc2VxGAQgASgEEg8KB2JhZF9zZXEYBSABKAQSDwoHcHJvYmxlbRgGIAEoCWIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChlkY2EvdjEvYWRtaW5fcGVvcGxlLnByb3RvEgZkY2EudjEinAEKDFNpZ25JblJlc3VsdBIVCg1zZXNzaW9uX3Rva2VuGAEgASgJEi4KCmV4cGlyZXNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWNoYWxsZW5nZRgDIAEoCRIWCg5lbnJvbF9yZXF1aXJlZBgEIAEoCBIaCgR1c2VyGAUgASgLMgwuZGNhLnYxLlVzZXIiNgoOU2lnbkluUmVzcG9uc2USJAoGcmVzdWx0GAEgASgLMhQuZGNhLnYxLlNpZ25JblJlc3VsdCJCChpTaWduSW5TZWNvbmRGYWN0b3JSZXNwb25zZRIkCgZyZXN1bHQYASABKAsyFC5kY2EudjEuU2lnbkluUmVzdWx0Ij8KF0ZpbmlzaFNzb1NpZ25JblJlc3BvbnNlEiQKBnJlc3VsdBgBIAEoCzIULmRjYS52MS5TaWduSW5SZXN1bHQiQwoNU2lnbkluUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRIQCghwYXNzd29yZBgCIAEoCRIOCgZjbGllbnQYAyABKAkiTAoZU2lnbkluU2Vjb25kRmFjdG9yUmVxdWVzdBIRCgljaGFsbGVuZ2UYASABKAkSDAoEY29kZRgCIAEoCRIOCgZjbGllbnQYAyABKAkiUQoVU3RhcnRTc29TaWduSW5SZXF1ZXN0EhEKCXJldHVybl90bxgBIAEoCRINCgVzdGF0ZRgCIAEoCRIWCg5jb2RlX2NoYWxsZW5nZRgDIAEoCSIzChZTdGFydFNzb1NpZ25JblJlc3BvbnNlEhkKEWF1dGhvcml6YXRpb25fdXJsGAEgASgJIk8KFkZpbmlzaFNzb1NpZ25JblJlcXVlc3QSDgoGdGlja2V0GAEgASgJEhUKDWNvZGVfdmVyaWZpZXIYAiABKAkSDgoGY2xpZW50GAMgASgJIhAKDlNpZ25PdXRSZXF1ZXN0IhEKD1NpZ25PdXRSZXNwb25zZSLcAQoJUm9sZUdyYW50EgoKAmlkGAEgASgJEgwKBHJvbGUYAiABKAkSDwoHc2l0ZV9pZBgDIAEoCRIRCglzaXRlX25hbWUYBCABKAkSFQoNc2l0ZV9ncm91cF9pZBgFIAEoCRIXCg9zaXRlX2dyb3VwX25hbWUYBiABKAkSDgoGc291cmNlGAcgASgJEg8KB3VzZXJfaWQYCCABKAkSEAoIdXNlcm5hbWUYCSABKAkSLgoKY3JlYXRlZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAirgQKBFVzZXISCgoCaWQYASABKAkSEAoIdXNlcm5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEg0KBWVtYWlsGAQgASgJEg4KBnNvdXJjZRgFIAEoCRIUCgx0b3RwX2VuYWJsZWQYBiABKAgSEAoIZGlzYWJsZWQYByABKAgSFwoPZGlzYWJsZWRfcmVhc29uGAggASgJEg4KBmxvY2tlZBgJIAEoCBIwCgxsb2NrZWRfdW50aWwYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjMKD2xhc3Rfc2lnbl9pbl9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKY3JlYXRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASIQoGZ3JhbnRzGA0gAygLMhEuZGNhLnYxLlJvbGVHcmFudBIbChNyZWNvdmVyeV9jb2Rlc19sZWZ0GA4gASgNEi8KC2Rpc2FibGVkX2F0GA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIXCg9mYWlsZWRfc2lnbl9pbnMYECABKA0SNwoTcGFzc3dvcmRfY2hhbmdlZF9hdBgRIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKY3JlYXRlZF9ieRgSIAEoCRIUCgxoYXNfcGFzc3dvcmQYEyABKAgiDwoNV2hvQW1JUmVxdWVzdCKjAQoOV2hvQW1JUmVzcG9uc2USGgoEdXNlchgBIAEoCzIMLmRjYS52MS5Vc2VyEgsKA3ZpYRgCIAEoCRIVCg1jcmVkZW50aWFsX2lkGAMgASgJEg0KBXNjb3BlGAQgASgJEi4KCmV4cGlyZXNfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmVucm9sX29ubHkYBiABKAgi6QEKB1Nlc3Npb24SCgoCaWQYASABKAkSDgoGbWV0aG9kGAIgASgJEi4KCmNyZWF0ZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGxhc3RfdXNlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHYWRkcmVzcxgGIAEoCRIOCgZjbGllbnQYByABKAkSDwoHY3VycmVudBgIIAEoCCIXChVMaXN0TXlTZXNzaW9uc1JlcXVlc3QiOwoWTGlzdE15U2Vzc2lvbnNSZXNwb25zZRIhCghzZXNzaW9ucxgBIAMoCzIPLmRjYS52MS5TZXNzaW9uIkEKF1Jldm9rZU15U2Vzc2lvbnNSZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkSEgoKYWxsX290aGVycxgCIAEoCCIrChhSZXZva2VNeVNlc3Npb25zUmVzcG9uc2USDwoHcmV2b2tlZBgBIAEoDSIzCgxDb25maXJtYXRpb24SEAoIcGFzc3dvcmQYASABKAkSEQoJdG90cF9jb2RlGAIgASgJIlQKFUNoYW5nZVBhc3N3b3JkUmVxdWVzdBIlCgdjb25maXJtGAEgASgLMhQuZGNhLnYxLkNvbmZpcm1hdGlvbhIUCgxuZXdfcGFzc3dvcmQYAiABKAkiMgoWQ2hhbmdlUGFzc3dvcmRSZXNwb25zZRIYChBzZXNzaW9uc19yZXZva2VkGAEgASgNIkIKGUJlZ2luVG90cEVucm9sbWVudFJlcXVlc3QSJQoHY29uZmlybRgBIAEoCzIULmRjYS52MS5Db25maXJtYXRpb24iWgoaQmVnaW5Ub3RwRW5yb2xtZW50UmVzcG9uc2USCwoDdXJpGAEgASgJEg4KBnNlY3JldBgCIAEoCRIPCgdxcl90ZXh0GAMgASgJEg4KBnFyX3N2ZxgEIAEoCSIrChtDb25maXJtVG90cEVucm9sbWVudFJlcXVlc3QSDAoEY29kZRgBIAEoCSJQChxDb25maXJtVG90cEVucm9sbWVudFJlc3BvbnNlEhYKDnJlY292ZXJ5X2NvZGVzGAEgAygJEhgKEHNlc3Npb25fdXBncmFkZWQYAiABKAgiOwoSRGlzYWJsZVRvdHBSZXF1ZXN0EiUKB2NvbmZpcm0YASABKAsyFC5kY2EudjEuQ29uZmlybWF0aW9uIhUKE0Rpc2FibGVUb3RwUmVzcG9uc2UiQAoXTmV3UmVjb3ZlcnlDb2Rlc1JlcXVlc3QSJQoHY29uZmlybRgBIAEoCzIULmRjYS52MS5Db25maXJtYXRpb24iMgoYTmV3UmVjb3ZlcnlDb2Rlc1Jlc3BvbnNlEhYKDnJlY292ZXJ5X2NvZGVzGAEgAygJIo8CCghBcGlUb2tlbhIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEg0KBXNjb3BlGAMgASgJEg8KB3VzZXJfaWQYBCABKAkSEAoIdXNlcm5hbWUYBSABKAkSLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMbGFzdF91c2VkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxsYXN0X2FkZHJlc3MYCSABKAkSDwoHcmV2b2tlZBgKIAEoCCJwChVDcmVhdGVBcGlUb2tlblJlcXVlc3QSJQoHY29uZmlybRgBIAEoCzIULmRjYS52MS5Db25maXJtYXRpb24SDAoEbmFtZRgCIAEoCRINCgVzY29wZRgDIAEoCRITCgt0dGxfc2Vjb25kcxgEIAEoBCJJChZDcmVhdGVBcGlUb2tlblJlc3BvbnNlEh8KBXRva2VuGAEgASgLMhAuZGNhLnYxLkFwaVRva2VuEg4KBnNlY3JldBgCIAEoCSIpChRMaXN0QXBpVG9rZW5zUmVxdWVzdBIRCglhbGxfdXNlcnMYASABKAgiOQoVTGlzdEFwaVRva2Vuc1Jlc3BvbnNlEiAKBnRva2VucxgBIAMoCzIQLmRjYS52MS5BcGlUb2tlbiIpChVSZXZva2VBcGlUb2tlblJlcXVlc3QSEAoIdG9rZW5faWQYASABKAkiGAoWUmV2b2tlQXBpVG9rZW5SZXNwb25zZSJcChFDcmVhdGVVc2VyUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRIUCgxkaXNwbGF5X25hbWUYAiABKAkSDQoFZW1haWwYAyABKAkSEAoIcGFzc3dvcmQYBCABKAkiMAoSQ3JlYXRlVXNlclJlc3BvbnNlEhoKBHVzZXIYASABKAsyDC5kY2EudjEuVXNlciISChBMaXN0VXNlcnNSZXF1ZXN0IjAKEUxpc3RVc2Vyc1Jlc3BvbnNlEhsKBXVzZXJzGAEgAygLMgwuZGNhLnYxLlVzZXIiHgoOR2V0VXNlclJlcXVlc3QSDAoEdXNlchgBIAEoCSJQCg9HZXRVc2VyUmVzcG9uc2USGgoEdXNlchgBIAEoCzIMLmRjYS52MS5Vc2VyEiEKCHNlc3Npb25zGAIgAygLMg8uZGNhLnYxLlNlc3Npb24iOAoWU2V0VXNlckRpc2FibGVkUmVxdWVzdBIMCgR1c2VyGAEgASgJEhAKCGRpc2FibGVkGAIgASgIImcKF1NldFVzZXJEaXNhYmxlZFJlc3BvbnNlEhoKBHVzZXIYASABKAsyDC5kY2EudjEuVXNlchIYChBzZXNzaW9uc19yZXZva2VkGAIgASgNEhYKDnRva2Vuc19yZXZva2VkGAMgASgNIiEKEVVubG9ja1VzZXJSZXF1ZXN0EgwKBHVzZXIYASABKAkiMAoSVW5sb2NrVXNlclJlc3BvbnNlEhoKBHVzZXIYASABKAsyDC5kY2EudjEuVXNlciI+ChhSZXNldFVzZXJQYXNzd29yZFJlcXVlc3QSDAoEdXNlchgBIAEoCRIUCgxuZXdfcGFzc3dvcmQYAiABKAkiNQoZUmVzZXRVc2VyUGFzc3dvcmRSZXNwb25zZRIYChBzZXNzaW9uc19yZXZva2VkGAEgASgNIiQKFFJlc2V0VXNlclRvdHBSZXF1ZXN0EgwKBHVzZXIYASABKAkiMwoVUmVzZXRVc2VyVG90cFJlc3BvbnNlEhoKBHVzZXIYASABKAsyDC5kY2EudjEuVXNlciIpChlSZXZva2VVc2VyU2Vzc2lvbnNSZXF1ZXN0EgwKBHVzZXIYASABKAkiLQoaUmV2b2tlVXNlclNlc3Npb25zUmVzcG9uc2USDwoHcmV2b2tlZBgBIAEoDSJQChBHcmFudFJvbGVSZXF1ZXN0EgwKBHVzZXIYASABKAkSDAoEcm9sZRgCIAEoCRIMCgRzaXRlGAMgASgJEhIKCnNpdGVfZ3JvdXAYBCABKAkiNQoRR3JhbnRSb2xlUmVzcG9uc2USIAoFZ3JhbnQYASABKAsyES5kY2EudjEuUm9sZUdyYW50IiUKEVJldm9rZVJvbGVSZXF1ZXN0EhAKCGdyYW50X2lkGAEgASgJIjYKElJldm9rZVJvbGVSZXNwb25zZRIgCgVncmFudBgBIAEoCzIRLmRjYS52MS5Sb2xlR3JhbnQiSwoJU2l0ZUdyb3VwEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIc2l0ZV9pZHMYAyADKAkSEgoKc2l0ZV9uYW1lcxgEIAMoCSImChZDcmVhdGVTaXRlR3JvdXBSZXF1ZXN0EgwKBG5hbWUYASABKAkiOwoXQ3JlYXRlU2l0ZUdyb3VwUmVzcG9uc2USIAoFZ3JvdXAYASABKAsyES5kY2EudjEuU2l0ZUdyb3VwIhcKFUxpc3RTaXRlR3JvdXBzUmVxdWVzdCI7ChZMaXN0U2l0ZUdyb3Vwc1Jlc3BvbnNlEiEKBmdyb3VwcxgBIAMoCzIRLmRjYS52MS5TaXRlR3JvdXAiTQoZU2V0U2l0ZUdyb3VwTWVtYmVyUmVxdWVzdBISCgpzaXRlX2dyb3VwGAEgASgJEgwKBHNpdGUYAiABKAkSDgoGbWVtYmVyGAMgASgIIj4KGlNldFNpdGVHcm91cE1lbWJlclJlc3BvbnNlEiAKBWdyb3VwGAEgASgLMhEuZGNhLnYxLlNpdGVHcm91cCLGAQoQU2VjdXJpdHlTZXR0aW5ncxITCgtyZXF1aXJlXzJmYRgBIAEoCBIYChBsb2Nrb3V0X2F0dGVtcHRzGAIgASgNEhcKD2xvY2tvdXRfbWludXRlcxgDIAEoDRIXCg9pbmFjdGl2aXR5X2RheXMYBCABKA0SFQoNc2Vzc2lvbl9ob3VycxgFIAEoDRIcChRzZXNzaW9uX2lkbGVfbWludXRlcxgGIAEoDRIcChRhdWRpdF9yZXRlbnRpb25fZGF5cxgHIAEoDSIcChpHZXRTZWN1cml0eVNldHRpbmdzUmVxdWVzdCJJChtHZXRTZWN1cml0eVNldHRpbmdzUmVzcG9uc2USKgoIc2V0dGluZ3MYASABKAsyGC5kY2EudjEuU2VjdXJpdHlTZXR0aW5ncyJYChpTZXRTZWN1cml0eVNldHRpbmdzUmVxdWVzdBIqCghzZXR0aW5ncxgBIAEoCzIYLmRjYS52MS5TZWN1cml0eVNldHRpbmdzEg4KBmZpZWxkcxgCIAMoCSJJChtTZXRTZWN1cml0eVNldHRpbmdzUmVzcG9uc2USKgoIc2V0dGluZ3MYASABKAsyGC5kY2EudjEuU2VjdXJpdHlTZXR0aW5ncyIVChNHZXRTc29Db25maWdSZXF1ZXN0IlcKFEdldFNzb0NvbmZpZ1Jlc3BvbnNlEhEKCW9pZGNfanNvbhgBIAEoCRIRCglsZGFwX2pzb24YAiABKAkSGQoRcm9sZV9tYXBwaW5nX2pzb24YAyABKAkiVgoTU2V0U3NvQ29uZmlnUmVxdWVzdBIRCglvaWRjX2pzb24YASABKAkSEQoJbGRhcF9qc29uGAIgASgJEhkKEXJvbGVfbWFwcGluZ19qc29uGAMgASgJIhYKFFNldFNzb0NvbmZpZ1Jlc3BvbnNlIowCCgtBdWRpdFJlY29yZBILCgNzZXEYASABKAQSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWFjdG9yGAMgASgJEhUKDWFjdG9yX3VzZXJfaWQYBCABKAkSCwoDdmlhGAUgASgJEg8KB2FkZHJlc3MYBiABKAkSDgoGYWN0aW9uGAcgASgJEg8KB3NpdGVfaWQYCCABKAkSDgoGdGFyZ2V0GAkgASgJEg8KB291dGNvbWUYCiABKAkSDgoGZGV0YWlsGAsgASgJEhEKCXByZXZfaGFzaBgMIAEoCRIMCgRoYXNoGA0gASgJEhEKCXNpdGVfbmFtZRgOIAEoCSK4AQoQTGlzdEF1ZGl0UmVxdWVzdBIpCgVzaW5jZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKQoFdW50aWwYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWFjdG9yGAMgASgJEg4KBmFjdGlvbhgEIAEoCRIMCgRzaXRlGAUgASgJEg0KBWxpbWl0GAYgASgNEhIKCmJlZm9yZV9zZXEYByABKAQiOQoRTGlzdEF1ZGl0UmVzcG9uc2USJAoHcmVjb3JkcxgBIAMoCzITLmRjYS52MS5BdWRpdFJlY29yZCJqChJFeHBvcnRBdWRpdFJlcXVlc3QSKQoFc2luY2UYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBXVudGlsGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIkChNFeHBvcnRBdWRpdFJlc3BvbnNlEg0KBWxpbmVzGAEgASgJIhQKElZlcmlmeUF1ZGl0UmVxdWVzdCKgAQoTVmVyaWZ5QXVkaXRSZXNwb25zZRIKCgJvaxgBIAEoCBIPCgdyZWNvcmRzGAIgASgEEhEKCWZpcnN0X3NlcRgDIAEoBBIQCghsYXN0X3NlcRgEIAEoBBIPCgdiYWRfc2VxGAUgASgEEg8KB3Byb2JsZW0YBiABKAkSEQoJbGFzdF9oYXNoGAcgASgJEhIKCmFuY2hvcl9zZXEYCCABKARiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * How a sign-in step ended: a session token, or a challenge for the second
@@ -512,6 +512,23 @@ export type RoleGrant = Message<"dca.v1.RoleGrant"> & {
    * @generated from field: string source = 7;
    */
   source: string;
+
+  /**
+   * Whose grant it is.
+   *
+   * @generated from field: string user_id = 8;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: string username = 9;
+   */
+  username: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 10;
+   */
+  createdAt?: Timestamp | undefined;
 };
 
 /**
@@ -558,6 +575,23 @@ export type RoleGrantJson = {
    * @generated from field: string source = 7;
    */
   source?: string;
+
+  /**
+   * Whose grant it is.
+   *
+   * @generated from field: string user_id = 8;
+   */
+  userId?: string;
+
+  /**
+   * @generated from field: string username = 9;
+   */
+  username?: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 10;
+   */
+  createdAt?: TimestampJson;
 };
 
 /**
@@ -644,6 +678,37 @@ export type User = Message<"dca.v1.User"> & {
    * @generated from field: uint32 recovery_codes_left = 14;
    */
   recoveryCodesLeft: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp disabled_at = 15;
+   */
+  disabledAt?: Timestamp | undefined;
+
+  /**
+   * Consecutive failed sign-ins since the last success or unlock.
+   *
+   * @generated from field: uint32 failed_sign_ins = 16;
+   */
+  failedSignIns: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp password_changed_at = 17;
+   */
+  passwordChangedAt?: Timestamp | undefined;
+
+  /**
+   * Who created the account (an admin's username, "admin-local:<os user>", "sso").
+   *
+   * @generated from field: string created_by = 18;
+   */
+  createdBy: string;
+
+  /**
+   * Whether a local password is set (SSO users have none).
+   *
+   * @generated from field: bool has_password = 19;
+   */
+  hasPassword: boolean;
 };
 
 /**
@@ -723,6 +788,37 @@ export type UserJson = {
    * @generated from field: uint32 recovery_codes_left = 14;
    */
   recoveryCodesLeft?: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp disabled_at = 15;
+   */
+  disabledAt?: TimestampJson;
+
+  /**
+   * Consecutive failed sign-ins since the last success or unlock.
+   *
+   * @generated from field: uint32 failed_sign_ins = 16;
+   */
+  failedSignIns?: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp password_changed_at = 17;
+   */
+  passwordChangedAt?: TimestampJson;
+
+  /**
+   * Who created the account (an admin's username, "admin-local:<os user>", "sso").
+   *
+   * @generated from field: string created_by = 18;
+   */
+  createdBy?: string;
+
+  /**
+   * Whether a local password is set (SSO users have none).
+   *
+   * @generated from field: bool has_password = 19;
+   */
+  hasPassword?: boolean;
 };
 
 /**
@@ -2012,6 +2108,18 @@ export type SetUserDisabledResponse = Message<"dca.v1.SetUserDisabledResponse"> 
    * @generated from field: dca.v1.User user = 1;
    */
   user?: User | undefined;
+
+  /**
+   * Disabling revokes the user's sessions and API tokens: how many were live.
+   *
+   * @generated from field: uint32 sessions_revoked = 2;
+   */
+  sessionsRevoked: number;
+
+  /**
+   * @generated from field: uint32 tokens_revoked = 3;
+   */
+  tokensRevoked: number;
 };
 
 /**
@@ -2022,6 +2130,18 @@ export type SetUserDisabledResponseJson = {
    * @generated from field: dca.v1.User user = 1;
    */
   user?: UserJson;
+
+  /**
+   * Disabling revokes the user's sessions and API tokens: how many were live.
+   *
+   * @generated from field: uint32 sessions_revoked = 2;
+   */
+  sessionsRevoked?: number;
+
+  /**
+   * @generated from field: uint32 tokens_revoked = 3;
+   */
+  tokensRevoked?: number;
 };
 
 /**
@@ -2180,12 +2300,20 @@ export const ResetUserTotpRequestSchema: GenMessage<ResetUserTotpRequest, {jsonT
  * @generated from message dca.v1.ResetUserTotpResponse
  */
 export type ResetUserTotpResponse = Message<"dca.v1.ResetUserTotpResponse"> & {
+  /**
+   * @generated from field: dca.v1.User user = 1;
+   */
+  user?: User | undefined;
 };
 
 /**
  * @generated from message dca.v1.ResetUserTotpResponse
  */
 export type ResetUserTotpResponseJson = {
+  /**
+   * @generated from field: dca.v1.User user = 1;
+   */
+  user?: UserJson;
 };
 
 /**
@@ -2368,12 +2496,24 @@ export const RevokeRoleRequestSchema: GenMessage<RevokeRoleRequest, {jsonType: R
  * @generated from message dca.v1.RevokeRoleResponse
  */
 export type RevokeRoleResponse = Message<"dca.v1.RevokeRoleResponse"> & {
+  /**
+   * The grant as it was.
+   *
+   * @generated from field: dca.v1.RoleGrant grant = 1;
+   */
+  grant?: RoleGrant | undefined;
 };
 
 /**
  * @generated from message dca.v1.RevokeRoleResponse
  */
 export type RevokeRoleResponseJson = {
+  /**
+   * The grant as it was.
+   *
+   * @generated from field: dca.v1.RoleGrant grant = 1;
+   */
+  grant?: RoleGrantJson;
 };
 
 /**
@@ -3039,6 +3179,13 @@ export type AuditRecord = Message<"dca.v1.AuditRecord"> & {
    * @generated from field: string hash = 13;
    */
   hash: string;
+
+  /**
+   * The name of site_id's site (empty when it has none, or the site is gone).
+   *
+   * @generated from field: string site_name = 14;
+   */
+  siteName: string;
 };
 
 /**
@@ -3113,6 +3260,13 @@ export type AuditRecordJson = {
    * @generated from field: string hash = 13;
    */
   hash?: string;
+
+  /**
+   * The name of site_id's site (empty when it has none, or the site is gone).
+   *
+   * @generated from field: string site_name = 14;
+   */
+  siteName?: string;
 };
 
 /**
@@ -3370,6 +3524,20 @@ export type VerifyAuditResponse = Message<"dca.v1.VerifyAuditResponse"> & {
    * @generated from field: string problem = 6;
    */
   problem: string;
+
+  /**
+   * The last record's hash (compare it with a copy kept elsewhere: a rewritten tail shows).
+   *
+   * @generated from field: string last_hash = 7;
+   */
+  lastHash: string;
+
+  /**
+   * Retention deleted the records up to this seq; the log starts after it (0: nothing deleted).
+   *
+   * @generated from field: uint64 anchor_seq = 8;
+   */
+  anchorSeq: bigint;
 };
 
 /**
@@ -3407,6 +3575,20 @@ export type VerifyAuditResponseJson = {
    * @generated from field: string problem = 6;
    */
   problem?: string;
+
+  /**
+   * The last record's hash (compare it with a copy kept elsewhere: a rewritten tail shows).
+   *
+   * @generated from field: string last_hash = 7;
+   */
+  lastHash?: string;
+
+  /**
+   * Retention deleted the records up to this seq; the log starts after it (0: nothing deleted).
+   *
+   * @generated from field: uint64 anchor_seq = 8;
+   */
+  anchorSeq?: string;
 };
 
 /**
