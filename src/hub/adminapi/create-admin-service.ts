@@ -7,17 +7,30 @@ import type { AdminService } from "../../gen/dca/v1/admin_service_pb.ts";
 import type { HubStore } from "../store/index.ts";
 import { createAdminAuth } from "./admin-auth.ts";
 import type { AdminAuth, AuditEntry } from "./admin-door.ts";
+import { type HubSignIn, type HubSignInDeps, createHubSignIn } from "./hub-sign-in.ts";
+import { createSelfHandlers } from "./self-handlers.ts";
+import { createSignInHandlers } from "./sign-in-handlers.ts";
+import { createSsoHandlers } from "./sso-handlers.ts";
 import { createSiteHandlers } from "./site-handlers.ts";
+import { createTokenHandlers } from "./token-handlers.ts";
 
-/** What the handlers need besides the store. */
-export interface AdminServiceDeps {
-  store: HubStore;
-  log?: (line: string) => void;
+/** What the handlers need besides the store (clock, settings, public URL: see HubSignInDeps). */
+export interface AdminServiceDeps extends HubSignInDeps {
+  /**
+   * The sign-in state of this hub process (rate limits, challenges, SSO sign-ins in flight), when
+   * the caller shares it with the SSO callback (start-hub.ts); made from the deps otherwise.
+   */
+  signIn?: HubSignIn;
 }
 
 /** Every AdminService handler the hub has (a missing one answers unimplemented). */
 export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl<typeof AdminService>> {
+  const signIn = deps.signIn ?? createHubSignIn(deps);
   return {
+    ...createSignInHandlers(signIn),
+    ...createSsoHandlers(signIn),
+    ...createSelfHandlers(signIn),
+    ...createTokenHandlers(signIn),
     ...createSiteHandlers(deps.store),
   };
 }
