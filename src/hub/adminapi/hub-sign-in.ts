@@ -7,6 +7,7 @@
  */
 import type { HandlerContext } from "@connectrpc/connect";
 import { type Clock, systemClock } from "../../common/clock.ts";
+import { DcaError } from "../../common/errors.ts";
 import { cleanText } from "../../common/text.ts";
 import type { SignInResult, User as UserMessage } from "../../gen/dca/v1/admin_people_pb.ts";
 import {
@@ -53,6 +54,26 @@ export const signInSettingsOf = (s: SecuritySettings): SignInSettings => ({
 /** Adds facts to the call's audit detail (note() replaces the detail; this merges). */
 export function noteDetail(ctx: HandlerContext, detail: Record<string, unknown>): void {
   note(ctx, { detail: { ...ctx.values.get(AUDIT_NOTE)?.detail, ...detail } });
+}
+
+/** Runs a handler's body; a failure it throws gets its reason (if any) into the audit note before it goes out. */
+export async function withAuditReason<T>(ctx: HandlerContext, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    const reason = DcaError.from(e).reason;
+    if (reason) noteDetail(ctx, { reason });
+    throw e;
+  }
+}
+
+/** Every method of `handlers` behind withAuditReason. */
+export function withAuditReasons<T extends object>(handlers: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, impl] of Object.entries(handlers) as [string, (req: unknown, ctx: HandlerContext) => unknown][]) {
+    out[name] = (req: unknown, ctx: HandlerContext) => withAuditReason(ctx, async () => impl(req, ctx));
+  }
+  return out as T;
 }
 
 /** The shared state and helpers of one hub process. */

@@ -18,14 +18,14 @@ import { lockoutOf } from "../accounts/sign-in-settings.ts";
 import { isRefusal, ldapSignIn } from "../sso/index.ts";
 import { MAX_USERNAME, type User } from "../store/index.ts";
 import type { HubSignIn } from "./hub-sign-in.ts";
-import { ssoUserFor } from "./sso-users.ts";
+import { type SsoUserFacts, ssoUserFor } from "./sso-users.ts";
 
-/** What the LDAP step adds for the audit record. */
-export interface LdapStepFacts {
+/** What the LDAP step found out, for the audit record. */
+export interface LdapStepFacts extends SsoUserFacts {
+  /** Set once the attempt is the directory's. */
+  source?: "ldap";
   /** The directory's words for a refusal (bad-credentials, empty-password, ambiguous-user). */
   ldapReason?: string;
-  /** Mapped sites or site groups the hub does not have. */
-  missing?: string[];
 }
 
 const refused = (reason: SignInRefused["reason"], user?: User): SignInRefused => ({
@@ -52,6 +52,8 @@ export async function ldapPasswordStep(
   const config = hub.sso.ldap();
   if (!config) return undefined;
   const known = named?.source === "ldap" ? named : undefined;
+  facts.source = "ldap";
+  if (known) facts.userId = known.id;
   const limit = hub.limiter.take({ account: attempt.username.slice(0, 257), address: attempt.address.slice(0, 100) });
   if (!limit.ok) {
     return { outcome: "refused", message: SIGN_IN_RATE_LIMITED, reason: "rate-limited", code: "resource-exhausted", retryAfterMs: limit.retryAfterMs, ...(known && { userId: known.id }) };
@@ -64,8 +66,7 @@ export async function ldapPasswordStep(
     if (known) store.recordSignInFailure(known.id, lockoutOf(hub.settings()));
     return refused("bad-password", known);
   }
-  const { user, missing } = ssoUserFor(hub, r, hub.sso.roleMapping());
-  if (missing.length) facts.missing = missing;
+  const user = ssoUserFor(hub, r, hub.sso.roleMapping(), facts);
   if (user.totpEnabledAt) return { outcome: "second-factor", user, challenge: hub.challenges.open(user.id) };
   const done = store.recordSignIn(user.id);
   return hub.settings().require2fa ? { outcome: "enrol-2fa", user: done } : { outcome: "ok", user: done };

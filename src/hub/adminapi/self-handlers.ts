@@ -14,7 +14,7 @@ import { StoreError, type User } from "../store/index.ts";
 import { callerOf, note } from "./admin-call.ts";
 import { sessionToProto } from "./account-to-proto.ts";
 import { proofOf } from "./confirm-identity.ts";
-import { type HubSignIn, noteDetail } from "./hub-sign-in.ts";
+import { type HubSignIn, noteDetail, withAuditReasons } from "./hub-sign-in.ts";
 import { ts } from "./to-proto.ts";
 
 type SelfMethods =
@@ -50,7 +50,7 @@ export function createSelfHandlers(hub: HubSignIn): Pick<ServiceImpl<typeof Admi
   };
   const revokeOthers = (userId: string, reason: string, keep: string) => store.revokeAllSessions(userId, reason, keep);
 
-  return {
+  return withAuditReasons({
     signOut(_req, ctx) {
       const c = callerOf(ctx);
       store.revokeSession(c.credentialId, "signed out", { userId: c.userId });
@@ -148,5 +148,5 @@ export function createSelfHandlers(hub: HubSignIn): Pick<ServiceImpl<typeof Admi
       noteDetail(ctx, { count: recoveryCodes.length });
       return { recoveryCodes };
     },
-  };
+  });
 }

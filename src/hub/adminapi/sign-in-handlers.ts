@@ -13,29 +13,17 @@ import { SignInResultSchema } from "../../gen/dca/v1/admin_people_pb.ts";
 import type { AdminService } from "../../gen/dca/v1/admin_service_pb.ts";
 import type { PasswordOutcome, SignInRefused } from "../accounts/index.ts";
 import { CALL_ADDRESS, note } from "./admin-call.ts";
-import { type HubSignIn, noteDetail } from "./hub-sign-in.ts";
+import { type HubSignIn, noteDetail, withAuditReason } from "./hub-sign-in.ts";
 import { type LdapStepFacts, ldapPasswordStep } from "./ldap-password-step.ts";
 
 /** A username as the audit record names it: what was typed, without control characters, bounded. */
 export const typedName = (username: string): string => cleanText(username, 100) || "(empty)";
 
 /** The refusal as the error answered: its code and message only (the reason goes to the audit note). */
-function refusal(ctx: HandlerContext, r: SignInRefused, more: Record<string, unknown> = {}): DcaError {
+function refusal(ctx: HandlerContext, r: SignInRefused): DcaError {
   note(ctx, { outcome: "failed", ...(r.userId && { actorUserId: r.userId }) });
-  noteDetail(ctx, { reason: r.reason, ...more });
+  noteDetail(ctx, { reason: r.reason });
   return new DcaError(r.code, r.message, r.retryAfterMs === undefined ? {} : { retryAfterMs: r.retryAfterMs });
-}
-
-/** Runs a step; any failure it throws gets its reason (if any) into the audit note before it goes out. */
-export async function withAuditReason<T>(ctx: HandlerContext, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    const reason = DcaError.from(e).reason;
-    note(ctx, { outcome: "failed" });
-    if (reason) noteDetail(ctx, { reason });
-    throw e;
-  }
 }
 
 /** The sign-in methods. */
@@ -48,17 +36,24 @@ export function createSignInHandlers(hub: HubSignIn): Pick<ServiceImpl<typeof Ad
       const attempt = { username: req.username, password: req.password, address };
       const facts: LdapStepFacts = {};
       return withAuditReason(ctx, async () => {
-        const ldap = await ldapPasswordStep(hub, attempt, facts);
-        const r: PasswordOutcome = ldap ?? (await hub.signIn.checkPassword(attempt));
-        const via = ldap ? { source: "ldap", ...facts } : {};
-        if (r.outcome === "refused") throw refusal(ctx, r, via);
-        note(ctx, { actorUserId: r.user.id });
-        noteDetail(ctx, via);
-        if (r.outcome === "second-factor") {
-          noteDetail(ctx, { step: "password ok; second factor asked" });
-          return { result: create(SignInResultSchema, { challenge: r.challenge }) };
+        try {
+          const ldap = await ldapPasswordStep(hub, attempt, facts);
+          const r: PasswordOutcome = ldap ?? (await hub.signIn.checkPassword(attempt));
+          if (r.outcome === "refused") throw refusal(ctx, r);
+          note(ctx, { actorUserId: r.user.id });
+          if (r.outcome === "second-factor") {
+            noteDetail(ctx, { step: "password ok; second factor asked" });
+            return { result: create(SignInResultSchema, { challenge: r.challenge }) };
+          }
+          return { result: hub.open(ctx, r.user, ldap ? "ldap" : "password", req.client, r.outcome === "enrol-2fa") };
+        } finally {
+          // Through the directory: say so, and whom it found, whatever the outcome.
+          if (facts.source) {
+            const { userId, ...rest } = facts;
+            if (userId) note(ctx, { actorUserId: userId });
+            noteDetail(ctx, rest);
+          }
         }
-        return { result: hub.open(ctx, r.user, ldap ? "ldap" : "password", req.client, r.outcome === "enrol-2fa") };
       });
     },
 

@@ -18,11 +18,10 @@ import { DcaError } from "../../common/errors.ts";
 import type { AdminService } from "../../gen/dca/v1/admin_service_pb.ts";
 import { startOidc } from "../sso/index.ts";
 import { CALL_ADDRESS, note } from "./admin-call.ts";
-import { type HubSignIn, noteDetail } from "./hub-sign-in.ts";
-import { withAuditReason } from "./sign-in-handlers.ts";
+import { type HubSignIn, noteDetail, withAuditReason } from "./hub-sign-in.ts";
 import { SSO_CALLBACK_PATH, type SsoPending } from "./sso-callback.ts";
 import { CODE_CHALLENGE } from "./sso-tickets.ts";
-import { ssoUserFor } from "./sso-users.ts";
+import { type SsoUserFacts, ssoUserFor } from "./sso-users.ts";
 
 const CLIENT_STATE = /^[A-Za-z0-9._~-]{0,256}$/;
 
@@ -85,9 +84,14 @@ export function createSsoHandlers(hub: HubSignIn): Pick<ServiceImpl<typeof Admin
         const identity = hub.tickets.redeem(req.ticket, req.codeVerifier);
         note(ctx, { actor: identity.username });
         noteDetail(ctx, { source: identity.source, externalId: identity.externalId });
-        const { user, missing } = ssoUserFor(hub, identity, hub.sso.roleMapping());
-        if (missing.length) noteDetail(ctx, { missing });
-        return { result: hub.open(ctx, hub.store.recordSignIn(user.id), "oidc", req.client) };
+        const facts: SsoUserFacts = {};
+        try {
+          const user = ssoUserFor(hub, identity, hub.sso.roleMapping(), facts);
+          return { result: hub.open(ctx, hub.store.recordSignIn(user.id), "oidc", req.client) };
+        } finally {
+          if (facts.userId) note(ctx, { actorUserId: facts.userId });
+          if (facts.missing) noteDetail(ctx, { missing: facts.missing });
+        }
       });
     },
   };

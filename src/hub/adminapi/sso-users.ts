@@ -71,14 +71,23 @@ function resolveGrants(store: SsoUserStore, identity: ExternalIdentity, mapping:
   return { grants, missing };
 }
 
+/** What ssoUserFor found out, for the audit record, also when it refuses. */
+export interface SsoUserFacts {
+  /** The hub user the identity is (when there is one). */
+  userId?: string;
+  /** Mapped sites or site groups this hub does not have. */
+  missing?: string[];
+}
+
 /**
  * The hub user of a provider-vouched identity, found or created, with their "sso" grants in step
  * with the mapping. Refuses (DcaError with a reason for the audit) someone in no mapped group, a
  * disabled, idle or locked account: the provider proved who they are, so the refusal may say why.
  */
-export function ssoUserFor(hub: Pick<HubSignIn, "store" | "clock" | "settings">, identity: ExternalIdentity, mapping: RoleMapping): { user: User; missing: string[] } {
+export function ssoUserFor(hub: Pick<HubSignIn, "store" | "clock" | "settings">, identity: ExternalIdentity, mapping: RoleMapping, facts: SsoUserFacts): User {
   const store: SsoUserStore = hub.store;
   const existing = store.getUserByExternalId(identity.source, identity.externalId);
+  if (existing) facts.userId = existing.id;
   let resolved: ReturnType<typeof resolveGrants>;
   try {
     resolved = resolveGrants(store, identity, mapping);
@@ -93,7 +102,9 @@ export function ssoUserFor(hub: Pick<HubSignIn, "store" | "clock" | "settings">,
     if (existing) store.replaceGrants(existing.id, "sso", []);
     throw e;
   }
+  if (resolved.missing.length) facts.missing = resolved.missing;
   const user = existing ?? createSsoUser(store, identity);
+  facts.userId = user.id;
   store.replaceGrants(user.id, "sso", resolved.grants);
   const now = hub.clock.now();
   if (user.disabledAt) {
@@ -109,5 +120,5 @@ export function ssoUserFor(hub: Pick<HubSignIn, "store" | "clock" | "settings">,
     const until = user.lockedUntil ? `until ${user.lockedUntil.toISOString().slice(0, 16).replace("T", " ")} UTC; wait, or ask an admin to unlock it` : "until an admin unlocks it";
     throw new DcaError("failed-precondition", `sign-in refused: the account is locked after too many failed attempts ${until}`, { reason: "locked" });
   }
-  return { user, missing: resolved.missing };
+  return user;
 }

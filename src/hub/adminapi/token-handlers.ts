@@ -15,7 +15,7 @@ import { permissionDenied } from "../access/index.ts";
 import { API_TOKEN_SCOPES, type ApiTokenScope, MAX_API_TOKEN_LIFETIME_MS, StoreError } from "../store/index.ts";
 import { callerOf, note } from "./admin-call.ts";
 import { apiTokenToProto } from "./account-to-proto.ts";
-import { type HubSignIn, noteDetail } from "./hub-sign-in.ts";
+import { type HubSignIn, noteDetail, withAuditReasons } from "./hub-sign-in.ts";
 
 const MAX_TTL_S = MAX_API_TOKEN_LIFETIME_MS / 1000;
 
@@ -26,7 +26,7 @@ export function createTokenHandlers(hub: HubSignIn): Pick<ServiceImpl<typeof Adm
     if (!cache.has(id)) cache.set(id, store.getUser(id)?.username ?? "");
     return cache.get(id)!;
   };
-  return {
+  return withAuditReasons({
     async createApiToken(req, ctx) {
       const c = callerOf(ctx);
       // Checked before the confirmation, so a refused request does not use up a one-time code.
@@ -62,5 +62,5 @@ export function createTokenHandlers(hub: HubSignIn): Pick<ServiceImpl<typeof Adm
       if (token.userId !== c.userId) noteDetail(ctx, { ownerUserId: token.userId });
       return { token: apiTokenToProto(token, usernameOf(new Map(), token.userId)) };
     },
-  };
+  });
 }

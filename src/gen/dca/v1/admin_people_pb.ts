@@ -1081,11 +1081,16 @@ export const RevokeMySessionsResponseSchema: GenMessage<RevokeMySessionsResponse
  */
 export type Confirmation = Message<"dca.v1.Confirmation"> & {
   /**
+   * The current password (for a directory user: the directory password).
+   *
    * @generated from field: string password = 1;
    */
   password: string;
 
   /**
+   * A current TOTP code, or an unused recovery code. Single sign-on (OIDC)
+   * users, who have neither, confirm by a sign-in less than 10 minutes old.
+   *
    * @generated from field: string totp_code = 2;
    */
   totpCode: string;
@@ -1099,11 +1104,16 @@ export type Confirmation = Message<"dca.v1.Confirmation"> & {
  */
 export type ConfirmationJson = {
   /**
+   * The current password (for a directory user: the directory password).
+   *
    * @generated from field: string password = 1;
    */
   password?: string;
 
   /**
+   * A current TOTP code, or an unused recovery code. Single sign-on (OIDC)
+   * users, who have neither, confirm by a sign-in less than 10 minutes old.
+   *
    * @generated from field: string totp_code = 2;
    */
   totpCode?: string;
