@@ -33,7 +33,8 @@ export interface ConfirmIdentityDeps {
   sso: Pick<SsoSettings, "ldap">;
 }
 
-const NO_PROOF = "confirm it is you: give your current password, or a code from your authenticator app (or a recovery code)";
+/** The refusal of a change that came without a password or code. */
+export const NO_PROOF = "confirm it is you: give your current password, or a code from your authenticator app (or a recovery code)";
 
 /** A proof out of a request's Confirmation (a code wins when both are given); undefined when empty. */
 export function proofOf(c: Confirmation | undefined): Proof | undefined {

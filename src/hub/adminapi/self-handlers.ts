@@ -13,7 +13,7 @@ import { checkPasswordPolicy, hashPassword } from "../accounts/index.ts";
 import { StoreError, type User } from "../store/index.ts";
 import { callerOf, note } from "./admin-call.ts";
 import { sessionToProto } from "./account-to-proto.ts";
-import { proofOf } from "./confirm-identity.ts";
+import { NO_PROOF, proofOf } from "./confirm-identity.ts";
 import { type HubSignIn, noteDetail, withAuditReasons } from "./hub-sign-in.ts";
 import { ts } from "./to-proto.ts";
 
@@ -40,7 +40,7 @@ export function createSelfHandlers(hub: HubSignIn): Pick<ServiceImpl<typeof Admi
   };
   const proofFor = (req: { confirm?: Parameters<typeof proofOf>[0] }) => {
     const p = proofOf(req.confirm);
-    if (!p) throw new DcaError("unauthenticated", "confirm it is you: give your current password, or a code from your authenticator app (or a recovery code)");
+    if (!p) throw new DcaError("unauthenticated", NO_PROOF, { reason: "no-proof" });
     return p;
   };
   const noTotpForOidc = (u: User) => {
