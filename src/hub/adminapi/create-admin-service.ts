@@ -13,6 +13,8 @@ import { createSignInHandlers } from "./sign-in-handlers.ts";
 import { createSsoHandlers } from "./sso-handlers.ts";
 import { createSiteHandlers } from "./site-handlers.ts";
 import { createTokenHandlers } from "./token-handlers.ts";
+import { createFleetHandlers } from "./fleet-handlers.ts";
+import { createDeviceHandlers } from "./device-handlers.ts";
 
 /** What the handlers need besides the store (clock, settings, public URL: see HubSignInDeps). */
 export interface AdminServiceDeps extends HubSignInDeps {
@@ -32,6 +34,8 @@ export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl
     ...createSelfHandlers(signIn),
     ...createTokenHandlers(signIn),
     ...createSiteHandlers(deps.store),
+    ...createFleetHandlers(deps.store),
+    ...createDeviceHandlers(deps.store),
   };
 }
 
