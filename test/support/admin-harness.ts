@@ -28,7 +28,9 @@ export function adminHarness(opts: { dataDir?: string; clock?: TestClock } = {})
   const dataDir = opts.dataDir ?? tempDataDir();
   const clock = opts.clock ?? testClock();
   const store = openHubStore(dataDir, { clock });
-  const service = guardAdminService({ service: createAdminHandlers({ store, dataDir, clock }), auth: storeAdminAuth(store), audit: storeAudit(store) });
+  // Sign-in's rate limits and challenges run on the same clock (its wall time as their monotonic time).
+  const handlers = createAdminHandlers({ store, dataDir, clock: { now: () => clock.now(), monotonic: () => clock.now() } });
+  const service = guardAdminService({ service: handlers, auth: storeAdminAuth(store), audit: storeAudit(store) });
   const withBearer = (bearer: string | undefined) =>
     createAdminClient(createRouterTransport(({ service: serve }) => serve(AdminService, service), { transport: { interceptors: [bearerInterceptor(bearer ?? "")] } }), "in-process hub");
   let n = 0;

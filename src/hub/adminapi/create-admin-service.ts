@@ -3,12 +3,17 @@
  * behind the door's rules and the audit log (admin-door.ts).
  */
 import type { ServiceImpl } from "@connectrpc/connect";
-import { type Clock, systemClock } from "../../common/clock.ts";
+import { systemClock } from "../../common/clock.ts";
 import type { AdminService } from "../../gen/dca/v1/admin_service_pb.ts";
 import type { HubStore } from "../store/index.ts";
 import { createAdminAuth } from "./admin-auth.ts";
 import type { AdminAuth, AuditEntry } from "./admin-door.ts";
+import { type HubSignIn, type HubSignInDeps, createHubSignIn } from "./hub-sign-in.ts";
+import { createSelfHandlers } from "./self-handlers.ts";
+import { createSignInHandlers } from "./sign-in-handlers.ts";
+import { createSsoHandlers } from "./sso-handlers.ts";
 import { createSiteHandlers } from "./site-handlers.ts";
+import { createTokenHandlers } from "./token-handlers.ts";
 import { createFleetHandlers } from "./fleet-handlers.ts";
 import { createDeviceHandlers } from "./device-handlers.ts";
 import { createTaskHandlers } from "./task-handlers.ts";
@@ -18,19 +23,25 @@ import { createPeopleHandlers } from "./people-handlers.ts";
 import { createRoleHandlers } from "./role-handlers.ts";
 import { createSecurityHandlers } from "./security-handlers.ts";
 
-/** What the handlers need besides the store. */
-export interface AdminServiceDeps {
-  store: HubStore;
+/** What the handlers need besides the store (clock, settings, public URL: see HubSignInDeps). */
+export interface AdminServiceDeps extends HubSignInDeps {
   /** The hub's data folder, where `serve` writes the web-access settings (without it, OpenWebAccess refuses). */
   dataDir?: string;
-  /** Wall time for what handlers judge themselves (a lock in force, a session's expiry); the store's clock, the system's by default. */
-  clock?: Pick<Clock, "now">;
-  log?: (line: string) => void;
+  /**
+   * The sign-in state of this hub process (rate limits, challenges, SSO sign-ins in flight), when
+   * the caller shares it with the SSO callback (start-hub.ts); made from the deps otherwise.
+   */
+  signIn?: HubSignIn;
 }
 
 /** Every AdminService handler the hub has (a missing one answers unimplemented). */
 export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl<typeof AdminService>> {
+  const signIn = deps.signIn ?? createHubSignIn(deps);
   return {
+    ...createSignInHandlers(signIn),
+    ...createSsoHandlers(signIn),
+    ...createSelfHandlers(signIn),
+    ...createTokenHandlers(signIn),
     ...createSiteHandlers(deps.store),
     ...createFleetHandlers(deps.store),
     ...createDeviceHandlers(deps.store),

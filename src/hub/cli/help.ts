@@ -39,6 +39,9 @@ serve options:
                         port (default: wa.<first --hostname, else this machine's name>); D's
                         wildcard must resolve to the hub, and a --cert must cover *.D
                         (the self-made one does); see docs/web-access.md
+  --public-url URL      the hub's URL as browsers reach it (https://hub.example:8443), for
+                        single sign-on: the provider sends people back to URL/sso/callback
+                        (default: the URL each sign-in request came to)
 
 MQTT wake-ups (agents start new tasks at once instead of at their next poll):
   --mqtt-listen HOST:PORT  MQTT over TLS of the hub's own broker (default: the --listen
