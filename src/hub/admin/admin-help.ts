@@ -1,7 +1,23 @@
 /** The admin usage text. Kept free of imports so that `dca-hub help` loads nothing else. */
 
 /** Usage of every admin command of `dca-hub`. */
-export const ADMIN_HELP = `Usage: dca-hub [--data DIR] <command> [options]
+export const ADMIN_HELP = `Usage: dca-hub <command> [options]
+
+Admin commands are clients of the hub's API (AdminService, docs/api.md), as the signed-in user:
+  login --hub https://HUB:8443 [--ca CA.pem | --ca-fingerprint FP] [--user NAME] [--password-file F] [--totp CODE]
+  login --hub URL --sso [--no-browser]          single sign-on in the browser (a loopback redirect)
+  login --hub URL --token-file F                an API token instead of a session
+  logout
+      the session is kept in ~/.config/dca-hub/session.json (0600; $DCA_HUB_SESSION for another file);
+      without one, --hub URL with $DCA_HUB_TOKEN (or --token-file F) and --ca F work per command
+
+Your account (security changes need --password-file CURRENT, $DCA_HUB_PASSWORD or --totp CODE):
+  account show [--json]
+  account password [--new-password-file F]
+  account totp-enrol | account totp-confirm CODE | account totp-disable | account recovery-codes
+  account sessions [--json] | account revoke-sessions (SESSION_ID | --all-others)
+  account tokens [--all] [--json] | account revoke-token TOKEN_ID
+  account create-token NAME --scope meters|tasks|full [--expires 90d] [--json]
 
 Sites and their agent config (every change prints the new config version):
   site create NAME
@@ -111,6 +127,8 @@ Audit log (hash-chained; see docs/security.md "Audit log"):
   audit verify --file audit.jsonl               checks an export here, no hub needed
 
   serve                                         run the hub (see "dca-hub serve --help")
+  admin-local --data DIR owner create NAME | owner reset NAME
+                                                break glass on the hub machine, hub stopped (first owner, locked-out owner)
   help                                          this text
 
 SITE is a site name or id. Durations: 30s, 5m, 1h, 8h, 7d (0 = the agent's default).

@@ -30,6 +30,7 @@ import { RELEASE_COMMANDS } from "./release-commands.ts";
 import { RELAY_COMMANDS } from "./relay-commands.ts";
 import { UPDATE_COMMANDS } from "./update-commands.ts";
 import { LOGIN_COMMANDS } from "./login-commands.ts";
+import { ACCOUNT_COMMANDS } from "./account-commands.ts";
 import { SITE_WEB_ACCESS_COMMANDS, WEB_ACCESS_COMMANDS } from "./web-access-commands.ts";
 
 export { ADMIN_HELP } from "./admin-help.ts";
@@ -37,6 +38,7 @@ export { ADMIN_HELP } from "./admin-help.ts";
 /** Every admin command by its two words ("site create"). */
 export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
   ...LOGIN_COMMANDS,
+  ...ACCOUNT_COMMANDS,
   ...SITE_COMMANDS,
   ...SITE_CONFIG_COMMANDS,
   ...AGENT_COMMANDS,
