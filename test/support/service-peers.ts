@@ -88,7 +88,7 @@ export interface HubProcess {
 
 /** The owner every test hub gets (admin-local before its first start), and the password kept beside its data folder. */
 export const TEST_OWNER = "owner";
-const ownerPasswordFile = (dataDir: string) => join(dirname(dataDir), `${basename(dataDir)}.owner-password`);
+export const ownerPasswordFile = (dataDir: string) => join(dirname(dataDir), `${basename(dataDir)}.owner-password`);
 const sessionFileOf = (dataDir: string) => join(dirname(dataDir), `${basename(dataDir)}.session.json`);
 
 /** Makes the test owner of a hub's data folder once (the break-glass command, run before the hub starts). */

@@ -84,7 +84,7 @@ describe("lockout", () => {
     const told = await w.signIn.checkPassword(attempt("gina"));
     expect(told).toMatchObject({ outcome: "refused", reason: "locked", code: "failed-precondition", lockedUntil: until });
     if (told.outcome === "refused") {
-      expect(told.message).toBe("sign-in refused: the account is locked after too many failed attempts until 2026-03-01 08:15 UTC; wait, or ask an admin to unlock it");
+      expect(told.message).toBe("sign-in refused: the account is locked after too many failed attempts, until 2026-03-01 08:15 UTC; wait, or ask an admin to unlock it");
       expect(signInError(told)).toMatchObject({ code: "failed-precondition", reason: "locked", message: told.message });
     }
     await w.clock.advance(15 * MINUTE - 1000);

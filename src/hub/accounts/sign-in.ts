@@ -83,7 +83,7 @@ export function createSignIn(opts: SignInOptions) {
     const until = user.lockedUntil ? `until ${user.lockedUntil.toISOString().slice(0, 16).replace("T", " ")} UTC; wait, or ask an admin to unlock it` : "until an admin unlocks it; ask an admin";
     return {
       outcome: "refused",
-      message: `${lead} the account is locked after too many failed attempts ${until}`,
+      message: `${lead} the account is locked after too many failed attempts, ${until}`,
       reason,
       code: "failed-precondition",
       userId: user.id,

@@ -49,7 +49,7 @@ describe("password sign-in", () => {
     for (let i = 0; i < 5; i++) expect((await failure(open(h).signIn({ username: "alice", password: `wrong ${i}` }))).code).toBe("unauthenticated");
     const locked = await failure(open(h).signIn({ username: "alice", password: PASSWORD }));
     expect(locked.code).toBe("failed-precondition");
-    expect(locked.message).toMatch(/^sign-in refused: the account is locked after too many failed attempts until \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(locked.message).toMatch(/^sign-in refused: the account is locked after too many failed attempts, until \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     // A wrong password while locked still gets the uniform answer.
     expect((await failure(open(h).signIn({ username: "alice", password: "wrong again" }))).code).toBe("unauthenticated");
     const failed = h.store.listAudit({ action: "SignIn" }).filter((r) => r.actorUserId === alice.id);

@@ -118,7 +118,7 @@ export function ssoUserFor(hub: Pick<HubSignIn, "store" | "clock" | "settings">,
   }
   if (isLocked(user, now)) {
     const until = user.lockedUntil ? `until ${user.lockedUntil.toISOString().slice(0, 16).replace("T", " ")} UTC; wait, or ask an admin to unlock it` : "until an admin unlocks it";
-    throw new DcaError("failed-precondition", `sign-in refused: the account is locked after too many failed attempts ${until}`, { reason: "locked" });
+    throw new DcaError("failed-precondition", `sign-in refused: the account is locked after too many failed attempts, ${until}`, { reason: "locked" });
   }
   return user;
 }
