@@ -74,7 +74,7 @@ async function run(cmd: string[], env: Record<string, string | undefined> = proc
 // The hub's first owner (break glass, before the hub starts), then the admin commands as that owner.
 const ownerPasswordFile = join(work, "owner-password");
 const sessionFile = join(work, "session.json");
-writeFileSync(ownerPasswordFile, `demo-${randomBytes(12).toString("base64url")}\n`, { mode: 0o600 });
+writeFileSync(ownerPasswordFile, `walnut harbour ${randomBytes(9).toString("hex")}\n`, { mode: 0o600 });
 const sessionEnv = { ...process.env, DCA_HUB_SESSION: sessionFile };
 const admin = (...args: string[]) => run([...hubBin, ...args], sessionEnv);
 
