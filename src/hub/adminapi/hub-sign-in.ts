@@ -89,7 +89,7 @@ export function createHubSignIn(deps: HubSignInDeps) {
   const confirm = createConfirmIdentity({ store, clock, settings, accounts, sso });
 
   const userMessage = (user: User): UserMessage =>
-    userToProto(user, { grants: store.listGrants(user.id), recoveryCodesLeft: store.recoveryCodesLeft(user.id), nowMs: clock.now() });
+    userToProto(user, { grants: store.listGrants(user.id), recoveryCodesLeft: store.recoveryCodesLeft(user.id), now: clock.now() });
 
   return {
     store,

@@ -78,7 +78,8 @@ export const sessionToProto = (s: UserSession, currentId: string): Session =>
     method: s.method,
     createdAt: ts(s.createdAt),
     lastUsedAt: ts(s.lastUsedAt),
-    expiresAt: ts(s.expiresAt),
+    // The earlier of the absolute end and the idle end: when it stops working if left alone.
+    expiresAt: ts(s.expiresAt < s.idleExpiresAt ? s.expiresAt : s.idleExpiresAt),
     address: s.address,
     client: s.client,
     current: s.id === currentId,

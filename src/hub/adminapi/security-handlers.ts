@@ -9,7 +9,8 @@ import { DcaError } from "../../common/errors.ts";
 import type { HubSettingsStore } from "../store/index.ts";
 import { callerOf, note } from "./admin-call.ts";
 import { securityChange, securityToProto } from "./people-to-proto.ts";
-import { SSO_KEYS, type SsoPart, type SsoSettingsStore, nextSsoPart, shownSsoPart, ssoChangeNote } from "./sso-settings.ts";
+import { SSO_SETTING_KEYS } from "../sso/index.ts";
+import { type SsoPart, type SsoSettingsStore, nextSsoPart, shownSsoPart, ssoChangeNote } from "./sso-settings.ts";
 
 type SecurityMethods = "getSecuritySettings" | "setSecuritySettings" | "getSsoConfig" | "setSsoConfig";
 
@@ -44,7 +45,7 @@ export function createSecurityHandlers(store: HubSettingsStore & SsoSettingsStor
       note(ctx, { target: "sso settings" });
       // Every part is checked before any is kept: a refusal changes nothing.
       const next = given.map(([part, json]) => [part, nextSsoPart(store, part, json)] as const);
-      for (const [part, value] of next) store.setSetting(SSO_KEYS[part], value);
+      for (const [part, value] of next) store.setSetting(SSO_SETTING_KEYS[part], value);
       note(ctx, { detail: Object.fromEntries(next.map(([part, value]) => [part, ssoChangeNote(part, value)])) });
       return {};
     },

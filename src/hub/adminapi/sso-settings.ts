@@ -8,16 +8,13 @@
  */
 import { DcaError } from "../../common/errors.ts";
 import { SECRET_MARK } from "../../common/secret.ts";
-import { type RoleMapping, parseLdapConfig, parseOidcConfig, parseRoleMapping, revealSecrets } from "../sso/index.ts";
+import { type RoleMapping, SSO_SETTING_KEYS, parseLdapConfig, parseOidcConfig, parseRoleMapping, revealSecrets } from "../sso/index.ts";
 import { readCaFile } from "../sso/tls-trust.ts";
 import { StoreError } from "../store/index.ts";
 import type { HubSettingsStore, RoleGrantStore, SiteAdminStore } from "../store/index.ts";
 
-/** The hub_settings keys of the SSO settings (sign-in reads them under these names). */
-export const SSO_KEYS = { oidc: "sso.oidc", ldap: "sso.ldap", roleMapping: "sso.role_mapping" } as const;
-
 /** One part of the SSO settings. */
-export type SsoPart = keyof typeof SSO_KEYS;
+export type SsoPart = keyof typeof SSO_SETTING_KEYS;
 
 /** Each provider config's secret field and what to call it. */
 const SECRETS: Record<Exclude<SsoPart, "roleMapping">, { field: string; words: string }> = {
@@ -34,7 +31,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 /** A stored part as JSON text with its secret shown as `<secret>` ("" when none is stored). */
 export function shownSsoPart(store: SsoSettingsStore, part: SsoPart): string {
-  const stored = store.getSetting(SSO_KEYS[part]);
+  const stored = store.getSetting(SSO_SETTING_KEYS[part]);
   if (stored === undefined) return "";
   const secret = part === "roleMapping" ? undefined : SECRETS[part].field;
   const shown = isObject(stored) && secret && secret in stored ? { ...stored, [secret]: SECRET_MARK } : stored;
@@ -67,7 +64,7 @@ function checkedPart(store: SsoSettingsStore, part: SsoPart, raw: unknown): unkn
   if (part === "roleMapping") return checkSites(store, parseRoleMapping(raw));
   const { field, words } = SECRETS[part];
   if (isObject(raw) && raw[field] === SECRET_MARK) {
-    const stored = store.getSetting(SSO_KEYS[part]);
+    const stored = store.getSetting(SSO_SETTING_KEYS[part]);
     if (!isObject(stored) || typeof stored[field] !== "string") throw new DcaError("invalid-argument", `no ${words} is stored yet; give it`);
     raw = { ...raw, [field]: stored[field] };
   }
