@@ -89,7 +89,7 @@ describe("user commands", () => {
     h.store.createSession({ userId: alice.id, method: "password", address: "192.0.2.7", client: "dca-hub 0.1 on laptop" });
     const show = (await run("user", "show", "alice")).out;
     expect(show).toMatch(/\nRoles\n {2}GRANT\s+ROLE\s+WHERE\s+SOURCE\n {2}rg_\w+\s+technician\s+site Acme\s+manual\n/);
-    expect(show).toMatch(/\nSessions\n {2}SESSION\s+METHOD\s+ADDRESS\s+LAST USED\s+EXPIRES\s+CLIENT\n {2}ses_\w+\s+password\s+192\.0\.2\.7\s+2026-03-01 08:00:00Z \(0s ago\)\s+2026-03-01 20:00:00Z\s+dca-hub 0.1 on laptop\n/);
+    expect(show).toMatch(/\nSessions\n {2}SESSION\s+METHOD\s+ADDRESS\s+LAST USED\s+EXPIRES\s+CLIENT\n {2}ses_\w+\s+password\s+192\.0\.2\.7\s+2026-03-01 08:00:00Z \(0s ago\)\s+2026-03-01 09:00:00Z\s+dca-hub 0.1 on laptop\n/);
     expect((await run("user", "show", "owner")).out).toMatch(/ses_\w+ \(this one\)/);
   });
 
