@@ -23,12 +23,13 @@ export interface AdminHarness {
   withBearer(bearer: string | undefined): AdminClient;
 }
 
-/** A hub store in a temp folder with an owner signed in. */
-export function adminHarness(opts: { dataDir?: string; clock?: TestClock } = {}): AdminHarness {
+/** A hub store in a temp folder with an owner signed in; `trustRoot` is the release root key the hub checks against. */
+export function adminHarness(opts: { dataDir?: string; clock?: TestClock; trustRoot?: string } = {}): AdminHarness {
   const dataDir = opts.dataDir ?? tempDataDir();
   const clock = opts.clock ?? testClock();
   const store = openHubStore(dataDir, { clock });
-  const service = guardAdminService({ service: createAdminHandlers({ store }), auth: storeAdminAuth(store), audit: storeAudit(store) });
+  const handlers = createAdminHandlers({ store, dataDir, trustRoot: opts.trustRoot });
+  const service = guardAdminService({ service: handlers, auth: storeAdminAuth(store), audit: storeAudit(store) });
   const withBearer = (bearer: string | undefined) =>
     createAdminClient(createRouterTransport(({ service: serve }) => serve(AdminService, service), { transport: { interceptors: [bearerInterceptor(bearer ?? "")] } }), "in-process hub");
   let n = 0;

@@ -113,5 +113,5 @@ export const METHOD_RULES: Readonly<Record<AdminMethod, MethodRule>> = {
   getMqttPasswdFile: global("hub.files", "read"),
   getMqttAclFile: global("hub.files", "read"),
   issueBrokerCert: global("hub.files", "change"),
-  getRelayAuthorizedKeys: global("hub.files"),
+  getRelayAuthorizedKeys: global("relay.keys"),
 };

@@ -27,6 +27,7 @@ export const PERMISSIONS = [
   "release.read",
   "release.write",
   "hub.files",
+  "relay.keys",
   "user.read",
   "user.write",
   "owner.manage",
@@ -42,6 +43,7 @@ export const GLOBAL_PERMISSIONS: ReadonlySet<Permission> = new Set([
   "release.read",
   "release.write",
   "hub.files",
+  "relay.keys",
   "user.read",
   "user.write",
   "owner.manage",
@@ -60,13 +62,18 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   billing: new Set(["site.read", "device.read", "meter.read"]),
 };
 
-/** The scopes of API tokens: what a token may do at most (and never more than its user). */
-export const TOKEN_SCOPES = ["meters", "tasks", "full"] as const;
+/**
+ * The scopes of API tokens: what a token may do at most (and never more than its user).
+ * relay: only the agents' public SSH keys, for the token file sshd's AuthorizedKeysCommand
+ * reads (docs/web-access.md); such a file sits on a machine beside sshd and must be worth little.
+ */
+export const TOKEN_SCOPES = ["meters", "tasks", "relay", "full"] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const SCOPE_PERMISSIONS: Readonly<Record<TokenScope, ReadonlySet<Permission>>> = {
   meters: new Set(["site.read", "device.read", "meter.read"]),
   tasks: new Set(["site.read", "device.read", "meter.read", "agent.read", "task.read", "task.write"]),
+  relay: new Set(["relay.keys"]),
   full: new Set(PERMISSIONS),
 };
 

@@ -7,11 +7,16 @@ import type { AdminService } from "../../gen/dca/v1/admin_service_pb.ts";
 import type { HubStore } from "../store/index.ts";
 import { createAdminAuth } from "./admin-auth.ts";
 import type { AdminAuth, AuditEntry } from "./admin-door.ts";
+import { createHubHandlers } from "./hub-handlers.ts";
 import { createSiteHandlers } from "./site-handlers.ts";
 
 /** What the handlers need besides the store. */
 export interface AdminServiceDeps {
   store: HubStore;
+  /** The data folder (releases/, the hub's CA). */
+  dataDir: string;
+  /** The root public key releases are checked against; the built-in one by default (tests give their own). */
+  trustRoot?: string;
   log?: (line: string) => void;
 }
 
@@ -19,6 +24,7 @@ export interface AdminServiceDeps {
 export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl<typeof AdminService>> {
   return {
     ...createSiteHandlers(deps.store),
+    ...createHubHandlers(deps),
   };
 }
 

@@ -57,6 +57,8 @@ export interface StartHubOptions {
   limits?: Partial<ConnectionLimits>;
   /** Device Web Access: sessions served at `<label>.<domain>` on this port (docs/web-access.md); absent: off. */
   webAccess?: WebAccessServeOptions;
+  /** The root public key releases are checked against (tests give their own); the built-in one by default. */
+  trustRoot?: string;
 }
 
 export interface RunningHub {
@@ -150,7 +152,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     dataDir: opts.dataDir,
   });
   const adminDoor = createAdminDoor({
-    service: createAdminHandlers({ store, log }),
+    service: createAdminHandlers({ store, dataDir: opts.dataDir, trustRoot: opts.trustRoot, log }),
     auth: storeAdminAuth(store),
     audit: storeAudit(store),
     onAuthenticated: (req) => req.socket && guard.authenticated(req.socket),
