@@ -27,6 +27,7 @@ export const PERMISSIONS = [
   "release.read",
   "release.write",
   "hub.files",
+  "hub.ca",
   "relay.keys",
   "user.read",
   "user.write",
@@ -43,6 +44,7 @@ export const GLOBAL_PERMISSIONS: ReadonlySet<Permission> = new Set([
   "release.read",
   "release.write",
   "hub.files",
+  "hub.ca",
   "relay.keys",
   "user.read",
   "user.write",
@@ -64,16 +66,19 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
 
 /**
  * The scopes of API tokens: what a token may do at most (and never more than its user).
- * relay: only the agents' public SSH keys, for the token file sshd's AuthorizedKeysCommand
- * reads (docs/web-access.md); such a file sits on a machine beside sshd and must be worth little.
+ * relay and broker are for token files beside a peer the operator runs, which must be worth
+ * little if read: relay only the agents' public SSH keys (sshd's AuthorizedKeysCommand,
+ * docs/web-access.md), broker only mosquitto's password file and ACL (the job that rewrites
+ * them, docs/mqtt.md), never a certificate from the hub's CA.
  */
-export const TOKEN_SCOPES = ["meters", "tasks", "relay", "full"] as const;
+export const TOKEN_SCOPES = ["meters", "tasks", "relay", "broker", "full"] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const SCOPE_PERMISSIONS: Readonly<Record<TokenScope, ReadonlySet<Permission>>> = {
   meters: new Set(["site.read", "device.read", "meter.read"]),
   tasks: new Set(["site.read", "device.read", "meter.read", "agent.read", "task.read", "task.write"]),
   relay: new Set(["relay.keys"]),
+  broker: new Set(["hub.files"]),
   full: new Set(PERMISSIONS),
 };
 

@@ -86,6 +86,29 @@ describe("hub-file methods: who may call them", () => {
   });
 });
 
+describe("hub-file methods: the narrow token scopes", () => {
+  test("relay reaches only the relay's keys, broker only mosquitto's files (never a certificate)", async () => {
+    const h = hub();
+    let users = 0;
+    const tokenOf = (scope: "relay" | "broker", role = "admin") => {
+      const user = h.store.createUser({ username: `${scope}-${role}-${++users}`, createdBy: "test" });
+      h.store.grantRole({ userId: user.id, role });
+      return h.withBearer(h.store.createApiToken({ userId: user.id, name: scope, scope, expiresAt: new Date(h.clock.now() + 86_400_000) }).secret);
+    };
+    const allowed = { relay: ["getRelayAuthorizedKeys"], broker: ["getMqttPasswdFile", "getMqttAclFile"] };
+    let n = 100;
+    for (const scope of ["relay", "broker"] as const) {
+      const api = tokenOf(scope);
+      for (const [method, call] of Object.entries(CALLS)) {
+        const want = allowed[scope].includes(method) ? "ok" : "permission-denied";
+        expect(`${scope} ${method}: ${await codeOf(call(api, ++n))}`).toBe(`${scope} ${method}: ${want}`);
+      }
+      // A scope only narrows: a technician's token reaches nothing here.
+      for (const method of allowed[scope]) expect(await codeOf(CALLS[method]!(tokenOf(scope, "technician"), ++n))).toBe("permission-denied");
+    }
+  });
+});
+
 describe("UploadRelease", () => {
   test("the file is kept under its SHA-256 and listed; the audit record says which release", async () => {
     const h = hub();

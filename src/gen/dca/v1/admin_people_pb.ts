@@ -775,7 +775,7 @@ export type WhoAmIResponse = Message<"dca.v1.WhoAmIResponse"> & {
   credentialId: string;
 
   /**
-   * The token's scope (meters, tasks, relay, full); empty for a session.
+   * The token's scope (meters, tasks, relay, broker, full); empty for a session.
    *
    * @generated from field: string scope = 4;
    */
@@ -818,7 +818,7 @@ export type WhoAmIResponseJson = {
   credentialId?: string;
 
   /**
-   * The token's scope (meters, tasks, relay, full); empty for a session.
+   * The token's scope (meters, tasks, relay, broker, full); empty for a session.
    *
    * @generated from field: string scope = 4;
    */
@@ -1453,7 +1453,7 @@ export type ApiToken = Message<"dca.v1.ApiToken"> & {
   name: string;
 
   /**
-   * meters (read meters and devices), tasks (meters and tasks), relay (agents' SSH keys for sshd), full (all its user may).
+   * meters (read meters and devices), tasks (meters and tasks), relay (agents' SSH keys for sshd), broker (mosquitto's password file and ACL), full (all its user may).
    *
    * @generated from field: string scope = 3;
    */
@@ -1510,7 +1510,7 @@ export type ApiTokenJson = {
   name?: string;
 
   /**
-   * meters (read meters and devices), tasks (meters and tasks), relay (agents' SSH keys for sshd), full (all its user may).
+   * meters (read meters and devices), tasks (meters and tasks), relay (agents' SSH keys for sshd), broker (mosquitto's password file and ACL), full (all its user may).
    *
    * @generated from field: string scope = 3;
    */
