@@ -5,7 +5,8 @@
  * the fleet as the hub sees it. Hub and agent then keep running until
  * Ctrl-C (`--once` stops after the table). Nothing leaves 127.0.0.0/8.
  */
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,7 +71,12 @@ async function run(cmd: string[], env: Record<string, string | undefined> = proc
   if (code !== 0) throw new Error(`${cmd.slice(-6).join(" ")} failed: ${err || out}`);
   return out;
 }
-const admin = (...args: string[]) => run([...hubBin, ...args, "--data", hubData]);
+// The hub's first owner (break glass, before the hub starts), then the admin commands as that owner.
+const ownerPasswordFile = join(work, "owner-password");
+const sessionFile = join(work, "session.json");
+writeFileSync(ownerPasswordFile, `demo-${randomBytes(12).toString("base64url")}\n`, { mode: 0o600 });
+const sessionEnv = { ...process.env, DCA_HUB_SESSION: sessionFile };
+const admin = (...args: string[]) => run([...hubBin, ...args], sessionEnv);
 
 say(`starting 48 simulated SNMP devices on 127.20.0.1-48:${simPort} (10 % silent)`);
 await start(
@@ -79,11 +85,15 @@ await start(
 );
 
 const hubPort = (await portFree(8443)) ? 8443 : 18443;
+say(`first owner: dca-hub admin-local --data ${hubData} owner create demo (password in ${ownerPasswordFile})`);
+await run([...hubBin, "admin-local", "--data", hubData, "owner", "create", "demo", "--password-file", ownerPasswordFile]);
 say(`starting the hub: dca-hub serve --data ${hubData} --listen 127.0.0.1:${hubPort}`);
 const hub = await start([...hubBin, "serve", "--data", hubData, "--listen", `127.0.0.1:${hubPort}`], /\{"ready":true.*\}/);
 const hubInfo = JSON.parse(hub.line) as { caFingerprint: string };
 const hubUrl = `https://127.0.0.1:${hubPort}`;
 say(`hub up with its own CA, fingerprint ${hubInfo.caFingerprint.slice(0, 23)}...`);
+await run([...hubBin, "login", "--hub", hubUrl, "--ca-fingerprint", hubInfo.caFingerprint, "--user", "demo", "--password-file", ownerPasswordFile], sessionEnv);
+say(`signed in: dca-hub login --hub ${hubUrl} --ca-fingerprint ${hubInfo.caFingerprint.slice(0, 23)}... --user demo`);
 
 await admin("site", "create", "Demo Customer");
 await admin("site", "set-targets", "Demo Customer", "127.20.0.0/26");
@@ -142,9 +152,10 @@ const line = (r: string[]) => r.map((c, i) => c.slice(0, widths[i]).padEnd(width
 console.log(line(header));
 for (const r of rows) console.log(line(r));
 
-const hubCli = `${hubBin.join(" ")} --data ${hubData}`;
+const hubCli = `DCA_HUB_SESSION=${sessionFile} ${hubBin.join(" ")}`;
 console.log(`
-Hub and agent keep running (agent state: ${agentState}). In another terminal:
+Hub and agent keep running (agent state: ${agentState}). Signed in as the owner "demo" (password in
+${ownerPasswordFile}; the session in ${sessionFile}). In another terminal:
   ${hubCli} device list
   ${hubCli} agent list
   ${hubCli} task create "Demo Customer" read 127.20.0.2:${simPort}   (the agent picks it up within 30 s)

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureHubTls } from "../../src/hub/tls/index.ts";
 import { normalizeFingerprint } from "../../src/agent/transport/hub-endpoint.ts";
-import { checkPinnedChain, fingerprintOf } from "../../src/agent/transport/pinned-chain.ts";
+import { checkPinnedChain, fingerprintOf } from "../../src/common/pinned-chain.ts";
 
 const dirs = [mkdtempSync(join(tmpdir(), "dca-pin-")), mkdtempSync(join(tmpdir(), "dca-pin-"))];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

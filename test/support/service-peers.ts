@@ -5,7 +5,9 @@
  * folder. `DCA_HUB_BIN` / `DCA_BIN` pick compiled binaries; unset, the
  * sources run under this Bun.
  */
-import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { Subprocess } from "bun";
 import { dcaCommand } from "./dca-cli.ts";
 import { repoRoot } from "./shared-dir.ts";
@@ -75,6 +77,8 @@ export interface HubProcess {
   caPath: string;
   proc: Subprocess;
   log(): string;
+  /** DCA_HUB_SESSION for a dca-hub command run as the test owner. */
+  sessionEnv: Record<string, string>;
   admin(...args: string[]): Promise<CommandResult>;
   /** admin(...) that must succeed; returns stdout. */
   must(...args: string[]): Promise<string>;
@@ -82,8 +86,24 @@ export interface HubProcess {
   kill9(): Promise<void>;
 }
 
+/** The owner every test hub gets (admin-local before its first start), and the password kept beside its data folder. */
+export const TEST_OWNER = "owner";
+const ownerPasswordFile = (dataDir: string) => join(dirname(dataDir), `${basename(dataDir)}.owner-password`);
+const sessionFileOf = (dataDir: string) => join(dirname(dataDir), `${basename(dataDir)}.session.json`);
+
+/** Makes the test owner of a hub's data folder once (the break-glass command, run before the hub starts). */
+async function ensureTestOwner(dataDir: string, command: string[]): Promise<void> {
+  const pw = ownerPasswordFile(dataDir);
+  if (existsSync(pw)) return;
+  mkdirSync(dirname(dataDir), { recursive: true });
+  writeFileSync(pw, `test-owner-${randomBytes(9).toString("base64url")}\n`, { mode: 0o600 });
+  const r = await runCommand([...command, "admin-local", "--data", dataDir, "owner", "create", TEST_OWNER, "--password-file", pw]);
+  if (r.exitCode !== 0) throw new Error(`dca-hub admin-local owner create failed (${r.exitCode}): ${r.stderr || r.stdout}`);
+}
+
 /** `dca-hub serve` on loopback; `command` runs another hub executable than hubCommand()'s (a test's own build). */
 export async function startHubProcess(dataDir: string, port = 0, extra: string[] = [], command = hubCommand()): Promise<HubProcess> {
+  await ensureTestOwner(dataDir, command);
   // MQTT over TLS on a free loopback port unless `extra` says otherwise (8883 may be taken by another test's hub).
   const mqtt = extra.some((a) => a.startsWith("--mqtt") || a === "--no-mqtt") ? [] : ["--mqtt-listen", "127.0.0.1:0"];
   // The relay's SSH port likewise (22 is sshd's, or another test hub's).
@@ -108,10 +128,19 @@ export async function startHubProcess(dataDir: string, port = 0, extra: string[]
     proc.kill(9);
     throw e;
   }
-  const admin = (...args: string[]) => runCommand([...command, ...args, "--data", dataDir]);
+  // Admin commands are clients of the hub's API: the test owner signs in once, each command uses the session.
+  const sessionEnv = { DCA_HUB_SESSION: sessionFileOf(dataDir) };
+  const url = `https://127.0.0.1:${ready.port}`;
+  const login = await runCommand([...command, "login", "--hub", url, "--ca", ready.caPath, "--user", TEST_OWNER, "--password-file", ownerPasswordFile(dataDir)], sessionEnv);
+  if (login.exitCode !== 0) {
+    proc.kill(9);
+    throw new Error(`dca-hub login failed (${login.exitCode}): ${login.stderr || login.stdout}`);
+  }
+  const admin = (...args: string[]) => runCommand([...command, ...args], sessionEnv);
   return {
     ...ready,
-    url: `https://127.0.0.1:${ready.port}`,
+    url,
+    sessionEnv,
     dataDir,
     proc,
     log: () => err.text() + out.text(),

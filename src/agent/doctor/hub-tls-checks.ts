@@ -9,7 +9,7 @@
 import type { TLSSocket } from "node:tls";
 import { ConnectError } from "@connectrpc/connect";
 import { fetchHubCa, openHubSocket } from "../transport/index.ts";
-import { peerChain } from "../transport/pinned-chain.ts";
+import { peerChain } from "../../common/pinned-chain.ts";
 import { type CheckContext, type CheckOutcome, fail, pass } from "./check-result.ts";
 import type { DoctorSetup } from "./doctor-setup.ts";
 

@@ -8,7 +8,7 @@ import { X509Certificate } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { normalizeFingerprint, parseHubUrl } from "./hub-endpoint.ts";
 import { openHubSocket } from "./hub-socket.ts";
-import { checkPinnedChain, fingerprintOf, peerChain } from "./pinned-chain.ts";
+import { checkPinnedChain, fingerprintOf, peerChain } from "../../common/pinned-chain.ts";
 import { type ProxyEnv, chooseProxy } from "./proxy-config.ts";
 
 /** Options of fetchHubCa. */

@@ -46,16 +46,4 @@ export function parseHubUrl(hubUrl: string): HubEndpoint {
   };
 }
 
-/**
- * Normalises a CA pin to "sha256:" + 64 lower-case hex digits; accepts the
- * colon-separated upper-case form openssl prints, with or without the prefix.
- */
-export function normalizeFingerprint(pin: string): string {
-  const hex = pin
-    .trim()
-    .replace(/^sha256:/i, "")
-    .replaceAll(":", "")
-    .toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new DcaError("invalid-argument", 'a CA fingerprint must be "sha256:" followed by 64 hex digits; copy it from what "dca-hub serve" prints');
-  return `sha256:${hex}`;
-}
+export { normalizeFingerprint } from "../../common/pinned-chain.ts";

@@ -10,7 +10,7 @@
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from "node:tls";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { HubEndpoint } from "./hub-endpoint.ts";
-import { checkPinnedChain, peerChain } from "./pinned-chain.ts";
+import { checkPinnedChain, peerChain } from "../../common/pinned-chain.ts";
 import type { ProxyEndpoint } from "./proxy-config.ts";
 import { openProxyTunnel } from "./proxy-tunnel.ts";
 

@@ -42,6 +42,8 @@ export interface AdminCommand<S = AdminStore> {
   booleans?: readonly string[];
   /** The command is a client of the hub's AdminService (it never opens the store). */
   remote?: boolean;
+  /** The command needs neither a store nor a signed-in API (login, logout). */
+  standalone?: boolean;
   run(ctx: AdminContext<S>, args: ParsedArgs): number | Promise<number>;
 }
 

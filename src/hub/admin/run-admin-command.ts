@@ -23,12 +23,14 @@ import { TASK_COMMANDS } from "./task-commands.ts";
 import { RELEASE_COMMANDS } from "./release-commands.ts";
 import { RELAY_COMMANDS } from "./relay-commands.ts";
 import { UPDATE_COMMANDS } from "./update-commands.ts";
+import { LOGIN_COMMANDS } from "./login-commands.ts";
 import { SITE_WEB_ACCESS_COMMANDS, WEB_ACCESS_COMMANDS } from "./web-access-commands.ts";
 
 export { ADMIN_HELP } from "./admin-help.ts";
 
 /** Every admin command by its two words ("site create"). */
 export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
+  ...LOGIN_COMMANDS,
   ...SITE_COMMANDS,
   ...SITE_CONFIG_COMMANDS,
   ...AGENT_COMMANDS,
@@ -48,7 +50,11 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
  * taken...), 2 a usage or configuration error. Messages never include a secret.
  */
 export async function runAdminCommand(argv: string[], io: AdminIo): Promise<number> {
-  const [noun, verb, ...rest] = argv;
+  // One-word commands (login, logout) take everything after them as their arguments.
+  const single = argv[0] !== undefined && ADMIN_COMMANDS[argv[0]] !== undefined;
+  const noun = argv[0];
+  const verb = single ? undefined : argv[1];
+  const rest = argv.slice(single ? 1 : 2);
   if (noun === undefined || noun === "help" || noun === "--help" || noun === "-h") {
     if (noun === "help" && verb !== undefined && groupUsage(verb)) return (io.out(groupUsage(verb)!), 0);
     (noun === undefined ? io.err : io.out)(ADMIN_HELP);
@@ -73,6 +79,10 @@ export async function runAdminCommand(argv: string[], io: AdminIo): Promise<numb
   let store: HubStore | undefined;
   try {
     const clock = io.clock ?? systemClock;
+    if (command.standalone) {
+      const args = parseArgs(rest, command.valued ?? [], command.booleans ?? []);
+      return await command.run({ store: undefined as never, api: undefined as never, io, now: () => new Date(clock.now()) }, args);
+    }
     if (command.remote) {
       const { valued, booleans } = withTargetFlags(command);
       const args = parseArgs(rest, valued, booleans);

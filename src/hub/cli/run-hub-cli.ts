@@ -10,7 +10,7 @@ import { UsageError } from "../../common/args.ts";
 import { becomeFolderOwner } from "../../common/folder-owner.ts";
 import { assertFolderPath } from "../../common/folder-path.ts";
 import { reportFailure } from "../../common/report-failure.ts";
-import { runAdminCommand } from "../admin/index.ts";
+import { ADMIN_COMMANDS, runAdminCommand } from "../admin/index.ts";
 import { HUB_HELP } from "./help.ts";
 import { serveCommand } from "./serve-command.ts";
 
@@ -45,6 +45,12 @@ export function extractDataDir(argv: readonly string[]): { dataDir: string; look
   return { dataDir, lookedUp, rest };
 }
 
+/** Whether argv names an admin command that talks to the hub's API (or signs in) rather than the store. */
+function isRemoteCommand(argv: readonly string[]): boolean {
+  const c = ADMIN_COMMANDS[argv[0] ?? ""] ?? ADMIN_COMMANDS[`${argv[0]} ${argv[1]}`];
+  return c !== undefined && (c.remote === true || c.standalone === true);
+}
+
 /** Runs one command; returns its exit code (EXIT_CODES: 0 ok, 1 failed, 2 usage or configuration). */
 export async function runHubCli(argv: string[]): Promise<number> {
   let prefix = "dca-hub";
@@ -52,15 +58,26 @@ export async function runHubCli(argv: string[]): Promise<number> {
   try {
     if (argv[0] === "serve") prefix = "dca-hub serve";
     const { dataDir, lookedUp, rest } = extractDataDir(argv);
+    const io = {
+      dataDir,
+      out: (s: string) => void process.stdout.write(s.endsWith("\n") ? s : `${s}\n`),
+      err: (s: string) => void process.stderr.write(s.endsWith("\n") ? s : `${s}\n`),
+    };
+    if (rest[0] === "admin-local") {
+      prefix = "dca-hub admin-local";
+      becomeFolderOwner(dataDir);
+      const { runAdminLocal } = await import("../admin/admin-local.ts");
+      return await runAdminLocal(rest.slice(1), io);
+    }
+    if (rest[0] !== "serve" && lookedUp === "from --data" && isRemoteCommand(rest)) {
+      throw new UsageError(
+        "admin commands go through the hub's API now, not its data folder: sign in with dca-hub login --hub https://HUB:8443 --ca CA.pem (--data is for serve and admin-local)",
+      );
+    }
     // Root on the service's folder works as the service's user: no root-owned file is left there.
-    becomeFolderOwner(dataDir);
+    if (rest[0] === "serve" || !isRemoteCommand(rest)) becomeFolderOwner(dataDir);
     if (rest[0] !== "serve") {
-      return await runAdminCommand(rest, {
-        dataDir,
-        existingStore: { lookedUp },
-        out: (s) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`),
-        err: (s) => process.stderr.write(s.endsWith("\n") ? s : `${s}\n`),
-      });
+      return await runAdminCommand(rest, { ...io, existingStore: { lookedUp } });
     }
     prefix = "dca-hub serve";
     if (rest.includes("--help") || rest.includes("-h")) {

@@ -26,9 +26,8 @@ import { type OwnerLock, takeOwnerLock } from "../../common/owner-lock.ts";
 import { type WebAccessProxy, type WebAccessServeOptions, createStoreForwardPolicy, startWebAccess, webAccessDomainOf } from "../webaccess/index.ts";
 import { type HubRelay, type HubRelayOptions, relayAgentsOf, startHubRelay } from "../relay/index.ts";
 import type { ForwardPolicy } from "../relay/tunnel-dialer.ts";
-
-/** Held by the serving hub (src/common/owner-lock.ts): one hub per data folder; admin commands may run beside it. */
-const HUB_LOCK_FILE = "serve.lock";
+import { HUB_LOCK_FILE } from "./hub-lock-file.ts";
+import { startHousekeeping } from "./housekeeping.ts";
 
 /** How long a stopping hub lets requests in progress finish. */
 const CLOSE_GRACE_MS = 5_000;
@@ -115,10 +114,10 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     owner.release();
     throw e;
   });
-  // MQTT and the relay over WebSocket need HTTP/1.1 (an upgrade); ALPN still picks h2 for gRPC
-  // clients. Plain HTTP/1.1 requests are not served: the API is HTTP/2 only, as without them.
-  // Web access pages are HTTP/1.1 too, for browsers and tools that do not speak h2.
-  const allowHTTP1 = mqttOptions.mode === "embedded" || relayOptions.mode === "embedded" || webAccessDomain !== undefined;
+  // HTTP/1.1 is offered too: AdminService answers it (Connect's JSON from any HTTP client), MQTT and
+  // the relay over WebSocket need it for their upgrade, web access pages for browsers and tools
+  // that do not speak h2. ALPN still picks h2 for gRPC clients; AgentService stays HTTP/2 only.
+  const allowHTTP1 = true;
   let webAccess: WebAccessProxy | undefined;
   const server = http2.createSecureServer(
     {
@@ -202,6 +201,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
       log,
     });
   }
+  const stopHousekeeping = startHousekeeping(store, log);
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on("session", (s) => {
     sessions.add(s);
@@ -217,6 +217,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     async close() {
       // Activations waiting their turn would hold the server open for up to their 25 s wait.
       activationGate.close();
+      stopHousekeeping();
       webAccess?.close();
       await relay.close();
       await mqtt.close();

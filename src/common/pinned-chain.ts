@@ -9,6 +9,7 @@
 import { X509Certificate, createHash } from "node:crypto";
 import { isIP } from "node:net";
 import type { PeerCertificate, TLSSocket } from "node:tls";
+import { DcaError } from "./errors.ts";
 
 /** "sha256:" + lower-case hex of the SHA-256 of a certificate's DER. */
 export function fingerprintOf(der: Uint8Array): string {
@@ -55,4 +56,18 @@ function withinValidity(cert: X509Certificate, now: Date): boolean {
   const from = cert.validFromDate ?? new Date(cert.validFrom);
   const to = cert.validToDate ?? new Date(cert.validTo);
   return from <= now && now <= to;
+}
+
+/**
+ * Normalises a CA pin to "sha256:" + 64 lower-case hex digits; accepts the
+ * colon-separated upper-case form openssl prints, with or without the prefix.
+ */
+export function normalizeFingerprint(pin: string): string {
+  const hex = pin
+    .trim()
+    .replace(/^sha256:/i, "")
+    .replaceAll(":", "")
+    .toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new DcaError("invalid-argument", 'a CA fingerprint must be "sha256:" followed by 64 hex digits; copy it from what "dca-hub serve" prints');
+  return `sha256:${hex}`;
 }
