@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { readDevice } from "../../src/agent/reader/read-device.ts";
 import { runAdminCommand } from "../../src/hub/admin/index.ts";
-import { openHubStore } from "../../src/hub/store/index.ts";
 import { secret } from "../../src/common/secret.ts";
 import { type Fleet, startFleet } from "../sim/fleet.ts";
 import { dcaCommand } from "../support/dca-cli.ts";
-import { outbox, tempDataDir, testClock } from "../support/hub-store-fixtures.ts";
+import { adminHarness } from "../support/admin-harness.ts";
+import { outbox, testClock } from "../support/hub-store-fixtures.ts";
 import { repoRoot } from "../support/shared-dir.ts";
 
 const ADDRESS = "127.23.0.1";
@@ -81,20 +81,15 @@ describe("zeros in JSON", () => {
       target: { host: ADDRESS, port, timeoutMs: 1000, retries: 1 },
       credentials: [{ name: "public", version: "v2c", community: secret("public") }],
     });
-    const dataDir = tempDataDir();
-    const clock = testClock(Date.now());
-    const store = openHubStore(dataDir, { clock });
-    try {
-      const site = store.createSite("Zeros");
-      const a = store.activate({ code: store.createActivationCode(site.id).code, installId: "i", hostname: "h", agentVersion: "0", platform: "p" });
-      if (!a.ok) throw new Error(a.reason);
-      expect(store.storeReadings(a.agent, [outbox("zero1", reading)]).stored).toBe(1);
-    } finally {
-      store.close();
-    }
+    // The hub's side in process: the real store and AdminService, as its owner.
+    const { dataDir, clock, store, api } = adminHarness({ clock: testClock(Date.now()) });
+    const site = store.createSite("Zeros");
+    const a = store.activate({ code: store.createActivationCode(site.id).code, installId: "i", hostname: "h", agentVersion: "0", platform: "p" });
+    if (!a.ok) throw new Error(a.reason);
+    expect(store.storeReadings(a.agent, [outbox("zero1", reading)]).stored).toBe(1);
     const run = async (...argv: string[]) => {
       let out = "";
-      const code = await runAdminCommand(argv, { dataDir, clock, out: (s) => void (out += s), err: (s) => void (out += s) });
+      const code = await runAdminCommand(argv, { dataDir, clock, api, out: (s) => void (out += s), err: (s) => void (out += s) });
       expect(`${code}`).toBe(`0`);
       return JSON.parse(out);
     };

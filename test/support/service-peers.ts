@@ -96,7 +96,7 @@ async function ensureTestOwner(dataDir: string, command: string[]): Promise<void
   const pw = ownerPasswordFile(dataDir);
   if (existsSync(pw)) return;
   mkdirSync(dirname(dataDir), { recursive: true });
-  writeFileSync(pw, `test-owner-${randomBytes(9).toString("base64url")}\n`, { mode: 0o600 });
+  writeFileSync(pw, `test-pw-${randomBytes(9).toString("base64url")}\n`, { mode: 0o600 });
   const r = await runCommand([...command, "admin-local", "--data", dataDir, "owner", "create", TEST_OWNER, "--password-file", pw]);
   if (r.exitCode !== 0) throw new Error(`dca-hub admin-local owner create failed (${r.exitCode}): ${r.stderr || r.stdout}`);
 }

@@ -33,7 +33,8 @@ Agents:
 Devices:
   device list [--site S] [--json]
   device missed [--site S] [--since 24h|7d] [--json]
-  device readings DEVICE_ID [--limit N] [--json]
+  device readings DEVICE_ID [--since TIME] [--until TIME] [--limit N] [--json]
+      newest first, at most 10000 (default 20); TIME is 2026-03-01, 2026-03-01T08:00Z (UTC without a zone) or 7d (ago)
   device flags [--device D] [--site S] [--json] counters that went backwards or jumped
 
 Tasks (agents are nudged over MQTT at once; --wait blocks until the result is in and shows it):

@@ -6,7 +6,7 @@
  * so the hub cannot start meanwhile, and write to the audit log as
  * "admin-local:<OS user>".
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { userInfo } from "node:os";
 import { type ParsedArgs, UsageError, flag, parseArgs } from "../../common/args.ts";
@@ -106,6 +106,8 @@ export async function runAdminLocal(argv: string[], io: AdminIo): Promise<number
   let lock: ReturnType<typeof takeOwnerLock> | undefined;
   let store: HubStore | undefined;
   try {
+    // The first owner comes before the first serve: the folder may not exist yet (the store makes it 0700 too).
+    mkdirSync(io.dataDir, { recursive: true, mode: 0o700 });
     lock = takeOwnerLock(
       join(io.dataDir, HUB_LOCK_FILE),
       (pid) =>

@@ -1,41 +1,51 @@
-/** `code create`, `agent list|show|disable|enable|reset-ssh-key`, `install list|reset`. */
-import { flag } from "../../common/args.ts";
-import { type AgentAdminStore, DEFAULT_CODE_TTL_MS, StoreError, type Agent } from "../store/index.ts";
-import { type AdminCommand, type AdminContext, type SiteNames, arg, noMoreArgs, printJson, siteArg, siteFlag, wantsJson } from "./admin-context.ts";
+/** `code create`, `agent list|show|disable|enable|reset-ssh-key`, `install list|reset`: clients of AdminService. */
+import { UsageError, flag } from "../../common/args.ts";
+import type { Agent as AgentMessage } from "../../gen/dca/v1/admin_fleet_pb.ts";
+import { type Agent, StoreError } from "../store/index.ts";
+import { type AdminCommand, type AdminContext, arg, noMoreArgs, printJson, wantsJson } from "./admin-context.ts";
 import { formatAgo, formatTable, formatTime, parseDurationMs } from "./admin-format.ts";
-import { fingerprintOf } from "../relay/agent-ssh-key.ts";
+import { agentOf, installOf, siteNamesOf } from "./fleet-from-proto.ts";
+import { dateOf, siteOf } from "./from-proto.ts";
 
 const agentState = (a: Agent) => (a.replacedBy ? `replaced by ${a.replacedBy}` : a.disabled ? "disabled" : "active");
 
-/** The agent with `id`, or a "not-found" error pointing at `agent list`. */
-function agentArg(ctx: AdminContext<AgentAdminStore>, id: string): Agent {
-  const a = ctx.store.getAgent(id);
-  if (!a) throw new StoreError("not-found", `unknown agent "${id}"; see "dca-hub agent list"`);
-  return a;
+/** The hub's answer's agent (a hub that sent none is an error, not an empty agent). */
+function agentIn(r: { agent?: AgentMessage }): AgentMessage {
+  if (!r.agent) throw new Error("the hub answered without the agent");
+  return r.agent;
 }
 
-function setDisabled(ctx: AdminContext<AgentAdminStore>, id: string, disabled: boolean): number {
-  agentArg(ctx, id);
-  const a = ctx.store.setAgentDisabled(id, disabled);
+async function setDisabled(ctx: AdminContext<unknown>, id: string, disabled: boolean): Promise<number> {
+  const a = agentIn(await ctx.api.setAgentDisabled({ agent: id, disabled }));
   ctx.io.out(`agent ${a.id} (${a.hostname}) ${disabled ? "disabled: its calls are refused from now on" : "enabled"}\n`);
   return 0;
 }
 
+/** `--ttl` in whole seconds (rounded up), or undefined for the hub's default. */
+function ttlSeconds(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDurationMs(text, "--ttl");
+  if (ms <= 0) throw new StoreError("invalid-argument", "--ttl must be longer than 0");
+  const s = Math.ceil(ms / 1000);
+  if (s > 0xffff_ffff) throw new UsageError("--ttl is too long");
+  return s;
+}
+
 /** The agent, activation-code and install commands. */
-export const AGENT_COMMANDS: Record<string, AdminCommand<AgentAdminStore & SiteNames>> = {
+export const AGENT_COMMANDS: Record<string, AdminCommand<unknown>> = {
   "code create": {
     usage: "code create SITE [--ttl 7d] [--json]",
     valued: ["ttl"],
     booleans: ["json"],
-    run(ctx, p) {
-      const site = siteArg(ctx, arg(p, 0, "SITE"));
+    remote: true,
+    async run(ctx, p) {
+      const siteName = arg(p, 0, "SITE");
       noMoreArgs(p, 1);
-      const ttl = flag(p, "ttl");
-      const ttlMs = ttl === undefined ? DEFAULT_CODE_TTL_MS : parseDurationMs(ttl, "--ttl");
-      if (ttlMs <= 0) throw new StoreError("invalid-argument", "--ttl must be longer than 0");
-      const { code, expiresAt } = ctx.store.createActivationCode(site.id, { ttlMs });
-      if (wantsJson(p)) printJson(ctx, { code, siteId: site.id, siteName: site.name, expiresAt });
-      else ctx.io.out(`activation code for site "${site.name}": ${code}\nexpires ${formatTime(expiresAt)}; single use\n`);
+      const r = await ctx.api.createActivationCode({ site: siteName, ttlSeconds: ttlSeconds(flag(p, "ttl")) });
+      const site = siteOf(r.site);
+      const expiresAt = dateOf(r.expiresAt) ?? new Date(0);
+      if (wantsJson(p)) printJson(ctx, { code: r.code, siteId: site.id, siteName: site.name, expiresAt });
+      else ctx.io.out(`activation code for site "${site.name}": ${r.code}\nexpires ${formatTime(expiresAt)}; single use\n`);
       return 0;
     },
   },
@@ -44,26 +54,28 @@ export const AGENT_COMMANDS: Record<string, AdminCommand<AgentAdminStore & SiteN
     usage: "agent list [--site S] [--json]",
     valued: ["site"],
     booleans: ["json"],
-    run(ctx, p) {
+    remote: true,
+    async run(ctx, p) {
       noMoreArgs(p, 0);
-      const site = siteFlag(ctx, p);
-      const agents = ctx.store.listAgents(site?.id);
+      const site = flag(p, "site");
+      const listed = (await ctx.api.listAgents({ site: site ?? "" })).agents;
+      const agents = listed.map(agentOf);
       if (wantsJson(p)) {
         printJson(ctx, agents);
         return 0;
       }
       if (agents.length === 0) {
-        ctx.io.out(`no agents${site ? ` on site "${site.name}"` : ""} (activate one with a code from "code create")\n`);
+        ctx.io.out(`no agents${site !== undefined ? ` on site "${site}"` : ""} (activate one with a code from "code create")\n`);
         return 0;
       }
-      const names = new Map(ctx.store.listSites().map((s) => [s.id, s.name]));
+      const names = siteNamesOf(listed);
       const now = ctx.now();
       ctx.io.out(
         formatTable(
           ["ID", "SITE", "HOSTNAME", "VERSION", "PLATFORM", "LAST POLL", "CONFIG", "OUTBOX", "DROPPED", "READINGS", "STATE", "LAST ERROR"],
           agents.map((a) => [
             a.id,
-            names.get(a.siteId) ?? a.siteId,
+            names.get(a.siteId) || a.siteId,
             a.hostname,
             a.agentVersion,
             a.platform,
@@ -84,15 +96,16 @@ export const AGENT_COMMANDS: Record<string, AdminCommand<AgentAdminStore & SiteN
   "agent show": {
     usage: "agent show AGENT_ID [--json]",
     booleans: ["json"],
-    run(ctx, p) {
+    remote: true,
+    async run(ctx, p) {
       const id = arg(p, 0, "AGENT_ID");
       noMoreArgs(p, 1);
-      const a = agentArg(ctx, id);
+      const m = agentIn(await ctx.api.getAgent({ agent: id }));
+      const a = agentOf(m);
       if (wantsJson(p)) return (printJson(ctx, a), 0);
-      const site = ctx.store.getSite(a.siteId);
       const rows: [string, string | number][] = [
         ["Agent", a.id],
-        ["Site", site ? `${site.name} (${a.siteId})` : a.siteId],
+        ["Site", m.siteName ? `${m.siteName} (${a.siteId})` : a.siteId],
         ["Host", a.hostname],
         ["Version", `${a.agentVersion} (${a.platform})`],
         ["Last poll", formatAgo(a.lastPollAt, ctx.now())],
@@ -102,7 +115,7 @@ export const AGENT_COMMANDS: Record<string, AdminCommand<AgentAdminStore & SiteN
         ["Readings", a.readingsReceived],
         ["Last error", a.lastError || "-"],
         ["Update", a.updateStatus || "-"],
-        ["SSH key", a.sshPublicKey ? `${fingerprintOf(a.sshPublicKey)} (ED25519)` : "- (sent at its next poll by an agent that has Device Web Access)"],
+        ["SSH key", m.sshKeyFingerprint ? `${m.sshKeyFingerprint} (ED25519)` : "- (sent at its next poll by an agent that has Device Web Access)"],
       ];
       ctx.io.out(rows.map(([k, v]) => `${k.padEnd(11)}${v}`).join("\n") + "\n");
       return 0;
@@ -111,6 +124,7 @@ export const AGENT_COMMANDS: Record<string, AdminCommand<AgentAdminStore & SiteN
 
   "agent disable": {
     usage: "agent disable AGENT_ID",
+    remote: true,
     run(ctx, p) {
       noMoreArgs(p, 1);
       return setDisabled(ctx, arg(p, 0, "AGENT_ID"), true);
@@ -119,6 +133,7 @@ export const AGENT_COMMANDS: Record<string, AdminCommand<AgentAdminStore & SiteN
 
   "agent enable": {
     usage: "agent enable AGENT_ID",
+    remote: true,
     run(ctx, p) {
       noMoreArgs(p, 1);
       return setDisabled(ctx, arg(p, 0, "AGENT_ID"), false);
@@ -127,11 +142,12 @@ export const AGENT_COMMANDS: Record<string, AdminCommand<AgentAdminStore & SiteN
 
   "agent reset-ssh-key": {
     usage: "agent reset-ssh-key AGENT_ID",
-    run(ctx, p) {
+    remote: true,
+    async run(ctx, p) {
       noMoreArgs(p, 1);
-      const before = agentArg(ctx, arg(p, 0, "AGENT_ID"));
-      const a = ctx.store.resetSshKey(before.id);
-      const was = before.sshPublicKey ? ` (was ${fingerprintOf(before.sshPublicKey)})` : "";
+      const r = await ctx.api.resetAgentSshKey({ agent: arg(p, 0, "AGENT_ID") });
+      const a = agentIn(r);
+      const was = r.previousFingerprint ? ` (was ${r.previousFingerprint})` : "";
       ctx.io.out(`agent ${a.id} (${a.hostname}): SSH key forgotten${was}; the next key it sends is registered\n`);
       return 0;
     },
@@ -140,9 +156,10 @@ export const AGENT_COMMANDS: Record<string, AdminCommand<AgentAdminStore & SiteN
   "install list": {
     usage: "install list [--json]",
     booleans: ["json"],
-    run(ctx, p) {
+    remote: true,
+    async run(ctx, p) {
       noMoreArgs(p, 0);
-      const installs = ctx.store.listInstalls();
+      const installs = (await ctx.api.listInstalls({})).installs.map(installOf);
       if (wantsJson(p)) printJson(ctx, installs);
       else if (installs.length === 0) ctx.io.out("no activation attempts yet\n");
       else {
@@ -159,10 +176,11 @@ export const AGENT_COMMANDS: Record<string, AdminCommand<AgentAdminStore & SiteN
 
   "install reset": {
     usage: "install reset INSTALL_ID",
-    run(ctx, p) {
+    remote: true,
+    async run(ctx, p) {
       const id = arg(p, 0, "INSTALL_ID");
       noMoreArgs(p, 1);
-      const { resetGeneration } = ctx.store.resetInstall(id);
+      const { resetGeneration } = await ctx.api.resetInstall({ installId: id });
       ctx.io.out(`install "${id}" reset (reset generation ${resetGeneration}): it may try to activate again\n`);
       return 0;
     },

@@ -1,25 +1,32 @@
-/** `device list|missed|readings|flags`. */
-import { flag } from "../../common/args.ts";
+/** `device list|missed|readings|flags`: clients of AdminService. */
+import { UsageError, flag } from "../../common/args.ts";
+import type { Device } from "../../gen/dca/v1/admin_fleet_pb.ts";
 import { CounterKind, DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { type Timestamp, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { messageToJson } from "../../common/message-json.ts";
-import { type DeviceAdminStore, type DeviceSummary, StoreError } from "../store/index.ts";
-import { type AdminCommand, type AdminContext, type SiteNames, arg, noMoreArgs, printJson, siteFlag, wantsJson } from "./admin-context.ts";
+import type { DeviceSummary } from "../store/index.ts";
+import { type AdminCommand, type AdminContext, arg, noMoreArgs, printJson, wantsJson } from "./admin-context.ts";
 import { formatAgo, formatTable, formatTime, parseCount, parseDurationMs } from "./admin-format.ts";
+import { counterFlagOf, deviceOf, siteNamesOf, storedReadingOf } from "./fleet-from-proto.ts";
+
+/** The most readings one `device readings` asks for (the hub's limit per call). */
+const MAX_READINGS = 10_000;
 
 const kindName = (k: CounterKind) => (CounterKind[k] ?? String(k)).toLowerCase().replace(/_/g, " ");
 const supply = (d: DeviceSummary) => (d.lowestSupply ? `${d.lowestSupply.description} ${Math.round(d.lowestSupply.percent)}%` : "-");
 
-function printDevices(ctx: AdminContext<SiteNames>, devices: DeviceSummary[], json: boolean, empty: string): void {
+function printDevices(ctx: AdminContext<unknown>, listed: Device[], json: boolean, empty: string): void {
+  const devices = listed.map(deviceOf);
   if (json) return printJson(ctx, devices);
   if (devices.length === 0) return ctx.io.out(`${empty}\n`);
-  const names = new Map(ctx.store.listSites().map((s) => [s.id, s.name]));
+  const names = siteNamesOf(listed);
   const now = ctx.now();
   ctx.io.out(
     formatTable(
       ["ID", "SITE", "VENDOR", "MODEL", "SERIAL", "ADDRESS", "LAST READ", "PAGES", "LOWEST SUPPLY", "STATUS", "FLAGS"],
       devices.map((d) => [
         d.id,
-        names.get(d.siteId) ?? d.siteId,
+        names.get(d.siteId) || d.siteId,
         d.vendor,
         d.model,
         d.serialNumber,
@@ -34,16 +41,31 @@ function printDevices(ctx: AdminContext<SiteNames>, devices: DeviceSummary[], js
   );
 }
 
+/**
+ * A time option as a Timestamp: how long ago ("7d", "12h"), or a date or time ("2026-03-01",
+ * "2026-03-01T08:00", "2026-03-01 08:00:00Z", with an offset); a time without a zone is UTC
+ * (the tables print UTC too).
+ */
+function timeFlag(ctx: AdminContext<unknown>, text: string | undefined, what: string): Timestamp | undefined {
+  if (text === undefined) return undefined;
+  if (/^\d+[a-z]+$/i.test(text.trim())) return timestampFromDate(new Date(ctx.now().getTime() - parseDurationMs(text.trim(), what)));
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(text.trim());
+  const ms = m ? Date.parse(`${m[1]}T${m[2] ?? "00:00"}${m[3] ?? "Z"}`) : NaN;
+  if (Number.isNaN(ms)) throw new UsageError(`${what} must be a time such as 2026-03-01, 2026-03-01T08:00Z or 7d (ago), got "${text}"`);
+  return timestampFromDate(new Date(ms));
+}
+
 /** The device commands. */
-export const DEVICE_COMMANDS: Record<string, AdminCommand<DeviceAdminStore & SiteNames>> = {
+export const DEVICE_COMMANDS: Record<string, AdminCommand<unknown>> = {
   "device list": {
     usage: "device list [--site S] [--json]",
     valued: ["site"],
     booleans: ["json"],
-    run(ctx, p) {
+    remote: true,
+    async run(ctx, p) {
       noMoreArgs(p, 0);
-      const site = siteFlag(ctx, p);
-      printDevices(ctx, ctx.store.listDevices({ siteId: site?.id }), wantsJson(p), "no devices yet");
+      const { devices } = await ctx.api.listDevices({ site: flag(p, "site") ?? "" });
+      printDevices(ctx, devices, wantsJson(p), "no devices yet");
       return 0;
     },
   },
@@ -52,28 +74,30 @@ export const DEVICE_COMMANDS: Record<string, AdminCommand<DeviceAdminStore & Sit
     usage: "device missed [--site S] [--since 24h|7d] [--json]",
     valued: ["site", "since"],
     booleans: ["json"],
-    run(ctx, p) {
+    remote: true,
+    async run(ctx, p) {
       noMoreArgs(p, 0);
-      const site = siteFlag(ctx, p);
       const since = flag(p, "since") ?? "24h";
-      const olderThanMs = parseDurationMs(since, "--since");
-      const missed = ctx.store.missedReads({ olderThanMs, siteId: site?.id });
-      printDevices(ctx, missed, wantsJson(p), `every device was read within ${since}`);
+      const seconds = Math.ceil(parseDurationMs(since, "--since") / 1000);
+      if (seconds > 0xffff_ffff) throw new UsageError("--since is too long");
+      const { devices } = await ctx.api.listMissedDevices({ site: flag(p, "site") ?? "", notReadForSeconds: seconds });
+      printDevices(ctx, devices, wantsJson(p), `every device was read within ${since}`);
       return 0;
     },
   },
 
   "device readings": {
-    usage: "device readings DEVICE_ID [--limit N] [--json]",
-    valued: ["limit"],
+    usage: "device readings DEVICE_ID [--since TIME] [--until TIME] [--limit N] [--json]",
+    valued: ["limit", "since", "until"],
     booleans: ["json"],
-    run(ctx, p) {
+    remote: true,
+    async run(ctx, p) {
       const id = arg(p, 0, "DEVICE_ID");
       noMoreArgs(p, 1);
       const limitText = flag(p, "limit");
-      const limit = limitText === undefined ? 20 : parseCount(limitText, "--limit", 1, 100_000);
-      if (!ctx.store.getDevice(id)) throw new StoreError("not-found", `unknown device "${id}"; see "dca-hub device list"`);
-      const readings = ctx.store.listReadings(id, { limit });
+      const limit = limitText === undefined ? 20 : parseCount(limitText, "--limit", 1, MAX_READINGS);
+      const window = { since: timeFlag(ctx, flag(p, "since"), "--since"), until: timeFlag(ctx, flag(p, "until"), "--until") };
+      const readings = (await ctx.api.listReadings({ device: id, limit, ...window })).readings.map(storedReadingOf);
       if (wantsJson(p)) {
         printJson(
           ctx,
@@ -103,10 +127,11 @@ export const DEVICE_COMMANDS: Record<string, AdminCommand<DeviceAdminStore & Sit
     usage: "device flags [--device D] [--site S] [--json]",
     valued: ["device", "site"],
     booleans: ["json"],
-    run(ctx, p) {
+    remote: true,
+    async run(ctx, p) {
       noMoreArgs(p, 0);
-      const site = siteFlag(ctx, p);
-      const flags = ctx.store.listCounterFlags({ deviceId: flag(p, "device"), siteId: site?.id });
+      const { flags: listed } = await ctx.api.listCounterFlags({ device: flag(p, "device") ?? "", site: flag(p, "site") ?? "" });
+      const flags = listed.map(counterFlagOf);
       if (wantsJson(p)) printJson(ctx, flags.map((f) => ({ ...f, kind: CounterKind[f.kind] ?? f.kind })));
       else if (flags.length === 0) ctx.io.out("no counter flags\n");
       else {

@@ -9,6 +9,8 @@ import { createAdminAuth } from "./admin-auth.ts";
 import type { AdminAuth, AuditEntry } from "./admin-door.ts";
 import { createHubHandlers } from "./hub-handlers.ts";
 import { createSiteHandlers } from "./site-handlers.ts";
+import { createFleetHandlers } from "./fleet-handlers.ts";
+import { createDeviceHandlers } from "./device-handlers.ts";
 
 /** What the handlers need besides the store. */
 export interface AdminServiceDeps {
@@ -24,6 +26,8 @@ export interface AdminServiceDeps {
 export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl<typeof AdminService>> {
   return {
     ...createSiteHandlers(deps.store),
+    ...createFleetHandlers(deps.store),
+    ...createDeviceHandlers(deps.store),
     ...createHubHandlers(deps),
   };
 }

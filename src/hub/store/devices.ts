@@ -109,12 +109,17 @@ export function createDeviceViews(ctx: StoreContext) {
       return opts.siteId === undefined ? devices(`WHERE ${missed}`, [cutoff]) : devices(`WHERE ${missed} AND d.site_id = ?`, [cutoff, opts.siteId]);
     },
 
-    listReadings(deviceId: string, opts: { limit?: number } = {}): StoredReading[] {
+    listReadings(deviceId: string, opts: { limit?: number; since?: Date; until?: Date } = {}): StoredReading[] {
       const limit = Math.max(1, Math.trunc(opts.limit ?? DEFAULT_READINGS_LIMIT));
+      // Unbounded ends are the widest times SQLite's integers hold, so one statement serves every window.
+      const since = opts.since?.getTime() ?? Number.MIN_SAFE_INTEGER;
+      const until = opts.until?.getTime() ?? Number.MAX_SAFE_INTEGER;
       return ctx.read(() =>
         db
-          .query<ReadingRow, [string, number]>("SELECT * FROM readings WHERE device_id = ? ORDER BY read_at DESC, received_at DESC, rowid DESC LIMIT ?")
-          .all(deviceId, limit)
+          .query<ReadingRow, [string, number, number, number]>(
+            "SELECT * FROM readings WHERE device_id = ? AND read_at >= ? AND read_at < ? ORDER BY read_at DESC, received_at DESC, rowid DESC LIMIT ?",
+          )
+          .all(deviceId, since, until, limit)
           .map((r) => ({
             id: r.id,
             deviceId: r.device_id,

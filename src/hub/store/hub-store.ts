@@ -103,8 +103,8 @@ export interface DeviceAdminStore {
   /** Devices (of one site if given), by site and address. */
   listDevices(opts?: { siteId?: string }): DeviceSummary[];
   getDevice(id: string): DeviceSummary | undefined;
-  /** A device's readings, newest first (100 unless told otherwise). */
-  listReadings(deviceId: string, opts?: { limit?: number }): StoredReading[];
+  /** A device's readings, newest first (100 unless told otherwise), taken at or after `since` and before `until`. */
+  listReadings(deviceId: string, opts?: { limit?: number; since?: Date; until?: Date }): StoredReading[];
   /** Counter flags, newest first. */
   listCounterFlags(opts?: { deviceId?: string; siteId?: string }): CounterFlag[];
   /** Devices not read for `olderThanMs` (or never). */

@@ -64,6 +64,10 @@ export function describeDeviceAdminStore(name: string, open: OpenStore): void {
       expect(store.listReadings(d.id).map((r) => r.id)).toEqual(["new", "mid", "old"]);
       expect(store.listReadings(d.id, { limit: 2 }).map((r) => r.id)).toEqual(["new", "mid"]);
       expect(store.listReadings(d.id, { limit: 0 }).map((r) => r.id)).toEqual(["new"]);
+      // A window by read time: since is inclusive, until is not.
+      expect(store.listReadings(d.id, { since: new Date(t - 1000) }).map((r) => r.id)).toEqual(["new", "mid"]);
+      expect(store.listReadings(d.id, { until: new Date(t) }).map((r) => r.id)).toEqual(["mid", "old"]);
+      expect(store.listReadings(d.id, { since: new Date(t - 2000), until: new Date(t - 1000) }).map((r) => r.id)).toEqual(["old"]);
       const mid = store.listReadings(d.id)[1];
       expect(mid).toMatchObject({ deviceId: d.id, agentId: agent.id, siteId: site.id, taskId: "tsk_x", address: "10.0.0.5", readAt: new Date(t - 1000), receivedAt: new Date(t) });
       expect(mid.reading.serialNumber).toBe("S1");

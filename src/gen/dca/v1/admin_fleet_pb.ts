@@ -2,28 +2,875 @@
 // @generated from file dca/v1/admin_fleet.proto (package dca.v1, syntax proto3)
 /* eslint-disable */
 
-// Agents, activation codes, installs, devices, readings and counter flags (AdminService).
+// Agents, activation codes, installs, devices, readings and counter flags
+// (AdminService). A site is named by its name or id ("site"); agents and
+// devices by their id. Times are RFC 3339 in the JSON form
+// ("2026-03-01T00:00:00Z"), 64-bit counts are strings there.
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Site, SiteJson } from "./admin_sites_pb.ts";
+import { file_dca_v1_admin_sites } from "./admin_sites_pb.ts";
+import type { CounterKind, CounterKindJson, DeviceReading, DeviceReadingJson } from "./reading_pb.ts";
+import { file_dca_v1_reading } from "./reading_pb.ts";
+import type { Timestamp, TimestampJson } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file dca/v1/admin_fleet.proto.
  */
 export const file_dca_v1_admin_fleet: GenFile = /*@__PURE__*/
-  fileDesc("ChhkY2EvdjEvYWRtaW5fZmxlZXQucHJvdG8SBmRjYS52MSIdChtDcmVhdGVBY3RpdmF0aW9uQ29kZVJlcXVlc3QiHgocQ3JlYXRlQWN0aXZhdGlvbkNvZGVSZXNwb25zZSITChFMaXN0QWdlbnRzUmVxdWVzdCIUChJMaXN0QWdlbnRzUmVzcG9uc2UiEQoPR2V0QWdlbnRSZXF1ZXN0IhIKEEdldEFnZW50UmVzcG9uc2UiGQoXU2V0QWdlbnREaXNhYmxlZFJlcXVlc3QiGgoYU2V0QWdlbnREaXNhYmxlZFJlc3BvbnNlIhkKF1Jlc2V0QWdlbnRTc2hLZXlSZXF1ZXN0IhoKGFJlc2V0QWdlbnRTc2hLZXlSZXNwb25zZSIVChNMaXN0SW5zdGFsbHNSZXF1ZXN0IhYKFExpc3RJbnN0YWxsc1Jlc3BvbnNlIhUKE1Jlc2V0SW5zdGFsbFJlcXVlc3QiFgoUUmVzZXRJbnN0YWxsUmVzcG9uc2UiFAoSTGlzdERldmljZXNSZXF1ZXN0IhUKE0xpc3REZXZpY2VzUmVzcG9uc2UiGgoYTGlzdE1pc3NlZERldmljZXNSZXF1ZXN0IhsKGUxpc3RNaXNzZWREZXZpY2VzUmVzcG9uc2UiFQoTTGlzdFJlYWRpbmdzUmVxdWVzdCIWChRMaXN0UmVhZGluZ3NSZXNwb25zZSIZChdMaXN0Q291bnRlckZsYWdzUmVxdWVzdCIaChhMaXN0Q291bnRlckZsYWdzUmVzcG9uc2ViBnByb3RvMw");
+  fileDesc("ChhkY2EvdjEvYWRtaW5fZmxlZXQucHJvdG8SBmRjYS52MSL/AwoFQWdlbnQSCgoCaWQYASABKAkSDwoHc2l0ZV9pZBgCIAEoCRIRCglzaXRlX25hbWUYAyABKAkSEgoKaW5zdGFsbF9pZBgEIAEoCRIQCghob3N0bmFtZRgFIAEoCRIVCg1hZ2VudF92ZXJzaW9uGAYgASgJEhAKCHBsYXRmb3JtGAcgASgJEi4KCmNyZWF0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGxhc3RfcG9sbF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOY29uZmlnX3ZlcnNpb24YCiABKAQSFAoMb3V0Ym94X2RlcHRoGAsgASgEEhQKDG91dGJveF9ieXRlcxgMIAEoBBIYChBkcm9wcGVkX3JlYWRpbmdzGA0gASgEEhUKDWtub3duX2RldmljZXMYDiABKA0SEgoKbGFzdF9lcnJvchgPIAEoCRIZChFyZWFkaW5nc19yZWNlaXZlZBgQIAEoBBIQCghkaXNhYmxlZBgRIAEoCBITCgtyZXBsYWNlZF9ieRgSIAEoCRIVCg11cGRhdGVfc3RhdHVzGBMgASgJEhYKDnNzaF9wdWJsaWNfa2V5GBQgASgJEhsKE3NzaF9rZXlfZmluZ2VycHJpbnQYFSABKAkilQEKB0luc3RhbGwSEgoKaW5zdGFsbF9pZBgBIAEoCRIXCg9mYWlsZWRfYXR0ZW1wdHMYAiABKA0SDgoGbG9ja2VkGAMgASgIEhgKEHJlc2V0X2dlbmVyYXRpb24YBCABKA0SMwoPbGFzdF9hdHRlbXB0X2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIzCgtTdXBwbHlMZXZlbBITCgtkZXNjcmlwdGlvbhgBIAEoCRIPCgdwZXJjZW50GAIgASgBItICCgZEZXZpY2USCgoCaWQYASABKAkSDwoHc2l0ZV9pZBgCIAEoCRIRCglzaXRlX25hbWUYAyABKAkSDgoGdmVuZG9yGAQgASgJEg0KBW1vZGVsGAUgASgJEhUKDXNlcmlhbF9udW1iZXIYBiABKAkSEwoLbWFjX2FkZHJlc3MYByABKAkSDwoHYWRkcmVzcxgIIAEoCRIwCgxsYXN0X3JlYWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhgKC3RvdGFsX3BhZ2VzGAogASgESACIAQESKgoNbG93ZXN0X3N1cHBseRgLIAEoCzITLmRjYS52MS5TdXBwbHlMZXZlbBIOCgZzdGF0dXMYDCABKAkSFQoNcmVhZGluZ19jb3VudBgNIAEoBBINCgVmbGFncxgOIAEoDUIOCgxfdG90YWxfcGFnZXMihgIKDVN0b3JlZFJlYWRpbmcSCgoCaWQYASABKAkSEQoJZGV2aWNlX2lkGAIgASgJEhAKCGFnZW50X2lkGAMgASgJEg8KB3NpdGVfaWQYBCABKAkSCwoDc2VxGAUgASgEEg8KB3Rhc2tfaWQYBiABKAkSKwoHcmVhZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVjZWl2ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2FkZHJlc3MYCSABKAkSJgoHcmVhZGluZxgKIAEoCzIVLmRjYS52MS5EZXZpY2VSZWFkaW5nIs8BCgtDb3VudGVyRmxhZxIRCglkZXZpY2VfaWQYASABKAkSDwoHc2l0ZV9pZBgCIAEoCRISCgpyZWFkaW5nX2lkGAMgASgJEiEKBGtpbmQYBCABKA4yEy5kY2EudjEuQ291bnRlcktpbmQSDAoEbmFtZRgFIAEoCRIQCghwcmV2aW91cxgGIAEoBBINCgV2YWx1ZRgHIAEoBBIOCgZyZWFzb24YCCABKAkSJgoCYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlUKG0NyZWF0ZUFjdGl2YXRpb25Db2RlUmVxdWVzdBIMCgRzaXRlGAEgASgJEhgKC3R0bF9zZWNvbmRzGAIgASgNSACIAQFCDgoMX3R0bF9zZWNvbmRzIngKHENyZWF0ZUFjdGl2YXRpb25Db2RlUmVzcG9uc2USDAoEY29kZRgBIAEoCRIaCgRzaXRlGAIgASgLMgwuZGNhLnYxLlNpdGUSLgoKZXhwaXJlc19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiIQoRTGlzdEFnZW50c1JlcXVlc3QSDAoEc2l0ZRgBIAEoCSIzChJMaXN0QWdlbnRzUmVzcG9uc2USHQoGYWdlbnRzGAEgAygLMg0uZGNhLnYxLkFnZW50IiAKD0dldEFnZW50UmVxdWVzdBINCgVhZ2VudBgBIAEoCSIwChBHZXRBZ2VudFJlc3BvbnNlEhwKBWFnZW50GAEgASgLMg0uZGNhLnYxLkFnZW50IjoKF1NldEFnZW50RGlzYWJsZWRSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEhAKCGRpc2FibGVkGAIgASgIIjgKGFNldEFnZW50RGlzYWJsZWRSZXNwb25zZRIcCgVhZ2VudBgBIAEoCzINLmRjYS52MS5BZ2VudCIoChdSZXNldEFnZW50U3NoS2V5UmVxdWVzdBINCgVhZ2VudBgBIAEoCSJWChhSZXNldEFnZW50U3NoS2V5UmVzcG9uc2USHAoFYWdlbnQYASABKAsyDS5kY2EudjEuQWdlbnQSHAoUcHJldmlvdXNfZmluZ2VycHJpbnQYAiABKAkiFQoTTGlzdEluc3RhbGxzUmVxdWVzdCI5ChRMaXN0SW5zdGFsbHNSZXNwb25zZRIhCghpbnN0YWxscxgBIAMoCzIPLmRjYS52MS5JbnN0YWxsIikKE1Jlc2V0SW5zdGFsbFJlcXVlc3QSEgoKaW5zdGFsbF9pZBgBIAEoCSIwChRSZXNldEluc3RhbGxSZXNwb25zZRIYChByZXNldF9nZW5lcmF0aW9uGAEgASgNIiIKEkxpc3REZXZpY2VzUmVxdWVzdBIMCgRzaXRlGAEgASgJIjYKE0xpc3REZXZpY2VzUmVzcG9uc2USHwoHZGV2aWNlcxgBIAMoCzIOLmRjYS52MS5EZXZpY2UiZAoYTGlzdE1pc3NlZERldmljZXNSZXF1ZXN0EgwKBHNpdGUYASABKAkSIQoUbm90X3JlYWRfZm9yX3NlY29uZHMYAiABKA1IAIgBAUIXChVfbm90X3JlYWRfZm9yX3NlY29uZHMiPAoZTGlzdE1pc3NlZERldmljZXNSZXNwb25zZRIfCgdkZXZpY2VzGAEgAygLMg4uZGNhLnYxLkRldmljZSKKAQoTTGlzdFJlYWRpbmdzUmVxdWVzdBIOCgZkZXZpY2UYASABKAkSKQoFc2luY2UYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBXVudGlsGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVsaW1pdBgEIAEoDSJfChRMaXN0UmVhZGluZ3NSZXNwb25zZRIeCgZkZXZpY2UYASABKAsyDi5kY2EudjEuRGV2aWNlEicKCHJlYWRpbmdzGAIgAygLMhUuZGNhLnYxLlN0b3JlZFJlYWRpbmciNwoXTGlzdENvdW50ZXJGbGFnc1JlcXVlc3QSDAoEc2l0ZRgBIAEoCRIOCgZkZXZpY2UYAiABKAkiPgoYTGlzdENvdW50ZXJGbGFnc1Jlc3BvbnNlEiIKBWZsYWdzGAEgAygLMhMuZGNhLnYxLkNvdW50ZXJGbGFnYgZwcm90bzM", [file_dca_v1_admin_sites, file_dca_v1_reading, file_google_protobuf_timestamp]);
+
+/**
+ * An activated agent and what its last poll said. Its secret is never kept.
+ *
+ * @generated from message dca.v1.Agent
+ */
+export type Agent = Message<"dca.v1.Agent"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: string site_id = 2;
+   */
+  siteId: string;
+
+  /**
+   * @generated from field: string site_name = 3;
+   */
+  siteName: string;
+
+  /**
+   * The installation it was activated from (one per machine).
+   *
+   * @generated from field: string install_id = 4;
+   */
+  installId: string;
+
+  /**
+   * @generated from field: string hostname = 5;
+   */
+  hostname: string;
+
+  /**
+   * @generated from field: string agent_version = 6;
+   */
+  agentVersion: string;
+
+  /**
+   * linux-x64, linux-arm64, windows-x64, darwin-arm64.
+   *
+   * @generated from field: string platform = 7;
+   */
+  platform: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 8;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * Unset until its first poll.
+   *
+   * @generated from field: google.protobuf.Timestamp last_poll_at = 9;
+   */
+  lastPollAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: uint64 config_version = 10;
+   */
+  configVersion: bigint;
+
+  /**
+   * Readings waiting in its outbox, their bytes, and readings it had to drop.
+   *
+   * @generated from field: uint64 outbox_depth = 11;
+   */
+  outboxDepth: bigint;
+
+  /**
+   * @generated from field: uint64 outbox_bytes = 12;
+   */
+  outboxBytes: bigint;
+
+  /**
+   * @generated from field: uint64 dropped_readings = 13;
+   */
+  droppedReadings: bigint;
+
+  /**
+   * @generated from field: uint32 known_devices = 14;
+   */
+  knownDevices: number;
+
+  /**
+   * @generated from field: string last_error = 15;
+   */
+  lastError: string;
+
+  /**
+   * @generated from field: uint64 readings_received = 16;
+   */
+  readingsReceived: bigint;
+
+  /**
+   * Its calls are refused (SetAgentDisabled).
+   *
+   * @generated from field: bool disabled = 17;
+   */
+  disabled: boolean;
+
+  /**
+   * The agent a later activation of the same install on the same site created ("" if none).
+   *
+   * @generated from field: string replaced_by = 18;
+   */
+  replacedBy: string;
+
+  /**
+   * What it said of its last self-update ("" if nothing), e.g. why it rolled back.
+   *
+   * @generated from field: string update_status = 19;
+   */
+  updateStatus: string;
+
+  /**
+   * Its SSH public key for Device Web Access ("ssh-ed25519 AAAA..."), "" until it sends one.
+   *
+   * @generated from field: string ssh_public_key = 20;
+   */
+  sshPublicKey: string;
+
+  /**
+   * SHA256:... of ssh_public_key ("" when none).
+   *
+   * @generated from field: string ssh_key_fingerprint = 21;
+   */
+  sshKeyFingerprint: string;
+};
+
+/**
+ * An activated agent and what its last poll said. Its secret is never kept.
+ *
+ * @generated from message dca.v1.Agent
+ */
+export type AgentJson = {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id?: string;
+
+  /**
+   * @generated from field: string site_id = 2;
+   */
+  siteId?: string;
+
+  /**
+   * @generated from field: string site_name = 3;
+   */
+  siteName?: string;
+
+  /**
+   * The installation it was activated from (one per machine).
+   *
+   * @generated from field: string install_id = 4;
+   */
+  installId?: string;
+
+  /**
+   * @generated from field: string hostname = 5;
+   */
+  hostname?: string;
+
+  /**
+   * @generated from field: string agent_version = 6;
+   */
+  agentVersion?: string;
+
+  /**
+   * linux-x64, linux-arm64, windows-x64, darwin-arm64.
+   *
+   * @generated from field: string platform = 7;
+   */
+  platform?: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 8;
+   */
+  createdAt?: TimestampJson;
+
+  /**
+   * Unset until its first poll.
+   *
+   * @generated from field: google.protobuf.Timestamp last_poll_at = 9;
+   */
+  lastPollAt?: TimestampJson;
+
+  /**
+   * @generated from field: uint64 config_version = 10;
+   */
+  configVersion?: string;
+
+  /**
+   * Readings waiting in its outbox, their bytes, and readings it had to drop.
+   *
+   * @generated from field: uint64 outbox_depth = 11;
+   */
+  outboxDepth?: string;
+
+  /**
+   * @generated from field: uint64 outbox_bytes = 12;
+   */
+  outboxBytes?: string;
+
+  /**
+   * @generated from field: uint64 dropped_readings = 13;
+   */
+  droppedReadings?: string;
+
+  /**
+   * @generated from field: uint32 known_devices = 14;
+   */
+  knownDevices?: number;
+
+  /**
+   * @generated from field: string last_error = 15;
+   */
+  lastError?: string;
+
+  /**
+   * @generated from field: uint64 readings_received = 16;
+   */
+  readingsReceived?: string;
+
+  /**
+   * Its calls are refused (SetAgentDisabled).
+   *
+   * @generated from field: bool disabled = 17;
+   */
+  disabled?: boolean;
+
+  /**
+   * The agent a later activation of the same install on the same site created ("" if none).
+   *
+   * @generated from field: string replaced_by = 18;
+   */
+  replacedBy?: string;
+
+  /**
+   * What it said of its last self-update ("" if nothing), e.g. why it rolled back.
+   *
+   * @generated from field: string update_status = 19;
+   */
+  updateStatus?: string;
+
+  /**
+   * Its SSH public key for Device Web Access ("ssh-ed25519 AAAA..."), "" until it sends one.
+   *
+   * @generated from field: string ssh_public_key = 20;
+   */
+  sshPublicKey?: string;
+
+  /**
+   * SHA256:... of ssh_public_key ("" when none).
+   *
+   * @generated from field: string ssh_key_fingerprint = 21;
+   */
+  sshKeyFingerprint?: string;
+};
+
+/**
+ * Describes the message dca.v1.Agent.
+ * Use `create(AgentSchema)` to create a new message.
+ */
+export const AgentSchema: GenMessage<Agent, {jsonType: AgentJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_admin_fleet, 0);
+
+/**
+ * Activation bookkeeping of one installation (the lockout counter).
+ *
+ * @generated from message dca.v1.Install
+ */
+export type Install = Message<"dca.v1.Install"> & {
+  /**
+   * @generated from field: string install_id = 1;
+   */
+  installId: string;
+
+  /**
+   * @generated from field: uint32 failed_attempts = 2;
+   */
+  failedAttempts: number;
+
+  /**
+   * @generated from field: bool locked = 3;
+   */
+  locked: boolean;
+
+  /**
+   * How many times an admin reset it.
+   *
+   * @generated from field: uint32 reset_generation = 4;
+   */
+  resetGeneration: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_attempt_at = 5;
+   */
+  lastAttemptAt?: Timestamp | undefined;
+};
+
+/**
+ * Activation bookkeeping of one installation (the lockout counter).
+ *
+ * @generated from message dca.v1.Install
+ */
+export type InstallJson = {
+  /**
+   * @generated from field: string install_id = 1;
+   */
+  installId?: string;
+
+  /**
+   * @generated from field: uint32 failed_attempts = 2;
+   */
+  failedAttempts?: number;
+
+  /**
+   * @generated from field: bool locked = 3;
+   */
+  locked?: boolean;
+
+  /**
+   * How many times an admin reset it.
+   *
+   * @generated from field: uint32 reset_generation = 4;
+   */
+  resetGeneration?: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_attempt_at = 5;
+   */
+  lastAttemptAt?: TimestampJson;
+};
+
+/**
+ * Describes the message dca.v1.Install.
+ * Use `create(InstallSchema)` to create a new message.
+ */
+export const InstallSchema: GenMessage<Install, {jsonType: InstallJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_admin_fleet, 1);
+
+/**
+ * The supply with the lowest level of a device.
+ *
+ * @generated from message dca.v1.SupplyLevel
+ */
+export type SupplyLevel = Message<"dca.v1.SupplyLevel"> & {
+  /**
+   * @generated from field: string description = 1;
+   */
+  description: string;
+
+  /**
+   * @generated from field: double percent = 2;
+   */
+  percent: number;
+};
+
+/**
+ * The supply with the lowest level of a device.
+ *
+ * @generated from message dca.v1.SupplyLevel
+ */
+export type SupplyLevelJson = {
+  /**
+   * @generated from field: string description = 1;
+   */
+  description?: string;
+
+  /**
+   * @generated from field: double percent = 2;
+   */
+  percent?: number | "NaN" | "Infinity" | "-Infinity";
+};
+
+/**
+ * Describes the message dca.v1.SupplyLevel.
+ * Use `create(SupplyLevelSchema)` to create a new message.
+ */
+export const SupplyLevelSchema: GenMessage<SupplyLevel, {jsonType: SupplyLevelJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_admin_fleet, 2);
+
+/**
+ * One device as listings show it, from its newest reading.
+ *
+ * @generated from message dca.v1.Device
+ */
+export type Device = Message<"dca.v1.Device"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: string site_id = 2;
+   */
+  siteId: string;
+
+  /**
+   * @generated from field: string site_name = 3;
+   */
+  siteName: string;
+
+  /**
+   * @generated from field: string vendor = 4;
+   */
+  vendor: string;
+
+  /**
+   * @generated from field: string model = 5;
+   */
+  model: string;
+
+  /**
+   * @generated from field: string serial_number = 6;
+   */
+  serialNumber: string;
+
+  /**
+   * @generated from field: string mac_address = 7;
+   */
+  macAddress: string;
+
+  /**
+   * The address it was last read at.
+   *
+   * @generated from field: string address = 8;
+   */
+  address: string;
+
+  /**
+   * Unset when it was never read.
+   *
+   * @generated from field: google.protobuf.Timestamp last_read_at = 9;
+   */
+  lastReadAt?: Timestamp | undefined;
+
+  /**
+   * The total page counter of its newest reading; unset when it has none.
+   *
+   * @generated from field: optional uint64 total_pages = 10;
+   */
+  totalPages?: bigint | undefined;
+
+  /**
+   * Unset when no supply reported a level.
+   *
+   * @generated from field: dca.v1.SupplyLevel lowest_supply = 11;
+   */
+  lowestSupply?: SupplyLevel | undefined;
+
+  /**
+   * @generated from field: string status = 12;
+   */
+  status: string;
+
+  /**
+   * @generated from field: uint64 reading_count = 13;
+   */
+  readingCount: bigint;
+
+  /**
+   * Counter flags raised on it.
+   *
+   * @generated from field: uint32 flags = 14;
+   */
+  flags: number;
+};
+
+/**
+ * One device as listings show it, from its newest reading.
+ *
+ * @generated from message dca.v1.Device
+ */
+export type DeviceJson = {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id?: string;
+
+  /**
+   * @generated from field: string site_id = 2;
+   */
+  siteId?: string;
+
+  /**
+   * @generated from field: string site_name = 3;
+   */
+  siteName?: string;
+
+  /**
+   * @generated from field: string vendor = 4;
+   */
+  vendor?: string;
+
+  /**
+   * @generated from field: string model = 5;
+   */
+  model?: string;
+
+  /**
+   * @generated from field: string serial_number = 6;
+   */
+  serialNumber?: string;
+
+  /**
+   * @generated from field: string mac_address = 7;
+   */
+  macAddress?: string;
+
+  /**
+   * The address it was last read at.
+   *
+   * @generated from field: string address = 8;
+   */
+  address?: string;
+
+  /**
+   * Unset when it was never read.
+   *
+   * @generated from field: google.protobuf.Timestamp last_read_at = 9;
+   */
+  lastReadAt?: TimestampJson;
+
+  /**
+   * The total page counter of its newest reading; unset when it has none.
+   *
+   * @generated from field: optional uint64 total_pages = 10;
+   */
+  totalPages?: string;
+
+  /**
+   * Unset when no supply reported a level.
+   *
+   * @generated from field: dca.v1.SupplyLevel lowest_supply = 11;
+   */
+  lowestSupply?: SupplyLevelJson;
+
+  /**
+   * @generated from field: string status = 12;
+   */
+  status?: string;
+
+  /**
+   * @generated from field: uint64 reading_count = 13;
+   */
+  readingCount?: string;
+
+  /**
+   * Counter flags raised on it.
+   *
+   * @generated from field: uint32 flags = 14;
+   */
+  flags?: number;
+};
+
+/**
+ * Describes the message dca.v1.Device.
+ * Use `create(DeviceSchema)` to create a new message.
+ */
+export const DeviceSchema: GenMessage<Device, {jsonType: DeviceJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_admin_fleet, 3);
+
+/**
+ * One reading as the hub keeps it, with where and when it arrived.
+ *
+ * @generated from message dca.v1.StoredReading
+ */
+export type StoredReading = Message<"dca.v1.StoredReading"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: string device_id = 2;
+   */
+  deviceId: string;
+
+  /**
+   * @generated from field: string agent_id = 3;
+   */
+  agentId: string;
+
+  /**
+   * @generated from field: string site_id = 4;
+   */
+  siteId: string;
+
+  /**
+   * The agent's sequence number of the reading.
+   *
+   * @generated from field: uint64 seq = 5;
+   */
+  seq: bigint;
+
+  /**
+   * The task that asked for it ("" for a scheduled read).
+   *
+   * @generated from field: string task_id = 6;
+   */
+  taskId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp read_at = 7;
+   */
+  readAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp received_at = 8;
+   */
+  receivedAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string address = 9;
+   */
+  address: string;
+
+  /**
+   * @generated from field: dca.v1.DeviceReading reading = 10;
+   */
+  reading?: DeviceReading | undefined;
+};
+
+/**
+ * One reading as the hub keeps it, with where and when it arrived.
+ *
+ * @generated from message dca.v1.StoredReading
+ */
+export type StoredReadingJson = {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id?: string;
+
+  /**
+   * @generated from field: string device_id = 2;
+   */
+  deviceId?: string;
+
+  /**
+   * @generated from field: string agent_id = 3;
+   */
+  agentId?: string;
+
+  /**
+   * @generated from field: string site_id = 4;
+   */
+  siteId?: string;
+
+  /**
+   * The agent's sequence number of the reading.
+   *
+   * @generated from field: uint64 seq = 5;
+   */
+  seq?: string;
+
+  /**
+   * The task that asked for it ("" for a scheduled read).
+   *
+   * @generated from field: string task_id = 6;
+   */
+  taskId?: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp read_at = 7;
+   */
+  readAt?: TimestampJson;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp received_at = 8;
+   */
+  receivedAt?: TimestampJson;
+
+  /**
+   * @generated from field: string address = 9;
+   */
+  address?: string;
+
+  /**
+   * @generated from field: dca.v1.DeviceReading reading = 10;
+   */
+  reading?: DeviceReadingJson;
+};
+
+/**
+ * Describes the message dca.v1.StoredReading.
+ * Use `create(StoredReadingSchema)` to create a new message.
+ */
+export const StoredReadingSchema: GenMessage<StoredReading, {jsonType: StoredReadingJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_admin_fleet, 4);
+
+/**
+ * A suspicious change of a page counter between two readings of one device.
+ *
+ * @generated from message dca.v1.CounterFlag
+ */
+export type CounterFlag = Message<"dca.v1.CounterFlag"> & {
+  /**
+   * @generated from field: string device_id = 1;
+   */
+  deviceId: string;
+
+  /**
+   * @generated from field: string site_id = 2;
+   */
+  siteId: string;
+
+  /**
+   * The reading that raised it.
+   *
+   * @generated from field: string reading_id = 3;
+   */
+  readingId: string;
+
+  /**
+   * @generated from field: dca.v1.CounterKind kind = 4;
+   */
+  kind: CounterKind;
+
+  /**
+   * The counter's own name, or its OID; "" for plain kinds.
+   *
+   * @generated from field: string name = 5;
+   */
+  name: string;
+
+  /**
+   * @generated from field: uint64 previous = 6;
+   */
+  previous: bigint;
+
+  /**
+   * @generated from field: uint64 value = 7;
+   */
+  value: bigint;
+
+  /**
+   * "backwards" (lower than before: meter reset, board swap) or "jump" (far more pages than a day allows).
+   *
+   * @generated from field: string reason = 8;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 9;
+   */
+  at?: Timestamp | undefined;
+};
+
+/**
+ * A suspicious change of a page counter between two readings of one device.
+ *
+ * @generated from message dca.v1.CounterFlag
+ */
+export type CounterFlagJson = {
+  /**
+   * @generated from field: string device_id = 1;
+   */
+  deviceId?: string;
+
+  /**
+   * @generated from field: string site_id = 2;
+   */
+  siteId?: string;
+
+  /**
+   * The reading that raised it.
+   *
+   * @generated from field: string reading_id = 3;
+   */
+  readingId?: string;
+
+  /**
+   * @generated from field: dca.v1.CounterKind kind = 4;
+   */
+  kind?: CounterKindJson;
+
+  /**
+   * The counter's own name, or its OID; "" for plain kinds.
+   *
+   * @generated from field: string name = 5;
+   */
+  name?: string;
+
+  /**
+   * @generated from field: uint64 previous = 6;
+   */
+  previous?: string;
+
+  /**
+   * @generated from field: uint64 value = 7;
+   */
+  value?: string;
+
+  /**
+   * "backwards" (lower than before: meter reset, board swap) or "jump" (far more pages than a day allows).
+   *
+   * @generated from field: string reason = 8;
+   */
+  reason?: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 9;
+   */
+  at?: TimestampJson;
+};
+
+/**
+ * Describes the message dca.v1.CounterFlag.
+ * Use `create(CounterFlagSchema)` to create a new message.
+ */
+export const CounterFlagSchema: GenMessage<CounterFlag, {jsonType: CounterFlagJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_admin_fleet, 5);
 
 /**
  * @generated from message dca.v1.CreateActivationCodeRequest
  */
 export type CreateActivationCodeRequest = Message<"dca.v1.CreateActivationCodeRequest"> & {
+  /**
+   * @generated from field: string site = 1;
+   */
+  site: string;
+
+  /**
+   * How long the code may be used; 7 days when unset.
+   *
+   * @generated from field: optional uint32 ttl_seconds = 2;
+   */
+  ttlSeconds?: number | undefined;
 };
 
 /**
  * @generated from message dca.v1.CreateActivationCodeRequest
  */
 export type CreateActivationCodeRequestJson = {
+  /**
+   * @generated from field: string site = 1;
+   */
+  site?: string;
+
+  /**
+   * How long the code may be used; 7 days when unset.
+   *
+   * @generated from field: optional uint32 ttl_seconds = 2;
+   */
+  ttlSeconds?: number;
 };
 
 /**
@@ -31,18 +878,50 @@ export type CreateActivationCodeRequestJson = {
  * Use `create(CreateActivationCodeRequestSchema)` to create a new message.
  */
 export const CreateActivationCodeRequestSchema: GenMessage<CreateActivationCodeRequest, {jsonType: CreateActivationCodeRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 0);
+  messageDesc(file_dca_v1_admin_fleet, 6);
 
 /**
  * @generated from message dca.v1.CreateActivationCodeResponse
  */
 export type CreateActivationCodeResponse = Message<"dca.v1.CreateActivationCodeResponse"> & {
+  /**
+   * The single-use code ("ABCD-EFGH"): shown once, only its hash is kept.
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * @generated from field: dca.v1.Site site = 2;
+   */
+  site?: Site | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp expires_at = 3;
+   */
+  expiresAt?: Timestamp | undefined;
 };
 
 /**
  * @generated from message dca.v1.CreateActivationCodeResponse
  */
 export type CreateActivationCodeResponseJson = {
+  /**
+   * The single-use code ("ABCD-EFGH"): shown once, only its hash is kept.
+   *
+   * @generated from field: string code = 1;
+   */
+  code?: string;
+
+  /**
+   * @generated from field: dca.v1.Site site = 2;
+   */
+  site?: SiteJson;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp expires_at = 3;
+   */
+  expiresAt?: TimestampJson;
 };
 
 /**
@@ -50,18 +929,30 @@ export type CreateActivationCodeResponseJson = {
  * Use `create(CreateActivationCodeResponseSchema)` to create a new message.
  */
 export const CreateActivationCodeResponseSchema: GenMessage<CreateActivationCodeResponse, {jsonType: CreateActivationCodeResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 1);
+  messageDesc(file_dca_v1_admin_fleet, 7);
 
 /**
  * @generated from message dca.v1.ListAgentsRequest
  */
 export type ListAgentsRequest = Message<"dca.v1.ListAgentsRequest"> & {
+  /**
+   * Only this site's agents; every permitted site's when empty.
+   *
+   * @generated from field: string site = 1;
+   */
+  site: string;
 };
 
 /**
  * @generated from message dca.v1.ListAgentsRequest
  */
 export type ListAgentsRequestJson = {
+  /**
+   * Only this site's agents; every permitted site's when empty.
+   *
+   * @generated from field: string site = 1;
+   */
+  site?: string;
 };
 
 /**
@@ -69,18 +960,30 @@ export type ListAgentsRequestJson = {
  * Use `create(ListAgentsRequestSchema)` to create a new message.
  */
 export const ListAgentsRequestSchema: GenMessage<ListAgentsRequest, {jsonType: ListAgentsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 2);
+  messageDesc(file_dca_v1_admin_fleet, 8);
 
 /**
  * @generated from message dca.v1.ListAgentsResponse
  */
 export type ListAgentsResponse = Message<"dca.v1.ListAgentsResponse"> & {
+  /**
+   * Oldest first, replaced and disabled ones included.
+   *
+   * @generated from field: repeated dca.v1.Agent agents = 1;
+   */
+  agents: Agent[];
 };
 
 /**
  * @generated from message dca.v1.ListAgentsResponse
  */
 export type ListAgentsResponseJson = {
+  /**
+   * Oldest first, replaced and disabled ones included.
+   *
+   * @generated from field: repeated dca.v1.Agent agents = 1;
+   */
+  agents?: AgentJson[];
 };
 
 /**
@@ -88,18 +991,26 @@ export type ListAgentsResponseJson = {
  * Use `create(ListAgentsResponseSchema)` to create a new message.
  */
 export const ListAgentsResponseSchema: GenMessage<ListAgentsResponse, {jsonType: ListAgentsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 3);
+  messageDesc(file_dca_v1_admin_fleet, 9);
 
 /**
  * @generated from message dca.v1.GetAgentRequest
  */
 export type GetAgentRequest = Message<"dca.v1.GetAgentRequest"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
 };
 
 /**
  * @generated from message dca.v1.GetAgentRequest
  */
 export type GetAgentRequestJson = {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent?: string;
 };
 
 /**
@@ -107,18 +1018,26 @@ export type GetAgentRequestJson = {
  * Use `create(GetAgentRequestSchema)` to create a new message.
  */
 export const GetAgentRequestSchema: GenMessage<GetAgentRequest, {jsonType: GetAgentRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 4);
+  messageDesc(file_dca_v1_admin_fleet, 10);
 
 /**
  * @generated from message dca.v1.GetAgentResponse
  */
 export type GetAgentResponse = Message<"dca.v1.GetAgentResponse"> & {
+  /**
+   * @generated from field: dca.v1.Agent agent = 1;
+   */
+  agent?: Agent | undefined;
 };
 
 /**
  * @generated from message dca.v1.GetAgentResponse
  */
 export type GetAgentResponseJson = {
+  /**
+   * @generated from field: dca.v1.Agent agent = 1;
+   */
+  agent?: AgentJson;
 };
 
 /**
@@ -126,18 +1045,40 @@ export type GetAgentResponseJson = {
  * Use `create(GetAgentResponseSchema)` to create a new message.
  */
 export const GetAgentResponseSchema: GenMessage<GetAgentResponse, {jsonType: GetAgentResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 5);
+  messageDesc(file_dca_v1_admin_fleet, 11);
 
 /**
  * @generated from message dca.v1.SetAgentDisabledRequest
  */
 export type SetAgentDisabledRequest = Message<"dca.v1.SetAgentDisabledRequest"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * true refuses its calls from now on (and cuts its MQTT connection); false lets it in again.
+   *
+   * @generated from field: bool disabled = 2;
+   */
+  disabled: boolean;
 };
 
 /**
  * @generated from message dca.v1.SetAgentDisabledRequest
  */
 export type SetAgentDisabledRequestJson = {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent?: string;
+
+  /**
+   * true refuses its calls from now on (and cuts its MQTT connection); false lets it in again.
+   *
+   * @generated from field: bool disabled = 2;
+   */
+  disabled?: boolean;
 };
 
 /**
@@ -145,18 +1086,26 @@ export type SetAgentDisabledRequestJson = {
  * Use `create(SetAgentDisabledRequestSchema)` to create a new message.
  */
 export const SetAgentDisabledRequestSchema: GenMessage<SetAgentDisabledRequest, {jsonType: SetAgentDisabledRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 6);
+  messageDesc(file_dca_v1_admin_fleet, 12);
 
 /**
  * @generated from message dca.v1.SetAgentDisabledResponse
  */
 export type SetAgentDisabledResponse = Message<"dca.v1.SetAgentDisabledResponse"> & {
+  /**
+   * @generated from field: dca.v1.Agent agent = 1;
+   */
+  agent?: Agent | undefined;
 };
 
 /**
  * @generated from message dca.v1.SetAgentDisabledResponse
  */
 export type SetAgentDisabledResponseJson = {
+  /**
+   * @generated from field: dca.v1.Agent agent = 1;
+   */
+  agent?: AgentJson;
 };
 
 /**
@@ -164,18 +1113,26 @@ export type SetAgentDisabledResponseJson = {
  * Use `create(SetAgentDisabledResponseSchema)` to create a new message.
  */
 export const SetAgentDisabledResponseSchema: GenMessage<SetAgentDisabledResponse, {jsonType: SetAgentDisabledResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 7);
+  messageDesc(file_dca_v1_admin_fleet, 13);
 
 /**
  * @generated from message dca.v1.ResetAgentSshKeyRequest
  */
 export type ResetAgentSshKeyRequest = Message<"dca.v1.ResetAgentSshKeyRequest"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
 };
 
 /**
  * @generated from message dca.v1.ResetAgentSshKeyRequest
  */
 export type ResetAgentSshKeyRequestJson = {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent?: string;
 };
 
 /**
@@ -183,18 +1140,40 @@ export type ResetAgentSshKeyRequestJson = {
  * Use `create(ResetAgentSshKeyRequestSchema)` to create a new message.
  */
 export const ResetAgentSshKeyRequestSchema: GenMessage<ResetAgentSshKeyRequest, {jsonType: ResetAgentSshKeyRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 8);
+  messageDesc(file_dca_v1_admin_fleet, 14);
 
 /**
  * @generated from message dca.v1.ResetAgentSshKeyResponse
  */
 export type ResetAgentSshKeyResponse = Message<"dca.v1.ResetAgentSshKeyResponse"> & {
+  /**
+   * @generated from field: dca.v1.Agent agent = 1;
+   */
+  agent?: Agent | undefined;
+
+  /**
+   * The fingerprint of the key forgotten ("" when it had none).
+   *
+   * @generated from field: string previous_fingerprint = 2;
+   */
+  previousFingerprint: string;
 };
 
 /**
  * @generated from message dca.v1.ResetAgentSshKeyResponse
  */
 export type ResetAgentSshKeyResponseJson = {
+  /**
+   * @generated from field: dca.v1.Agent agent = 1;
+   */
+  agent?: AgentJson;
+
+  /**
+   * The fingerprint of the key forgotten ("" when it had none).
+   *
+   * @generated from field: string previous_fingerprint = 2;
+   */
+  previousFingerprint?: string;
 };
 
 /**
@@ -202,7 +1181,7 @@ export type ResetAgentSshKeyResponseJson = {
  * Use `create(ResetAgentSshKeyResponseSchema)` to create a new message.
  */
 export const ResetAgentSshKeyResponseSchema: GenMessage<ResetAgentSshKeyResponse, {jsonType: ResetAgentSshKeyResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 9);
+  messageDesc(file_dca_v1_admin_fleet, 15);
 
 /**
  * @generated from message dca.v1.ListInstallsRequest
@@ -221,18 +1200,30 @@ export type ListInstallsRequestJson = {
  * Use `create(ListInstallsRequestSchema)` to create a new message.
  */
 export const ListInstallsRequestSchema: GenMessage<ListInstallsRequest, {jsonType: ListInstallsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 10);
+  messageDesc(file_dca_v1_admin_fleet, 16);
 
 /**
  * @generated from message dca.v1.ListInstallsResponse
  */
 export type ListInstallsResponse = Message<"dca.v1.ListInstallsResponse"> & {
+  /**
+   * Latest attempt first.
+   *
+   * @generated from field: repeated dca.v1.Install installs = 1;
+   */
+  installs: Install[];
 };
 
 /**
  * @generated from message dca.v1.ListInstallsResponse
  */
 export type ListInstallsResponseJson = {
+  /**
+   * Latest attempt first.
+   *
+   * @generated from field: repeated dca.v1.Install installs = 1;
+   */
+  installs?: InstallJson[];
 };
 
 /**
@@ -240,18 +1231,26 @@ export type ListInstallsResponseJson = {
  * Use `create(ListInstallsResponseSchema)` to create a new message.
  */
 export const ListInstallsResponseSchema: GenMessage<ListInstallsResponse, {jsonType: ListInstallsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 11);
+  messageDesc(file_dca_v1_admin_fleet, 17);
 
 /**
  * @generated from message dca.v1.ResetInstallRequest
  */
 export type ResetInstallRequest = Message<"dca.v1.ResetInstallRequest"> & {
+  /**
+   * @generated from field: string install_id = 1;
+   */
+  installId: string;
 };
 
 /**
  * @generated from message dca.v1.ResetInstallRequest
  */
 export type ResetInstallRequestJson = {
+  /**
+   * @generated from field: string install_id = 1;
+   */
+  installId?: string;
 };
 
 /**
@@ -259,18 +1258,26 @@ export type ResetInstallRequestJson = {
  * Use `create(ResetInstallRequestSchema)` to create a new message.
  */
 export const ResetInstallRequestSchema: GenMessage<ResetInstallRequest, {jsonType: ResetInstallRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 12);
+  messageDesc(file_dca_v1_admin_fleet, 18);
 
 /**
  * @generated from message dca.v1.ResetInstallResponse
  */
 export type ResetInstallResponse = Message<"dca.v1.ResetInstallResponse"> & {
+  /**
+   * @generated from field: uint32 reset_generation = 1;
+   */
+  resetGeneration: number;
 };
 
 /**
  * @generated from message dca.v1.ResetInstallResponse
  */
 export type ResetInstallResponseJson = {
+  /**
+   * @generated from field: uint32 reset_generation = 1;
+   */
+  resetGeneration?: number;
 };
 
 /**
@@ -278,18 +1285,30 @@ export type ResetInstallResponseJson = {
  * Use `create(ResetInstallResponseSchema)` to create a new message.
  */
 export const ResetInstallResponseSchema: GenMessage<ResetInstallResponse, {jsonType: ResetInstallResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 13);
+  messageDesc(file_dca_v1_admin_fleet, 19);
 
 /**
  * @generated from message dca.v1.ListDevicesRequest
  */
 export type ListDevicesRequest = Message<"dca.v1.ListDevicesRequest"> & {
+  /**
+   * Only this site's devices; every permitted site's when empty.
+   *
+   * @generated from field: string site = 1;
+   */
+  site: string;
 };
 
 /**
  * @generated from message dca.v1.ListDevicesRequest
  */
 export type ListDevicesRequestJson = {
+  /**
+   * Only this site's devices; every permitted site's when empty.
+   *
+   * @generated from field: string site = 1;
+   */
+  site?: string;
 };
 
 /**
@@ -297,18 +1316,30 @@ export type ListDevicesRequestJson = {
  * Use `create(ListDevicesRequestSchema)` to create a new message.
  */
 export const ListDevicesRequestSchema: GenMessage<ListDevicesRequest, {jsonType: ListDevicesRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 14);
+  messageDesc(file_dca_v1_admin_fleet, 20);
 
 /**
  * @generated from message dca.v1.ListDevicesResponse
  */
 export type ListDevicesResponse = Message<"dca.v1.ListDevicesResponse"> & {
+  /**
+   * By site and address.
+   *
+   * @generated from field: repeated dca.v1.Device devices = 1;
+   */
+  devices: Device[];
 };
 
 /**
  * @generated from message dca.v1.ListDevicesResponse
  */
 export type ListDevicesResponseJson = {
+  /**
+   * By site and address.
+   *
+   * @generated from field: repeated dca.v1.Device devices = 1;
+   */
+  devices?: DeviceJson[];
 };
 
 /**
@@ -316,18 +1347,40 @@ export type ListDevicesResponseJson = {
  * Use `create(ListDevicesResponseSchema)` to create a new message.
  */
 export const ListDevicesResponseSchema: GenMessage<ListDevicesResponse, {jsonType: ListDevicesResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 15);
+  messageDesc(file_dca_v1_admin_fleet, 21);
 
 /**
  * @generated from message dca.v1.ListMissedDevicesRequest
  */
 export type ListMissedDevicesRequest = Message<"dca.v1.ListMissedDevicesRequest"> & {
+  /**
+   * @generated from field: string site = 1;
+   */
+  site: string;
+
+  /**
+   * Devices not read for this long (or never); 24 hours when unset.
+   *
+   * @generated from field: optional uint32 not_read_for_seconds = 2;
+   */
+  notReadForSeconds?: number | undefined;
 };
 
 /**
  * @generated from message dca.v1.ListMissedDevicesRequest
  */
 export type ListMissedDevicesRequestJson = {
+  /**
+   * @generated from field: string site = 1;
+   */
+  site?: string;
+
+  /**
+   * Devices not read for this long (or never); 24 hours when unset.
+   *
+   * @generated from field: optional uint32 not_read_for_seconds = 2;
+   */
+  notReadForSeconds?: number;
 };
 
 /**
@@ -335,18 +1388,26 @@ export type ListMissedDevicesRequestJson = {
  * Use `create(ListMissedDevicesRequestSchema)` to create a new message.
  */
 export const ListMissedDevicesRequestSchema: GenMessage<ListMissedDevicesRequest, {jsonType: ListMissedDevicesRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 16);
+  messageDesc(file_dca_v1_admin_fleet, 22);
 
 /**
  * @generated from message dca.v1.ListMissedDevicesResponse
  */
 export type ListMissedDevicesResponse = Message<"dca.v1.ListMissedDevicesResponse"> & {
+  /**
+   * @generated from field: repeated dca.v1.Device devices = 1;
+   */
+  devices: Device[];
 };
 
 /**
  * @generated from message dca.v1.ListMissedDevicesResponse
  */
 export type ListMissedDevicesResponseJson = {
+  /**
+   * @generated from field: repeated dca.v1.Device devices = 1;
+   */
+  devices?: DeviceJson[];
 };
 
 /**
@@ -354,18 +1415,72 @@ export type ListMissedDevicesResponseJson = {
  * Use `create(ListMissedDevicesResponseSchema)` to create a new message.
  */
 export const ListMissedDevicesResponseSchema: GenMessage<ListMissedDevicesResponse, {jsonType: ListMissedDevicesResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 17);
+  messageDesc(file_dca_v1_admin_fleet, 23);
 
 /**
+ * A device's readings (its meters), newest first: what billing tools fetch.
+ *
  * @generated from message dca.v1.ListReadingsRequest
  */
 export type ListReadingsRequest = Message<"dca.v1.ListReadingsRequest"> & {
+  /**
+   * @generated from field: string device = 1;
+   */
+  device: string;
+
+  /**
+   * Readings taken at or after this time.
+   *
+   * @generated from field: google.protobuf.Timestamp since = 2;
+   */
+  since?: Timestamp | undefined;
+
+  /**
+   * Readings taken before this time.
+   *
+   * @generated from field: google.protobuf.Timestamp until = 3;
+   */
+  until?: Timestamp | undefined;
+
+  /**
+   * At most this many (1 to 10000); 100 when 0.
+   *
+   * @generated from field: uint32 limit = 4;
+   */
+  limit: number;
 };
 
 /**
+ * A device's readings (its meters), newest first: what billing tools fetch.
+ *
  * @generated from message dca.v1.ListReadingsRequest
  */
 export type ListReadingsRequestJson = {
+  /**
+   * @generated from field: string device = 1;
+   */
+  device?: string;
+
+  /**
+   * Readings taken at or after this time.
+   *
+   * @generated from field: google.protobuf.Timestamp since = 2;
+   */
+  since?: TimestampJson;
+
+  /**
+   * Readings taken before this time.
+   *
+   * @generated from field: google.protobuf.Timestamp until = 3;
+   */
+  until?: TimestampJson;
+
+  /**
+   * At most this many (1 to 10000); 100 when 0.
+   *
+   * @generated from field: uint32 limit = 4;
+   */
+  limit?: number;
 };
 
 /**
@@ -373,18 +1488,36 @@ export type ListReadingsRequestJson = {
  * Use `create(ListReadingsRequestSchema)` to create a new message.
  */
 export const ListReadingsRequestSchema: GenMessage<ListReadingsRequest, {jsonType: ListReadingsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 18);
+  messageDesc(file_dca_v1_admin_fleet, 24);
 
 /**
  * @generated from message dca.v1.ListReadingsResponse
  */
 export type ListReadingsResponse = Message<"dca.v1.ListReadingsResponse"> & {
+  /**
+   * @generated from field: dca.v1.Device device = 1;
+   */
+  device?: Device | undefined;
+
+  /**
+   * @generated from field: repeated dca.v1.StoredReading readings = 2;
+   */
+  readings: StoredReading[];
 };
 
 /**
  * @generated from message dca.v1.ListReadingsResponse
  */
 export type ListReadingsResponseJson = {
+  /**
+   * @generated from field: dca.v1.Device device = 1;
+   */
+  device?: DeviceJson;
+
+  /**
+   * @generated from field: repeated dca.v1.StoredReading readings = 2;
+   */
+  readings?: StoredReadingJson[];
 };
 
 /**
@@ -392,18 +1525,44 @@ export type ListReadingsResponseJson = {
  * Use `create(ListReadingsResponseSchema)` to create a new message.
  */
 export const ListReadingsResponseSchema: GenMessage<ListReadingsResponse, {jsonType: ListReadingsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 19);
+  messageDesc(file_dca_v1_admin_fleet, 25);
 
 /**
  * @generated from message dca.v1.ListCounterFlagsRequest
  */
 export type ListCounterFlagsRequest = Message<"dca.v1.ListCounterFlagsRequest"> & {
+  /**
+   * Only this site's flags; every permitted site's when empty.
+   *
+   * @generated from field: string site = 1;
+   */
+  site: string;
+
+  /**
+   * Only this device's flags.
+   *
+   * @generated from field: string device = 2;
+   */
+  device: string;
 };
 
 /**
  * @generated from message dca.v1.ListCounterFlagsRequest
  */
 export type ListCounterFlagsRequestJson = {
+  /**
+   * Only this site's flags; every permitted site's when empty.
+   *
+   * @generated from field: string site = 1;
+   */
+  site?: string;
+
+  /**
+   * Only this device's flags.
+   *
+   * @generated from field: string device = 2;
+   */
+  device?: string;
 };
 
 /**
@@ -411,18 +1570,30 @@ export type ListCounterFlagsRequestJson = {
  * Use `create(ListCounterFlagsRequestSchema)` to create a new message.
  */
 export const ListCounterFlagsRequestSchema: GenMessage<ListCounterFlagsRequest, {jsonType: ListCounterFlagsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 20);
+  messageDesc(file_dca_v1_admin_fleet, 26);
 
 /**
  * @generated from message dca.v1.ListCounterFlagsResponse
  */
 export type ListCounterFlagsResponse = Message<"dca.v1.ListCounterFlagsResponse"> & {
+  /**
+   * Newest first.
+   *
+   * @generated from field: repeated dca.v1.CounterFlag flags = 1;
+   */
+  flags: CounterFlag[];
 };
 
 /**
  * @generated from message dca.v1.ListCounterFlagsResponse
  */
 export type ListCounterFlagsResponseJson = {
+  /**
+   * Newest first.
+   *
+   * @generated from field: repeated dca.v1.CounterFlag flags = 1;
+   */
+  flags?: CounterFlagJson[];
 };
 
 /**
@@ -430,5 +1601,5 @@ export type ListCounterFlagsResponseJson = {
  * Use `create(ListCounterFlagsResponseSchema)` to create a new message.
  */
 export const ListCounterFlagsResponseSchema: GenMessage<ListCounterFlagsResponse, {jsonType: ListCounterFlagsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 21);
+  messageDesc(file_dca_v1_admin_fleet, 27);
 
