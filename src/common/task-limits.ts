@@ -37,3 +37,12 @@ export const MAX_WEB_PORTS = 16;
 export function effectiveSetting(value: number, s: TaskSetting): number {
   return value > 0 ? Math.min(s.max, Math.max(s.min, value)) : s.default;
 }
+
+/**
+ * The most a Zebra send task may carry as the hub takes it: under the agent's 1 MiB, so that
+ * the task fits in one AdminService request (at most 1 MiB with its envelope).
+ */
+export const ZEBRA_SEND_MAX_BYTES = 1000 * 1024;
+
+/** A Zebra SGD variable's name ("device.friendly_name"). */
+export const SGD_NAME = /^[A-Za-z0-9_.]{1,128}$/;

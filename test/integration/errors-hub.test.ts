@@ -20,7 +20,7 @@ let busyPort: number;
 
 /** dca-hub in `cwd` with no DCA_HUB_DATA, as a new user runs it. */
 const hubIn = (cwd: string, ...args: string[]) => {
-  const proc = Bun.spawn({ cmd: [...hubCommand(), ...args], cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, DCA_HUB_DATA: "" } });
+  const proc = Bun.spawn({ cmd: [...hubCommand(), ...args], cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, DCA_HUB_DATA: "", DCA_HUB_SESSION: join(cwd, "no-session.json") } });
   return Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]).then(([stdout, stderr, exitCode]) => ({ stdout, stderr, exitCode }));
 };
 const serve = (...args: string[]) => runCommand([...hubCommand(), "serve", "--mqtt-listen", "127.0.0.1:0", ...args], {}, 30_000);
@@ -86,13 +86,16 @@ describe("dca-hub serve", () => {
 });
 
 describe("admin commands", () => {
-  test("without --data, a folder without a hub store is refused and nothing is made", async () => {
+  test("not signed in: an admin command says how to sign in and makes nothing; --data is refused for it", async () => {
     const cwd = join(tmp, "new-user");
     mkdirSync(cwd);
+    const session = join(cwd, "no-session.json");
     const r = await hubIn(cwd, "site", "list");
-    expectErrorLine(r, 1, "dca-hub site list", `no hub data in ${join(cwd, "dca-hub-data")} (no --data given: the default, ./dca-hub-data)`, 'give --data the folder "dca-hub serve" uses');
+    expectErrorLine(r, 1, "dca-hub site list", `not signed in to a hub (no session in ${session})`, "run dca-hub login --hub https://HUB:8443");
     expect(existsSync(join(cwd, "dca-hub-data"))).toBe(false);
-    expectErrorLine(await hubIn(cwd, "site", "list", "--data", join(tmp, "empty")), 1, "dca-hub site list", "(from --data)");
+    expect(existsSync(session)).toBe(false);
+    expectErrorLine(await hubIn(cwd, "site", "list", "--data", join(tmp, "empty")), 2, "dca-hub site list", "admin commands go through the hub's API now", "dca-hub login --hub");
+    expect(existsSync(join(tmp, "empty"))).toBe(false);
   });
 
   test("every group answers --help with its commands; bare dca-hub is a usage error", async () => {

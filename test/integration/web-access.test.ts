@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { X509Certificate } from "node:crypto";
 import { type ChromiumSession, brokenImages, chromiumUnavailable, launchChromium } from "../support/chromium.ts";
-import { eventually } from "../support/service-peers.ts";
+import { TEST_OWNER, eventually } from "../support/service-peers.ts";
 import { type OpenedSession, type WebAccessStack, startWebAccessStack } from "../support/web-access-stack.ts";
 import { PUBLIC_PAGES, SESSION_COOKIE, SITE_LOGIN, SITE_SUPPLIES, SITE_TOTAL_PAGES } from "../sim/web/printer-site.ts";
 
@@ -175,7 +175,7 @@ describe.skipIf(!!skip)("Device Web Access end to end: hub, agent, simulated pri
     expect(refused.status).toBe(403);
     const audit: Audit[] = JSON.parse(await stack.hub.must("web-access", "audit", "--json"));
     const row = audit.find((a) => a.id === session.id)!;
-    expect(row.endReason).toBe("closed by root");
+    expect(row.endReason).toBe(`closed by ${TEST_OWNER}`);
     expect(row.bytesToDevice).toBeGreaterThan(1000);
     expect(row.bytesFromDevice).toBeGreaterThan(10_000);
     expect(row.requests).toBeGreaterThan(30);

@@ -28,7 +28,8 @@ export function adminHarness(opts: { dataDir?: string; clock?: TestClock; trustR
   const dataDir = opts.dataDir ?? tempDataDir();
   const clock = opts.clock ?? testClock();
   const store = openHubStore(dataDir, { clock });
-  const handlers = createAdminHandlers({ store, dataDir, trustRoot: opts.trustRoot });
+  // Sign-in's rate limits and challenges run on the same clock (its wall time as their monotonic time).
+  const handlers = createAdminHandlers({ store, dataDir, trustRoot: opts.trustRoot, clock: { now: () => clock.now(), monotonic: () => clock.now() } });
   const service = guardAdminService({ service: handlers, auth: storeAdminAuth(store), audit: storeAudit(store) });
   const withBearer = (bearer: string | undefined) =>
     createAdminClient(createRouterTransport(({ service: serve }) => serve(AdminService, service), { transport: { interceptors: [bearerInterceptor(bearer ?? "")] } }), "in-process hub");

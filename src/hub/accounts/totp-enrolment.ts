@@ -35,13 +35,18 @@ export interface TotpEnrolment {
 export interface TotpEnrolmentOptions extends AccountsOptions {
   /** The name the authenticator app shows for the hub; default "dca-hub". */
   issuer?: string;
+  /**
+   * How "confirm it is you" is checked; default the local password or a code (createUserAccounts).
+   * The hub passes one that also binds to the directory for LDAP users, who have no local password.
+   */
+  confirmIdentity?: (id: string, proof: Proof) => Promise<unknown>;
 }
 
 /** The second-factor functions over one store. */
 export function createTotpEnrolment(opts: TotpEnrolmentOptions) {
   const { store, clock } = opts;
   const issuer = opts.issuer ?? "dca-hub";
-  const { confirmIdentity } = createUserAccounts(opts);
+  const confirmIdentity = opts.confirmIdentity ?? createUserAccounts(opts).confirmIdentity;
   const requireUser = (id: string): User => {
     const u = store.getUser(id);
     if (!u) throw new DcaError("not-found", `unknown user "${id}"; list the users to find the right one`);

@@ -23,6 +23,8 @@ export interface AdminIo {
   api?: AdminClient;
   /** Where the environment is read (DCA_HUB_SESSION, DCA_HUB_TOKEN...); process.env by default. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Asks for a secret without echo (tests answer); at a terminal by default, refused elsewhere. */
+  promptSecret?: (question: string) => Promise<string>;
 }
 
 /** The state one admin command runs with; `S` is the part of the store it uses. */

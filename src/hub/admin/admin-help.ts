@@ -1,7 +1,23 @@
 /** The admin usage text. Kept free of imports so that `dca-hub help` loads nothing else. */
 
 /** Usage of every admin command of `dca-hub`. */
-export const ADMIN_HELP = `Usage: dca-hub [--data DIR] <command> [options]
+export const ADMIN_HELP = `Usage: dca-hub <command> [options]
+
+Admin commands are clients of the hub's API (AdminService, docs/api.md), as the signed-in user:
+  login --hub https://HUB:8443 [--ca CA.pem | --ca-fingerprint FP] [--user NAME] [--password-file F] [--totp CODE]
+  login --hub URL --sso [--no-browser]          single sign-on in the browser (a loopback redirect)
+  login --hub URL --token-file F                an API token instead of a session
+  logout
+      the session is kept in ~/.config/dca-hub/session.json (0600; $DCA_HUB_SESSION for another file);
+      without one, --hub URL with $DCA_HUB_TOKEN (or --token-file F) and --ca F work per command
+
+Your account (security changes need --password-file CURRENT, $DCA_HUB_PASSWORD or --totp CODE):
+  account show [--json]
+  account password [--new-password-file F]
+  account totp-enrol | account totp-confirm CODE | account totp-disable | account recovery-codes
+  account sessions [--json] | account revoke-sessions (SESSION_ID | --all-others)
+  account tokens [--all] [--json] | account revoke-token TOKEN_ID
+  account create-token NAME --scope meters|tasks|relay|broker|full [--expires 90d] [--json]
 
 Sites and their agent config (every change prints the new config version):
   site create NAME
@@ -56,10 +72,10 @@ Tasks (agents are nudged over MQTT at once; --wait blocks until the result is in
 
 Device Web Access (a printer's web page through the agent's tunnel; see docs/web-access.md):
   web-access open DEVICE [--port 80] [--minutes 30] [--idle 300] [--concurrent] [--tls|--no-tls]
-                 [--site S] [--by NAME] [--wait [--wait-seconds 20]] [--json]
+                 [--site S] [--wait [--wait-seconds 20]] [--json]
       prints the session URL (with its key); one open session per device unless --concurrent
   web-access list [--site S] [--json]           open sessions, with an HTTPS printer's certificate facts
-  web-access close SESSION [--by NAME]          ends it: the hub drops the tunnel, the agent closes it
+  web-access close SESSION                      ends it: the hub drops the tunnel, the agent closes it
   web-access audit [--site S] [--limit N] [--json|--jsonl]   who opened what, when, how long, bytes
 
 Releases (self-update; see docs/release.md):
@@ -80,7 +96,42 @@ Device Web Access relay (see docs/web-access.md):
                                                 agents' SSH keys for sshd's AuthorizedKeysCommand (--relay sshd),
                                                 with an API token of scope relay
 
+People (admins; owners for owners, security and SSO; see docs/security.md "People"):
+  user create NAME [--display-name N] [--email E] [--password-file F] [--json]
+      the password: --password-file F, $DCA_HUB_NEW_PASSWORD, or typed twice at a terminal
+  user list [--json]
+  user show USER [--json]                       roles, 2FA, lock, sessions
+  user disable USER | user enable USER          disabling revokes their sessions and API tokens
+  user unlock USER                              lift a lockout after failed sign-ins
+  user reset-password USER [--password-file F]  revokes their sessions
+  user reset-totp USER                          they enrol two-factor sign-in again
+  user revoke-sessions USER
+  role grant USER ROLE [--site S | --group G]   owner, admin, technician, viewer, billing; everywhere without --site/--group
+  role revoke GRANT_ID
+  role list [USER] [--json]
+  group create NAME | group list [--json]       site groups (a customer's sites, granted as one)
+  group add-site GROUP SITE | group remove-site GROUP SITE
+  security show [--json]
+  security set [--require-2fa on|off] [--lockout-attempts N] [--lockout-minutes N (0 = until unlocked)]
+               [--inactivity-days N] [--session-hours N] [--session-idle-minutes N] [--audit-retention-days N]
+  sso show [--json]
+  sso set-oidc --issuer URL --client-id ID --client-secret-file F [--groups-claim C] [--idp-ca FILE]
+  sso set-ldap --url ldaps://HOST --bind-dn DN --bind-password-file F --user-base DN [--user-filter F]
+               [--group-base DN] [--start-tls] [--idp-ca FILE]
+      secrets from files (or $DCA_HUB_OIDC_CLIENT_SECRET, $DCA_HUB_LDAP_BIND_PASSWORD); left out, the hub keeps
+      the one it has; --idp-ca: an absolute path of a PEM file on the hub's machine
+  sso map GROUP ROLE [--site S | --group G]     members of an SSO group get the role at their next sign-on
+  sso unmap GROUP | sso off oidc|ldap
+
+Audit log (hash-chained; see docs/security.md "Audit log"):
+  audit list [--since 7d] [--until T] [--actor A] [--action X] [--site S] [--limit N] [--before SEQ] [--json]
+  audit export [--since 30d] [--until T] > audit.jsonl   JSON lines, each record with its hashes
+  audit verify                                  the hub checks its chain; exits 1 naming the first bad record
+  audit verify --file audit.jsonl               checks an export here, no hub needed
+
   serve                                         run the hub (see "dca-hub serve --help")
+  admin-local --data DIR owner create NAME | owner reset NAME
+                                                break glass on the hub machine, hub stopped (first owner, locked-out owner)
   help                                          this text
 
 SITE is a site name or id. Durations: 30s, 5m, 1h, 8h, 7d (0 = the agent's default).

@@ -20,10 +20,17 @@ import { SITE_COMMANDS } from "./site-commands.ts";
 import { SITE_CONFIG_COMMANDS } from "./site-config-commands.ts";
 import { MQTT_COMMANDS } from "./mqtt-commands.ts";
 import { TASK_COMMANDS } from "./task-commands.ts";
+import { USER_COMMANDS } from "./user-commands.ts";
+import { USER_SWITCH_COMMANDS } from "./user-switch-commands.ts";
+import { GROUP_COMMANDS, ROLE_COMMANDS } from "./role-commands.ts";
+import { SECURITY_COMMANDS } from "./security-commands.ts";
+import { SSO_COMMANDS } from "./sso-commands.ts";
+import { AUDIT_COMMANDS } from "./audit-commands.ts";
 import { RELEASE_COMMANDS } from "./release-commands.ts";
 import { RELAY_COMMANDS } from "./relay-commands.ts";
 import { UPDATE_COMMANDS } from "./update-commands.ts";
 import { LOGIN_COMMANDS } from "./login-commands.ts";
+import { ACCOUNT_COMMANDS } from "./account-commands.ts";
 import { SITE_WEB_ACCESS_COMMANDS, WEB_ACCESS_COMMANDS } from "./web-access-commands.ts";
 
 export { ADMIN_HELP } from "./admin-help.ts";
@@ -31,6 +38,7 @@ export { ADMIN_HELP } from "./admin-help.ts";
 /** Every admin command by its two words ("site create"). */
 export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
   ...LOGIN_COMMANDS,
+  ...ACCOUNT_COMMANDS,
   ...SITE_COMMANDS,
   ...SITE_CONFIG_COMMANDS,
   ...AGENT_COMMANDS,
@@ -42,6 +50,13 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
   ...SITE_WEB_ACCESS_COMMANDS,
   ...WEB_ACCESS_COMMANDS,
   ...RELAY_COMMANDS,
+  ...USER_COMMANDS,
+  ...USER_SWITCH_COMMANDS,
+  ...ROLE_COMMANDS,
+  ...GROUP_COMMANDS,
+  ...SECURITY_COMMANDS,
+  ...SSO_COMMANDS,
+  ...AUDIT_COMMANDS,
 };
 
 /**
@@ -86,9 +101,18 @@ export async function runAdminCommand(argv: string[], io: AdminIo): Promise<numb
     if (command.remote) {
       const { valued, booleans } = withTargetFlags(command);
       const args = parseArgs(rest, valued, booleans);
-      const api = io.api ?? connectAdmin(adminTarget(args, io.env ?? process.env));
       const noStore = new Proxy({}, { get: () => { throw new Error(`"${name}" is a client of the hub's API and has no store`); } });
-      return await command.run({ store: noStore as HubStore, api, io, now: () => new Date(clock.now()) }, args);
+      // Connected on first use: a command may not need the hub at all (audit verify --file).
+      let api = io.api;
+      const ctx = {
+        store: noStore as HubStore,
+        get api() {
+          return (api ??= connectAdmin(adminTarget(args, io.env ?? process.env)));
+        },
+        io,
+        now: () => new Date(clock.now()),
+      };
+      return await command.run(ctx, args);
     }
     const args = parseArgs(rest, command.valued ?? [], command.booleans ?? []);
     if (io.existingStore) assertHubStore(io.dataDir, io.existingStore.lookedUp);

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { execFileSync } from "node:child_process";
 import { openHubStore } from "../store/index.ts";
 import { tempDataDir, testClock } from "../../../test/support/hub-store-fixtures.ts";
 import { writeWebAccessSettings } from "../webaccess/web-access-settings.ts";
 import { adminHarness } from "../../../test/support/admin-harness.ts";
+import type { AdminClient } from "./admin-client.ts";
 import { runAdminCommand } from "./index.ts";
 
 /** A hub data folder with a site (targets on loopback), an agent, and the settings `serve` writes. */
@@ -16,15 +16,17 @@ function hub(opts: { settings?: boolean } = {}) {
   const r = store.activate({ code: store.createActivationCode(site.id).code, installId: "c".repeat(32), hostname: "pc", agentVersion: "0.1.0", platform: "linux-x64" });
   if (!r.ok) throw new Error(r.reason);
   store.close();
-  const { api } = adminHarness({ dataDir, clock });
+  const harness = adminHarness({ dataDir, clock });
   if (opts.settings !== false) writeWebAccessSettings(dataDir, { domain: "wa.hub.test", port: 8443 });
-  async function run(...argv: string[]) {
+  /** Runs as the owner, or as the user of `api`. */
+  async function runAs(api: AdminClient, ...argv: string[]) {
     let out = "";
     let err = "";
     const code = await runAdminCommand(argv, { dataDir, clock, api, out: (s) => void (out += s), err: (s) => void (err += s) });
     return { code, out, err };
   }
-  return { run, agentId: r.agent.id, clock };
+  const run = (...argv: string[]) => runAs(harness.api, ...argv);
+  return { run, runAs, harness, agentId: r.agent.id, clock };
 }
 
 /** One line, "dca-hub web-access <verb>: what; what to do". */
@@ -37,9 +39,9 @@ const oneLine = (err: string, verb: string, text: RegExp) => {
 describe("web-access admin commands", () => {
   test("open prints the URL, what it reaches, until when, who opened it and how to close it", async () => {
     const { run, agentId } = hub();
-    const r = await run("web-access", "open", "127.0.0.7", "--site", "Acme", "--minutes", "45", "--by", "alice");
+    const r = await run("web-access", "open", "127.0.0.7", "--site", "Acme", "--minutes", "45");
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^web-access session wa_\w{16} opened by alice \(the OS user or --by; the hub has no user accounts yet\)\n/);
+    expect(r.out).toMatch(/^web-access session wa_\w{16} opened by owner\n/);
     expect(r.out).toMatch(/\nURL      https:\/\/wa-[a-z0-9]{12}\.wa\.hub\.test:8443\/\?key=[\w-]{43}\n/);
     expect(r.out).toContain(`Reaches  http://127.0.0.7:80 of site "Acme", an address in its targets, through agent ${agentId} (task tsk_`);
     expect(r.out).toMatch(/Until    .* \(45 min\); it closes after 300 s without traffic/);
@@ -47,8 +49,9 @@ describe("web-access admin commands", () => {
     const https = await run("web-access", "open", "127.0.0.8", "--site", "Acme", "--port", "443", "--json");
     const j = JSON.parse(https.out);
     expect(j).toMatchObject({ tls: true, port: 443, address: "127.0.0.8", state: "open", url: expect.stringMatching(/^https:\/\/wa-/) });
-    // The OS user, as id(1) names it (Bun's userInfo() may say "unknown"; the command looks further).
-    expect(j.openedBy).toBe(execFileSync("id", ["-un"], { encoding: "utf8" }).trim());
+    // The signed-in user; the hub's own forward path is not shown.
+    expect(j.openedBy).toBe("owner");
+    expect(j.forwardPath).toBeUndefined();
   });
 
   test("refusals are one line saying what to do", async () => {
@@ -83,17 +86,18 @@ describe("web-access admin commands", () => {
   });
 
   test("list, close and the audit (JSON lines too)", async () => {
-    const { run, clock } = hub();
-    const id = /session (wa_\w+)/.exec((await run("web-access", "open", "127.0.0.7", "--site", "Acme", "--by", "alice")).out)![1];
-    expect((await run("web-access", "list")).out).toMatch(new RegExp(`${id} +https://wa-[a-z0-9]{12}\\.wa\\.hub\\.test:8443 +http://127\\.0\\.0\\.7:80 +alice .* waiting +0/0`));
+    const { run, runAs, harness, clock } = hub();
+    const tech = harness.as("technician", "Acme");
+    const id = /session (wa_\w+)/.exec((await runAs(tech, "web-access", "open", "127.0.0.7", "--site", "Acme")).out)![1];
+    expect((await run("web-access", "list")).out).toMatch(new RegExp(`${id} +https://wa-[a-z0-9]{12}\\.wa\\.hub\\.test:8443 +http://127\\.0\\.0\\.7:80 +technician1 .* waiting +0/0`));
     clock.advance(5 * 60_000);
-    const closed = await run("web-access", "close", id, "--by", "bob");
+    const closed = await run("web-access", "close", id);
     expect(closed.out).toBe(`web-access session ${id} closed; the serving hub drops its tunnel and wakes agent ${JSON.parse((await run("web-access", "audit", "--json")).out)[0].agentId} (MQTT), which closes it; without MQTT the agent learns it at its next poll\n`);
-    oneLine((await run("web-access", "close", id)).err, "web-access close", /already ended at .* \(closed by bob\); nothing to close/);
+    oneLine((await run("web-access", "close", id)).err, "web-access close", /already ended at .* \(closed by owner\); nothing to close/);
     expect((await run("web-access", "list")).out).toBe("no open web-access sessions\n");
-    expect((await run("web-access", "audit")).out).toMatch(new RegExp(`${id} +alice +http://127\\.0\\.0\\.7:80 .* 5\\.0 +ended: closed by bob +0 +0 +0`));
+    expect((await run("web-access", "audit")).out).toMatch(new RegExp(`${id} +technician1 +http://127\\.0\\.0\\.7:80 .* 5\\.0 +ended: closed by owner +0 +0 +0`));
     const lines = (await run("web-access", "audit", "--jsonl")).out.trimEnd().split("\n").map((l) => JSON.parse(l));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ id, openedBy: "alice", address: "127.0.0.7", port: 80, endReason: "closed by bob", state: "ended: closed by bob", bytesToDevice: 0, bytesFromDevice: 0 });
+    expect(lines[0]).toMatchObject({ id, openedBy: "technician1", address: "127.0.0.7", port: 80, endReason: "closed by owner", state: "ended: closed by owner", bytesToDevice: 0, bytesFromDevice: 0 });
   });
 });

@@ -3,32 +3,59 @@
  * behind the door's rules and the audit log (admin-door.ts).
  */
 import type { ServiceImpl } from "@connectrpc/connect";
+import { systemClock } from "../../common/clock.ts";
 import type { AdminService } from "../../gen/dca/v1/admin_service_pb.ts";
 import type { HubStore } from "../store/index.ts";
 import { createAdminAuth } from "./admin-auth.ts";
 import type { AdminAuth, AuditEntry } from "./admin-door.ts";
 import { createHubHandlers } from "./hub-handlers.ts";
+import { type HubSignIn, type HubSignInDeps, createHubSignIn } from "./hub-sign-in.ts";
+import { createSelfHandlers } from "./self-handlers.ts";
+import { createSignInHandlers } from "./sign-in-handlers.ts";
+import { createSsoHandlers } from "./sso-handlers.ts";
 import { createSiteHandlers } from "./site-handlers.ts";
+import { createTokenHandlers } from "./token-handlers.ts";
 import { createFleetHandlers } from "./fleet-handlers.ts";
 import { createDeviceHandlers } from "./device-handlers.ts";
+import { createTaskHandlers } from "./task-handlers.ts";
+import { createWebAccessHandlers } from "./web-access-handlers.ts";
+import { createAuditHandlers } from "./audit-handlers.ts";
+import { createPeopleHandlers } from "./people-handlers.ts";
+import { createRoleHandlers } from "./role-handlers.ts";
+import { createSecurityHandlers } from "./security-handlers.ts";
 
-/** What the handlers need besides the store. */
-export interface AdminServiceDeps {
-  store: HubStore;
-  /** The data folder (releases/, the hub's CA). */
-  dataDir: string;
+/** What the handlers need besides the store (clock, settings, public URL: see HubSignInDeps). */
+export interface AdminServiceDeps extends HubSignInDeps {
+  /** The hub's data folder, where `serve` writes the web-access settings (without it, OpenWebAccess refuses). */
+  dataDir?: string;
+  /**
+   * The sign-in state of this hub process (rate limits, challenges, SSO sign-ins in flight), when
+   * the caller shares it with the SSO callback (start-hub.ts); made from the deps otherwise.
+   */
+  signIn?: HubSignIn;
   /** The root public key releases are checked against; the built-in one by default (tests give their own). */
   trustRoot?: string;
-  log?: (line: string) => void;
 }
 
 /** Every AdminService handler the hub has (a missing one answers unimplemented). */
 export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl<typeof AdminService>> {
+  const signIn = deps.signIn ?? createHubSignIn(deps);
   return {
+    ...createSignInHandlers(signIn),
+    ...createSsoHandlers(signIn),
+    ...createSelfHandlers(signIn),
+    ...createTokenHandlers(signIn),
     ...createSiteHandlers(deps.store),
     ...createFleetHandlers(deps.store),
     ...createDeviceHandlers(deps.store),
-    ...createHubHandlers(deps),
+    ...createTaskHandlers(deps.store),
+    ...createWebAccessHandlers({ store: deps.store, dataDir: deps.dataDir, clock: deps.clock ?? systemClock }),
+    ...createPeopleHandlers({ store: deps.store, clock: deps.clock ?? systemClock }),
+    ...createRoleHandlers(deps.store),
+    ...createSecurityHandlers(deps.store),
+    ...createAuditHandlers(deps.store),
+    // Releases and the broker's certificate live in the data folder: without one these answer unimplemented.
+    ...(deps.dataDir === undefined ? {} : createHubHandlers({ store: deps.store, dataDir: deps.dataDir, trustRoot: deps.trustRoot, now: () => new Date((deps.clock ?? systemClock).now()) })),
   };
 }
 

@@ -65,7 +65,7 @@ describe("listReadings", () => {
     const user = f.store.createUser({ username: "billing-bot", createdBy: "test" });
     f.store.grantRole({ userId: user.id, role: "billing", siteId: f.a.site.id });
     const { secret } = f.store.createApiToken({ userId: user.id, name: "invoices", scope: "meters", expiresAt: new Date(f.clock.ms + 30 * 86_400_000) });
-    const service = guardAdminService({ service: createAdminHandlers({ store: f.store, dataDir: f.dataDir }), auth: storeAdminAuth(f.store), audit: storeAudit(f.store) });
+    const service = guardAdminService({ service: createAdminHandlers({ store: f.store }), auth: storeAdminAuth(f.store), audit: storeAudit(f.store) });
     const transport = createRouterTransport(({ service: serve }) => serve(AdminService, service), {
       transport: { useBinaryFormat: false, interceptors: [bearerInterceptor(secret)] },
     });

@@ -6,9 +6,13 @@ import { VERSION } from "../../common/version.ts";
 
 export const HUB_HELP = `dca-hub ${VERSION}: the hub of the dca print-fleet agents
 
-Usage: dca-hub <command> [--data DIR] [options]
+Usage: dca-hub <command> [options]
 
-  serve                 run the hub (API for agents over HTTP/2 + TLS)
+  serve --data DIR      run the hub (its API for agents and for people, over HTTP/2 + TLS)
+  admin-local --data DIR owner create|reset NAME
+                        break glass on the hub machine with the hub stopped
+  login --hub URL       sign in (password and TOTP, --sso, or --token-file); logout
+  account ...           your account: password, TOTP, sessions, API tokens
   site ...              customer sites: create, list, show, set-targets, add-credential,
                         remove-credential, set-schedule, set-snmp, set-outbox
   code create SITE      a single-use activation code for an agent of SITE
@@ -17,13 +21,15 @@ Usage: dca-hub <command> [--data DIR] [options]
   device list|missed|readings|flags
   task create|list|show tasks for agents (scan now, read a device now)
   web-access open|list|close|audit  a printer's web page through the agent's tunnel
+  user|role|group ...   people, their roles per site or group of sites
+  security|sso ...      2FA, lockout, inactivity, sessions; OpenID Connect and LDAP
+  audit list|export|verify  the hash-chained audit log
 
-Every command takes --data DIR (default: $DCA_HUB_DATA, else /var/lib/dca-hub when
-it exists (the packaged hub; root works there as its owner), else ./dca-hub-data);
-only serve makes a new data folder, the admin commands refuse one it did not make
-(but the mqtt file commands, which come before serve with an external broker).
-Listings take --json. "dca-hub help admin" lists the admin commands in full,
-"dca-hub site --help" (or any group) the commands of one group.
+serve and admin-local take --data DIR (default: $DCA_HUB_DATA, else /var/lib/dca-hub
+when it exists (the packaged hub; root works there as its owner), else ./dca-hub-data).
+Every other command is a client of a hub's API as the user "dca-hub login" signed in
+(or --hub URL with $DCA_HUB_TOKEN). Listings take --json. "dca-hub help admin" lists
+the admin commands in full, "dca-hub site --help" (or any group) those of one group.
 
 serve options:
   --listen HOST:PORT    where to listen (default: 0.0.0.0:8443; 443 needs privileges)
@@ -39,6 +45,9 @@ serve options:
                         port (default: wa.<first --hostname, else this machine's name>); D's
                         wildcard must resolve to the hub, and a --cert must cover *.D
                         (the self-made one does); see docs/web-access.md
+  --public-url URL      the hub's URL as browsers reach it (https://hub.example:8443), for
+                        single sign-on: the provider sends people back to URL/sso/callback
+                        (default: the URL each sign-in request came to)
 
 MQTT wake-ups (agents start new tasks at once instead of at their next poll):
   --mqtt-listen HOST:PORT  MQTT over TLS of the hub's own broker (default: the --listen

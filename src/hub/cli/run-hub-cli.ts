@@ -70,6 +70,7 @@ export async function runHubCli(argv: string[]): Promise<number> {
       return await runAdminLocal(rest.slice(1), io);
     }
     if (rest[0] !== "serve" && lookedUp === "from --data" && isRemoteCommand(rest)) {
+      prefix = `dca-hub ${ADMIN_COMMANDS[rest[0]!] ? rest[0] : rest.slice(0, 2).join(" ")}`;
       throw new UsageError(
         "admin commands go through the hub's API now, not its data folder: sign in with dca-hub login --hub https://HUB:8443 --ca CA.pem (--data is for serve and admin-local)",
       );

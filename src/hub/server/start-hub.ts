@@ -14,7 +14,7 @@ import { createActivationGate } from "../api/activation-gate.ts";
 import { createReadingIntake } from "../api/reading-intake.ts";
 import { systemClock } from "../../common/clock.ts";
 import { createFrontDoor } from "../api/front-door.ts";
-import { ADMIN_PATH_PREFIX, createAdminDoor, createAdminHandlers, storeAdminAuth, storeAudit } from "../adminapi/index.ts";
+import { ADMIN_PATH_PREFIX, SSO_CALLBACK_PATH, createAdminDoor, createAdminHandlers, createHubSignIn, createSsoCallback, storeAdminAuth, storeAudit } from "../adminapi/index.ts";
 import { MQTT_WS_PATH } from "../mqtt/embedded-broker.ts";
 import { type HubMqttOptions, startHubMqtt } from "../mqtt/start-hub-mqtt.ts";
 import { CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.ts";
@@ -56,6 +56,8 @@ export interface StartHubOptions {
   limits?: Partial<ConnectionLimits>;
   /** Device Web Access: sessions served at `<label>.<domain>` on this port (docs/web-access.md); absent: off. */
   webAccess?: WebAccessServeOptions;
+  /** The hub's URL as browsers reach it, for the single sign-on redirect URI (<url>/sso/callback); default the URL each request came to. */
+  publicUrl?: string;
   /** The root public key releases are checked against (tests give their own); the built-in one by default. */
   trustRoot?: string;
 }
@@ -132,6 +134,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
       if (webAccess?.handles(req.headers[":authority"] ?? req.headers.host)) return webAccess.handle(req, res);
       // AdminService answers HTTP/1.1 too (Connect's JSON with any HTTP client, e.g. curl --http1.1).
       if ((req.url ?? "").startsWith(ADMIN_PATH_PREFIX)) return adminDoor(req, res);
+      if ((req.url ?? "").split("?", 1)[0] === SSO_CALLBACK_PATH) return ssoCallback(req, res);
       if (req.httpVersionMajor >= 2) return handler(req, res);
       res.writeHead(426, { "content-type": "text/plain", connection: "close", upgrade: "h2" });
       res.end(`this hub speaks gRPC over HTTP/2, and MQTT over WebSocket at ${MQTT_WS_PATH}\n`);
@@ -150,8 +153,11 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     log,
     dataDir: opts.dataDir,
   });
+  // One sign-in state per hub process: the SSO callback finishes the sign-ins StartSsoSignIn began.
+  const signIn = createHubSignIn({ store, audit: storeAudit(store), publicUrl: opts.publicUrl, log });
+  const ssoCallback = createSsoCallback(signIn);
   const adminDoor = createAdminDoor({
-    service: createAdminHandlers({ store, dataDir: opts.dataDir, trustRoot: opts.trustRoot, log }),
+    service: createAdminHandlers({ store, dataDir: opts.dataDir, log, signIn, trustRoot: opts.trustRoot }),
     auth: storeAdminAuth(store),
     audit: storeAudit(store),
     onAuthenticated: (req) => req.socket && guard.authenticated(req.socket),

@@ -24,3 +24,4 @@ export { SIGN_IN_REFUSED, type SignInRefusal, isRefusal, ldapSignIn } from "./ld
 export { type OidcPending, type OidcStart, finishOidc, startOidc } from "./oidc-sign-in.ts";
 export { type OidcPendingOptions, type OidcPendingStore, createOidcPendingStore } from "./oidc-pending.ts";
 export { escapeFilterValue, fillFilter } from "./ldap-filter.ts";
+export { SSO_SETTING_KEYS, type SsoSettings, ssoSettingsOf } from "./sso-settings.ts";

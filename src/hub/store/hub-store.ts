@@ -239,6 +239,8 @@ export interface AccountStore {
   getUser(id: string): User | undefined;
   /** The user of that username, in any letter case. */
   getUserByUsername(username: string): User | undefined;
+  /** The user of an identity provider's stable id (source "oidc" or "ldap"); never matched by username. */
+  getUserByExternalId(source: string, externalId: string): User | undefined;
   /** Every user, by username. */
   listUsers(): User[];
   /** The password hash, TOTP secrets and last TOTP step, for verifying only. */

@@ -224,7 +224,7 @@ export interface WebAccessSession {
   tls: boolean;
   forwardPath: string;
   taskId: string;
-  /** Who opened it: the OS user running the admin command, or its --by (there are no hub user accounts yet). */
+  /** Who opened it: the signed-in hub user's username. */
   openedBy: string;
   openedAt: Date;
   expiresAt: Date;

@@ -167,6 +167,15 @@ export function createUsers(ctx: StoreContext) {
       return r ? toUser(r) : undefined;
     },
 
+    /** The user an identity provider vouches for: by where they come from ("oidc", "ldap") and the provider's stable id, never by username. */
+    getUserByExternalId(source: string, externalId: string): User | undefined {
+      if (!externalId) return undefined;
+      const r = ctx.read(() =>
+        db.query<UserRow, [string, string]>(`SELECT ${USER_COLUMNS} FROM users WHERE source = ? AND external_id = ?`).get(source, externalId),
+      );
+      return r ? toUser(r) : undefined;
+    },
+
     /** Every user, by username. */
     listUsers(): User[] {
       return ctx.read(() => db.query<UserRow, []>(`SELECT ${USER_COLUMNS} FROM users ORDER BY username`).all().map(toUser));

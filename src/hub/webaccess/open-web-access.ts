@@ -25,6 +25,8 @@ export interface OpenRequest {
   idleSeconds?: number;
   concurrent?: boolean;
   openedBy: string;
+  /** Refuses (throws) when the opener may not use web access on the device's site: called before anything about the site is checked or said. */
+  authorize?: (siteId: string) => void;
 }
 
 /** A session just opened, with its secret URL (shown once; only its hash is kept). */
@@ -68,6 +70,7 @@ export function openWebAccess(store: OpenStore, settings: WebAccessSettings, r: 
   const minutes = bounded(r.minutes, WEB_ACCESS_MINUTES, "minutes");
   const idleSeconds = bounded(r.idleSeconds, WEB_ACCESS_IDLE_SECONDS, "idle");
   const { siteId, address, device } = findDevice(store, r);
+  r.authorize?.(siteId);
   const config = store.getSiteConfig(siteId);
   if (config.webAccessDisabled) throw new DcaError("failed-precondition", "web access is off for this site; a hub admin turns it on with \"dca-hub site set-web-access SITE --on\"");
   const port = r.port ?? 80;

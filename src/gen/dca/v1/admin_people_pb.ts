@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file dca/v1/admin_people.proto.
  */
 export const file_dca_v1_admin_people: GenFile = /*@__PURE__*/
-  fileDesc("ChlkY2EvdjEvYWRtaW5fcGVvcGxlLnByb3RvEgZkY2EudjEinAEKDFNpZ25JblJlc3VsdBIVCg1zZXNzaW9uX3Rva2VuGAEgASgJEi4KCmV4cGlyZXNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWNoYWxsZW5nZRgDIAEoCRIWCg5lbnJvbF9yZXF1aXJlZBgEIAEoCBIaCgR1c2VyGAUgASgLMgwuZGNhLnYxLlVzZXIiNgoOU2lnbkluUmVzcG9uc2USJAoGcmVzdWx0GAEgASgLMhQuZGNhLnYxLlNpZ25JblJlc3VsdCJCChpTaWduSW5TZWNvbmRGYWN0b3JSZXNwb25zZRIkCgZyZXN1bHQYASABKAsyFC5kY2EudjEuU2lnbkluUmVzdWx0Ij8KF0ZpbmlzaFNzb1NpZ25JblJlc3BvbnNlEiQKBnJlc3VsdBgBIAEoCzIULmRjYS52MS5TaWduSW5SZXN1bHQiQwoNU2lnbkluUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRIQCghwYXNzd29yZBgCIAEoCRIOCgZjbGllbnQYAyABKAkiTAoZU2lnbkluU2Vjb25kRmFjdG9yUmVxdWVzdBIRCgljaGFsbGVuZ2UYASABKAkSDAoEY29kZRgCIAEoCRIOCgZjbGllbnQYAyABKAkiUQoVU3RhcnRTc29TaWduSW5SZXF1ZXN0EhEKCXJldHVybl90bxgBIAEoCRINCgVzdGF0ZRgCIAEoCRIWCg5jb2RlX2NoYWxsZW5nZRgDIAEoCSIzChZTdGFydFNzb1NpZ25JblJlc3BvbnNlEhkKEWF1dGhvcml6YXRpb25fdXJsGAEgASgJIk8KFkZpbmlzaFNzb1NpZ25JblJlcXVlc3QSDgoGdGlja2V0GAEgASgJEhUKDWNvZGVfdmVyaWZpZXIYAiABKAkSDgoGY2xpZW50GAMgASgJIhAKDlNpZ25PdXRSZXF1ZXN0IhEKD1NpZ25PdXRSZXNwb25zZSKJAQoJUm9sZUdyYW50EgoKAmlkGAEgASgJEgwKBHJvbGUYAiABKAkSDwoHc2l0ZV9pZBgDIAEoCRIRCglzaXRlX25hbWUYBCABKAkSFQoNc2l0ZV9ncm91cF9pZBgFIAEoCRIXCg9zaXRlX2dyb3VwX25hbWUYBiABKAkSDgoGc291cmNlGAcgASgJIoEDCgRVc2VyEgoKAmlkGAEgASgJEhAKCHVzZXJuYW1lGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRINCgVlbWFpbBgEIAEoCRIOCgZzb3VyY2UYBSABKAkSFAoMdG90cF9lbmFibGVkGAYgASgIEhAKCGRpc2FibGVkGAcgASgIEhcKD2Rpc2FibGVkX3JlYXNvbhgIIAEoCRIOCgZsb2NrZWQYCSABKAgSMAoMbG9ja2VkX3VudGlsGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIzCg9sYXN0X3NpZ25faW5fYXQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmNyZWF0ZWRfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiEKBmdyYW50cxgNIAMoCzIRLmRjYS52MS5Sb2xlR3JhbnQSGwoTcmVjb3ZlcnlfY29kZXNfbGVmdBgOIAEoDSIPCg1XaG9BbUlSZXF1ZXN0IqMBCg5XaG9BbUlSZXNwb25zZRIaCgR1c2VyGAEgASgLMgwuZGNhLnYxLlVzZXISCwoDdmlhGAIgASgJEhUKDWNyZWRlbnRpYWxfaWQYAyABKAkSDQoFc2NvcGUYBCABKAkSLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKZW5yb2xfb25seRgGIAEoCCLpAQoHU2Vzc2lvbhIKCgJpZBgBIAEoCRIOCgZtZXRob2QYAiABKAkSLgoKY3JlYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMbGFzdF91c2VkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpleHBpcmVzX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhZGRyZXNzGAYgASgJEg4KBmNsaWVudBgHIAEoCRIPCgdjdXJyZW50GAggASgIIhcKFUxpc3RNeVNlc3Npb25zUmVxdWVzdCI7ChZMaXN0TXlTZXNzaW9uc1Jlc3BvbnNlEiEKCHNlc3Npb25zGAEgAygLMg8uZGNhLnYxLlNlc3Npb24iQQoXUmV2b2tlTXlTZXNzaW9uc1JlcXVlc3QSEgoKc2Vzc2lvbl9pZBgBIAEoCRISCgphbGxfb3RoZXJzGAIgASgIIisKGFJldm9rZU15U2Vzc2lvbnNSZXNwb25zZRIPCgdyZXZva2VkGAEgASgNIjMKDENvbmZpcm1hdGlvbhIQCghwYXNzd29yZBgBIAEoCRIRCgl0b3RwX2NvZGUYAiABKAkiVAoVQ2hhbmdlUGFzc3dvcmRSZXF1ZXN0EiUKB2NvbmZpcm0YASABKAsyFC5kY2EudjEuQ29uZmlybWF0aW9uEhQKDG5ld19wYXNzd29yZBgCIAEoCSIyChZDaGFuZ2VQYXNzd29yZFJlc3BvbnNlEhgKEHNlc3Npb25zX3Jldm9rZWQYASABKA0iQgoZQmVnaW5Ub3RwRW5yb2xtZW50UmVxdWVzdBIlCgdjb25maXJtGAEgASgLMhQuZGNhLnYxLkNvbmZpcm1hdGlvbiJaChpCZWdpblRvdHBFbnJvbG1lbnRSZXNwb25zZRILCgN1cmkYASABKAkSDgoGc2VjcmV0GAIgASgJEg8KB3FyX3RleHQYAyABKAkSDgoGcXJfc3ZnGAQgASgJIisKG0NvbmZpcm1Ub3RwRW5yb2xtZW50UmVxdWVzdBIMCgRjb2RlGAEgASgJIlAKHENvbmZpcm1Ub3RwRW5yb2xtZW50UmVzcG9uc2USFgoOcmVjb3ZlcnlfY29kZXMYASADKAkSGAoQc2Vzc2lvbl91cGdyYWRlZBgCIAEoCCI7ChJEaXNhYmxlVG90cFJlcXVlc3QSJQoHY29uZmlybRgBIAEoCzIULmRjYS52MS5Db25maXJtYXRpb24iFQoTRGlzYWJsZVRvdHBSZXNwb25zZSJAChdOZXdSZWNvdmVyeUNvZGVzUmVxdWVzdBIlCgdjb25maXJtGAEgASgLMhQuZGNhLnYxLkNvbmZpcm1hdGlvbiIyChhOZXdSZWNvdmVyeUNvZGVzUmVzcG9uc2USFgoOcmVjb3ZlcnlfY29kZXMYASADKAkijwIKCEFwaVRva2VuEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSDQoFc2NvcGUYAyABKAkSDwoHdXNlcl9pZBgEIAEoCRIQCgh1c2VybmFtZRgFIAEoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpleHBpcmVzX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCgxsYXN0X3VzZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGxhc3RfYWRkcmVzcxgJIAEoCRIPCgdyZXZva2VkGAogASgIInAKFUNyZWF0ZUFwaVRva2VuUmVxdWVzdBIlCgdjb25maXJtGAEgASgLMhQuZGNhLnYxLkNvbmZpcm1hdGlvbhIMCgRuYW1lGAIgASgJEg0KBXNjb3BlGAMgASgJEhMKC3R0bF9zZWNvbmRzGAQgASgEIkkKFkNyZWF0ZUFwaVRva2VuUmVzcG9uc2USHwoFdG9rZW4YASABKAsyEC5kY2EudjEuQXBpVG9rZW4SDgoGc2VjcmV0GAIgASgJIikKFExpc3RBcGlUb2tlbnNSZXF1ZXN0EhEKCWFsbF91c2VycxgBIAEoCCI5ChVMaXN0QXBpVG9rZW5zUmVzcG9uc2USIAoGdG9rZW5zGAEgAygLMhAuZGNhLnYxLkFwaVRva2VuIikKFVJldm9rZUFwaVRva2VuUmVxdWVzdBIQCgh0b2tlbl9pZBgBIAEoCSIYChZSZXZva2VBcGlUb2tlblJlc3BvbnNlIlwKEUNyZWF0ZVVzZXJSZXF1ZXN0EhAKCHVzZXJuYW1lGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCRINCgVlbWFpbBgDIAEoCRIQCghwYXNzd29yZBgEIAEoCSIwChJDcmVhdGVVc2VyUmVzcG9uc2USGgoEdXNlchgBIAEoCzIMLmRjYS52MS5Vc2VyIhIKEExpc3RVc2Vyc1JlcXVlc3QiMAoRTGlzdFVzZXJzUmVzcG9uc2USGwoFdXNlcnMYASADKAsyDC5kY2EudjEuVXNlciIeCg5HZXRVc2VyUmVxdWVzdBIMCgR1c2VyGAEgASgJIlAKD0dldFVzZXJSZXNwb25zZRIaCgR1c2VyGAEgASgLMgwuZGNhLnYxLlVzZXISIQoIc2Vzc2lvbnMYAiADKAsyDy5kY2EudjEuU2Vzc2lvbiI4ChZTZXRVc2VyRGlzYWJsZWRSZXF1ZXN0EgwKBHVzZXIYASABKAkSEAoIZGlzYWJsZWQYAiABKAgiNQoXU2V0VXNlckRpc2FibGVkUmVzcG9uc2USGgoEdXNlchgBIAEoCzIMLmRjYS52MS5Vc2VyIiEKEVVubG9ja1VzZXJSZXF1ZXN0EgwKBHVzZXIYASABKAkiMAoSVW5sb2NrVXNlclJlc3BvbnNlEhoKBHVzZXIYASABKAsyDC5kY2EudjEuVXNlciI+ChhSZXNldFVzZXJQYXNzd29yZFJlcXVlc3QSDAoEdXNlchgBIAEoCRIUCgxuZXdfcGFzc3dvcmQYAiABKAkiNQoZUmVzZXRVc2VyUGFzc3dvcmRSZXNwb25zZRIYChBzZXNzaW9uc19yZXZva2VkGAEgASgNIiQKFFJlc2V0VXNlclRvdHBSZXF1ZXN0EgwKBHVzZXIYASABKAkiFwoVUmVzZXRVc2VyVG90cFJlc3BvbnNlIikKGVJldm9rZVVzZXJTZXNzaW9uc1JlcXVlc3QSDAoEdXNlchgBIAEoCSItChpSZXZva2VVc2VyU2Vzc2lvbnNSZXNwb25zZRIPCgdyZXZva2VkGAEgASgNIlAKEEdyYW50Um9sZVJlcXVlc3QSDAoEdXNlchgBIAEoCRIMCgRyb2xlGAIgASgJEgwKBHNpdGUYAyABKAkSEgoKc2l0ZV9ncm91cBgEIAEoCSI1ChFHcmFudFJvbGVSZXNwb25zZRIgCgVncmFudBgBIAEoCzIRLmRjYS52MS5Sb2xlR3JhbnQiJQoRUmV2b2tlUm9sZVJlcXVlc3QSEAoIZ3JhbnRfaWQYASABKAkiFAoSUmV2b2tlUm9sZVJlc3BvbnNlIksKCVNpdGVHcm91cBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCHNpdGVfaWRzGAMgAygJEhIKCnNpdGVfbmFtZXMYBCADKAkiJgoWQ3JlYXRlU2l0ZUdyb3VwUmVxdWVzdBIMCgRuYW1lGAEgASgJIjsKF0NyZWF0ZVNpdGVHcm91cFJlc3BvbnNlEiAKBWdyb3VwGAEgASgLMhEuZGNhLnYxLlNpdGVHcm91cCIXChVMaXN0U2l0ZUdyb3Vwc1JlcXVlc3QiOwoWTGlzdFNpdGVHcm91cHNSZXNwb25zZRIhCgZncm91cHMYASADKAsyES5kY2EudjEuU2l0ZUdyb3VwIk0KGVNldFNpdGVHcm91cE1lbWJlclJlcXVlc3QSEgoKc2l0ZV9ncm91cBgBIAEoCRIMCgRzaXRlGAIgASgJEg4KBm1lbWJlchgDIAEoCCI+ChpTZXRTaXRlR3JvdXBNZW1iZXJSZXNwb25zZRIgCgVncm91cBgBIAEoCzIRLmRjYS52MS5TaXRlR3JvdXAixgEKEFNlY3VyaXR5U2V0dGluZ3MSEwoLcmVxdWlyZV8yZmEYASABKAgSGAoQbG9ja291dF9hdHRlbXB0cxgCIAEoDRIXCg9sb2Nrb3V0X21pbnV0ZXMYAyABKA0SFwoPaW5hY3Rpdml0eV9kYXlzGAQgASgNEhUKDXNlc3Npb25faG91cnMYBSABKA0SHAoUc2Vzc2lvbl9pZGxlX21pbnV0ZXMYBiABKA0SHAoUYXVkaXRfcmV0ZW50aW9uX2RheXMYByABKA0iHAoaR2V0U2VjdXJpdHlTZXR0aW5nc1JlcXVlc3QiSQobR2V0U2VjdXJpdHlTZXR0aW5nc1Jlc3BvbnNlEioKCHNldHRpbmdzGAEgASgLMhguZGNhLnYxLlNlY3VyaXR5U2V0dGluZ3MiWAoaU2V0U2VjdXJpdHlTZXR0aW5nc1JlcXVlc3QSKgoIc2V0dGluZ3MYASABKAsyGC5kY2EudjEuU2VjdXJpdHlTZXR0aW5ncxIOCgZmaWVsZHMYAiADKAkiSQobU2V0U2VjdXJpdHlTZXR0aW5nc1Jlc3BvbnNlEioKCHNldHRpbmdzGAEgASgLMhguZGNhLnYxLlNlY3VyaXR5U2V0dGluZ3MiFQoTR2V0U3NvQ29uZmlnUmVxdWVzdCJXChRHZXRTc29Db25maWdSZXNwb25zZRIRCglvaWRjX2pzb24YASABKAkSEQoJbGRhcF9qc29uGAIgASgJEhkKEXJvbGVfbWFwcGluZ19qc29uGAMgASgJIlYKE1NldFNzb0NvbmZpZ1JlcXVlc3QSEQoJb2lkY19qc29uGAEgASgJEhEKCWxkYXBfanNvbhgCIAEoCRIZChFyb2xlX21hcHBpbmdfanNvbhgDIAEoCSIWChRTZXRTc29Db25maWdSZXNwb25zZSL5AQoLQXVkaXRSZWNvcmQSCwoDc2VxGAEgASgEEiYKAmF0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVhY3RvchgDIAEoCRIVCg1hY3Rvcl91c2VyX2lkGAQgASgJEgsKA3ZpYRgFIAEoCRIPCgdhZGRyZXNzGAYgASgJEg4KBmFjdGlvbhgHIAEoCRIPCgdzaXRlX2lkGAggASgJEg4KBnRhcmdldBgJIAEoCRIPCgdvdXRjb21lGAogASgJEg4KBmRldGFpbBgLIAEoCRIRCglwcmV2X2hhc2gYDCABKAkSDAoEaGFzaBgNIAEoCSK4AQoQTGlzdEF1ZGl0UmVxdWVzdBIpCgVzaW5jZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKQoFdW50aWwYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWFjdG9yGAMgASgJEg4KBmFjdGlvbhgEIAEoCRIMCgRzaXRlGAUgASgJEg0KBWxpbWl0GAYgASgNEhIKCmJlZm9yZV9zZXEYByABKAQiOQoRTGlzdEF1ZGl0UmVzcG9uc2USJAoHcmVjb3JkcxgBIAMoCzITLmRjYS52MS5BdWRpdFJlY29yZCJqChJFeHBvcnRBdWRpdFJlcXVlc3QSKQoFc2luY2UYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBXVudGlsGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIkChNFeHBvcnRBdWRpdFJlc3BvbnNlEg0KBWxpbmVzGAEgASgJIhQKElZlcmlmeUF1ZGl0UmVxdWVzdCJ5ChNWZXJpZnlBdWRpdFJlc3BvbnNlEgoKAm9rGAEgASgIEg8KB3JlY29yZHMYAiABKAQSEQoJZmlyc3Rfc2VxGAMgASgEEhAKCGxhc3Rfc2VxGAQgASgEEg8KB2JhZF9zZXEYBSABKAQSDwoHcHJvYmxlbRgGIAEoCWIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChlkY2EvdjEvYWRtaW5fcGVvcGxlLnByb3RvEgZkY2EudjEisAEKDFNpZ25JblJlc3VsdBIVCg1zZXNzaW9uX3Rva2VuGAEgASgJEi4KCmV4cGlyZXNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWNoYWxsZW5nZRgDIAEoCRIWCg5lbnJvbF9yZXF1aXJlZBgEIAEoCBIaCgR1c2VyGAUgASgLMgwuZGNhLnYxLlVzZXISEgoKc2Vzc2lvbl9pZBgGIAEoCSI2Cg5TaWduSW5SZXNwb25zZRIkCgZyZXN1bHQYASABKAsyFC5kY2EudjEuU2lnbkluUmVzdWx0IkIKGlNpZ25JblNlY29uZEZhY3RvclJlc3BvbnNlEiQKBnJlc3VsdBgBIAEoCzIULmRjYS52MS5TaWduSW5SZXN1bHQiPwoXRmluaXNoU3NvU2lnbkluUmVzcG9uc2USJAoGcmVzdWx0GAEgASgLMhQuZGNhLnYxLlNpZ25JblJlc3VsdCJDCg1TaWduSW5SZXF1ZXN0EhAKCHVzZXJuYW1lGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEg4KBmNsaWVudBgDIAEoCSJMChlTaWduSW5TZWNvbmRGYWN0b3JSZXF1ZXN0EhEKCWNoYWxsZW5nZRgBIAEoCRIMCgRjb2RlGAIgASgJEg4KBmNsaWVudBgDIAEoCSJRChVTdGFydFNzb1NpZ25JblJlcXVlc3QSEQoJcmV0dXJuX3RvGAEgASgJEg0KBXN0YXRlGAIgASgJEhYKDmNvZGVfY2hhbGxlbmdlGAMgASgJIjMKFlN0YXJ0U3NvU2lnbkluUmVzcG9uc2USGQoRYXV0aG9yaXphdGlvbl91cmwYASABKAkiTwoWRmluaXNoU3NvU2lnbkluUmVxdWVzdBIOCgZ0aWNrZXQYASABKAkSFQoNY29kZV92ZXJpZmllchgCIAEoCRIOCgZjbGllbnQYAyABKAkiEAoOU2lnbk91dFJlcXVlc3QiEQoPU2lnbk91dFJlc3BvbnNlItwBCglSb2xlR3JhbnQSCgoCaWQYASABKAkSDAoEcm9sZRgCIAEoCRIPCgdzaXRlX2lkGAMgASgJEhEKCXNpdGVfbmFtZRgEIAEoCRIVCg1zaXRlX2dyb3VwX2lkGAUgASgJEhcKD3NpdGVfZ3JvdXBfbmFtZRgGIAEoCRIOCgZzb3VyY2UYByABKAkSDwoHdXNlcl9pZBgIIAEoCRIQCgh1c2VybmFtZRgJIAEoCRIuCgpjcmVhdGVkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKuBAoEVXNlchIKCgJpZBgBIAEoCRIQCgh1c2VybmFtZRgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSDQoFZW1haWwYBCABKAkSDgoGc291cmNlGAUgASgJEhQKDHRvdHBfZW5hYmxlZBgGIAEoCBIQCghkaXNhYmxlZBgHIAEoCBIXCg9kaXNhYmxlZF9yZWFzb24YCCABKAkSDgoGbG9ja2VkGAkgASgIEjAKDGxvY2tlZF91bnRpbBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoPbGFzdF9zaWduX2luX2F0GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpjcmVhdGVkX2F0GAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIhCgZncmFudHMYDSADKAsyES5kY2EudjEuUm9sZUdyYW50EhsKE3JlY292ZXJ5X2NvZGVzX2xlZnQYDiABKA0SLwoLZGlzYWJsZWRfYXQYDyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhcKD2ZhaWxlZF9zaWduX2lucxgQIAEoDRI3ChNwYXNzd29yZF9jaGFuZ2VkX2F0GBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpjcmVhdGVkX2J5GBIgASgJEhQKDGhhc19wYXNzd29yZBgTIAEoCCIPCg1XaG9BbUlSZXF1ZXN0IqMBCg5XaG9BbUlSZXNwb25zZRIaCgR1c2VyGAEgASgLMgwuZGNhLnYxLlVzZXISCwoDdmlhGAIgASgJEhUKDWNyZWRlbnRpYWxfaWQYAyABKAkSDQoFc2NvcGUYBCABKAkSLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKZW5yb2xfb25seRgGIAEoCCLpAQoHU2Vzc2lvbhIKCgJpZBgBIAEoCRIOCgZtZXRob2QYAiABKAkSLgoKY3JlYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMbGFzdF91c2VkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpleHBpcmVzX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhZGRyZXNzGAYgASgJEg4KBmNsaWVudBgHIAEoCRIPCgdjdXJyZW50GAggASgIIhcKFUxpc3RNeVNlc3Npb25zUmVxdWVzdCI7ChZMaXN0TXlTZXNzaW9uc1Jlc3BvbnNlEiEKCHNlc3Npb25zGAEgAygLMg8uZGNhLnYxLlNlc3Npb24iQQoXUmV2b2tlTXlTZXNzaW9uc1JlcXVlc3QSEgoKc2Vzc2lvbl9pZBgBIAEoCRISCgphbGxfb3RoZXJzGAIgASgIIisKGFJldm9rZU15U2Vzc2lvbnNSZXNwb25zZRIPCgdyZXZva2VkGAEgASgNIjMKDENvbmZpcm1hdGlvbhIQCghwYXNzd29yZBgBIAEoCRIRCgl0b3RwX2NvZGUYAiABKAkiVAoVQ2hhbmdlUGFzc3dvcmRSZXF1ZXN0EiUKB2NvbmZpcm0YASABKAsyFC5kY2EudjEuQ29uZmlybWF0aW9uEhQKDG5ld19wYXNzd29yZBgCIAEoCSIyChZDaGFuZ2VQYXNzd29yZFJlc3BvbnNlEhgKEHNlc3Npb25zX3Jldm9rZWQYASABKA0iQgoZQmVnaW5Ub3RwRW5yb2xtZW50UmVxdWVzdBIlCgdjb25maXJtGAEgASgLMhQuZGNhLnYxLkNvbmZpcm1hdGlvbiJaChpCZWdpblRvdHBFbnJvbG1lbnRSZXNwb25zZRILCgN1cmkYASABKAkSDgoGc2VjcmV0GAIgASgJEg8KB3FyX3RleHQYAyABKAkSDgoGcXJfc3ZnGAQgASgJIisKG0NvbmZpcm1Ub3RwRW5yb2xtZW50UmVxdWVzdBIMCgRjb2RlGAEgASgJIrEBChxDb25maXJtVG90cEVucm9sbWVudFJlc3BvbnNlEhYKDnJlY292ZXJ5X2NvZGVzGAEgAygJEhgKEHNlc3Npb25fdXBncmFkZWQYAiABKAgSFQoNc2Vzc2lvbl90b2tlbhgDIAEoCRIuCgpleHBpcmVzX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIYChBzZXNzaW9uc19yZXZva2VkGAUgASgNIjsKEkRpc2FibGVUb3RwUmVxdWVzdBIlCgdjb25maXJtGAEgASgLMhQuZGNhLnYxLkNvbmZpcm1hdGlvbiIvChNEaXNhYmxlVG90cFJlc3BvbnNlEhgKEHNlc3Npb25zX3Jldm9rZWQYASABKA0iQAoXTmV3UmVjb3ZlcnlDb2Rlc1JlcXVlc3QSJQoHY29uZmlybRgBIAEoCzIULmRjYS52MS5Db25maXJtYXRpb24iMgoYTmV3UmVjb3ZlcnlDb2Rlc1Jlc3BvbnNlEhYKDnJlY292ZXJ5X2NvZGVzGAEgAygJIo8CCghBcGlUb2tlbhIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEg0KBXNjb3BlGAMgASgJEg8KB3VzZXJfaWQYBCABKAkSEAoIdXNlcm5hbWUYBSABKAkSLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMbGFzdF91c2VkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxsYXN0X2FkZHJlc3MYCSABKAkSDwoHcmV2b2tlZBgKIAEoCCJwChVDcmVhdGVBcGlUb2tlblJlcXVlc3QSJQoHY29uZmlybRgBIAEoCzIULmRjYS52MS5Db25maXJtYXRpb24SDAoEbmFtZRgCIAEoCRINCgVzY29wZRgDIAEoCRITCgt0dGxfc2Vjb25kcxgEIAEoBCJJChZDcmVhdGVBcGlUb2tlblJlc3BvbnNlEh8KBXRva2VuGAEgASgLMhAuZGNhLnYxLkFwaVRva2VuEg4KBnNlY3JldBgCIAEoCSJAChRMaXN0QXBpVG9rZW5zUmVxdWVzdBIRCglhbGxfdXNlcnMYASABKAgSFQoNaW5jbHVkZV9lbmRlZBgCIAEoCCI5ChVMaXN0QXBpVG9rZW5zUmVzcG9uc2USIAoGdG9rZW5zGAEgAygLMhAuZGNhLnYxLkFwaVRva2VuIikKFVJldm9rZUFwaVRva2VuUmVxdWVzdBIQCgh0b2tlbl9pZBgBIAEoCSI5ChZSZXZva2VBcGlUb2tlblJlc3BvbnNlEh8KBXRva2VuGAEgASgLMhAuZGNhLnYxLkFwaVRva2VuIlwKEUNyZWF0ZVVzZXJSZXF1ZXN0EhAKCHVzZXJuYW1lGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCRINCgVlbWFpbBgDIAEoCRIQCghwYXNzd29yZBgEIAEoCSIwChJDcmVhdGVVc2VyUmVzcG9uc2USGgoEdXNlchgBIAEoCzIMLmRjYS52MS5Vc2VyIhIKEExpc3RVc2Vyc1JlcXVlc3QiMAoRTGlzdFVzZXJzUmVzcG9uc2USGwoFdXNlcnMYASADKAsyDC5kY2EudjEuVXNlciIeCg5HZXRVc2VyUmVxdWVzdBIMCgR1c2VyGAEgASgJIlAKD0dldFVzZXJSZXNwb25zZRIaCgR1c2VyGAEgASgLMgwuZGNhLnYxLlVzZXISIQoIc2Vzc2lvbnMYAiADKAsyDy5kY2EudjEuU2Vzc2lvbiI4ChZTZXRVc2VyRGlzYWJsZWRSZXF1ZXN0EgwKBHVzZXIYASABKAkSEAoIZGlzYWJsZWQYAiABKAgiZwoXU2V0VXNlckRpc2FibGVkUmVzcG9uc2USGgoEdXNlchgBIAEoCzIMLmRjYS52MS5Vc2VyEhgKEHNlc3Npb25zX3Jldm9rZWQYAiABKA0SFgoOdG9rZW5zX3Jldm9rZWQYAyABKA0iIQoRVW5sb2NrVXNlclJlcXVlc3QSDAoEdXNlchgBIAEoCSIwChJVbmxvY2tVc2VyUmVzcG9uc2USGgoEdXNlchgBIAEoCzIMLmRjYS52MS5Vc2VyIj4KGFJlc2V0VXNlclBhc3N3b3JkUmVxdWVzdBIMCgR1c2VyGAEgASgJEhQKDG5ld19wYXNzd29yZBgCIAEoCSI1ChlSZXNldFVzZXJQYXNzd29yZFJlc3BvbnNlEhgKEHNlc3Npb25zX3Jldm9rZWQYASABKA0iJAoUUmVzZXRVc2VyVG90cFJlcXVlc3QSDAoEdXNlchgBIAEoCSIzChVSZXNldFVzZXJUb3RwUmVzcG9uc2USGgoEdXNlchgBIAEoCzIMLmRjYS52MS5Vc2VyIikKGVJldm9rZVVzZXJTZXNzaW9uc1JlcXVlc3QSDAoEdXNlchgBIAEoCSItChpSZXZva2VVc2VyU2Vzc2lvbnNSZXNwb25zZRIPCgdyZXZva2VkGAEgASgNIlAKEEdyYW50Um9sZVJlcXVlc3QSDAoEdXNlchgBIAEoCRIMCgRyb2xlGAIgASgJEgwKBHNpdGUYAyABKAkSEgoKc2l0ZV9ncm91cBgEIAEoCSI1ChFHcmFudFJvbGVSZXNwb25zZRIgCgVncmFudBgBIAEoCzIRLmRjYS52MS5Sb2xlR3JhbnQiJQoRUmV2b2tlUm9sZVJlcXVlc3QSEAoIZ3JhbnRfaWQYASABKAkiNgoSUmV2b2tlUm9sZVJlc3BvbnNlEiAKBWdyYW50GAEgASgLMhEuZGNhLnYxLlJvbGVHcmFudCJLCglTaXRlR3JvdXASCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIQCghzaXRlX2lkcxgDIAMoCRISCgpzaXRlX25hbWVzGAQgAygJIiYKFkNyZWF0ZVNpdGVHcm91cFJlcXVlc3QSDAoEbmFtZRgBIAEoCSI7ChdDcmVhdGVTaXRlR3JvdXBSZXNwb25zZRIgCgVncm91cBgBIAEoCzIRLmRjYS52MS5TaXRlR3JvdXAiFwoVTGlzdFNpdGVHcm91cHNSZXF1ZXN0IjsKFkxpc3RTaXRlR3JvdXBzUmVzcG9uc2USIQoGZ3JvdXBzGAEgAygLMhEuZGNhLnYxLlNpdGVHcm91cCJNChlTZXRTaXRlR3JvdXBNZW1iZXJSZXF1ZXN0EhIKCnNpdGVfZ3JvdXAYASABKAkSDAoEc2l0ZRgCIAEoCRIOCgZtZW1iZXIYAyABKAgiPgoaU2V0U2l0ZUdyb3VwTWVtYmVyUmVzcG9uc2USIAoFZ3JvdXAYASABKAsyES5kY2EudjEuU2l0ZUdyb3VwIsYBChBTZWN1cml0eVNldHRpbmdzEhMKC3JlcXVpcmVfMmZhGAEgASgIEhgKEGxvY2tvdXRfYXR0ZW1wdHMYAiABKA0SFwoPbG9ja291dF9taW51dGVzGAMgASgNEhcKD2luYWN0aXZpdHlfZGF5cxgEIAEoDRIVCg1zZXNzaW9uX2hvdXJzGAUgASgNEhwKFHNlc3Npb25faWRsZV9taW51dGVzGAYgASgNEhwKFGF1ZGl0X3JldGVudGlvbl9kYXlzGAcgASgNIhwKGkdldFNlY3VyaXR5U2V0dGluZ3NSZXF1ZXN0IkkKG0dldFNlY3VyaXR5U2V0dGluZ3NSZXNwb25zZRIqCghzZXR0aW5ncxgBIAEoCzIYLmRjYS52MS5TZWN1cml0eVNldHRpbmdzIlgKGlNldFNlY3VyaXR5U2V0dGluZ3NSZXF1ZXN0EioKCHNldHRpbmdzGAEgASgLMhguZGNhLnYxLlNlY3VyaXR5U2V0dGluZ3MSDgoGZmllbGRzGAIgAygJIkkKG1NldFNlY3VyaXR5U2V0dGluZ3NSZXNwb25zZRIqCghzZXR0aW5ncxgBIAEoCzIYLmRjYS52MS5TZWN1cml0eVNldHRpbmdzIhUKE0dldFNzb0NvbmZpZ1JlcXVlc3QiVwoUR2V0U3NvQ29uZmlnUmVzcG9uc2USEQoJb2lkY19qc29uGAEgASgJEhEKCWxkYXBfanNvbhgCIAEoCRIZChFyb2xlX21hcHBpbmdfanNvbhgDIAEoCSJWChNTZXRTc29Db25maWdSZXF1ZXN0EhEKCW9pZGNfanNvbhgBIAEoCRIRCglsZGFwX2pzb24YAiABKAkSGQoRcm9sZV9tYXBwaW5nX2pzb24YAyABKAkiFgoUU2V0U3NvQ29uZmlnUmVzcG9uc2UijAIKC0F1ZGl0UmVjb3JkEgsKA3NlcRgBIAEoBBImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWN0b3IYAyABKAkSFQoNYWN0b3JfdXNlcl9pZBgEIAEoCRILCgN2aWEYBSABKAkSDwoHYWRkcmVzcxgGIAEoCRIOCgZhY3Rpb24YByABKAkSDwoHc2l0ZV9pZBgIIAEoCRIOCgZ0YXJnZXQYCSABKAkSDwoHb3V0Y29tZRgKIAEoCRIOCgZkZXRhaWwYCyABKAkSEQoJcHJldl9oYXNoGAwgASgJEgwKBGhhc2gYDSABKAkSEQoJc2l0ZV9uYW1lGA4gASgJIrgBChBMaXN0QXVkaXRSZXF1ZXN0EikKBXNpbmNlGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCgV1bnRpbBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWN0b3IYAyABKAkSDgoGYWN0aW9uGAQgASgJEgwKBHNpdGUYBSABKAkSDQoFbGltaXQYBiABKA0SEgoKYmVmb3JlX3NlcRgHIAEoBCI5ChFMaXN0QXVkaXRSZXNwb25zZRIkCgdyZWNvcmRzGAEgAygLMhMuZGNhLnYxLkF1ZGl0UmVjb3JkImoKEkV4cG9ydEF1ZGl0UmVxdWVzdBIpCgVzaW5jZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKQoFdW50aWwYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIiQKE0V4cG9ydEF1ZGl0UmVzcG9uc2USDQoFbGluZXMYASABKAkiFAoSVmVyaWZ5QXVkaXRSZXF1ZXN0IqABChNWZXJpZnlBdWRpdFJlc3BvbnNlEgoKAm9rGAEgASgIEg8KB3JlY29yZHMYAiABKAQSEQoJZmlyc3Rfc2VxGAMgASgEEhAKCGxhc3Rfc2VxGAQgASgEEg8KB2JhZF9zZXEYBSABKAQSDwoHcHJvYmxlbRgGIAEoCRIRCglsYXN0X2hhc2gYByABKAkSEgoKYW5jaG9yX3NlcRgIIAEoBGIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * How a sign-in step ended: a session token, or a challenge for the second
@@ -55,6 +55,13 @@ export type SignInResult = Message<"dca.v1.SignInResult"> & {
    * @generated from field: dca.v1.User user = 5;
    */
   user?: User | undefined;
+
+  /**
+   * The session's id (as ListMySessions shows it); empty with a challenge.
+   *
+   * @generated from field: string session_id = 6;
+   */
+  sessionId: string;
 };
 
 /**
@@ -95,6 +102,13 @@ export type SignInResultJson = {
    * @generated from field: dca.v1.User user = 5;
    */
   user?: UserJson;
+
+  /**
+   * The session's id (as ListMySessions shows it); empty with a challenge.
+   *
+   * @generated from field: string session_id = 6;
+   */
+  sessionId?: string;
 };
 
 /**
@@ -512,6 +526,23 @@ export type RoleGrant = Message<"dca.v1.RoleGrant"> & {
    * @generated from field: string source = 7;
    */
   source: string;
+
+  /**
+   * Whose grant it is.
+   *
+   * @generated from field: string user_id = 8;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: string username = 9;
+   */
+  username: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 10;
+   */
+  createdAt?: Timestamp | undefined;
 };
 
 /**
@@ -558,6 +589,23 @@ export type RoleGrantJson = {
    * @generated from field: string source = 7;
    */
   source?: string;
+
+  /**
+   * Whose grant it is.
+   *
+   * @generated from field: string user_id = 8;
+   */
+  userId?: string;
+
+  /**
+   * @generated from field: string username = 9;
+   */
+  username?: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 10;
+   */
+  createdAt?: TimestampJson;
 };
 
 /**
@@ -644,6 +692,37 @@ export type User = Message<"dca.v1.User"> & {
    * @generated from field: uint32 recovery_codes_left = 14;
    */
   recoveryCodesLeft: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp disabled_at = 15;
+   */
+  disabledAt?: Timestamp | undefined;
+
+  /**
+   * Consecutive failed sign-ins since the last success or unlock.
+   *
+   * @generated from field: uint32 failed_sign_ins = 16;
+   */
+  failedSignIns: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp password_changed_at = 17;
+   */
+  passwordChangedAt?: Timestamp | undefined;
+
+  /**
+   * Who created the account (an admin's username, "admin-local:<os user>", "sso").
+   *
+   * @generated from field: string created_by = 18;
+   */
+  createdBy: string;
+
+  /**
+   * Whether a local password is set (SSO users have none).
+   *
+   * @generated from field: bool has_password = 19;
+   */
+  hasPassword: boolean;
 };
 
 /**
@@ -723,6 +802,37 @@ export type UserJson = {
    * @generated from field: uint32 recovery_codes_left = 14;
    */
   recoveryCodesLeft?: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp disabled_at = 15;
+   */
+  disabledAt?: TimestampJson;
+
+  /**
+   * Consecutive failed sign-ins since the last success or unlock.
+   *
+   * @generated from field: uint32 failed_sign_ins = 16;
+   */
+  failedSignIns?: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp password_changed_at = 17;
+   */
+  passwordChangedAt?: TimestampJson;
+
+  /**
+   * Who created the account (an admin's username, "admin-local:<os user>", "sso").
+   *
+   * @generated from field: string created_by = 18;
+   */
+  createdBy?: string;
+
+  /**
+   * Whether a local password is set (SSO users have none).
+   *
+   * @generated from field: bool has_password = 19;
+   */
+  hasPassword?: boolean;
 };
 
 /**
@@ -1067,11 +1177,16 @@ export const RevokeMySessionsResponseSchema: GenMessage<RevokeMySessionsResponse
  */
 export type Confirmation = Message<"dca.v1.Confirmation"> & {
   /**
+   * The current password (for a directory user: the directory password).
+   *
    * @generated from field: string password = 1;
    */
   password: string;
 
   /**
+   * A current TOTP code, or an unused recovery code. Single sign-on (OIDC)
+   * users, who have neither, confirm by a sign-in less than 10 minutes old.
+   *
    * @generated from field: string totp_code = 2;
    */
   totpCode: string;
@@ -1085,11 +1200,16 @@ export type Confirmation = Message<"dca.v1.Confirmation"> & {
  */
 export type ConfirmationJson = {
   /**
+   * The current password (for a directory user: the directory password).
+   *
    * @generated from field: string password = 1;
    */
   password?: string;
 
   /**
+   * A current TOTP code, or an unused recovery code. Single sign-on (OIDC)
+   * users, who have neither, confirm by a sign-in less than 10 minutes old.
+   *
    * @generated from field: string totp_code = 2;
    */
   totpCode?: string;
@@ -1305,11 +1425,31 @@ export type ConfirmTotpEnrolmentResponse = Message<"dca.v1.ConfirmTotpEnrolmentR
   recoveryCodes: string[];
 
   /**
-   * An enrolment-only session becomes a full one.
+   * The call was made with an enrolment-only session: that session is now
+   * revoked and session_token (a full session) replaces it.
    *
    * @generated from field: bool session_upgraded = 2;
    */
   sessionUpgraded: boolean;
+
+  /**
+   * Set with session_upgraded: the new session's bearer token ("dcas_..."), shown once.
+   *
+   * @generated from field: string session_token = 3;
+   */
+  sessionToken: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp expires_at = 4;
+   */
+  expiresAt?: Timestamp | undefined;
+
+  /**
+   * The user's other sessions (opened without the second factor) are revoked: how many were live.
+   *
+   * @generated from field: uint32 sessions_revoked = 5;
+   */
+  sessionsRevoked: number;
 };
 
 /**
@@ -1324,11 +1464,31 @@ export type ConfirmTotpEnrolmentResponseJson = {
   recoveryCodes?: string[];
 
   /**
-   * An enrolment-only session becomes a full one.
+   * The call was made with an enrolment-only session: that session is now
+   * revoked and session_token (a full session) replaces it.
    *
    * @generated from field: bool session_upgraded = 2;
    */
   sessionUpgraded?: boolean;
+
+  /**
+   * Set with session_upgraded: the new session's bearer token ("dcas_..."), shown once.
+   *
+   * @generated from field: string session_token = 3;
+   */
+  sessionToken?: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp expires_at = 4;
+   */
+  expiresAt?: TimestampJson;
+
+  /**
+   * The user's other sessions (opened without the second factor) are revoked: how many were live.
+   *
+   * @generated from field: uint32 sessions_revoked = 5;
+   */
+  sessionsRevoked?: number;
 };
 
 /**
@@ -1369,12 +1529,24 @@ export const DisableTotpRequestSchema: GenMessage<DisableTotpRequest, {jsonType:
  * @generated from message dca.v1.DisableTotpResponse
  */
 export type DisableTotpResponse = Message<"dca.v1.DisableTotpResponse"> & {
+  /**
+   * The user's other sessions are revoked: how many were live.
+   *
+   * @generated from field: uint32 sessions_revoked = 1;
+   */
+  sessionsRevoked: number;
 };
 
 /**
  * @generated from message dca.v1.DisableTotpResponse
  */
 export type DisableTotpResponseJson = {
+  /**
+   * The user's other sessions are revoked: how many were live.
+   *
+   * @generated from field: uint32 sessions_revoked = 1;
+   */
+  sessionsRevoked?: number;
 };
 
 /**
@@ -1666,11 +1838,18 @@ export const CreateApiTokenResponseSchema: GenMessage<CreateApiTokenResponse, {j
  */
 export type ListApiTokensRequest = Message<"dca.v1.ListApiTokensRequest"> & {
   /**
-   * Everyone's tokens (an admin); otherwise one's own.
+   * Everyone's tokens (needs user.read); otherwise one's own.
    *
    * @generated from field: bool all_users = 1;
    */
   allUsers: boolean;
+
+  /**
+   * Revoked and expired tokens too.
+   *
+   * @generated from field: bool include_ended = 2;
+   */
+  includeEnded: boolean;
 };
 
 /**
@@ -1678,11 +1857,18 @@ export type ListApiTokensRequest = Message<"dca.v1.ListApiTokensRequest"> & {
  */
 export type ListApiTokensRequestJson = {
   /**
-   * Everyone's tokens (an admin); otherwise one's own.
+   * Everyone's tokens (needs user.read); otherwise one's own.
    *
    * @generated from field: bool all_users = 1;
    */
   allUsers?: boolean;
+
+  /**
+   * Revoked and expired tokens too.
+   *
+   * @generated from field: bool include_ended = 2;
+   */
+  includeEnded?: boolean;
 };
 
 /**
@@ -1750,12 +1936,24 @@ export const RevokeApiTokenRequestSchema: GenMessage<RevokeApiTokenRequest, {jso
  * @generated from message dca.v1.RevokeApiTokenResponse
  */
 export type RevokeApiTokenResponse = Message<"dca.v1.RevokeApiTokenResponse"> & {
+  /**
+   * The token as it now is.
+   *
+   * @generated from field: dca.v1.ApiToken token = 1;
+   */
+  token?: ApiToken | undefined;
 };
 
 /**
  * @generated from message dca.v1.RevokeApiTokenResponse
  */
 export type RevokeApiTokenResponseJson = {
+  /**
+   * The token as it now is.
+   *
+   * @generated from field: dca.v1.ApiToken token = 1;
+   */
+  token?: ApiTokenJson;
 };
 
 /**
@@ -2012,6 +2210,18 @@ export type SetUserDisabledResponse = Message<"dca.v1.SetUserDisabledResponse"> 
    * @generated from field: dca.v1.User user = 1;
    */
   user?: User | undefined;
+
+  /**
+   * Disabling revokes the user's sessions and API tokens: how many were live.
+   *
+   * @generated from field: uint32 sessions_revoked = 2;
+   */
+  sessionsRevoked: number;
+
+  /**
+   * @generated from field: uint32 tokens_revoked = 3;
+   */
+  tokensRevoked: number;
 };
 
 /**
@@ -2022,6 +2232,18 @@ export type SetUserDisabledResponseJson = {
    * @generated from field: dca.v1.User user = 1;
    */
   user?: UserJson;
+
+  /**
+   * Disabling revokes the user's sessions and API tokens: how many were live.
+   *
+   * @generated from field: uint32 sessions_revoked = 2;
+   */
+  sessionsRevoked?: number;
+
+  /**
+   * @generated from field: uint32 tokens_revoked = 3;
+   */
+  tokensRevoked?: number;
 };
 
 /**
@@ -2180,12 +2402,20 @@ export const ResetUserTotpRequestSchema: GenMessage<ResetUserTotpRequest, {jsonT
  * @generated from message dca.v1.ResetUserTotpResponse
  */
 export type ResetUserTotpResponse = Message<"dca.v1.ResetUserTotpResponse"> & {
+  /**
+   * @generated from field: dca.v1.User user = 1;
+   */
+  user?: User | undefined;
 };
 
 /**
  * @generated from message dca.v1.ResetUserTotpResponse
  */
 export type ResetUserTotpResponseJson = {
+  /**
+   * @generated from field: dca.v1.User user = 1;
+   */
+  user?: UserJson;
 };
 
 /**
@@ -2368,12 +2598,24 @@ export const RevokeRoleRequestSchema: GenMessage<RevokeRoleRequest, {jsonType: R
  * @generated from message dca.v1.RevokeRoleResponse
  */
 export type RevokeRoleResponse = Message<"dca.v1.RevokeRoleResponse"> & {
+  /**
+   * The grant as it was.
+   *
+   * @generated from field: dca.v1.RoleGrant grant = 1;
+   */
+  grant?: RoleGrant | undefined;
 };
 
 /**
  * @generated from message dca.v1.RevokeRoleResponse
  */
 export type RevokeRoleResponseJson = {
+  /**
+   * The grant as it was.
+   *
+   * @generated from field: dca.v1.RoleGrant grant = 1;
+   */
+  grant?: RoleGrantJson;
 };
 
 /**
@@ -3039,6 +3281,13 @@ export type AuditRecord = Message<"dca.v1.AuditRecord"> & {
    * @generated from field: string hash = 13;
    */
   hash: string;
+
+  /**
+   * The name of site_id's site (empty when it has none, or the site is gone).
+   *
+   * @generated from field: string site_name = 14;
+   */
+  siteName: string;
 };
 
 /**
@@ -3113,6 +3362,13 @@ export type AuditRecordJson = {
    * @generated from field: string hash = 13;
    */
   hash?: string;
+
+  /**
+   * The name of site_id's site (empty when it has none, or the site is gone).
+   *
+   * @generated from field: string site_name = 14;
+   */
+  siteName?: string;
 };
 
 /**
@@ -3370,6 +3626,20 @@ export type VerifyAuditResponse = Message<"dca.v1.VerifyAuditResponse"> & {
    * @generated from field: string problem = 6;
    */
   problem: string;
+
+  /**
+   * The last record's hash (compare it with a copy kept elsewhere: a rewritten tail shows).
+   *
+   * @generated from field: string last_hash = 7;
+   */
+  lastHash: string;
+
+  /**
+   * Retention deleted the records up to this seq; the log starts after it (0: nothing deleted).
+   *
+   * @generated from field: uint64 anchor_seq = 8;
+   */
+  anchorSeq: bigint;
 };
 
 /**
@@ -3407,6 +3677,20 @@ export type VerifyAuditResponseJson = {
    * @generated from field: string problem = 6;
    */
   problem?: string;
+
+  /**
+   * The last record's hash (compare it with a copy kept elsewhere: a rewritten tail shows).
+   *
+   * @generated from field: string last_hash = 7;
+   */
+  lastHash?: string;
+
+  /**
+   * Retention deleted the records up to this seq; the log starts after it (0: nothing deleted).
+   *
+   * @generated from field: uint64 anchor_seq = 8;
+   */
+  anchorSeq?: string;
 };
 
 /**

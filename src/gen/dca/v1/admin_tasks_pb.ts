@@ -2,28 +2,267 @@
 // @generated from file dca/v1/admin_tasks.proto (package dca.v1, syntax proto3)
 /* eslint-disable */
 
-// Tasks and Device Web Access sessions (AdminService).
+// Tasks and Device Web Access sessions (AdminService). A site is named by
+// its name or id ("site"); a task and a session by their ids. A caller sees
+// and acts on the tasks and sessions of the sites their roles allow.
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Task, TaskJson, TaskResult, TaskResultJson } from "./agent_service_pb.ts";
+import { file_dca_v1_agent_service } from "./agent_service_pb.ts";
+import type { Timestamp, TimestampJson } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file dca/v1/admin_tasks.proto.
  */
 export const file_dca_v1_admin_tasks: GenFile = /*@__PURE__*/
-  fileDesc("ChhkY2EvdjEvYWRtaW5fdGFza3MucHJvdG8SBmRjYS52MSITChFDcmVhdGVUYXNrUmVxdWVzdCIUChJDcmVhdGVUYXNrUmVzcG9uc2UiEgoQTGlzdFRhc2tzUmVxdWVzdCITChFMaXN0VGFza3NSZXNwb25zZSIQCg5HZXRUYXNrUmVxdWVzdCIRCg9HZXRUYXNrUmVzcG9uc2UiEwoRQ2FuY2VsVGFza1JlcXVlc3QiFAoSQ2FuY2VsVGFza1Jlc3BvbnNlIhYKFE9wZW5XZWJBY2Nlc3NSZXF1ZXN0IhcKFU9wZW5XZWJBY2Nlc3NSZXNwb25zZSIWChRMaXN0V2ViQWNjZXNzUmVxdWVzdCIXChVMaXN0V2ViQWNjZXNzUmVzcG9uc2UiFwoVQ2xvc2VXZWJBY2Nlc3NSZXF1ZXN0IhgKFkNsb3NlV2ViQWNjZXNzUmVzcG9uc2UiGwoZTGlzdFdlYkFjY2Vzc0F1ZGl0UmVxdWVzdCIcChpMaXN0V2ViQWNjZXNzQXVkaXRSZXNwb25zZWIGcHJvdG8z");
+  fileDesc("ChhkY2EvdjEvYWRtaW5fdGFza3MucHJvdG8SBmRjYS52MSL4AgoKVGFza1JlY29yZBIKCgJpZBgBIAEoCRIPCgdzaXRlX2lkGAIgASgJEhEKCXNpdGVfbmFtZRgDIAEoCRIQCghhZ2VudF9pZBgEIAEoCRIXCg90YXJnZXRfYWdlbnRfaWQYBSABKAkSDAoEa2luZBgGIAEoCRIaCgR0YXNrGAcgASgLMgwuZGNhLnYxLlRhc2sSDQoFc3RhdGUYCCABKAkSLgoKY3JlYXRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoHc2VudF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZmluaXNoZWRfYXQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB21lc3NhZ2UYDCABKAkSEwoLcmVhZGluZ19pZHMYDSADKAkSIgoGcmVzdWx0GA4gASgLMhIuZGNhLnYxLlRhc2tSZXN1bHQiTAoRQ3JlYXRlVGFza1JlcXVlc3QSDAoEc2l0ZRgBIAEoCRIaCgR0YXNrGAIgASgLMgwuZGNhLnYxLlRhc2sSDQoFYWdlbnQYAyABKAkiNgoSQ3JlYXRlVGFza1Jlc3BvbnNlEiAKBHRhc2sYASABKAsyEi5kY2EudjEuVGFza1JlY29yZCIgChBMaXN0VGFza3NSZXF1ZXN0EgwKBHNpdGUYASABKAkiNgoRTGlzdFRhc2tzUmVzcG9uc2USIQoFdGFza3MYASADKAsyEi5kY2EudjEuVGFza1JlY29yZCIcCg5HZXRUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCSIzCg9HZXRUYXNrUmVzcG9uc2USIAoEdGFzaxgBIAEoCzISLmRjYS52MS5UYXNrUmVjb3JkIh8KEUNhbmNlbFRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJIjYKEkNhbmNlbFRhc2tSZXNwb25zZRIgCgR0YXNrGAEgASgLMhIuZGNhLnYxLlRhc2tSZWNvcmQiggEKFFdlYkFjY2Vzc0NlcnRpZmljYXRlEg8KB3N1YmplY3QYASABKAkSDgoGaXNzdWVyGAIgASgJEhIKCnZhbGlkX2Zyb20YAyABKAkSEAoIdmFsaWRfdG8YBCABKAkSDgoGc2hhMjU2GAUgASgJEhMKC3NlbGZfc2lnbmVkGAYgASgIIqMFChBXZWJBY2Nlc3NTZXNzaW9uEgoKAmlkGAEgASgJEg0KBWxhYmVsGAIgASgJEg4KBm9yaWdpbhgDIAEoCRIPCgdzaXRlX2lkGAQgASgJEhEKCXNpdGVfbmFtZRgFIAEoCRIQCghhZ2VudF9pZBgGIAEoCRIRCglkZXZpY2VfaWQYByABKAkSDwoHYWRkcmVzcxgIIAEoCRIMCgRwb3J0GAkgASgNEgsKA3RscxgKIAEoCBIPCgd0YXNrX2lkGAsgASgJEhEKCW9wZW5lZF9ieRgMIAEoCRItCglvcGVuZWRfYXQYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmV4cGlyZXNfYXQYDiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGlkbGVfc2Vjb25kcxgPIAEoDRISCgpjb25jdXJyZW50GBAgASgIEiwKCGVuZGVkX2F0GBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgplbmRfcmVhc29uGBIgASgJEjAKDHR1bm5lbF91cF9hdBgTIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNAoQbGFzdF9hY3Rpdml0eV9hdBgUIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPYnl0ZXNfdG9fZGV2aWNlGBUgASgEEhkKEWJ5dGVzX2Zyb21fZGV2aWNlGBYgASgEEhAKCGNoYW5uZWxzGBcgASgNEhAKCHJlcXVlc3RzGBggASgNEjEKC2NlcnRpZmljYXRlGBkgASgLMhwuZGNhLnYxLldlYkFjY2Vzc0NlcnRpZmljYXRlEg0KBXN0YXRlGBogASgJIswBChRPcGVuV2ViQWNjZXNzUmVxdWVzdBIOCgZkZXZpY2UYASABKAkSDAoEc2l0ZRgCIAEoCRIRCgRwb3J0GAMgASgNSACIAQESEAoDdGxzGAQgASgISAGIAQESFAoHbWludXRlcxgFIAEoDUgCiAEBEhkKDGlkbGVfc2Vjb25kcxgGIAEoDUgDiAEBEhIKCmNvbmN1cnJlbnQYByABKAhCBwoFX3BvcnRCBgoEX3Rsc0IKCghfbWludXRlc0IPCg1faWRsZV9zZWNvbmRzImUKFU9wZW5XZWJBY2Nlc3NSZXNwb25zZRIpCgdzZXNzaW9uGAEgASgLMhguZGNhLnYxLldlYkFjY2Vzc1Nlc3Npb24SCwoDdXJsGAIgASgJEhQKDGRldmljZV9tb2RlbBgDIAEoCSI1ChRMaXN0V2ViQWNjZXNzUmVxdWVzdBIMCgRzaXRlGAEgASgJEg8KB3Nlc3Npb24YAiABKAkiQwoVTGlzdFdlYkFjY2Vzc1Jlc3BvbnNlEioKCHNlc3Npb25zGAEgAygLMhguZGNhLnYxLldlYkFjY2Vzc1Nlc3Npb24iKAoVQ2xvc2VXZWJBY2Nlc3NSZXF1ZXN0Eg8KB3Nlc3Npb24YASABKAkiQwoWQ2xvc2VXZWJBY2Nlc3NSZXNwb25zZRIpCgdzZXNzaW9uGAEgASgLMhguZGNhLnYxLldlYkFjY2Vzc1Nlc3Npb24iOAoZTGlzdFdlYkFjY2Vzc0F1ZGl0UmVxdWVzdBIMCgRzaXRlGAEgASgJEg0KBWxpbWl0GAIgASgNIkgKGkxpc3RXZWJBY2Nlc3NBdWRpdFJlc3BvbnNlEioKCHNlc3Npb25zGAEgAygLMhguZGNhLnYxLldlYkFjY2Vzc1Nlc3Npb25iBnByb3RvMw", [file_dca_v1_agent_service, file_google_protobuf_timestamp]);
+
+/**
+ * A task queued at the hub and what became of it.
+ *
+ * @generated from message dca.v1.TaskRecord
+ */
+export type TaskRecord = Message<"dca.v1.TaskRecord"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: string site_id = 2;
+   */
+  siteId: string;
+
+  /**
+   * The site's name, for people.
+   *
+   * @generated from field: string site_name = 3;
+   */
+  siteName: string;
+
+  /**
+   * The agent the task went to, or the one it is meant for while pending ("" for any agent of the site).
+   *
+   * @generated from field: string agent_id = 4;
+   */
+  agentId: string;
+
+  /**
+   * Set when the task may only go to this agent.
+   *
+   * @generated from field: string target_agent_id = 5;
+   */
+  targetAgentId: string;
+
+  /**
+   * scan, read_device, ping, traceroute, snmp_test, zebra, web_probe or web_access.
+   *
+   * @generated from field: string kind = 6;
+   */
+  kind: string;
+
+  /**
+   * What the agent is asked to do (a web access task's forward path, the hub's own, is left out).
+   *
+   * @generated from field: dca.v1.Task task = 7;
+   */
+  task?: Task | undefined;
+
+  /**
+   * pending, sent, running, done, failed, refused or canceled.
+   *
+   * @generated from field: string state = 8;
+   */
+  state: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 9;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp sent_at = 10;
+   */
+  sentAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp finished_at = 11;
+   */
+  finishedAt?: Timestamp | undefined;
+
+  /**
+   * The agent's one line about how it went.
+   *
+   * @generated from field: string message = 12;
+   */
+  message: string;
+
+  /**
+   * The readings the task stored (a read, a Zebra read, a web probe with LEDM).
+   *
+   * @generated from field: repeated string reading_ids = 13;
+   */
+  readingIds: string[];
+
+  /**
+   * What the task found (ping figures, hops, credentials that work...), once reported.
+   *
+   * @generated from field: dca.v1.TaskResult result = 14;
+   */
+  result?: TaskResult | undefined;
+};
+
+/**
+ * A task queued at the hub and what became of it.
+ *
+ * @generated from message dca.v1.TaskRecord
+ */
+export type TaskRecordJson = {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id?: string;
+
+  /**
+   * @generated from field: string site_id = 2;
+   */
+  siteId?: string;
+
+  /**
+   * The site's name, for people.
+   *
+   * @generated from field: string site_name = 3;
+   */
+  siteName?: string;
+
+  /**
+   * The agent the task went to, or the one it is meant for while pending ("" for any agent of the site).
+   *
+   * @generated from field: string agent_id = 4;
+   */
+  agentId?: string;
+
+  /**
+   * Set when the task may only go to this agent.
+   *
+   * @generated from field: string target_agent_id = 5;
+   */
+  targetAgentId?: string;
+
+  /**
+   * scan, read_device, ping, traceroute, snmp_test, zebra, web_probe or web_access.
+   *
+   * @generated from field: string kind = 6;
+   */
+  kind?: string;
+
+  /**
+   * What the agent is asked to do (a web access task's forward path, the hub's own, is left out).
+   *
+   * @generated from field: dca.v1.Task task = 7;
+   */
+  task?: TaskJson;
+
+  /**
+   * pending, sent, running, done, failed, refused or canceled.
+   *
+   * @generated from field: string state = 8;
+   */
+  state?: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 9;
+   */
+  createdAt?: TimestampJson;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp sent_at = 10;
+   */
+  sentAt?: TimestampJson;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp finished_at = 11;
+   */
+  finishedAt?: TimestampJson;
+
+  /**
+   * The agent's one line about how it went.
+   *
+   * @generated from field: string message = 12;
+   */
+  message?: string;
+
+  /**
+   * The readings the task stored (a read, a Zebra read, a web probe with LEDM).
+   *
+   * @generated from field: repeated string reading_ids = 13;
+   */
+  readingIds?: string[];
+
+  /**
+   * What the task found (ping figures, hops, credentials that work...), once reported.
+   *
+   * @generated from field: dca.v1.TaskResult result = 14;
+   */
+  result?: TaskResultJson;
+};
+
+/**
+ * Describes the message dca.v1.TaskRecord.
+ * Use `create(TaskRecordSchema)` to create a new message.
+ */
+export const TaskRecordSchema: GenMessage<TaskRecord, {jsonType: TaskRecordJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_admin_tasks, 0);
 
 /**
  * @generated from message dca.v1.CreateTaskRequest
  */
 export type CreateTaskRequest = Message<"dca.v1.CreateTaskRequest"> & {
+  /**
+   * @generated from field: string site = 1;
+   */
+  site: string;
+
+  /**
+   * Any kind but web_access (OpenWebAccess opens those); id and created_at are the hub's.
+   *
+   * @generated from field: dca.v1.Task task = 2;
+   */
+  task?: Task | undefined;
+
+  /**
+   * Only this agent of the site may take it; empty for any agent of the site.
+   *
+   * @generated from field: string agent = 3;
+   */
+  agent: string;
 };
 
 /**
  * @generated from message dca.v1.CreateTaskRequest
  */
 export type CreateTaskRequestJson = {
+  /**
+   * @generated from field: string site = 1;
+   */
+  site?: string;
+
+  /**
+   * Any kind but web_access (OpenWebAccess opens those); id and created_at are the hub's.
+   *
+   * @generated from field: dca.v1.Task task = 2;
+   */
+  task?: TaskJson;
+
+  /**
+   * Only this agent of the site may take it; empty for any agent of the site.
+   *
+   * @generated from field: string agent = 3;
+   */
+  agent?: string;
 };
 
 /**
@@ -31,18 +270,26 @@ export type CreateTaskRequestJson = {
  * Use `create(CreateTaskRequestSchema)` to create a new message.
  */
 export const CreateTaskRequestSchema: GenMessage<CreateTaskRequest, {jsonType: CreateTaskRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_tasks, 0);
+  messageDesc(file_dca_v1_admin_tasks, 1);
 
 /**
  * @generated from message dca.v1.CreateTaskResponse
  */
 export type CreateTaskResponse = Message<"dca.v1.CreateTaskResponse"> & {
+  /**
+   * @generated from field: dca.v1.TaskRecord task = 1;
+   */
+  task?: TaskRecord | undefined;
 };
 
 /**
  * @generated from message dca.v1.CreateTaskResponse
  */
 export type CreateTaskResponseJson = {
+  /**
+   * @generated from field: dca.v1.TaskRecord task = 1;
+   */
+  task?: TaskRecordJson;
 };
 
 /**
@@ -50,18 +297,30 @@ export type CreateTaskResponseJson = {
  * Use `create(CreateTaskResponseSchema)` to create a new message.
  */
 export const CreateTaskResponseSchema: GenMessage<CreateTaskResponse, {jsonType: CreateTaskResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_tasks, 1);
+  messageDesc(file_dca_v1_admin_tasks, 2);
 
 /**
  * @generated from message dca.v1.ListTasksRequest
  */
 export type ListTasksRequest = Message<"dca.v1.ListTasksRequest"> & {
+  /**
+   * Only this site's tasks; empty for every site the caller may see.
+   *
+   * @generated from field: string site = 1;
+   */
+  site: string;
 };
 
 /**
  * @generated from message dca.v1.ListTasksRequest
  */
 export type ListTasksRequestJson = {
+  /**
+   * Only this site's tasks; empty for every site the caller may see.
+   *
+   * @generated from field: string site = 1;
+   */
+  site?: string;
 };
 
 /**
@@ -69,18 +328,30 @@ export type ListTasksRequestJson = {
  * Use `create(ListTasksRequestSchema)` to create a new message.
  */
 export const ListTasksRequestSchema: GenMessage<ListTasksRequest, {jsonType: ListTasksRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_tasks, 2);
+  messageDesc(file_dca_v1_admin_tasks, 3);
 
 /**
  * @generated from message dca.v1.ListTasksResponse
  */
 export type ListTasksResponse = Message<"dca.v1.ListTasksResponse"> & {
+  /**
+   * Newest first.
+   *
+   * @generated from field: repeated dca.v1.TaskRecord tasks = 1;
+   */
+  tasks: TaskRecord[];
 };
 
 /**
  * @generated from message dca.v1.ListTasksResponse
  */
 export type ListTasksResponseJson = {
+  /**
+   * Newest first.
+   *
+   * @generated from field: repeated dca.v1.TaskRecord tasks = 1;
+   */
+  tasks?: TaskRecordJson[];
 };
 
 /**
@@ -88,18 +359,26 @@ export type ListTasksResponseJson = {
  * Use `create(ListTasksResponseSchema)` to create a new message.
  */
 export const ListTasksResponseSchema: GenMessage<ListTasksResponse, {jsonType: ListTasksResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_tasks, 3);
+  messageDesc(file_dca_v1_admin_tasks, 4);
 
 /**
  * @generated from message dca.v1.GetTaskRequest
  */
 export type GetTaskRequest = Message<"dca.v1.GetTaskRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
 };
 
 /**
  * @generated from message dca.v1.GetTaskRequest
  */
 export type GetTaskRequestJson = {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id?: string;
 };
 
 /**
@@ -107,18 +386,26 @@ export type GetTaskRequestJson = {
  * Use `create(GetTaskRequestSchema)` to create a new message.
  */
 export const GetTaskRequestSchema: GenMessage<GetTaskRequest, {jsonType: GetTaskRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_tasks, 4);
+  messageDesc(file_dca_v1_admin_tasks, 5);
 
 /**
  * @generated from message dca.v1.GetTaskResponse
  */
 export type GetTaskResponse = Message<"dca.v1.GetTaskResponse"> & {
+  /**
+   * @generated from field: dca.v1.TaskRecord task = 1;
+   */
+  task?: TaskRecord | undefined;
 };
 
 /**
  * @generated from message dca.v1.GetTaskResponse
  */
 export type GetTaskResponseJson = {
+  /**
+   * @generated from field: dca.v1.TaskRecord task = 1;
+   */
+  task?: TaskRecordJson;
 };
 
 /**
@@ -126,18 +413,26 @@ export type GetTaskResponseJson = {
  * Use `create(GetTaskResponseSchema)` to create a new message.
  */
 export const GetTaskResponseSchema: GenMessage<GetTaskResponse, {jsonType: GetTaskResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_tasks, 5);
+  messageDesc(file_dca_v1_admin_tasks, 6);
 
 /**
  * @generated from message dca.v1.CancelTaskRequest
  */
 export type CancelTaskRequest = Message<"dca.v1.CancelTaskRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
 };
 
 /**
  * @generated from message dca.v1.CancelTaskRequest
  */
 export type CancelTaskRequestJson = {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id?: string;
 };
 
 /**
@@ -145,18 +440,30 @@ export type CancelTaskRequestJson = {
  * Use `create(CancelTaskRequestSchema)` to create a new message.
  */
 export const CancelTaskRequestSchema: GenMessage<CancelTaskRequest, {jsonType: CancelTaskRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_tasks, 6);
+  messageDesc(file_dca_v1_admin_tasks, 7);
 
 /**
  * @generated from message dca.v1.CancelTaskResponse
  */
 export type CancelTaskResponse = Message<"dca.v1.CancelTaskResponse"> & {
+  /**
+   * The task as it now is (canceled).
+   *
+   * @generated from field: dca.v1.TaskRecord task = 1;
+   */
+  task?: TaskRecord | undefined;
 };
 
 /**
  * @generated from message dca.v1.CancelTaskResponse
  */
 export type CancelTaskResponseJson = {
+  /**
+   * The task as it now is (canceled).
+   *
+   * @generated from field: dca.v1.TaskRecord task = 1;
+   */
+  task?: TaskRecordJson;
 };
 
 /**
@@ -164,18 +471,520 @@ export type CancelTaskResponseJson = {
  * Use `create(CancelTaskResponseSchema)` to create a new message.
  */
 export const CancelTaskResponseSchema: GenMessage<CancelTaskResponse, {jsonType: CancelTaskResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_tasks, 7);
+  messageDesc(file_dca_v1_admin_tasks, 8);
+
+/**
+ * What the hub saw of an HTTPS printer's certificate (self-signed ones are accepted).
+ *
+ * @generated from message dca.v1.WebAccessCertificate
+ */
+export type WebAccessCertificate = Message<"dca.v1.WebAccessCertificate"> & {
+  /**
+   * @generated from field: string subject = 1;
+   */
+  subject: string;
+
+  /**
+   * @generated from field: string issuer = 2;
+   */
+  issuer: string;
+
+  /**
+   * ISO 8601.
+   *
+   * @generated from field: string valid_from = 3;
+   */
+  validFrom: string;
+
+  /**
+   * @generated from field: string valid_to = 4;
+   */
+  validTo: string;
+
+  /**
+   * SHA-256 of the DER, colon-separated upper-case hex (as browsers show it).
+   *
+   * @generated from field: string sha256 = 5;
+   */
+  sha256: string;
+
+  /**
+   * @generated from field: bool self_signed = 6;
+   */
+  selfSigned: boolean;
+};
+
+/**
+ * What the hub saw of an HTTPS printer's certificate (self-signed ones are accepted).
+ *
+ * @generated from message dca.v1.WebAccessCertificate
+ */
+export type WebAccessCertificateJson = {
+  /**
+   * @generated from field: string subject = 1;
+   */
+  subject?: string;
+
+  /**
+   * @generated from field: string issuer = 2;
+   */
+  issuer?: string;
+
+  /**
+   * ISO 8601.
+   *
+   * @generated from field: string valid_from = 3;
+   */
+  validFrom?: string;
+
+  /**
+   * @generated from field: string valid_to = 4;
+   */
+  validTo?: string;
+
+  /**
+   * SHA-256 of the DER, colon-separated upper-case hex (as browsers show it).
+   *
+   * @generated from field: string sha256 = 5;
+   */
+  sha256?: string;
+
+  /**
+   * @generated from field: bool self_signed = 6;
+   */
+  selfSigned?: boolean;
+};
+
+/**
+ * Describes the message dca.v1.WebAccessCertificate.
+ * Use `create(WebAccessCertificateSchema)` to create a new message.
+ */
+export const WebAccessCertificateSchema: GenMessage<WebAccessCertificate, {jsonType: WebAccessCertificateJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_admin_tasks, 9);
+
+/**
+ * A Device Web Access session: a technician's way to a printer's web page, and its audit record.
+ *
+ * @generated from message dca.v1.WebAccessSession
+ */
+export type WebAccessSession = Message<"dca.v1.WebAccessSession"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Its host name label: the session is served at <label>.<web-access domain>.
+   *
+   * @generated from field: string label = 2;
+   */
+  label: string;
+
+  /**
+   * "https://<label>.<domain>[:port]" (without the key), or "" when the hub has not served web access yet.
+   *
+   * @generated from field: string origin = 3;
+   */
+  origin: string;
+
+  /**
+   * @generated from field: string site_id = 4;
+   */
+  siteId: string;
+
+  /**
+   * @generated from field: string site_name = 5;
+   */
+  siteName: string;
+
+  /**
+   * @generated from field: string agent_id = 6;
+   */
+  agentId: string;
+
+  /**
+   * The device reached, when it is a known one.
+   *
+   * @generated from field: string device_id = 7;
+   */
+  deviceId: string;
+
+  /**
+   * @generated from field: string address = 8;
+   */
+  address: string;
+
+  /**
+   * @generated from field: uint32 port = 9;
+   */
+  port: number;
+
+  /**
+   * The hub speaks TLS to the printer (through the tunnel).
+   *
+   * @generated from field: bool tls = 10;
+   */
+  tls: boolean;
+
+  /**
+   * @generated from field: string task_id = 11;
+   */
+  taskId: string;
+
+  /**
+   * The username of whoever opened it.
+   *
+   * @generated from field: string opened_by = 12;
+   */
+  openedBy: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp opened_at = 13;
+   */
+  openedAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp expires_at = 14;
+   */
+  expiresAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: uint32 idle_seconds = 15;
+   */
+  idleSeconds: number;
+
+  /**
+   * @generated from field: bool concurrent = 16;
+   */
+  concurrent: boolean;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp ended_at = 17;
+   */
+  endedAt?: Timestamp | undefined;
+
+  /**
+   * Why it ended ("closed by alice", "expired", "idle for 300 s"...); "" while open.
+   *
+   * @generated from field: string end_reason = 18;
+   */
+  endReason: string;
+
+  /**
+   * When the proxy first reached the printer through the tunnel.
+   *
+   * @generated from field: google.protobuf.Timestamp tunnel_up_at = 19;
+   */
+  tunnelUpAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_activity_at = 20;
+   */
+  lastActivityAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: uint64 bytes_to_device = 21;
+   */
+  bytesToDevice: bigint;
+
+  /**
+   * @generated from field: uint64 bytes_from_device = 22;
+   */
+  bytesFromDevice: bigint;
+
+  /**
+   * Tunnel connections the proxy opened.
+   *
+   * @generated from field: uint32 channels = 23;
+   */
+  channels: number;
+
+  /**
+   * @generated from field: uint32 requests = 24;
+   */
+  requests: number;
+
+  /**
+   * @generated from field: dca.v1.WebAccessCertificate certificate = 25;
+   */
+  certificate?: WebAccessCertificate | undefined;
+
+  /**
+   * "open", "expired" or "ended: <reason>", at the hub's time.
+   *
+   * @generated from field: string state = 26;
+   */
+  state: string;
+};
+
+/**
+ * A Device Web Access session: a technician's way to a printer's web page, and its audit record.
+ *
+ * @generated from message dca.v1.WebAccessSession
+ */
+export type WebAccessSessionJson = {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id?: string;
+
+  /**
+   * Its host name label: the session is served at <label>.<web-access domain>.
+   *
+   * @generated from field: string label = 2;
+   */
+  label?: string;
+
+  /**
+   * "https://<label>.<domain>[:port]" (without the key), or "" when the hub has not served web access yet.
+   *
+   * @generated from field: string origin = 3;
+   */
+  origin?: string;
+
+  /**
+   * @generated from field: string site_id = 4;
+   */
+  siteId?: string;
+
+  /**
+   * @generated from field: string site_name = 5;
+   */
+  siteName?: string;
+
+  /**
+   * @generated from field: string agent_id = 6;
+   */
+  agentId?: string;
+
+  /**
+   * The device reached, when it is a known one.
+   *
+   * @generated from field: string device_id = 7;
+   */
+  deviceId?: string;
+
+  /**
+   * @generated from field: string address = 8;
+   */
+  address?: string;
+
+  /**
+   * @generated from field: uint32 port = 9;
+   */
+  port?: number;
+
+  /**
+   * The hub speaks TLS to the printer (through the tunnel).
+   *
+   * @generated from field: bool tls = 10;
+   */
+  tls?: boolean;
+
+  /**
+   * @generated from field: string task_id = 11;
+   */
+  taskId?: string;
+
+  /**
+   * The username of whoever opened it.
+   *
+   * @generated from field: string opened_by = 12;
+   */
+  openedBy?: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp opened_at = 13;
+   */
+  openedAt?: TimestampJson;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp expires_at = 14;
+   */
+  expiresAt?: TimestampJson;
+
+  /**
+   * @generated from field: uint32 idle_seconds = 15;
+   */
+  idleSeconds?: number;
+
+  /**
+   * @generated from field: bool concurrent = 16;
+   */
+  concurrent?: boolean;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp ended_at = 17;
+   */
+  endedAt?: TimestampJson;
+
+  /**
+   * Why it ended ("closed by alice", "expired", "idle for 300 s"...); "" while open.
+   *
+   * @generated from field: string end_reason = 18;
+   */
+  endReason?: string;
+
+  /**
+   * When the proxy first reached the printer through the tunnel.
+   *
+   * @generated from field: google.protobuf.Timestamp tunnel_up_at = 19;
+   */
+  tunnelUpAt?: TimestampJson;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_activity_at = 20;
+   */
+  lastActivityAt?: TimestampJson;
+
+  /**
+   * @generated from field: uint64 bytes_to_device = 21;
+   */
+  bytesToDevice?: string;
+
+  /**
+   * @generated from field: uint64 bytes_from_device = 22;
+   */
+  bytesFromDevice?: string;
+
+  /**
+   * Tunnel connections the proxy opened.
+   *
+   * @generated from field: uint32 channels = 23;
+   */
+  channels?: number;
+
+  /**
+   * @generated from field: uint32 requests = 24;
+   */
+  requests?: number;
+
+  /**
+   * @generated from field: dca.v1.WebAccessCertificate certificate = 25;
+   */
+  certificate?: WebAccessCertificateJson;
+
+  /**
+   * "open", "expired" or "ended: <reason>", at the hub's time.
+   *
+   * @generated from field: string state = 26;
+   */
+  state?: string;
+};
+
+/**
+ * Describes the message dca.v1.WebAccessSession.
+ * Use `create(WebAccessSessionSchema)` to create a new message.
+ */
+export const WebAccessSessionSchema: GenMessage<WebAccessSession, {jsonType: WebAccessSessionJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_admin_tasks, 10);
 
 /**
  * @generated from message dca.v1.OpenWebAccessRequest
  */
 export type OpenWebAccessRequest = Message<"dca.v1.OpenWebAccessRequest"> & {
+  /**
+   * A device id, or an address (a known device's, or one inside the site's targets with site set).
+   *
+   * @generated from field: string device = 1;
+   */
+  device: string;
+
+  /**
+   * Needed when the address is known in more than one site, or is not a known device.
+   *
+   * @generated from field: string site = 2;
+   */
+  site: string;
+
+  /**
+   * Default 80; 80, 443, 8000 or a port the site allows.
+   *
+   * @generated from field: optional uint32 port = 3;
+   */
+  port?: number | undefined;
+
+  /**
+   * Force TLS on or off (default: on for 443 and 8443).
+   *
+   * @generated from field: optional bool tls = 4;
+   */
+  tls?: boolean | undefined;
+
+  /**
+   * Default 30, 1 to 480.
+   *
+   * @generated from field: optional uint32 minutes = 5;
+   */
+  minutes?: number | undefined;
+
+  /**
+   * Seconds without traffic before the tunnel closes: default 300, 30 to 3600.
+   *
+   * @generated from field: optional uint32 idle_seconds = 6;
+   */
+  idleSeconds?: number | undefined;
+
+  /**
+   * Allow a second open session to the same device.
+   *
+   * @generated from field: bool concurrent = 7;
+   */
+  concurrent: boolean;
 };
 
 /**
  * @generated from message dca.v1.OpenWebAccessRequest
  */
 export type OpenWebAccessRequestJson = {
+  /**
+   * A device id, or an address (a known device's, or one inside the site's targets with site set).
+   *
+   * @generated from field: string device = 1;
+   */
+  device?: string;
+
+  /**
+   * Needed when the address is known in more than one site, or is not a known device.
+   *
+   * @generated from field: string site = 2;
+   */
+  site?: string;
+
+  /**
+   * Default 80; 80, 443, 8000 or a port the site allows.
+   *
+   * @generated from field: optional uint32 port = 3;
+   */
+  port?: number;
+
+  /**
+   * Force TLS on or off (default: on for 443 and 8443).
+   *
+   * @generated from field: optional bool tls = 4;
+   */
+  tls?: boolean;
+
+  /**
+   * Default 30, 1 to 480.
+   *
+   * @generated from field: optional uint32 minutes = 5;
+   */
+  minutes?: number;
+
+  /**
+   * Seconds without traffic before the tunnel closes: default 300, 30 to 3600.
+   *
+   * @generated from field: optional uint32 idle_seconds = 6;
+   */
+  idleSeconds?: number;
+
+  /**
+   * Allow a second open session to the same device.
+   *
+   * @generated from field: bool concurrent = 7;
+   */
+  concurrent?: boolean;
 };
 
 /**
@@ -183,18 +992,54 @@ export type OpenWebAccessRequestJson = {
  * Use `create(OpenWebAccessRequestSchema)` to create a new message.
  */
 export const OpenWebAccessRequestSchema: GenMessage<OpenWebAccessRequest, {jsonType: OpenWebAccessRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_tasks, 8);
+  messageDesc(file_dca_v1_admin_tasks, 11);
 
 /**
  * @generated from message dca.v1.OpenWebAccessResponse
  */
 export type OpenWebAccessResponse = Message<"dca.v1.OpenWebAccessResponse"> & {
+  /**
+   * @generated from field: dca.v1.WebAccessSession session = 1;
+   */
+  session?: WebAccessSession | undefined;
+
+  /**
+   * The session's URL with its key: shown once (the hub keeps only the key's hash).
+   *
+   * @generated from field: string url = 2;
+   */
+  url: string;
+
+  /**
+   * The model of the device reached, when it is a known one.
+   *
+   * @generated from field: string device_model = 3;
+   */
+  deviceModel: string;
 };
 
 /**
  * @generated from message dca.v1.OpenWebAccessResponse
  */
 export type OpenWebAccessResponseJson = {
+  /**
+   * @generated from field: dca.v1.WebAccessSession session = 1;
+   */
+  session?: WebAccessSessionJson;
+
+  /**
+   * The session's URL with its key: shown once (the hub keeps only the key's hash).
+   *
+   * @generated from field: string url = 2;
+   */
+  url?: string;
+
+  /**
+   * The model of the device reached, when it is a known one.
+   *
+   * @generated from field: string device_model = 3;
+   */
+  deviceModel?: string;
 };
 
 /**
@@ -202,18 +1047,44 @@ export type OpenWebAccessResponseJson = {
  * Use `create(OpenWebAccessResponseSchema)` to create a new message.
  */
 export const OpenWebAccessResponseSchema: GenMessage<OpenWebAccessResponse, {jsonType: OpenWebAccessResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_tasks, 9);
+  messageDesc(file_dca_v1_admin_tasks, 12);
 
 /**
  * @generated from message dca.v1.ListWebAccessRequest
  */
 export type ListWebAccessRequest = Message<"dca.v1.ListWebAccessRequest"> & {
+  /**
+   * Only this site's sessions; empty for every site the caller may use.
+   *
+   * @generated from field: string site = 1;
+   */
+  site: string;
+
+  /**
+   * Only this session (by id), open or not: how a client waits for its tunnel.
+   *
+   * @generated from field: string session = 2;
+   */
+  session: string;
 };
 
 /**
  * @generated from message dca.v1.ListWebAccessRequest
  */
 export type ListWebAccessRequestJson = {
+  /**
+   * Only this site's sessions; empty for every site the caller may use.
+   *
+   * @generated from field: string site = 1;
+   */
+  site?: string;
+
+  /**
+   * Only this session (by id), open or not: how a client waits for its tunnel.
+   *
+   * @generated from field: string session = 2;
+   */
+  session?: string;
 };
 
 /**
@@ -221,18 +1092,30 @@ export type ListWebAccessRequestJson = {
  * Use `create(ListWebAccessRequestSchema)` to create a new message.
  */
 export const ListWebAccessRequestSchema: GenMessage<ListWebAccessRequest, {jsonType: ListWebAccessRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_tasks, 10);
+  messageDesc(file_dca_v1_admin_tasks, 13);
 
 /**
  * @generated from message dca.v1.ListWebAccessResponse
  */
 export type ListWebAccessResponse = Message<"dca.v1.ListWebAccessResponse"> & {
+  /**
+   * The open, unexpired sessions (or the one asked for), newest first.
+   *
+   * @generated from field: repeated dca.v1.WebAccessSession sessions = 1;
+   */
+  sessions: WebAccessSession[];
 };
 
 /**
  * @generated from message dca.v1.ListWebAccessResponse
  */
 export type ListWebAccessResponseJson = {
+  /**
+   * The open, unexpired sessions (or the one asked for), newest first.
+   *
+   * @generated from field: repeated dca.v1.WebAccessSession sessions = 1;
+   */
+  sessions?: WebAccessSessionJson[];
 };
 
 /**
@@ -240,18 +1123,26 @@ export type ListWebAccessResponseJson = {
  * Use `create(ListWebAccessResponseSchema)` to create a new message.
  */
 export const ListWebAccessResponseSchema: GenMessage<ListWebAccessResponse, {jsonType: ListWebAccessResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_tasks, 11);
+  messageDesc(file_dca_v1_admin_tasks, 14);
 
 /**
  * @generated from message dca.v1.CloseWebAccessRequest
  */
 export type CloseWebAccessRequest = Message<"dca.v1.CloseWebAccessRequest"> & {
+  /**
+   * @generated from field: string session = 1;
+   */
+  session: string;
 };
 
 /**
  * @generated from message dca.v1.CloseWebAccessRequest
  */
 export type CloseWebAccessRequestJson = {
+  /**
+   * @generated from field: string session = 1;
+   */
+  session?: string;
 };
 
 /**
@@ -259,18 +1150,26 @@ export type CloseWebAccessRequestJson = {
  * Use `create(CloseWebAccessRequestSchema)` to create a new message.
  */
 export const CloseWebAccessRequestSchema: GenMessage<CloseWebAccessRequest, {jsonType: CloseWebAccessRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_tasks, 12);
+  messageDesc(file_dca_v1_admin_tasks, 15);
 
 /**
  * @generated from message dca.v1.CloseWebAccessResponse
  */
 export type CloseWebAccessResponse = Message<"dca.v1.CloseWebAccessResponse"> & {
+  /**
+   * @generated from field: dca.v1.WebAccessSession session = 1;
+   */
+  session?: WebAccessSession | undefined;
 };
 
 /**
  * @generated from message dca.v1.CloseWebAccessResponse
  */
 export type CloseWebAccessResponseJson = {
+  /**
+   * @generated from field: dca.v1.WebAccessSession session = 1;
+   */
+  session?: WebAccessSessionJson;
 };
 
 /**
@@ -278,18 +1177,44 @@ export type CloseWebAccessResponseJson = {
  * Use `create(CloseWebAccessResponseSchema)` to create a new message.
  */
 export const CloseWebAccessResponseSchema: GenMessage<CloseWebAccessResponse, {jsonType: CloseWebAccessResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_tasks, 13);
+  messageDesc(file_dca_v1_admin_tasks, 16);
 
 /**
  * @generated from message dca.v1.ListWebAccessAuditRequest
  */
 export type ListWebAccessAuditRequest = Message<"dca.v1.ListWebAccessAuditRequest"> & {
+  /**
+   * Only this site's sessions; empty for every site whose audit the caller may read.
+   *
+   * @generated from field: string site = 1;
+   */
+  site: string;
+
+  /**
+   * At most this many, newest first (default 1000, at most 10000).
+   *
+   * @generated from field: uint32 limit = 2;
+   */
+  limit: number;
 };
 
 /**
  * @generated from message dca.v1.ListWebAccessAuditRequest
  */
 export type ListWebAccessAuditRequestJson = {
+  /**
+   * Only this site's sessions; empty for every site whose audit the caller may read.
+   *
+   * @generated from field: string site = 1;
+   */
+  site?: string;
+
+  /**
+   * At most this many, newest first (default 1000, at most 10000).
+   *
+   * @generated from field: uint32 limit = 2;
+   */
+  limit?: number;
 };
 
 /**
@@ -297,18 +1222,30 @@ export type ListWebAccessAuditRequestJson = {
  * Use `create(ListWebAccessAuditRequestSchema)` to create a new message.
  */
 export const ListWebAccessAuditRequestSchema: GenMessage<ListWebAccessAuditRequest, {jsonType: ListWebAccessAuditRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_tasks, 14);
+  messageDesc(file_dca_v1_admin_tasks, 17);
 
 /**
  * @generated from message dca.v1.ListWebAccessAuditResponse
  */
 export type ListWebAccessAuditResponse = Message<"dca.v1.ListWebAccessAuditResponse"> & {
+  /**
+   * Every session, open or ended, newest first.
+   *
+   * @generated from field: repeated dca.v1.WebAccessSession sessions = 1;
+   */
+  sessions: WebAccessSession[];
 };
 
 /**
  * @generated from message dca.v1.ListWebAccessAuditResponse
  */
 export type ListWebAccessAuditResponseJson = {
+  /**
+   * Every session, open or ended, newest first.
+   *
+   * @generated from field: repeated dca.v1.WebAccessSession sessions = 1;
+   */
+  sessions?: WebAccessSessionJson[];
 };
 
 /**
@@ -316,5 +1253,5 @@ export type ListWebAccessAuditResponseJson = {
  * Use `create(ListWebAccessAuditResponseSchema)` to create a new message.
  */
 export const ListWebAccessAuditResponseSchema: GenMessage<ListWebAccessAuditResponse, {jsonType: ListWebAccessAuditResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_tasks, 15);
+  messageDesc(file_dca_v1_admin_tasks, 18);
 
