@@ -20,8 +20,6 @@ import {
   type AgentProcess,
   type HubProcess,
   activateAgent,
-  hubCommand,
-  runCommand,
   startAgentProcess,
   startHubProcess,
 } from "../support/service-peers.ts";
@@ -155,8 +153,9 @@ describe.skipIf(skip !== undefined)("external mosquitto: logins and the wake-top
 
 /**
  * The whole path with real processes: `dca-hub serve --mqtt-broker` publishing to mosquitto as
- * its own user, the password file and ACL written by `dca-hub mqtt ...`, a `dca run` agent that
- * polls every 300 s, and `dca-hub task create` run as an admin would.
+ * its own user (started before its files exist, trusting the broker through its own CA), the
+ * password file and ACL written by `dca-hub mqtt ...` through the hub's API, a `dca run` agent
+ * that polls every 300 s, and `dca-hub task create` run as an admin would.
  */
 for (const transport of ["mqtts", "wss"] as const) {
   describe.skipIf(skip !== undefined)(`hub and agent through mosquitto over ${transport}`, () => {
@@ -168,30 +167,26 @@ for (const transport of ["mqtts", "wss"] as const) {
     beforeAll(async () => {
       tmp = mkdtempSync(join(tmpdir(), `dca-mqtt-ext-${transport}-`));
       const hubDir = join(tmp, "hub");
-      // The hub's CA first: mosquitto's certificate comes from it, so agents that pinned the hub's CA trust the broker.
+      // The hub's CA, as its first start makes it: mosquitto's certificate comes from it, so agents that pinned the hub's CA trust the broker.
       ensureHubTls(hubDir, { hostnames: defaultHubHostnames() });
       const hubPasswordFile = join(tmp, "hub-mqtt-password");
       writeFileSync(hubPasswordFile, `${newSecret()}\n`, { mode: 0o600 });
-      // The broker starts with no users; the admin commands write its files, as an operator would before starting the hub.
+      // The broker starts with no users: the hub's login is refused until its files are written.
       broker = await startMosquitto({ passwords: "", acl: "", hubDataDir: hubDir });
-      const admin = async (...args: string[]) => {
-        const r = await runCommand([...hubCommand(), ...args, "--data", hubDir]);
-        if (r.exitCode !== 0) throw new Error(`dca-hub ${args.join(" ")} failed (${r.exitCode}): ${r.stderr || r.stdout}`);
-        return r.stdout;
-      };
-      expect(await admin("mqtt", "acl-file", broker.aclFile, "--hub-user", HUB_USER)).toContain("wrote the ACL");
-      expect(await admin("mqtt", "passwd-file", broker.passwordFile, "--hub-user", HUB_USER, "--hub-password-file", hubPasswordFile)).toContain(
-        `wrote 0 agents, hub user "${HUB_USER}"`,
-      );
-      await broker.reload();
       const url = transport === "mqtts" ? broker.mqttsUrl : broker.wssUrl;
+      // docs/mqtt.md's order: the hub first (it keeps retrying its login), with no --mqtt-ca (it trusts its own CA for the broker).
       hub = await startHubProcess(hubDir, 0, [
         "--mqtt-broker", url,
         "--mqtt-user", HUB_USER,
         "--mqtt-password-file", hubPasswordFile,
-        "--mqtt-ca", broker.caPath,
         "--mqtt-public-url", url,
       ]);
+      // Then the files, from the running hub through its API, as a signed-in admin would write them.
+      expect(await hub.must("mqtt", "acl-file", broker.aclFile, "--hub-user", HUB_USER)).toContain("wrote the ACL");
+      expect(await hub.must("mqtt", "passwd-file", broker.passwordFile, "--hub-user", HUB_USER, "--hub-password-file", hubPasswordFile)).toContain(
+        `wrote 0 agents, hub user "${HUB_USER}"`,
+      );
+      await broker.reload();
       await hub.must("site", "create", "Acme");
       // Addresses on loopback where nothing answers SNMP: tasks there finish quickly.
       await hub.must("site", "set-targets", "Acme", "127.77.0.1-4");

@@ -3,10 +3,12 @@
  * loopback port with its own host key and the sshd_config of
  * docs/web-access.md for a throw-away account the test makes (sshd never
  * forwards unix sockets for root), agents' keys from
- * `dca-hub relay authorized-keys` as its AuthorizedKeysCommand. A
+ * `dca-hub relay authorized-keys` as its AuthorizedKeysCommand, asking a
+ * running hub with an API token of scope relay (docs/web-access.md). A
  * registered key may forward a socket into the hub's socket folder and the
  * hub's sshd dialer reaches through it; a shell, exec, -L, a TCP -R and an
- * unknown or disabled agent's key are refused.
+ * unknown or disabled agent's key are refused, and so is every key once the
+ * relay token is revoked.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -15,10 +17,11 @@ import { create } from "@bufbuild/protobuf";
 import { utils } from "ssh2";
 import { TaskSchema, type WebAccessTask } from "../../src/gen/dca/v1/agent_service_pb.ts";
 import { openHubStore } from "../../src/hub/store/index.ts";
+import { type RunningHub, startHub } from "../../src/hub/server/start-hub.ts";
 import { createSshdTunnelDialer } from "../../src/hub/relay/sshd-tunnel-dialer.ts";
 import { startHubRelay } from "../../src/hub/relay/start-hub-relay.ts";
 import { freeTcpPort } from "../support/free-port.ts";
-import { hubCommand } from "../support/service-peers.ts";
+import { writeRelayKeysCommand } from "../support/relay-keys-command.ts";
 import { DOCS_RELAY_MATCH_LINES, sshdTestGlobals, type TestKey, echoOnce, echoServer, knownHosts, runSsh, ssh2Connect, sshArgs, testKey } from "../support/ssh-peers.ts";
 
 const SSHD = "/usr/sbin/sshd";
@@ -36,6 +39,8 @@ let known: string;
 let sshd: Bun.Subprocess | undefined;
 let sshdLog = "";
 let echo: Awaited<ReturnType<typeof echoServer>>;
+let hub: RunningHub | undefined;
+let relayTokenId = "";
 const keys: Record<string, TestKey> = {};
 const ids: Record<string, string> = {};
 const allowed = new Set<string>();
@@ -79,9 +84,9 @@ beforeAll(async () => {
   const host = utils.generateKeyPairSync("ed25519");
   writeFileSync(join(dir, "ssh_host_ed25519_key"), host.private, { mode: 0o600 });
   hostPub = host.public;
-  const akc = join(dir, "authorized-keys");
-  writeFileSync(akc, `#!/bin/sh\nexec ${hubCommand().join(" ")} relay authorized-keys --data ${dataDir}\n`);
-  chmodSync(akc, 0o755);
+  // The hub sshd asks for the keys, with a relay token in a file only root (its AuthorizedKeysCommandUser here) reads.
+  hub = await startHub({ dataDir, host: "127.0.0.1", port: 0, log: () => {} });
+  relayTokenId = writeRelayKeysCommand(dir, { url: `https://127.0.0.1:${hub.port}`, caPath: hub.tls.caPath!, dataDir }).tokenId;
   port = await freeTcpPort();
   known = knownHosts(dir, port, hostPub);
   writeFileSync(join(dir, "sshd_config"), sshdConfig());
@@ -100,9 +105,10 @@ beforeAll(async () => {
   echo = await echoServer();
 });
 
-afterAll(() => {
+afterAll(async () => {
   if (!canRun) return;
   sshd?.kill();
+  await hub?.close();
   echo?.server.close();
   rmSync(dir, { recursive: true, force: true });
   Bun.spawnSync(["userdel", RELAY_USER]);
@@ -156,6 +162,13 @@ describe.skipIf(!canRun)("OpenSSH sshd as the relay", () => {
     const out = await ssh(keys.a!, "-N", "-o", "ExitOnForwardFailure=yes", "-R", `0:127.0.0.1:${echo.port}`, "127.0.0.1");
     expect(out.exitCode).toBe(255);
     expect(out.stderr).toMatch(/forwarding failed/);
+  });
+
+  test("with the relay token revoked the hub gives sshd no keys: no agent logs in", async () => {
+    hub!.store.revokeApiToken(relayTokenId, { admin: true });
+    const out = await ssh(keys.a!, "-N", "127.0.0.1");
+    expect(out.exitCode).toBe(255);
+    expect(out.stderr).toContain("Permission denied (publickey)");
   });
 
   test("the hub hands out sshd's URL, host key, account and the socket path in its folder", async () => {

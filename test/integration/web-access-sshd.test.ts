@@ -2,7 +2,8 @@
  * Device Web Access end to end with OpenSSH's sshd as the relay: Debian's
  * sshd on a loopback port with the sshd_config of docs/web-access.md for a
  * throw-away account (sshd never forwards unix sockets for root), agents'
- * keys from `dca-hub relay authorized-keys` as its AuthorizedKeysCommand;
+ * keys from `dca-hub relay authorized-keys` (asking the hub with a relay
+ * token) as its AuthorizedKeysCommand;
  * `dca-hub serve --relay sshd ...`, a real `dca run` agent that dials sshd,
  * a session opened and the printer's pages fetched through the hub URL, in
  * Chromium and with a plain HTTPS client trusting the hub's CA.
@@ -13,7 +14,7 @@ import { join } from "node:path";
 import { brokenImages, chromiumUnavailable, launchChromium } from "../support/chromium.ts";
 import { freeTcpPort } from "../support/free-port.ts";
 import { timeDownload } from "../support/page-timing.ts";
-import { hubCommand } from "../support/service-peers.ts";
+import { writeRelayKeysCommand } from "../support/relay-keys-command.ts";
 import { DOCS_RELAY_MATCH_LINES, sshdTestGlobals } from "../support/ssh-peers.ts";
 import { type WebAccessStack, startWebAccessStack } from "../support/web-access-stack.ts";
 
@@ -43,9 +44,8 @@ describe.skipIf(!!skip)("Device Web Access with OpenSSH sshd as the relay, end t
     Bun.spawnSync(["chown", `${RELAY_USER}:root`, socketDir]);
     const hubData = join(dir, "hub");
     Bun.spawnSync(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "relay", "-f", join(dir, "host_ed25519")]);
+    // Written once the hub runs (it needs the hub's URL); sshd runs it only when an agent logs in.
     const akc = join(dir, "authorized-keys");
-    writeFileSync(akc, `#!/bin/sh\nexec ${hubCommand().join(" ")} relay authorized-keys --data ${hubData}\n`);
-    chmodSync(akc, 0o755);
     const port = await freeTcpPort();
     writeFileSync(
       join(dir, "sshd_config"),
@@ -69,6 +69,7 @@ ${DOCS_RELAY_MATCH_LINES}
       hubDataDir: hubData,
       hubArgs: ["--relay", "sshd", "--relay-socket-dir", socketDir, "--relay-url", `ssh://127.0.0.1:${port}`, "--relay-host-key", join(dir, "host_ed25519.pub"), "--relay-user", RELAY_USER],
     });
+    writeRelayKeysCommand(dir, { url: stack.hub.url, caPath: stack.hub.caPath, dataDir: hubData });
   }, 90_000);
   afterAll(async () => {
     await stack?.stop();

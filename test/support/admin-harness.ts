@@ -23,13 +23,13 @@ export interface AdminHarness {
   withBearer(bearer: string | undefined): AdminClient;
 }
 
-/** A hub store in a temp folder with an owner signed in. */
-export function adminHarness(opts: { dataDir?: string; clock?: TestClock } = {}): AdminHarness {
+/** A hub store in a temp folder with an owner signed in; `trustRoot` is the release root key the hub checks against. */
+export function adminHarness(opts: { dataDir?: string; clock?: TestClock; trustRoot?: string } = {}): AdminHarness {
   const dataDir = opts.dataDir ?? tempDataDir();
   const clock = opts.clock ?? testClock();
   const store = openHubStore(dataDir, { clock });
   // Sign-in's rate limits and challenges run on the same clock (its wall time as their monotonic time).
-  const handlers = createAdminHandlers({ store, dataDir, clock: { now: () => clock.now(), monotonic: () => clock.now() } });
+  const handlers = createAdminHandlers({ store, dataDir, trustRoot: opts.trustRoot, clock: { now: () => clock.now(), monotonic: () => clock.now() } });
   const service = guardAdminService({ service: handlers, auth: storeAdminAuth(store), audit: storeAudit(store) });
   const withBearer = (bearer: string | undefined) =>
     createAdminClient(createRouterTransport(({ service: serve }) => serve(AdminService, service), { transport: { interceptors: [bearerInterceptor(bearer ?? "")] } }), "in-process hub");

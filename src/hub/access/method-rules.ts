@@ -112,6 +112,6 @@ export const METHOD_RULES: Readonly<Record<AdminMethod, MethodRule>> = {
   addRevocations: global("release.write", "change"),
   getMqttPasswdFile: global("hub.files", "read"),
   getMqttAclFile: global("hub.files", "read"),
-  issueBrokerCert: global("hub.files", "change"),
-  getRelayAuthorizedKeys: global("hub.files"),
+  issueBrokerCert: global("hub.ca", "change"),
+  getRelayAuthorizedKeys: global("relay.keys"),
 };

@@ -27,6 +27,8 @@ export const PERMISSIONS = [
   "release.read",
   "release.write",
   "hub.files",
+  "hub.ca",
+  "relay.keys",
   "user.read",
   "user.write",
   "owner.manage",
@@ -42,6 +44,8 @@ export const GLOBAL_PERMISSIONS: ReadonlySet<Permission> = new Set([
   "release.read",
   "release.write",
   "hub.files",
+  "hub.ca",
+  "relay.keys",
   "user.read",
   "user.write",
   "owner.manage",
@@ -60,13 +64,21 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   billing: new Set(["site.read", "device.read", "meter.read"]),
 };
 
-/** The scopes of API tokens: what a token may do at most (and never more than its user). */
-export const TOKEN_SCOPES = ["meters", "tasks", "full"] as const;
+/**
+ * The scopes of API tokens: what a token may do at most (and never more than its user).
+ * relay and broker are for token files beside a peer the operator runs, which must be worth
+ * little if read: relay only the agents' public SSH keys (sshd's AuthorizedKeysCommand,
+ * docs/web-access.md), broker only mosquitto's password file and ACL (the job that rewrites
+ * them, docs/mqtt.md), never a certificate from the hub's CA.
+ */
+export const TOKEN_SCOPES = ["meters", "tasks", "relay", "broker", "full"] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const SCOPE_PERMISSIONS: Readonly<Record<TokenScope, ReadonlySet<Permission>>> = {
   meters: new Set(["site.read", "device.read", "meter.read"]),
   tasks: new Set(["site.read", "device.read", "meter.read", "agent.read", "task.read", "task.write"]),
+  relay: new Set(["relay.keys"]),
+  broker: new Set(["hub.files"]),
   full: new Set(PERMISSIONS),
 };
 

@@ -19,8 +19,6 @@ export interface AdminIo {
   existingStore?: { lookedUp: string };
   /** The wall clock for the store and the output (tests set one); the system clock by default. */
   clock?: Pick<Clock, "now">;
-  /** The root public key releases are checked against (tests set their own); the built-in one by default. */
-  trustRoot?: string;
   /** The hub to talk to (tests pass an in-process one); by default the signed-in session's (src/hub/admin/admin-target.ts). */
   api?: AdminClient;
   /** Where the environment is read (DCA_HUB_SESSION, DCA_HUB_TOKEN...); process.env by default. */
@@ -44,8 +42,6 @@ export interface AdminCommand<S = AdminStore> {
   usage: string;
   valued?: readonly string[];
   booleans?: readonly string[];
-  /** Runs on a data folder `serve` has not made yet (it makes the store): an external broker's files come before the hub. */
-  beforeServe?: boolean;
   /** The command is a client of the hub's AdminService (it never opens the store). */
   remote?: boolean;
   /** The command needs neither a store nor a signed-in API (login, logout). */

@@ -17,7 +17,7 @@ Your account (security changes need --password-file CURRENT, $DCA_HUB_PASSWORD o
   account totp-enrol | account totp-confirm CODE | account totp-disable | account recovery-codes
   account sessions [--json] | account revoke-sessions (SESSION_ID | --all-others)
   account tokens [--all] [--json] | account revoke-token TOKEN_ID
-  account create-token NAME --scope meters|tasks|full [--expires 90d] [--json]
+  account create-token NAME --scope meters|tasks|relay|broker|full [--expires 90d] [--json]
 
 Sites and their agent config (every change prints the new config version):
   site create NAME
@@ -80,7 +80,7 @@ Device Web Access (a printer's web page through the agent's tunnel; see docs/web
 
 Releases (self-update; see docs/release.md):
   release add FILE [--channel stable|beta] [--url https://...] [--json]
-      FILE and FILE.sig as "npm run release" wrote them; checked against the built-in root key
+      FILE and FILE.sig as "npm run release" wrote them, sent to the hub, which checks them against its built-in root key
   release list [--json]
   release add-revocations FILE                  a root-signed revocation list; agents get the newest
 
@@ -88,10 +88,13 @@ External MQTT broker (mosquitto; see docs/mqtt.md):
   mqtt passwd-file FILE|- [--hub-user U --hub-password-file F]   agents' password hashes
   mqtt acl-file FILE|- [--hub-user U]                            each agent reads only its topic
   mqtt broker-cert CERT_FILE KEY_FILE --name HOST [--name ...] [--days 825]
-                                                signed by the hub's CA, which agents trust
+                                                signed by the hub's CA, which agents trust (the key is written 0600)
+      the files are written where the command runs (the broker's machine); the hub runs first
 
 Device Web Access relay (see docs/web-access.md):
-  relay authorized-keys                         agents' SSH keys for sshd's AuthorizedKeysCommand (--relay sshd)
+  relay authorized-keys [--hub URL --token-file F --ca CA.pem]
+                                                agents' SSH keys for sshd's AuthorizedKeysCommand (--relay sshd),
+                                                with an API token of scope relay
 
 People (admins; owners for owners, security and SSO; see docs/security.md "People"):
   user create NAME [--display-name N] [--email E] [--password-file F] [--json]

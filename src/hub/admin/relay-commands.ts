@@ -1,35 +1,21 @@
 /**
  * `relay authorized-keys`: what OpenSSH's sshd asks when it is the relay
  * (AuthorizedKeysCommand): every enabled, current agent's key, each
- * restricted to remote forwarding. sshd_config allows only streamlocal
- * remote forwards for the account (docs/web-access.md); these options
- * hold even if that config is loosened.
+ * restricted to remote forwarding (src/hub/relay/authorized-keys.ts), asked
+ * of the running hub. sshd runs it as its AuthorizedKeysCommandUser, which
+ * reads an API token of scope "relay" with --token-file (docs/web-access.md).
  */
-import type { AgentAdminStore } from "../store/index.ts";
 import { type AdminCommand, noMoreArgs } from "./admin-context.ts";
 
-/**
- * `restrict` turns off every forwarding, the pty, X11, agent forwarding and ~/.ssh/rc;
- * `port-forwarding` turns forwarding back on (sshd_config then allows only streamlocal -R);
- * the command is what a session would run, were one allowed: nothing.
- */
-export const AUTHORIZED_KEY_OPTIONS = 'restrict,port-forwarding,command="/bin/false"';
-
-/** The authorized_keys lines of the agents sshd may admit, one per agent, the agent id as comment. */
-export function authorizedKeys(store: Pick<AgentAdminStore, "listAgents">): string {
-  return store
-    .listAgents()
-    .filter((a) => !a.disabled && !a.replacedBy && a.sshPublicKey)
-    .map((a) => `${AUTHORIZED_KEY_OPTIONS} ${a.sshPublicKey} ${a.id}\n`)
-    .join("");
-}
-
-export const RELAY_COMMANDS: Record<string, AdminCommand<AgentAdminStore>> = {
+/** The relay commands. */
+export const RELAY_COMMANDS: Record<string, AdminCommand<unknown>> = {
   "relay authorized-keys": {
-    usage: "relay authorized-keys",
-    run(ctx, p) {
+    usage: "relay authorized-keys [--hub URL --token-file F --ca CA.pem]",
+    remote: true,
+    async run(ctx, p) {
       noMoreArgs(p, 0);
-      ctx.io.out(authorizedKeys(ctx.store));
+      const r = await ctx.api.getRelayAuthorizedKeys({});
+      ctx.io.out(r.text);
       return 0;
     },
   },

@@ -4,7 +4,6 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createBundle, keyIdOf, publicKeyOf } from "../../common/release-signing/index.ts";
 import { certify, newPrivateKey, revocations } from "../../../test/support/release-keys.ts";
-import { tempDataDir, testClock } from "../../../test/support/hub-store-fixtures.ts";
 import { RELEASES_DIR } from "../api/release-files.ts";
 import { adminHarness } from "../../../test/support/admin-harness.ts";
 import { runAdminCommand } from "./index.ts";
@@ -31,13 +30,13 @@ function releaseFile(name: string, version: string, opts: { signingPem?: string;
 }
 
 function hub() {
-  const { dataDir, clock, api } = adminHarness();
+  const { dataDir, clock, api } = adminHarness({ trustRoot: publicKeyOf(root) });
   return {
     dataDir,
     async run(...argv: string[]) {
       let out = "";
       let err = "";
-      const code = await runAdminCommand(argv, { dataDir, clock, api, trustRoot: publicKeyOf(root), out: (s) => void (out += s), err: (s) => void (err += s) });
+      const code = await runAdminCommand(argv, { dataDir, clock, api, out: (s) => void (out += s), err: (s) => void (err += s) });
       return { code, out, err };
     },
   };

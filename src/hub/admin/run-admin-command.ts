@@ -115,7 +115,7 @@ export async function runAdminCommand(argv: string[], io: AdminIo): Promise<numb
       return await command.run(ctx, args);
     }
     const args = parseArgs(rest, command.valued ?? [], command.booleans ?? []);
-    if (io.existingStore && !command.beforeServe) assertHubStore(io.dataDir, io.existingStore.lookedUp);
+    if (io.existingStore) assertHubStore(io.dataDir, io.existingStore.lookedUp);
     store = openHubStore(io.dataDir, { clock });
     return await command.run({ store, api: undefined as never, io, now: () => new Date(clock.now()) }, args);
   } catch (e) {

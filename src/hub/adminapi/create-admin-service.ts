@@ -8,6 +8,7 @@ import type { AdminService } from "../../gen/dca/v1/admin_service_pb.ts";
 import type { HubStore } from "../store/index.ts";
 import { createAdminAuth } from "./admin-auth.ts";
 import type { AdminAuth, AuditEntry } from "./admin-door.ts";
+import { createHubHandlers } from "./hub-handlers.ts";
 import { type HubSignIn, type HubSignInDeps, createHubSignIn } from "./hub-sign-in.ts";
 import { createSelfHandlers } from "./self-handlers.ts";
 import { createSignInHandlers } from "./sign-in-handlers.ts";
@@ -32,6 +33,8 @@ export interface AdminServiceDeps extends HubSignInDeps {
    * the caller shares it with the SSO callback (start-hub.ts); made from the deps otherwise.
    */
   signIn?: HubSignIn;
+  /** The root public key releases are checked against; the built-in one by default (tests give their own). */
+  trustRoot?: string;
 }
 
 /** Every AdminService handler the hub has (a missing one answers unimplemented). */
@@ -51,6 +54,8 @@ export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl
     ...createRoleHandlers(deps.store),
     ...createSecurityHandlers(deps.store),
     ...createAuditHandlers(deps.store),
+    // Releases and the broker's certificate live in the data folder: without one these answer unimplemented.
+    ...(deps.dataDir === undefined ? {} : createHubHandlers({ store: deps.store, dataDir: deps.dataDir, trustRoot: deps.trustRoot, now: () => new Date((deps.clock ?? systemClock).now()) })),
   };
 }
 

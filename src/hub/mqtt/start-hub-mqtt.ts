@@ -4,6 +4,7 @@
  * tasks, and what agents are told in Poll and Activate (MqttSettings).
  */
 import type { IncomingMessage } from "node:http";
+import { rootCertificates } from "node:tls";
 import type { Duplex } from "node:stream";
 import { create } from "@bufbuild/protobuf";
 import { type MqttSettings, MqttSettingsSchema } from "../../gen/dca/v1/agent_service_pb.ts";
@@ -40,7 +41,8 @@ export interface HubMqtt {
 export interface StartHubMqttOptions {
   options: HubMqttOptions;
   store: WakeStore;
-  tls: { key: string; cert: string };
+  /** The hub's key and chain; `caPem` is the CA agents trust it by (the hub's own, or the given chain's root). */
+  tls: { key: string; cert: string; caPem?: string };
   /** The hub's own URL, for agents whose request named no host. */
   hubUrl: () => string;
   /** The embedded broker's MQTT/TLS listener limits (the API port's, by default). */
@@ -61,7 +63,7 @@ export async function startHubMqtt(opts: StartHubMqttOptions): Promise<HubMqtt> 
   let tlsPort: number | undefined;
   let stopEvictions = () => {};
   if (options.mode === "external") {
-    const ext = connectExternalPublisher({ url: options.brokerUrl, user: options.user, password: options.password, caPem: options.caPem, log });
+    const ext = connectExternalPublisher({ url: options.brokerUrl, user: options.user, password: options.password, caPem: brokerCa(options.caPem, opts.tls.caPem), log });
     publish = ext.publish;
     closeTransport = ext.close;
   } else {
@@ -117,6 +119,17 @@ export async function startHubMqtt(opts: StartHubMqttOptions): Promise<HubMqtt> 
       await closeTransport();
     },
   };
+}
+
+/**
+ * What the hub trusts an external broker's certificate by: --mqtt-ca when given, else the
+ * system's roots and the CA agents trust the hub by, which `dca-hub mqtt broker-cert` signs
+ * with (agents must trust the broker by it too), so a hub that is its own CA needs no
+ * --mqtt-ca, even on its first start when that CA is not made yet when options are read.
+ */
+function brokerCa(given: string | undefined, hubCa: string | undefined): string | undefined {
+  if (given !== undefined || hubCa === undefined) return given;
+  return [...rootCertificates, hubCa].join("\n");
 }
 
 /** How often connected agents are checked against the store (disabled or replaced since they logged in). */

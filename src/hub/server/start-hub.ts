@@ -58,6 +58,8 @@ export interface StartHubOptions {
   webAccess?: WebAccessServeOptions;
   /** The hub's URL as browsers reach it, for the single sign-on redirect URI (<url>/sso/callback); default the URL each request came to. */
   publicUrl?: string;
+  /** The root public key releases are checked against (tests give their own); the built-in one by default. */
+  trustRoot?: string;
 }
 
 export interface RunningHub {
@@ -155,7 +157,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   const signIn = createHubSignIn({ store, audit: storeAudit(store), publicUrl: opts.publicUrl, log });
   const ssoCallback = createSsoCallback(signIn);
   const adminDoor = createAdminDoor({
-    service: createAdminHandlers({ store, dataDir: opts.dataDir, log, signIn }),
+    service: createAdminHandlers({ store, dataDir: opts.dataDir, log, signIn, trustRoot: opts.trustRoot }),
     auth: storeAdminAuth(store),
     audit: storeAudit(store),
     onAuthenticated: (req) => req.socket && guard.authenticated(req.socket),

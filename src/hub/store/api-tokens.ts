@@ -10,11 +10,14 @@ import { type StoreContext, optDate } from "./store-context.ts";
 import { StoreError } from "./store-error.ts";
 import { type RevokeBy, TOUCH_EVERY_MS } from "./user-sessions.ts";
 
-/** What a token may reach: meters (read-only), tasks (meters and tasks), full (all its user may). */
-export type ApiTokenScope = "meters" | "tasks" | "full";
+/**
+ * What a token may reach: meters (read-only), tasks (meters and tasks), relay (agents' SSH keys
+ * for sshd), broker (mosquitto's password file and ACL), full (all its user may).
+ */
+export type ApiTokenScope = "meters" | "tasks" | "relay" | "broker" | "full";
 
 /** The scopes, narrowest first. */
-export const API_TOKEN_SCOPES: readonly ApiTokenScope[] = ["meters", "tasks", "full"];
+export const API_TOKEN_SCOPES: readonly ApiTokenScope[] = ["meters", "tasks", "relay", "broker", "full"];
 
 /** Every token secret starts with this, so a leaked one is recognisable (secret scanners). */
 export const API_TOKEN_PREFIX = "dcat_";

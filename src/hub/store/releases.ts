@@ -1,6 +1,6 @@
 /**
  * Releases for self-update, the root's revocation lists, and each site's
- * update policy. The store keeps what the admin commands checked (the
+ * update policy. The store keeps what the hub checked at UploadRelease (the
  * signature bundle against the root, the file's hash); the file itself lives
  * beside the database (<data>/releases/<sha256>) unless a CDN serves it.
  */

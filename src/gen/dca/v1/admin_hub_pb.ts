@@ -6,24 +6,287 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Timestamp, TimestampJson } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file dca/v1/admin_hub.proto.
  */
 export const file_dca_v1_admin_hub: GenFile = /*@__PURE__*/
-  fileDesc("ChZkY2EvdjEvYWRtaW5faHViLnByb3RvEgZkY2EudjEiFgoUVXBsb2FkUmVsZWFzZVJlcXVlc3QiFwoVVXBsb2FkUmVsZWFzZVJlc3BvbnNlIhUKE0xpc3RSZWxlYXNlc1JlcXVlc3QiFgoUTGlzdFJlbGVhc2VzUmVzcG9uc2UiFwoVQWRkUmV2b2NhdGlvbnNSZXF1ZXN0IhgKFkFkZFJldm9jYXRpb25zUmVzcG9uc2UiGgoYR2V0TXF0dFBhc3N3ZEZpbGVSZXF1ZXN0IhsKGUdldE1xdHRQYXNzd2RGaWxlUmVzcG9uc2UiFwoVR2V0TXF0dEFjbEZpbGVSZXF1ZXN0IhgKFkdldE1xdHRBY2xGaWxlUmVzcG9uc2UiGAoWSXNzdWVCcm9rZXJDZXJ0UmVxdWVzdCIZChdJc3N1ZUJyb2tlckNlcnRSZXNwb25zZSIfCh1HZXRSZWxheUF1dGhvcml6ZWRLZXlzUmVxdWVzdCIgCh5HZXRSZWxheUF1dGhvcml6ZWRLZXlzUmVzcG9uc2ViBnByb3RvMw");
+  fileDesc("ChZkY2EvdjEvYWRtaW5faHViLnByb3RvEgZkY2EudjEisgEKB1JlbGVhc2USDgoGc2hhMjU2GAEgASgJEgwKBG5hbWUYAiABKAkSDwoHdmVyc2lvbhgDIAEoCRIOCgZ0YXJnZXQYBCABKAkSDAoEc2l6ZRgFIAEoBBIPCgdjaGFubmVsGAYgASgJEgsKA3VybBgHIAEoCRIOCgZrZXlfaWQYCCABKAkSLAoIYWRkZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoABChJSZWxlYXNlVXBsb2FkU3RhcnQSEQoJZmlsZV9uYW1lGAEgASgJEg8KB2NoYW5uZWwYAiABKAkSCwoDdXJsGAMgASgJEhEKCXNpZ25hdHVyZRgEIAEoCRIRCglmaWxlX3NpemUYBSABKAQSEwoLZmlsZV9zaGEyNTYYBiABKAkiXAoUVXBsb2FkUmVsZWFzZVJlcXVlc3QSKwoFc3RhcnQYASABKAsyGi5kY2EudjEuUmVsZWFzZVVwbG9hZFN0YXJ0SAASDwoFY2h1bmsYAiABKAxIAEIGCgRwYXJ0IkgKFVVwbG9hZFJlbGVhc2VSZXNwb25zZRIgCgdyZWxlYXNlGAEgASgLMg8uZGNhLnYxLlJlbGVhc2USDQoFYWRkZWQYAiABKAgiFQoTTGlzdFJlbGVhc2VzUmVxdWVzdCJvChRMaXN0UmVsZWFzZXNSZXNwb25zZRIhCghyZWxlYXNlcxgBIAMoCzIPLmRjYS52MS5SZWxlYXNlEh4KEXJldm9jYXRpb25fc2VyaWFsGAIgASgNSACIAQFCFAoSX3Jldm9jYXRpb25fc2VyaWFsIjgKFUFkZFJldm9jYXRpb25zUmVxdWVzdBIMCgRsaXN0GAEgASgJEhEKCWZpbGVfbmFtZRgCIAEoCSKGAQoWQWRkUmV2b2NhdGlvbnNSZXNwb25zZRIOCgZzZXJpYWwYASABKA0SFAoMcmV2b2tlZF9rZXlzGAIgASgNEg0KBWFkZGVkGAMgASgIEhUKDW5ld2VzdF9zZXJpYWwYBCABKA0SIAoHc3RvcHBlZBgFIAMoCzIPLmRjYS52MS5SZWxlYXNlIjMKEU1xdHRQYXNzd29yZEVudHJ5EhAKCGFnZW50X2lkGAEgASgJEgwKBGhhc2gYAiABKAkiGgoYR2V0TXF0dFBhc3N3ZEZpbGVSZXF1ZXN0ImAKGUdldE1xdHRQYXNzd2RGaWxlUmVzcG9uc2USKgoHZW50cmllcxgBIAMoCzIZLmRjYS52MS5NcXR0UGFzc3dvcmRFbnRyeRIXCg91bmhhc2hlZF9hZ2VudHMYAiABKA0iKQoVR2V0TXF0dEFjbEZpbGVSZXF1ZXN0EhAKCGh1Yl91c2VyGAEgASgJIjgKFkdldE1xdHRBY2xGaWxlUmVzcG9uc2USDAoEdGV4dBgBIAEoCRIQCghodWJfdXNlchgCIAEoCSJDChZJc3N1ZUJyb2tlckNlcnRSZXF1ZXN0Eg0KBW5hbWVzGAEgAygJEhEKBGRheXMYAiABKA1IAIgBAUIHCgVfZGF5cyJ7ChdJc3N1ZUJyb2tlckNlcnRSZXNwb25zZRIQCghjZXJ0X3BlbRgBIAEoCRIPCgdrZXlfcGVtGAIgASgJEi0KCW5vdF9hZnRlchgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGY2FfcGVtGAQgASgJIh8KHUdldFJlbGF5QXV0aG9yaXplZEtleXNSZXF1ZXN0Ii4KHkdldFJlbGF5QXV0aG9yaXplZEtleXNSZXNwb25zZRIMCgR0ZXh0GAEgASgJYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
- * @generated from message dca.v1.UploadReleaseRequest
+ * A release the hub offers agents (or keeps: a hub release is never offered).
+ *
+ * @generated from message dca.v1.Release
  */
-export type UploadReleaseRequest = Message<"dca.v1.UploadReleaseRequest"> & {
+export type Release = Message<"dca.v1.Release"> & {
+  /**
+   * @generated from field: string sha256 = 1;
+   */
+  sha256: string;
+
+  /**
+   * "dca" (the agent) or "dca-hub".
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string version = 3;
+   */
+  version: string;
+
+  /**
+   * linux-x64, linux-arm64, windows-x64, darwin-arm64.
+   *
+   * @generated from field: string target = 4;
+   */
+  target: string;
+
+  /**
+   * @generated from field: uint64 size = 5;
+   */
+  size: bigint;
+
+  /**
+   * stable or beta.
+   *
+   * @generated from field: string channel = 6;
+   */
+  channel: string;
+
+  /**
+   * The URL that serves the file; empty when the hub serves it.
+   *
+   * @generated from field: string url = 7;
+   */
+  url: string;
+
+  /**
+   * The signing key that signed it ("ed25519:...").
+   *
+   * @generated from field: string key_id = 8;
+   */
+  keyId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp added_at = 9;
+   */
+  addedAt?: Timestamp | undefined;
 };
 
 /**
+ * A release the hub offers agents (or keeps: a hub release is never offered).
+ *
+ * @generated from message dca.v1.Release
+ */
+export type ReleaseJson = {
+  /**
+   * @generated from field: string sha256 = 1;
+   */
+  sha256?: string;
+
+  /**
+   * "dca" (the agent) or "dca-hub".
+   *
+   * @generated from field: string name = 2;
+   */
+  name?: string;
+
+  /**
+   * @generated from field: string version = 3;
+   */
+  version?: string;
+
+  /**
+   * linux-x64, linux-arm64, windows-x64, darwin-arm64.
+   *
+   * @generated from field: string target = 4;
+   */
+  target?: string;
+
+  /**
+   * @generated from field: uint64 size = 5;
+   */
+  size?: string;
+
+  /**
+   * stable or beta.
+   *
+   * @generated from field: string channel = 6;
+   */
+  channel?: string;
+
+  /**
+   * The URL that serves the file; empty when the hub serves it.
+   *
+   * @generated from field: string url = 7;
+   */
+  url?: string;
+
+  /**
+   * The signing key that signed it ("ed25519:...").
+   *
+   * @generated from field: string key_id = 8;
+   */
+  keyId?: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp added_at = 9;
+   */
+  addedAt?: TimestampJson;
+};
+
+/**
+ * Describes the message dca.v1.Release.
+ * Use `create(ReleaseSchema)` to create a new message.
+ */
+export const ReleaseSchema: GenMessage<Release, {jsonType: ReleaseJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_admin_hub, 0);
+
+/**
+ * What comes first in an upload.
+ *
+ * @generated from message dca.v1.ReleaseUploadStart
+ */
+export type ReleaseUploadStart = Message<"dca.v1.ReleaseUploadStart"> & {
+  /**
+   * The file's name, for messages only.
+   *
+   * @generated from field: string file_name = 1;
+   */
+  fileName: string;
+
+  /**
+   * stable or beta; empty for stable.
+   *
+   * @generated from field: string channel = 2;
+   */
+  channel: string;
+
+  /**
+   * An https:// URL that serves the file; then no chunks follow (the hub keeps no copy).
+   *
+   * @generated from field: string url = 3;
+   */
+  url: string;
+
+  /**
+   * The signature bundle (the JSON text of FILE.sig).
+   *
+   * @generated from field: string signature = 4;
+   */
+  signature: string;
+
+  /**
+   * With a URL: the local file's size and SHA-256, which must be the signed ones (a wrong pairing is refused).
+   *
+   * @generated from field: uint64 file_size = 5;
+   */
+  fileSize: bigint;
+
+  /**
+   * @generated from field: string file_sha256 = 6;
+   */
+  fileSha256: string;
+};
+
+/**
+ * What comes first in an upload.
+ *
+ * @generated from message dca.v1.ReleaseUploadStart
+ */
+export type ReleaseUploadStartJson = {
+  /**
+   * The file's name, for messages only.
+   *
+   * @generated from field: string file_name = 1;
+   */
+  fileName?: string;
+
+  /**
+   * stable or beta; empty for stable.
+   *
+   * @generated from field: string channel = 2;
+   */
+  channel?: string;
+
+  /**
+   * An https:// URL that serves the file; then no chunks follow (the hub keeps no copy).
+   *
+   * @generated from field: string url = 3;
+   */
+  url?: string;
+
+  /**
+   * The signature bundle (the JSON text of FILE.sig).
+   *
+   * @generated from field: string signature = 4;
+   */
+  signature?: string;
+
+  /**
+   * With a URL: the local file's size and SHA-256, which must be the signed ones (a wrong pairing is refused).
+   *
+   * @generated from field: uint64 file_size = 5;
+   */
+  fileSize?: string;
+
+  /**
+   * @generated from field: string file_sha256 = 6;
+   */
+  fileSha256?: string;
+};
+
+/**
+ * Describes the message dca.v1.ReleaseUploadStart.
+ * Use `create(ReleaseUploadStartSchema)` to create a new message.
+ */
+export const ReleaseUploadStartSchema: GenMessage<ReleaseUploadStart, {jsonType: ReleaseUploadStartJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_admin_hub, 1);
+
+/**
+ * Client stream: first `start`, then the file in chunks of at most 512 KiB (none with a URL).
+ *
+ * @generated from message dca.v1.UploadReleaseRequest
+ */
+export type UploadReleaseRequest = Message<"dca.v1.UploadReleaseRequest"> & {
+  /**
+   * @generated from oneof dca.v1.UploadReleaseRequest.part
+   */
+  part: {
+    /**
+     * @generated from field: dca.v1.ReleaseUploadStart start = 1;
+     */
+    value: ReleaseUploadStart;
+    case: "start";
+  } | {
+    /**
+     * @generated from field: bytes chunk = 2;
+     */
+    value: Uint8Array;
+    case: "chunk";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Client stream: first `start`, then the file in chunks of at most 512 KiB (none with a URL).
+ *
  * @generated from message dca.v1.UploadReleaseRequest
  */
 export type UploadReleaseRequestJson = {
+  /**
+   * @generated from field: dca.v1.ReleaseUploadStart start = 1;
+   */
+  start?: ReleaseUploadStartJson;
+
+  /**
+   * @generated from field: bytes chunk = 2;
+   */
+  chunk?: string;
 };
 
 /**
@@ -31,18 +294,40 @@ export type UploadReleaseRequestJson = {
  * Use `create(UploadReleaseRequestSchema)` to create a new message.
  */
 export const UploadReleaseRequestSchema: GenMessage<UploadReleaseRequest, {jsonType: UploadReleaseRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_hub, 0);
+  messageDesc(file_dca_v1_admin_hub, 2);
 
 /**
  * @generated from message dca.v1.UploadReleaseResponse
  */
 export type UploadReleaseResponse = Message<"dca.v1.UploadReleaseResponse"> & {
+  /**
+   * @generated from field: dca.v1.Release release = 1;
+   */
+  release?: Release | undefined;
+
+  /**
+   * False when a release with the same SHA-256 was there (its channel and URL were updated).
+   *
+   * @generated from field: bool added = 2;
+   */
+  added: boolean;
 };
 
 /**
  * @generated from message dca.v1.UploadReleaseResponse
  */
 export type UploadReleaseResponseJson = {
+  /**
+   * @generated from field: dca.v1.Release release = 1;
+   */
+  release?: ReleaseJson;
+
+  /**
+   * False when a release with the same SHA-256 was there (its channel and URL were updated).
+   *
+   * @generated from field: bool added = 2;
+   */
+  added?: boolean;
 };
 
 /**
@@ -50,7 +335,7 @@ export type UploadReleaseResponseJson = {
  * Use `create(UploadReleaseResponseSchema)` to create a new message.
  */
 export const UploadReleaseResponseSchema: GenMessage<UploadReleaseResponse, {jsonType: UploadReleaseResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_hub, 1);
+  messageDesc(file_dca_v1_admin_hub, 3);
 
 /**
  * @generated from message dca.v1.ListReleasesRequest
@@ -69,18 +354,44 @@ export type ListReleasesRequestJson = {
  * Use `create(ListReleasesRequestSchema)` to create a new message.
  */
 export const ListReleasesRequestSchema: GenMessage<ListReleasesRequest, {jsonType: ListReleasesRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_hub, 2);
+  messageDesc(file_dca_v1_admin_hub, 4);
 
 /**
  * @generated from message dca.v1.ListReleasesResponse
  */
 export type ListReleasesResponse = Message<"dca.v1.ListReleasesResponse"> & {
+  /**
+   * Newest added first.
+   *
+   * @generated from field: repeated dca.v1.Release releases = 1;
+   */
+  releases: Release[];
+
+  /**
+   * The serial of the revocation list in force; unset when none is kept.
+   *
+   * @generated from field: optional uint32 revocation_serial = 2;
+   */
+  revocationSerial?: number | undefined;
 };
 
 /**
  * @generated from message dca.v1.ListReleasesResponse
  */
 export type ListReleasesResponseJson = {
+  /**
+   * Newest added first.
+   *
+   * @generated from field: repeated dca.v1.Release releases = 1;
+   */
+  releases?: ReleaseJson[];
+
+  /**
+   * The serial of the revocation list in force; unset when none is kept.
+   *
+   * @generated from field: optional uint32 revocation_serial = 2;
+   */
+  revocationSerial?: number;
 };
 
 /**
@@ -88,18 +399,44 @@ export type ListReleasesResponseJson = {
  * Use `create(ListReleasesResponseSchema)` to create a new message.
  */
 export const ListReleasesResponseSchema: GenMessage<ListReleasesResponse, {jsonType: ListReleasesResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_hub, 3);
+  messageDesc(file_dca_v1_admin_hub, 5);
 
 /**
  * @generated from message dca.v1.AddRevocationsRequest
  */
 export type AddRevocationsRequest = Message<"dca.v1.AddRevocationsRequest"> & {
+  /**
+   * The JSON text of a root-signed revocation list (build/keys.ts revoke).
+   *
+   * @generated from field: string list = 1;
+   */
+  list: string;
+
+  /**
+   * The file's name, for messages only.
+   *
+   * @generated from field: string file_name = 2;
+   */
+  fileName: string;
 };
 
 /**
  * @generated from message dca.v1.AddRevocationsRequest
  */
 export type AddRevocationsRequestJson = {
+  /**
+   * The JSON text of a root-signed revocation list (build/keys.ts revoke).
+   *
+   * @generated from field: string list = 1;
+   */
+  list?: string;
+
+  /**
+   * The file's name, for messages only.
+   *
+   * @generated from field: string file_name = 2;
+   */
+  fileName?: string;
 };
 
 /**
@@ -107,18 +444,82 @@ export type AddRevocationsRequestJson = {
  * Use `create(AddRevocationsRequestSchema)` to create a new message.
  */
 export const AddRevocationsRequestSchema: GenMessage<AddRevocationsRequest, {jsonType: AddRevocationsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_hub, 4);
+  messageDesc(file_dca_v1_admin_hub, 6);
 
 /**
  * @generated from message dca.v1.AddRevocationsResponse
  */
 export type AddRevocationsResponse = Message<"dca.v1.AddRevocationsResponse"> & {
+  /**
+   * @generated from field: uint32 serial = 1;
+   */
+  serial: number;
+
+  /**
+   * How many keys the list revokes.
+   *
+   * @generated from field: uint32 revoked_keys = 2;
+   */
+  revokedKeys: number;
+
+  /**
+   * False when a list with this serial was already kept.
+   *
+   * @generated from field: bool added = 3;
+   */
+  added: boolean;
+
+  /**
+   * The serial now in force (this one, or a newer one kept before).
+   *
+   * @generated from field: uint32 newest_serial = 4;
+   */
+  newestSerial: number;
+
+  /**
+   * Releases no longer offered because a revoked key signed them.
+   *
+   * @generated from field: repeated dca.v1.Release stopped = 5;
+   */
+  stopped: Release[];
 };
 
 /**
  * @generated from message dca.v1.AddRevocationsResponse
  */
 export type AddRevocationsResponseJson = {
+  /**
+   * @generated from field: uint32 serial = 1;
+   */
+  serial?: number;
+
+  /**
+   * How many keys the list revokes.
+   *
+   * @generated from field: uint32 revoked_keys = 2;
+   */
+  revokedKeys?: number;
+
+  /**
+   * False when a list with this serial was already kept.
+   *
+   * @generated from field: bool added = 3;
+   */
+  added?: boolean;
+
+  /**
+   * The serial now in force (this one, or a newer one kept before).
+   *
+   * @generated from field: uint32 newest_serial = 4;
+   */
+  newestSerial?: number;
+
+  /**
+   * Releases no longer offered because a revoked key signed them.
+   *
+   * @generated from field: repeated dca.v1.Release stopped = 5;
+   */
+  stopped?: ReleaseJson[];
 };
 
 /**
@@ -126,7 +527,52 @@ export type AddRevocationsResponseJson = {
  * Use `create(AddRevocationsResponseSchema)` to create a new message.
  */
 export const AddRevocationsResponseSchema: GenMessage<AddRevocationsResponse, {jsonType: AddRevocationsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_hub, 5);
+  messageDesc(file_dca_v1_admin_hub, 7);
+
+/**
+ * One agent's line in mosquitto's password file.
+ *
+ * @generated from message dca.v1.MqttPasswordEntry
+ */
+export type MqttPasswordEntry = Message<"dca.v1.MqttPasswordEntry"> & {
+  /**
+   * @generated from field: string agent_id = 1;
+   */
+  agentId: string;
+
+  /**
+   * mosquitto's PBKDF2-SHA512 hash of the agent's secret ("$7$101$...").
+   *
+   * @generated from field: string hash = 2;
+   */
+  hash: string;
+};
+
+/**
+ * One agent's line in mosquitto's password file.
+ *
+ * @generated from message dca.v1.MqttPasswordEntry
+ */
+export type MqttPasswordEntryJson = {
+  /**
+   * @generated from field: string agent_id = 1;
+   */
+  agentId?: string;
+
+  /**
+   * mosquitto's PBKDF2-SHA512 hash of the agent's secret ("$7$101$...").
+   *
+   * @generated from field: string hash = 2;
+   */
+  hash?: string;
+};
+
+/**
+ * Describes the message dca.v1.MqttPasswordEntry.
+ * Use `create(MqttPasswordEntrySchema)` to create a new message.
+ */
+export const MqttPasswordEntrySchema: GenMessage<MqttPasswordEntry, {jsonType: MqttPasswordEntryJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_admin_hub, 8);
 
 /**
  * @generated from message dca.v1.GetMqttPasswdFileRequest
@@ -145,18 +591,44 @@ export type GetMqttPasswdFileRequestJson = {
  * Use `create(GetMqttPasswdFileRequestSchema)` to create a new message.
  */
 export const GetMqttPasswdFileRequestSchema: GenMessage<GetMqttPasswdFileRequest, {jsonType: GetMqttPasswdFileRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_hub, 6);
+  messageDesc(file_dca_v1_admin_hub, 9);
 
 /**
  * @generated from message dca.v1.GetMqttPasswdFileResponse
  */
 export type GetMqttPasswdFileResponse = Message<"dca.v1.GetMqttPasswdFileResponse"> & {
+  /**
+   * Every enabled, current agent the hub has a hash for.
+   *
+   * @generated from field: repeated dca.v1.MqttPasswordEntry entries = 1;
+   */
+  entries: MqttPasswordEntry[];
+
+  /**
+   * Enabled agents activated before the hub kept hashes (not listed; they poll until re-activated).
+   *
+   * @generated from field: uint32 unhashed_agents = 2;
+   */
+  unhashedAgents: number;
 };
 
 /**
  * @generated from message dca.v1.GetMqttPasswdFileResponse
  */
 export type GetMqttPasswdFileResponseJson = {
+  /**
+   * Every enabled, current agent the hub has a hash for.
+   *
+   * @generated from field: repeated dca.v1.MqttPasswordEntry entries = 1;
+   */
+  entries?: MqttPasswordEntryJson[];
+
+  /**
+   * Enabled agents activated before the hub kept hashes (not listed; they poll until re-activated).
+   *
+   * @generated from field: uint32 unhashed_agents = 2;
+   */
+  unhashedAgents?: number;
 };
 
 /**
@@ -164,18 +636,30 @@ export type GetMqttPasswdFileResponseJson = {
  * Use `create(GetMqttPasswdFileResponseSchema)` to create a new message.
  */
 export const GetMqttPasswdFileResponseSchema: GenMessage<GetMqttPasswdFileResponse, {jsonType: GetMqttPasswdFileResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_hub, 7);
+  messageDesc(file_dca_v1_admin_hub, 10);
 
 /**
  * @generated from message dca.v1.GetMqttAclFileRequest
  */
 export type GetMqttAclFileRequest = Message<"dca.v1.GetMqttAclFileRequest"> & {
+  /**
+   * The user the hub logs in to the broker with; empty for "dca-hub".
+   *
+   * @generated from field: string hub_user = 1;
+   */
+  hubUser: string;
 };
 
 /**
  * @generated from message dca.v1.GetMqttAclFileRequest
  */
 export type GetMqttAclFileRequestJson = {
+  /**
+   * The user the hub logs in to the broker with; empty for "dca-hub".
+   *
+   * @generated from field: string hub_user = 1;
+   */
+  hubUser?: string;
 };
 
 /**
@@ -183,18 +667,44 @@ export type GetMqttAclFileRequestJson = {
  * Use `create(GetMqttAclFileRequestSchema)` to create a new message.
  */
 export const GetMqttAclFileRequestSchema: GenMessage<GetMqttAclFileRequest, {jsonType: GetMqttAclFileRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_hub, 8);
+  messageDesc(file_dca_v1_admin_hub, 11);
 
 /**
  * @generated from message dca.v1.GetMqttAclFileResponse
  */
 export type GetMqttAclFileResponse = Message<"dca.v1.GetMqttAclFileResponse"> & {
+  /**
+   * The ACL file's text.
+   *
+   * @generated from field: string text = 1;
+   */
+  text: string;
+
+  /**
+   * The hub user it names.
+   *
+   * @generated from field: string hub_user = 2;
+   */
+  hubUser: string;
 };
 
 /**
  * @generated from message dca.v1.GetMqttAclFileResponse
  */
 export type GetMqttAclFileResponseJson = {
+  /**
+   * The ACL file's text.
+   *
+   * @generated from field: string text = 1;
+   */
+  text?: string;
+
+  /**
+   * The hub user it names.
+   *
+   * @generated from field: string hub_user = 2;
+   */
+  hubUser?: string;
 };
 
 /**
@@ -202,18 +712,44 @@ export type GetMqttAclFileResponseJson = {
  * Use `create(GetMqttAclFileResponseSchema)` to create a new message.
  */
 export const GetMqttAclFileResponseSchema: GenMessage<GetMqttAclFileResponse, {jsonType: GetMqttAclFileResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_hub, 9);
+  messageDesc(file_dca_v1_admin_hub, 12);
 
 /**
  * @generated from message dca.v1.IssueBrokerCertRequest
  */
 export type IssueBrokerCertRequest = Message<"dca.v1.IssueBrokerCertRequest"> & {
+  /**
+   * Every name or address agents reach the broker by.
+   *
+   * @generated from field: repeated string names = 1;
+   */
+  names: string[];
+
+  /**
+   * Validity in days (1 to 825); unset for 825.
+   *
+   * @generated from field: optional uint32 days = 2;
+   */
+  days?: number | undefined;
 };
 
 /**
  * @generated from message dca.v1.IssueBrokerCertRequest
  */
 export type IssueBrokerCertRequestJson = {
+  /**
+   * Every name or address agents reach the broker by.
+   *
+   * @generated from field: repeated string names = 1;
+   */
+  names?: string[];
+
+  /**
+   * Validity in days (1 to 825); unset for 825.
+   *
+   * @generated from field: optional uint32 days = 2;
+   */
+  days?: number;
 };
 
 /**
@@ -221,18 +757,68 @@ export type IssueBrokerCertRequestJson = {
  * Use `create(IssueBrokerCertRequestSchema)` to create a new message.
  */
 export const IssueBrokerCertRequestSchema: GenMessage<IssueBrokerCertRequest, {jsonType: IssueBrokerCertRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_hub, 10);
+  messageDesc(file_dca_v1_admin_hub, 13);
 
 /**
  * @generated from message dca.v1.IssueBrokerCertResponse
  */
 export type IssueBrokerCertResponse = Message<"dca.v1.IssueBrokerCertResponse"> & {
+  /**
+   * The broker's certificate followed by the hub's CA (mosquitto's certfile).
+   *
+   * @generated from field: string cert_pem = 1;
+   */
+  certPem: string;
+
+  /**
+   * The broker's private key, PKCS#8 PEM (mosquitto's keyfile). Shown only now; the hub keeps no copy.
+   *
+   * @generated from field: string key_pem = 2;
+   */
+  keyPem: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp not_after = 3;
+   */
+  notAfter?: Timestamp | undefined;
+
+  /**
+   * The hub's CA (PEM), which agents and the hub trust the broker through.
+   *
+   * @generated from field: string ca_pem = 4;
+   */
+  caPem: string;
 };
 
 /**
  * @generated from message dca.v1.IssueBrokerCertResponse
  */
 export type IssueBrokerCertResponseJson = {
+  /**
+   * The broker's certificate followed by the hub's CA (mosquitto's certfile).
+   *
+   * @generated from field: string cert_pem = 1;
+   */
+  certPem?: string;
+
+  /**
+   * The broker's private key, PKCS#8 PEM (mosquitto's keyfile). Shown only now; the hub keeps no copy.
+   *
+   * @generated from field: string key_pem = 2;
+   */
+  keyPem?: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp not_after = 3;
+   */
+  notAfter?: TimestampJson;
+
+  /**
+   * The hub's CA (PEM), which agents and the hub trust the broker through.
+   *
+   * @generated from field: string ca_pem = 4;
+   */
+  caPem?: string;
 };
 
 /**
@@ -240,7 +826,7 @@ export type IssueBrokerCertResponseJson = {
  * Use `create(IssueBrokerCertResponseSchema)` to create a new message.
  */
 export const IssueBrokerCertResponseSchema: GenMessage<IssueBrokerCertResponse, {jsonType: IssueBrokerCertResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_hub, 11);
+  messageDesc(file_dca_v1_admin_hub, 14);
 
 /**
  * @generated from message dca.v1.GetRelayAuthorizedKeysRequest
@@ -259,18 +845,30 @@ export type GetRelayAuthorizedKeysRequestJson = {
  * Use `create(GetRelayAuthorizedKeysRequestSchema)` to create a new message.
  */
 export const GetRelayAuthorizedKeysRequestSchema: GenMessage<GetRelayAuthorizedKeysRequest, {jsonType: GetRelayAuthorizedKeysRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_hub, 12);
+  messageDesc(file_dca_v1_admin_hub, 15);
 
 /**
  * @generated from message dca.v1.GetRelayAuthorizedKeysResponse
  */
 export type GetRelayAuthorizedKeysResponse = Message<"dca.v1.GetRelayAuthorizedKeysResponse"> & {
+  /**
+   * authorized_keys lines as sshd reads them: one per enabled, current agent with a key, each restricted.
+   *
+   * @generated from field: string text = 1;
+   */
+  text: string;
 };
 
 /**
  * @generated from message dca.v1.GetRelayAuthorizedKeysResponse
  */
 export type GetRelayAuthorizedKeysResponseJson = {
+  /**
+   * authorized_keys lines as sshd reads them: one per enabled, current agent with a key, each restricted.
+   *
+   * @generated from field: string text = 1;
+   */
+  text?: string;
 };
 
 /**
@@ -278,5 +876,5 @@ export type GetRelayAuthorizedKeysResponseJson = {
  * Use `create(GetRelayAuthorizedKeysResponseSchema)` to create a new message.
  */
 export const GetRelayAuthorizedKeysResponseSchema: GenMessage<GetRelayAuthorizedKeysResponse, {jsonType: GetRelayAuthorizedKeysResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_hub, 13);
+  messageDesc(file_dca_v1_admin_hub, 16);
 
