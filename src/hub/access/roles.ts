@@ -58,7 +58,9 @@ const READ: Permission[] = ["site.read", "agent.read", "device.read", "meter.rea
 /** What each role may do (where it is granted). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   owner: new Set(PERMISSIONS),
-  admin: new Set(PERMISSIONS.filter((p) => p !== "owner.manage")),
+  // Certificates from the hub's CA are owners' alone: agents and the CLI trust that CA, so one for the
+  // hub's own name would let its holder stand in for the hub (and catch an owner's sign-in).
+  admin: new Set(PERMISSIONS.filter((p) => p !== "owner.manage" && p !== "hub.ca")),
   technician: new Set([...READ, "code.create", "task.write", "webaccess.use"]),
   viewer: new Set(READ),
   billing: new Set(["site.read", "device.read", "meter.read"]),
