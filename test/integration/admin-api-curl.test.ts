@@ -8,6 +8,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
+import { AdminService } from "../../src/gen/dca/v1/admin_service_pb.ts";
 import { openHubStore } from "../../src/hub/store/index.ts";
 import { makeReading, outbox } from "../support/hub-store-fixtures.ts";
 import { type HubProcess, ownerPasswordFile, runCommand, startHubProcess } from "../support/service-peers.ts";
@@ -90,5 +93,24 @@ describe("docs/api.md with curl", () => {
     const r = await curl(secret, "CreateTask", JSON.stringify({ site: "Acme Dental", task: { readDevice: { address: "127.0.0.7" } } }));
     expect(r.status).toBe(403);
     expect(r.json).toEqual({ ...documented, message: documented.message.replace("billing-bot", "owner") });
+  });
+
+  test("the same methods over gRPC and gRPC-Web, with the same token", async () => {
+    const secret = await token("meters");
+    const ca = await Bun.file(hub.caPath).text();
+    const bearer = { headers: { authorization: `Bearer ${secret}` }, timeoutMs: 10_000 };
+    for (const transport of [
+      createGrpcTransport({ baseUrl: hub.url, nodeOptions: { ca } }),
+      createGrpcWebTransport({ baseUrl: hub.url, httpVersion: "1.1", nodeOptions: { ca } }),
+    ]) {
+      const api = createClient(AdminService, transport);
+      expect((await api.listDevices({ site: "Acme Dental" }, bearer)).devices.map((d) => d.id)).toEqual([deviceId]);
+      expect((await api.whoAmI({}, bearer)).scope).toBe("meters");
+      const refused = await api.listUsers({}, bearer).then(
+        () => "allowed",
+        (e: Error) => e.message,
+      );
+      expect(refused).toContain("permission denied");
+    }
   });
 });
