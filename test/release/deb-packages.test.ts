@@ -200,7 +200,7 @@ test -e /var/lib/dca/identity.json`, { DEBIAN_FRONTEND: "noninteractive" });
     expect(again.stdout.trim()).toBe("0");
   }, 300_000);
 
-  test("the hub's package: serve runs as dca-hub; admin commands find /var/lib/dca-hub without --data and leave nothing of root's", async () => {
+  test("the hub's package: serve runs as dca-hub; admin-local finds /var/lib/dca-hub without --data; nothing of root's is left; admin commands sign in", async () => {
     await inRoot(`echo 'DCA_HUB_OPTS="--listen 127.0.0.1:0 --mqtt-listen 127.0.0.1:0"' > /etc/default/dca-hub`);
     const serve = async () => {
       const hubUnit = startUnit("dca-hub");
@@ -212,14 +212,27 @@ test -e /var/lib/dca/identity.json`, { DEBIAN_FRONTEND: "noninteractive" });
     const byHand = startInRoot("exec dca-hub serve --listen 127.0.0.1:0 --mqtt-listen 127.0.0.1:0");
     expect(JSON.parse(await byHand.firstLine())).toMatchObject({ ready: true, dataDir: "/var/lib/dca-hub" });
     expect(await byHand.stop()).toBe(0);
+    // The first owner, by root with the hub stopped (break glass), in the packaged folder.
+    const made = await inRoot(`set -e
+printf 'copper kettle harbour\\n' > /root/owner-pw
+dca-hub admin-local owner create boss --password-file /root/owner-pw
+find /var/lib/dca-hub ! -user dca-hub`);
+    expect(made.stdout).toStartWith('owner "boss" created');
+    expect(made.stdout.split("\n").slice(1).join("")).toBe("");
+    // Admin commands are clients of the running hub: root signs in like anyone, and leaves nothing in its folder.
+    const running = startInRoot("exec dca-hub serve --listen 127.0.0.1:0 --mqtt-listen 127.0.0.1:0");
+    const { url } = JSON.parse(await running.firstLine()) as { url: string };
     const r = await inRoot(`set -e
+export DCA_HUB_SESSION=/root/session.json
+dca-hub login --hub ${url} --ca /var/lib/dca-hub/tls/ca.crt --user boss --password-file /root/owner-pw >/dev/null
 dca-hub site create Beta >/dev/null && dca-hub code create Beta >/dev/null
-find /var/lib/dca-hub ! -user dca-hub
+dca-hub site list
 echo ---
-setpriv --reuid=dca-hub --regid=dca-hub --init-groups dca-hub site list`);
-    const [notTheirs, listed] = r.stdout.split("---\n");
-    expect(notTheirs).toBe("");
+find /var/lib/dca-hub ! -user dca-hub`);
+    const [listed, notTheirs] = r.stdout.split("---\n");
     expect(listed).toContain("Beta");
+    expect(notTheirs).toBe("");
+    expect(await running.stop()).toBe(0);
     // The service opens what root's commands made.
     await serve();
   }, 120_000);

@@ -57,55 +57,73 @@ async function newPassword(p: ParsedArgs, env: Readonly<Record<string, string | 
   return first;
 }
 
-async function run(store: HubStore, argv: string[], io: AdminIo): Promise<number> {
+/** A command ready to run on the store: its arguments and secrets read before the folder's owner is taken on. */
+type Planned = (store: HubStore) => Promise<number>;
+
+/**
+ * Reads the command and its password first: as root on the packaged folder, the command then works
+ * as the folder's owner, who may not read root's files or terminal settings.
+ */
+async function plan(argv: string[], io: AdminIo): Promise<Planned> {
   const [noun, verb, ...rest] = argv;
   const env = io.env ?? process.env;
   const actor = `admin-local:${osUser()}`;
-  const audit = (action: string, target: string, detail?: Record<string, unknown>) =>
+  const audit = (store: HubStore, action: string, target: string, detail?: Record<string, unknown>) =>
     store.appendAudit({ actor, via: "admin-local", address: "local", action, target, outcome: "ok", detail });
-  const accounts = createUserAccounts({ store, clock: systemClock });
   if (noun === "owner" && verb === "create") {
     const p = parseArgs(rest, ["password-file", "display-name", "email"], []);
     const name = p.positional[0];
     if (!name || p.positional.length > 1) throw new UsageError("give the owner's username: owner create NAME");
     const password = await newPassword(p, env);
-    const user = await accounts.createLocalUser({ username: name, password, displayName: flag(p, "display-name"), email: flag(p, "email"), createdBy: actor });
-    store.grantRole({ userId: user.id, role: "owner" });
-    audit("AdminLocalCreateOwner", `user ${user.username}`);
-    io.out(`owner "${user.username}" created (${user.id}); start the hub, then: dca-hub login --hub https://HUB:8443 --ca CA.pem --user ${user.username}\n`);
-    return 0;
+    return async (store) => {
+      const accounts = createUserAccounts({ store, clock: systemClock });
+      const user = await accounts.createLocalUser({ username: name, password, displayName: flag(p, "display-name"), email: flag(p, "email"), createdBy: actor });
+      store.grantRole({ userId: user.id, role: "owner" });
+      audit(store, "AdminLocalCreateOwner", `user ${user.username}`);
+      io.out(`owner "${user.username}" created (${user.id}); start the hub, then: dca-hub login --hub https://HUB:8443 --ca CA.pem --user ${user.username}\n`);
+      return 0;
+    };
   }
   if (noun === "owner" && verb === "reset") {
     const p = parseArgs(rest, ["password-file"], ["keep-totp"]);
     const name = p.positional[0];
     if (!name || p.positional.length > 1) throw new UsageError("give the owner's username: owner reset NAME");
-    const user = store.getUserByUsername(name) ?? store.getUser(name);
-    if (!user) throw new DcaError("not-found", `no user "${name}" on this hub; "owner create NAME" makes one`);
-    if (user.source !== "local") throw new DcaError("failed-precondition", `"${user.username}" signs in through ${user.source}; reset a local owner, or create one with "owner create NAME"`);
     const password = await newPassword(p, env);
-    await accounts.resetPassword(user.id, password);
-    accounts.unlockUser(user.id);
-    accounts.enableUser(user.id);
-    if (!p.flags.has("keep-totp")) createTotpEnrolment({ store, clock: systemClock }).resetTotp(user.id);
-    const ended = store.revokeAllSessions(user.id, "owner reset (admin-local)");
-    store.grantRole({ userId: user.id, role: "owner" });
-    audit("AdminLocalResetOwner", `user ${user.username}`, { totpReset: !p.flags.has("keep-totp"), sessionsEnded: ended });
-    io.out(`owner "${user.username}" reset: enabled, unlocked, new password${p.flags.has("keep-totp") ? "" : ", TOTP off (enrol again after signing in)"}, ${ended} session(s) ended\n`);
-    return 0;
-  }
-  if (noun === undefined || noun === "help" || noun === "--help" || noun === "-h") {
-    (noun === undefined ? io.err : io.out)(ADMIN_LOCAL_HELP);
-    return noun === undefined ? 2 : 0;
+    return async (store) => {
+      const accounts = createUserAccounts({ store, clock: systemClock });
+      const user = store.getUserByUsername(name) ?? store.getUser(name);
+      if (!user) throw new DcaError("not-found", `no user "${name}" on this hub; "owner create NAME" makes one`);
+      if (user.source !== "local") throw new DcaError("failed-precondition", `"${user.username}" signs in through ${user.source}; reset a local owner, or create one with "owner create NAME"`);
+      await accounts.resetPassword(user.id, password);
+      accounts.unlockUser(user.id);
+      accounts.enableUser(user.id);
+      if (!p.flags.has("keep-totp")) createTotpEnrolment({ store, clock: systemClock }).resetTotp(user.id);
+      const ended = store.revokeAllSessions(user.id, "owner reset (admin-local)");
+      store.grantRole({ userId: user.id, role: "owner" });
+      audit(store, "AdminLocalResetOwner", `user ${user.username}`, { totpReset: !p.flags.has("keep-totp"), sessionsEnded: ended });
+      io.out(`owner "${user.username}" reset: enabled, unlocked, new password${p.flags.has("keep-totp") ? "" : ", TOTP off (enrol again after signing in)"}, ${ended} session(s) ended\n`);
+      return 0;
+    };
   }
   throw new UsageError(`unknown admin-local command "${[noun, verb].filter(Boolean).join(" ")}"; see "dca-hub admin-local --help"`);
 }
 
-/** Runs one break-glass command on the data folder; refuses while a hub serves it. */
-export async function runAdminLocal(argv: string[], io: AdminIo): Promise<number> {
-  if (argv.length === 0 || ["help", "--help", "-h"].includes(argv[0]!)) return run(undefined as never, argv, io);
+/**
+ * Runs one break-glass command on the data folder; refuses while a hub serves it. `becomeOwner`
+ * takes on the folder's owner (root on the packaged folder works as its user) once the command's
+ * own files are read.
+ */
+export async function runAdminLocal(argv: string[], io: AdminIo, becomeOwner: () => void = () => {}): Promise<number> {
+  const noun = argv[0];
+  if (noun === undefined || ["help", "--help", "-h"].includes(noun)) {
+    (noun === undefined ? io.err : io.out)(ADMIN_LOCAL_HELP);
+    return noun === undefined ? 2 : 0;
+  }
   let lock: ReturnType<typeof takeOwnerLock> | undefined;
   let store: HubStore | undefined;
   try {
+    const planned = await plan(argv, io);
+    becomeOwner();
     // The first owner comes before the first serve: the folder may not exist yet (the store makes it 0700 too).
     mkdirSync(io.dataDir, { recursive: true, mode: 0o700 });
     lock = takeOwnerLock(
@@ -114,7 +132,7 @@ export async function runAdminLocal(argv: string[], io: AdminIo): Promise<number
         `the hub (pid ${pid ?? "unknown"}) is serving ${io.dataDir}; admin-local is for a stopped hub: stop it first, or sign in (dca-hub login) and use the user commands`,
     );
     store = openHubStore(io.dataDir);
-    return await run(store, argv, io);
+    return await planned(store);
   } catch (e) {
     return reportFailure(e, { prefix: `dca-hub admin-local ${argv.slice(0, 2).join(" ")}`, usage: `(see "dca-hub admin-local --help")`, write: io.err });
   } finally {

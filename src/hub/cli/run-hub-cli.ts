@@ -65,9 +65,8 @@ export async function runHubCli(argv: string[]): Promise<number> {
     };
     if (rest[0] === "admin-local") {
       prefix = "dca-hub admin-local";
-      becomeFolderOwner(dataDir);
       const { runAdminLocal } = await import("../admin/admin-local.ts");
-      return await runAdminLocal(rest.slice(1), io);
+      return await runAdminLocal(rest.slice(1), io, () => becomeFolderOwner(dataDir));
     }
     if (rest[0] !== "serve" && lookedUp === "from --data" && isRemoteCommand(rest)) {
       prefix = `dca-hub ${ADMIN_COMMANDS[rest[0]!] ? rest[0] : rest.slice(0, 2).join(" ")}`;
