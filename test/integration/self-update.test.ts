@@ -150,9 +150,13 @@ describe.skipIf(!process.env.DCA_BIN || process.platform !== "linux")("self-upda
     const listFile = join(dir, "revocations-2.json");
     const revokedId = keyIdOf(publicKeyOf(peers.chain.signingPem));
     writeFileSync(listFile, JSON.stringify(revocations(peers.keys.rootPem, 2, [revokedId])));
+    // Held while the release goes up and is revoked: the upload takes a moment, and an agent polling
+    // between the two commands would take the release before it is revoked.
+    await s.hub.must("site", "set-updates", "Acme", "--hold");
     await s.hub.must("release", "add", peers.agent("0.2.0"));
     expect(await s.hub.must("release", "add-revocations", listFile)).toContain("no longer offered (signed by a revoked key): dca 0.2.0");
     await a.waitForLog(/update: kept revocation list 2 from the hub/, 20_000);
+    await s.hub.must("site", "set-updates", "Acme", "--resume");
     expect(JSON.parse(JSON.parse(readFileSync(join(s.agent.state, "update", "revocations.json"), "utf8")).body).serial).toBe(2);
     // The hub loses its list (a restored backup, a compromised hub): it offers the release again.
     s.db().run("DELETE FROM revocation_lists");
