@@ -59,5 +59,8 @@ export async function serviceCommand(argv: string[]): Promise<number> {
     return 2;
   }
   log(`dca service: stopped${outcome.stopRequested ? "" : ` by itself (exit ${outcome.exitCode}), reported to the SCM as a failure`}`);
-  return outcome.exitCode;
+  // The SCM has been told; the process ends now (the log is written synchronously). A handle still
+  // open (a connection, a timer) must not keep a stopped service running: Windows Installer cannot
+  // replace or remove dca.exe while its process lives (seen under wine: `msiexec /x` left dca.exe).
+  process.exit(outcome.exitCode);
 }
