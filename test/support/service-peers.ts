@@ -131,12 +131,17 @@ export async function startHubProcess(dataDir: string, port = 0, extra: string[]
   // Admin commands are clients of the hub's API: the test owner signs in once, each command uses the session.
   const sessionEnv = { DCA_HUB_SESSION: sessionFileOf(dataDir) };
   const url = `https://127.0.0.1:${ready.port}`;
-  const login = await runCommand([...command, "login", "--hub", url, "--ca", ready.caPath, "--user", TEST_OWNER, "--password-file", ownerPasswordFile(dataDir)], sessionEnv);
-  if (login.exitCode !== 0) {
-    proc.kill(9);
-    throw new Error(`dca-hub login failed (${login.exitCode}): ${login.stderr || login.stdout}`);
-  }
-  const admin = (...args: string[]) => runCommand([...command, ...args], sessionEnv);
+  // Signed in at the first admin command, not at start: a test that only restarts the hub pays nothing.
+  let signedIn: Promise<void> | undefined;
+  const signIn = () =>
+    (signedIn ??= (async () => {
+      const login = await runCommand([...command, "login", "--hub", url, "--ca", ready.caPath, "--user", TEST_OWNER, "--password-file", ownerPasswordFile(dataDir)], sessionEnv);
+      if (login.exitCode !== 0) throw new Error(`dca-hub login failed (${login.exitCode}): ${login.stderr || login.stdout}`);
+    })());
+  const admin = async (...args: string[]) => {
+    await signIn();
+    return runCommand([...command, ...args], sessionEnv);
+  };
   return {
     ...ready,
     url,
