@@ -10,28 +10,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { type SqliteHubStore, openHubStore } from "./index.ts";
 import { type TestClock, tempDataDir, testClock } from "../../../test/support/hub-store-fixtures.ts";
 import { codeOf } from "../../../test/support/hub-store-suites/index.ts";
+import { twoUsersStore } from "../../../test/support/two-users-store.ts";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-const open: { store: SqliteHubStore; db: Database }[] = [];
-afterEach(() => {
-  for (const o of open.splice(0)) {
-    o.db.close();
-    o.store.close();
-  }
-});
-
-/** A store on a fresh folder, a second connection for raw rows, and two users. */
-function setup(): { store: SqliteHubStore; db: Database; clock: TestClock; alice: string; bob: string } {
-  const clock = testClock();
-  const store = openHubStore(tempDataDir(), { clock });
-  const db = new Database(store.path, { strict: true });
-  open.push({ store, db });
-  const addUser = (id: string, username: string) => db.run("INSERT INTO users (id, username, created_at) VALUES (?, ?, ?)", [id, username, clock.ms]);
-  addUser("usr_alice", "alice");
-  addUser("usr_bob", "bob");
-  return { store, db, clock, alice: "usr_alice", bob: "usr_bob" };
-}
+const setup = twoUsersStore;
 
 const signIn = (store: SqliteHubStore, userId: string, address = "192.0.2.1") =>
   store.createSession({ userId, method: "password+totp", address, client: "dca-hub test" });
