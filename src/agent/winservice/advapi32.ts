@@ -18,6 +18,8 @@ const advapi32 = dlopen("advapi32.dll", {
   OpenSCManagerW: { args: ["ptr", "ptr", "u32"], returns: "ptr" },
   OpenServiceW: { args: ["ptr", "ptr", "u32"], returns: "ptr" },
   ChangeServiceConfig2W: { args: ["ptr", "u32", "ptr"], returns: "i32" },
+  QueryServiceStatus: { args: ["ptr", "ptr"], returns: "i32" },
+  ControlService: { args: ["ptr", "u32", "ptr"], returns: "i32" },
   CloseServiceHandle: { args: ["ptr"], returns: "i32" },
 });
 
@@ -76,6 +78,41 @@ export function configureRestartOnFailure(serviceName: string): number {
     const flag = new Uint32Array([1]);
     if (!advapi32.symbols.ChangeServiceConfig2W(service, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, ptr(flag))) return kernel32.symbols.GetLastError();
     return 0;
+  } finally {
+    if (service) advapi32.symbols.CloseServiceHandle(service);
+    advapi32.symbols.CloseServiceHandle(scm);
+  }
+}
+
+const SERVICE_QUERY_STATUS = 0x4;
+const SERVICE_STOP = 0x20;
+const SERVICE_CONTROL_STOP = 1;
+const SERVICE_STOPPED = 1;
+const SERVICE_RUNNING = 4;
+
+/**
+ * Stops the service if it runs and waits until the SCM reports it stopped (or it does not exist),
+ * at most `timeoutMs`. An uninstall's StopServices does not stop a service still starting (it
+ * cannot take a stop yet), and that process would make the state folder again after a purge.
+ * Returns whether it is stopped.
+ */
+export async function stopServiceAndWait(serviceName: string, timeoutMs: number): Promise<boolean> {
+  const scm = advapi32.symbols.OpenSCManagerW(null, null, SC_MANAGER_CONNECT);
+  if (!scm) return false;
+  const service = advapi32.symbols.OpenServiceW(scm, ptr(wide(serviceName)), SERVICE_QUERY_STATUS | SERVICE_STOP);
+  try {
+    if (!service) return true;
+    // SERVICE_STATUS: seven DWORDs, dwCurrentState second.
+    const status = new Uint32Array(7);
+    const deadline = Date.now() + timeoutMs;
+    let stopSent = false;
+    while (Date.now() < deadline) {
+      if (!advapi32.symbols.QueryServiceStatus(service, ptr(status))) return false;
+      if (status[1] === SERVICE_STOPPED) return true;
+      if (status[1] === SERVICE_RUNNING && !stopSent) stopSent = advapi32.symbols.ControlService(service, SERVICE_CONTROL_STOP, ptr(status)) !== 0;
+      await Bun.sleep(250);
+    }
+    return false;
   } finally {
     if (service) advapi32.symbols.CloseServiceHandle(service);
     advapi32.symbols.CloseServiceHandle(scm);

@@ -6,7 +6,8 @@
  *     state folder, restricts it to SYSTEM and Administrators, and leaves the properties there
  *     for the service's first start (install-settings.ts). Empty properties: only the folder.
  *   dca service purge
- *     on uninstall with REMOVE_STATE=1, after the service stopped: deletes the state folder.
+ *     on uninstall with REMOVE_STATE=1: waits for the service to stop (a service still starting
+ *     ignores the uninstall's stop), then deletes the state folder.
  *
  * The MSI marks the action's command line hidden (not in the installer log) and the properties
  * MsiHiddenProperties; a process running as SYSTEM shows its command line to administrators only.
@@ -16,11 +17,16 @@ import { join } from "node:path";
 import { flag, parseArgs } from "../../common/args.ts";
 import { stateDirFrom } from "../cli/state-dir.ts";
 import { checkInstallSettings, restrictStateDir, writeInstallSettings } from "./install-settings.ts";
+import { SERVICE_NAME } from "./service-command.ts";
 
 export async function setupCommand(sub: "setup" | "purge", argv: string[]): Promise<number> {
   if (sub === "purge") {
     const p = parseArgs(argv, ["state"], []);
     const dir = stateDirFrom(flag(p, "state"));
+    // The service may still be starting (just installed): it would make the folder again once it runs.
+    if (process.platform === "win32" && !(await (await import("./advapi32.ts")).stopServiceAndWait(SERVICE_NAME, 30_000))) {
+      console.log("dca service purge: the service did not stop within 30 s; removing the state folder anyway");
+    }
     if (existsSync(dir)) removeTree(dir);
     console.log(`dca service purge: removed ${dir}`);
     return 0;
