@@ -68,7 +68,9 @@ export const METERS_COMMANDS: Record<string, AdminCommand<unknown>> = {
       try {
         writeFileSync(out, text);
       } catch (e) {
-        throw new DcaError("invalid-argument", `cannot write ${out} (${(e as NodeJS.ErrnoException).code ?? String(e)}); give a file in a folder that exists and you may write to`);
+        const errno = (e as NodeJS.ErrnoException).code ?? "";
+        const code = errno === "ENOENT" ? "not-found" : errno === "EACCES" || errno === "EPERM" ? "permission-denied" : "unavailable";
+        throw new DcaError(code, `cannot write ${out} (${errno || String(e)}); give a file in a folder that exists and you may write to`);
       }
       const devices = new Set(rows.map((r) => r.deviceId)).size;
       const estimated = rows.filter((r) => r.start?.estimated || r.end?.estimated).length;
