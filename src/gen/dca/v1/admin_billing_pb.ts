@@ -130,7 +130,8 @@ export const ExportMetersRequestSchema: GenMessage<ExportMetersRequest, {jsonTyp
  */
 export type ExportMetersResponse = Message<"dca.v1.ExportMetersResponse"> & {
   /**
-   * By site name, address, device, counter kind and name.
+   * The rows of this page's devices, by site name, address, device, counter kind and name (pages
+   * go by site and device id: sort a whole export again when joining pages).
    *
    * @generated from field: repeated dca.v1.MeterRow rows = 1;
    */
@@ -149,7 +150,8 @@ export type ExportMetersResponse = Message<"dca.v1.ExportMetersResponse"> & {
  */
 export type ExportMetersResponseJson = {
   /**
-   * By site name, address, device, counter kind and name.
+   * The rows of this page's devices, by site name, address, device, counter kind and name (pages
+   * go by site and device id: sort a whole export again when joining pages).
    *
    * @generated from field: repeated dca.v1.MeterRow rows = 1;
    */
