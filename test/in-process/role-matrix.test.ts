@@ -10,6 +10,7 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { TaskSchema } from "../../src/gen/dca/v1/agent_service_pb.ts";
 import { AdminService } from "../../src/gen/dca/v1/admin_service_pb.ts";
 import { DcaError } from "../../src/common/errors.ts";
@@ -147,6 +148,8 @@ const CALLS: Record<AdminMethod, (api: AdminClient, s: TestSite, name: string) =
   getMqttAclFile: (api) => api.getMqttAclFile({}),
   issueBrokerCert: (api) => api.issueBrokerCert({}),
   getRelayAuthorizedKeys: (api) => api.getRelayAuthorizedKeys({}),
+
+  exportMeters: (api, _s, name) => api.exportMeters({ site: name, start: timestampFromMs(h.clock.ms - 86_400_000), end: timestampFromMs(h.clock.ms) }),
 };
 
 const table = parseRoleTable(readFileSync(join(repoRoot, "docs/security.md"), "utf8"));

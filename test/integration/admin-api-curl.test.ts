@@ -69,7 +69,7 @@ async function curl(secret: string, method: string, body: string): Promise<{ sta
 describe("docs/api.md with curl", () => {
   test("every documented request answers 200 for a tasks token", async () => {
     const calls = documentedCalls();
-    expect(calls.map((c) => c.method)).toEqual(["WhoAmI", "ListSites", "ListDevices", "ListReadings", "ListMissedDevices", "ListCounterFlags", "CreateTask", "GetTask"]);
+    expect(calls.map((c) => c.method)).toEqual(["WhoAmI", "ListSites", "ListDevices", "ListReadings", "ExportMeters", "ListMissedDevices", "ListCounterFlags", "CreateTask", "GetTask"]);
     const secret = await token("tasks");
     let taskId = "";
     for (const c of calls) {
@@ -82,8 +82,16 @@ describe("docs/api.md with curl", () => {
         expect(readings).toHaveLength(1);
         expect(readings[0]!.reading.counters[0]).toMatchObject({ kind: "COUNTER_KIND_TOTAL", value: "1234" });
       }
+      if (c.method === "ExportMeters") expect(r.json.rows).toMatchObject([{ serialNumber: "SN1", kind: "COUNTER_KIND_TOTAL", start: { value: "1234", estimated: true } }]);
     }
     expect(taskId).toMatch(/^tsk_/);
+  });
+
+  test("a meters token exports meters as documented", async () => {
+    const exportCall = documentedCalls().find((c) => c.method === "ExportMeters")!;
+    const r = await curl(await token("meters"), "ExportMeters", exportCall.body);
+    expect(r.status).toBe(200);
+    expect(r.json.rows).toMatchObject([{ siteName: "Acme Dental", serialNumber: "SN1", readingsInPeriod: 1, end: { value: "1234", method: "nearest reading, 2026-11-15 10:00:00Z (none after it)" } }]);
   });
 
   test("a meters token asking for a task gets the documented refusal", async () => {

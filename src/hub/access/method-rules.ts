@@ -114,4 +114,7 @@ export const METHOD_RULES: Readonly<Record<AdminMethod, MethodRule>> = {
   getMqttAclFile: global("hub.files", "read"),
   issueBrokerCert: global("hub.ca", "change"),
   getRelayAuthorizedKeys: global("relay.keys"),
+
+  // Billing (issue 15): the billing role's meters and exports.
+  exportMeters: sites("meter.read", "read"),
 };

@@ -53,6 +53,11 @@ Devices:
       newest first, at most 10000 (default 20); TIME is 2026-03-01, 2026-03-01T08:00Z (UTC without a zone) or 7d (ago)
   device flags [--device D] [--site S] [--json] counters that went backwards or jumped
 
+Billing (meters per device and counter for a period; see docs/api.md "Meter exports"):
+  meters export --from 2026-03-01 --to 2026-04-01 [--site S] [--device D] [--format csv|json] [--out FILE]
+      the start and end meter, the difference and the readings they came from; a meter not read at a
+      boundary is estimated (interpolated or nearest reading) and marked; resets and replaced devices noted
+
 Tasks (agents are nudged over MQTT at once; --wait blocks until the result is in and shows it):
   task create SITE scan [TARGET...]
   task create SITE read ADDRESS

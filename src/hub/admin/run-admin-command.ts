@@ -16,6 +16,7 @@ import { connectAdmin } from "./admin-client.ts";
 import { adminTarget, withTargetFlags } from "./admin-target.ts";
 import { AGENT_COMMANDS } from "./agent-commands.ts";
 import { DEVICE_COMMANDS } from "./device-commands.ts";
+import { METERS_COMMANDS } from "./meters-commands.ts";
 import { SITE_COMMANDS } from "./site-commands.ts";
 import { SITE_CONFIG_COMMANDS } from "./site-config-commands.ts";
 import { MQTT_COMMANDS } from "./mqtt-commands.ts";
@@ -43,6 +44,7 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
   ...SITE_CONFIG_COMMANDS,
   ...AGENT_COMMANDS,
   ...DEVICE_COMMANDS,
+  ...METERS_COMMANDS,
   ...TASK_COMMANDS,
   ...MQTT_COMMANDS,
   ...RELEASE_COMMANDS,

@@ -29,6 +29,7 @@ import type {
 import type { AuditActor, AuditPruneResult, NewAuditRecord } from "./audit-log.ts";
 import type { AuditFilter, AuditListOptions, AuditRecord, AuditVerifyResult } from "./audit-record.ts";
 import type { NewRelease } from "./releases.ts";
+import type { DeviceMeterHistory, MeterCursor, MeterDevice, MeterPeriod } from "./meter-history.ts";
 import type { RoleGrantStore } from "./role-grants.ts";
 import type { NewWebAccessSession, WebAccessUse } from "./web-access-sessions.ts";
 import type { NewUserSession, RevokeBy, UserSession } from "./user-sessions.ts";
@@ -112,6 +113,14 @@ export interface DeviceAdminStore {
   countReadings(opts?: { siteId?: string; agentId?: string }): number;
   /** Ids of stored readings, sorted. */
   readingIds(opts?: { agentId?: string }): string[];
+}
+
+/** What a billing meter export reads (src/hub/billing computes from it; src/hub/store/meter-history.ts). */
+export interface MeterHistoryStore {
+  /** Devices of the sites given (or one device), by site id then id, after `after`; at most `limit`. */
+  listMeterDevices(opts: { siteIds: readonly string[] | "all"; deviceId?: string; after?: MeterCursor; limit: number }): MeterDevice[];
+  /** The readings billing needs of one device for a period; undefined when it was read neither in it nor on both sides of it. */
+  meterHistory(device: MeterDevice, period: MeterPeriod): DeviceMeterHistory | undefined;
 }
 
 /** Tasks, for the `task` admin commands. */
@@ -272,7 +281,7 @@ export interface AccountStore {
 }
 
 /** Everything the admin commands use. */
-export interface AdminStore extends SiteAdminStore, AgentAdminStore, DeviceAdminStore, TaskAdminStore, ReleaseStore, WebAccessStore {}
+export interface AdminStore extends SiteAdminStore, AgentAdminStore, DeviceAdminStore, MeterHistoryStore, TaskAdminStore, ReleaseStore, WebAccessStore {}
 
 /**
  * What the hub's MQTT side needs: the wake-up notifier (new tasks, changed

@@ -19,6 +19,7 @@ export type {
   DeviceAdminStore,
   HubSettingsStore,
   HubStore,
+  MeterHistoryStore,
   ReleaseStore,
   SiteAdminStore,
   TaskAdminStore,
@@ -28,6 +29,18 @@ export type {
 } from "./hub-store.ts";
 export type { NewWebAccessSession, WebAccessUse } from "./web-access-sessions.ts";
 export type { NewRelease } from "./releases.ts";
+export {
+  BOUNDARY_READINGS,
+  MAX_RESETS_FOLLOWED,
+  REPLACEMENT_GAP_MS,
+  type DeviceMeterHistory,
+  type MeterCursor,
+  type MeterDevice,
+  type MeterJump,
+  type MeterNeighbour,
+  type MeterPeriod,
+  type MeterReading,
+} from "./meter-history.ts";
 export type { RoleGrantStore, StoredGrant, StoredSiteGroup } from "./role-grants.ts";
 export type { NewUserSession, RevokeBy, SessionMethod, UserSession } from "./user-sessions.ts";
 export type { ApiToken, ApiTokenScope, NewApiToken } from "./api-tokens.ts";

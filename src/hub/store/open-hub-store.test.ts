@@ -18,6 +18,7 @@ import {
   describeAgentAdminStore,
   describeAgentApiStore,
   describeDeviceAdminStore,
+  describeMeterHistoryStore,
   describeReleaseStore,
   describeSiteAdminStore,
   describeTaskAdminStore,
@@ -34,6 +35,7 @@ describeWakeStore("SQLite", fresh);
 describeSiteAdminStore("SQLite", fresh);
 describeAgentAdminStore("SQLite", fresh);
 describeDeviceAdminStore("SQLite", fresh);
+describeMeterHistoryStore("SQLite", fresh);
 describeTaskAdminStore("SQLite", fresh);
 describeReleaseStore("SQLite", fresh);
 describeAccountStore("SQLite", fresh);

@@ -16,6 +16,7 @@ import { createApiTokens } from "./api-tokens.ts";
 import { createAuditLog } from "./audit-log.ts";
 import { createDeviceViews } from "./devices.ts";
 import { createHubSettings } from "./hub-settings.ts";
+import { createMeterHistory } from "./meter-history.ts";
 import type { HubStore } from "./hub-store.ts";
 import { createReadingWriter } from "./readings.ts";
 import { createReleases } from "./releases.ts";
@@ -60,6 +61,7 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
     ...createAgents(ctx),
     ...createReadingWriter(ctx),
     ...createDeviceViews(ctx),
+    ...createMeterHistory(ctx),
     ...tasks,
     ...createWebAccessSessions(ctx, tasks.createTask),
     ...createReleases(ctx),

@@ -7,6 +7,7 @@ export { describeAccountStore } from "./account-store-suite.ts";
 export { describeAgentAdminStore } from "./agent-admin-store-suite.ts";
 export { describeAgentApiStore } from "./agent-api-store-suite.ts";
 export { describeDeviceAdminStore } from "./device-admin-store-suite.ts";
+export { describeMeterHistoryStore } from "./meter-history-store-suite.ts";
 export { describeReleaseStore } from "./release-store-suite.ts";
 export { describeSiteAdminStore } from "./site-admin-store-suite.ts";
 export { describeTaskAdminStore } from "./task-admin-store-suite.ts";
