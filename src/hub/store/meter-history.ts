@@ -3,12 +3,16 @@
  * all: a device read hourly has 744 readings a month, and only a few say
  * anything about the period's meters. Those are the readings on either side
  * of each boundary, and each reading where a meter went down (the reading
- * writer flagged it "backwards" when it arrived) with the reading before it;
- * between them every meter only went up, so the sum of the increases over
- * these readings is the sum over all of them. src/hub/billing computes.
+ * writer flagged it "backwards" when it arrived) with the reading before it
+ * and, for each meter that went down there, the last earlier reading that
+ * carried it (the one the writer compared with: the reading just before may
+ * have missed the meter); between them every meter only went up, so the sum
+ * of the increases over these readings is the sum over all of them.
+ * src/hub/billing computes.
  */
 import { fromBinary } from "@bufbuild/protobuf";
 import { type Counter, DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
+import { LOOKBACK_READINGS, inLookback } from "./counter-flags.ts";
 import type { StoreContext } from "./store-context.ts";
 
 /** Readings looked at on each side of each boundary (a read that missed a counter is passed over). */
@@ -98,6 +102,8 @@ const toMeterReading = (r: Row): MeterReading => ({
   address: r.address,
   counters: fromBinary(DeviceReadingSchema, r.data).counters,
 });
+// A meter as a counter flag names it: kind, and its name or else its OID.
+const meterId = (kind: number, name: string) => `${kind}\u0000${name}`;
 
 /** The meter-export methods of the store. */
 export function createMeterHistory(ctx: StoreContext) {
@@ -106,6 +112,24 @@ export function createMeterHistory(ctx: StoreContext) {
   const before = db.query<Row, [string, number, number]>(`${READING} AND read_at < ? ORDER BY read_at DESC, received_at DESC, rowid DESC LIMIT ?`);
   const after = db.query<Row, [string, number, number]>(`${READING} AND read_at > ? ORDER BY read_at, received_at, rowid LIMIT ?`);
   const byId = db.query<Row, [string]>("SELECT id, read_at, address, data FROM readings WHERE id = ?");
+
+  /**
+   * The reading just before a reset reading `r` and, for each of `meters` (that went down at `r`), the
+   * last reading before it that carried the meter, looking back as far as the reading writer did.
+   */
+  function beforeReset(deviceId: string, r: Row, meters: ReadonlySet<string>): Row[] {
+    const missing = new Set(meters);
+    const out: Row[] = [];
+    let index = 0;
+    for (const p of before.iterate(deviceId, r.read_at, LOOKBACK_READINGS)) {
+      if (!inLookback(r.read_at, p.read_at, index++)) break;
+      let carries = false;
+      for (const c of fromBinary(DeviceReadingSchema, p.data).counters) carries = missing.delete(meterId(c.kind, c.name || c.oid)) || carries;
+      if (index === 1 || carries) out.push(p);
+      if (missing.size === 0) break;
+    }
+    return out;
+  }
 
   /** A device at the site and address whose readings stop (or start) within the replacement gap of `at`. */
   function neighbour(device: MeterDevice, address: string, at: number, side: "before" | "after"): MeterNeighbour | undefined {
@@ -168,12 +192,14 @@ export function createMeterHistory(ctx: StoreContext) {
               "SELECT reading_id, reason, kind, name, previous, value, at FROM counter_flags WHERE device_id = ? AND at > ? AND at <= ? ORDER BY at, id",
             )
             .all(device.id, start, end);
-          const resets = [...new Set(flags.filter((f) => f.reason === "backwards").map((f) => f.reading_id))];
-          for (const id of resets.slice(0, MAX_RESETS_FOLLOWED)) {
+          // Each reading where a meter went down, with the meters that did.
+          const resets = new Map<string, Set<string>>();
+          for (const f of flags) if (f.reason === "backwards") resets.set(f.reading_id, (resets.get(f.reading_id) ?? new Set()).add(meterId(f.kind, f.name)));
+          for (const [id, meters] of [...resets].slice(0, MAX_RESETS_FOLLOWED)) {
             const r = byId.get(id);
             if (!r) continue;
             rows.set(r.id, r);
-            keep(before.all(device.id, r.read_at, 1));
+            keep(beforeReset(device.id, r, meters));
           }
           const readings = [...rows.values()].sort((x, y) => x.read_at - y.read_at).map(toMeterReading);
           const jumps = flags
@@ -185,7 +211,7 @@ export function createMeterHistory(ctx: StoreContext) {
             device,
             readings,
             readingsInPeriod,
-            resetsTruncated: resets.length > MAX_RESETS_FOLLOWED,
+            resetsTruncated: resets.size > MAX_RESETS_FOLLOWED,
             jumps,
             predecessor: first && neighbour(device, first.address, first.readAt.getTime(), "before"),
             successor: last && neighbour(device, last.address, last.readAt.getTime(), "after"),

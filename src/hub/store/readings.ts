@@ -8,7 +8,7 @@ import { timestampMs } from "@bufbuild/protobuf/wkt";
 import type { OutboxReading } from "../../gen/dca/v1/agent_service_pb.ts";
 import { type DeviceReading, DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
 import { ID_PATTERN } from "../../common/wire-limits.ts";
-import { compareCounters } from "./counter-flags.ts";
+import { type EarlierReading, type KnownCounter, LOOKBACK_READINGS, compareCounters, lastKnownCounters } from "./counter-flags.ts";
 import { applyReading, createDevice, findDevice } from "./device-identity.ts";
 import type { StoreContext } from "./store-context.ts";
 import { StoreError } from "./store-error.ts";
@@ -30,6 +30,10 @@ function readTime(r: DeviceReading, receivedAt: number): number {
 /** The reading-upload method of the store. */
 export function createReadingWriter(ctx: StoreContext) {
   const { db } = ctx;
+  // Newest first; one range scan of the readings_device index, read only as far as the look back goes.
+  const earlier = db.query<{ data: Uint8Array; read_at: number }, [string, number, number]>(
+    "SELECT data, read_at FROM readings WHERE device_id = ? AND read_at <= ? ORDER BY read_at DESC, received_at DESC, rowid DESC LIMIT ?",
+  );
 
   return {
     storeReadings(agent: Agent, readings: OutboxReading[]): StoreReadingsResult {
@@ -55,11 +59,9 @@ export function createReadingWriter(ctx: StoreContext) {
           const r = o.reading;
           const readAt = readTime(r, receivedAt);
           const device = findDevice(db, siteId, r) ?? createDevice(db, siteId, receivedAt);
-          const previous = db
-            .query<{ data: Uint8Array; read_at: number }, [string, number]>(
-              "SELECT data, read_at FROM readings WHERE device_id = ? AND read_at <= ? ORDER BY read_at DESC, received_at DESC LIMIT 1",
-            )
-            .get(device.id, readAt);
+          // Before the insert: the new reading is not its own predecessor. A reading older than the
+          // newest (arriving late) is compared with those before it, as it was taken.
+          const known = lastKnownCounters(r, readAt, earlierReadings(earlier.iterate(device.id, readAt, LOOKBACK_READINGS)));
           const data = toBinary(DeviceReadingSchema, r);
           db.run(
             `INSERT INTO readings (id, device_id, agent_id, site_id, seq, task_id, read_at, received_at, address, data)
@@ -67,7 +69,7 @@ export function createReadingWriter(ctx: StoreContext) {
             [o.id, device.id, agent.id, siteId, Number(o.seq), o.taskId, readAt, receivedAt, r.address, data],
           );
           result.storedBytes += data.length;
-          if (previous) result.flags.push(...flagCounters(ctx, siteId, device.id, o.id, readAt, previous, r));
+          result.flags.push(...flagCounters(ctx, siteId, device.id, o.id, readAt, known, r));
           applyReading(db, device, o.id, readAt, r);
           result.stored++;
           result.acknowledgedIds.push(o.id);
@@ -79,17 +81,23 @@ export function createReadingWriter(ctx: StoreContext) {
   };
 }
 
+/** Rows as the counter look back takes them: each decoded only when it is looked at. */
+function* earlierReadings(rows: Iterable<{ data: Uint8Array; read_at: number }>): Generator<EarlierReading> {
+  for (const row of rows) yield { readAt: row.read_at, decode: () => fromBinary(DeviceReadingSchema, row.data) };
+}
+
 function flagCounters(
   ctx: StoreContext,
   siteId: string,
   deviceId: string,
   readingId: string,
   readAt: number,
-  previous: { data: Uint8Array; read_at: number },
+  known: ReadonlyMap<string, KnownCounter>,
   r: DeviceReading,
 ): CounterFlag[] {
-  const before = fromBinary(DeviceReadingSchema, previous.data);
-  return compareCounters(before, r, readAt - previous.read_at).map((c) => {
+  // `previous` is the meter's last known value, which may come from a reading before the one just
+  // before (that one missed the meter); the export finds that reading by the meter's name.
+  return compareCounters(known, r, readAt).map((c) => {
     ctx.db.run(
       "INSERT INTO counter_flags (device_id, site_id, reading_id, kind, name, previous, value, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       [deviceId, siteId, readingId, c.kind, c.name, c.previous.toString(), c.value.toString(), c.reason, readAt],
