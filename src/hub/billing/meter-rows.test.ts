@@ -103,15 +103,17 @@ describe("meter rows of a hand-made fleet history, March 2026", () => {
     // 20,000 -> 21,100 before the new board, 150 -> 1,100 after it.
     expect(c.difference).toBe(1100n + 950n);
     expect(c.resets).toEqual([{ readingId: "c-12", readAt: new Date("2026-03-13T00:00:00Z"), value: 150n, previous: 21_100n }]);
-    expect(c.readingsInPeriod).toBe(31);
+    expect(c.readingsInPeriod).toBe(32);
     expect(c.notes).toEqual([
       "the meter went down from 21,100 to 150 at the reading of 2026-03-13 00:00:00Z (c-12): a reset or a new main board; the difference adds the increases before and after it",
     ]);
   });
 
-  test("the reset is found without reading the whole month: the boundaries, the flagged reading and the one before it", () => {
+  test("the reset is found without reading the whole month: the boundaries, the flagged reading, the one before it and the last with the meter", () => {
     const [c] = store.listMeterDevices({ siteIds: "all", deviceId: fleet.device.C, limit: 1 });
-    expect(store.meterHistory(c!, MARCH)!.readings.map((r) => r.id)).toEqual(["c-0", "c-1", "c-2", "c-3", "c-11", "c-12", "c-29", "c-30", "c-31"]);
+    // c-11b, just before the reset, missed the counter table: the reset was flagged against c-11.
+    expect(store.meterHistory(c!, MARCH)!.readings.map((r) => r.id)).toEqual(["c-0", "c-1", "c-2", "c-3", "c-11", "c-11b", "c-12", "c-29", "c-30", "c-31"]);
+    expect(store.listCounterFlags({ deviceId: fleet.device.C })).toMatchObject([{ readingId: "c-12", reason: "backwards", previous: 21_100, value: 150 }]);
   });
 
   test("a device replaced mid-period: both appear with their partial periods, which ended and which began", () => {

@@ -8,6 +8,7 @@
  *   It also reports a power-on count, which is never billed.
  * - C (10.0.0.9): read daily at midnight, Mar 1 to Apr 1; a new main board on Mar 13 resets its
  *   meter: 20,000 + 100/day up to 21,100 (Mar 12), then 150 + 50/day to 1,100 (Apr 1); usage 2,050.
+ *   The read between, Mar 12 12:00 (c-11b), missed the counter table: the reset is found across it.
  * - D (10.0.0.10) replaced by E: D read Feb 28 (3,000), Mar 2 (3,200), Mar 10 (4,000), then never;
  *   E (new serial, same address) first read Mar 11 06:00 (10), Mar 20 (500), Apr 1 (1,200), Apr 3.
  * - F (10.0.0.11): read only in January (not billed); G (10.0.0.12): first read in April (not billed).
@@ -34,7 +35,8 @@ const DAY = 86_400_000;
 const at = (iso: string) => Date.parse(iso.includes("T") ? iso : `${iso}T00:00:00Z`);
 
 interface Meters {
-  total: bigint;
+  /** None: the walk of the counter table failed (a partial read, with no counters at all). */
+  total?: bigint;
   color?: bigint;
   powerOn?: bigint;
 }
@@ -56,8 +58,10 @@ export function billingFleet(store: HubStore): BillingFleet {
       ...(m.powerOn === undefined ? [] : [{ kind: CounterKind.POWER_ON, value: m.powerOn }]),
     ];
     const reading = makeReading({ address, serial, readAt: typeof when === "number" ? when : at(when), total: m.total, counters });
-    reading.counters[0]!.oid = "1.3.6.1.2.1.43.10.2.1.4.1.1";
-    reading.counters[0]!.unit = CounterUnit.IMPRESSIONS;
+    if (m.total !== undefined) {
+      reading.counters[0]!.oid = "1.3.6.1.2.1.43.10.2.1.4.1.1";
+      reading.counters[0]!.unit = CounterUnit.IMPRESSIONS;
+    }
     store.storeReadings(agents[site], [outbox(id, reading)]);
   };
 
@@ -75,6 +79,7 @@ export function billingFleet(store: HubStore): BillingFleet {
   for (let d = 0; d <= 31; d++) {
     const total = d <= 11 ? 20_000n + 100n * BigInt(d) : 150n + 50n * BigInt(d - 12);
     read("acme", `c-${d}`, "SN-C", "10.0.0.9", at("2026-03-01") + d * DAY, { total });
+    if (d === 11) read("acme", "c-11b", "SN-C", "10.0.0.9", "2026-03-12T12:00:00Z", {});
   }
 
   read("acme", "d-1", "SN-D", "10.0.0.10", "2026-02-28", { total: 3000n });
