@@ -22,7 +22,7 @@ const DAY_MS = 86_400_000;
 
 /**
  * Earlier readings looked at for a meter the reading just before lacked. Each
- * one is decoded (about 65 µs for a full reading), in the intake's write
+ * one is decoded (tens of microseconds for a full reading), in the intake's write
  * transaction; that is paid only after a gap (the reading just before lacks a
  * meter the new one has), and once per followed reset in an export. 168 is a
  * week of the default hourly reads that each missed the meter; a device that

@@ -4,7 +4,7 @@ export { StoreError } from "./store-error.ts";
 export { HUB_DB_FILE } from "./schema.ts";
 export { DEFAULT_CODE_TTL_MS, MAX_FAILED_ATTEMPTS, MAX_GUESS_ONLY_INSTALLS, PRUNE_INSTALLS_AFTER_MS } from "./activation.ts";
 export { MAX_RESULT_BYTES, SENT_TIMEOUT_MS } from "./tasks.ts";
-export { JUMP_MIN_PAGES, JUMP_PAGES_PER_DAY } from "./counter-flags.ts";
+export { JUMP_MIN_PAGES, JUMP_PAGES_PER_DAY, LOOKBACK_MS, LOOKBACK_READINGS } from "./counter-flags.ts";
 export { SESSION_TOKEN_PREFIX, TOUCH_EVERY_MS } from "./user-sessions.ts";
 export { API_TOKEN_PREFIX, API_TOKEN_SCOPES, MAX_API_TOKEN_LIFETIME_MS } from "./api-tokens.ts";
 export { DEFAULT_SECURITY_SETTINGS } from "./hub-settings.ts";

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { CounterKind, CounterUnit } from "../../../src/gen/dca/v1/reading_pb.ts";
-import type { AgentApiStore } from "../../../src/hub/store/index.ts";
+import { type AgentApiStore, LOOKBACK_MS, LOOKBACK_READINGS } from "../../../src/hub/store/index.ts";
 import { makeReading, outbox } from "../hub-store-fixtures.ts";
 import { type OpenStore, codeOf, siteWithAgent, storesUnderTest } from "./store-under-test.ts";
 
@@ -145,6 +145,58 @@ export function describeAgentApiReadings(open: OpenStore): void {
       };
       upload("p1", clock.ms, 5000n, 1_000_000n);
       expect(upload("p2", clock.ms + 3600_000, 10n, 90_000_000n).flags).toEqual([]);
+    });
+
+    // A partial read: the walk of one counter table failed, the other meters are there.
+    const monoUpload = (store: AgentApiStore, agent: Parameters<AgentApiStore["storeReadings"]>[0], serial: string) => (id: string, readAt: number, mono?: bigint) =>
+      store.storeReadings(agent, [outbox(id, makeReading({ address: "10.0.0.5", serial, readAt, total: 1000n, counters: mono === undefined ? [] : [{ kind: CounterKind.MONO, value: mono }] }))]);
+
+    test("a meter the reading just before missed is compared with its last known value, the ceiling from when that was read", () => {
+      const { store, rest, agent, clock } = setup();
+      const t = clock.ms - 30 * DAY;
+      const up = monoUpload(store, agent, "S1");
+      up("r1", t, 40_000n);
+      expect(up("r2", t + 3600_000).flags).toEqual([]);
+      expect(up("r3", t + 7200_000, 39_000n).flags).toMatchObject([{ readingId: "r3", kind: CounterKind.MONO, previous: 40_000, value: 39_000, reason: "backwards" }]);
+      // Three days without mono, then 140,000 more: under 50,000 a day since r3 (an hour after r4 alone would not be).
+      up("r4", t + 3 * DAY);
+      expect(up("r5", t + 3 * DAY + 3600_000, 179_000n).flags).toEqual([]);
+      up("r6", t + 3 * DAY + 7200_000);
+      expect(up("r7", t + 3 * DAY + 3 * 3600_000, 279_001n).flags).toMatchObject([{ previous: 179_000, value: 279_001, reason: "jump" }]);
+      expect(rest.listCounterFlags().map((f) => `${f.readingId}:${f.reason}:${f.previous}`)).toEqual(["r7:jump:179000", "r3:backwards:40000"]);
+    });
+
+    test("a reading arriving late is compared with the readings before it, and is the last known value for those after it", () => {
+      const { store, agent, clock } = setup();
+      const t = clock.ms - 30 * DAY;
+      const up = monoUpload(store, agent, "S1");
+      up("o1", t, 40_000n);
+      up("o3", t + 2 * DAY);
+      expect(up("o2", t + DAY, 39_000n).flags).toMatchObject([{ readingId: "o2", previous: 40_000, value: 39_000, reason: "backwards" }]);
+      expect(up("o4", t + 3 * DAY, 38_500n).flags).toMatchObject([{ readingId: "o4", previous: 39_000, value: 38_500, reason: "backwards" }]);
+    });
+
+    test(`the look back stops after ${LOOKBACK_READINGS} readings or ${LOOKBACK_MS / DAY} days; the reading just before is compared however old`, () => {
+      const { store, agent, clock } = setup();
+      const t = clock.ms - 400 * DAY;
+      const old = monoUpload(store, agent, "OLD");
+      old("a1", t, 40_000n);
+      expect(old("a2", t + 200 * DAY, 39_000n).flags).toMatchObject([{ previous: 40_000, reason: "backwards" }]);
+      // Past a reading that missed it: a2 is a millisecond too old for a4, a4 just young enough for a6.
+      old("a3", t + 210 * DAY);
+      const a4 = t + 200 * DAY + LOOKBACK_MS + 1;
+      expect(old("a4", a4, 38_000n).flags).toEqual([]);
+      old("a5", t + 300 * DAY);
+      expect(old("a6", a4 + LOOKBACK_MS, 37_000n).flags).toMatchObject([{ previous: 38_000, reason: "backwards" }]);
+
+      // Readings a minute apart that each missed mono: one fewer than the bound in between, then as many.
+      for (const [serial, gap] of [["NEAR", LOOKBACK_READINGS - 1], ["FAR", LOOKBACK_READINGS]] as const) {
+        const up = monoUpload(store, agent, serial);
+        up(`${serial}-0`, t, 40_000n);
+        for (let i = 1; i <= gap; i++) up(`${serial}-${i}`, t + i * 60_000);
+        const last = up(`${serial}-last`, t + (gap + 1) * 60_000, 39_000n).flags;
+        expect(last).toHaveLength(serial === "NEAR" ? 1 : 0);
+      }
     });
 
     test("an agent's readings land in its own site only, even for a serial known elsewhere", () => {

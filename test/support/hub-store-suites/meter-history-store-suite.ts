@@ -86,6 +86,20 @@ export function describeMeterHistoryStore(name: string, open: OpenStore): void {
       expect(h.resetsTruncated).toBe(false);
     });
 
+    test("a reset just after reads that missed the meter: followed back to the last reading that carried it", () => {
+      const { store, rest, agent, device } = setup();
+      const read = (id: string, at: number, total?: bigint) => rest.storeReadings(agent, [outbox(id, makeReading({ address: "10.0.0.7", serial: "GAPPY", readAt: at, total }))]);
+      for (let d = 0; d <= 10; d++) read(`g${d}`, day(d), 1000n + 10n * BigInt(d));
+      // The counter table's walk failed twice, then the meter was reset.
+      read("g11", day(11));
+      read("g12", day(12));
+      read("g13", day(13), 5n);
+      for (let d = 14; d <= 30; d++) read(`g${d}`, day(d), 5n + BigInt(d - 13));
+      const h = store.meterHistory(device("GAPPY"), APRIL)!;
+      expect(h.readings.map((r) => r.id)).toEqual(["g0", "g1", "g2", "g3", "g10", "g12", "g13", "g28", "g29", "g30"]);
+      expect(h.readings.find((r) => r.id === "g10")!.counters[0]!.value).toBe(1100n);
+    });
+
     test(`more than ${MAX_RESETS_FOLLOWED} resets: the first ones followed, and said`, () => {
       const { store, rest, agent, device } = setup();
       const batch = [];
