@@ -48,6 +48,8 @@ serve options:
   --public-url URL      the hub's URL as browsers reach it (https://hub.example:8443), for
                         single sign-on: the provider sends people back to URL/sso/callback
                         (default: the URL each sign-in request came to)
+  --alert-every DURATION  how often alert rules are evaluated and notices sent: 1s to 1h
+                        (default: 1m); see docs/alerts.md
 
 MQTT wake-ups (agents start new tasks at once instead of at their next poll):
   --mqtt-listen HOST:PORT  MQTT over TLS of the hub's own broker (default: the --listen
