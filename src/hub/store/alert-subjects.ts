@@ -5,6 +5,7 @@
  * row is described in a notice. An evaluation never reads a reading's
  * protobuf: it costs a few indexed queries per rule, whatever the fleet.
  */
+import { CounterKind } from "../../gen/dca/v1/reading_pb.ts";
 import type { AlertRule } from "./alert-types.ts";
 
 /** One rule's condition: the subject table (aliased `s`), and a WHERE over it with its parameters. */
@@ -47,7 +48,7 @@ export function subjectColumns(rule: AlertRule, nowMs: number): { sql: string; p
   }
   const flag =
     rule.kind === "counter-flagged"
-      ? `(SELECT f.name || char(31) || f.reason || char(31) || f.previous || char(31) || f.value FROM counter_flags f WHERE f.device_id = s.id AND f.at >= ? ORDER BY f.at DESC, f.id DESC LIMIT 1)`
+      ? `(SELECT f.kind || char(31) || f.name || char(31) || f.reason || char(31) || f.previous || char(31) || f.value FROM counter_flags f WHERE f.device_id = s.id AND f.at >= ? ORDER BY f.at DESC, f.id DESC LIMIT 1)`
       : "NULL";
   return {
     sql: `s.id, s.site_id, s.created_at, s.vendor, s.model, s.serial_number, s.address, s.lowest_supply_description, s.lowest_supply_percent,
@@ -101,8 +102,9 @@ export function subjectSummary(rule: AlertRule, r: SubjectRow): string {
     case "device-error":
       return `in error since ${iso(r.error_since ?? r.created_at)}: ${r.status || "no status"}`;
     case "counter-flagged": {
-      const [name, reason, previous, value] = (r.flag ?? "").split("\u001f");
-      return r.flag ? `counter ${name} ${reason === "backwards" ? "went backwards" : "jumped"} from ${previous} to ${value}` : "a counter was flagged";
+      const [kind, name, reason, previous, value] = (r.flag ?? "").split("\u001f");
+      const meter = name || (CounterKind[Number(kind)] ?? "").toLowerCase().replaceAll("_", " ") || "a counter";
+      return r.flag ? `${meter} counter ${reason === "backwards" ? "went backwards" : "jumped"} from ${previous} to ${value}` : "a counter was flagged";
     }
     case "agent-offline":
       return r.last_poll_at === null ? `never polled (activated ${iso(r.created_at)})` : `last poll ${iso(r.last_poll_at)}`;
