@@ -18,3 +18,4 @@ export {
 } from "./webhook-signature.ts";
 export { WEBHOOK_TIMEOUT_MS, sendWebhook } from "./webhook-sender.ts";
 export { SMTP_STEP_TIMEOUT_MS, sendMail } from "./smtp-sender.ts";
+export { DEFAULT_FLAG_WINDOW_SECONDS, MAX_RULE_SECONDS, MIN_RULE_SECONDS, type RuleInput, checkRuleTerms, ruleName } from "./rule-checks.ts";
