@@ -18,6 +18,7 @@ import {
   checkSmtp,
   checkWebhook,
   newWebhookSecret,
+  scrub,
   sendToChannel,
 } from "../alerts/index.ts";
 import { type AlertChannel, type AlertStore, type ChannelSettings, type SmtpSecurity, StoreError } from "../store/index.ts";
@@ -115,7 +116,7 @@ export function createAlertChannelHandlers(deps: AlertChannelDeps): Pick<Service
         store.recordAlertChannelTest(c.id, { ok: true });
         return { ok: true, error: "", durationMs: Math.round(deps.monotonic() - start) };
       } catch (e) {
-        const error = DcaError.from(e).message;
+        const error = scrub(DcaError.from(e).message, sending.secret);
         store.recordAlertChannelTest(c.id, { ok: false, error });
         note(ctx, { outcome: "failed", detail: { ...whereOf(c.settings), error } });
         return { ok: false, error, durationMs: Math.round(deps.monotonic() - start) };

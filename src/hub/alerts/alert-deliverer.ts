@@ -9,7 +9,7 @@
 import { DcaError } from "../../common/errors.ts";
 import type { AlertStore, DueDelivery, SiteAdminStore } from "../store/index.ts";
 import type { Notice } from "./alert-notice.ts";
-import type { ChannelSender } from "./channel-sender.ts";
+import { type ChannelSender, scrub } from "./channel-sender.ts";
 
 /** Attempts per notice before it is given up. */
 export const MAX_ATTEMPTS = 5;
@@ -55,8 +55,10 @@ export async function deliverDue(deps: DelivererDeps, nowMs: number, opts: { lim
         deps.store.finishAlertDelivery(d.delivery.id, { ok: true });
         out.sent++;
       } catch (e) {
-        const err = DcaError.from(e);
-        if (err.code === "canceled" || opts.signal?.aborted) return;
+        const caught = DcaError.from(e);
+        if (caught.code === "canceled" || opts.signal?.aborted) return;
+        // Whatever sent it, a peer's error text never keeps the channel's secret.
+        const err = { message: scrub(caught.message, d.channel.secret) };
         const attempt = d.delivery.attempts + 1;
         const retryAt = attempt < MAX_ATTEMPTS ? nowMs + RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length) - 1]! : undefined;
         deps.store.finishAlertDelivery(d.delivery.id, { ok: false, error: err.message, retryAt });
