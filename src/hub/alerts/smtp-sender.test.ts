@@ -100,7 +100,7 @@ describe("e-mail notices over SMTP", () => {
     const s = await smtpServer();
     const e = await failure(sendMail(settings(s.port, { caPem: "" }), PASSWORD, notice));
     expect(e.code).toBe("failed-precondition");
-    expect(e.message).toMatch(new RegExp(`^SMTP 127\\.0\\.0\\.1:${s.port}: its certificate is not trusted \\(self.signed certificate in certificate chain\\); give its CA with --ca$`));
+    expect(e.message).toMatch(new RegExp(`^SMTP 127\\.0\\.0\\.1:${s.port}: its certificate is not trusted \\(self.signed certificate in certificate chain\\); give its CA with --channel-ca$`));
     expect(s.auths).toEqual([]);
     expect(s.got).toEqual([]);
   });

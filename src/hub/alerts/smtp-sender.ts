@@ -75,13 +75,13 @@ function mailError(where: string, e: MailerError): DcaError {
     case "ETLS":
       return /STARTTLS/i.test(e.message)
         ? new DcaError("failed-precondition", `${where} does not offer STARTTLS, which this channel requires; use a relay that does (or --security tls for port 465)`)
-        : new DcaError("failed-precondition", `${where}: TLS failed (${said}); check the relay's certificate, or give its CA with --ca`);
+        : new DcaError("failed-precondition", `${where}: TLS failed (${said}); check the relay's certificate, or give its CA with --channel-ca`);
     case "EAUTH":
       return new DcaError("unauthenticated", `${where} refused the sign-in (${said}); check --username and the password`);
     case "ECONNECTION":
     case "ESOCKET":
       if (/certificate|self.signed|unable to verify/i.test(e.message)) {
-        return new DcaError("failed-precondition", `${where}: its certificate is not trusted (${cleanText(e.message, 120)}); give its CA with --ca`);
+        return new DcaError("failed-precondition", `${where}: its certificate is not trusted (${cleanText(e.message, 120)}); give its CA with --channel-ca`);
       }
       return new DcaError("unavailable", `${where}: ${cleanText(e.message, 160)}`);
     case "ETIMEDOUT":

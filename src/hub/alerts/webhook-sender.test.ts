@@ -112,7 +112,7 @@ describe("webhook notices", () => {
     const r = await receiver((_req, res) => res.writeHead(200).end("ok"), { key: tls.key, cert: tls.cert });
     const untrusted = await failure(sendWebhook(webhook(r.url), SECRET, notice, { nowMs: NOW }));
     expect(untrusted.code).toBe("failed-precondition");
-    expect(untrusted.message).toMatch(new RegExp(`^webhook ${r.url}: its certificate is not trusted \\(.*\\); give its CA with --ca$`));
+    expect(untrusted.message).toMatch(new RegExp(`^webhook ${r.url}: its certificate is not trusted \\(.*\\); give its CA with --channel-ca$`));
     expect(r.hits).toEqual([]);
     await sendWebhook(webhook(r.url, { caPem: tls.caPem! }), SECRET, notice, { nowMs: NOW });
     expect(r.hits).toHaveLength(1);

@@ -111,7 +111,7 @@ function connectError(where: string, e: Error & { code?: string }): DcaError {
   if (code === "ECONNREFUSED") return new DcaError("unavailable", `webhook ${where} refused the connection; is the receiver running?`);
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new DcaError("unavailable", `webhook ${where}: the host name does not resolve`);
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|HOSTNAME|ERR_TLS/i.test(code) || /certificate/i.test(e.message)) {
-    return new DcaError("failed-precondition", `webhook ${where}: its certificate is not trusted (${cleanText(e.message, 120)}); give its CA with --ca`);
+    return new DcaError("failed-precondition", `webhook ${where}: its certificate is not trusted (${cleanText(e.message, 120)}); give its CA with --channel-ca`);
   }
   return new DcaError("unavailable", `webhook ${where}: ${cleanText(e.message, 160) || code || "the connection failed"}`);
 }
