@@ -1,9 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { adminHarness } from "../../../test/support/admin-harness.ts";
+import { type WebhookReceiver, startWebhookReceiver } from "../../../test/support/alert-peers.ts";
 import { makeReading, outbox } from "../../../test/support/hub-store-fixtures.ts";
 import { tempDir } from "../../../test/support/temp-dir.ts";
 import { createAlertEvaluator, deliverDue, sendToChannel, verifyWebhook } from "../alerts/index.ts";
@@ -26,23 +25,14 @@ function hub() {
   return { h, run, site, agent: r.agent, outputs };
 }
 
-/** A webhook receiver on 127.0.0.1 answering `status`. */
-async function receiver(status: number) {
-  const bodies: { headers: http.IncomingHttpHeaders; body: string }[] = [];
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      bodies.push({ headers: req.headers, body });
-      res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  servers.push(server);
-  return { bodies, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` };
-}
-const servers: http.Server[] = [];
+const servers: WebhookReceiver[] = [];
 afterAll(() => servers.forEach((s) => s.close()));
+/** A webhook receiver on 127.0.0.1 answering `status`; `url` is its /hook. */
+async function receiver(status: number) {
+  const r = await startWebhookReceiver((_q, res) => void res.writeHead(status).end());
+  servers.push(r);
+  return { bodies: r.hits, url: `${r.url}/hook` };
+}
 
 describe("alert commands", () => {
   test("a webhook channel: its secret printed once, tested, listed by origin only", async () => {

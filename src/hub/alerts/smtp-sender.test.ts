@@ -1,69 +1,24 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import type { AddressInfo } from "node:net";
-import { SMTPServer, type SMTPServerOptions } from "smtp-server";
-import { tempDir } from "../../../test/support/temp-dir.ts";
+import type { SMTPServerOptions } from "smtp-server";
+import { SMTP_PASSWORD, type SmtpPeer, startSmtpPeer } from "../../../test/support/alert-peers.ts";
 import { DcaError } from "../../common/errors.ts";
 import type { SmtpSettings, StoredAlert } from "../store/index.ts";
-import { ensureHubTls } from "../tls/index.ts";
 import type { Notice } from "./alert-notice.ts";
 import { sendToChannel } from "./channel-sender.ts";
 import { sendMail } from "./smtp-sender.ts";
 
-const PASSWORD = "relay-password-9f8e7d";
-const tls = ensureHubTls(tempDir("dca-smtp-tls-"), { hostnames: ["127.0.0.1", "localhost"] });
-
-interface Received {
-  secure: boolean;
-  protocol: string;
-  user: string;
-  from: string;
-  to: string[];
-  data: string;
-}
-
-/** An SMTP server on 127.0.0.1 with the test certificate, which records every message and sign-in. */
-async function smtpServer(opts: Partial<SMTPServerOptions> = {}) {
-  const got: Received[] = [];
-  const auths: string[] = [];
-  const server = new SMTPServer({
-    key: tls.key,
-    cert: tls.cert,
-    logger: false,
-    authMethods: ["PLAIN", "LOGIN"],
-    onAuth(auth, _session, cb) {
-      auths.push(auth.username ?? "");
-      if (auth.username === "alerts" && auth.password === PASSWORD) cb(null, { user: auth.username });
-      else cb(new Error("Invalid username or password"));
-    },
-    onData(stream, session, cb) {
-      let data = "";
-      stream.setEncoding("utf8");
-      stream.on("data", (c: string) => (data += c));
-      stream.on("end", () => {
-        got.push({
-          secure: session.secure,
-          protocol: session.tlsOptions ? session.tlsOptions.version ?? "" : "",
-          user: String(session.user ?? ""),
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-          to: session.envelope.rcptTo.map((r) => r.address),
-          data,
-        });
-        cb();
-      });
-    },
-    ...opts,
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  servers.push(server);
-  return { got, auths, port: (server.server.address() as AddressInfo).port };
-}
-const servers: SMTPServer[] = [];
-afterAll(() => {
-  for (const s of servers) s.close();
-});
+const PASSWORD = SMTP_PASSWORD;
+const servers: SmtpPeer[] = [];
+afterAll(() => servers.forEach((s) => s.close()));
+/** An SMTP peer closed after the file's tests. */
+const smtpServer = async (opts: Partial<SMTPServerOptions> = {}) => {
+  const s = await startSmtpPeer(opts);
+  servers.push(s);
+  return s;
+};
 
 const settings = (port: number, more: Partial<SmtpSettings> = {}): SmtpSettings => ({
-  host: "127.0.0.1", port, security: "starttls", username: "alerts", from: "dca@hub.test", to: ["ops@dealer.test", "boss@dealer.test"], caPem: tls.caPem!, ...more,
+  host: "127.0.0.1", port, security: "starttls", username: "alerts", from: "dca@hub.test", to: ["ops@dealer.test", "boss@dealer.test"], caPem: servers[0]!.caPem, ...more,
 });
 const alert: StoredAlert = {
   id: "alt_1", ruleId: "alr_1", ruleName: "toner low", kind: "supply-below", siteId: "site_1", subjectKind: "device", subjectId: "dev_1",

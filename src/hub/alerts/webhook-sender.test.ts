@@ -1,7 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import https from "node:https";
-import type { AddressInfo } from "node:net";
+import { type WebhookReceiver, startWebhookReceiver } from "../../../test/support/alert-peers.ts";
 import { tempDir } from "../../../test/support/temp-dir.ts";
 import { DcaError } from "../../common/errors.ts";
 import type { ChannelForSending, StoredAlert } from "../store/index.ts";
@@ -14,34 +12,14 @@ import { sendWebhook } from "./webhook-sender.ts";
 const SECRET = "a-webhook-secret-of-enough-length";
 const NOW = Date.parse("2026-03-01T08:00:00Z");
 
-interface Hit {
-  path: string;
-  headers: IncomingMessage["headers"];
-  body: string;
+const servers: WebhookReceiver[] = [];
+afterAll(() => servers.forEach((s) => s.close()));
+/** A receiver on 127.0.0.1 closed after the file's tests. */
+async function receiver(answer: Parameters<typeof startWebhookReceiver>[0], tls?: { key: string; cert: string }) {
+  const r = await startWebhookReceiver(answer, tls);
+  servers.push(r);
+  return r;
 }
-
-/** A receiver on 127.0.0.1 that records each request and answers with `answer`. */
-async function receiver(answer: (req: IncomingMessage, res: ServerResponse) => void, tls?: { key: string; cert: string }) {
-  const hits: Hit[] = [];
-  const handler = (req: IncomingMessage, res: ServerResponse) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (c: string) => (body += c));
-    req.on("end", () => {
-      hits.push({ path: req.url ?? "", headers: req.headers, body });
-      answer(req, res);
-    });
-  };
-  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as AddressInfo).port;
-  servers.push(server);
-  return { hits, url: `${tls ? "https" : "http"}://127.0.0.1:${port}`, port };
-}
-const servers: (http.Server | https.Server)[] = [];
-afterAll(() => {
-  for (const s of servers) s.closeAllConnections?.(), s.close();
-});
 
 const alert: StoredAlert = {
   id: "alt_1", ruleId: "alr_1", ruleName: "toner low", kind: "supply-below", siteId: "site_1", subjectKind: "device", subjectId: "dev_1",
