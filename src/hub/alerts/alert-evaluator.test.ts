@@ -104,6 +104,26 @@ describe("alert evaluation on a fake clock", () => {
     expect(f.store.listAlerts({ open: true }).map((a) => a.subjectKind)).toEqual(["device"]);
   });
 
+  test("after the hub starts, silence rules open nothing until it has been up for their duration, but still resolve", async () => {
+    const f = alertFleet(["A"]);
+    f.store.createAlertRule({ name: "quiet", kind: "not-read", seconds: 3600, channelIds: [], createdBy: "t" });
+    f.store.createAlertRule({ name: "low", kind: "supply-below", percent: 10, channelIds: [], createdBy: "t" });
+    f.read("A", { address: "127.0.0.7", supply: { description: "K", percent: 50 } });
+    f.read("A", { address: "127.0.0.8", supply: { description: "K", percent: 50 } });
+    await f.clock.advance(2 * HOUR);
+    createAlertEvaluator(f.store).evaluate(f.clock.now());
+    expect(f.store.listAlerts({ open: true })).toHaveLength(2);
+    // The hub restarts now: a device read since clears; one still silent opens nothing for an hour.
+    const restarted = createAlertEvaluator(f.store, ALERT_LIMITS, f.clock.now());
+    f.read("A", { address: "127.0.0.7", supply: { description: "K", percent: 5 } });
+    f.read("A", { address: "127.0.0.9", supply: { description: "K", percent: 50 } }, f.clock.now() - 2 * HOUR);
+    expect(restarted.evaluate(f.clock.now())).toMatchObject({ opened: 1, resolved: 1 }); // the low supply opens at once
+    await f.clock.advance(HOUR - 1);
+    expect(restarted.evaluate(f.clock.now()).opened).toBe(0);
+    await f.clock.advance(1);
+    expect(restarted.evaluate(f.clock.now()).opened).toBe(1);
+  });
+
   test("counter flagged: open while a flag is newer than the window", async () => {
     const { f, run, open } = setup({ kind: "counter-flagged", seconds: 86_400 });
     f.read("A", { address: "127.0.0.7", total: 5000n });

@@ -45,8 +45,17 @@ export interface EvaluationResult {
   failures: string[];
 }
 
-/** Evaluates rules on `store`; keeps where the last run stopped. */
-export function createAlertEvaluator(store: Pick<AlertStore, "listAlertRules" | "evaluateAlertRule" | "pruneAlerts">, limits: AlertLimits = ALERT_LIMITS) {
+/**
+ * Rules about silence: while the hub was stopped no agent could poll or upload, so after a start
+ * they open nothing until the hub has been up for their duration (they still resolve).
+ */
+const SILENCE: ReadonlySet<string> = new Set(["not-read", "agent-offline"]);
+
+/**
+ * Evaluates rules on `store`; keeps where the last run stopped. `startedAt` is when the hub
+ * started (ms; default: never, as for a hub that has always run).
+ */
+export function createAlertEvaluator(store: Pick<AlertStore, "listAlertRules" | "evaluateAlertRule" | "pruneAlerts">, limits: AlertLimits = ALERT_LIMITS, startedAt = Number.NEGATIVE_INFINITY) {
   let next = 0;
   return {
     evaluate(nowMs: number): EvaluationResult {
@@ -57,7 +66,9 @@ export function createAlertEvaluator(store: Pick<AlertStore, "listAlertRules" | 
       for (let i = 0; i < rules.length && budget > 0; i++) {
         const rule = rules[(start + i) % rules.length]!;
         try {
-          const r = store.evaluateAlertRule(rule, nowMs, Math.min(limits.changesPerRule, budget));
+          const most = Math.min(limits.changesPerRule, budget);
+          const settling = SILENCE.has(rule.kind) && nowMs - startedAt < rule.seconds * 1000;
+          const r = store.evaluateAlertRule(rule, nowMs, { open: settling ? 0 : most, resolve: most });
           out.opened += r.opened.length;
           out.resolved += r.resolved.length;
           budget -= r.opened.length + r.resolved.length;

@@ -38,7 +38,7 @@ export interface AlertLoop {
 export function startAlerts(opts: AlertLoopOptions): AlertLoop {
   const clock = opts.clock ?? systemClock;
   const limits = opts.limits ?? ALERT_LIMITS;
-  const evaluator = createAlertEvaluator(opts.store, limits);
+  const evaluator = createAlertEvaluator(opts.store, limits, clock.now());
   const abort = new AbortController();
   let cancel = () => {};
   let running: Promise<void> = Promise.resolve();

@@ -77,9 +77,9 @@ export function sendWebhook(settings: WebhookSettings, secret: string, notice: N
     req.on("response", (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 200 && status < 300) {
-        res.resume();
-        res.on("end", () => finish());
-        res.on("error", () => finish());
+        // The answer's body is not needed: a receiver that streams one forever does not hold the hub.
+        finish();
+        res.destroy();
         return;
       }
       let text = "";

@@ -132,9 +132,9 @@ export function createAlertInstances(ctx: StoreContext) {
   return {
     /**
      * Opens an alert for each subject newly matching `rule` and resolves each open one that no
-     * longer does, at most `limit` of each; notices queued alike. One transaction.
+     * longer does, at most `limits.open` and `limits.resolve`; notices queued alike. One transaction.
      */
-    evaluateAlertRule(rule: AlertRule, nowMs: number, limit: number): RuleEvaluation {
+    evaluateAlertRule(rule: AlertRule, nowMs: number, limits: { open: number; resolve: number }): RuleEvaluation {
       return ctx.write(() => {
         // Deleted since the caller listed it: its alerts were resolved with it.
         if (!db.query("SELECT 1 FROM alert_rules WHERE id = ? AND deleted_at IS NULL").get(rule.id)) return { opened: [], resolved: [] };
@@ -147,7 +147,7 @@ export function createAlertInstances(ctx: StoreContext) {
             `SELECT ${cols.sql} FROM ${cond.table} s WHERE ${cond.where}
              AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.dedupe_key = ? || s.id AND a.resolved_at IS NULL) ORDER BY s.id LIMIT ?`,
           )
-          .all(...cols.params, ...cond.params, prefix, limit);
+          .all(...cols.params, ...cond.params, prefix, Math.max(0, limits.open));
         const opened: string[] = [];
         for (const s of fresh) {
           const id = newId("alt");
@@ -164,7 +164,7 @@ export function createAlertInstances(ctx: StoreContext) {
              WHERE a.rule_id = ? AND a.resolved_at IS NULL
              AND NOT EXISTS (SELECT 1 FROM ${cond.table} s WHERE s.id = a.subject_id AND ${cond.where}) ORDER BY a.opened_at LIMIT ?`,
           )
-          .all(rule.id, ...cond.params, limit);
+          .all(rule.id, ...cond.params, Math.max(0, limits.resolve));
         for (const a of cleared) {
           db.run("UPDATE alerts SET resolved_at = ?, resolve_reason = ? WHERE id = ?", [nowMs, a.gone ? "subject gone" : "cleared", a.id]);
           queue(rule.id, a.id, "resolved", nowMs);

@@ -295,8 +295,8 @@ export interface AlertStore {
   channelForSending(id: string): ChannelForSending | undefined;
   /** Deletes a channel and its notices ("failed-precondition" while a rule names it); undefined when unknown. */
   deleteAlertChannel(idOrName: string): AlertChannel | undefined;
-  /** Opens and resolves one rule's alerts at `nowMs` (at most `limit` of each), queuing notices; one transaction. */
-  evaluateAlertRule(rule: AlertRule, nowMs: number, limit: number): RuleEvaluation;
+  /** Opens and resolves one rule's alerts at `nowMs` (at most so many of each), queuing notices; one transaction. */
+  evaluateAlertRule(rule: AlertRule, nowMs: number, limits: { open: number; resolve: number }): RuleEvaluation;
   /** Alerts, newest opened first, with their notices. */
   listAlerts(opts?: AlertListOptions): StoredAlert[];
   /** Deletes resolved alerts opened before `beforeMs` (at most `limit`); how many. */
