@@ -18,6 +18,7 @@ export interface DeviceSpec {
   deviceStatus?: string;
 }
 
+/** The fleet, its store and clock, and how a test reads a device. */
 export interface AlertFleet {
   store: SqliteHubStore;
   clock: ManualClock;

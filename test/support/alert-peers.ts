@@ -19,6 +19,7 @@ export interface WebhookHit {
   body: string;
 }
 
+/** A running receiver. */
 export interface WebhookReceiver {
   hits: WebhookHit[];
   /** http(s)://127.0.0.1:PORT */
@@ -65,6 +66,7 @@ export interface ReceivedMail {
   data: string;
 }
 
+/** A running SMTP server. */
 export interface SmtpPeer {
   port: number;
   got: ReceivedMail[];
@@ -76,8 +78,9 @@ export interface SmtpPeer {
   close(): void;
 }
 
-/** The user and password the SMTP peer takes. */
+/** The user the SMTP peer takes. */
 export const SMTP_USER = "alerts";
+/** Its password. */
 export const SMTP_PASSWORD = "relay-password-9f8e7d";
 
 let certs: HubTls | undefined;

@@ -17,8 +17,9 @@ import { formatTable, formatTime, parseCount } from "./admin-format.ts";
 import { optionalSecret } from "./secret-input.ts";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 
-/** Where a webhook's secret and an SMTP password may come from besides a file. */
+/** Where a webhook's secret may come from besides --secret-file. */
 export const ALERT_SECRET_ENV = "DCA_ALERT_SECRET";
+/** Where an SMTP password may come from besides --password-file. */
 export const SMTP_PASSWORD_ENV = "DCA_SMTP_PASSWORD";
 
 const WEBHOOK = ["url", "secret-file", "channel-ca"];
@@ -61,10 +62,14 @@ function printSet(ctx: AdminContext<unknown>, r: { channel?: AlertChannel; creat
 /** The alert channel commands. */
 export const ALERT_CHANNEL_COMMANDS: Record<string, AdminCommand<unknown>> = {
   "alert channel": {
-    usage:
-      "alert channel webhook NAME --url URL [--secret-file F] [--allow-http] [--channel-ca CA.pem] [--json]" +
-      " | alert channel smtp NAME --host H [--port N] [--security starttls|tls|none] [--username U [--password-file F]] --from ADDR --to ADDR... [--channel-ca CA.pem] [--json]" +
-      " | alert channel list [--json] | alert channel rm NAME | alert channel test NAME [--json]",
+    // One usage line per sub-command; lists and --help print them under one another.
+    usage: [
+      "alert channel webhook NAME --url URL [--secret-file F] [--allow-http] [--channel-ca CA.pem] [--json]",
+      "alert channel smtp NAME --host H [--port N] [--security starttls|tls|none] [--username U [--password-file F]] --from ADDR --to ADDR... [--channel-ca CA.pem] [--json]",
+      "alert channel list [--json]",
+      "alert channel rm NAME",
+      "alert channel test NAME [--json]",
+    ].join("\n  dca-hub "),
     valued: [...new Set([...WEBHOOK, ...SMTP])],
     booleans: ["allow-http", "json"],
     remote: true,

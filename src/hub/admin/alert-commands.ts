@@ -3,8 +3,7 @@
  * (docs/alerts.md). A rule is global unless it names a site; its one term is
  * --percent (supply-below), --state (supply-state) or --for (the others).
  */
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { timestampDate } from "@bufbuild/protobuf/wkt";
+import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { UsageError, flag, listFlag, type ParsedArgs } from "../../common/args.ts";
 import { messageToJson } from "../../common/message-json.ts";
 import { type AlertInstance, AlertInstanceSchema, type AlertRule, AlertRuleSchema } from "../../gen/dca/v1/admin_alerts_pb.ts";
@@ -65,7 +64,10 @@ const RULE_ADD = ["site", "percent", "state", "for", "channel", "name"];
 /** The alert rule and alert list commands. */
 export const ALERT_COMMANDS: Record<string, AdminCommand<unknown>> = {
   "alert rule": {
-    usage: `alert rule add (${KINDS}) [--site S] [--percent N | --state low|empty | --for 30m] [--channel NAME]... [--name N] [--json] | alert rule list [--site S] [--json] | alert rule rm RULE_ID`,
+    // One usage line per sub-command; lists and --help print them under one another.
+    usage: `alert rule add (${KINDS}) [--site S] [--percent N | --state low|empty | --for 30m] [--channel NAME]... [--name N] [--json]
+  dca-hub alert rule list [--site S] [--json]
+  dca-hub alert rule rm RULE_ID`,
     valued: RULE_ADD,
     booleans: ["json"],
     remote: true,

@@ -22,6 +22,7 @@ export interface AlertNames {
   channel(id: string): string;
 }
 
+/** A rule as AdminService sends it, with its channels by name and its terms in words. */
 export const alertRuleToProto = (r: AlertRule, names: AlertNames): AlertRuleMessage =>
   create(AlertRuleSchema, {
     id: r.id,
@@ -39,6 +40,7 @@ export const alertRuleToProto = (r: AlertRule, names: AlertNames): AlertRuleMess
     description: describeRule(r),
   });
 
+/** A channel as AdminService sends it: no secret, a webhook by its origin. */
 export function alertChannelToProto(c: AlertChannel): AlertChannelMessage {
   const s = c.settings;
   const common = {
@@ -70,6 +72,7 @@ export function alertChannelToProto(c: AlertChannel): AlertChannelMessage {
   });
 }
 
+/** An alert and its notices as AdminService sends them. */
 export const alertToProto = (a: StoredAlert, names: Pick<AlertNames, "site">): AlertInstance =>
   create(AlertInstanceSchema, {
     id: a.id,

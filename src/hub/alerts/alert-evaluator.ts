@@ -24,6 +24,7 @@ export interface AlertLimits {
   prunePerRun: number;
 }
 
+/** The bounds the hub runs with. */
 export const ALERT_LIMITS: Readonly<AlertLimits> = Object.freeze({
   changesPerRule: 500,
   changesPerRun: 2000,

@@ -7,8 +7,9 @@ import { DcaError } from "../../common/errors.ts";
 import { cleanText } from "../../common/text.ts";
 import { ALERT_RULE_KINDS, type AlertRuleKind } from "../store/index.ts";
 
-/** Shortest and longest duration a rule takes. */
+/** Shortest duration a rule takes. */
 export const MIN_RULE_SECONDS = 60;
+/** Longest duration a rule takes. */
 export const MAX_RULE_SECONDS = 365 * 86_400;
 /** A counter-flagged rule's window when none is given. */
 export const DEFAULT_FLAG_WINDOW_SECONDS = 86_400;

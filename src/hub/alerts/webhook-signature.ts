@@ -9,9 +9,13 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
+/** `sha256=` and the hex HMAC-SHA256 of the raw body. */
 export const SIGNATURE_HEADER = "x-dca-signature";
+/** When the attempt was sent, Unix seconds (the body's signed `sent_at`). */
 export const TIMESTAMP_HEADER = "x-dca-timestamp";
+/** The notice's id, the same on each retry: what a receiver dedupes on. */
 export const DELIVERY_HEADER = "x-dca-delivery";
+/** alert.opened, alert.resolved or test. */
 export const EVENT_HEADER = "x-dca-event";
 
 /** How far a receiver should let a notice's time be from its own clock. */

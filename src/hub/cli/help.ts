@@ -24,6 +24,7 @@ Usage: dca-hub <command> [options]
   user|role|group ...   people, their roles per site or group of sites
   security|sso ...      2FA, lockout, inactivity, sessions; OpenID Connect and LDAP
   audit list|export|verify  the hash-chained audit log
+  alert rule|channel|list  alert rules, their webhook and e-mail channels, open and resolved alerts
 
 serve and admin-local take --data DIR (default: $DCA_HUB_DATA, else /var/lib/dca-hub
 when it exists (the packaged hub; root works there as its owner), else ./dca-hub-data).

@@ -34,6 +34,7 @@ export interface AlertRow {
   last_notified_at: number | null;
 }
 
+/** An alert_deliveries row joined with its channel's name. */
 export interface DeliveryRow {
   id: number;
   alert_id: string;
@@ -48,9 +49,12 @@ export interface DeliveryRow {
   last_error: string;
 }
 
+/** Alerts with their rule's name and kind. */
 export const ALERT_SELECT = "SELECT a.*, r.name AS rule_name, r.kind FROM alerts a JOIN alert_rules r ON r.id = a.rule_id";
+/** Notices with their channel's name. */
 export const DELIVERY_SELECT = "SELECT d.*, c.name AS channel_name FROM alert_deliveries d JOIN alert_channels c ON c.id = d.channel_id";
 
+/** A notice row as the store gives it. */
 export const toDelivery = (d: DeliveryRow): AlertDelivery => ({
   id: d.id,
   alertId: d.alert_id,
@@ -65,6 +69,7 @@ export const toDelivery = (d: DeliveryRow): AlertDelivery => ({
   lastError: d.last_error,
 });
 
+/** An alert row, with its notices, as the store gives it. */
 export const toAlert = (a: AlertRow, deliveries: AlertDelivery[]): StoredAlert => ({
   id: a.id,
   ruleId: a.rule_id,

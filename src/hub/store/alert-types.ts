@@ -7,6 +7,7 @@
 
 /** What a rule watches. */
 export const ALERT_RULE_KINDS = ["supply-below", "supply-state", "not-read", "agent-offline", "counter-flagged", "device-error"] as const;
+/** One of ALERT_RULE_KINDS. */
 export type AlertRuleKind = (typeof ALERT_RULE_KINDS)[number];
 
 /** Whether a kind's subject is a device or an agent. */
@@ -28,6 +29,7 @@ export interface NewAlertRule {
   createdBy: string;
 }
 
+/** A live rule as the store keeps it. */
 export interface AlertRule {
   id: string;
   name: string;
@@ -44,7 +46,9 @@ export interface AlertRule {
   openAlerts: number;
 }
 
+/** Where notices go: a signed webhook, or e-mail through an SMTP relay. */
 export const ALERT_CHANNEL_KINDS = ["webhook", "smtp"] as const;
+/** One of ALERT_CHANNEL_KINDS. */
 export type AlertChannelKind = (typeof ALERT_CHANNEL_KINDS)[number];
 
 /** A webhook's settings (its HMAC key is the channel's secret). */
@@ -71,6 +75,7 @@ export interface SmtpSettings {
   caPem: string;
 }
 
+/** A channel's settings, by its kind (never its secret). */
 export type ChannelSettings = { kind: "webhook"; webhook: WebhookSettings } | { kind: "smtp"; smtp: SmtpSettings };
 
 /** A channel as it is listed: never its secret. */
@@ -103,7 +108,9 @@ export interface ChannelForSending {
   secret: string;
 }
 
+/** What a notice says of its alert. */
 export type AlertEvent = "opened" | "resolved";
+/** A notice waiting (or being retried), sent, or given up. */
 export type DeliveryState = "pending" | "sent" | "failed";
 
 /** One notice of one alert to one channel. */
