@@ -141,7 +141,8 @@ Alerts (rules global or per site, notices by signed webhook or e-mail; see docs/
                      --from ADDR --to ADDR [--to ...] [--channel-ca CA.pem] [--json]
       STARTTLS is required unless --security says otherwise; the password may come from $DCA_SMTP_PASSWORD
   alert channel list [--json] | alert channel rm NAME | alert channel test NAME
-  alert list [--site S] [--open|--resolved] [--limit N] [--before TIME] [--json]   with each notice's state
+  alert list [--site S] [--subject ID] [--open|--resolved] [--limit N] [--before TIME] [--json]
+      newest first, with each notice's state; --subject: one device's or agent's alerts
 
   serve                                         run the hub (see "dca-hub serve --help")
   admin-local --data DIR owner create NAME | owner reset NAME

@@ -113,8 +113,8 @@ export const ALERT_COMMANDS: Record<string, AdminCommand<unknown>> = {
   },
 
   "alert list": {
-    usage: "alert list [--site S] [--open | --resolved] [--limit N] [--before TIME] [--json]",
-    valued: ["site", "limit", "before"],
+    usage: "alert list [--site S] [--subject DEVICE_OR_AGENT_ID] [--open | --resolved] [--limit N] [--before TIME] [--json]",
+    valued: ["site", "subject", "limit", "before"],
     booleans: ["open", "resolved", "json"],
     remote: true,
     async run(ctx, p) {
@@ -126,6 +126,7 @@ export const ALERT_COMMANDS: Record<string, AdminCommand<unknown>> = {
       if (beforeMs !== undefined && Number.isNaN(beforeMs)) throw new UsageError(`--before must be a time such as 2026-03-01T08:00:00Z, got "${before}"`);
       const r = await ctx.api.listAlerts({
         site: flag(p, "site") ?? "",
+        subject: flag(p, "subject") ?? "",
         state: p.flags.has("open") ? "open" : p.flags.has("resolved") ? "resolved" : "",
         limit: limit === undefined ? 0 : parseCount(limit, "--limit", 1, 1000),
         before: beforeMs === undefined ? undefined : timestampFromDate(new Date(beforeMs)),

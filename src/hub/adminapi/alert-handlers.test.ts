@@ -124,6 +124,9 @@ describe("alert rules and alerts over AdminService", () => {
     expect((await viewerB.listAlerts({})).alerts.every((x) => x.siteId === b.id)).toBe(true);
     expect((await siteAdmin.listAlerts({ state: "open" })).alerts.map((x) => [x.siteId, x.subjectKind])).toEqual([[a.id, "agent"]]);
     await refused(viewerB.listAlerts({ site: "A" }));
+    // One subject's alerts, still only where the caller may look.
+    expect((await h.api.listAlerts({ subject: a.agentId })).alerts.map((x) => x.subjectId)).toEqual([a.agentId]);
+    expect((await viewerB.listAlerts({ subject: a.agentId })).alerts).toEqual([]);
     await refused(h.api.listAlerts({ state: "closed" }), "invalid-argument");
     // Deleting the site's rule as its admin resolves nothing it did not open.
     expect(await siteAdmin.deleteAlertRule({ rule: mine.rule!.id })).toMatchObject({ resolvedAlerts: 0 });

@@ -92,6 +92,7 @@ export function createAlertHandlers(store: AlertHandlerStore): Pick<ServiceImpl<
       const siteIds = site ? [site.id] : sites === "all" ? undefined : [...sites];
       const alerts = store.listAlerts({
         siteIds,
+        subjectId: req.subject.trim() ? req.subject.trim().slice(0, MAX_ARG) : undefined,
         open: state === "" ? undefined : state === "open",
         limit: req.limit || 100,
         before: req.before ? timestampDate(req.before) : undefined,

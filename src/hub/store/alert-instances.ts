@@ -93,6 +93,8 @@ export interface AlertListOptions {
   siteIds?: readonly string[];
   /** true: open only; false: resolved only; undefined: both. */
   open?: boolean;
+  /** One device's or agent's alerts. */
+  subjectId?: string;
   /** Opened before this time (paging, newest first). */
   before?: Date;
   /** At most this many (default 100, at most MAX_ALERT_LIST). */
@@ -186,6 +188,10 @@ export function createAlertInstances(ctx: StoreContext) {
         if (!opts.siteIds.length) return [];
         where.push(`a.site_id IN (${opts.siteIds.map(() => "?").join(",")})`);
         params.push(...opts.siteIds);
+      }
+      if (opts.subjectId !== undefined) {
+        where.push("a.subject_id = ?");
+        params.push(opts.subjectId);
       }
       if (opts.open !== undefined) where.push(opts.open ? "a.resolved_at IS NULL" : "a.resolved_at IS NOT NULL");
       if (opts.before) {
