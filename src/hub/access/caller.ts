@@ -109,6 +109,9 @@ const WHAT: Record<Permission, string> = {
   "owner.manage": "change owners and the hub's security settings",
   "audit.read": "read the audit log",
   "group.write": "manage site groups",
+  "alert.read": "see the alerts and alert rules of",
+  "alert.write": "create or delete alert rules of",
+  "alert.channel": "manage alert channels",
 };
 
 /** The refusal of a call the caller's roles do not allow; `where` is "site \"Acme\"" or undefined for the hub. */

@@ -117,4 +117,14 @@ export const METHOD_RULES: Readonly<Record<AdminMethod, MethodRule>> = {
 
   // Billing (issue 15): the billing role's meters and exports.
   exportMeters: sites("meter.read", "read"),
+  // Alerts: a site's rules by its alert.write, a global rule only from a global grant (the handler
+  // checks); channels are the hub's. A test sends a real notice, so it is recorded like a change.
+  listAlertRules: sites("alert.read"),
+  createAlertRule: site("alert.write", "change"),
+  deleteAlertRule: site("alert.write", "change"),
+  listAlertChannels: global("alert.channel"),
+  setAlertChannel: global("alert.channel", "change"),
+  deleteAlertChannel: global("alert.channel", "change"),
+  testAlertChannel: global("alert.channel", "change"),
+  listAlerts: sites("alert.read"),
 };

@@ -34,6 +34,9 @@ export const PERMISSIONS = [
   "owner.manage",
   "audit.read",
   "group.write",
+  "alert.read",
+  "alert.write",
+  "alert.channel",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -51,9 +54,11 @@ export const GLOBAL_PERMISSIONS: ReadonlySet<Permission> = new Set([
   "owner.manage",
   "audit.read",
   "group.write",
+  // Channels are the hub's: a webhook or a relay receives every site's notices it is named for.
+  "alert.channel",
 ]);
 
-const READ: Permission[] = ["site.read", "agent.read", "device.read", "meter.read", "task.read"];
+const READ: Permission[] = ["site.read", "agent.read", "device.read", "meter.read", "task.read", "alert.read"];
 
 /** What each role may do (where it is granted). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {

@@ -134,6 +134,21 @@ Audit log (hash-chained; see docs/security.md "Audit log"):
   audit verify                                  the hub checks its chain; exits 1 naming the first bad record
   audit verify --file audit.jsonl               checks an export here, no hub needed
 
+Alerts (rules global or per site, notices by signed webhook or e-mail; see docs/alerts.md):
+  alert rule add KIND [--site S] [--channel NAME]... [--name N] [--json]   one term per kind:
+      supply-below --percent 10 | supply-state [--state low|empty] | not-read --for 24h
+      agent-offline --for 30m | device-error --for 15m | counter-flagged [--for 1d]
+      without --site the rule watches every site; without --channel it notifies every channel
+  alert rule list [--site S] [--json] | alert rule rm RULE_ID
+  alert channel webhook NAME --url https://... [--secret-file F] [--allow-http] [--channel-ca CA.pem] [--json]
+      signed X-Dca-Signature: sha256=HMAC(secret, body); given no secret, the hub makes one and prints it once
+  alert channel smtp NAME --host H [--port 587] [--security starttls|tls|none] [--username U --password-file F]
+                     --from ADDR --to ADDR [--to ...] [--channel-ca CA.pem] [--json]
+      STARTTLS is required unless --security says otherwise; the password may come from $DCA_SMTP_PASSWORD
+  alert channel list [--json] | alert channel rm NAME | alert channel test NAME
+  alert list [--site S] [--subject ID] [--open|--resolved] [--limit N] [--before TIME] [--json]
+      newest first, with each notice's state; --subject: one device's or agent's alerts
+
   serve                                         run the hub (see "dca-hub serve --help")
   admin-local --data DIR owner create NAME | owner reset NAME
                                                 break glass on the hub machine, hub stopped (first owner, locked-out owner)

@@ -33,6 +33,8 @@ import { UPDATE_COMMANDS } from "./update-commands.ts";
 import { LOGIN_COMMANDS } from "./login-commands.ts";
 import { ACCOUNT_COMMANDS } from "./account-commands.ts";
 import { SITE_WEB_ACCESS_COMMANDS, WEB_ACCESS_COMMANDS } from "./web-access-commands.ts";
+import { ALERT_COMMANDS } from "./alert-commands.ts";
+import { ALERT_CHANNEL_COMMANDS } from "./alert-channel-commands.ts";
 
 export { ADMIN_HELP } from "./admin-help.ts";
 
@@ -59,6 +61,8 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
   ...SECURITY_COMMANDS,
   ...SSO_COMMANDS,
   ...AUDIT_COMMANDS,
+  ...ALERT_COMMANDS,
+  ...ALERT_CHANNEL_COMMANDS,
 };
 
 /**

@@ -24,6 +24,9 @@ import { createBillingHandlers } from "./billing-handlers.ts";
 import { createPeopleHandlers } from "./people-handlers.ts";
 import { createRoleHandlers } from "./role-handlers.ts";
 import { createSecurityHandlers } from "./security-handlers.ts";
+import { createAlertHandlers } from "./alert-handlers.ts";
+import { createAlertChannelHandlers } from "./alert-channel-handlers.ts";
+import type { ChannelSender } from "../alerts/index.ts";
 
 /** What the handlers need besides the store (clock, settings, public URL: see HubSignInDeps). */
 export interface AdminServiceDeps extends HubSignInDeps {
@@ -36,6 +39,8 @@ export interface AdminServiceDeps extends HubSignInDeps {
   signIn?: HubSignIn;
   /** The root public key releases are checked against; the built-in one by default (tests give their own). */
   trustRoot?: string;
+  /** How TestAlertChannel sends its notice; the real webhook and SMTP senders by default (tests give their own). */
+  alertSender?: ChannelSender;
 }
 
 /** Every AdminService handler the hub has (a missing one answers unimplemented). */
@@ -56,6 +61,8 @@ export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl
     ...createSecurityHandlers(deps.store),
     ...createAuditHandlers(deps.store),
     ...createBillingHandlers(deps.store),
+    ...createAlertHandlers(deps.store),
+    ...createAlertChannelHandlers({ store: deps.store, send: deps.alertSender, now: () => (deps.clock ?? systemClock).now(), monotonic: () => (deps.clock ?? systemClock).monotonic() }),
     // Releases and the broker's certificate live in the data folder: without one these answer unimplemented.
     ...(deps.dataDir === undefined ? {} : createHubHandlers({ store: deps.store, dataDir: deps.dataDir, trustRoot: deps.trustRoot, now: () => new Date((deps.clock ?? systemClock).now()) })),
   };

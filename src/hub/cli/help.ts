@@ -24,6 +24,7 @@ Usage: dca-hub <command> [options]
   user|role|group ...   people, their roles per site or group of sites
   security|sso ...      2FA, lockout, inactivity, sessions; OpenID Connect and LDAP
   audit list|export|verify  the hash-chained audit log
+  alert rule|channel|list  alert rules, their webhook and e-mail channels, open and resolved alerts
 
 serve and admin-local take --data DIR (default: $DCA_HUB_DATA, else /var/lib/dca-hub
 when it exists (the packaged hub; root works there as its owner), else ./dca-hub-data).
@@ -48,6 +49,8 @@ serve options:
   --public-url URL      the hub's URL as browsers reach it (https://hub.example:8443), for
                         single sign-on: the provider sends people back to URL/sso/callback
                         (default: the URL each sign-in request came to)
+  --alert-every DURATION  how often alert rules are evaluated and notices sent: 1s to 1h
+                        (default: 1m); see docs/alerts.md
 
 MQTT wake-ups (agents start new tasks at once instead of at their next poll):
   --mqtt-listen HOST:PORT  MQTT over TLS of the hub's own broker (default: the --listen

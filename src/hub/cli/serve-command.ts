@@ -15,7 +15,7 @@ import { startHub } from "../server/start-hub.ts";
 import { hubTrustHint } from "../tls/index.ts";
 
 export async function serveCommand(argv: string[], dataDir: string): Promise<number> {
-  const p = parseArgs(argv, ["listen", "cert", "key", "hostname", "poll", "quota-readings", "quota-bytes", "max-connections-per-address", "web-access-domain", "public-url", ...MQTT_VALUED_FLAGS, ...RELAY_VALUED_FLAGS], MQTT_BOOLEAN_FLAGS);
+  const p = parseArgs(argv, ["listen", "cert", "key", "hostname", "poll", "quota-readings", "quota-bytes", "max-connections-per-address", "web-access-domain", "public-url", "alert-every", ...MQTT_VALUED_FLAGS, ...RELAY_VALUED_FLAGS], MQTT_BOOLEAN_FLAGS);
   if (p.positional.length) throw new UsageError(`serve takes no arguments, got "${p.positional[0]}"`);
   const { host, port } = parseHostPort("listen", flag(p, "listen") ?? "0.0.0.0:8443");
   const certFile = flag(p, "cert");
@@ -37,6 +37,7 @@ export async function serveCommand(argv: string[], dataDir: string): Promise<num
     // The relay's dialer and its endForward hook are wired here with the relay (src/hub/relay).
     webAccess: { domain: flag(p, "web-access-domain") },
     publicUrl: publicUrl(p),
+    alertEveryMs: alertEveryMs(p),
     log,
   });
   console.log(JSON.stringify({ ready: true, pid: process.pid, url: hub.url, port: hub.port, dataDir, caFingerprint: hub.tls.caFingerprint, caPath: hub.tls.caPath, mqtt: hub.mqtt, relay: hub.relay.describe() }));
@@ -59,6 +60,15 @@ function pollSeconds(p: ParsedArgs): number | undefined {
   const { min, max } = LIMITS.pollMs;
   if (s * 1000 < min || s * 1000 > max) throw new UsageError(`--poll must be from ${formatDuration(min)} to ${formatDuration(max)}, got "${v}"`);
   return s;
+}
+
+/** --alert-every: how often alert rules are evaluated (1s to 1h; default 1m). */
+function alertEveryMs(p: ParsedArgs): number | undefined {
+  const v = flag(p, "alert-every");
+  if (v === undefined) return undefined;
+  const s = parseDurationSeconds(v, "--alert-every");
+  if (s < 1 || s > 3600) throw new UsageError(`--alert-every must be from 1s to 1h, got "${v}"`);
+  return s * 1000;
 }
 
 /** --public-url: an https:// origin (the SSO redirect URI is made from it). */

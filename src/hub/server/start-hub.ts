@@ -28,6 +28,7 @@ import { type HubRelay, type HubRelayOptions, relayAgentsOf, startHubRelay } fro
 import type { ForwardPolicy } from "../relay/tunnel-dialer.ts";
 import { HUB_LOCK_FILE } from "./hub-lock-file.ts";
 import { startHousekeeping } from "./housekeeping.ts";
+import { startAlerts } from "../alerts/index.ts";
 
 /** How long a stopping hub lets requests in progress finish. */
 const CLOSE_GRACE_MS = 5_000;
@@ -60,6 +61,8 @@ export interface StartHubOptions {
   publicUrl?: string;
   /** The root public key releases are checked against (tests give their own); the built-in one by default. */
   trustRoot?: string;
+  /** How often alert rules are evaluated and notices sent (default every minute; docs/alerts.md). */
+  alertEveryMs?: number;
 }
 
 export interface RunningHub {
@@ -208,6 +211,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     });
   }
   const stopHousekeeping = startHousekeeping(store, log);
+  const alerts = startAlerts({ store, log, everyMs: opts.alertEveryMs });
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on("session", (s) => {
     sessions.add(s);
@@ -224,6 +228,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
       // Activations waiting their turn would hold the server open for up to their 25 s wait.
       activationGate.close();
       stopHousekeeping();
+      await alerts.stop();
       webAccess?.close();
       await relay.close();
       await mqtt.close();

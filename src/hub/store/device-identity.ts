@@ -7,6 +7,7 @@
 import type { DeviceReading } from "../../gen/dca/v1/reading_pb.ts";
 import { CounterKind } from "../../gen/dca/v1/reading_pb.ts";
 import type { Database } from "bun:sqlite";
+import { inError, worstSupply } from "./device-condition.ts";
 import { newId } from "./ids.ts";
 
 /** The identity columns of a devices row. */
@@ -72,6 +73,7 @@ export function createDevice(db: Database, siteId: string, nowMs: number): Devic
 export function applyReading(db: Database, device: DeviceIdentityRow, readingId: string, readAtMs: number, r: DeviceReading): void {
   if (device.last_read_at !== null && readAtMs < device.last_read_at) return;
   const s = summarise(r);
+  const supply = worstSupply(r);
   db.run(
     `UPDATE devices SET
        vendor = CASE WHEN ?1 <> '' THEN ?1 ELSE vendor END,
@@ -81,7 +83,9 @@ export function applyReading(db: Database, device: DeviceIdentityRow, readingId:
        mac_address = CASE WHEN ?6 <> '' THEN ?5 ELSE mac_address END,
        mac_key = CASE WHEN ?6 <> '' THEN ?6 ELSE mac_key END,
        address = ?7, last_read_at = ?8, last_reading_id = ?9, total_pages = ?10,
-       lowest_supply_description = ?11, lowest_supply_percent = ?12, status = ?13
+       lowest_supply_description = ?11, lowest_supply_percent = ?12, status = ?13,
+       supply_state = ?15, supply_state_description = ?16,
+       error_since = CASE WHEN ?17 = 0 THEN NULL ELSE coalesce(error_since, ?8) END
      WHERE id = ?14`,
     [
       r.vendor,
@@ -98,6 +102,9 @@ export function applyReading(db: Database, device: DeviceIdentityRow, readingId:
       s.lowestSupply?.percent ?? null,
       s.status,
       device.id,
+      supply.state,
+      supply.description,
+      inError(r) ? 1 : 0,
     ],
   );
 }

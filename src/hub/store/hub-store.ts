@@ -36,6 +36,8 @@ import type { NewUserSession, RevokeBy, UserSession } from "./user-sessions.ts";
 import type { ApiToken, NewApiToken } from "./api-tokens.ts";
 import type { SecuritySettings } from "./hub-settings.ts";
 import type { NewUser, User, UserSecrets } from "./users.ts";
+import type { AlertChannel, AlertChannelInput, AlertDelivery, AlertRule, ChannelForSending, DeliveryOutcome, DueDelivery, NewAlertRule, StoredAlert } from "./alert-types.ts";
+import type { AlertListOptions, RuleEvaluation } from "./alert-instances.ts";
 
 /**
  * What the agent API (AgentService, and the release files it offers) needs. Methods an agent
@@ -280,6 +282,43 @@ export interface AccountStore {
   recoveryCodesLeft(id: string): number;
 }
 
+/**
+ * Alerts (docs/alerts.md): rules and channels for the alert commands, the evaluation the hub runs
+ * every minute, and the notices queue its sender works through. Channel secrets come out only
+ * through `channelForSending` and the due notices.
+ */
+export interface AlertStore {
+  /** Adds a rule (its site and channels must exist; at most MAX_ALERT_RULES). */
+  createAlertRule(r: NewAlertRule): AlertRule;
+  /** Live rules, global ones first. */
+  listAlertRules(): AlertRule[];
+  getAlertRule(id: string): AlertRule | undefined;
+  /** Deletes a rule, resolving its open alerts without a notice; undefined when unknown. */
+  deleteAlertRule(id: string): { rule: AlertRule; resolved: number } | undefined;
+  /** Creates or changes the channel of that name; a secret not given keeps the kept one. */
+  setAlertChannel(c: AlertChannelInput): { channel: AlertChannel; created: boolean };
+  listAlertChannels(): AlertChannel[];
+  /** A channel by id or (case-insensitive) name. */
+  getAlertChannel(idOrName: string): AlertChannel | undefined;
+  /** A channel with its secret: for sending only. */
+  channelForSending(id: string): ChannelForSending | undefined;
+  /** Deletes a channel and its notices ("failed-precondition" while a rule names it); undefined when unknown. */
+  deleteAlertChannel(idOrName: string): AlertChannel | undefined;
+  /** Opens and resolves one rule's alerts at `nowMs` (at most so many of each), queuing notices; one transaction. */
+  evaluateAlertRule(rule: AlertRule, nowMs: number, limits: { open: number; resolve: number }): RuleEvaluation;
+  /** Alerts, newest opened first, with their notices. */
+  listAlerts(opts?: AlertListOptions): StoredAlert[];
+  /** Deletes resolved alerts opened before `beforeMs` (at most `limit`); how many. */
+  pruneAlerts(beforeMs: number, limit: number): number;
+  /** Pending notices due at `nowMs`, oldest first. */
+  dueAlertDeliveries(nowMs: number, limit: number): DueDelivery[];
+  /** Records what one attempt at a notice came to. */
+  finishAlertDelivery(id: number, outcome: DeliveryOutcome): void;
+  /** Records a channel test's outcome on the channel. */
+  recordAlertChannelTest(channelId: string, outcome: DeliveryOutcome): void;
+  getAlertDelivery(id: number): AlertDelivery | undefined;
+}
+
 /** Everything the admin commands use. */
 export interface AdminStore extends SiteAdminStore, AgentAdminStore, DeviceAdminStore, MeterHistoryStore, TaskAdminStore, ReleaseStore, WebAccessStore {}
 
@@ -301,6 +340,6 @@ export interface WakeStore extends Pick<AgentApiStore, "authenticateAgent">, Pic
 }
 
 /** The whole store, as the hub's wiring (startHub) and the admin runner open it. */
-export interface HubStore extends AgentApiStore, WakeStore, AdminStore, RoleGrantStore, UserSessionStore, ApiTokenStore, HubSettingsStore, AuditLogStore, AccountStore {
+export interface HubStore extends AgentApiStore, WakeStore, AdminStore, RoleGrantStore, UserSessionStore, ApiTokenStore, HubSettingsStore, AuditLogStore, AccountStore, AlertStore {
   close(): void;
 }

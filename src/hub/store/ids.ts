@@ -5,7 +5,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** The kinds of row ids; the prefix tells a reader what an id names. */
-export type IdPrefix = "site" | "agt" | "dev" | "tsk" | "wa" | "usr" | "grp" | "rg" | "ses" | "tok";
+export type IdPrefix = "site" | "agt" | "dev" | "tsk" | "wa" | "usr" | "grp" | "rg" | "ses" | "tok" | "alr" | "ach" | "alt";
 
 const ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
 

@@ -12,6 +12,7 @@ export { MAX_USERNAME, checkUsername, type NewUser, type User, type UserSecrets 
 export type {
   AccountStore,
   AdminStore,
+  AlertStore,
   AgentAdminStore,
   AgentApiStore,
   ApiTokenStore,
@@ -82,3 +83,28 @@ export type {
   CertificateFacts,
   WebAccessSession,
 } from "./types.ts";
+export { MAX_ALERT_CHANNELS, MAX_ALERT_RULES } from "./alert-config.ts";
+export { MAX_ALERT_LIST, type AlertListOptions, type RuleEvaluation } from "./alert-instances.ts";
+export {
+  ALERT_CHANNEL_KINDS,
+  ALERT_RULE_KINDS,
+  subjectKindOf,
+  type AlertChannel,
+  type AlertChannelInput,
+  type AlertChannelKind,
+  type AlertDelivery,
+  type AlertEvent,
+  type AlertRule,
+  type AlertRuleKind,
+  type ChannelForSending,
+  type ChannelSettings,
+  type DeliveryOutcome,
+  type DeliveryState,
+  type DueDelivery,
+  type NewAlertRule,
+  type SmtpSecurity,
+  type SmtpSettings,
+  type StoredAlert,
+  type WebhookSettings,
+} from "./alert-types.ts";
+export { ERROR_BITS, inError, worstSupply, type SupplyCondition } from "./device-condition.ts";

@@ -12,6 +12,9 @@ import { join } from "node:path";
 import { type Clock, systemClock } from "../../common/clock.ts";
 import { createActivation } from "./activation.ts";
 import { createAgents } from "./agents.ts";
+import { createAlertConfig } from "./alert-config.ts";
+import { createAlertDeliveries } from "./alert-deliveries.ts";
+import { createAlertInstances } from "./alert-instances.ts";
 import { createApiTokens } from "./api-tokens.ts";
 import { createAuditLog } from "./audit-log.ts";
 import { createDeviceViews } from "./devices.ts";
@@ -72,6 +75,9 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
     ...createAuditLog(ctx),
     ...createUsers(ctx),
     ...createUserSecondFactor(ctx),
+    ...createAlertConfig(ctx),
+    ...createAlertInstances(ctx),
+    ...createAlertDeliveries(ctx),
     close() {
       db.close();
     },

@@ -312,6 +312,79 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   `,
+  // v8. Alerts (docs/alerts.md): rules (global, or per site), the channels they notify (a webhook
+  // signed with HMAC, or SMTP), the alerts they opened (one open alert per rule and subject: the
+  // dedupe key) and each notice to each channel with its attempts. A channel's secret (the HMAC key,
+  // the SMTP password) is kept as given, since the hub must use it, and never shown back. Devices
+  // gain what the evaluator needs without reading protobuf: the worst supply state of the latest
+  // reading and since when the device has been in error; counter flags an index by time.
+  `
+  ALTER TABLE devices ADD COLUMN supply_state TEXT NOT NULL DEFAULT '';
+  ALTER TABLE devices ADD COLUMN supply_state_description TEXT NOT NULL DEFAULT '';
+  ALTER TABLE devices ADD COLUMN error_since INTEGER;
+  CREATE INDEX counter_flags_device_at ON counter_flags(device_id, at);
+  CREATE TABLE alert_channels (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    kind TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    secret TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    last_ok_at INTEGER,
+    last_error_at INTEGER,
+    last_error TEXT NOT NULL DEFAULT ''
+  );
+  CREATE TABLE alert_rules (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    site_id TEXT REFERENCES sites(id),
+    kind TEXT NOT NULL,
+    percent REAL NOT NULL DEFAULT 0,
+    state TEXT NOT NULL DEFAULT '',
+    seconds INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL DEFAULT '',
+    deleted_at INTEGER
+  );
+  CREATE TABLE alert_rule_channels (
+    rule_id TEXT NOT NULL REFERENCES alert_rules(id),
+    channel_id TEXT NOT NULL REFERENCES alert_channels(id),
+    PRIMARY KEY (rule_id, channel_id)
+  );
+  CREATE TABLE alerts (
+    id TEXT PRIMARY KEY,
+    rule_id TEXT NOT NULL REFERENCES alert_rules(id),
+    site_id TEXT NOT NULL REFERENCES sites(id),
+    subject_kind TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL,
+    subject_label TEXT NOT NULL DEFAULT '',
+    summary TEXT NOT NULL DEFAULT '',
+    opened_at INTEGER NOT NULL,
+    resolved_at INTEGER,
+    resolve_reason TEXT NOT NULL DEFAULT '',
+    last_notified_at INTEGER
+  );
+  CREATE UNIQUE INDEX alerts_open ON alerts(dedupe_key) WHERE resolved_at IS NULL;
+  CREATE INDEX alerts_rule_open ON alerts(rule_id) WHERE resolved_at IS NULL;
+  CREATE INDEX alerts_site_opened ON alerts(site_id, opened_at);
+  CREATE INDEX alerts_opened ON alerts(opened_at);
+  CREATE TABLE alert_deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    alert_id TEXT NOT NULL REFERENCES alerts(id),
+    channel_id TEXT NOT NULL REFERENCES alert_channels(id) ON DELETE CASCADE,
+    event TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER,
+    last_error TEXT NOT NULL DEFAULT ''
+  );
+  CREATE INDEX alert_deliveries_due ON alert_deliveries(next_at) WHERE state = 'pending';
+  CREATE INDEX alert_deliveries_alert ON alert_deliveries(alert_id);
+  `,
 ];
 
 /** Opens (creating if needed) `<dataDir>/hub.db` and brings its schema up to date. */
