@@ -147,6 +147,11 @@ const CALLS: Record<AdminMethod, (api: AdminClient, s: TestSite, name: string) =
   getMqttAclFile: (api) => api.getMqttAclFile({}),
   issueBrokerCert: (api) => api.issueBrokerCert({}),
   getRelayAuthorizedKeys: (api) => api.getRelayAuthorizedKeys({}),
+
+  getFleetOverview: (api, _s, name) => api.getFleetOverview({ site: name }),
+  getDevice: (api, s) => api.getDevice({ device: s.deviceId }),
+  getMeterSeries: (api, s) => api.getMeterSeries({ device: s.deviceId }),
+  getMetrics: (api) => api.getMetrics({}),
 };
 
 const table = parseRoleTable(readFileSync(join(repoRoot, "docs/security.md"), "utf8"));

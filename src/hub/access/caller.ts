@@ -109,6 +109,7 @@ const WHAT: Record<Permission, string> = {
   "owner.manage": "change owners and the hub's security settings",
   "audit.read": "read the audit log",
   "group.write": "manage site groups",
+  "hub.metrics": "read the hub's metrics",
 };
 
 /** The refusal of a call the caller's roles do not allow; `where` is "site \"Acme\"" or undefined for the hub. */

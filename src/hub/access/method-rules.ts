@@ -114,4 +114,10 @@ export const METHOD_RULES: Readonly<Record<AdminMethod, MethodRule>> = {
   getMqttAclFile: global("hub.files", "read"),
   issueBrokerCert: global("hub.ca", "change"),
   getRelayAuthorizedKeys: global("relay.keys"),
+
+  // Fleet views (issue 15).
+  getFleetOverview: sites("device.read"),
+  getDevice: site("device.read"),
+  getMeterSeries: site("meter.read", "read"),
+  getMetrics: global("hub.metrics"),
 };

@@ -34,6 +34,7 @@ export const PERMISSIONS = [
   "owner.manage",
   "audit.read",
   "group.write",
+  "hub.metrics",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -51,6 +52,7 @@ export const GLOBAL_PERMISSIONS: ReadonlySet<Permission> = new Set([
   "owner.manage",
   "audit.read",
   "group.write",
+  "hub.metrics",
 ]);
 
 const READ: Permission[] = ["site.read", "agent.read", "device.read", "meter.read", "task.read"];
@@ -71,9 +73,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
  * relay and broker are for token files beside a peer the operator runs, which must be worth
  * little if read: relay only the agents' public SSH keys (sshd's AuthorizedKeysCommand,
  * docs/web-access.md), broker only mosquitto's password file and ACL (the job that rewrites
- * them, docs/mqtt.md), never a certificate from the hub's CA.
+ * them, docs/mqtt.md), never a certificate from the hub's CA. metrics is for a Prometheus
+ * server's token file: the hub's metrics and nothing else.
  */
-export const TOKEN_SCOPES = ["meters", "tasks", "relay", "broker", "full"] as const;
+export const TOKEN_SCOPES = ["meters", "tasks", "relay", "broker", "metrics", "full"] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const SCOPE_PERMISSIONS: Readonly<Record<TokenScope, ReadonlySet<Permission>>> = {
@@ -81,6 +84,7 @@ export const SCOPE_PERMISSIONS: Readonly<Record<TokenScope, ReadonlySet<Permissi
   tasks: new Set(["site.read", "device.read", "meter.read", "agent.read", "task.read", "task.write"]),
   relay: new Set(["relay.keys"]),
   broker: new Set(["hub.files"]),
+  metrics: new Set(["hub.metrics"]),
   full: new Set(PERMISSIONS),
 };
 

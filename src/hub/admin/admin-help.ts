@@ -17,7 +17,7 @@ Your account (security changes need --password-file CURRENT, $DCA_HUB_PASSWORD o
   account totp-enrol | account totp-confirm CODE | account totp-disable | account recovery-codes
   account sessions [--json] | account revoke-sessions (SESSION_ID | --all-others)
   account tokens [--all] [--json] | account revoke-token TOKEN_ID
-  account create-token NAME --scope meters|tasks|relay|broker|full [--expires 90d] [--json]
+  account create-token NAME --scope meters|tasks|relay|broker|metrics|full [--expires 90d] [--json]
 
 Sites and their agent config (every change prints the new config version):
   site create NAME

@@ -20,6 +20,7 @@ import { createDeviceHandlers } from "./device-handlers.ts";
 import { createTaskHandlers } from "./task-handlers.ts";
 import { createWebAccessHandlers } from "./web-access-handlers.ts";
 import { createAuditHandlers } from "./audit-handlers.ts";
+import { createFleetViewHandlers } from "./fleet-view-handlers.ts";
 import { createPeopleHandlers } from "./people-handlers.ts";
 import { createRoleHandlers } from "./role-handlers.ts";
 import { createSecurityHandlers } from "./security-handlers.ts";
@@ -54,6 +55,7 @@ export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl
     ...createRoleHandlers(deps.store),
     ...createSecurityHandlers(deps.store),
     ...createAuditHandlers(deps.store),
+    ...createFleetViewHandlers({ store: deps.store, clock: deps.clock ?? systemClock }),
     // Releases and the broker's certificate live in the data folder: without one these answer unimplemented.
     ...(deps.dataDir === undefined ? {} : createHubHandlers({ store: deps.store, dataDir: deps.dataDir, trustRoot: deps.trustRoot, now: () => new Date((deps.clock ?? systemClock).now()) })),
   };

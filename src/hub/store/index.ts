@@ -17,6 +17,7 @@ export type {
   ApiTokenStore,
   AuditLogStore,
   DeviceAdminStore,
+  FleetViewStore,
   HubSettingsStore,
   HubStore,
   ReleaseStore,
@@ -27,6 +28,10 @@ export type {
   WebAccessStore,
 } from "./hub-store.ts";
 export type { NewWebAccessSession, WebAccessUse } from "./web-access-sessions.ts";
+export { DEVICE_SORTS, MAX_FACET_VALUES, type DeviceQuery, type DeviceSortKey, type Facet } from "./device-query.ts";
+export { DEVICE_HEALTHS, type DeviceHealthName, deviceHealth } from "./device-health.ts";
+export type { SiteAgentCounts, SiteCut, SiteDeviceCounts, SiteTaskCounts } from "./fleet-counts.ts";
+export { MAX_ADDRESSES, type AddressSeen, type MeterDay } from "./device-history.ts";
 export type { NewRelease } from "./releases.ts";
 export type { RoleGrantStore, StoredGrant, StoredSiteGroup } from "./role-grants.ts";
 export type { NewUserSession, RevokeBy, SessionMethod, UserSession } from "./user-sessions.ts";

@@ -15,6 +15,9 @@ import { createAgents } from "./agents.ts";
 import { createApiTokens } from "./api-tokens.ts";
 import { createAuditLog } from "./audit-log.ts";
 import { createDeviceViews } from "./devices.ts";
+import { createDeviceHistory } from "./device-history.ts";
+import { createDeviceQuery } from "./device-query.ts";
+import { createFleetCounts } from "./fleet-counts.ts";
 import { createHubSettings } from "./hub-settings.ts";
 import type { HubStore } from "./hub-store.ts";
 import { createReadingWriter } from "./readings.ts";
@@ -60,6 +63,9 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
     ...createAgents(ctx),
     ...createReadingWriter(ctx),
     ...createDeviceViews(ctx),
+    ...createDeviceQuery(ctx),
+    ...createFleetCounts(ctx),
+    ...createDeviceHistory(ctx),
     ...tasks,
     ...createWebAccessSessions(ctx, tasks.createTask),
     ...createReleases(ctx),
