@@ -12,7 +12,7 @@ import { type DeviceRow, DEVICE_SELECT, toSummary } from "./device-rows.ts";
 import type { StoreContext } from "./store-context.ts";
 import type { DeviceSummary } from "./types.ts";
 
-/** The sort keys of a device listing ("default": site, then address). */
+/** The sort keys of a device listing ("default": site name, then address, as "site" is). */
 export const DEVICE_SORTS = ["default", "site", "vendor", "model", "serial", "address", "lastRead", "totalPages", "lowestSupply", "status", "flags", "mac"] as const;
 export type DeviceSortKey = (typeof DEVICE_SORTS)[number];
 
@@ -45,8 +45,7 @@ export interface Facet {
 export const MAX_FACET_VALUES = 200;
 
 // Sort expressions over `d` (devices) and `s` (sites); column names are ours, never input.
-const SORT_SQL: Record<Exclude<DeviceSortKey, "default" | "address">, string[]> = {
-  site: ["s.name COLLATE NOCASE"],
+const SORT_SQL: Record<Exclude<DeviceSortKey, "default" | "site" | "address">, string[]> = {
   vendor: ["d.vendor COLLATE NOCASE"],
   model: ["d.model COLLATE NOCASE"],
   serial: ["d.serial_number COLLATE NOCASE"],
@@ -59,7 +58,6 @@ const SORT_SQL: Record<Exclude<DeviceSortKey, "default" | "address">, string[]> 
 };
 // Rows without the value (NULL, or an empty text) go last in either direction.
 const MISSING_SQL: Partial<Record<DeviceSortKey, string>> = {
-  site: "0",
   vendor: "d.vendor = ''",
   model: "d.model = ''",
   serial: "d.serial_number = ''",
@@ -115,16 +113,23 @@ export function createDeviceQuery(ctx: StoreContext) {
     const sort = q.sort ?? "default";
     const offset = Math.max(0, Math.trunc(q.offset ?? 0));
     const limit = q.limit === undefined ? -1 : Math.max(0, Math.trunc(q.limit));
-    if (sort === "default" || sort === "address") {
-      const rows = db.query<{ id: string; site_id: string; address: string }, (string | number)[]>(`SELECT d.id, d.site_id, d.address FROM devices d ${where}`).all(...params);
-      const keyed = rows.map((r) => ({ id: r.id, key: addressSortKey(r.address), site: sort === "default" ? r.site_id : "", missing: r.address === "" }));
+    if (sort === "default" || sort === "site" || sort === "address") {
+      // Sorted here: SQL would put "10.0.0.10" before "10.0.0.9". By site name, then address; or by address alone.
+      const rows = db
+        .query<{ id: string; site: string; address: string }, (string | number)[]>(`SELECT d.id, lower(s.name) AS site, d.address FROM devices d JOIN sites s ON s.id = d.site_id ${where}`)
+        .all(...params);
+      const bySite = sort !== "address";
+      const keyed = rows.map((r) => ({ id: r.id, site: bySite ? r.site : "", key: addressSortKey(r.address), missing: r.address === "" }));
       const dir = q.descending ? -1 : 1;
-      keyed.sort((a, b) => (a.site < b.site ? -1 : a.site > b.site ? 1 : 0) || Number(a.missing) - Number(b.missing) || (a.key < b.key ? -dir : a.key > b.key ? dir : 0) || (a.id < b.id ? -1 : 1));
+      const cmp = (a: string, b: string) => (a < b ? -dir : a > b ? dir : 0);
+      keyed.sort((a, b) => cmp(a.site, b.site) || Number(a.missing) - Number(b.missing) || cmp(a.key, b.key) || (a.id < b.id ? -1 : 1));
       return keyed.slice(offset, limit < 0 ? undefined : offset + limit).map((r) => r.id);
     }
     const dir = q.descending ? "DESC" : "ASC";
     const order = SORT_SQL[sort].map((e) => `${e} ${dir}`).join(", ");
-    const sql = `SELECT d.id FROM devices d JOIN sites s ON s.id = d.site_id ${where} ORDER BY ${MISSING_SQL[sort] ?? "0"}, ${order}, d.id LIMIT ? OFFSET ?`;
+    // (A bare integer in ORDER BY names a column: a sort without missing values has no such term.)
+    const missing = MISSING_SQL[sort] ? `${MISSING_SQL[sort]}, ` : "";
+    const sql = `SELECT d.id FROM devices d JOIN sites s ON s.id = d.site_id ${where} ORDER BY ${missing}${order}, d.id LIMIT ? OFFSET ?`;
     return db.query<{ id: string }, (string | number)[]>(sql).all(...params, limit, offset).map((r) => r.id);
   }
 

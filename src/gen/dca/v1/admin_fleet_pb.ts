@@ -1518,7 +1518,7 @@ export const ListDevicesRequestSchema: GenMessage<ListDevicesRequest, {jsonType:
  */
 export type ListDevicesResponse = Message<"dca.v1.ListDevicesResponse"> & {
   /**
-   * In the order asked for (by site and address by default).
+   * In the order asked for (by site name and address by default).
    *
    * @generated from field: repeated dca.v1.Device devices = 1;
    */
@@ -1549,7 +1549,7 @@ export type ListDevicesResponse = Message<"dca.v1.ListDevicesResponse"> & {
  */
 export type ListDevicesResponseJson = {
   /**
-   * In the order asked for (by site and address by default).
+   * In the order asked for (by site name and address by default).
    *
    * @generated from field: repeated dca.v1.Device devices = 1;
    */
@@ -1890,14 +1890,14 @@ export const DeviceHealthSchema: GenEnum<DeviceHealth, DeviceHealthJson> = /*@__
  */
 export enum DeviceSort {
   /**
-   * By site, then address (numerically), as listings always were.
+   * By site name, then address (numerically): as DEVICE_SORT_SITE.
    *
    * @generated from enum value: DEVICE_SORT_UNSPECIFIED = 0;
    */
   UNSPECIFIED = 0,
 
   /**
-   * By site name.
+   * By site name, then address.
    *
    * @generated from enum value: DEVICE_SORT_SITE = 1;
    */
@@ -1943,7 +1943,7 @@ export enum DeviceSort {
   LOWEST_SUPPLY = 8,
 
   /**
-   * By health (error, warning, unknown, ok ascending), then the status text.
+   * By health (ok, unknown, warning, error ascending: descending puts errors first), then the status text.
    *
    * @generated from enum value: DEVICE_SORT_STATUS = 9;
    */
