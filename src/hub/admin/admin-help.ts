@@ -47,7 +47,11 @@ Agents:
   install reset INSTALL_ID                      lift an install's activation lockout
 
 Devices:
+  overview [--site S] [--search TEXT] [--json]   each site: devices online, missed, in error, supplies low, flagged, agents offline
   device list [--site S] [--json]
+      filters: [--vendor V] [--model M] [--status ok|warning|error|unknown] [--supply-below PERCENT] [--search TEXT]
+      order and pages: [--sort [-]site|vendor|model|serial|address|last-read|pages|supply|status|flags|mac] [--page N] [--page-size 50]
+  device show DEVICE_ID [--readings 10] [--json]   identity, addresses, status, supplies, every counter with its OID, flags
   device missed [--site S] [--since 24h|7d] [--json]
   device readings DEVICE_ID [--since TIME] [--until TIME] [--limit N] [--json]
       newest first, at most 10000 (default 20); TIME is 2026-03-01, 2026-03-01T08:00Z (UTC without a zone) or 7d (ago)

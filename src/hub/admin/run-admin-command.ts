@@ -16,6 +16,8 @@ import { connectAdmin } from "./admin-client.ts";
 import { adminTarget, withTargetFlags } from "./admin-target.ts";
 import { AGENT_COMMANDS } from "./agent-commands.ts";
 import { DEVICE_COMMANDS } from "./device-commands.ts";
+import { DEVICE_SHOW_COMMANDS } from "./device-show-command.ts";
+import { OVERVIEW_COMMANDS } from "./overview-command.ts";
 import { SITE_COMMANDS } from "./site-commands.ts";
 import { SITE_CONFIG_COMMANDS } from "./site-config-commands.ts";
 import { MQTT_COMMANDS } from "./mqtt-commands.ts";
@@ -43,6 +45,8 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
   ...SITE_CONFIG_COMMANDS,
   ...AGENT_COMMANDS,
   ...DEVICE_COMMANDS,
+  ...DEVICE_SHOW_COMMANDS,
+  ...OVERVIEW_COMMANDS,
   ...TASK_COMMANDS,
   ...MQTT_COMMANDS,
   ...RELEASE_COMMANDS,
