@@ -151,7 +151,8 @@ export function createFleetCounts(ctx: StoreContext) {
      */
     readingsReceived(sinceMs: number): { since: number; held: number } {
       return ctx.read(() => {
-        const bounds = db.query<{ lo: number | null; hi: number | null }, []>("SELECT min(rowid) AS lo, max(rowid) AS hi FROM readings").get();
+        // Two subqueries: SQLite finds a lone min() or max() of the rowid at once, both in one SELECT by a full scan.
+        const bounds = db.query<{ lo: number | null; hi: number | null }, []>("SELECT (SELECT min(rowid) FROM readings) AS lo, (SELECT max(rowid) FROM readings) AS hi").get();
         if (!bounds || bounds.lo === null || bounds.hi === null) return { since: 0, held: 0 };
         const at = db.query<{ received_at: number }, [number]>("SELECT received_at FROM readings WHERE rowid >= ? ORDER BY rowid LIMIT 1");
         let lo = bounds.lo;
