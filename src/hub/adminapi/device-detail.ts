@@ -26,8 +26,9 @@ import { siteNames } from "./fleet-access.ts";
 import { counterFlagToProto, deviceToProto } from "./fleet-to-proto.ts";
 import { ts } from "./to-proto.ts";
 
-/** Readings per history page unless asked otherwise, and at most. */
+/** Readings per history page unless asked otherwise. */
 export const DEFAULT_HISTORY_PAGE = 20;
+/** The most readings one history page holds. */
 export const MAX_HISTORY_PAGE = 200;
 /** The newest counter flags a device page shows (`device flags --device` lists them all). */
 export const MAX_DEVICE_FLAGS = 50;

@@ -24,6 +24,7 @@ type FleetViewMethods = "getFleetOverview" | "getDevice" | "getMeterSeries" | "g
 /** What the fleet views read of the store. */
 export type FleetViewHandlerStore = FleetViewStore & OverviewStore & DeviceDetailStore & Pick<DeviceAdminStore, "getDevice"> & Pick<SiteAdminStore, "listSites" | "getSiteConfig">;
 
+/** The store and the clock of the fleet views. */
 export interface FleetViewDeps {
   store: FleetViewHandlerStore;
   /** Wall time (the store's clock). */

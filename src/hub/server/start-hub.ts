@@ -14,17 +14,8 @@ import { createActivationGate } from "../api/activation-gate.ts";
 import { createReadingIntake } from "../api/reading-intake.ts";
 import { systemClock } from "../../common/clock.ts";
 import { createFrontDoor } from "../api/front-door.ts";
-import {
-  ADMIN_PATH_PREFIX,
-  SSO_CALLBACK_PATH,
-  createAdminDoor,
-  createAdminHandlers,
-  createHubSignIn,
-  createSsoCallback,
-  guardAdminService,
-  storeAdminAuth,
-  storeAudit,
-} from "../adminapi/index.ts";
+import { ADMIN_PATH_PREFIX, SSO_CALLBACK_PATH, createAdminDoor, createAdminHandlers, createHubSignIn, createSsoCallback, storeAdminAuth, storeAudit } from "../adminapi/index.ts";
+import { guardAdminService } from "../adminapi/index.ts";
 import { MQTT_WS_PATH } from "../mqtt/embedded-broker.ts";
 import { type HubMqttOptions, startHubMqtt } from "../mqtt/start-hub-mqtt.ts";
 import { CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.ts";
