@@ -21,8 +21,17 @@ const STATUS: Partial<Record<Code, number>> = {
   [Code.Unavailable]: 503,
 };
 
+/** What the route tells the hub's connection guard, and where it logs. */
+export interface MetricsRouteHooks {
+  /** The bearer was a valid credential (allowed or not): the connection leaves the unauthenticated pool. */
+  onAuthenticated?: (req: Http2ServerRequest) => void;
+  /** No valid credential: the connection is closed once its calls are done. */
+  onUnauthenticated?: (req: Http2ServerRequest) => void;
+  log?: (line: string) => void;
+}
+
 /** The /metrics handler over the guarded AdminService (guardAdminService's output). */
-export function createMetricsRoute(guarded: Partial<ServiceImpl<typeof AdminService>>, log?: (line: string) => void): (req: Http2ServerRequest, res: Http2ServerResponse) => void {
+export function createMetricsRoute(guarded: Partial<ServiceImpl<typeof AdminService>>, hooks: MetricsRouteHooks = {}): (req: Http2ServerRequest, res: Http2ServerResponse) => void {
   const getMetrics = guarded.getMetrics;
   return (req, res) => {
     const answer = (status: number, body: string, headers: Record<string, string> = {}) => {
@@ -47,11 +56,16 @@ export function createMetricsRoute(guarded: Partial<ServiceImpl<typeof AdminServ
     const authorization = req.headers.authorization ?? "";
     createClient(AdminService, transport)
       .getMetrics({}, { headers: authorization ? { authorization } : {} })
-      .then((r) => answer(200, r.text, { "content-type": r.contentType }))
+      .then((r) => {
+        hooks.onAuthenticated?.(req);
+        answer(200, r.text, { "content-type": r.contentType });
+      })
       .catch((e: unknown) => {
         const err = ConnectError.from(e);
         const status = STATUS[err.code] ?? 500;
-        if (status === 500) log?.(`GET /metrics failed: ${err.rawMessage}`);
+        if (status === 401) hooks.onUnauthenticated?.(req);
+        else hooks.onAuthenticated?.(req);
+        if (status === 500) hooks.log?.(`GET /metrics failed: ${err.rawMessage}`);
         answer(status, `${err.rawMessage}\n`, status === 401 ? { "www-authenticate": 'Bearer realm="dca-hub"' } : {});
       });
   };

@@ -161,7 +161,11 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   const ssoCallback = createSsoCallback(signIn);
   const adminHandlers = createAdminHandlers({ store, dataDir: opts.dataDir, log, signIn, trustRoot: opts.trustRoot });
   // /metrics calls GetMetrics through the same guard as the door (its rule, its audit of refusals).
-  const metricsRoute = createMetricsRoute(guardAdminService({ service: adminHandlers, auth: storeAdminAuth(store), audit: storeAudit(store), log }), log);
+  const metricsRoute = createMetricsRoute(guardAdminService({ service: adminHandlers, auth: storeAdminAuth(store), audit: storeAudit(store), log }), {
+    onAuthenticated: (req) => req.socket && guard.authenticated(req.socket),
+    onUnauthenticated: (req) => req.socket && guard.unauthenticated(req.socket),
+    log,
+  });
   const adminDoor = createAdminDoor({
     service: adminHandlers,
     auth: storeAdminAuth(store),
