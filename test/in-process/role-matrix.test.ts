@@ -163,6 +163,10 @@ const CALLS: Record<AdminMethod, (api: AdminClient, s: TestSite, name: string) =
   // Port 9 refuses: the test answers ok=false, past the rules.
   testAlertChannel: (api) => api.testAlertChannel({ channel: alertChannel("matrix-test") }),
   listAlerts: (api, _s, name) => api.listAlerts({ site: name }),
+  getFleetOverview: (api, _s, name) => api.getFleetOverview({ site: name }),
+  getDevice: (api, s) => api.getDevice({ device: s.deviceId }),
+  getMeterSeries: (api, s) => api.getMeterSeries({ device: s.deviceId }),
+  getMetrics: (api) => api.getMetrics({}),
 };
 
 const table = parseRoleTable(readFileSync(join(repoRoot, "docs/security.md"), "utf8"));

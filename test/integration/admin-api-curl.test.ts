@@ -69,7 +69,10 @@ async function curl(secret: string, method: string, body: string): Promise<{ sta
 describe("docs/api.md with curl", () => {
   test("every documented request answers 200 for a tasks token", async () => {
     const calls = documentedCalls();
-    expect(calls.map((c) => c.method)).toEqual(["WhoAmI", "ListSites", "ListDevices", "ListReadings", "ExportMeters", "ListMissedDevices", "ListCounterFlags", "CreateTask", "GetTask"]);
+    expect(calls.map((c) => c.method)).toEqual([
+      ...["WhoAmI", "ListSites", "ListDevices", "ListReadings", "ExportMeters", "ListMissedDevices", "ListCounterFlags", "CreateTask", "GetTask"],
+      ...["ListDevices", "GetFleetOverview", "GetDevice", "GetMeterSeries"],
+    ]);
     const secret = await token("tasks");
     let taskId = "";
     for (const c of calls) {
@@ -77,6 +80,8 @@ describe("docs/api.md with curl", () => {
       const r = await curl(secret, c.method, body);
       expect({ method: c.method, status: r.status, json: r.json }).toMatchObject({ status: 200 });
       if (c.method === "CreateTask") taskId = ((r.json.task as { id: string }) ?? { id: "" }).id;
+      if (c.method === "GetDevice") expect(r.json).toMatchObject({ device: { id: deviceId, serialNumber: "SN1" }, readingsTotal: "1" });
+      if (c.method === "GetMeterSeries") expect(r.json).toMatchObject({ deviceId, points: [{ day: "2026-11-15", totalPages: "1234" }] });
       if (c.method === "ListReadings") {
         const readings = r.json.readings as { reading: { counters: { kind: string; value: string }[] } }[];
         expect(readings).toHaveLength(1);

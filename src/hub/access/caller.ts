@@ -112,6 +112,7 @@ const WHAT: Record<Permission, string> = {
   "alert.read": "see the alerts and alert rules of",
   "alert.write": "create or delete alert rules of",
   "alert.channel": "manage alert channels",
+  "hub.metrics": "read the hub's metrics",
 };
 
 /** The refusal of a call the caller's roles do not allow; `where` is "site \"Acme\"" or undefined for the hub. */

@@ -127,4 +127,9 @@ export const METHOD_RULES: Readonly<Record<AdminMethod, MethodRule>> = {
   deleteAlertChannel: global("alert.channel", "change"),
   testAlertChannel: global("alert.channel", "change"),
   listAlerts: sites("alert.read"),
+  // Fleet views (issue 15).
+  getFleetOverview: sites("device.read"),
+  getDevice: site("device.read"),
+  getMeterSeries: site("meter.read", "read"),
+  getMetrics: global("hub.metrics"),
 };

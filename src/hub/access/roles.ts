@@ -37,6 +37,7 @@ export const PERMISSIONS = [
   "alert.read",
   "alert.write",
   "alert.channel",
+  "hub.metrics",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -56,6 +57,7 @@ export const GLOBAL_PERMISSIONS: ReadonlySet<Permission> = new Set([
   "group.write",
   // Channels are the hub's: a webhook or a relay receives every site's notices it is named for.
   "alert.channel",
+  "hub.metrics",
 ]);
 
 const READ: Permission[] = ["site.read", "agent.read", "device.read", "meter.read", "task.read", "alert.read"];
@@ -76,9 +78,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
  * relay and broker are for token files beside a peer the operator runs, which must be worth
  * little if read: relay only the agents' public SSH keys (sshd's AuthorizedKeysCommand,
  * docs/web-access.md), broker only mosquitto's password file and ACL (the job that rewrites
- * them, docs/mqtt.md), never a certificate from the hub's CA.
+ * them, docs/mqtt.md), never a certificate from the hub's CA. metrics is for a Prometheus
+ * server's token file: the hub's metrics and nothing else.
  */
-export const TOKEN_SCOPES = ["meters", "tasks", "relay", "broker", "full"] as const;
+export const TOKEN_SCOPES = ["meters", "tasks", "relay", "broker", "metrics", "full"] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const SCOPE_PERMISSIONS: Readonly<Record<TokenScope, ReadonlySet<Permission>>> = {
@@ -86,6 +89,7 @@ export const SCOPE_PERMISSIONS: Readonly<Record<TokenScope, ReadonlySet<Permissi
   tasks: new Set(["site.read", "device.read", "meter.read", "agent.read", "task.read", "task.write"]),
   relay: new Set(["relay.keys"]),
   broker: new Set(["hub.files"]),
+  metrics: new Set(["hub.metrics"]),
   full: new Set(PERMISSIONS),
 };
 

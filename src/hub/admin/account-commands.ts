@@ -175,7 +175,7 @@ export const ACCOUNT_COMMANDS: Record<string, AdminCommand<unknown>> = {
       if (wantsJson(p)) return (printJson(ctx, tokens), 0);
       ctx.io.out(
         tokens.length === 0
-          ? "no API tokens (make one with: dca-hub account create-token NAME --scope meters|tasks|relay|broker|full)\n"
+          ? "no API tokens (make one with: dca-hub account create-token NAME --scope meters|tasks|relay|broker|metrics|full)\n"
           : formatTable(
               ["ID", "NAME", "SCOPE", "USER", "EXPIRES", "LAST USED", "FROM", ""],
               tokens.map((t) => [t.id, t.name, t.scope, t.username, formatTime(t.expiresAt), formatTime(t.lastUsedAt), t.lastAddress || "-", t.revoked ? "revoked" : ""]),
@@ -186,7 +186,7 @@ export const ACCOUNT_COMMANDS: Record<string, AdminCommand<unknown>> = {
   },
 
   "account create-token": {
-    usage: "account create-token NAME --scope meters|tasks|relay|broker|full [--expires 90d] [--password-file CURRENT | --totp CODE] [--json]",
+    usage: "account create-token NAME --scope meters|tasks|relay|broker|metrics|full [--expires 90d] [--password-file CURRENT | --totp CODE] [--json]",
     valued: [...CONFIRM, "scope", "expires"],
     booleans: ["json"],
     remote: true,
@@ -194,7 +194,7 @@ export const ACCOUNT_COMMANDS: Record<string, AdminCommand<unknown>> = {
       const name = arg(p, 0, "NAME");
       noMoreArgs(p, 1);
       const scope = flag(p, "scope");
-      if (!scope) throw new UsageError("--scope is required: meters (read meters and devices), tasks (meters and tasks), relay (agents' SSH keys for sshd), broker (mosquitto's password file and ACL) or full (all you may do)");
+      if (!scope) throw new UsageError("--scope is required: meters (read meters and devices), tasks (meters and tasks), relay (agents' SSH keys for sshd), broker (mosquitto's password file and ACL), metrics (the hub's /metrics for Prometheus) or full (all you may do)");
       const ttlSeconds = BigInt(Math.ceil(parseDurationMs(flag(p, "expires") ?? "90d", "--expires") / 1000));
       const r = await ctx.api.createApiToken({ confirm: await confirmation(ctx, p), name, scope, ttlSeconds });
       if (wantsJson(p)) return (printJson(ctx, { id: r.token?.id, name, scope, expiresAt: dateOf(r.token?.expiresAt), secret: r.secret }), 0);

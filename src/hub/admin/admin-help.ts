@@ -17,7 +17,7 @@ Your account (security changes need --password-file CURRENT, $DCA_HUB_PASSWORD o
   account totp-enrol | account totp-confirm CODE | account totp-disable | account recovery-codes
   account sessions [--json] | account revoke-sessions (SESSION_ID | --all-others)
   account tokens [--all] [--json] | account revoke-token TOKEN_ID
-  account create-token NAME --scope meters|tasks|relay|broker|full [--expires 90d] [--json]
+  account create-token NAME --scope meters|tasks|relay|broker|metrics|full [--expires 90d] [--json]
 
 Sites and their agent config (every change prints the new config version):
   site create NAME
@@ -47,7 +47,11 @@ Agents:
   install reset INSTALL_ID                      lift an install's activation lockout
 
 Devices:
+  overview [--site S] [--search TEXT] [--json]   each site: devices online, missed, in error, supplies low, flagged, agents offline
   device list [--site S] [--json]
+      filters: [--vendor V] [--model M] [--status ok|warning|error|unknown] [--supply-below PERCENT] [--search TEXT]
+      order and pages: [--sort [-]site|vendor|model|serial|address|last-read|pages|supply|status|flags|mac] [--page N] [--page-size 50]
+  device show DEVICE_ID [--readings 10] [--json]   identity, addresses, status, supplies, every counter with its OID, flags
   device missed [--site S] [--since 24h|7d] [--json]
   device readings DEVICE_ID [--since TIME] [--until TIME] [--limit N] [--json]
       newest first, at most 10000 (default 20); TIME is 2026-03-01, 2026-03-01T08:00Z (UTC without a zone) or 7d (ago)

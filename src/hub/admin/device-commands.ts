@@ -8,6 +8,7 @@ import type { DeviceSummary } from "../store/index.ts";
 import { type AdminCommand, type AdminContext, arg, noMoreArgs, printJson, wantsJson } from "./admin-context.ts";
 import { formatAgo, formatTable, formatTime, parseCount, parseDurationMs } from "./admin-format.ts";
 import { counterFlagOf, deviceOf, siteNamesOf, storedReadingOf } from "./fleet-from-proto.ts";
+import { DEVICE_LIST_FLAGS, deviceListRequest } from "./device-list-args.ts";
 
 /** The most readings one `device readings` asks for (the hub's limit per call). */
 const MAX_READINGS = 10_000;
@@ -58,14 +59,21 @@ function timeFlag(ctx: AdminContext<unknown>, text: string | undefined, what: st
 /** The device commands. */
 export const DEVICE_COMMANDS: Record<string, AdminCommand<unknown>> = {
   "device list": {
-    usage: "device list [--site S] [--json]",
-    valued: ["site"],
+    usage:
+      "device list [--site S] [--vendor V] [--model M] [--status ok|warning|error|unknown] [--supply-below PERCENT] [--search TEXT] [--sort [-]site|vendor|model|serial|address|last-read|pages|supply|status|flags|mac] [--page N] [--page-size 50] [--json]",
+    valued: DEVICE_LIST_FLAGS,
     booleans: ["json"],
     remote: true,
     async run(ctx, p) {
       noMoreArgs(p, 0);
-      const { devices } = await ctx.api.listDevices({ site: flag(p, "site") ?? "" });
-      printDevices(ctx, devices, wantsJson(p), "no devices yet");
+      const { req, paged, page, pageSize } = deviceListRequest(p);
+      const filtered = req.vendor || req.model || req.health || req.supplyBelowPercent !== undefined || req.search;
+      const { devices, total } = await ctx.api.listDevices(req);
+      printDevices(ctx, devices, wantsJson(p), total > 0 ? `no devices on page ${page} (${total} in all)` : filtered ? "no devices match" : "no devices yet");
+      if (paged && !wantsJson(p) && devices.length > 0) {
+        const first = (page - 1) * pageSize + 1;
+        ctx.io.out(`devices ${first}-${first + devices.length - 1} of ${total} (page ${page} of ${Math.ceil(total / pageSize)})\n`);
+      }
       return 0;
     },
   },

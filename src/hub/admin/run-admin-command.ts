@@ -17,6 +17,8 @@ import { adminTarget, withTargetFlags } from "./admin-target.ts";
 import { AGENT_COMMANDS } from "./agent-commands.ts";
 import { DEVICE_COMMANDS } from "./device-commands.ts";
 import { METERS_COMMANDS } from "./meters-commands.ts";
+import { DEVICE_SHOW_COMMANDS } from "./device-show-command.ts";
+import { OVERVIEW_COMMANDS } from "./overview-command.ts";
 import { SITE_COMMANDS } from "./site-commands.ts";
 import { SITE_CONFIG_COMMANDS } from "./site-config-commands.ts";
 import { MQTT_COMMANDS } from "./mqtt-commands.ts";
@@ -47,6 +49,8 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
   ...AGENT_COMMANDS,
   ...DEVICE_COMMANDS,
   ...METERS_COMMANDS,
+  ...DEVICE_SHOW_COMMANDS,
+  ...OVERVIEW_COMMANDS,
   ...TASK_COMMANDS,
   ...MQTT_COMMANDS,
   ...RELEASE_COMMANDS,

@@ -21,6 +21,7 @@ import { createTaskHandlers } from "./task-handlers.ts";
 import { createWebAccessHandlers } from "./web-access-handlers.ts";
 import { createAuditHandlers } from "./audit-handlers.ts";
 import { createBillingHandlers } from "./billing-handlers.ts";
+import { createFleetViewHandlers } from "./fleet-view-handlers.ts";
 import { createPeopleHandlers } from "./people-handlers.ts";
 import { createRoleHandlers } from "./role-handlers.ts";
 import { createSecurityHandlers } from "./security-handlers.ts";
@@ -63,6 +64,7 @@ export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl
     ...createBillingHandlers(deps.store),
     ...createAlertHandlers(deps.store),
     ...createAlertChannelHandlers({ store: deps.store, send: deps.alertSender, now: () => (deps.clock ?? systemClock).now(), monotonic: () => (deps.clock ?? systemClock).monotonic() }),
+    ...createFleetViewHandlers({ store: deps.store, clock: deps.clock ?? systemClock }),
     // Releases and the broker's certificate live in the data folder: without one these answer unimplemented.
     ...(deps.dataDir === undefined ? {} : createHubHandlers({ store: deps.store, dataDir: deps.dataDir, trustRoot: deps.trustRoot, now: () => new Date((deps.clock ?? systemClock).now()) })),
   };

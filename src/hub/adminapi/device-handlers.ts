@@ -2,20 +2,24 @@
  * AdminService: devices, their readings (the meters billing tools fetch)
  * and counter flags (the `device` commands). Listings show the sites where
  * the caller has device.read; a device's readings need meter.read on its site.
+ * ListDevices filters, sorts and pages in the store's SQL (the portal's table
+ * at 10,000 devices), over the caller's sites only, so its total is theirs.
  */
 import type { ServiceImpl } from "@connectrpc/connect";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { AdminService } from "../../gen/dca/v1/admin_service_pb.ts";
 import { DcaError } from "../../common/errors.ts";
-import type { DeviceAdminStore, SiteAdminStore } from "../store/index.ts";
+import type { DeviceAdminStore, FleetViewStore, SiteAdminStore } from "../store/index.ts";
 import { note, visible } from "./admin-call.ts";
 import { idArg, rowFor, siteFilter, siteNames } from "./fleet-access.ts";
 import { counterFlagToProto, deviceToProto, storedReadingToProto } from "./fleet-to-proto.ts";
+import { deviceQueryOf, sitesOf } from "./device-query-args.ts";
 
 type DeviceMethods = "listDevices" | "listMissedDevices" | "listReadings" | "listCounterFlags";
 
 /** What the device handlers use of the store. */
-export type DeviceHandlerStore = Pick<DeviceAdminStore, "listDevices" | "getDevice" | "missedReads" | "listReadings" | "listCounterFlags"> &
+export type DeviceHandlerStore = Pick<DeviceAdminStore, "getDevice" | "missedReads" | "listReadings" | "listCounterFlags"> &
+  Pick<FleetViewStore, "queryDevices" | "deviceFacets"> &
   Pick<SiteAdminStore, "getSite" | "listSites">;
 
 /** Readings one call returns unless asked for fewer or more. */
@@ -29,9 +33,11 @@ export const DEFAULT_NOT_READ_FOR_SECONDS = 86_400;
 export function createDeviceHandlers(store: DeviceHandlerStore): Pick<ServiceImpl<typeof AdminService>, DeviceMethods> {
   return {
     listDevices(req, ctx) {
-      const site = siteFilter(ctx, store, "device.read", req.site);
+      const sites = sitesOf(ctx, "device.read", siteFilter(ctx, store, "device.read", req.site));
+      const { devices, total } = store.queryDevices(deviceQueryOf(req, sites));
       const names = siteNames(store);
-      return { devices: visible(ctx, "device.read", store.listDevices({ siteId: site?.id })).map((d) => deviceToProto(d, names)) };
+      const facets = req.withFacets ? store.deviceFacets(sites) : { vendors: [], models: [] };
+      return { devices: devices.map((d) => deviceToProto(d, names)), total, ...facets };
     },
     listMissedDevices(req, ctx) {
       const site = siteFilter(ctx, store, "device.read", req.site);

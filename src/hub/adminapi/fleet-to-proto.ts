@@ -17,7 +17,8 @@ import {
   StoredReadingSchema,
 } from "../../gen/dca/v1/admin_fleet_pb.ts";
 import { fingerprintOf } from "../relay/agent-ssh-key.ts";
-import type { Agent, CounterFlag, DeviceSummary, Install, StoredReading } from "../store/index.ts";
+import { type Agent, type CounterFlag, type DeviceSummary, type Install, type StoredReading, deviceHealth } from "../store/index.ts";
+import { HEALTH_VALUES } from "./device-query-args.ts";
 import { ts } from "./to-proto.ts";
 
 /** Site names by id, for the rows' site_name. */
@@ -76,6 +77,7 @@ export const deviceToProto = (d: DeviceSummary, siteName: SiteNameOf): Device =>
     status: d.status,
     readingCount: u64(d.readingCount),
     flags: d.flags,
+    health: HEALTH_VALUES[deviceHealth(d.status)],
   });
 
 export const storedReadingToProto = (r: StoredReading): StoredReadingMessage =>

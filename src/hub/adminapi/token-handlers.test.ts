@@ -44,7 +44,7 @@ describe("API tokens", () => {
     const { api } = await signedIn(h, "alice");
     const ask = (more: { scope?: string; ttlSeconds?: bigint; name?: string; password?: string }) =>
       failure(api.createApiToken({ confirm: { password: more.password ?? PASSWORD }, name: more.name ?? "x", scope: more.scope ?? "tasks", ttlSeconds: more.ttlSeconds ?? DAY_S }));
-    expect((await ask({ scope: "admin" })).message).toBe('a token\'s scope must be one of meters, tasks, relay, broker, full; got "admin"');
+    expect((await ask({ scope: "admin" })).message).toBe('a token\'s scope must be one of meters, tasks, relay, broker, metrics, full; got "admin"');
     expect((await ask({ ttlSeconds: 0n })).code).toBe("invalid-argument");
     expect((await ask({ ttlSeconds: 366n * DAY_S })).code).toBe("invalid-argument");
     expect((await ask({ name: " " })).code).toBe("invalid-argument");

@@ -15,6 +15,7 @@ import { createReadingIntake } from "../api/reading-intake.ts";
 import { systemClock } from "../../common/clock.ts";
 import { createFrontDoor } from "../api/front-door.ts";
 import { ADMIN_PATH_PREFIX, SSO_CALLBACK_PATH, createAdminDoor, createAdminHandlers, createHubSignIn, createSsoCallback, storeAdminAuth, storeAudit } from "../adminapi/index.ts";
+import { guardAdminService } from "../adminapi/index.ts";
 import { MQTT_WS_PATH } from "../mqtt/embedded-broker.ts";
 import { type HubMqttOptions, startHubMqtt } from "../mqtt/start-hub-mqtt.ts";
 import { CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.ts";
@@ -29,6 +30,7 @@ import type { ForwardPolicy } from "../relay/tunnel-dialer.ts";
 import { HUB_LOCK_FILE } from "./hub-lock-file.ts";
 import { startHousekeeping } from "./housekeeping.ts";
 import { startAlerts } from "../alerts/index.ts";
+import { METRICS_PATH, createMetricsRoute } from "./metrics-route.ts";
 
 /** How long a stopping hub lets requests in progress finish. */
 const CLOSE_GRACE_MS = 5_000;
@@ -138,6 +140,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
       // AdminService answers HTTP/1.1 too (Connect's JSON with any HTTP client, e.g. curl --http1.1).
       if ((req.url ?? "").startsWith(ADMIN_PATH_PREFIX)) return adminDoor(req, res);
       if ((req.url ?? "").split("?", 1)[0] === SSO_CALLBACK_PATH) return ssoCallback(req, res);
+      if ((req.url ?? "").split("?", 1)[0] === METRICS_PATH) return metricsRoute(req, res);
       if (req.httpVersionMajor >= 2) return handler(req, res);
       res.writeHead(426, { "content-type": "text/plain", connection: "close", upgrade: "h2" });
       res.end(`this hub speaks gRPC over HTTP/2, and MQTT over WebSocket at ${MQTT_WS_PATH}\n`);
@@ -159,8 +162,15 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   // One sign-in state per hub process: the SSO callback finishes the sign-ins StartSsoSignIn began.
   const signIn = createHubSignIn({ store, audit: storeAudit(store), publicUrl: opts.publicUrl, log });
   const ssoCallback = createSsoCallback(signIn);
+  const adminHandlers = createAdminHandlers({ store, dataDir: opts.dataDir, log, signIn, trustRoot: opts.trustRoot });
+  // /metrics calls GetMetrics through the same guard as the door (its rule, its audit of refusals).
+  const metricsRoute = createMetricsRoute(guardAdminService({ service: adminHandlers, auth: storeAdminAuth(store), audit: storeAudit(store), log }), {
+    onAuthenticated: (req) => req.socket && guard.authenticated(req.socket),
+    onUnauthenticated: (req) => req.socket && guard.unauthenticated(req.socket),
+    log,
+  });
   const adminDoor = createAdminDoor({
-    service: createAdminHandlers({ store, dataDir: opts.dataDir, log, signIn, trustRoot: opts.trustRoot }),
+    service: adminHandlers,
     auth: storeAdminAuth(store),
     audit: storeAudit(store),
     onAuthenticated: (req) => req.socket && guard.authenticated(req.socket),

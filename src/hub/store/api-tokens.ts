@@ -12,12 +12,13 @@ import { type RevokeBy, TOUCH_EVERY_MS } from "./user-sessions.ts";
 
 /**
  * What a token may reach: meters (read-only), tasks (meters and tasks), relay (agents' SSH keys
- * for sshd), broker (mosquitto's password file and ACL), full (all its user may).
+ * for sshd), broker (mosquitto's password file and ACL), metrics (the hub's Prometheus metrics),
+ * full (all its user may).
  */
-export type ApiTokenScope = "meters" | "tasks" | "relay" | "broker" | "full";
+export type ApiTokenScope = "meters" | "tasks" | "relay" | "broker" | "metrics" | "full";
 
 /** The scopes, narrowest first. */
-export const API_TOKEN_SCOPES: readonly ApiTokenScope[] = ["meters", "tasks", "relay", "broker", "full"];
+export const API_TOKEN_SCOPES: readonly ApiTokenScope[] = ["meters", "tasks", "relay", "broker", "metrics", "full"];
 
 /** Every token secret starts with this, so a leaked one is recognisable (secret scanners). */
 export const API_TOKEN_PREFIX = "dcat_";

@@ -4,28 +4,12 @@
  */
 import { fromBinary } from "@bufbuild/protobuf";
 import { DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
-import { type StoreContext, optDate } from "./store-context.ts";
+import type { StoreContext } from "./store-context.ts";
 import type { CounterFlag, DeviceSummary, StoredReading } from "./types.ts";
+import { type DeviceRow, DEVICE_SELECT, toSummary } from "./device-rows.ts";
 
 /** How many readings `listReadings` returns unless told otherwise. */
 export const DEFAULT_READINGS_LIMIT = 100;
-
-interface DeviceRow {
-  id: string;
-  site_id: string;
-  vendor: string;
-  model: string;
-  serial_number: string;
-  mac_address: string;
-  address: string;
-  last_read_at: number | null;
-  total_pages: string | null;
-  lowest_supply_description: string | null;
-  lowest_supply_percent: number | null;
-  status: string;
-  reading_count: number;
-  flag_count: number;
-}
 
 interface ReadingRow {
   id: string;
@@ -51,28 +35,6 @@ interface FlagRow {
   reason: "backwards" | "jump";
   at: number;
 }
-
-const DEVICE_SELECT = `SELECT d.*,
-  (SELECT count(*) FROM readings r WHERE r.device_id = d.id) AS reading_count,
-  (SELECT count(*) FROM counter_flags f WHERE f.device_id = d.id) AS flag_count
-  FROM devices d`;
-
-const toSummary = (r: DeviceRow): DeviceSummary => ({
-  id: r.id,
-  siteId: r.site_id,
-  vendor: r.vendor,
-  model: r.model,
-  serialNumber: r.serial_number,
-  macAddress: r.mac_address,
-  address: r.address,
-  lastReadAt: optDate(r.last_read_at),
-  totalPages: r.total_pages === null ? undefined : Number(r.total_pages),
-  lowestSupply:
-    r.lowest_supply_percent === null ? undefined : { description: r.lowest_supply_description ?? "", percent: r.lowest_supply_percent },
-  status: r.status,
-  readingCount: r.reading_count,
-  flags: r.flag_count,
-});
 
 const byAddress = (a: DeviceSummary, b: DeviceSummary) =>
   a.siteId.localeCompare(b.siteId) || a.address.localeCompare(b.address, "en", { numeric: true }) || a.id.localeCompare(b.id);

@@ -38,6 +38,7 @@ import type { SecuritySettings } from "./hub-settings.ts";
 import type { NewUser, User, UserSecrets } from "./users.ts";
 import type { AlertChannel, AlertChannelInput, AlertDelivery, AlertRule, ChannelForSending, DeliveryOutcome, DueDelivery, NewAlertRule, StoredAlert } from "./alert-types.ts";
 import type { AlertListOptions, RuleEvaluation } from "./alert-instances.ts";
+import type { FleetViewStore } from "./fleet-view-store.ts";
 
 /**
  * What the agent API (AgentService, and the release files it offers) needs. Methods an agent
@@ -340,6 +341,6 @@ export interface WakeStore extends Pick<AgentApiStore, "authenticateAgent">, Pic
 }
 
 /** The whole store, as the hub's wiring (startHub) and the admin runner open it. */
-export interface HubStore extends AgentApiStore, WakeStore, AdminStore, RoleGrantStore, UserSessionStore, ApiTokenStore, HubSettingsStore, AuditLogStore, AccountStore, AlertStore {
+export interface HubStore extends AgentApiStore, WakeStore, AdminStore, FleetViewStore, RoleGrantStore, UserSessionStore, ApiTokenStore, HubSettingsStore, AuditLogStore, AccountStore, AlertStore {
   close(): void;
 }

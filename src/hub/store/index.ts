@@ -29,6 +29,11 @@ export type {
   WebAccessStore,
 } from "./hub-store.ts";
 export type { NewWebAccessSession, WebAccessUse } from "./web-access-sessions.ts";
+export { DEVICE_SORTS, MAX_FACET_VALUES, type DeviceQuery, type DeviceSortKey, type Facet } from "./device-query.ts";
+export { DEVICE_HEALTHS, type DeviceHealthName, deviceHealth } from "./device-health.ts";
+export type { SiteAgentCounts, SiteCut, SiteDeviceCounts, SiteTaskCounts } from "./fleet-counts.ts";
+export type { FleetViewStore } from "./fleet-view-store.ts";
+export { MAX_ADDRESSES, type AddressSeen, type MeterDay } from "./device-history.ts";
 export type { NewRelease } from "./releases.ts";
 export {
   BOUNDARY_READINGS,

@@ -18,6 +18,9 @@ import { createAlertInstances } from "./alert-instances.ts";
 import { createApiTokens } from "./api-tokens.ts";
 import { createAuditLog } from "./audit-log.ts";
 import { createDeviceViews } from "./devices.ts";
+import { createDeviceHistory } from "./device-history.ts";
+import { createDeviceQuery } from "./device-query.ts";
+import { createFleetCounts } from "./fleet-counts.ts";
 import { createHubSettings } from "./hub-settings.ts";
 import { createMeterHistory } from "./meter-history.ts";
 import type { HubStore } from "./hub-store.ts";
@@ -65,6 +68,9 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
     ...createReadingWriter(ctx),
     ...createDeviceViews(ctx),
     ...createMeterHistory(ctx),
+    ...createDeviceQuery(ctx),
+    ...createFleetCounts(ctx),
+    ...createDeviceHistory(ctx),
     ...tasks,
     ...createWebAccessSessions(ctx, tasks.createTask),
     ...createReleases(ctx),

@@ -7,8 +7,8 @@
 // devices by their id. Times are RFC 3339 in the JSON form
 // ("2026-03-01T00:00:00Z"), 64-bit counts are strings there.
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Site, SiteJson } from "./admin_sites_pb.ts";
 import { file_dca_v1_admin_sites } from "./admin_sites_pb.ts";
 import type { CounterKind, CounterKindJson, DeviceReading, DeviceReadingJson } from "./reading_pb.ts";
@@ -21,7 +21,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file dca/v1/admin_fleet.proto.
  */
 export const file_dca_v1_admin_fleet: GenFile = /*@__PURE__*/
-  fileDesc("ChhkY2EvdjEvYWRtaW5fZmxlZXQucHJvdG8SBmRjYS52MSL/AwoFQWdlbnQSCgoCaWQYASABKAkSDwoHc2l0ZV9pZBgCIAEoCRIRCglzaXRlX25hbWUYAyABKAkSEgoKaW5zdGFsbF9pZBgEIAEoCRIQCghob3N0bmFtZRgFIAEoCRIVCg1hZ2VudF92ZXJzaW9uGAYgASgJEhAKCHBsYXRmb3JtGAcgASgJEi4KCmNyZWF0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGxhc3RfcG9sbF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOY29uZmlnX3ZlcnNpb24YCiABKAQSFAoMb3V0Ym94X2RlcHRoGAsgASgEEhQKDG91dGJveF9ieXRlcxgMIAEoBBIYChBkcm9wcGVkX3JlYWRpbmdzGA0gASgEEhUKDWtub3duX2RldmljZXMYDiABKA0SEgoKbGFzdF9lcnJvchgPIAEoCRIZChFyZWFkaW5nc19yZWNlaXZlZBgQIAEoBBIQCghkaXNhYmxlZBgRIAEoCBITCgtyZXBsYWNlZF9ieRgSIAEoCRIVCg11cGRhdGVfc3RhdHVzGBMgASgJEhYKDnNzaF9wdWJsaWNfa2V5GBQgASgJEhsKE3NzaF9rZXlfZmluZ2VycHJpbnQYFSABKAkilQEKB0luc3RhbGwSEgoKaW5zdGFsbF9pZBgBIAEoCRIXCg9mYWlsZWRfYXR0ZW1wdHMYAiABKA0SDgoGbG9ja2VkGAMgASgIEhgKEHJlc2V0X2dlbmVyYXRpb24YBCABKA0SMwoPbGFzdF9hdHRlbXB0X2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIzCgtTdXBwbHlMZXZlbBITCgtkZXNjcmlwdGlvbhgBIAEoCRIPCgdwZXJjZW50GAIgASgBItICCgZEZXZpY2USCgoCaWQYASABKAkSDwoHc2l0ZV9pZBgCIAEoCRIRCglzaXRlX25hbWUYAyABKAkSDgoGdmVuZG9yGAQgASgJEg0KBW1vZGVsGAUgASgJEhUKDXNlcmlhbF9udW1iZXIYBiABKAkSEwoLbWFjX2FkZHJlc3MYByABKAkSDwoHYWRkcmVzcxgIIAEoCRIwCgxsYXN0X3JlYWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhgKC3RvdGFsX3BhZ2VzGAogASgESACIAQESKgoNbG93ZXN0X3N1cHBseRgLIAEoCzITLmRjYS52MS5TdXBwbHlMZXZlbBIOCgZzdGF0dXMYDCABKAkSFQoNcmVhZGluZ19jb3VudBgNIAEoBBINCgVmbGFncxgOIAEoDUIOCgxfdG90YWxfcGFnZXMihgIKDVN0b3JlZFJlYWRpbmcSCgoCaWQYASABKAkSEQoJZGV2aWNlX2lkGAIgASgJEhAKCGFnZW50X2lkGAMgASgJEg8KB3NpdGVfaWQYBCABKAkSCwoDc2VxGAUgASgEEg8KB3Rhc2tfaWQYBiABKAkSKwoHcmVhZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVjZWl2ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2FkZHJlc3MYCSABKAkSJgoHcmVhZGluZxgKIAEoCzIVLmRjYS52MS5EZXZpY2VSZWFkaW5nIs8BCgtDb3VudGVyRmxhZxIRCglkZXZpY2VfaWQYASABKAkSDwoHc2l0ZV9pZBgCIAEoCRISCgpyZWFkaW5nX2lkGAMgASgJEiEKBGtpbmQYBCABKA4yEy5kY2EudjEuQ291bnRlcktpbmQSDAoEbmFtZRgFIAEoCRIQCghwcmV2aW91cxgGIAEoBBINCgV2YWx1ZRgHIAEoBBIOCgZyZWFzb24YCCABKAkSJgoCYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlUKG0NyZWF0ZUFjdGl2YXRpb25Db2RlUmVxdWVzdBIMCgRzaXRlGAEgASgJEhgKC3R0bF9zZWNvbmRzGAIgASgNSACIAQFCDgoMX3R0bF9zZWNvbmRzIngKHENyZWF0ZUFjdGl2YXRpb25Db2RlUmVzcG9uc2USDAoEY29kZRgBIAEoCRIaCgRzaXRlGAIgASgLMgwuZGNhLnYxLlNpdGUSLgoKZXhwaXJlc19hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiIQoRTGlzdEFnZW50c1JlcXVlc3QSDAoEc2l0ZRgBIAEoCSIzChJMaXN0QWdlbnRzUmVzcG9uc2USHQoGYWdlbnRzGAEgAygLMg0uZGNhLnYxLkFnZW50IiAKD0dldEFnZW50UmVxdWVzdBINCgVhZ2VudBgBIAEoCSIwChBHZXRBZ2VudFJlc3BvbnNlEhwKBWFnZW50GAEgASgLMg0uZGNhLnYxLkFnZW50IjoKF1NldEFnZW50RGlzYWJsZWRSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEhAKCGRpc2FibGVkGAIgASgIIjgKGFNldEFnZW50RGlzYWJsZWRSZXNwb25zZRIcCgVhZ2VudBgBIAEoCzINLmRjYS52MS5BZ2VudCIoChdSZXNldEFnZW50U3NoS2V5UmVxdWVzdBINCgVhZ2VudBgBIAEoCSJWChhSZXNldEFnZW50U3NoS2V5UmVzcG9uc2USHAoFYWdlbnQYASABKAsyDS5kY2EudjEuQWdlbnQSHAoUcHJldmlvdXNfZmluZ2VycHJpbnQYAiABKAkiFQoTTGlzdEluc3RhbGxzUmVxdWVzdCI5ChRMaXN0SW5zdGFsbHNSZXNwb25zZRIhCghpbnN0YWxscxgBIAMoCzIPLmRjYS52MS5JbnN0YWxsIikKE1Jlc2V0SW5zdGFsbFJlcXVlc3QSEgoKaW5zdGFsbF9pZBgBIAEoCSIwChRSZXNldEluc3RhbGxSZXNwb25zZRIYChByZXNldF9nZW5lcmF0aW9uGAEgASgNIiIKEkxpc3REZXZpY2VzUmVxdWVzdBIMCgRzaXRlGAEgASgJIjYKE0xpc3REZXZpY2VzUmVzcG9uc2USHwoHZGV2aWNlcxgBIAMoCzIOLmRjYS52MS5EZXZpY2UiZAoYTGlzdE1pc3NlZERldmljZXNSZXF1ZXN0EgwKBHNpdGUYASABKAkSIQoUbm90X3JlYWRfZm9yX3NlY29uZHMYAiABKA1IAIgBAUIXChVfbm90X3JlYWRfZm9yX3NlY29uZHMiPAoZTGlzdE1pc3NlZERldmljZXNSZXNwb25zZRIfCgdkZXZpY2VzGAEgAygLMg4uZGNhLnYxLkRldmljZSKKAQoTTGlzdFJlYWRpbmdzUmVxdWVzdBIOCgZkZXZpY2UYASABKAkSKQoFc2luY2UYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBXVudGlsGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVsaW1pdBgEIAEoDSJfChRMaXN0UmVhZGluZ3NSZXNwb25zZRIeCgZkZXZpY2UYASABKAsyDi5kY2EudjEuRGV2aWNlEicKCHJlYWRpbmdzGAIgAygLMhUuZGNhLnYxLlN0b3JlZFJlYWRpbmciNwoXTGlzdENvdW50ZXJGbGFnc1JlcXVlc3QSDAoEc2l0ZRgBIAEoCRIOCgZkZXZpY2UYAiABKAkiPgoYTGlzdENvdW50ZXJGbGFnc1Jlc3BvbnNlEiIKBWZsYWdzGAEgAygLMhMuZGNhLnYxLkNvdW50ZXJGbGFnYgZwcm90bzM", [file_dca_v1_admin_sites, file_dca_v1_reading, file_google_protobuf_timestamp]);
+  fileDesc("ChhkY2EvdjEvYWRtaW5fZmxlZXQucHJvdG8SBmRjYS52MSL/AwoFQWdlbnQSCgoCaWQYASABKAkSDwoHc2l0ZV9pZBgCIAEoCRIRCglzaXRlX25hbWUYAyABKAkSEgoKaW5zdGFsbF9pZBgEIAEoCRIQCghob3N0bmFtZRgFIAEoCRIVCg1hZ2VudF92ZXJzaW9uGAYgASgJEhAKCHBsYXRmb3JtGAcgASgJEi4KCmNyZWF0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGxhc3RfcG9sbF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOY29uZmlnX3ZlcnNpb24YCiABKAQSFAoMb3V0Ym94X2RlcHRoGAsgASgEEhQKDG91dGJveF9ieXRlcxgMIAEoBBIYChBkcm9wcGVkX3JlYWRpbmdzGA0gASgEEhUKDWtub3duX2RldmljZXMYDiABKA0SEgoKbGFzdF9lcnJvchgPIAEoCRIZChFyZWFkaW5nc19yZWNlaXZlZBgQIAEoBBIQCghkaXNhYmxlZBgRIAEoCBITCgtyZXBsYWNlZF9ieRgSIAEoCRIVCg11cGRhdGVfc3RhdHVzGBMgASgJEhYKDnNzaF9wdWJsaWNfa2V5GBQgASgJEhsKE3NzaF9rZXlfZmluZ2VycHJpbnQYFSABKAkilQEKB0luc3RhbGwSEgoKaW5zdGFsbF9pZBgBIAEoCRIXCg9mYWlsZWRfYXR0ZW1wdHMYAiABKA0SDgoGbG9ja2VkGAMgASgIEhgKEHJlc2V0X2dlbmVyYXRpb24YBCABKA0SMwoPbGFzdF9hdHRlbXB0X2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIzCgtTdXBwbHlMZXZlbBITCgtkZXNjcmlwdGlvbhgBIAEoCRIPCgdwZXJjZW50GAIgASgBIvgCCgZEZXZpY2USCgoCaWQYASABKAkSDwoHc2l0ZV9pZBgCIAEoCRIRCglzaXRlX25hbWUYAyABKAkSDgoGdmVuZG9yGAQgASgJEg0KBW1vZGVsGAUgASgJEhUKDXNlcmlhbF9udW1iZXIYBiABKAkSEwoLbWFjX2FkZHJlc3MYByABKAkSDwoHYWRkcmVzcxgIIAEoCRIwCgxsYXN0X3JlYWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhgKC3RvdGFsX3BhZ2VzGAogASgESACIAQESKgoNbG93ZXN0X3N1cHBseRgLIAEoCzITLmRjYS52MS5TdXBwbHlMZXZlbBIOCgZzdGF0dXMYDCABKAkSFQoNcmVhZGluZ19jb3VudBgNIAEoBBINCgVmbGFncxgOIAEoDRIkCgZoZWFsdGgYDyABKA4yFC5kY2EudjEuRGV2aWNlSGVhbHRoQg4KDF90b3RhbF9wYWdlcyIqCgpGYWNldENvdW50Eg0KBXZhbHVlGAEgASgJEg0KBWNvdW50GAIgASgNIoYCCg1TdG9yZWRSZWFkaW5nEgoKAmlkGAEgASgJEhEKCWRldmljZV9pZBgCIAEoCRIQCghhZ2VudF9pZBgDIAEoCRIPCgdzaXRlX2lkGAQgASgJEgsKA3NlcRgFIAEoBBIPCgd0YXNrX2lkGAYgASgJEisKB3JlYWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JlY2VpdmVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhZGRyZXNzGAkgASgJEiYKB3JlYWRpbmcYCiABKAsyFS5kY2EudjEuRGV2aWNlUmVhZGluZyLPAQoLQ291bnRlckZsYWcSEQoJZGV2aWNlX2lkGAEgASgJEg8KB3NpdGVfaWQYAiABKAkSEgoKcmVhZGluZ19pZBgDIAEoCRIhCgRraW5kGAQgASgOMhMuZGNhLnYxLkNvdW50ZXJLaW5kEgwKBG5hbWUYBSABKAkSEAoIcHJldmlvdXMYBiABKAQSDQoFdmFsdWUYByABKAQSDgoGcmVhc29uGAggASgJEiYKAmF0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJVChtDcmVhdGVBY3RpdmF0aW9uQ29kZVJlcXVlc3QSDAoEc2l0ZRgBIAEoCRIYCgt0dGxfc2Vjb25kcxgCIAEoDUgAiAEBQg4KDF90dGxfc2Vjb25kcyJ4ChxDcmVhdGVBY3RpdmF0aW9uQ29kZVJlc3BvbnNlEgwKBGNvZGUYASABKAkSGgoEc2l0ZRgCIAEoCzIMLmRjYS52MS5TaXRlEi4KCmV4cGlyZXNfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIiEKEUxpc3RBZ2VudHNSZXF1ZXN0EgwKBHNpdGUYASABKAkiMwoSTGlzdEFnZW50c1Jlc3BvbnNlEh0KBmFnZW50cxgBIAMoCzINLmRjYS52MS5BZ2VudCIgCg9HZXRBZ2VudFJlcXVlc3QSDQoFYWdlbnQYASABKAkiMAoQR2V0QWdlbnRSZXNwb25zZRIcCgVhZ2VudBgBIAEoCzINLmRjYS52MS5BZ2VudCI6ChdTZXRBZ2VudERpc2FibGVkUmVxdWVzdBINCgVhZ2VudBgBIAEoCRIQCghkaXNhYmxlZBgCIAEoCCI4ChhTZXRBZ2VudERpc2FibGVkUmVzcG9uc2USHAoFYWdlbnQYASABKAsyDS5kY2EudjEuQWdlbnQiKAoXUmVzZXRBZ2VudFNzaEtleVJlcXVlc3QSDQoFYWdlbnQYASABKAkiVgoYUmVzZXRBZ2VudFNzaEtleVJlc3BvbnNlEhwKBWFnZW50GAEgASgLMg0uZGNhLnYxLkFnZW50EhwKFHByZXZpb3VzX2ZpbmdlcnByaW50GAIgASgJIhUKE0xpc3RJbnN0YWxsc1JlcXVlc3QiOQoUTGlzdEluc3RhbGxzUmVzcG9uc2USIQoIaW5zdGFsbHMYASADKAsyDy5kY2EudjEuSW5zdGFsbCIpChNSZXNldEluc3RhbGxSZXF1ZXN0EhIKCmluc3RhbGxfaWQYASABKAkiMAoUUmVzZXRJbnN0YWxsUmVzcG9uc2USGAoQcmVzZXRfZ2VuZXJhdGlvbhgBIAEoDSKhAgoSTGlzdERldmljZXNSZXF1ZXN0EgwKBHNpdGUYASABKAkSIAoEc29ydBgCIAEoDjISLmRjYS52MS5EZXZpY2VTb3J0EhIKCmRlc2NlbmRpbmcYAyABKAgSDgoGdmVuZG9yGAQgASgJEg0KBW1vZGVsGAUgASgJEiQKBmhlYWx0aBgGIAEoDjIULmRjYS52MS5EZXZpY2VIZWFsdGgSIQoUc3VwcGx5X2JlbG93X3BlcmNlbnQYByABKAFIAIgBARIOCgZzZWFyY2gYCCABKAkSEQoJcGFnZV9zaXplGAkgASgNEg4KBm9mZnNldBgKIAEoDRITCgt3aXRoX2ZhY2V0cxgLIAEoCEIXChVfc3VwcGx5X2JlbG93X3BlcmNlbnQijgEKE0xpc3REZXZpY2VzUmVzcG9uc2USHwoHZGV2aWNlcxgBIAMoCzIOLmRjYS52MS5EZXZpY2USDQoFdG90YWwYAiABKA0SIwoHdmVuZG9ycxgDIAMoCzISLmRjYS52MS5GYWNldENvdW50EiIKBm1vZGVscxgEIAMoCzISLmRjYS52MS5GYWNldENvdW50ImQKGExpc3RNaXNzZWREZXZpY2VzUmVxdWVzdBIMCgRzaXRlGAEgASgJEiEKFG5vdF9yZWFkX2Zvcl9zZWNvbmRzGAIgASgNSACIAQFCFwoVX25vdF9yZWFkX2Zvcl9zZWNvbmRzIjwKGUxpc3RNaXNzZWREZXZpY2VzUmVzcG9uc2USHwoHZGV2aWNlcxgBIAMoCzIOLmRjYS52MS5EZXZpY2UiigEKE0xpc3RSZWFkaW5nc1JlcXVlc3QSDgoGZGV2aWNlGAEgASgJEikKBXNpbmNlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCgV1bnRpbBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFbGltaXQYBCABKA0iXwoUTGlzdFJlYWRpbmdzUmVzcG9uc2USHgoGZGV2aWNlGAEgASgLMg4uZGNhLnYxLkRldmljZRInCghyZWFkaW5ncxgCIAMoCzIVLmRjYS52MS5TdG9yZWRSZWFkaW5nIjcKF0xpc3RDb3VudGVyRmxhZ3NSZXF1ZXN0EgwKBHNpdGUYASABKAkSDgoGZGV2aWNlGAIgASgJIj4KGExpc3RDb3VudGVyRmxhZ3NSZXNwb25zZRIiCgVmbGFncxgBIAMoCzITLmRjYS52MS5Db3VudGVyRmxhZyqSAQoMRGV2aWNlSGVhbHRoEh0KGURFVklDRV9IRUFMVEhfVU5TUEVDSUZJRUQQABIUChBERVZJQ0VfSEVBTFRIX09LEAESGQoVREVWSUNFX0hFQUxUSF9XQVJOSU5HEAISFwoTREVWSUNFX0hFQUxUSF9FUlJPUhADEhkKFURFVklDRV9IRUFMVEhfVU5LTk9XThAEKroCCgpEZXZpY2VTb3J0EhsKF0RFVklDRV9TT1JUX1VOU1BFQ0lGSUVEEAASFAoQREVWSUNFX1NPUlRfU0lURRABEhYKEkRFVklDRV9TT1JUX1ZFTkRPUhACEhUKEURFVklDRV9TT1JUX01PREVMEAMSFgoSREVWSUNFX1NPUlRfU0VSSUFMEAQSFwoTREVWSUNFX1NPUlRfQUREUkVTUxAFEhkKFURFVklDRV9TT1JUX0xBU1RfUkVBRBAGEhsKF0RFVklDRV9TT1JUX1RPVEFMX1BBR0VTEAcSHQoZREVWSUNFX1NPUlRfTE9XRVNUX1NVUFBMWRAIEhYKEkRFVklDRV9TT1JUX1NUQVRVUxAJEhUKEURFVklDRV9TT1JUX0ZMQUdTEAoSEwoPREVWSUNFX1NPUlRfTUFDEAtiBnByb3RvMw", [file_dca_v1_admin_sites, file_dca_v1_reading, file_google_protobuf_timestamp]);
 
 /**
  * An activated agent and what its last poll said. Its secret is never kept.
@@ -491,6 +491,13 @@ export type Device = Message<"dca.v1.Device"> & {
    * @generated from field: uint32 flags = 14;
    */
   flags: number;
+
+  /**
+   * What `status` means at a glance (from hrDeviceStatus, its first word).
+   *
+   * @generated from field: dca.v1.DeviceHealth health = 15;
+   */
+  health: DeviceHealth;
 };
 
 /**
@@ -578,6 +585,13 @@ export type DeviceJson = {
    * @generated from field: uint32 flags = 14;
    */
   flags?: number;
+
+  /**
+   * What `status` means at a glance (from hrDeviceStatus, its first word).
+   *
+   * @generated from field: dca.v1.DeviceHealth health = 15;
+   */
+  health?: DeviceHealthJson;
 };
 
 /**
@@ -586,6 +600,47 @@ export type DeviceJson = {
  */
 export const DeviceSchema: GenMessage<Device, {jsonType: DeviceJson}> = /*@__PURE__*/
   messageDesc(file_dca_v1_admin_fleet, 3);
+
+/**
+ * How many listed devices share one value (a filter's choices).
+ *
+ * @generated from message dca.v1.FacetCount
+ */
+export type FacetCount = Message<"dca.v1.FacetCount"> & {
+  /**
+   * @generated from field: string value = 1;
+   */
+  value: string;
+
+  /**
+   * @generated from field: uint32 count = 2;
+   */
+  count: number;
+};
+
+/**
+ * How many listed devices share one value (a filter's choices).
+ *
+ * @generated from message dca.v1.FacetCount
+ */
+export type FacetCountJson = {
+  /**
+   * @generated from field: string value = 1;
+   */
+  value?: string;
+
+  /**
+   * @generated from field: uint32 count = 2;
+   */
+  count?: number;
+};
+
+/**
+ * Describes the message dca.v1.FacetCount.
+ * Use `create(FacetCountSchema)` to create a new message.
+ */
+export const FacetCountSchema: GenMessage<FacetCount, {jsonType: FacetCountJson}> = /*@__PURE__*/
+  messageDesc(file_dca_v1_admin_fleet, 4);
 
 /**
  * One reading as the hub keeps it, with where and when it arrived.
@@ -714,7 +769,7 @@ export type StoredReadingJson = {
  * Use `create(StoredReadingSchema)` to create a new message.
  */
 export const StoredReadingSchema: GenMessage<StoredReading, {jsonType: StoredReadingJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 4);
+  messageDesc(file_dca_v1_admin_fleet, 5);
 
 /**
  * A suspicious change of a page counter between two readings of one device.
@@ -837,7 +892,7 @@ export type CounterFlagJson = {
  * Use `create(CounterFlagSchema)` to create a new message.
  */
 export const CounterFlagSchema: GenMessage<CounterFlag, {jsonType: CounterFlagJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 5);
+  messageDesc(file_dca_v1_admin_fleet, 6);
 
 /**
  * @generated from message dca.v1.CreateActivationCodeRequest
@@ -878,7 +933,7 @@ export type CreateActivationCodeRequestJson = {
  * Use `create(CreateActivationCodeRequestSchema)` to create a new message.
  */
 export const CreateActivationCodeRequestSchema: GenMessage<CreateActivationCodeRequest, {jsonType: CreateActivationCodeRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 6);
+  messageDesc(file_dca_v1_admin_fleet, 7);
 
 /**
  * @generated from message dca.v1.CreateActivationCodeResponse
@@ -929,7 +984,7 @@ export type CreateActivationCodeResponseJson = {
  * Use `create(CreateActivationCodeResponseSchema)` to create a new message.
  */
 export const CreateActivationCodeResponseSchema: GenMessage<CreateActivationCodeResponse, {jsonType: CreateActivationCodeResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 7);
+  messageDesc(file_dca_v1_admin_fleet, 8);
 
 /**
  * @generated from message dca.v1.ListAgentsRequest
@@ -960,7 +1015,7 @@ export type ListAgentsRequestJson = {
  * Use `create(ListAgentsRequestSchema)` to create a new message.
  */
 export const ListAgentsRequestSchema: GenMessage<ListAgentsRequest, {jsonType: ListAgentsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 8);
+  messageDesc(file_dca_v1_admin_fleet, 9);
 
 /**
  * @generated from message dca.v1.ListAgentsResponse
@@ -991,7 +1046,7 @@ export type ListAgentsResponseJson = {
  * Use `create(ListAgentsResponseSchema)` to create a new message.
  */
 export const ListAgentsResponseSchema: GenMessage<ListAgentsResponse, {jsonType: ListAgentsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 9);
+  messageDesc(file_dca_v1_admin_fleet, 10);
 
 /**
  * @generated from message dca.v1.GetAgentRequest
@@ -1018,7 +1073,7 @@ export type GetAgentRequestJson = {
  * Use `create(GetAgentRequestSchema)` to create a new message.
  */
 export const GetAgentRequestSchema: GenMessage<GetAgentRequest, {jsonType: GetAgentRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 10);
+  messageDesc(file_dca_v1_admin_fleet, 11);
 
 /**
  * @generated from message dca.v1.GetAgentResponse
@@ -1045,7 +1100,7 @@ export type GetAgentResponseJson = {
  * Use `create(GetAgentResponseSchema)` to create a new message.
  */
 export const GetAgentResponseSchema: GenMessage<GetAgentResponse, {jsonType: GetAgentResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 11);
+  messageDesc(file_dca_v1_admin_fleet, 12);
 
 /**
  * @generated from message dca.v1.SetAgentDisabledRequest
@@ -1086,7 +1141,7 @@ export type SetAgentDisabledRequestJson = {
  * Use `create(SetAgentDisabledRequestSchema)` to create a new message.
  */
 export const SetAgentDisabledRequestSchema: GenMessage<SetAgentDisabledRequest, {jsonType: SetAgentDisabledRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 12);
+  messageDesc(file_dca_v1_admin_fleet, 13);
 
 /**
  * @generated from message dca.v1.SetAgentDisabledResponse
@@ -1113,7 +1168,7 @@ export type SetAgentDisabledResponseJson = {
  * Use `create(SetAgentDisabledResponseSchema)` to create a new message.
  */
 export const SetAgentDisabledResponseSchema: GenMessage<SetAgentDisabledResponse, {jsonType: SetAgentDisabledResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 13);
+  messageDesc(file_dca_v1_admin_fleet, 14);
 
 /**
  * @generated from message dca.v1.ResetAgentSshKeyRequest
@@ -1140,7 +1195,7 @@ export type ResetAgentSshKeyRequestJson = {
  * Use `create(ResetAgentSshKeyRequestSchema)` to create a new message.
  */
 export const ResetAgentSshKeyRequestSchema: GenMessage<ResetAgentSshKeyRequest, {jsonType: ResetAgentSshKeyRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 14);
+  messageDesc(file_dca_v1_admin_fleet, 15);
 
 /**
  * @generated from message dca.v1.ResetAgentSshKeyResponse
@@ -1181,7 +1236,7 @@ export type ResetAgentSshKeyResponseJson = {
  * Use `create(ResetAgentSshKeyResponseSchema)` to create a new message.
  */
 export const ResetAgentSshKeyResponseSchema: GenMessage<ResetAgentSshKeyResponse, {jsonType: ResetAgentSshKeyResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 15);
+  messageDesc(file_dca_v1_admin_fleet, 16);
 
 /**
  * @generated from message dca.v1.ListInstallsRequest
@@ -1200,7 +1255,7 @@ export type ListInstallsRequestJson = {
  * Use `create(ListInstallsRequestSchema)` to create a new message.
  */
 export const ListInstallsRequestSchema: GenMessage<ListInstallsRequest, {jsonType: ListInstallsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 16);
+  messageDesc(file_dca_v1_admin_fleet, 17);
 
 /**
  * @generated from message dca.v1.ListInstallsResponse
@@ -1231,7 +1286,7 @@ export type ListInstallsResponseJson = {
  * Use `create(ListInstallsResponseSchema)` to create a new message.
  */
 export const ListInstallsResponseSchema: GenMessage<ListInstallsResponse, {jsonType: ListInstallsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 17);
+  messageDesc(file_dca_v1_admin_fleet, 18);
 
 /**
  * @generated from message dca.v1.ResetInstallRequest
@@ -1258,7 +1313,7 @@ export type ResetInstallRequestJson = {
  * Use `create(ResetInstallRequestSchema)` to create a new message.
  */
 export const ResetInstallRequestSchema: GenMessage<ResetInstallRequest, {jsonType: ResetInstallRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 18);
+  messageDesc(file_dca_v1_admin_fleet, 19);
 
 /**
  * @generated from message dca.v1.ResetInstallResponse
@@ -1285,9 +1340,12 @@ export type ResetInstallResponseJson = {
  * Use `create(ResetInstallResponseSchema)` to create a new message.
  */
 export const ResetInstallResponseSchema: GenMessage<ResetInstallResponse, {jsonType: ResetInstallResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 19);
+  messageDesc(file_dca_v1_admin_fleet, 20);
 
 /**
+ * Devices, filtered, sorted and paged on the hub (the portal's table at 10,000 devices).
+ * Filters combine (AND); rows without a value (never read, no supply level) sort last either way.
+ *
  * @generated from message dca.v1.ListDevicesRequest
  */
 export type ListDevicesRequest = Message<"dca.v1.ListDevicesRequest"> & {
@@ -1297,9 +1355,79 @@ export type ListDevicesRequest = Message<"dca.v1.ListDevicesRequest"> & {
    * @generated from field: string site = 1;
    */
   site: string;
+
+  /**
+   * @generated from field: dca.v1.DeviceSort sort = 2;
+   */
+  sort: DeviceSort;
+
+  /**
+   * Largest first (sorts ascending when false).
+   *
+   * @generated from field: bool descending = 3;
+   */
+  descending: boolean;
+
+  /**
+   * Only this vendor's / model's devices (exact, any letter case).
+   *
+   * @generated from field: string vendor = 4;
+   */
+  vendor: string;
+
+  /**
+   * @generated from field: string model = 5;
+   */
+  model: string;
+
+  /**
+   * Only devices in this health.
+   *
+   * @generated from field: dca.v1.DeviceHealth health = 6;
+   */
+  health: DeviceHealth;
+
+  /**
+   * Only devices whose lowest known supply level is at or below this percent (0 to 100).
+   *
+   * @generated from field: optional double supply_below_percent = 7;
+   */
+  supplyBelowPercent?: number | undefined;
+
+  /**
+   * Only devices whose serial, address, model, vendor, MAC (any separators) or id contain this
+   * text (any letter case; at most 100 characters).
+   *
+   * @generated from field: string search = 8;
+   */
+  search: string;
+
+  /**
+   * At most this many devices (1 to 500); 0 lists every matching device, as before paging existed.
+   *
+   * @generated from field: uint32 page_size = 9;
+   */
+  pageSize: number;
+
+  /**
+   * Skip this many matching devices first (the page's start).
+   *
+   * @generated from field: uint32 offset = 10;
+   */
+  offset: number;
+
+  /**
+   * Also count the vendors and models of the matching devices' sites (the filters' choices).
+   *
+   * @generated from field: bool with_facets = 11;
+   */
+  withFacets: boolean;
 };
 
 /**
+ * Devices, filtered, sorted and paged on the hub (the portal's table at 10,000 devices).
+ * Filters combine (AND); rows without a value (never read, no supply level) sort last either way.
+ *
  * @generated from message dca.v1.ListDevicesRequest
  */
 export type ListDevicesRequestJson = {
@@ -1309,6 +1437,73 @@ export type ListDevicesRequestJson = {
    * @generated from field: string site = 1;
    */
   site?: string;
+
+  /**
+   * @generated from field: dca.v1.DeviceSort sort = 2;
+   */
+  sort?: DeviceSortJson;
+
+  /**
+   * Largest first (sorts ascending when false).
+   *
+   * @generated from field: bool descending = 3;
+   */
+  descending?: boolean;
+
+  /**
+   * Only this vendor's / model's devices (exact, any letter case).
+   *
+   * @generated from field: string vendor = 4;
+   */
+  vendor?: string;
+
+  /**
+   * @generated from field: string model = 5;
+   */
+  model?: string;
+
+  /**
+   * Only devices in this health.
+   *
+   * @generated from field: dca.v1.DeviceHealth health = 6;
+   */
+  health?: DeviceHealthJson;
+
+  /**
+   * Only devices whose lowest known supply level is at or below this percent (0 to 100).
+   *
+   * @generated from field: optional double supply_below_percent = 7;
+   */
+  supplyBelowPercent?: number | "NaN" | "Infinity" | "-Infinity";
+
+  /**
+   * Only devices whose serial, address, model, vendor, MAC (any separators) or id contain this
+   * text (any letter case; at most 100 characters).
+   *
+   * @generated from field: string search = 8;
+   */
+  search?: string;
+
+  /**
+   * At most this many devices (1 to 500); 0 lists every matching device, as before paging existed.
+   *
+   * @generated from field: uint32 page_size = 9;
+   */
+  pageSize?: number;
+
+  /**
+   * Skip this many matching devices first (the page's start).
+   *
+   * @generated from field: uint32 offset = 10;
+   */
+  offset?: number;
+
+  /**
+   * Also count the vendors and models of the matching devices' sites (the filters' choices).
+   *
+   * @generated from field: bool with_facets = 11;
+   */
+  withFacets?: boolean;
 };
 
 /**
@@ -1316,18 +1511,37 @@ export type ListDevicesRequestJson = {
  * Use `create(ListDevicesRequestSchema)` to create a new message.
  */
 export const ListDevicesRequestSchema: GenMessage<ListDevicesRequest, {jsonType: ListDevicesRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 20);
+  messageDesc(file_dca_v1_admin_fleet, 21);
 
 /**
  * @generated from message dca.v1.ListDevicesResponse
  */
 export type ListDevicesResponse = Message<"dca.v1.ListDevicesResponse"> & {
   /**
-   * By site and address.
+   * In the order asked for (by site name and address by default).
    *
    * @generated from field: repeated dca.v1.Device devices = 1;
    */
   devices: Device[];
+
+  /**
+   * How many devices match the filters (every page together).
+   *
+   * @generated from field: uint32 total = 2;
+   */
+  total: number;
+
+  /**
+   * With with_facets: vendors and models among the caller's devices of the site filter, most first.
+   *
+   * @generated from field: repeated dca.v1.FacetCount vendors = 3;
+   */
+  vendors: FacetCount[];
+
+  /**
+   * @generated from field: repeated dca.v1.FacetCount models = 4;
+   */
+  models: FacetCount[];
 };
 
 /**
@@ -1335,11 +1549,30 @@ export type ListDevicesResponse = Message<"dca.v1.ListDevicesResponse"> & {
  */
 export type ListDevicesResponseJson = {
   /**
-   * By site and address.
+   * In the order asked for (by site name and address by default).
    *
    * @generated from field: repeated dca.v1.Device devices = 1;
    */
   devices?: DeviceJson[];
+
+  /**
+   * How many devices match the filters (every page together).
+   *
+   * @generated from field: uint32 total = 2;
+   */
+  total?: number;
+
+  /**
+   * With with_facets: vendors and models among the caller's devices of the site filter, most first.
+   *
+   * @generated from field: repeated dca.v1.FacetCount vendors = 3;
+   */
+  vendors?: FacetCountJson[];
+
+  /**
+   * @generated from field: repeated dca.v1.FacetCount models = 4;
+   */
+  models?: FacetCountJson[];
 };
 
 /**
@@ -1347,7 +1580,7 @@ export type ListDevicesResponseJson = {
  * Use `create(ListDevicesResponseSchema)` to create a new message.
  */
 export const ListDevicesResponseSchema: GenMessage<ListDevicesResponse, {jsonType: ListDevicesResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 21);
+  messageDesc(file_dca_v1_admin_fleet, 22);
 
 /**
  * @generated from message dca.v1.ListMissedDevicesRequest
@@ -1388,7 +1621,7 @@ export type ListMissedDevicesRequestJson = {
  * Use `create(ListMissedDevicesRequestSchema)` to create a new message.
  */
 export const ListMissedDevicesRequestSchema: GenMessage<ListMissedDevicesRequest, {jsonType: ListMissedDevicesRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 22);
+  messageDesc(file_dca_v1_admin_fleet, 23);
 
 /**
  * @generated from message dca.v1.ListMissedDevicesResponse
@@ -1415,7 +1648,7 @@ export type ListMissedDevicesResponseJson = {
  * Use `create(ListMissedDevicesResponseSchema)` to create a new message.
  */
 export const ListMissedDevicesResponseSchema: GenMessage<ListMissedDevicesResponse, {jsonType: ListMissedDevicesResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 23);
+  messageDesc(file_dca_v1_admin_fleet, 24);
 
 /**
  * A device's readings (its meters), newest first: what billing tools fetch.
@@ -1488,7 +1721,7 @@ export type ListReadingsRequestJson = {
  * Use `create(ListReadingsRequestSchema)` to create a new message.
  */
 export const ListReadingsRequestSchema: GenMessage<ListReadingsRequest, {jsonType: ListReadingsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 24);
+  messageDesc(file_dca_v1_admin_fleet, 25);
 
 /**
  * @generated from message dca.v1.ListReadingsResponse
@@ -1525,7 +1758,7 @@ export type ListReadingsResponseJson = {
  * Use `create(ListReadingsResponseSchema)` to create a new message.
  */
 export const ListReadingsResponseSchema: GenMessage<ListReadingsResponse, {jsonType: ListReadingsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 25);
+  messageDesc(file_dca_v1_admin_fleet, 26);
 
 /**
  * @generated from message dca.v1.ListCounterFlagsRequest
@@ -1570,7 +1803,7 @@ export type ListCounterFlagsRequestJson = {
  * Use `create(ListCounterFlagsRequestSchema)` to create a new message.
  */
 export const ListCounterFlagsRequestSchema: GenMessage<ListCounterFlagsRequest, {jsonType: ListCounterFlagsRequestJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 26);
+  messageDesc(file_dca_v1_admin_fleet, 27);
 
 /**
  * @generated from message dca.v1.ListCounterFlagsResponse
@@ -1601,5 +1834,142 @@ export type ListCounterFlagsResponseJson = {
  * Use `create(ListCounterFlagsResponseSchema)` to create a new message.
  */
 export const ListCounterFlagsResponseSchema: GenMessage<ListCounterFlagsResponse, {jsonType: ListCounterFlagsResponseJson}> = /*@__PURE__*/
-  messageDesc(file_dca_v1_admin_fleet, 27);
+  messageDesc(file_dca_v1_admin_fleet, 28);
+
+/**
+ * A device's health from the hrDeviceStatus of its newest reading: running is ok, warning and
+ * testing are a warning, down is an error; no status (or "unknown") is unknown.
+ *
+ * @generated from enum dca.v1.DeviceHealth
+ */
+export enum DeviceHealth {
+  /**
+   * @generated from enum value: DEVICE_HEALTH_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: DEVICE_HEALTH_OK = 1;
+   */
+  OK = 1,
+
+  /**
+   * @generated from enum value: DEVICE_HEALTH_WARNING = 2;
+   */
+  WARNING = 2,
+
+  /**
+   * @generated from enum value: DEVICE_HEALTH_ERROR = 3;
+   */
+  ERROR = 3,
+
+  /**
+   * @generated from enum value: DEVICE_HEALTH_UNKNOWN = 4;
+   */
+  UNKNOWN = 4,
+}
+
+/**
+ * A device's health from the hrDeviceStatus of its newest reading: running is ok, warning and
+ * testing are a warning, down is an error; no status (or "unknown") is unknown.
+ *
+ * @generated from enum dca.v1.DeviceHealth
+ */
+export type DeviceHealthJson = "DEVICE_HEALTH_UNSPECIFIED" | "DEVICE_HEALTH_OK" | "DEVICE_HEALTH_WARNING" | "DEVICE_HEALTH_ERROR" | "DEVICE_HEALTH_UNKNOWN";
+
+/**
+ * Describes the enum dca.v1.DeviceHealth.
+ */
+export const DeviceHealthSchema: GenEnum<DeviceHealth, DeviceHealthJson> = /*@__PURE__*/
+  enumDesc(file_dca_v1_admin_fleet, 0);
+
+/**
+ * The column a device listing is sorted by.
+ *
+ * @generated from enum dca.v1.DeviceSort
+ */
+export enum DeviceSort {
+  /**
+   * By site name, then address (numerically): as DEVICE_SORT_SITE.
+   *
+   * @generated from enum value: DEVICE_SORT_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * By site name, then address.
+   *
+   * @generated from enum value: DEVICE_SORT_SITE = 1;
+   */
+  SITE = 1,
+
+  /**
+   * @generated from enum value: DEVICE_SORT_VENDOR = 2;
+   */
+  VENDOR = 2,
+
+  /**
+   * @generated from enum value: DEVICE_SORT_MODEL = 3;
+   */
+  MODEL = 3,
+
+  /**
+   * @generated from enum value: DEVICE_SORT_SERIAL = 4;
+   */
+  SERIAL = 4,
+
+  /**
+   * Numerically for IPv4 ("10.0.0.9" before "10.0.0.10").
+   *
+   * @generated from enum value: DEVICE_SORT_ADDRESS = 5;
+   */
+  ADDRESS = 5,
+
+  /**
+   * @generated from enum value: DEVICE_SORT_LAST_READ = 6;
+   */
+  LAST_READ = 6,
+
+  /**
+   * @generated from enum value: DEVICE_SORT_TOTAL_PAGES = 7;
+   */
+  TOTAL_PAGES = 7,
+
+  /**
+   * By the lowest known supply percent.
+   *
+   * @generated from enum value: DEVICE_SORT_LOWEST_SUPPLY = 8;
+   */
+  LOWEST_SUPPLY = 8,
+
+  /**
+   * By health (ok, unknown, warning, error ascending: descending puts errors first), then the status text.
+   *
+   * @generated from enum value: DEVICE_SORT_STATUS = 9;
+   */
+  STATUS = 9,
+
+  /**
+   * @generated from enum value: DEVICE_SORT_FLAGS = 10;
+   */
+  FLAGS = 10,
+
+  /**
+   * @generated from enum value: DEVICE_SORT_MAC = 11;
+   */
+  MAC = 11,
+}
+
+/**
+ * The column a device listing is sorted by.
+ *
+ * @generated from enum dca.v1.DeviceSort
+ */
+export type DeviceSortJson = "DEVICE_SORT_UNSPECIFIED" | "DEVICE_SORT_SITE" | "DEVICE_SORT_VENDOR" | "DEVICE_SORT_MODEL" | "DEVICE_SORT_SERIAL" | "DEVICE_SORT_ADDRESS" | "DEVICE_SORT_LAST_READ" | "DEVICE_SORT_TOTAL_PAGES" | "DEVICE_SORT_LOWEST_SUPPLY" | "DEVICE_SORT_STATUS" | "DEVICE_SORT_FLAGS" | "DEVICE_SORT_MAC";
+
+/**
+ * Describes the enum dca.v1.DeviceSort.
+ */
+export const DeviceSortSchema: GenEnum<DeviceSort, DeviceSortJson> = /*@__PURE__*/
+  enumDesc(file_dca_v1_admin_fleet, 1);
 

@@ -885,7 +885,7 @@ export type WhoAmIResponse = Message<"dca.v1.WhoAmIResponse"> & {
   credentialId: string;
 
   /**
-   * The token's scope (meters, tasks, relay, broker, full); empty for a session.
+   * The token's scope (meters, tasks, relay, broker, metrics, full); empty for a session.
    *
    * @generated from field: string scope = 4;
    */
@@ -928,7 +928,7 @@ export type WhoAmIResponseJson = {
   credentialId?: string;
 
   /**
-   * The token's scope (meters, tasks, relay, broker, full); empty for a session.
+   * The token's scope (meters, tasks, relay, broker, metrics, full); empty for a session.
    *
    * @generated from field: string scope = 4;
    */
@@ -1625,7 +1625,7 @@ export type ApiToken = Message<"dca.v1.ApiToken"> & {
   name: string;
 
   /**
-   * meters (read meters and devices), tasks (meters and tasks), relay (agents' SSH keys for sshd), broker (mosquitto's password file and ACL), full (all its user may).
+   * meters (read meters and devices), tasks (meters and tasks), relay (agents' SSH keys for sshd), broker (mosquitto's password file and ACL), metrics (the hub's Prometheus metrics), full (all its user may).
    *
    * @generated from field: string scope = 3;
    */
@@ -1682,7 +1682,7 @@ export type ApiTokenJson = {
   name?: string;
 
   /**
-   * meters (read meters and devices), tasks (meters and tasks), relay (agents' SSH keys for sshd), broker (mosquitto's password file and ACL), full (all its user may).
+   * meters (read meters and devices), tasks (meters and tasks), relay (agents' SSH keys for sshd), broker (mosquitto's password file and ACL), metrics (the hub's Prometheus metrics), full (all its user may).
    *
    * @generated from field: string scope = 3;
    */
