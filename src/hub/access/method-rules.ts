@@ -114,4 +114,10 @@ export const METHOD_RULES: Readonly<Record<AdminMethod, MethodRule>> = {
   getMqttAclFile: global("hub.files", "read"),
   issueBrokerCert: global("hub.ca", "change"),
   getRelayAuthorizedKeys: global("relay.keys"),
+
+  // Portal (issue 15).
+  getSignInOptions: { kind: "open" },
+  setUpFirstOwner: { kind: "open", audit: "change" },
+  redeemSignInLink: { kind: "open", audit: "change" },
+  watchTask: site("task.read", "read"),
 };

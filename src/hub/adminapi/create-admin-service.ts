@@ -23,6 +23,9 @@ import { createAuditHandlers } from "./audit-handlers.ts";
 import { createPeopleHandlers } from "./people-handlers.ts";
 import { createRoleHandlers } from "./role-handlers.ts";
 import { createSecurityHandlers } from "./security-handlers.ts";
+import { type TaskEvents, createTaskEvents } from "../api/task-events.ts";
+import { createPortalHandlers } from "./portal-handlers.ts";
+import { createWatchTaskHandler } from "./watch-task-handler.ts";
 
 /** What the handlers need besides the store (clock, settings, public URL: see HubSignInDeps). */
 export interface AdminServiceDeps extends HubSignInDeps {
@@ -35,11 +38,14 @@ export interface AdminServiceDeps extends HubSignInDeps {
   signIn?: HubSignIn;
   /** The root public key releases are checked against; the built-in one by default (tests give their own). */
   trustRoot?: string;
+  /** Task changes within this hub process, shared with the agent API (WatchTask follows them); a set of its own by default. */
+  taskEvents?: TaskEvents;
 }
 
 /** Every AdminService handler the hub has (a missing one answers unimplemented). */
 export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl<typeof AdminService>> {
   const signIn = deps.signIn ?? createHubSignIn(deps);
+  const taskEvents = deps.taskEvents ?? createTaskEvents();
   return {
     ...createSignInHandlers(signIn),
     ...createSsoHandlers(signIn),
@@ -48,12 +54,16 @@ export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl
     ...createSiteHandlers(deps.store),
     ...createFleetHandlers(deps.store),
     ...createDeviceHandlers(deps.store),
-    ...createTaskHandlers(deps.store),
+    ...createTaskHandlers(deps.store, taskEvents),
     ...createWebAccessHandlers({ store: deps.store, dataDir: deps.dataDir, clock: deps.clock ?? systemClock }),
     ...createPeopleHandlers({ store: deps.store, clock: deps.clock ?? systemClock }),
     ...createRoleHandlers(deps.store),
     ...createSecurityHandlers(deps.store),
     ...createAuditHandlers(deps.store),
+    // Portal (issue 15).
+    ...createPortalHandlers(signIn),
+    // Real time: a watch sleeps between looks at the store (its tests give it a clock of their own).
+    ...createWatchTaskHandler({ store: deps.store, events: taskEvents }),
     // Releases and the broker's certificate live in the data folder: without one these answer unimplemented.
     ...(deps.dataDir === undefined ? {} : createHubHandlers({ store: deps.store, dataDir: deps.dataDir, trustRoot: deps.trustRoot, now: () => new Date((deps.clock ?? systemClock).now()) })),
   };

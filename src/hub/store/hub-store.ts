@@ -35,6 +35,7 @@ import type { NewUserSession, RevokeBy, UserSession } from "./user-sessions.ts";
 import type { ApiToken, NewApiToken } from "./api-tokens.ts";
 import type { SecuritySettings } from "./hub-settings.ts";
 import type { NewUser, User, UserSecrets } from "./users.ts";
+import type { PortalCodeStore } from "./portal-codes.ts";
 
 /**
  * What the agent API (AgentService, and the release files it offers) needs. Methods an agent
@@ -292,6 +293,6 @@ export interface WakeStore extends Pick<AgentApiStore, "authenticateAgent">, Pic
 }
 
 /** The whole store, as the hub's wiring (startHub) and the admin runner open it. */
-export interface HubStore extends AgentApiStore, WakeStore, AdminStore, RoleGrantStore, UserSessionStore, ApiTokenStore, HubSettingsStore, AuditLogStore, AccountStore {
+export interface HubStore extends AgentApiStore, WakeStore, AdminStore, RoleGrantStore, UserSessionStore, ApiTokenStore, HubSettingsStore, AuditLogStore, AccountStore, PortalCodeStore {
   close(): void;
 }

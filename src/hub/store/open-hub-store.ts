@@ -17,6 +17,7 @@ import { createAuditLog } from "./audit-log.ts";
 import { createDeviceViews } from "./devices.ts";
 import { createHubSettings } from "./hub-settings.ts";
 import type { HubStore } from "./hub-store.ts";
+import { createPortalCodes } from "./portal-codes.ts";
 import { createReadingWriter } from "./readings.ts";
 import { createReleases } from "./releases.ts";
 import { createRoleGrants } from "./role-grants.ts";
@@ -53,6 +54,8 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
   const { requireSite, ...siteMethods } = sites;
   const tasks = createTasks(ctx, requireSite, siteMethods.getSiteConfig);
   const settings = createHubSettings(ctx);
+  const users = createUsers(ctx);
+  const grants = createRoleGrants(ctx);
   return {
     path: join(dataDir, HUB_DB_FILE),
     ...siteMethods,
@@ -63,12 +66,13 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
     ...tasks,
     ...createWebAccessSessions(ctx, tasks.createTask),
     ...createReleases(ctx),
-    ...createRoleGrants(ctx),
+    ...grants,
     ...settings,
     ...createUserSessions(ctx, settings.getSecuritySettings),
     ...createApiTokens(ctx),
     ...createAuditLog(ctx),
-    ...createUsers(ctx),
+    ...users,
+    ...createPortalCodes(ctx, { ...settings, createUser: users.createUser, grantRole: grants.grantRole }),
     ...createUserSecondFactor(ctx),
     close() {
       db.close();
