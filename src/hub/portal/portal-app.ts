@@ -92,7 +92,8 @@ export function createPortalApp(opts: PortalAppOptions): Hono<PortalEnv> {
       const refusal = foreignOrigin({ origin: c.req.header("origin"), referer: c.req.header("referer"), secFetchSite: c.req.header("sec-fetch-site") }, origin);
       const given = c.req.header(CSRF_HEADER) ?? (await formField(c.req.raw.headers.get("content-type"), () => c.req.parseBody(), CSRF_FIELD));
       const pre = sentPreSession(c);
-      const tokenOk = (sessionBinding !== undefined && csrf.check(sessionBinding, given)) || (pre !== undefined && csrf.check(`pre:${pre}`, given));
+      // Signed in, only the session's token counts; before that, the pre-session's.
+      const tokenOk = sessionBinding !== undefined ? csrf.check(sessionBinding, given) : pre !== undefined && csrf.check(`pre:${pre}`, given);
       if (refusal || !tokenOk) {
         portal.csrf = sessionBinding ? csrf.token(sessionBinding) : csrf.token(`pre:${preSession(c)}`);
         const why = refusal ?? "the form's security token is missing or out of date";
