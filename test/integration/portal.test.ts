@@ -102,7 +102,7 @@ describe.skipIf(!!skip)("portal: sign-in, TOTP, lockout, sign-out, sign-in links
     await chrome.screenshot(visit.page, "portal-home");
     // A phone's width: nothing sticks out sideways.
     await visit.page.setViewportSize({ width: 375, height: 700 });
-    expect(await visit.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await visit.page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
     await chrome.screenshot(visit.page, "portal-home-375");
     await visit.page.setViewportSize({ width: 1024, height: 768 });
     await Promise.all([visit.page.waitForNavigation(), visit.page.click("nav a[href='/account/security']")]);

@@ -47,10 +47,10 @@ async function waitFor(ctx: AdminContext<unknown>, id: string, seconds: number):
   try {
     for (let left = seconds; left > 0; left = Math.ceil((until - Date.now()) / 1000)) {
       const s = Math.min(left, WATCH_CALL_S);
-      for await (const r of ctx.api.watchTask({ id, maxSeconds: s }, { timeoutMs: (s + 10) * 1000 })) {
-        last = taskOf(r.task!);
-        if (FINISHED.has(last.state)) return last;
-      }
+      // Read to the end: the hub ends the stream once the task has finished or the time is up (a
+      // stream left early keeps its HTTP/2 stream, and with it this process, alive).
+      for await (const r of ctx.api.watchTask({ id, maxSeconds: s }, { timeoutMs: (s + 10) * 1000 })) last = taskOf(r.task!);
+      if (last && FINISHED.has(last.state)) return last;
     }
     return last ?? taskOf((await ctx.api.getTask({ id })).task!);
   } catch (e) {
