@@ -30,7 +30,7 @@ export const ADMIN_LOCAL_HELP = `Usage: dca-hub admin-local --data DIR <command>
       (unless --keep-totp), ends every session, and makes sure the account is a global owner
   owner sign-in-link NAME [--minutes N] [--url https://HUB:PORT]
       a one-time link that signs the owner NAME into the web portal (works once, for N minutes:
-      default 15, at most 1440); only its hash is kept. The hub need not run while it is made.
+      default 15, at most 1440); only its hash is kept. Start the hub, then open the link.
 
 Everything it does is in the audit log as "admin-local:<OS user>".
 `;
