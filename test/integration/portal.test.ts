@@ -5,7 +5,8 @@
  * serve prints); sign-in with password then TOTP (enrolled on the
  * own-security page from its QR's secret); a locked-out account sees the
  * lockout as the hub words it; sign-out; a one-time sign-in link works
- * once; a POST without the CSRF token or from a foreign origin is refused.
+ * once; a POST without the CSRF token or from a foreign origin is refused;
+ * single sign-on through a real OpenID Connect provider on loopback.
  * No page logs a console error (a CSP violation would). Screenshots go to
  * test/artifacts/portal-*.png.
  */
@@ -16,6 +17,7 @@ import type { Page } from "playwright-core";
 import { totpCodeAt } from "../../src/hub/accounts/index.ts";
 import { type ChromiumSession, chromiumUnavailable, launchChromium } from "../support/chromium.ts";
 import { type HubProcess, TEST_OWNER, eventually, hubCommand, runCommand, startHubProcess } from "../support/service-peers.ts";
+import { type OidcPeer, startOidcPeer } from "../support/oidc-peer.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
 const skip = chromiumUnavailable();
@@ -193,5 +195,41 @@ describe.skipIf(!!skip)("portal: sign-in, TOTP, lockout, sign-out, sign-in links
     await submit(again.page);
     expect(await notice(again.page)).toContain("unknown, used or expired");
     expect(await again.page.textContent("header")).not.toContain("Signed in as");
+  });
+});
+
+describe.skipIf(!!skip)("portal: single sign-on through an OpenID Connect provider", () => {
+  let hub: HubProcess;
+  let oidc: OidcPeer;
+  let chrome: ChromiumSession;
+  beforeAll(async () => {
+    const tmp = tempDir("dca-portal-sso-");
+    hub = await startHubProcess(join(tmp, "hub"));
+    oidc = await startOidcPeer({ redirectUris: [`${hub.url}/sso/callback`] });
+    const secret = join(tmp, "client-secret");
+    writeFileSync(secret, `${oidc.clientSecret}\n`, { mode: 0o600 });
+    await hub.must("sso", "set-oidc", "--issuer", oidc.issuer, "--client-id", oidc.clientId, "--client-secret-file", secret, "--idp-ca", oidc.caPath, "--scopes", "openid profile email groups");
+    await hub.must("sso", "map", "printadmins", "admin");
+    chrome = await launchChromium({ trustCertificates: [readFileSync(hub.caPath, "utf8"), readFileSync(oidc.caPath, "utf8")] });
+  }, 60_000);
+  afterAll(async () => {
+    await chrome?.close();
+    await oidc?.stop();
+    await hub?.stop();
+  });
+
+  test("the SSO button goes to the provider and back, signed in, to where the browser was headed", async () => {
+    const visit = await chrome.open(`${hub.url}/account/security`);
+    await chrome.screenshot(visit.page, "portal-sign-in-sso");
+    await Promise.all([visit.page.waitForURL((u) => u.origin === oidc.issuer), visit.page.click("text=Sign in with single sign-on")]);
+    // The provider's own (development) login and consent forms.
+    await visit.page.fill("input[name=login]", "alice-sub");
+    await visit.page.fill("input[name=password]", "any");
+    await Promise.all([visit.page.waitForNavigation(), visit.page.click("button[type=submit]")]);
+    if (new URL(visit.page.url()).origin === oidc.issuer) await visit.page.click("button[type=submit]");
+    await visit.page.waitForURL((u) => u.origin === hub.url && u.pathname === "/account/security", { timeout: 15_000 });
+    expect(await visit.page.textContent("header .who")).toContain("alice");
+    expect(await visit.page.textContent("main")).toContain("signs in through single sign-on");
+    // (No check of console errors here: the provider's development pages ask the Internet for fonts.)
   });
 });

@@ -15,15 +15,19 @@ import { type AdminClient, bearerInterceptor, createAdminClient } from "../admin
 import { CALL_ADDRESS } from "../adminapi/admin-call.ts";
 import { ADMIN_REQUEST_MAX_BYTES } from "../adminapi/admin-door.ts";
 
-/** Makes an AdminClient acting with `bearer` (a session token, or none) for a caller at `address`. */
-export type AdminClientFor = (bearer: string | undefined, address: string) => AdminClient;
+/**
+ * Makes an AdminClient acting with `bearer` (a session token, or none) for a caller at `address`,
+ * whose calls' URL is on `origin` (the one the browser reached: StartSsoSignIn makes the SSO
+ * redirect URI from it when the hub has no --public-url).
+ */
+export type AdminClientFor = (bearer: string | undefined, address: string, origin: string) => AdminClient;
 
 /** Clients of `guarded` (a service already behind guardAdminService). */
 export function createInProcessAdmin(guarded: Partial<ServiceImpl<typeof AdminService>>): AdminClientFor {
   const router = createConnectRouter({ connect: true, grpc: false, grpcWeb: false, readMaxBytes: ADMIN_REQUEST_MAX_BYTES });
   router.service(AdminService, guarded);
   const handlers = new Map(router.handlers.map((h) => [h.requestPath, h]));
-  return (bearer, address) => {
+  return (bearer, address, origin) => {
     const httpClient: UniversalClientFn = async (req) => {
       const handler = handlers.get(new URL(req.url).pathname);
       if (!handler) throw new ConnectError(`no AdminService method at ${new URL(req.url).pathname}`, Code.Unimplemented);
@@ -40,7 +44,7 @@ export function createInProcessAdmin(guarded: Partial<ServiceImpl<typeof AdminSe
     };
     const transport = createTransport({
       httpClient,
-      baseUrl: "https://in-process",
+      baseUrl: origin,
       useBinaryFormat: true,
       interceptors: [bearerInterceptor(bearer ?? "")],
       acceptCompression: [],

@@ -138,8 +138,8 @@ describe("the portal app", () => {
 
   test("a failure nobody planned for is a 500 page that shows nothing of it", async () => {
     const b = portalBrowser({
-      wrap: (f) => (bearer, address) => {
-        const api = f(bearer, address);
+      wrap: (f) => (bearer, address, origin) => {
+        const api = f(bearer, address, origin);
         return { ...api, getSignInOptions: () => Promise.reject(new Error("database exploded at /secret/path.ts:12")) };
       },
     });

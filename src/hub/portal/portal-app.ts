@@ -63,7 +63,7 @@ export function createPortalApp(opts: PortalAppOptions): Hono<PortalEnv> {
     const address = c.env?.incoming?.socket?.remoteAddress ?? "unknown";
     const origin = fixedOrigin ?? url.origin;
     const token = sessionCookie(c);
-    const api = opts.adminFor(token, address);
+    const api = opts.adminFor(token, address, url.origin);
     let me: PortalContext["me"];
     if (token) {
       me = await api.whoAmI({}).catch((e: unknown) => {
@@ -82,7 +82,7 @@ export function createPortalApp(opts: PortalAppOptions): Hono<PortalEnv> {
       version: opts.version ?? VERSION,
       csrf: "",
       async useSession(next) {
-        portal.api = opts.adminFor(next, address);
+        portal.api = opts.adminFor(next, address, url.origin);
         portal.me = await portal.api.whoAmI({});
         portal.csrf = csrf.token(`session:${portal.me.credentialId}`);
       },
