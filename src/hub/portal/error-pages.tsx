@@ -7,6 +7,7 @@
  * has it; a page never shows a stack).
  */
 import { DcaError, type ErrorCode } from "../../common/errors.ts";
+import { VERSION } from "../../common/version.ts";
 import { clearSessionCookie } from "./cookies.ts";
 import { Layout } from "./layout.tsx";
 import { signInUrl } from "./next-path.ts";
@@ -69,6 +70,14 @@ export function ErrorPage(p: { portal: PortalContext; status: number; message: s
   );
 }
 
+/** The request's PortalContext, or a bare one when the failure came before it was made (no forms, no API). */
+function portalOf(c: PortalCtx): PortalContext {
+  const held = c.get("portal") as PortalContext | undefined;
+  if (held) return held;
+  const refuse = () => Promise.reject(new DcaError("unavailable", "no API for this request"));
+  return { api: new Proxy({}, { get: () => refuse }) as PortalContext["api"], address: "unknown", origin: "", version: VERSION, csrf: "", useSession: refuse };
+}
+
 /** The answer for an error a page threw. */
 export async function errorResponse(c: PortalCtx, e: unknown, log: (line: string) => void): Promise<Response> {
   const err = DcaError.from(e);
@@ -79,10 +88,10 @@ export async function errorResponse(c: PortalCtx, e: unknown, log: (line: string
   }
   if (status === 500) log(`portal: ${c.req.method} ${new URL(c.req.url).pathname} failed: ${err.message}`);
   const message = status === 500 ? "The hub could not answer this page; its log says why. Try again, or tell the hub's admin." : err.message;
-  return c.html(<ErrorPage portal={c.get("portal")} status={status} message={message} />, status);
+  return c.html(<ErrorPage portal={portalOf(c)} status={status} message={message} />, status);
 }
 
 /** The 404 page. */
 export function notFound(c: PortalCtx): Response | Promise<Response> {
-  return c.html(<ErrorPage portal={c.get("portal")} status={404} message="There is no page at this address. Check the link, or start from the home page." />, 404);
+  return c.html(<ErrorPage portal={portalOf(c)} status={404} message="There is no page at this address. Check the link, or start from the home page." />, 404);
 }

@@ -92,6 +92,14 @@ describe("the portal app", () => {
     expect((await b.post("/logout", {}, { "x-csrf-token": b.csrf })).status).toBe(303);
   });
 
+  test("a form body over 64 KiB is refused before it is read", async () => {
+    const b = portalBrowser();
+    await b.text(await b.get("/login"));
+    const r = await b.post("/login", { username: "alice", password: "x".repeat(70 * 1024) });
+    expect(r.status).toBe(413);
+    expectHeaders(r);
+  });
+
   test("without a session a page sends the browser to sign in, with next= back to it; a stale cookie is forgotten", async () => {
     const b = portalBrowser();
     const r = await b.get("/account/security?tab=1");
@@ -150,5 +158,14 @@ describe("the portal app", () => {
     expect(text).not.toContain("exploded");
     expect(text).not.toContain("/secret/path.ts");
     expectHeaders(r);
+    // Also when it happens before the page's context exists (WhoAmI itself failing).
+    const c = portalBrowser({
+      wrap: (f) => (bearer, address, origin) => ({ ...f(bearer, address, origin), whoAmI: () => Promise.reject(new Error("store gone at /secret/x.ts")) }),
+    });
+    c.jar.set(SESSION_COOKIE, "dcas_abcdefghijklmnopqrstuvwxyz");
+    const early = await c.get("/");
+    expect(early.status).toBe(500);
+    expect(await early.text()).not.toContain("/secret/x.ts");
+    expectHeaders(early);
   });
 });

@@ -19,7 +19,6 @@ import { registerRoutes } from "./routes.ts";
 import { applySecurityHeaders } from "./security-headers.ts";
 import { jsx } from "hono/jsx";
 
-
 /** Largest request body (a form); larger ones get 413 before they are read. */
 export const PORTAL_BODY_MAX_BYTES = 64 * 1024;
 
