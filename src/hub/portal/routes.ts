@@ -7,15 +7,8 @@ import type { Hono } from "hono";
 import { page } from "./page.ts";
 import type { PortalEnv } from "./portal-context.ts";
 import { getHome } from "./pages/home.tsx";
-import {
-  getSecurity,
-  postPassword,
-  postRecoveryCodes,
-  postRevokeSessions,
-  postTotpBegin,
-  postTotpConfirm,
-  postTotpDisable,
-} from "./pages/security.tsx";
+import { getSecurity } from "./pages/security.tsx";
+import { postPassword, postRecoveryCodes, postRevokeSessions, postTotpBegin, postTotpConfirm, postTotpDisable } from "./pages/security-actions.ts";
 import { getSetup, postSetup } from "./pages/setup.tsx";
 import { getSignIn, postSecondFactor, postSignIn, postSignOut } from "./pages/sign-in.tsx";
 import { getSignInLink, postSignInLink } from "./pages/sign-in-link.tsx";

@@ -8,18 +8,15 @@
  * the RPCs require. A session limited to enrolling 2FA (the hub requires
  * it) lands here and sees only the enrolment; finishing it swaps the
  * session for a full one (ConfirmTotpEnrolment answers the new token).
+ * The forms' handlers are in security-actions.ts.
  */
-import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Session } from "../../../gen/dca/v1/admin_people_pb.ts";
-import { DcaError } from "../../../common/errors.ts";
-import { setSessionCookie } from "../cookies.ts";
-import { statusOf } from "../error-pages.tsx";
 import { CsrfField, Layout, Notice } from "../layout.tsx";
-import { type PageResult, field } from "../page.ts";
+import type { PageResult } from "../page.ts";
 import type { PortalContext, PortalCtx } from "../portal-context.ts";
 
 /** What one rendering of the page shows besides the settings. */
-interface Shown {
+export interface Shown {
   ok?: string;
   error?: string;
   /** An enrolment begun: its QR (SVG) and secret. */
@@ -216,81 +213,14 @@ function SecurityPage(p: { portal: PortalContext; sessions: Session[]; shown: Sh
 }
 
 /** The page with `shown`, read fresh (WhoAmI again after a change). */
-async function render(c: PortalCtx, shown: Shown, status: 200 | 400 | 401 | 403 | 409 | 429 = 200): Promise<Response> {
+export async function renderSecurity(c: PortalCtx, shown: Shown, status: 200 | 400 | 401 | 403 | 409 | 429 = 200): Promise<Response> {
   const portal = c.get("portal");
   portal.me = await portal.api.whoAmI({});
   const sessions = portal.me.enrolOnly ? [] : (await portal.api.listMySessions({})).sessions;
   return c.html(<SecurityPage portal={portal} sessions={sessions} shown={shown} />, status);
 }
 
-/** Runs a change; its refusal is shown on the page as the RPC words it. */
-async function change(c: PortalCtx, run: () => Promise<Shown | Response>): Promise<Response> {
-  try {
-    const out = await run();
-    return out instanceof Response ? out : render(c, out);
-  } catch (e) {
-    const err = DcaError.from(e);
-    const status = statusOf(err.code);
-    if (status === 500) throw e;
-    return render(c, { error: err.message }, status === 401 || status === 403 || status === 409 || status === 429 ? status : 400);
-  }
-}
-
-const confirmOf = async (c: PortalCtx) => ({ password: await field(c, "confirm_password", 1000), totpCode: (await field(c, "confirm_code", 100)).trim() });
-
 /** GET /account/security */
 export function getSecurity(c: PortalCtx): Promise<PageResult> {
-  return render(c, c.req.query("enrol") === "1" ? { ok: "Signed in. Turn on two-factor sign-in to go on." } : {});
+  return renderSecurity(c, c.req.query("enrol") === "1" ? { ok: "Signed in. Turn on two-factor sign-in to go on." } : {});
 }
-
-/** POST /account/password */
-export const postPassword = (c: PortalCtx) =>
-  change(c, async () => {
-    const newPassword = await field(c, "new_password", 1000);
-    if (newPassword !== (await field(c, "new_password2", 1000))) return { error: "The two new passwords differ; type them again." };
-    const r = await c.get("portal").api.changePassword({ confirm: await confirmOf(c), newPassword });
-    return { ok: `Password changed.${r.sessionsRevoked ? ` ${r.sessionsRevoked} other session(s) signed out.` : ""}` };
-  });
-
-/** POST /account/totp/begin */
-export const postTotpBegin = (c: PortalCtx) =>
-  change(c, async () => {
-    const r = await c.get("portal").api.beginTotpEnrolment({ confirm: await confirmOf(c) });
-    return { enrolment: { qrSvg: r.qrSvg, secret: r.secret } };
-  });
-
-/** POST /account/totp/confirm: on, with recovery codes; an enrolment-only session becomes a full one. */
-export const postTotpConfirm = (c: PortalCtx) =>
-  change(c, async () => {
-    const portal = c.get("portal");
-    const r = await portal.api.confirmTotpEnrolment({ code: (await field(c, "code", 100)).trim() });
-    if (r.sessionUpgraded && r.sessionToken) {
-      setSessionCookie(c, r.sessionToken, r.expiresAt ? timestampDate(r.expiresAt) : undefined);
-      // The rest of this answer (and its forms' CSRF tokens) belongs to the new session.
-      await portal.useSession(r.sessionToken);
-    }
-    const others = r.sessionsRevoked ? ` ${r.sessionsRevoked} other session(s) signed out.` : "";
-    return { ok: `Two-factor sign-in is on.${others}`, recoveryCodes: r.recoveryCodes };
-  });
-
-/** POST /account/totp/disable */
-export const postTotpDisable = (c: PortalCtx) =>
-  change(c, async () => {
-    const r = await c.get("portal").api.disableTotp({ confirm: await confirmOf(c) });
-    return { ok: `Two-factor sign-in is off.${r.sessionsRevoked ? ` ${r.sessionsRevoked} other session(s) signed out.` : ""}` };
-  });
-
-/** POST /account/recovery-codes */
-export const postRecoveryCodes = (c: PortalCtx) =>
-  change(c, async () => {
-    const r = await c.get("portal").api.newRecoveryCodes({ confirm: await confirmOf(c) });
-    return { ok: "New recovery codes made; the old ones no longer work.", recoveryCodes: r.recoveryCodes };
-  });
-
-/** POST /account/sessions/revoke: one session, or all others. */
-export const postRevokeSessions = (c: PortalCtx) =>
-  change(c, async () => {
-    const allOthers = (await field(c, "all_others")) === "1";
-    const r = await c.get("portal").api.revokeMySessions(allOthers ? { allOthers } : { sessionId: await field(c, "session_id", 100) });
-    return { ok: `${r.revoked} session(s) signed out.` };
-  });
