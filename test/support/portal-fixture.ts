@@ -14,6 +14,8 @@ export const PORTAL_ORIGIN = "https://hub.test:8443";
 
 export interface PortalBrowser {
   h: AdminHarness;
+  /** Clients of the very service the portal calls (its task events included). */
+  adminFor: AdminClientFor;
   /** Cookies held, by name. */
   jar: Map<string, string>;
   /** Set-Cookie lines of the last answer. */
@@ -37,6 +39,7 @@ export function portalBrowser(opts: { wrap?: (f: AdminClientFor) => AdminClientF
   const jar = new Map<string, string>();
   const b: PortalBrowser = {
     h,
+    adminFor,
     jar,
     lastSetCookies: [],
     csrf: "",

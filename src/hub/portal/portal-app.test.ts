@@ -144,6 +144,33 @@ describe("the portal app", () => {
     expect(page).toContain("Set up two-factor sign-in");
   });
 
+  test("/tasks/ID/events streams the task as server-sent events until it has finished", async () => {
+    const b = portalBrowser();
+    await person(b.h, "olga", "owner");
+    const site = b.h.store.createSite("A");
+    b.h.store.updateSiteConfig(site.id, (c) => void (c.targets = ["127.0.8.0/24"]));
+    const task = b.h.store.createTask(site.id, create(TaskSchema, { kind: { case: "ping", value: { address: "127.0.8.7" } } }));
+    await signIn(b, "olga");
+    const r = await b.get(`/tasks/${task.id}/events`);
+    expect(r.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    expectHeaders(r);
+    const reader = r.body!.getReader();
+    let text = "";
+    const until = async (s: string) => {
+      while (!text.includes(s)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      return text;
+    };
+    expect(await until("event: task")).toContain('data-state="pending"');
+    // Canceled through the same service: its task event wakes the watch at once.
+    await b.adminFor(b.jar.get(SESSION_COOKIE), "127.0.0.1", PORTAL_ORIGIN).cancelTask({ id: task.id });
+    expect(await until("event: end")).toContain('data-state="canceled"');
+    expect((await reader.read()).done).toBe(true);
+  });
+
   test("a failure nobody planned for is a 500 page that shows nothing of it", async () => {
     const b = portalBrowser({
       wrap: (f) => (bearer, address, origin) => {
