@@ -8,8 +8,6 @@
 import { describe, expect, test } from "bun:test";
 import { adminHarness } from "../../../test/support/admin-harness.ts";
 import { PASSWORD, failure, person } from "../../../test/support/sign-in-fixture.ts";
-import { tempDataDir } from "../../../test/support/hub-store-fixtures.ts";
-import { openHubStore } from "../store/index.ts";
 
 describe("GetSignInOptions", () => {
   test("says whether setup is needed and whether SSO is on", async () => {
@@ -24,25 +22,6 @@ describe("SetUpFirstOwner", () => {
     const { code } = h.store.mintSetupCode(60_000);
     const e = await failure(h.withBearer(undefined).setUpFirstOwner({ code, username: "alice", password: PASSWORD }));
     expect(e.code).toBe("failed-precondition");
-  });
-
-  test("store: the code works once, on a hub with no user, and not after it expires", async () => {
-    const h = adminHarness();
-    // A second store in its own folder, with no user at all.
-    const empty = openHubStore(tempDataDir(), { clock: h.clock });
-    try {
-      expect(empty.hasUsers()).toBe(false);
-      const late = empty.mintSetupCode(60_000);
-      h.clock.advance(60_001);
-      expect(() => empty.claimFirstOwner(late.code, { username: "alice" })).toThrow(/wrong or expired/);
-      const { code } = empty.mintSetupCode(60_000);
-      expect(() => empty.claimFirstOwner("x".repeat(43), { username: "alice" })).toThrow(/wrong or expired/);
-      const owner = empty.claimFirstOwner(code, { username: "alice" });
-      expect(empty.listGrants(owner.id).map((g) => g.role)).toEqual(["owner"]);
-      expect(() => empty.claimFirstOwner(code, { username: "bob" })).toThrow(/already has its owner/);
-    } finally {
-      empty.close();
-    }
   });
 });
 
