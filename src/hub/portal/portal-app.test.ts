@@ -92,6 +92,17 @@ describe("the portal app", () => {
     expect((await b.post("/logout", {}, { "x-csrf-token": b.csrf })).status).toBe(303);
   });
 
+  test("single sign-on refusals are shown on the sign-in page, not carried in its URL", async () => {
+    const b = portalBrowser();
+    const start = await b.get("/login/sso/start?next=%2Faccount%2Fsecurity");
+    expect(start.status).toBe(400);
+    expect(await start.text()).toContain("Single sign-on: this hub has no single sign-on (OIDC) configured");
+    const back = await b.get("/login/sso?ticket=stolen&state=guess");
+    expect(back.status).toBe(401);
+    expect(await back.text()).toContain("this browser did not start this sign-in");
+    expect(await (await b.get("/login?error_description=call%20555")).text()).not.toContain("call 555");
+  });
+
   test("a form body over 64 KiB is refused before it is read", async () => {
     const b = portalBrowser();
     await b.text(await b.get("/login"));

@@ -92,10 +92,15 @@ function SecondFactorForm(p: FormProps & { challenge: string }) {
   );
 }
 
-/** The sign-in page, with what the hub offers (SSO, first-run setup). */
-async function signInPage(c: PortalCtx, more: Omit<FormProps, "portal" | "next"> = {}, status: 200 | 400 | 401 | 403 | 409 | 429 = 200): Promise<Response> {
+/** The sign-in page, with what the hub offers (SSO, first-run setup); `next` defaults to the request's. */
+export async function signInPage(
+  c: PortalCtx,
+  more: Omit<FormProps, "portal" | "next"> = {},
+  status: 200 | 400 | 401 | 403 | 409 | 429 = 200,
+  nextPath?: string,
+): Promise<Response> {
   const portal = c.get("portal");
-  const next = safeNextPath(c.req.query("next") ?? (c.req.method === "POST" ? await field(c, "next") : "/"));
+  const next = safeNextPath(nextPath ?? c.req.query("next") ?? (c.req.method === "POST" ? await field(c, "next") : "/"));
   const options = await portal.api.getSignInOptions({});
   return c.html(<SignInForm portal={portal} next={next} sso={options.sso} setupRequired={options.setupRequired} {...more} />, status);
 }
@@ -109,9 +114,7 @@ const formStatus = (e: DcaError) => {
 export async function getSignIn(c: PortalCtx): Promise<PageResult> {
   const { me } = c.get("portal");
   if (me && !me.enrolOnly) return c.redirect(safeNextPath(c.req.query("next")), 303);
-  const info = c.req.query("signed-out") === "1" ? "You are signed out." : undefined;
-  const error = c.req.query("error_description") ? `Single sign-on failed: ${c.req.query("error_description")!.slice(0, 300)}` : undefined;
-  return signInPage(c, { info, error });
+  return signInPage(c, { info: c.req.query("signed-out") === "1" ? "You are signed out." : undefined });
 }
 
 /** POST /login: the password step. */

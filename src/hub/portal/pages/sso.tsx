@@ -19,6 +19,7 @@ import { Layout, Notice } from "../layout.tsx";
 import { safeNextPath } from "../next-path.ts";
 import { ENROL_PATH, type PageResult, portalClient } from "../page.ts";
 import type { PortalCtx } from "../portal-context.ts";
+import { signInPage } from "./sign-in.tsx";
 
 /** Where the hub's SSO callback sends the browser back to. */
 export const SSO_RETURN_PATH = "/login/sso";
@@ -37,7 +38,7 @@ export async function getSsoStart(c: PortalCtx): Promise<PageResult> {
   } catch (e) {
     const err = DcaError.from(e);
     if (statusOf(err.code) === 500) throw e;
-    return c.redirect(`/login?next=${encodeURIComponent(next)}&error_description=${encodeURIComponent(err.message)}`, 303);
+    return signInPage(c, { error: `Single sign-on: ${err.message}` }, 400, next);
   }
 }
 
@@ -45,7 +46,8 @@ export async function getSsoStart(c: PortalCtx): Promise<PageResult> {
 export async function getSsoReturn(c: PortalCtx): Promise<PageResult> {
   const portal = c.get("portal");
   const held = takeSsoCookie(c);
-  const fail = (message: string) => c.redirect(`/login?next=${encodeURIComponent(held?.next ?? "/")}&error_description=${encodeURIComponent(message)}`, 303);
+  // Shown here, not passed on in a URL: nobody can put words of their own on the sign-in page.
+  const fail = (message: string) => signInPage(c, { error: `Single sign-on failed: ${message.slice(0, 300)}` }, 401, held?.next ?? "/");
   if (!held || held.state !== c.req.query("state")) return fail("this browser did not start this sign-in (or took longer than 10 minutes); start it again");
   if (c.req.query("error")) return fail(c.req.query("error_description") ?? c.req.query("error")!);
   try {
