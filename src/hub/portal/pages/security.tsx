@@ -165,7 +165,7 @@ function SecurityPage(p: { portal: PortalContext; sessions: Session[]; shown: Sh
                   <th scope="col">From</th>
                   <th scope="col">Client</th>
                   <th scope="col">
-                    <span class="skip">Action</span>
+                    <span class="sr-only">Action</span>
                   </th>
                 </tr>
               </thead>
