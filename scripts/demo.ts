@@ -87,6 +87,9 @@ await start(
 const hubPort = (await portFree(8443)) ? 8443 : 18443;
 say(`first owner: dca-hub admin-local --data ${hubData} owner create demo (password in ${ownerPasswordFile})`);
 await run([...hubBin, "admin-local", "--data", hubData, "owner", "create", "demo", "--password-file", ownerPasswordFile]);
+// A one-time link into the web portal for the owner (minted while the hub is stopped; it works once, for an hour).
+const hubUrlPlanned = `https://127.0.0.1:${hubPort}`;
+const signInLink = (await run([...hubBin, "admin-local", "--data", hubData, "owner", "sign-in-link", "demo", "--minutes", "60", "--url", hubUrlPlanned])).split("\n")[0]!;
 say(`starting the hub: dca-hub serve --data ${hubData} --listen 127.0.0.1:${hubPort}`);
 const hub = await start([...hubBin, "serve", "--data", hubData, "--listen", `127.0.0.1:${hubPort}`], /\{"ready":true.*\}/);
 const hubInfo = JSON.parse(hub.line) as { caFingerprint: string };
@@ -154,6 +157,10 @@ for (const r of rows) console.log(line(r));
 
 const hubCli = `DCA_HUB_SESSION=${sessionFile} ${hubBin.join(" ")}`;
 console.log(`
+The web portal: ${hubUrl}/ (the hub's own CA: your browser warns until you trust ${join(hubData, "tls", "ca.crt")})
+Sign in there once as "demo", without a password, with this link (works once, for an hour):
+  ${signInLink}
+
 Hub and agent keep running (agent state: ${agentState}). Signed in as the owner "demo" (password in
 ${ownerPasswordFile}; the session in ${sessionFile}). In another terminal:
   ${hubCli} device list

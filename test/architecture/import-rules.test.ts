@@ -54,7 +54,7 @@ export function violations(file: string, text: string): string[] {
   return found;
 }
 
-const files = [...new Glob("src/**/*.ts").scanSync({ cwd: ROOT })].sort();
+const files = [...new Glob("src/**/*.{ts,tsx}").scanSync({ cwd: ROOT })].sort();
 
 describe("import rules", () => {
   test("the rule itself catches each forbidden edge", () => {

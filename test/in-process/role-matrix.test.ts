@@ -167,6 +167,13 @@ const CALLS: Record<AdminMethod, (api: AdminClient, s: TestSite, name: string) =
   getDevice: (api, s) => api.getDevice({ device: s.deviceId }),
   getMeterSeries: (api, s) => api.getMeterSeries({ device: s.deviceId }),
   getMetrics: (api) => api.getMetrics({}),
+  getSignInOptions: (api) => api.getSignInOptions({}),
+  setUpFirstOwner: (api) => api.setUpFirstOwner({ code: "c".repeat(43), username: fresh("first"), password: "a long enough passphrase 9" }),
+  redeemSignInLink: (api) => api.redeemSignInLink({ code: "no-such-link" }),
+  // The task as it is now is enough: the watch ends when the caller stops reading.
+  watchTask: async (api, s) => {
+    for await (const _ of api.watchTask({ id: taskOn(s), maxSeconds: 5 })) break;
+  },
 };
 
 const table = parseRoleTable(readFileSync(join(repoRoot, "docs/security.md"), "utf8"));

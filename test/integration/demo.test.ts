@@ -16,4 +16,7 @@ test("npm run demo: the hub shows the simulated fleet", async () => {
   expect(out).toContain("EXM100-000123");
   expect(out).toContain("123456");
   expect(out).toContain("Black Toner Cartridge EX-T100 40 %");
+  // The portal's address and a one-time sign-in link into it.
+  expect(out).toMatch(/The web portal: https:\/\/127\.0\.0\.1:\d+\//);
+  expect(out).toMatch(/https:\/\/127\.0\.0\.1:\d+\/login\/link\?code=[A-Za-z0-9_-]{43}/);
 }, 120_000);

@@ -101,9 +101,12 @@ async function ensureTestOwner(dataDir: string, command: string[]): Promise<void
   if (r.exitCode !== 0) throw new Error(`dca-hub admin-local owner create failed (${r.exitCode}): ${r.stderr || r.stdout}`);
 }
 
-/** `dca-hub serve` on loopback; `command` runs another hub executable than hubCommand()'s (a test's own build). */
-export async function startHubProcess(dataDir: string, port = 0, extra: string[] = [], command = hubCommand()): Promise<HubProcess> {
-  await ensureTestOwner(dataDir, command);
+/**
+ * `dca-hub serve` on loopback; `command` runs another hub executable than hubCommand()'s (a test's own build).
+ * `owner: false` starts a hub with no user at all (first-run setup): its admin commands then cannot sign in.
+ */
+export async function startHubProcess(dataDir: string, port = 0, extra: string[] = [], command = hubCommand(), opts: { owner?: boolean } = {}): Promise<HubProcess> {
+  if (opts.owner !== false) await ensureTestOwner(dataDir, command);
   // MQTT over TLS on a free loopback port unless `extra` says otherwise (8883 may be taken by another test's hub).
   const mqtt = extra.some((a) => a.startsWith("--mqtt") || a === "--no-mqtt") ? [] : ["--mqtt-listen", "127.0.0.1:0"];
   // The relay's SSH port likewise (22 is sshd's, or another test hub's).

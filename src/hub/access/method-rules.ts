@@ -132,4 +132,9 @@ export const METHOD_RULES: Readonly<Record<AdminMethod, MethodRule>> = {
   getDevice: site("device.read"),
   getMeterSeries: site("meter.read", "read"),
   getMetrics: global("hub.metrics"),
+  // Portal (issue 15).
+  getSignInOptions: { kind: "open" },
+  setUpFirstOwner: { kind: "open", audit: "change" },
+  redeemSignInLink: { kind: "open", audit: "change" },
+  watchTask: site("task.read", "read"),
 };

@@ -28,6 +28,9 @@ export const ADMIN_LOCAL_HELP = `Usage: dca-hub admin-local --data DIR <command>
   owner reset NAME [--password-file F] [--keep-totp]
       a locked-out owner: enables and unlocks the account, sets a new password, turns TOTP off
       (unless --keep-totp), ends every session, and makes sure the account is a global owner
+  owner sign-in-link NAME [--minutes N] [--url https://HUB:PORT]
+      a one-time link that signs the owner NAME into the web portal (works once, for N minutes:
+      default 15, at most 1440); only its hash is kept. Start the hub, then open the link.
 
 Everything it does is in the audit log as "admin-local:<OS user>".
 `;
@@ -102,6 +105,26 @@ async function plan(argv: string[], io: AdminIo): Promise<Planned> {
       store.grantRole({ userId: user.id, role: "owner" });
       audit(store, "AdminLocalResetOwner", `user ${user.username}`, { totpReset: !p.flags.has("keep-totp"), sessionsEnded: ended });
       io.out(`owner "${user.username}" reset: enabled, unlocked, new password${p.flags.has("keep-totp") ? "" : ", TOTP off (enrol again after signing in)"}, ${ended} session(s) ended\n`);
+      return 0;
+    };
+  }
+  if (noun === "owner" && verb === "sign-in-link") {
+    const p = parseArgs(rest, ["minutes", "url"], []);
+    const name = p.positional[0];
+    if (!name || p.positional.length > 1) throw new UsageError("give the owner's username: owner sign-in-link NAME");
+    const minutes = Number(flag(p, "minutes") ?? 15);
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) throw new UsageError(`--minutes takes a whole number from 1 to 1440, got "${flag(p, "minutes")}"`);
+    const base = (flag(p, "url") ?? "https://HUB:PORT").replace(/\/+$/, "");
+    return async (store) => {
+      const user = store.getUserByUsername(name) ?? store.getUser(name);
+      if (!user) throw new DcaError("not-found", `no user "${name}" on this hub; "owner create NAME" makes one`);
+      if (!store.listGrants(user.id).some((g) => g.role === "owner" && !g.siteId && !g.groupId)) {
+        throw new DcaError("failed-precondition", `"${user.username}" is not a global owner; a sign-in link is for owners (give one the owner role, or use "owner create NAME")`);
+      }
+      if (user.disabledAt) throw new DcaError("failed-precondition", `"${user.username}" is disabled; "owner reset ${user.username}" enables the account`);
+      const link = store.mintSignInLink(user.id, minutes * 60_000);
+      audit(store, "AdminLocalSignInLink", `user ${user.username}`, { minutes });
+      io.out(`${base}/login/link?code=${link.code}\n(signs "${user.username}" in once, until ${link.expiresAt.toISOString().slice(0, 16)} UTC)\n`);
       return 0;
     };
   }

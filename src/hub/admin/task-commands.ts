@@ -13,8 +13,10 @@ import { formatTaskResult } from "./task-result-format.ts";
 const FINISHED = new Set<StoredTask["state"]>(["done", "failed", "refused", "canceled"]);
 /** The longest `--wait` an admin command blocks for. */
 const MAX_WAIT_S = 600;
-/** How often `--wait` asks the hub at most: each GetTask is a read the audit log records. */
+/** How often `--wait` asks an older hub (no WatchTask) at most: each GetTask is a read the audit log records. */
 const WAIT_POLL_MS = { first: 100, max: 1000 };
+/** The longest one WatchTask call (the hub resets a call after 60 s: CONNECTION_LIMITS.streamDeadlineMs); --wait watches again for longer. */
+const WATCH_CALL_S = 50;
 
 function showTask(ctx: AdminContext<unknown>, t: TaskView): void {
   const lines: [string, string][] = [
@@ -35,9 +37,30 @@ function showTask(ctx: AdminContext<unknown>, t: TaskView): void {
   ctx.io.out(`${head}\n${result.length ? `Result\n${result.map((l) => `  ${cleanText(l, 2000)}`).join("\n")}\n` : ""}`);
 }
 
-/** Asks the hub until the task is done, failed, refused or canceled, or `seconds` pass; returns it as it then is. */
+/**
+ * Follows the task (WatchTask: the hub sends it at each change) until it is done, failed, refused or
+ * canceled, or `seconds` pass; returns it as it then is. An older hub without WatchTask is asked instead.
+ */
 async function waitFor(ctx: AdminContext<unknown>, id: string, seconds: number): Promise<TaskView> {
   const until = Date.now() + seconds * 1000;
+  let last: TaskView | undefined;
+  try {
+    for (let left = seconds; left > 0; left = Math.ceil((until - Date.now()) / 1000)) {
+      const s = Math.min(left, WATCH_CALL_S);
+      // Read to the end: the hub ends the stream once the task has finished or the time is up (a
+      // stream left early keeps its HTTP/2 stream, and with it this process, alive).
+      for await (const r of ctx.api.watchTask({ id, maxSeconds: s }, { timeoutMs: (s + 10) * 1000 })) last = taskOf(r.task!);
+      if (last && FINISHED.has(last.state)) return last;
+    }
+    return last ?? taskOf((await ctx.api.getTask({ id })).task!);
+  } catch (e) {
+    if (!(e instanceof DcaError) || e.code !== "unimplemented") throw e;
+  }
+  return pollFor(ctx, id, until);
+}
+
+/** `waitFor` against a hub without WatchTask: GetTask, at most once a second. */
+async function pollFor(ctx: AdminContext<unknown>, id: string, until: number): Promise<TaskView> {
   for (let pause = WAIT_POLL_MS.first; ; pause = Math.min(pause * 2, WAIT_POLL_MS.max)) {
     const t = taskOf((await ctx.api.getTask({ id })).task!);
     if (FINISHED.has(t.state) || Date.now() >= until) return t;

@@ -41,6 +41,8 @@ export interface AuditEntry {
 export interface AdminDoorOptions {
   /** The handlers (a method without one answers unimplemented). */
   service: Partial<ServiceImpl<typeof AdminService>>;
+  /** `service` already behind guardAdminService, when the caller shares it (the hub's portal calls the same one); made here otherwise. */
+  guarded?: Partial<ServiceImpl<typeof AdminService>>;
   auth: AdminAuth;
   audit: (entry: AuditEntry) => void;
   onAuthenticated?: (req: Http2ServerRequest) => void;
@@ -53,7 +55,7 @@ const UNAUTHENTICATED = "sign in first: no valid session or API token (dca-hub l
 /** A request handler for AdminService paths (the caller routes ADMIN_PATH_PREFIX here). */
 export function createAdminDoor(opts: AdminDoorOptions): (req: Http2ServerRequest, res: Http2ServerResponse) => void {
   const router = createConnectRouter({ acceptCompression: [compressionGzip, compressionBrotli], readMaxBytes: ADMIN_REQUEST_MAX_BYTES });
-  router.service(AdminService, guardAdminService(opts));
+  router.service(AdminService, opts.guarded ?? guardAdminService(opts));
   const handlers = new Map(router.handlers.map((h) => [h.requestPath, h]));
   return (req, res) => {
     const path = (req.url ?? "").split("?", 1)[0]!;

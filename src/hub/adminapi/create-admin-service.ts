@@ -28,6 +28,9 @@ import { createSecurityHandlers } from "./security-handlers.ts";
 import { createAlertHandlers } from "./alert-handlers.ts";
 import { createAlertChannelHandlers } from "./alert-channel-handlers.ts";
 import type { ChannelSender } from "../alerts/index.ts";
+import { type TaskEvents, createTaskEvents } from "../api/task-events.ts";
+import { createPortalHandlers } from "./portal-handlers.ts";
+import { createWatchTaskHandler } from "./watch-task-handler.ts";
 
 /** What the handlers need besides the store (clock, settings, public URL: see HubSignInDeps). */
 export interface AdminServiceDeps extends HubSignInDeps {
@@ -42,11 +45,14 @@ export interface AdminServiceDeps extends HubSignInDeps {
   trustRoot?: string;
   /** How TestAlertChannel sends its notice; the real webhook and SMTP senders by default (tests give their own). */
   alertSender?: ChannelSender;
+  /** Task changes within this hub process, shared with the agent API (WatchTask follows them); a set of its own by default. */
+  taskEvents?: TaskEvents;
 }
 
 /** Every AdminService handler the hub has (a missing one answers unimplemented). */
 export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl<typeof AdminService>> {
   const signIn = deps.signIn ?? createHubSignIn(deps);
+  const taskEvents = deps.taskEvents ?? createTaskEvents();
   return {
     ...createSignInHandlers(signIn),
     ...createSsoHandlers(signIn),
@@ -55,7 +61,7 @@ export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl
     ...createSiteHandlers(deps.store),
     ...createFleetHandlers(deps.store),
     ...createDeviceHandlers(deps.store),
-    ...createTaskHandlers(deps.store),
+    ...createTaskHandlers(deps.store, taskEvents),
     ...createWebAccessHandlers({ store: deps.store, dataDir: deps.dataDir, clock: deps.clock ?? systemClock }),
     ...createPeopleHandlers({ store: deps.store, clock: deps.clock ?? systemClock }),
     ...createRoleHandlers(deps.store),
@@ -65,6 +71,10 @@ export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl
     ...createAlertHandlers(deps.store),
     ...createAlertChannelHandlers({ store: deps.store, send: deps.alertSender, now: () => (deps.clock ?? systemClock).now(), monotonic: () => (deps.clock ?? systemClock).monotonic() }),
     ...createFleetViewHandlers({ store: deps.store, clock: deps.clock ?? systemClock }),
+    // Portal (issue 15).
+    ...createPortalHandlers(signIn),
+    // Real time: a watch sleeps between looks at the store (its tests give it a clock of their own).
+    ...createWatchTaskHandler({ store: deps.store, events: taskEvents }),
     // Releases and the broker's certificate live in the data folder: without one these answer unimplemented.
     ...(deps.dataDir === undefined ? {} : createHubHandlers({ store: deps.store, dataDir: deps.dataDir, trustRoot: deps.trustRoot, now: () => new Date((deps.clock ?? systemClock).now()) })),
   };

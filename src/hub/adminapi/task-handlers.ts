@@ -12,6 +12,7 @@ import { taskTargets } from "../../common/task-targets.ts";
 import type { Permission } from "../access/index.ts";
 import { type AdminStore, StoreError, type StoredTask } from "../store/index.ts";
 import { note, requireOn, siteFor, visible } from "./admin-call.ts";
+import type { TaskEvents } from "../api/task-events.ts";
 import { checkNewTask } from "./task-checks.ts";
 import { taskToProto } from "./task-to-proto.ts";
 
@@ -21,7 +22,7 @@ type TaskMethods = "createTask" | "listTasks" | "getTask" | "cancelTask";
 const FINISHED = new Set<StoredTask["state"]>(["done", "failed", "refused", "canceled"]);
 
 /** The task methods over the store. */
-export function createTaskHandlers(store: AdminStore): Pick<ServiceImpl<typeof AdminService>, TaskMethods> {
+export function createTaskHandlers(store: AdminStore, events?: TaskEvents): Pick<ServiceImpl<typeof AdminService>, TaskMethods> {
   const siteName = (siteId: string) => store.getSite(siteId)?.name ?? siteId;
   /** The task named, if the caller has `permission` on its site. */
   const taskFor = (ctx: HandlerContext, permission: Permission, id: string): StoredTask => {
@@ -57,6 +58,7 @@ export function createTaskHandlers(store: AdminStore): Pick<ServiceImpl<typeof A
       const t = store.cancelTask(before.id);
       // An agent's result may have landed in between: then it finished, not canceled.
       if (t?.state !== "canceled") throw finished(t?.state ?? before.state);
+      events?.changed(t.id);
       note(ctx, { detail: { kind: t.kind, wasSent: t.sentAt !== undefined } });
       return { task: taskToProto(t, siteName(t.siteId)) };
     },

@@ -37,6 +37,7 @@ import {
   sshPublicKeyOf,
 } from "./validate-request.ts";
 import { type TaskRelay, registerAgentSshKey } from "./agent-ssh-key-intake.ts";
+import type { TaskEvents } from "./task-events.ts";
 
 export interface AgentServiceOptions {
   store: AgentApiStore;
@@ -54,6 +55,8 @@ export interface AgentServiceOptions {
   intake?: ReadingIntake;
   clock?: Clock;
   log?: (line: string) => void;
+  /** Told when a task is handed out or its result stored (WatchTask follows them). */
+  taskEvents?: TaskEvents;
 }
 
 /** The calling agent, or `unauthenticated` (the front door already refused most such calls before their body). */
@@ -130,7 +133,10 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
       registerAgentSshKey(store, agent, req.sshPublicKey, sshKeyNotes, log);
       const config = store.getSiteConfig(agent.siteId);
       const tasks = store.takePendingTasks(agent);
-      for (const t of tasks) opts.taskRelay?.fill(t, agent.id, ctx.url);
+      for (const t of tasks) {
+        opts.taskRelay?.fill(t, agent.id, ctx.url);
+        opts.taskEvents?.changed(t.id);
+      }
       const revocations = store.newestRevocationList();
       const update = releaseOffer(
         store.listReleases(),
@@ -163,6 +169,7 @@ export function createAgentService(opts: AgentServiceOptions): ServiceImpl<typeo
       const agent = authenticate(store, ctx);
       checkReportTaskResult(req);
       if (!store.reportTaskResult(agent, req)) throw new DcaError("not-found", `no task ${req.taskId} for this agent's site`);
+      opts.taskEvents?.changed(req.taskId);
       return create(ReportTaskResultResponseSchema, {});
     },
 

@@ -8,8 +8,8 @@ export const HUB_HELP = `dca-hub ${VERSION}: the hub of the dca print-fleet agen
 
 Usage: dca-hub <command> [options]
 
-  serve --data DIR      run the hub (its API for agents and for people, over HTTP/2 + TLS)
-  admin-local --data DIR owner create|reset NAME
+  serve --data DIR      run the hub (its API for agents and for people, and the web portal at /, over HTTPS)
+  admin-local --data DIR owner create|reset|sign-in-link NAME
                         break glass on the hub machine with the hub stopped
   login --hub URL       sign in (password and TOTP, --sso, or --token-file); logout
   account ...           your account: password, TOTP, sessions, API tokens

@@ -43,6 +43,10 @@ export async function serveCommand(argv: string[], dataDir: string): Promise<num
   console.log(JSON.stringify({ ready: true, pid: process.pid, url: hub.url, port: hub.port, dataDir, caFingerprint: hub.tls.caFingerprint, caPath: hub.tls.caPath, mqtt: hub.mqtt, relay: hub.relay.describe() }));
   log(`dca-hub listening on ${hub.url} (data: ${dataDir})`);
   log(hubTrustHint(hub.tls, hub.url));
+  if (hub.setup) {
+    // The console is where the person who started the hub looks; the code works once, for an hour.
+    log(`first run: this hub has no user yet. Make its owner in a browser at ${hub.setup.url} (works once, until ${hub.setup.expiresAt.toISOString().slice(0, 16)} UTC; a restart prints a new one), or stop the hub and run: dca-hub admin-local --data ${dataDir} owner create NAME`);
+  }
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);

@@ -14,8 +14,20 @@ import { createActivationGate } from "../api/activation-gate.ts";
 import { createReadingIntake } from "../api/reading-intake.ts";
 import { systemClock } from "../../common/clock.ts";
 import { createFrontDoor } from "../api/front-door.ts";
-import { ADMIN_PATH_PREFIX, SSO_CALLBACK_PATH, createAdminDoor, createAdminHandlers, createHubSignIn, createSsoCallback, storeAdminAuth, storeAudit } from "../adminapi/index.ts";
-import { guardAdminService } from "../adminapi/index.ts";
+import {
+  ADMIN_PATH_PREFIX,
+  SSO_CALLBACK_PATH,
+  createAdminDoor,
+  createAdminHandlers,
+  createHubSignIn,
+  createSsoCallback,
+  guardAdminService,
+  storeAdminAuth,
+  storeAudit,
+} from "../adminapi/index.ts";
+import { createTaskEvents } from "../api/task-events.ts";
+import { isReleasePath } from "../api/release-files.ts";
+import { createPortal } from "../portal/index.ts";
 import { MQTT_WS_PATH } from "../mqtt/embedded-broker.ts";
 import { type HubMqttOptions, startHubMqtt } from "../mqtt/start-hub-mqtt.ts";
 import { CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.ts";
@@ -34,6 +46,10 @@ import { METRICS_PATH, createMetricsRoute } from "./metrics-route.ts";
 
 /** How long a stopping hub lets requests in progress finish. */
 const CLOSE_GRACE_MS = 5_000;
+/** How long the first-run setup code a hub with no user prints works. */
+export const SETUP_CODE_TTL_MS = 60 * 60_000;
+/** The path of AgentService's methods (agents; everything else on the hub's own host not claimed above is the portal's). */
+const AGENT_PATH_PREFIX = `/${AgentService.typeName}/`;
 
 export interface StartHubOptions {
   dataDir: string;
@@ -76,6 +92,8 @@ export interface RunningHub {
   mqtt: Record<string, unknown>;
   /** The SSH relay: its TunnelDialer for the web-access proxy, endForward, and its host key. */
   relay: HubRelay;
+  /** The hub has no user yet: the portal's one-time first-run setup address (with its code) and when it stops working. */
+  setup?: { url: string; expiresAt: Date };
   close(): Promise<void>;
 }
 
@@ -139,18 +157,26 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
       if (webAccess?.handles(req.headers[":authority"] ?? req.headers.host)) return webAccess.handle(req, res);
       // AdminService answers HTTP/1.1 too (Connect's JSON with any HTTP client, e.g. curl --http1.1).
       if ((req.url ?? "").startsWith(ADMIN_PATH_PREFIX)) return adminDoor(req, res);
-      if ((req.url ?? "").split("?", 1)[0] === SSO_CALLBACK_PATH) return ssoCallback(req, res);
-      if ((req.url ?? "").split("?", 1)[0] === METRICS_PATH) return metricsRoute(req, res);
-      if (req.httpVersionMajor >= 2) return handler(req, res);
-      res.writeHead(426, { "content-type": "text/plain", connection: "close", upgrade: "h2" });
-      res.end(`this hub speaks gRPC over HTTP/2, and MQTT over WebSocket at ${MQTT_WS_PATH}\n`);
+      const path = (req.url ?? "").split("?", 1)[0]!;
+      if (path === SSO_CALLBACK_PATH) return ssoCallback(req, res);
+      if (path === METRICS_PATH) return metricsRoute(req, res);
+      if (path.startsWith(AGENT_PATH_PREFIX) || isReleasePath(path)) {
+        if (req.httpVersionMajor >= 2) return handler(req, res);
+        res.writeHead(426, { "content-type": "text/plain", connection: "close", upgrade: "h2" });
+        res.end(`this hub speaks gRPC over HTTP/2, and MQTT over WebSocket at ${MQTT_WS_PATH}\n`);
+        return;
+      }
+      // Everything else on the hub's own host is the web portal (HTTP/2 or HTTP/1.1).
+      return portal(req, res);
     },
   );
   const guard = guardConnections(server, limits, log);
   const intake = createReadingIntake(store, createAgentQuota(systemClock, opts.quota), log);
+  // Task changes the agent API makes, followed by WatchTask (the CLI's --wait, the portal's live results).
+  const taskEvents = createTaskEvents();
   const activationGate = createActivationGate(systemClock);
   const handler = createFrontDoor({
-    service: createAgentService({ store, defaultPollSeconds: opts.defaultPollSeconds, intake, activationGate, mqttSettings, taskRelay: relay.taskRelay, log }),
+    service: createAgentService({ store, defaultPollSeconds: opts.defaultPollSeconds, intake, activationGate, mqttSettings, taskRelay: relay.taskRelay, taskEvents, log }),
     store,
     intake,
     contextValues: (req) => createContextValues().set(REMOTE_ADDRESS, req.socket?.remoteAddress ?? "unknown"),
@@ -162,21 +188,25 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   // One sign-in state per hub process: the SSO callback finishes the sign-ins StartSsoSignIn began.
   const signIn = createHubSignIn({ store, audit: storeAudit(store), publicUrl: opts.publicUrl, log });
   const ssoCallback = createSsoCallback(signIn);
-  const adminHandlers = createAdminHandlers({ store, dataDir: opts.dataDir, log, signIn, trustRoot: opts.trustRoot });
-  // /metrics calls GetMetrics through the same guard as the door (its rule, its audit of refusals).
-  const metricsRoute = createMetricsRoute(guardAdminService({ service: adminHandlers, auth: storeAdminAuth(store), audit: storeAudit(store), log }), {
+  // One guarded AdminService: the door serves it over HTTP, the portal calls it in-process as the
+  // browser's session, /metrics calls GetMetrics through it: the same rules and the same audit log.
+  const adminService = createAdminHandlers({ store, dataDir: opts.dataDir, log, signIn, trustRoot: opts.trustRoot, taskEvents });
+  const guarded = guardAdminService({ service: adminService, auth: storeAdminAuth(store), audit: storeAudit(store), log });
+  const metricsRoute = createMetricsRoute(guarded, {
     onAuthenticated: (req) => req.socket && guard.authenticated(req.socket),
     onUnauthenticated: (req) => req.socket && guard.unauthenticated(req.socket),
     log,
   });
   const adminDoor = createAdminDoor({
-    service: adminHandlers,
+    service: adminService,
+    guarded,
     auth: storeAdminAuth(store),
     audit: storeAudit(store),
     onAuthenticated: (req) => req.socket && guard.authenticated(req.socket),
     onUnauthenticated: (req) => req.socket && guard.unauthenticated(req.socket),
     log,
   });
+  const portal = createPortal({ guarded, publicUrl: opts.publicUrl, log, onSignedIn: (req) => req.socket && guard.authenticated(req.socket) });
   server.on("sessionError", () => {});
   server.on("upgrade", (req, socket, head) => {
     guard.upgraded(socket);
@@ -222,6 +252,12 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   }
   const stopHousekeeping = startHousekeeping(store, log);
   const alerts = startAlerts({ store, log, everyMs: opts.alertEveryMs });
+  // A hub nobody owns yet: a one-time code for the portal's first-run setup (printed by serve).
+  let setup: RunningHub["setup"];
+  if (!store.hasUsers()) {
+    const minted = store.mintSetupCode(SETUP_CODE_TTL_MS);
+    setup = { url: `${opts.publicUrl ?? url}/setup?code=${minted.code}`, expiresAt: minted.expiresAt };
+  }
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on("session", (s) => {
     sessions.add(s);
@@ -234,6 +270,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
     store,
     mqtt: mqtt.describe(),
     relay,
+    setup,
     async close() {
       // Activations waiting their turn would hold the server open for up to their 25 s wait.
       activationGate.close();

@@ -39,6 +39,7 @@ import type { NewUser, User, UserSecrets } from "./users.ts";
 import type { AlertChannel, AlertChannelInput, AlertDelivery, AlertRule, ChannelForSending, DeliveryOutcome, DueDelivery, NewAlertRule, StoredAlert } from "./alert-types.ts";
 import type { AlertListOptions, RuleEvaluation } from "./alert-instances.ts";
 import type { FleetViewStore } from "./fleet-view-store.ts";
+import type { PortalCodeStore } from "./portal-codes.ts";
 
 /**
  * What the agent API (AgentService, and the release files it offers) needs. Methods an agent
@@ -341,6 +342,6 @@ export interface WakeStore extends Pick<AgentApiStore, "authenticateAgent">, Pic
 }
 
 /** The whole store, as the hub's wiring (startHub) and the admin runner open it. */
-export interface HubStore extends AgentApiStore, WakeStore, AdminStore, FleetViewStore, RoleGrantStore, UserSessionStore, ApiTokenStore, HubSettingsStore, AuditLogStore, AccountStore, AlertStore {
+export interface HubStore extends AgentApiStore, WakeStore, AdminStore, FleetViewStore, RoleGrantStore, UserSessionStore, ApiTokenStore, HubSettingsStore, AuditLogStore, AccountStore, AlertStore, PortalCodeStore {
   close(): void;
 }

@@ -51,6 +51,7 @@ export type { RoleGrantStore, StoredGrant, StoredSiteGroup } from "./role-grants
 export type { NewUserSession, RevokeBy, SessionMethod, UserSession } from "./user-sessions.ts";
 export type { ApiToken, ApiTokenScope, NewApiToken } from "./api-tokens.ts";
 export type { SecuritySettings } from "./hub-settings.ts";
+export { MAX_SIGN_IN_LINKS, type MintedCode, type PortalCodeStore } from "./portal-codes.ts";
 export { AUDIT_LIST_DEFAULT, AUDIT_LIST_MAX, type AuditActor, type AuditPruneResult, type NewAuditRecord } from "./audit-log.ts";
 export { AUDIT_ANCHOR_KEY, type AuditFilter, type AuditListOptions, type AuditRecord, type AuditVerifyResult } from "./audit-record.ts";
 export {

@@ -24,6 +24,7 @@ import { createFleetCounts } from "./fleet-counts.ts";
 import { createHubSettings } from "./hub-settings.ts";
 import { createMeterHistory } from "./meter-history.ts";
 import type { HubStore } from "./hub-store.ts";
+import { createPortalCodes } from "./portal-codes.ts";
 import { createReadingWriter } from "./readings.ts";
 import { createReleases } from "./releases.ts";
 import { createRoleGrants } from "./role-grants.ts";
@@ -60,6 +61,8 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
   const { requireSite, ...siteMethods } = sites;
   const tasks = createTasks(ctx, requireSite, siteMethods.getSiteConfig);
   const settings = createHubSettings(ctx);
+  const users = createUsers(ctx);
+  const grants = createRoleGrants(ctx);
   return {
     path: join(dataDir, HUB_DB_FILE),
     ...siteMethods,
@@ -74,12 +77,13 @@ export function openHubStore(dataDir: string, opts: HubStoreOptions = {}): Sqlit
     ...tasks,
     ...createWebAccessSessions(ctx, tasks.createTask),
     ...createReleases(ctx),
-    ...createRoleGrants(ctx),
+    ...grants,
     ...settings,
     ...createUserSessions(ctx, settings.getSecuritySettings),
     ...createApiTokens(ctx),
     ...createAuditLog(ctx),
-    ...createUsers(ctx),
+    ...users,
+    ...createPortalCodes(ctx, { ...settings, createUser: users.createUser, grantRole: grants.grantRole }),
     ...createUserSecondFactor(ctx),
     ...createAlertConfig(ctx),
     ...createAlertInstances(ctx),

@@ -13,9 +13,9 @@ import { type StoreContext, optDate } from "./store-context.ts";
 import { StoreError } from "./store-error.ts";
 
 /** How the session's holder signed in; "enrol-2fa" is a session that may only enrol a second factor. */
-export type SessionMethod = "password" | "password+totp" | "recovery-code" | "oidc" | "ldap" | "enrol-2fa";
+export type SessionMethod = "password" | "password+totp" | "recovery-code" | "oidc" | "ldap" | "enrol-2fa" | "sign-in-link";
 
-const METHODS: readonly SessionMethod[] = ["password", "password+totp", "recovery-code", "oidc", "ldap", "enrol-2fa"];
+const METHODS: readonly SessionMethod[] = ["password", "password+totp", "recovery-code", "oidc", "ldap", "enrol-2fa", "sign-in-link"];
 
 /** Every session token starts with this, so a leaked one is recognisable (secret scanners). */
 export const SESSION_TOKEN_PREFIX = "dcas_";
