@@ -1,0 +1,28 @@
+/**
+ * The pages of people, API tokens, hub settings, the audit log, billing and
+ * alerts (issue 15, wave 2), registered by routes.ts. Each page acts through
+ * AdminService as the signed-in person; what they may not do, the RPC refuses.
+ */
+import type { Hono } from "hono";
+import { page } from "./page.ts";
+import type { PortalEnv } from "./portal-context.ts";
+import { getUser } from "./pages/user.tsx";
+import { postDisableUser, postEnableUser, postGrantRole, postResetUserPassword, postResetUserTotp, postRevokeRole, postRevokeUserSessions, postUnlockUser } from "./pages/user-actions.ts";
+import { getUsers, postCreateGroup, postCreateUser, postGroupMember } from "./pages/users.tsx";
+
+/** Registers the admin pages on the portal app. */
+export function registerAdminRoutes(app: Hono<PortalEnv>): void {
+  app.get("/users", page("signed-in", getUsers));
+  app.post("/users", page("signed-in", postCreateUser));
+  app.post("/users/groups", page("signed-in", postCreateGroup));
+  app.post("/users/groups/member", page("signed-in", postGroupMember));
+  app.get("/users/:id", page("signed-in", getUser));
+  app.post("/users/:id/disable", page("signed-in", postDisableUser));
+  app.post("/users/:id/enable", page("signed-in", postEnableUser));
+  app.post("/users/:id/unlock", page("signed-in", postUnlockUser));
+  app.post("/users/:id/reset-totp", page("signed-in", postResetUserTotp));
+  app.post("/users/:id/revoke-sessions", page("signed-in", postRevokeUserSessions));
+  app.post("/users/:id/reset-password", page("signed-in", postResetUserPassword));
+  app.post("/users/:id/grant-role", page("signed-in", postGrantRole));
+  app.post("/users/:id/revoke-role", page("signed-in", postRevokeRole));
+}
