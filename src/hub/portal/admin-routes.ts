@@ -8,6 +8,9 @@ import { page } from "./page.ts";
 import type { PortalEnv } from "./portal-context.ts";
 import { getUser } from "./pages/user.tsx";
 import { postDisableUser, postEnableUser, postGrantRole, postResetUserPassword, postResetUserTotp, postRevokeRole, postRevokeUserSessions, postUnlockUser } from "./pages/user-actions.ts";
+import { getSettings } from "./pages/settings.tsx";
+import { postLdap, postMapping, postMappingRemove, postOidc, postSecuritySettings } from "./pages/settings-actions.ts";
+import { getTokens, postCreateToken, postRevokeToken } from "./pages/tokens.tsx";
 import { getUsers, postCreateGroup, postCreateUser, postGroupMember } from "./pages/users.tsx";
 
 /** Registers the admin pages on the portal app. */
@@ -25,4 +28,14 @@ export function registerAdminRoutes(app: Hono<PortalEnv>): void {
   app.post("/users/:id/reset-password", page("signed-in", postResetUserPassword));
   app.post("/users/:id/grant-role", page("signed-in", postGrantRole));
   app.post("/users/:id/revoke-role", page("signed-in", postRevokeRole));
+
+  app.get("/account/tokens", page("signed-in", getTokens));
+  app.post("/account/tokens", page("signed-in", postCreateToken));
+  app.post("/account/tokens/revoke", page("signed-in", postRevokeToken));
+  app.get("/settings", page("signed-in", getSettings));
+  app.post("/settings/security", page("signed-in", postSecuritySettings));
+  app.post("/settings/oidc", page("signed-in", postOidc));
+  app.post("/settings/ldap", page("signed-in", postLdap));
+  app.post("/settings/mapping", page("signed-in", postMapping));
+  app.post("/settings/mapping/remove", page("signed-in", postMappingRemove));
 }

@@ -21,11 +21,12 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { href: "/", label: "Home" },
   { href: "/account/security", label: "My security" },
-  // People, audit, billing and alerts (wave 2).
+  // People, tokens, audit, billing and alerts (wave 2).
   { href: "/alerts", label: "Alerts" },
   { href: "/billing", label: "Billing" },
   { href: "/users", label: "People" },
   { href: "/audit", label: "Audit log" },
+  { href: "/account/tokens", label: "API tokens" },
   { href: "/settings", label: "Settings" },
 ];
 

@@ -36,9 +36,10 @@ export async function runChange(render: Renderer, run: () => Promise<Shown>): Pr
   } catch (e) {
     const err = DcaError.from(e);
     const status = statusOf(err.code);
-    // A session that is over goes to sign-in, a refusal of the action itself is the 403 page with
-    // the RPC's words (the page around the form may not be readable either): the error page does both.
-    if (status === 500 || status === 401 || status === 403 || status === 413) throw e;
+    // A refusal of the action itself is the 403 page with the RPC's words (the page around the
+    // form may not be readable either). A 401 is a wrong confirmation (a session that is over
+    // fails again when the page is read, and the error page sends the browser to sign in).
+    if (status === 500 || status === 403 || status === 413) throw e;
     return render({ error: err.message }, status);
   }
   return render(shown, shown.error ? 400 : 200);

@@ -6,17 +6,8 @@
  */
 import { describe, expect, test } from "bun:test";
 import { PASSWORD, person } from "../../../../test/support/sign-in-fixture.ts";
-import { type PortalBrowser, portalBrowser } from "../../../../test/support/portal-fixture.ts";
-
-/** Signs `username` in through the sign-in form. */
-export async function signIn(b: PortalBrowser, username: string, password = PASSWORD): Promise<void> {
-  await b.text(await b.get("/login"));
-  const r = await b.post("/login", { username, password, next: "/" });
-  expect(r.status).toBe(303);
-}
-
-/** The text of the page's notice of `kind`. */
-export const noticeOf = (html: string, kind: "ok" | "error") => new RegExp(`class="notice ${kind}"[^>]*>([^<]*)<`).exec(html)?.[1];
+import { portalBrowser } from "../../../../test/support/portal-fixture.ts";
+import { noticeOf, signIn } from "../../../../test/support/portal-admin-fixture.ts";
 
 const NEW_PASSWORD = "granite willow forty 77";
 
