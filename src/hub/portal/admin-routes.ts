@@ -8,6 +8,10 @@ import { page } from "./page.ts";
 import type { PortalEnv } from "./portal-context.ts";
 import { getUser } from "./pages/user.tsx";
 import { postDisableUser, postEnableUser, postGrantRole, postResetUserPassword, postResetUserTotp, postRevokeRole, postRevokeUserSessions, postUnlockUser } from "./pages/user-actions.ts";
+import { getAudit } from "./pages/audit.tsx";
+import { getAuditExport, postAuditVerify } from "./pages/audit-export.ts";
+import { getBilling } from "./pages/billing.tsx";
+import { getBillingCsv, getBillingJson } from "./pages/billing-export.ts";
 import { getSettings } from "./pages/settings.tsx";
 import { postLdap, postMapping, postMappingRemove, postOidc, postSecuritySettings } from "./pages/settings-actions.ts";
 import { getTokens, postCreateToken, postRevokeToken } from "./pages/tokens.tsx";
@@ -38,4 +42,11 @@ export function registerAdminRoutes(app: Hono<PortalEnv>): void {
   app.post("/settings/ldap", page("signed-in", postLdap));
   app.post("/settings/mapping", page("signed-in", postMapping));
   app.post("/settings/mapping/remove", page("signed-in", postMappingRemove));
+
+  app.get("/audit", page("signed-in", getAudit));
+  app.get("/audit/export.jsonl", page("signed-in", getAuditExport));
+  app.post("/audit/verify", page("signed-in", postAuditVerify));
+  app.get("/billing", page("signed-in", getBilling));
+  app.get("/billing/export.csv", page("signed-in", getBillingCsv));
+  app.get("/billing/export.json", page("signed-in", getBillingJson));
 }
