@@ -8,6 +8,8 @@ import { page } from "./page.ts";
 import type { PortalEnv } from "./portal-context.ts";
 import { getUser } from "./pages/user.tsx";
 import { postDisableUser, postEnableUser, postGrantRole, postResetUserPassword, postResetUserTotp, postRevokeRole, postRevokeUserSessions, postUnlockUser } from "./pages/user-actions.ts";
+import { postCreateRule, postDeleteChannel, postDeleteRule, postSmtpChannel, postTestChannel, postWebhookChannel } from "./pages/alert-actions.ts";
+import { getAlerts } from "./pages/alerts.tsx";
 import { getAudit } from "./pages/audit.tsx";
 import { getAuditExport, postAuditVerify } from "./pages/audit-export.ts";
 import { getBilling } from "./pages/billing.tsx";
@@ -49,4 +51,12 @@ export function registerAdminRoutes(app: Hono<PortalEnv>): void {
   app.get("/billing", page("signed-in", getBilling));
   app.get("/billing/export.csv", page("signed-in", getBillingCsv));
   app.get("/billing/export.json", page("signed-in", getBillingJson));
+
+  app.get("/alerts", page("signed-in", getAlerts));
+  app.post("/alerts/rules", page("signed-in", postCreateRule));
+  app.post("/alerts/rules/delete", page("signed-in", postDeleteRule));
+  app.post("/alerts/channels/webhook", page("signed-in", postWebhookChannel));
+  app.post("/alerts/channels/smtp", page("signed-in", postSmtpChannel));
+  app.post("/alerts/channels/test", page("signed-in", postTestChannel));
+  app.post("/alerts/channels/delete", page("signed-in", postDeleteChannel));
 }

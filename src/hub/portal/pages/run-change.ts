@@ -15,6 +15,8 @@ export interface Shown {
   error?: string;
   /** A secret shown once (a new API token, a webhook's generated key), with what it is. */
   secret?: { label: string; value: string };
+  /** The answer's status when not the usual (200, or 400 with an error). */
+  status?: FormStatus;
 }
 
 /** The statuses a page answers a form with. */
@@ -42,7 +44,7 @@ export async function runChange(render: Renderer, run: () => Promise<Shown>): Pr
     if (status === 500 || status === 403 || status === 413) throw e;
     return render({ error: err.message }, status);
   }
-  return render(shown, shown.error ? 400 : 200);
+  return render(shown, shown.status ?? (shown.error ? 400 : 200));
 }
 
 /** A time for a table cell: "2026-03-01 08:00 UTC", or "-" when unset. */
