@@ -90,6 +90,23 @@ function Filters(p: { q: AuditQuery }) {
   );
 }
 
+/** A record's detail (JSON) as "key: value; ..." for a table cell, bounded; the export has it whole. */
+export function detailText(json: string): string {
+  let text: string;
+  try {
+    const d = JSON.parse(json || "{}") as unknown;
+    text =
+      d && typeof d === "object" && !Array.isArray(d)
+        ? Object.entries(d)
+            .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
+            .join("; ")
+        : JSON.stringify(d);
+  } catch {
+    text = json;
+  }
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
 function Records(p: { records: AuditRecord[] }) {
   return (
     <div class="table-wrap">
@@ -116,16 +133,14 @@ function Records(p: { records: AuditRecord[] }) {
           {p.records.map((r) => (
             <tr>
               <td class="num">{String(r.seq)}</td>
-              <td>{when(r.at)}</td>
+              <td class="time">{when(r.at)}</td>
               <td>{r.actor}</td>
               <td>{r.action}</td>
               <td>{r.target || "-"}</td>
               <td>{r.siteName || r.siteId || "-"}</td>
               <td>{r.outcome}</td>
               <td>{r.address || "-"}</td>
-              <td>
-                <code>{r.detail && r.detail !== "{}" ? (r.detail.length > 300 ? `${r.detail.slice(0, 300)}…` : r.detail) : ""}</code>
-              </td>
+              <td class="detail">{detailText(r.detail)}</td>
             </tr>
           ))}
         </tbody>

@@ -35,8 +35,9 @@ describe("the billing page", () => {
     expect(page).toContain('id="bill-start" name="start" type="date" value="2026-03-01"');
     // B: both ends interpolated, said how.
     expect(page).toContain(
-      '<td class="num estimated" title="interpolated between readings of 2026-02-28 12:00:00Z and 2026-03-02 12:00:00Z">≈ 5100<br/><span class="hint">estimated: interpolated between readings of 2026-02-28 12:00:00Z and 2026-03-02 12:00:00Z</span></td>',
+      '<td class="num"><abbr class="estimated" title="estimated: interpolated between readings of 2026-02-28 12:00:00Z and 2026-03-02 12:00:00Z">≈ 5100</abbr><span class="sr-only"> (estimated: interpolated between readings of 2026-02-28 12:00:00Z and 2026-03-02 12:00:00Z)</span></td>',
     );
+    expect(page).toContain('<td class="num" title="read at 2026-03-01 00:00:00Z">1000</td>');
     expect(page).toContain('<td class="num">3140</td>');
     // C's reset, D replaced by E.
     expect(page).toContain("2026-03-13 00:00:00Z: 21100 to 150");

@@ -22,19 +22,24 @@ export const kindWords = (k: CounterKind) => (CounterKind[k] ?? String(k)).toLow
 
 const time = (t: MeterRow["beganAt"]) => (t ? timestampDate(t).toISOString().replace("T", " ").replace(/\.000Z$/, "Z") : "");
 
-/** A meter at a boundary: its value, and when estimated, how (as text and as a tooltip). */
+/**
+ * A meter at a boundary: its value; when estimated, marked ≈ with how in its tooltip (and for
+ * screen readers), and the row's notes say it in full.
+ */
 function Meter(p: { v: MeterValue | undefined }) {
   const v = p.v;
   if (!v) return <td class="num">-</td>;
+  if (!v.estimated) {
+    return (
+      <td class="num" title={v.method}>
+        {String(v.value)}
+      </td>
+    );
+  }
   return (
-    <td class={`num${v.estimated ? " estimated" : ""}`} title={v.method}>
-      {v.estimated ? `≈ ${v.value}` : String(v.value)}
-      {v.estimated && (
-        <>
-          <br />
-          <span class="hint">estimated: {v.method}</span>
-        </>
-      )}
+    <td class="num">
+      <abbr class="estimated" title={`estimated: ${v.method}`}>{`≈ ${v.value}`}</abbr>
+      <span class="sr-only">{` (estimated: ${v.method})`}</span>
     </td>
   );
 }
@@ -80,7 +85,7 @@ function Rows(p: { rows: MeterRow[] }) {
                   .filter(Boolean)
                   .join("; ") || "-"}
               </td>
-              <td>{r.notes.join(" ") || "-"}</td>
+              <td class="notes">{r.notes.join(" ") || "-"}</td>
             </tr>
           ))}
         </tbody>
@@ -135,7 +140,7 @@ export async function getBilling(c: PortalCtx): Promise<Response> {
         })}
       </p>
       <p>
-        Period <strong>{q.start}</strong> 00:00 UTC up to <strong>{q.end}</strong> 00:00 UTC. A meter not read exactly at a boundary is estimated (marked ≈, with how).
+        Period <strong>{q.start}</strong> 00:00 UTC up to <strong>{q.end}</strong> 00:00 UTC. A meter not read exactly at a boundary is estimated: marked ≈ (point at it for how; the notes say it too).
       </p>
       <p class="buttons">
         <a class="button" href={`/billing/export.csv${billingSearch(q)}`} download>
