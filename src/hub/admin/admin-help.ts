@@ -133,7 +133,7 @@ People (admins; owners for owners, security and SSO; see docs/security.md "Peopl
   sso unmap GROUP | sso off oidc|ldap
 
 Audit log (hash-chained; see docs/security.md "Audit log"):
-  audit list [--since 7d] [--until T] [--actor A] [--action X] [--site S] [--limit N] [--before SEQ] [--json]
+  audit list [--since 7d] [--until T] [--actor A] [--action X] [--site S] [--outcome ok|denied|failed] [--limit N] [--before SEQ] [--json]
   audit export [--since 30d] [--until T] > audit.jsonl   JSON lines, each record with its hashes
   audit verify                                  the hub checks its chain; exits 1 naming the first bad record
   audit verify --file audit.jsonl               checks an export here, no hub needed

@@ -70,6 +70,15 @@ describe("audit commands", () => {
     }
   });
 
+  test("list --outcome: only ok, denied or failed records; another word is refused", async () => {
+    const { run, runWith, h } = await busyHub();
+    await runWith({ api: h.as("viewer") }, "user", "list");
+    const denied = await run("audit", "list", "--outcome", "denied");
+    expect(denied.out).toMatch(/^SEQ.*\n\d+\s.*\s+ListUsers\s.*denied\s.*\n$/);
+    expect((await run("audit", "list", "--outcome", "ok")).out).not.toContain("denied");
+    expect(await run("audit", "list", "--outcome", "maybe")).toMatchObject({ code: 2, err: expect.stringContaining("must be ok, denied or failed") });
+  });
+
   test("export as JSON lines, verify here and at the hub; an edited row fails both, naming its seq", async () => {
     const { h, run } = await busyHub();
     const dir = tempDir("dca-audit-");

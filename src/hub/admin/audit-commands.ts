@@ -33,8 +33,8 @@ function timeFilter(ctx: AdminContext<unknown>, p: ParsedArgs) {
 /** The audit commands. */
 export const AUDIT_COMMANDS: Record<string, AdminCommand<unknown>> = {
   "audit list": {
-    usage: "audit list [--since 7d] [--until T] [--actor A] [--action X] [--site S] [--limit N] [--before SEQ] [--json]",
-    valued: ["since", "until", "actor", "action", "site", "limit", "before"],
+    usage: "audit list [--since 7d] [--until T] [--actor A] [--action X] [--site S] [--outcome ok|denied|failed] [--limit N] [--before SEQ] [--json]",
+    valued: ["since", "until", "actor", "action", "site", "outcome", "limit", "before"],
     booleans: ["json"],
     remote: true,
     async run(ctx, p) {
@@ -46,6 +46,7 @@ export const AUDIT_COMMANDS: Record<string, AdminCommand<unknown>> = {
         actor: flag(p, "actor") ?? "",
         action: flag(p, "action") ?? "",
         site: flag(p, "site") ?? "",
+        outcome: flag(p, "outcome") ?? "",
         limit,
         beforeSeq: BigInt(intFlag(p, "before") ?? 0),
       });

@@ -15,6 +15,9 @@ import { auditRecordToProto } from "./people-to-proto.ts";
 
 type AuditMethods = "listAudit" | "exportAudit" | "verifyAudit";
 
+/** The outcomes a record has (ListAudit's outcome filter). */
+const AUDIT_OUTCOMES = ["ok", "denied", "failed"];
+
 /** Export lines are sent in chunks of about this many characters. */
 const EXPORT_CHUNK = 256 * 1024;
 
@@ -51,7 +54,9 @@ export function createAuditHandlers(store: AuditLogStore & Pick<SiteAdminStore, 
     listAudit(req, ctx) {
       const limit = req.limit === 0 ? AUDIT_LIST_DEFAULT : req.limit;
       if (limit > AUDIT_LIST_MAX) throw new DcaError("invalid-argument", `--limit must be at most ${AUDIT_LIST_MAX}; page with an earlier --before`);
-      const records = store.listAudit({ ...filterOf(ctx, req), limit, ...(req.beforeSeq > 0n && { beforeSeq: Number(req.beforeSeq) }) });
+      if (req.outcome && !AUDIT_OUTCOMES.includes(req.outcome)) throw new DcaError("invalid-argument", `the outcome filter must be ok, denied or failed, got "${req.outcome.slice(0, 40)}"`);
+      const outcome = req.outcome ? { outcome: req.outcome } : {};
+      const records = store.listAudit({ ...filterOf(ctx, req), ...outcome, limit, ...(req.beforeSeq > 0n && { beforeSeq: Number(req.beforeSeq) }) });
       const names = new Map<string, string>();
       const siteName = (id: string) => {
         if (!id) return "";

@@ -21,6 +21,13 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { href: "/", label: "Home" },
   { href: "/account/security", label: "My security" },
+  // People, tokens, audit, billing and alerts (wave 2).
+  { href: "/alerts", label: "Alerts" },
+  { href: "/billing", label: "Billing" },
+  { href: "/users", label: "People" },
+  { href: "/audit", label: "Audit log" },
+  { href: "/account/tokens", label: "API tokens" },
+  { href: "/settings", label: "Settings" },
 ];
 
 /** htmx's settings: no inline indicator styles (CSP), no eval, no inline scripts in swapped content. */

@@ -14,6 +14,7 @@ import { getSignIn, postSecondFactor, postSignIn, postSignOut } from "./pages/si
 import { getSignInLink, postSignInLink } from "./pages/sign-in-link.tsx";
 import { getSsoReturn, getSsoStart } from "./pages/sso.tsx";
 import { taskEventsHandler } from "./pages/task-events.tsx";
+import { registerAdminRoutes } from "./admin-routes.ts";
 
 /** Registers the pages on the portal app. */
 export function registerRoutes(app: Hono<PortalEnv>): void {
@@ -43,4 +44,7 @@ export function registerRoutes(app: Hono<PortalEnv>): void {
 
   // Live task results (server-sent events).
   app.get("/tasks/:id/events", page("signed-in", taskEventsHandler()));
+
+  // People, tokens, settings, audit, billing and alerts (wave 2).
+  registerAdminRoutes(app);
 }

@@ -34,6 +34,8 @@ export interface AuditFilter {
   actor?: string;
   action?: string;
   siteId?: string;
+  /** ok, denied or failed. */
+  outcome?: string;
   /** Only records of these sites (the sites the caller may see); records of no site are left out. */
   siteIds?: Iterable<string>;
 }
@@ -98,6 +100,7 @@ export function auditFilterSql(f: AuditFilter): { where: string[]; params: (stri
   if (f.actor !== undefined) where.push("actor = ?"), params.push(f.actor);
   if (f.action !== undefined) where.push("action = ?"), params.push(f.action);
   if (f.siteId !== undefined) where.push("site_id = ?"), params.push(f.siteId);
+  if (f.outcome !== undefined) where.push("outcome = ?"), params.push(f.outcome);
   // One JSON parameter, not one per site: a caller may see thousands of sites.
   if (f.siteIds !== undefined) {
     // "" is no site: a caller limited to some sites never sees the hub-wide records through it.
