@@ -11,7 +11,7 @@ import { type PortalBrowser, portalBrowser } from "./portal-fixture.ts";
 
 export interface FleetPortal {
   f: FleetViewsFixture;
-  /** A browser signed in as a new person with `role` (on `site`, a name or id, when given). */
+  /** A browser signed in as a new person with `role` (on `site`, a name or id, when given; "" for no role at all). */
   as(role: string, site?: string): PortalBrowser;
   /** GET `path` as `b`, expecting 200; the body. */
   page(b: PortalBrowser, path: string, headers?: Record<string, string>): Promise<string>;
@@ -25,9 +25,9 @@ export function fleetPortal(): FleetPortal {
     f,
     as(role, site) {
       const b = portalBrowser({ harness: f });
-      const user = f.store.createUser({ username: `${role}-${++n}`, createdBy: "test" });
+      const user = f.store.createUser({ username: `${role || "nobody"}-${++n}`, createdBy: "test" });
       const siteId = site === undefined ? undefined : (f.store.getSite(site)?.id ?? site);
-      f.store.grantRole({ userId: user.id, role, siteId });
+      if (role) f.store.grantRole({ userId: user.id, role, siteId });
       b.jar.set(SESSION_COOKIE, f.store.createSession({ userId: user.id, method: "password", address: "127.0.0.1", client: "test" }).token);
       return b;
     },
@@ -40,7 +40,7 @@ export function fleetPortal(): FleetPortal {
   };
 }
 
-/** The text of an HTML fragment, tags removed and spaces folded (for exact content checks). */
+/** The text of an HTML fragment, tags as spaces, spaces folded (for exact content checks). */
 export function textOf(html: string): string {
   return html
     .replace(/<script[\s\S]*?<\/script>/g, " ")
@@ -52,6 +52,8 @@ export function textOf(html: string): string {
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
     .replace(/\s+/g, " ")
+    // A tag between a word and its punctuation ("<strong>x</strong>: y") leaves no space before it.
+    .replace(/ ([:;,.)])/g, "$1")
     .trim();
 }
 
