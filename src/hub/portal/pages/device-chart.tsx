@@ -53,17 +53,23 @@ export function dailyPages(series: GetMeterSeriesResponse): ChartSpec["data"] {
   return [x, pages, totals];
 }
 
-/** The chart's options and data (plain JSON: no functions, the CSP runs no eval). */
-export function chartSpec(series: GetMeterSeriesResponse): ChartSpec {
+/** The days a series request covers, as the chart's x range in Unix seconds (from the first day's start). */
+export function xRange(req: GetMeterSeriesRequest): [number, number] {
+  const since = Number(req.since?.seconds ?? 0n);
+  return [since - (since % 86_400), Number(req.until?.seconds ?? 0n)];
+}
+
+/** The chart's options and data (plain JSON: no functions, the CSP runs no eval); x spans the whole period, however few days have readings. */
+export function chartSpec(series: GetMeterSeriesResponse, range: [number, number]): ChartSpec {
   return {
     opts: {
-      scales: { x: { time: true }, pages: { auto: true }, total: { auto: true } },
+      scales: { x: { time: true, range }, pages: { auto: true }, total: { auto: true } },
       series: [
         { label: "Day" },
         { label: "Pages since the day before", scale: "pages", stroke: "#1d4f91", width: 2, points: { show: true } },
         { label: "Total meter", scale: "total", stroke: "#a4161a", width: 1, dash: [6, 4] },
       ],
-      axes: [{}, { scale: "pages", label: "pages per day" }, { scale: "total", side: 1, label: "total meter", grid: { show: false } }],
+      axes: [{}, { scale: "pages", label: "pages per day", size: 70 }, { scale: "total", side: 1, label: "total meter", size: 90, grid: { show: false } }],
       legend: { live: true },
     },
     data: dailyPages(series),
@@ -76,8 +82,8 @@ export function scriptJson(value: unknown): ReturnType<typeof raw> {
 }
 
 /** The chart with its period links, and the same numbers as a table. */
-export function MeterChart(p: { series: GetMeterSeriesResponse; period: PeriodName; hrefFor: (period: PeriodName) => string; newest: string }) {
-  const spec = chartSpec(p.series);
+export function MeterChart(p: { series: GetMeterSeriesResponse; range: [number, number]; period: PeriodName; hrefFor: (period: PeriodName) => string; newest: string }) {
+  const spec = chartSpec(p.series, p.range);
   const [x, pages, totals] = spec.data;
   return (
     <>

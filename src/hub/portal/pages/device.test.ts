@@ -63,6 +63,8 @@ describe("the device page", () => {
     const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
     expect(spec.data).toEqual([[day("2026-03-07"), day("2026-03-08"), day("2026-03-09")], [null, 100, 100], [1000, 1100, 1200]]);
     expect(spec.opts.series.map((s: { label: string }) => s.label)).toEqual(["Day", "Pages since the day before", "Total meter"]);
+    // The x axis spans the period (90 days up to the newest reading), however few days have readings.
+    expect(spec.opts.scales.x).toEqual({ time: true, range: [Date.parse("2025-12-09T00:00:00Z") / 1000, Date.parse("2026-03-09T13:00:00Z") / 1000] });
     expect(textOf(section(html, "chart-h"))).toContain("The 90 days up to its newest reading (2026-03-09 13:00 UTC): 3 days with a reading.");
     expect(html).toContain(`<a href="/devices/${d.d1.id}?period=30d">30 days</a>`);
     const month = await fp.page(owner, `/devices/${d.d1.id}?period=30d`);

@@ -16,7 +16,7 @@ import { Layout, Notice } from "../layout.tsx";
 import type { PageResult } from "../page.ts";
 import type { PortalCtx } from "../portal-context.ts";
 import { DeviceActions } from "./device-actions.tsx";
-import { MeterChart, type PeriodName, periodOf, seriesRequest } from "./device-chart.tsx";
+import { MeterChart, type PeriodName, periodOf, seriesRequest, xRange } from "./device-chart.tsx";
 import { Addresses, Counters, Flags, Identity, Status, Supplies, Trays } from "./device-sections.tsx";
 import { HEALTH_WORDS, type Maybe, count, isoOf, unlessRefused, utcMinute } from "./fleet-format.ts";
 
@@ -98,8 +98,9 @@ export async function getDevice(c: PortalCtx): Promise<PageResult> {
   const d = await portal.api.getDevice({ device: id, readingsPageSize: HISTORY_PAGE, readingsOffset: (rpage - 1) * HISTORY_PAGE });
   const row = d.device!;
   const newest = d.latestReadAt ? timestampMs(d.latestReadAt) : undefined;
+  const seriesReq = newest === undefined ? undefined : seriesRequest(row.id, period, newest);
   const [series, alerts] = await Promise.all([
-    newest === undefined ? undefined : unlessRefused(portal.api.getMeterSeries(seriesRequest(row.id, period, newest))),
+    seriesReq === undefined ? undefined : unlessRefused(portal.api.getMeterSeries(seriesReq)),
     unlessRefused(portal.api.listAlerts({ subject: row.id, state: "open", limit: 100 })),
   ]);
   const self = `/devices/${encodeURIComponent(row.id)}`;
@@ -144,7 +145,7 @@ export async function getDevice(c: PortalCtx): Promise<PageResult> {
         {series === undefined ? (
           <p>Never read: no meters yet.</p>
         ) : series.ok ? (
-          <MeterChart series={series.value} period={period} hrefFor={(p) => href({ period: p, rpage: 1 })} newest={utcMinute(d.latestReadAt)} />
+          <MeterChart series={series.value} range={xRange(seriesReq!)} period={period} hrefFor={(p) => href({ period: p, rpage: 1 })} newest={utcMinute(d.latestReadAt)} />
         ) : (
           <Refused m={series} />
         )}

@@ -12,6 +12,8 @@ import { HEALTH_WORDS, count, isoOf, percentText, utcMinute } from "./fleet-form
 
 /** The id htmx swaps. */
 export const RESULTS_ID = "device-results";
+/** The filters form's id: the results hold its sort fields (form="..."), so a filter keeps the sort shown. */
+export const FILTERS_ID = "device-filters";
 
 /** The attributes that make a link swap the results with htmx and push its URL. */
 export const swapLink = (href: string) => ({ href, "hx-get": href, "hx-target": `#${RESULTS_ID}`, "hx-swap": "outerHTML", "hx-push-url": "true" });
@@ -102,6 +104,8 @@ export function DevicesResults(p: { view: DevicesView; list: ListDevicesResponse
   const last = first + list.devices.length - 1;
   return (
     <div id={RESULTS_ID} class="results">
+      {view.sort !== "site" && <input type="hidden" name="sort" value={view.sort} form={FILTERS_ID} />}
+      {view.descending && <input type="hidden" name="dir" value="desc" form={FILTERS_ID} />}
       <p class="result-count" role="status">
         {list.total === 0
           ? filtered(view)

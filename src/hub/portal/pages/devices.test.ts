@@ -77,8 +77,13 @@ describe("the devices table", () => {
   });
 
   test("htmx gets the results only (no page around them); a history restore gets the page", async () => {
-    const frag = await fp.page(owner, "/devices?sort=pages&dir=desc", { "hx-request": "true" });
+    const r = await owner.get("/devices?q=&site=&vendor=&sort=pages&dir=desc", { "hx-request": "true" });
+    // The history gets the view's own URL (not the form's empty fields).
+    expect(r.headers.get("hx-push-url")).toBe("/devices?sort=pages&dir=desc");
+    const frag = await r.text();
     expect(frag).toStartWith('<div id="device-results" class="results">');
+    // The sort shown travels with the filters form's next submission (form= associates them).
+    expect(frag).toContain('<input type="hidden" name="sort" value="pages" form="device-filters"/><input type="hidden" name="dir" value="desc" form="device-filters"/>');
     expect(frag).not.toContain("<html");
     expect(serials(frag)).toEqual(["N-002", "N-004", "N-001", "N-003", "S-001"]);
     expect(frag).toContain('hx-get="/devices?sort=pages" hx-target="#device-results" hx-swap="outerHTML" hx-push-url="true"');

@@ -13,8 +13,8 @@ import type { SiteSummary } from "../../../gen/dca/v1/admin_sites_pb.ts";
 import { Layout } from "../layout.tsx";
 import type { PageResult } from "../page.ts";
 import type { PortalCtx } from "../portal-context.ts";
-import { type DevicesView, PAGE_SIZES, listRequestOf, parseDevicesView } from "./devices-query.ts";
-import { DevicesResults, RESULTS_ID } from "./devices-table.tsx";
+import { type DevicesView, PAGE_SIZES, devicesUrl, listRequestOf, parseDevicesView } from "./devices-query.ts";
+import { DevicesResults, FILTERS_ID, RESULTS_ID } from "./devices-table.tsx";
 import { HEALTH_BY_NAME, count } from "./fleet-format.ts";
 
 /** Whether the request is htmx asking for the results only (not a history restore, which wants the page). */
@@ -49,7 +49,7 @@ function Filters(p: { view: DevicesView; sites: SiteSummary[]; list: ListDevices
   const { view } = p;
   const hx = { "hx-get": "/devices", "hx-target": `#${RESULTS_ID}`, "hx-swap": "outerHTML", "hx-push-url": "true", "hx-trigger": "submit, change" };
   return (
-    <form class="filters" method="get" action="/devices" role="search" aria-label="Filter devices" {...hx}>
+    <form id={FILTERS_ID} class="filters" method="get" action="/devices" role="search" aria-label="Filter devices" {...hx}>
       <div class="field wide">
         <label for="q">Search</label>
         <input id="q" name="q" type="search" value={view.q} maxlength={100} placeholder="serial, address, model, MAC" />
@@ -74,8 +74,6 @@ function Filters(p: { view: DevicesView; sites: SiteSummary[]; list: ListDevices
           ))}
         </select>
       </div>
-      {view.sort !== "site" && <input type="hidden" name="sort" value={view.sort} />}
-      {view.descending && <input type="hidden" name="dir" value="desc" />}
       <div class="field actions">
         <button type="submit">Apply</button>
         <a class="button secondary" href="/devices">
@@ -96,7 +94,11 @@ export async function getDevices(c: PortalCtx): Promise<PageResult> {
   request.withFacets = !fragment;
   const [list, sites] = await Promise.all([portal.api.listDevices(request), fragment ? undefined : portal.api.listSites({})]);
   c.header("vary", "HX-Request");
-  if (fragment) return <DevicesResults view={view} list={list} />;
+  if (fragment) {
+    // The view's own URL in the history, without the form's empty fields.
+    c.header("hx-push-url", devicesUrl(view));
+    return <DevicesResults view={view} list={list} />;
+  }
   return (
     <Layout portal={portal} title="Devices" path="/devices">
       <h1>Devices</h1>
