@@ -57,7 +57,8 @@ export function parseDevicesView(params: URLSearchParams): DevicesView {
   const health = text(params.get("health")).toLowerCase();
   const below = text(params.get("below"), 10);
   if (below !== "" && !(/^\d+(\.\d+)?$/.test(below) && Number(below) <= 100)) {
-    throw new DcaError("invalid-argument", `the supply filter is a percent from 0 to 100; got "${below}"`);
+    // Not quoted back: a link must not put its words on the hub's pages (docs/portal.md).
+    throw new DcaError("invalid-argument", "the supply filter is a percent from 0 to 100, such as 10 or 12.5");
   }
   const size = Number(params.get("size"));
   const page = Number(params.get("page"));

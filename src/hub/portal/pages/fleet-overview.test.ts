@@ -35,6 +35,10 @@ describe("the fleet overview", () => {
     expect(textOf(devices)).toContain("No site name contains it.");
     expect([...devices.matchAll(/<span class="code">([^<]+)<\/span>/g)].map((m) => m[1]).sort()).toEqual(["N-001", "N-002", "S-001"]);
     expect(devices).toContain('<a href="/devices?q=LaserJet">These devices in the table</a>');
+    // A link's words stay in the search box, never on the page as its text.
+    const lure = await fp.page(owner, "/?q=Your%20account%20is%20locked%2C%20call%20555-0100");
+    expect(lure).toContain('value="Your account is locked, call 555-0100"');
+    expect(textOf(lure)).not.toContain("555-0100");
   });
 
   test("a viewer of one site sees that site only; someone without a role is told what to do", async () => {

@@ -103,7 +103,8 @@ function Matches(p: { q: string; o: GetFleetOverviewResponse }) {
   const all = `/devices?q=${encodeURIComponent(q)}`;
   return (
     <section class="card" aria-labelledby="found-h">
-      <h2 id="found-h">Found for “{q}”</h2>
+      {/* The search text is not repeated as page text (a link must not put words on the hub's pages): it is in the box above. */}
+      <h2 id="found-h">Search results</h2>
       <h3>Sites</h3>
       {o.matchingSites.length ? (
         <ul>
