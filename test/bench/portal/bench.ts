@@ -20,7 +20,7 @@ import { chromiumUnavailable, launchChromium } from "../../support/chromium.ts";
 import { timePageLoad } from "../../support/page-timing.ts";
 import { TEST_OWNER, hubCommand, ownerPasswordFile, runCommand, startHubProcess } from "../../support/service-peers.ts";
 import { repoRoot } from "../../support/shared-dir.ts";
-import { curlPage, firstAndMedian, ms, sampleRss, signInCookie, timeSortSwap } from "./portal-timings.ts";
+import { curlApi, curlPage, firstAndMedian, ms, sampleRss, signInCookie, timeSortSwap } from "./portal-timings.ts";
 
 /** What to measure, and on what. */
 export interface PortalBenchOptions {
@@ -37,6 +37,8 @@ export interface PortalBenchOptions {
 export interface PortalBenchResult {
   devices: number;
   curl: { label: string; path: string; status: number; firstByteMs: number; medianFirstByteMs: number; medianTotalMs: number; bytes: number }[];
+  /** The peer: ListDevices page 1 (50 rows, default order) as JSON through the API door, median whole call. */
+  api: { medianTotalMs: number; bytes: number };
   chromium: { label: string; path: string; firstLoadMs: number; medianLoadMs: number; medianFirstByteMs: number; bytes: number }[];
   swapMs: number[];
   rss: { maxMb: number; peakMb: number; endMb: number };
@@ -76,7 +78,7 @@ export async function runPortalBench(o: PortalBenchOptions): Promise<PortalBench
       ["A device, 1 year of chart", `/devices/${deviceId}?period=1y`],
       ["CSV of every device (/devices.csv)", "/devices.csv"],
     ];
-    const out: PortalBenchResult = { devices, curl: [], chromium: [], swapMs: [], rss: { maxMb: 0, peakMb: 0, endMb: 0 }, markdown: [] };
+    const out: PortalBenchResult = { devices, curl: [], api: { medianTotalMs: 0, bytes: 0 }, chromium: [], swapMs: [], rss: { maxMb: 0, peakMb: 0, endMb: 0 }, markdown: [] };
     for (const [label, path] of pages) {
       const r = await firstAndMedian(o.repeat, () => curlPage(`${hub.url}${path}`, hub.caPath, cookie), (t) => t.firstByteMs);
       if (r.first.status !== 200) throw new Error(`GET ${path} answered ${r.first.status}`);
@@ -84,6 +86,10 @@ export async function runPortalBench(o: PortalBenchOptions): Promise<PortalBench
       out.curl.push({ label, path, status: r.first.status, firstByteMs: r.first.firstByteMs, medianFirstByteMs: r.runs.length ? r.median : r.first.firstByteMs, medianTotalMs: medianTotal, bytes: r.first.bytes });
       log(`curl ${path}: first byte ${ms(r.first.firstByteMs)} ms, median ${ms(r.median)} ms`);
     }
+    const session = cookie.slice(cookie.indexOf("=") + 1);
+    const api = await firstAndMedian(o.repeat, () => curlApi(hub.url, hub.caPath, session, "ListDevices", '{"pageSize": 50}'), (t) => t.totalMs);
+    if (api.first.status !== 200) throw new Error(`ListDevices answered ${api.first.status}`);
+    out.api = { medianTotalMs: api.runs.length ? api.median : api.first.totalMs, bytes: api.first.bytes };
     if (chromeMissing) log(`Chromium skipped: ${chromeMissing}`);
     else {
       const chrome = await launchChromium({ trustCertificates: [ca], timeoutMs: 60_000 });
@@ -120,6 +126,7 @@ function report(r: PortalBenchResult, o: PortalBenchOptions): string[] {
     "| page (curl, new HTTP/2 + TLS connection each) | first byte, first ms | first byte, median ms | whole page, median ms | bytes |",
     "|---|---|---|---|---|",
     ...r.curl.map((c) => `| ${c.label} | ${ms(c.firstByteMs)} | ${ms(c.medianFirstByteMs)} | ${ms(c.medianTotalMs)} | ${c.bytes.toLocaleString("en-US")} |`),
+    `| peer: ListDevices page 1 (50 rows) as JSON through the API door, same session | - | - | ${ms(r.api.medianTotalMs)} | ${r.api.bytes.toLocaleString("en-US")} |`,
   ];
   if (r.chromium.length) {
     lines.push(

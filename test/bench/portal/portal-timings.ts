@@ -27,6 +27,17 @@ export async function curlPage(url: string, caPath: string, cookie: string): Pro
   return { status: status!, firstByteMs: first! * 1000, totalMs: total! * 1000, bytes: bytes! };
 }
 
+/** The peer: the same view as JSON from AdminService through the same door (Connect, the session as bearer). */
+export async function curlApi(hubUrl: string, caPath: string, session: string, method: string, body: string): Promise<CurlTiming> {
+  const r = await runCommand([
+    "curl", "-sS", "-o", "/dev/null", "--http2", "--cacert", caPath, "-H", `Authorization: Bearer ${session}`, "-H", "Content-Type: application/json", "-d", body,
+    "-w", "%{http_code} %{time_starttransfer} %{time_total} %{size_download}", `${hubUrl}/dca.v1.AdminService/${method}`,
+  ]);
+  if (r.exitCode !== 0) throw new Error(`curl ${method}: ${r.stderr}`);
+  const [status, first, total, bytes] = r.stdout.trim().split(" ").map(Number);
+  return { status: status!, firstByteMs: first! * 1000, totalMs: total! * 1000, bytes: bytes! };
+}
+
 /** The median of some numbers. */
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
