@@ -9,6 +9,7 @@ import { SESSION_COOKIE } from "../../src/hub/portal/cookies.ts";
 import { type FleetViewsFixture, fleetViewsFixture } from "./fleet-views-fixture.ts";
 import { type PortalBrowser, portalBrowser } from "./portal-fixture.ts";
 
+/** The fleet, and browsers signed in as people of the roles a test needs. */
 export interface FleetPortal {
   f: FleetViewsFixture;
   /** A browser signed in as a new person with `role` (on `site`, a name or id, when given; "" for no role at all). */

@@ -19,7 +19,9 @@ const DAY_MS = 86_400_000;
 
 /** The periods offered, by their name in the URL (`?period=`). */
 export const PERIODS = { "30d": { days: 30, label: "30 days" }, "90d": { days: 90, label: "90 days" }, "1y": { days: 365, label: "1 year" } } as const;
+/** A period's name in the URL. */
 export type PeriodName = keyof typeof PERIODS;
+/** The period shown when the URL names none. */
 export const DEFAULT_PERIOD: PeriodName = "90d";
 
 /** The period a query value names (the default otherwise). */

@@ -12,8 +12,9 @@ import { DcaError } from "../../../common/errors.ts";
 import { DeviceHealth, DeviceSort, type ListDevicesRequest, ListDevicesRequestSchema } from "../../../gen/dca/v1/admin_fleet_pb.ts";
 import { HEALTH_BY_NAME } from "./fleet-format.ts";
 
-/** The page sizes offered (50 unless asked). */
+/** The page sizes offered. */
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
+/** Rows per page unless the URL asks for another of PAGE_SIZES. */
 export const DEFAULT_PAGE_SIZE = 50;
 
 /** The sortable columns by their name in the URL. */
@@ -30,6 +31,7 @@ export const SORT_KEYS = {
   "last-read": DeviceSort.LAST_READ,
   flags: DeviceSort.FLAGS,
 } as const;
+/** A sortable column's name in the URL. */
 export type SortKey = keyof typeof SORT_KEYS;
 
 /** One view of the devices table. */
