@@ -105,6 +105,8 @@ describe.skipIf(!!skip)("portal: the fleet pages on a demo-like fleet", () => {
     await visit.page.waitForURL((u) => u.search === "?sort=pages&dir=desc");
     await visit.page.waitForSelector("th[aria-sort='descending'] >> text=Total pages");
     expect(await visit.page.evaluate("window.__stillHere")).toBe(true);
+    // The keyboard's place is kept: the focus is on the new header link.
+    expect(await visit.page.evaluate("document.activeElement.id")).toBe("sort-pages");
     const pages = (await rows(visit.page)).map((r) => Number(r[7]!.replace(/,/g, "")) || 0);
     expect(pages).toEqual([...pages].sort((a, b) => b - a));
     expect(pages.length).toBe(devices.length);
@@ -119,6 +121,10 @@ describe.skipIf(!!skip)("portal: the fleet pages on a demo-like fleet", () => {
     expect(new Set((await rows(visit.page)).map((r) => r[2]))).toEqual(new Set([vendor]));
     expect(await visit.page.evaluate("window.__stillHere")).toBe(true);
     await chrome.screenshot(visit.page, "portal-fleet-devices");
+    await visit.page.setViewportSize({ width: 375, height: 800 });
+    expect(await visit.page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
+    await chrome.screenshot(visit.page, "portal-fleet-devices-375");
+    await visit.page.setViewportSize({ width: 1024, height: 768 });
     // The CSV of this view: the same devices, in the same order.
     const href = (await visit.page.getAttribute(".result-count a[download]", "href"))!;
     const csv = (await visit.page.evaluate(`fetch(${JSON.stringify(href)}).then((r) => r.text())`)) as string;

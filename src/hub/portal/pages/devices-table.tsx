@@ -47,7 +47,8 @@ function SortHeader(p: { view: DevicesView; col: Column }) {
   const state = sorted ? (view.descending ? "descending" : "ascending") : undefined;
   return (
     <th scope="col" aria-sort={state} class={col.numeric ? "num" : undefined}>
-      <a {...swapLink(href)}>
+      {/* An id: htmx gives the focus back to the new link of the same id after the swap (keyboard users keep their place). */}
+      <a id={`sort-${col.key}`} {...swapLink(href)}>
         {col.label}
         {state && <span aria-hidden="true">{state === "ascending" ? " ▲" : " ▼"}</span>}
         <span class="sr-only">{sorted ? `, sorted ${state}; sort ${descending ? "descending" : "ascending"}` : `, sort ${descending ? "descending" : "ascending"}`}</span>
@@ -88,11 +89,11 @@ function Pager(p: { view: DevicesView; total: number }) {
   if (pages === 1) return null;
   return (
     <nav class="pager" aria-label="Pages of the table">
-      {view.page > 1 ? <a rel="prev" {...swapLink(devicesUrl(view, { page: Math.min(view.page - 1, pages) }))}>Previous</a> : <span aria-hidden="true">Previous</span>}
+      {view.page > 1 ? <a id="pager-prev" rel="prev" {...swapLink(devicesUrl(view, { page: Math.min(view.page - 1, pages) }))}>Previous</a> : <span aria-hidden="true">Previous</span>}
       <span>
         Page {count(Math.min(view.page, pages))} of {count(pages)}
       </span>
-      {view.page < pages ? <a rel="next" {...swapLink(devicesUrl(view, { page: view.page + 1 }))}>Next</a> : <span aria-hidden="true">Next</span>}
+      {view.page < pages ? <a id="pager-next" rel="next" {...swapLink(devicesUrl(view, { page: view.page + 1 }))}>Next</a> : <span aria-hidden="true">Next</span>}
     </nav>
   );
 }

@@ -34,7 +34,7 @@ describe("the devices table", () => {
     expect(rows[2]).toEqual(["North", "10.0.0.10", "HP", "Color LaserJet M554", "N-002", "warning warning, idle, lowToner", "Cyan Cartridge: 8 %", "5,000", "2026-03-10 10:00 UTC", ""]);
     expect(rows[0]![9]).toBe("1");
     expect(textOf(html)).toContain("Devices 1-5 of 5. Download these 5 as CSV");
-    expect(html).toContain('<th scope="col" aria-sort="ascending"><a href="/devices?dir=desc"');
+    expect(html).toContain('<th scope="col" aria-sort="ascending"><a id="sort-site" href="/devices?dir=desc"');
     // The filters' choices come from the facets, with counts.
     expect(html).toContain('<option value="HP">HP (3)</option>');
   });
@@ -42,10 +42,10 @@ describe("the devices table", () => {
   test("sorting changes the rows; the sorted column says so and its link turns the order", async () => {
     const desc = await fp.page(owner, "/devices?sort=pages&dir=desc");
     expect(serials(desc)).toEqual(["N-002", "N-004", "N-001", "N-003", "S-001"]);
-    expect(desc).toMatch(/<th scope="col" aria-sort="descending" class="num"><a href="\/devices\?sort=pages"/);
+    expect(desc).toMatch(/<th scope="col" aria-sort="descending" class="num"><a id="sort-pages" href="\/devices\?sort=pages"/);
     const asc = await fp.page(owner, "/devices?sort=pages");
     expect(serials(asc)).toEqual(["S-001", "N-003", "N-001", "N-004", "N-002"]);
-    expect(asc).toMatch(/aria-sort="ascending" class="num"><a href="\/devices\?sort=pages&amp;dir=desc"/);
+    expect(asc).toMatch(/aria-sort="ascending" class="num"><a id="sort-pages" href="\/devices\?sort=pages&amp;dir=desc"/);
     expect(serials(await fp.page(owner, "/devices?sort=serial&dir=desc"))).toEqual(["S-001", "N-004", "N-003", "N-002", "N-001"]);
     // An unknown sort is the default order.
     expect(serials(await fp.page(owner, "/devices?sort=nonsense"))).toEqual(["N-004", "N-001", "N-002", "N-003", "S-001"]);
