@@ -10,7 +10,9 @@ import { fleetPortal, tableRows, textOf } from "../../../../test/support/fleet-p
 import { NOW } from "../../../../test/support/fleet-views-fixture.ts";
 import { outbox } from "../../../../test/support/hub-store-fixtures.ts";
 import { testReading } from "../../../../test/support/fleet-views-fixture.ts";
-import { DEVICE_CSV_COLUMNS } from "./devices-csv.ts";
+import { SESSION_COOKIE } from "../cookies.ts";
+import { portalBrowser } from "../../../../test/support/portal-fixture.ts";
+import { DEVICE_CSV_COLUMNS, MAX_CSV_DEVICES } from "./devices-csv.ts";
 
 /** The serials of the table's rows, in order. */
 const serials = (html: string) => tableRows(html, "devices").map((r) => r[4]);
@@ -153,5 +155,28 @@ describe("paging and the CSV of a view", () => {
     const one = await (await owner.get("/devices.csv?q=S-001")).text();
     expect(csvRows(one)).toHaveLength(1);
     expect(csvRows(one)[0]).toContain(',South,');
+  });
+});
+
+describe("the CSV's bound", () => {
+  test("a view of more devices than a file holds is refused before the file starts, with what to do", async () => {
+    const fp = fleetPortal();
+    // The hub answers as if the view held one device more than the bound.
+    const b = portalBrowser({
+      harness: fp.f,
+      wrap: (adminFor) => (bearer, address, origin) => {
+        const api = adminFor(bearer, address, origin);
+        return new Proxy(api, {
+          get: (t, k) => (k === "listDevices" ? async (req: Parameters<typeof api.listDevices>[0]) => ({ ...(await t.listDevices(req)), total: MAX_CSV_DEVICES + 1 }) : Reflect.get(t, k)),
+        });
+      },
+    });
+    const user = fp.f.store.createUser({ username: "big", createdBy: "test" });
+    fp.f.store.grantRole({ userId: user.id, role: "viewer" });
+    b.jar.set(SESSION_COOKIE, fp.f.store.createSession({ userId: user.id, method: "password", address: "127.0.0.1", client: "test" }).token);
+    const r = await b.get("/devices.csv");
+    expect(r.status).toBe(400);
+    expect(r.headers.get("content-type")).toStartWith("text/html");
+    expect(textOf(await r.text())).toContain(`this view holds ${MAX_CSV_DEVICES + 1} devices and a CSV holds at most ${MAX_CSV_DEVICES}: filter by site, vendor or model, and download each part`);
   });
 });
