@@ -29,9 +29,9 @@ export interface PortalBrowser {
   text(r: Response): Promise<string>;
 }
 
-/** A portal over a fresh harness; `wrap` may change the clients it makes (to inject failures). */
-export function portalBrowser(opts: { wrap?: (f: AdminClientFor) => AdminClientFor } = {}): PortalBrowser {
-  const h = adminHarness();
+/** A portal over a fresh harness (or `harness`, e.g. one with a fleet in it); `wrap` may change the clients it makes (to inject failures). */
+export function portalBrowser(opts: { wrap?: (f: AdminClientFor) => AdminClientFor; harness?: AdminHarness } = {}): PortalBrowser {
+  const h = opts.harness ?? adminHarness();
   const handlers = createAdminHandlers({ store: h.store, dataDir: h.dataDir, clock: { now: () => h.clock.now(), monotonic: () => h.clock.now() } });
   const guarded = guardAdminService({ service: handlers, auth: storeAdminAuth(h.store), audit: storeAudit(h.store) });
   const adminFor = createInProcessAdmin(guarded);

@@ -7,7 +7,7 @@ import { type SiteConfigChange, SiteConfigChangeSchema, type SiteSummary, SiteSu
 import { credentialInput, redactAgentConfig } from "../../common/config/index.ts";
 import { DcaError } from "../../common/errors.ts";
 import { DEFAULT_WEB_ACCESS_PORTS } from "../../common/web-access.ts";
-import type { AdminStore, Site } from "../store/index.ts";
+import type { AdminStore, FleetViewStore, Site } from "../store/index.ts";
 import { StoreError } from "../store/index.ts";
 import { ADMIN_LABELS, credentialFromArgs } from "../admin/credential-args.ts";
 import { describeSnmpCredential } from "../admin/redact-config.ts";
@@ -31,13 +31,14 @@ type SiteMethods =
   | "setSiteWebAccess";
 
 /** The site methods over the store. */
-export function createSiteHandlers(store: AdminStore): Pick<ServiceImpl<typeof AdminService>, SiteMethods> {
+export function createSiteHandlers(store: AdminStore & Pick<FleetViewStore, "queryDevices">): Pick<ServiceImpl<typeof AdminService>, SiteMethods> {
   const summary = (site: Site): SiteSummary =>
     create(SiteSummarySchema, {
       site: siteToProto(site),
       configVersion: store.getSiteConfig(site.id).version,
       agents: store.listAgents(site.id).filter((a) => !a.replacedBy).length,
-      devices: store.listDevices({ siteId: site.id }).length,
+      // A count, not a listing: listing a site's devices counts each one's readings (0.7-1.3 s at 10,000 devices).
+      devices: store.queryDevices({ sites: [site.id], sort: "vendor", limit: 0 }).total,
       updates: updatePolicyToProto(store.getUpdatePolicy(site.id)),
     });
   /** One config change in one transaction: the new version, redacted, and what changed in words. */

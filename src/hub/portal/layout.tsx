@@ -19,7 +19,8 @@ export interface NavItem {
 
 /** The main navigation, in order (a page appears here once it exists). */
 export const NAV_ITEMS: NavItem[] = [
-  { href: "/", label: "Home" },
+  { href: "/", label: "Fleet" },
+  { href: "/devices", label: "Devices" },
   { href: "/account/security", label: "My security" },
   // People, tokens, audit, billing and alerts (wave 2).
   { href: "/alerts", label: "Alerts" },

@@ -6,7 +6,6 @@
 import type { Hono } from "hono";
 import { page } from "./page.ts";
 import type { PortalEnv } from "./portal-context.ts";
-import { getHome } from "./pages/home.tsx";
 import { getSecurity } from "./pages/security.tsx";
 import { postPassword, postRecoveryCodes, postRevokeSessions, postTotpBegin, postTotpConfirm, postTotpDisable } from "./pages/security-actions.ts";
 import { getSetup, postSetup } from "./pages/setup.tsx";
@@ -15,6 +14,10 @@ import { getSignInLink, postSignInLink } from "./pages/sign-in-link.tsx";
 import { getSsoReturn, getSsoStart } from "./pages/sso.tsx";
 import { taskEventsHandler } from "./pages/task-events.tsx";
 import { registerAdminRoutes } from "./admin-routes.ts";
+import { getDevice } from "./pages/device.tsx";
+import { getDevices } from "./pages/devices.tsx";
+import { getDevicesCsv } from "./pages/devices-csv.ts";
+import { getFleetOverview } from "./pages/fleet-overview.tsx";
 
 /** Registers the pages on the portal app. */
 export function registerRoutes(app: Hono<PortalEnv>): void {
@@ -39,8 +42,11 @@ export function registerRoutes(app: Hono<PortalEnv>): void {
   app.post("/account/recovery-codes", page("signed-in", postRecoveryCodes));
   app.post("/account/sessions/revoke", page("signed-in", postRevokeSessions));
 
-  // The start page (the fleet overview of wave 2 replaces it).
-  app.get("/", page("signed-in", getHome));
+  // The fleet: overview (the start page), the devices table and its CSV, one device.
+  app.get("/", page("signed-in", getFleetOverview));
+  app.get("/devices", page("signed-in", getDevices));
+  app.get("/devices.csv", page("signed-in", getDevicesCsv));
+  app.get("/devices/:id", page("signed-in", getDevice));
 
   // Live task results (server-sent events).
   app.get("/tasks/:id/events", page("signed-in", taskEventsHandler()));
