@@ -90,6 +90,13 @@ export async function runCommand(argv: string[], signal?: AbortSignal): Promise<
   } catch (e) {
     log(`web access: no SSH key (${(e as Error).message}); web-access tasks will be refused`);
   }
+  // Ctrl-C and SIGTERM are heard from before the "running" line: a stop sent as soon as it shows is
+  // never lost (as PID 1 of a container or namespace, a signal without a handler is dropped).
+  let stopNow: (() => void) | undefined;
+  let stopEarly = false;
+  const onStopSignal = () => (stopNow ? stopNow() : (stopEarly = true));
+  process.once("SIGINT", onStopSignal);
+  process.once("SIGTERM", onStopSignal);
   log(`dca ${VERSION} running as agent ${identity.agentId} of site "${identity.siteName}", hub ${identity.hubUrl}, state ${dir}`);
   const agent = runAgent({
     updates: {
@@ -134,8 +141,8 @@ export async function runCommand(argv: string[], signal?: AbortSignal): Promise<
   type Ending = { kind: "stop" } | { kind: "update"; ready: ReadyRelease } | { kind: "unhealthy" };
   const ending = await new Promise<Ending>((resolve) => {
     const stop = () => resolve({ kind: "stop" });
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    stopNow = stop;
+    if (stopEarly) stop();
     signal?.addEventListener("abort", stop, { once: true });
     agent.done.then(stop);
     updater.ready.then((ready) => resolve({ kind: "update", ready }));
