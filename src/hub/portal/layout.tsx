@@ -20,6 +20,8 @@ export interface NavItem {
 /** The main navigation, in order (a page appears here once it exists). */
 export const NAV_ITEMS: NavItem[] = [
   { href: "/", label: "Home" },
+  { href: "/sites", label: "Sites" },
+  { href: "/tasks", label: "Tasks" },
   { href: "/account/security", label: "My security" },
 ];
 

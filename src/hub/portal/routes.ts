@@ -14,6 +14,14 @@ import { getSignIn, postSecondFactor, postSignIn, postSignOut } from "./pages/si
 import { getSignInLink, postSignInLink } from "./pages/sign-in-link.tsx";
 import { getSsoReturn, getSsoStart } from "./pages/sso.tsx";
 import { taskEventsHandler } from "./pages/task-events.tsx";
+import { getAgentPage, postAgentDisabled } from "./pages/agent.tsx";
+import { getSitePage } from "./pages/site.tsx";
+import { postCode, postCredential, postRemoveCredential, postSchedule, postSnmp, postTargets } from "./pages/site-actions.ts";
+import { getSites, postSite } from "./pages/sites.tsx";
+import { getTaskPage, postCancelTask } from "./pages/task.tsx";
+import { renderTaskLive } from "./pages/task-live.tsx";
+import { getTasks, postTask } from "./pages/tasks.tsx";
+import { postCloseWebAccess, postOpenWebAccess } from "./pages/web-access.tsx";
 
 /** Registers the pages on the portal app. */
 export function registerRoutes(app: Hono<PortalEnv>): void {
@@ -41,6 +49,25 @@ export function registerRoutes(app: Hono<PortalEnv>): void {
   // The start page (the fleet overview of wave 2 replaces it).
   app.get("/", page("signed-in", getHome));
 
-  // Live task results (server-sent events).
-  app.get("/tasks/:id/events", page("signed-in", taskEventsHandler()));
+  // Live task results (server-sent events), rendered as the task page shows them.
+  app.get("/tasks/:id/events", page("signed-in", taskEventsHandler(renderTaskLive)));
+
+  // Sites, agents, tasks and web access (wave 2).
+  app.get("/sites", page("signed-in", getSites));
+  app.post("/sites", page("signed-in", postSite));
+  app.get("/sites/:id", page("signed-in", getSitePage));
+  app.post("/sites/:id/targets", page("signed-in", postTargets));
+  app.post("/sites/:id/credentials", page("signed-in", postCredential));
+  app.post("/sites/:id/credentials/remove", page("signed-in", postRemoveCredential));
+  app.post("/sites/:id/schedule", page("signed-in", postSchedule));
+  app.post("/sites/:id/snmp", page("signed-in", postSnmp));
+  app.post("/sites/:id/codes", page("signed-in", postCode));
+  app.get("/agents/:id", page("signed-in", getAgentPage));
+  app.post("/agents/:id/disabled", page("signed-in", postAgentDisabled));
+  app.get("/tasks", page("signed-in", getTasks));
+  app.post("/tasks", page("signed-in", postTask));
+  app.get("/tasks/:id", page("signed-in", getTaskPage));
+  app.post("/tasks/:id/cancel", page("signed-in", postCancelTask));
+  app.post("/web-access/open", page("signed-in", postOpenWebAccess));
+  app.post("/web-access/close", page("signed-in", postCloseWebAccess));
 }
