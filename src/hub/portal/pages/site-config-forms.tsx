@@ -103,45 +103,47 @@ export function CredentialsPart(p: FormProps) {
           </tbody>
         </table>
       )}
-      <h3>Add a credential</h3>
-      <form class="stack" method="post" action={`${p.action}/credentials`} autocomplete="off">
-        <CsrfField portal={p.portal} />
-        <Input id="cred-name" label="Name" hint="(shown in readings instead of the secret)" />
-        <div>
-          <label for="cred-version">Kind</label>
-          <select id="cred-version" name="version">
-            <option value="v2c">SNMP v2c community</option>
-            <option value="v1">SNMP v1 community</option>
-            <option value="v3">SNMP v3 user</option>
-          </select>
-        </div>
-        <Input id="cred-community" label="Community" hint="(v1, v2c)" type="password" autocomplete="new-password" />
-        <Input id="cred-user" label="v3 user" />
-        <div>
-          <label for="cred-auth-protocol">v3 authentication</label>
-          <select id="cred-auth-protocol" name="auth_protocol">
-            <option value="">none (noAuth)</option>
-            {AUTH_PROTOCOLS.map((a) => (
-              <option value={a}>{a}</option>
-            ))}
-          </select>
-        </div>
-        <Input id="cred-auth-password" label="v3 authentication password" type="password" autocomplete="new-password" />
-        <div>
-          <label for="cred-priv-protocol">v3 privacy</label>
-          <select id="cred-priv-protocol" name="priv_protocol">
-            <option value="">none (noPriv)</option>
-            {PRIV_PROTOCOLS.map((a) => (
-              <option value={a}>{a}</option>
-            ))}
-          </select>
-        </div>
-        <Input id="cred-priv-password" label="v3 privacy password" type="password" autocomplete="new-password" />
-        <Input id="cred-context" label="v3 context" hint="(optional)" />
-        <div>
-          <button type="submit">Add the credential</button>
-        </div>
-      </form>
+      <details class="add-credential" open={creds.length === 0}>
+        <summary>Add a credential</summary>
+        <form class="stack" method="post" action={`${p.action}/credentials`} autocomplete="off">
+          <CsrfField portal={p.portal} />
+          <Input id="cred-name" label="Name" hint="(shown in readings instead of the secret)" />
+          <div>
+            <label for="cred-version">Kind</label>
+            <select id="cred-version" name="version">
+              <option value="v2c">SNMP v2c community</option>
+              <option value="v1">SNMP v1 community</option>
+              <option value="v3">SNMP v3 user</option>
+            </select>
+          </div>
+          <Input id="cred-community" label="Community" hint="(v1, v2c)" type="password" autocomplete="new-password" />
+          <Input id="cred-user" label="v3 user" />
+          <div>
+            <label for="cred-auth-protocol">v3 authentication</label>
+            <select id="cred-auth-protocol" name="auth_protocol">
+              <option value="">none (noAuth)</option>
+              {AUTH_PROTOCOLS.map((a) => (
+                <option value={a}>{a}</option>
+              ))}
+            </select>
+          </div>
+          <Input id="cred-auth-password" label="v3 authentication password" type="password" autocomplete="new-password" />
+          <div>
+            <label for="cred-priv-protocol">v3 privacy</label>
+            <select id="cred-priv-protocol" name="priv_protocol">
+              <option value="">none (noPriv)</option>
+              {PRIV_PROTOCOLS.map((a) => (
+                <option value={a}>{a}</option>
+              ))}
+            </select>
+          </div>
+          <Input id="cred-priv-password" label="v3 privacy password" type="password" autocomplete="new-password" />
+          <Input id="cred-context" label="v3 context" hint="(optional)" />
+          <div>
+            <button type="submit">Add the credential</button>
+          </div>
+        </form>
+      </details>
     </>
   );
 }

@@ -39,6 +39,16 @@ const HELP: Record<FormKind, string> = {
   scan: "Discovery over the site's targets now, or only the targets given.",
 };
 
+const BUTTONS: Record<FormKind, string> = {
+  ping: "Ping",
+  traceroute: "Trace the route",
+  read: "Read it now",
+  "snmp-test": "Test the credentials",
+  web: "Probe its web pages",
+  zebra: "Run on the Zebra printer",
+  scan: "Scan now",
+};
+
 /** Form fields and the `task create` flags they become. */
 const FLAGS: Record<string, string> = {
   count: "count",
@@ -192,7 +202,7 @@ export function TaskForms(p: { portal: PortalContext; site: string; address?: st
                 ))}
               <KindFields kind={kind} id={id} />
               <div>
-                <button type="submit">{kind === "scan" ? "Scan now" : `Run ${TITLES[kind].toLowerCase()}`}</button>
+                <button type="submit">{BUTTONS[kind]}</button>
               </div>
             </form>
           </details>

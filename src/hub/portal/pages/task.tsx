@@ -33,7 +33,7 @@ function TaskPage(p: { c: PortalCtx; task: TaskRecord; ok?: string; error?: stri
         </div>
       </section>
       {!FINISHED_STATES.has(t.state) && (
-        <form method="post" action={`/tasks/${id}/cancel`}>
+        <form method="post" action={`/tasks/${id}/cancel`} class="task-cancel">
           <CsrfField portal={portal} />
           <button type="submit" class="danger">
             Cancel this task

@@ -1,0 +1,110 @@
+/**
+ * The portal's sites and tasks end to end: a real `dca-hub serve` (the
+ * shipped binary under `npm run test:binary`), a real `dca run` agent with
+ * its MQTT wake line, and headless Chromium trusting only the hub's CA. A
+ * technician signs in, sees the site with its agent (version, last poll,
+ * wake line up), creates a ping task for a loopback address from the site
+ * page, and sees the result arrive on the task page without reloading it
+ * (server-sent events). No page logs a console error (a CSP violation
+ * would). Screenshots: test/artifacts/portal-sites.png, portal-site.png,
+ * portal-task.png, portal-tasks.png, portal-site-375.png.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { type ChromiumSession, chromiumUnavailable, launchChromium } from "../support/chromium.ts";
+import { type AgentProcess, type HubProcess, activateAgent, startAgentProcess, startHubProcess } from "../support/service-peers.ts";
+import { tempDir } from "../support/temp-dir.ts";
+
+const skip = chromiumUnavailable();
+if (skip) console.warn(`portal-tasks.test.ts skipped: ${skip}`);
+
+const PASSWORD = "copper lantern harbour 61";
+const NET = "127.50.0";
+const TARGET = `${NET}.1`;
+
+async function submit(page: Page, button: string): Promise<void> {
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(button)]);
+}
+const pageErrors = (visit: { consoleErrors: string[]; failedRequests: string[] }) => [
+  ...visit.consoleErrors.filter((e) => !e.startsWith("Failed to load resource: the server responded with a status of 4")),
+  ...visit.failedRequests.filter((r) => r.includes("/assets/")),
+];
+
+describe.skipIf(!!skip)("portal: sites, agents and a live ping task", () => {
+  let hub: HubProcess;
+  let agent: AgentProcess | undefined;
+  let chrome: ChromiumSession;
+
+  beforeAll(async () => {
+    const dir = tempDir("dca-portal-tasks-");
+    hub = await startHubProcess(join(dir, "hub"));
+    await hub.must("site", "create", "Acme");
+    await hub.must("site", "set-targets", "Acme", `${NET}.0/28`);
+    // Nothing but the wake line makes the agent act within the test.
+    await hub.must("site", "set-schedule", "Acme", "--poll", "300s", "--discovery", "24h", "--read", "24h");
+    const pw = join(dir, "pw");
+    writeFileSync(pw, `${PASSWORD}\n`, { mode: 0o600 });
+    await hub.must("user", "create", "tess", "--password-file", pw);
+    await hub.must("role", "grant", "tess", "technician", "--site", "Acme");
+    const code = JSON.parse(await hub.must("code", "create", "Acme", "--json")).code as string;
+    const act = await activateAgent(hub, join(dir, "agent"), code);
+    if (act.exitCode !== 0) throw new Error(`activation failed: ${act.stderr}`);
+    agent = startAgentProcess(join(dir, "agent"));
+    await agent.waitForLog(/wake-ups: connected/, 30_000);
+    chrome = await launchChromium({ trustCertificates: [readFileSync(hub.caPath, "utf8")] });
+  }, 90_000);
+  afterAll(async () => {
+    await chrome?.close();
+    await agent?.stop();
+    await hub?.stop();
+  });
+
+  test("tess signs in, opens the site, pings a loopback address and sees the result arrive live", async () => {
+    const visit = await chrome.open(`${hub.url}/sites`);
+    await visit.page.fill("#username", "tess");
+    await visit.page.fill("#password", PASSWORD);
+    await submit(visit.page, "main button[type=submit]");
+    expect(new URL(visit.page.url()).pathname).toBe("/sites");
+    await chrome.screenshot(visit.page, "portal-sites");
+    await submit(visit.page, "main table a");
+    expect(await visit.page.textContent("main h1")).toBe("Acme");
+    // The agent: its version, a recent poll, its wake line up.
+    const row = (await visit.page.textContent("#agents table tbody tr"))!;
+    expect(row).toMatch(/s ago/);
+    expect(row).toContain("up");
+    expect(row).toContain("active");
+    await chrome.screenshot(visit.page, "portal-site");
+    await visit.page.setViewportSize({ width: 375, height: 700 });
+    expect(await visit.page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
+    await chrome.screenshot(visit.page, "portal-site-375");
+    await visit.page.setViewportSize({ width: 1024, height: 768 });
+
+    // Ping from the site page: five echoes a second apart, so the page is open while it runs.
+    await visit.page.click("details[data-kind=ping] summary");
+    await visit.page.fill("#site-ping-address", TARGET);
+    await visit.page.fill("#site-ping-count", "5");
+    await submit(visit.page, "details[data-kind=ping] button[type=submit]");
+    expect(new URL(visit.page.url()).pathname).toMatch(/^\/tasks\/[^/]+$/);
+    const first = await visit.page.getAttribute(".task-live", "data-state");
+    expect(["pending", "sent", "running"]).toContain(first!);
+    await visit.page.evaluate("window.__notReloaded = true");
+    await visit.page.waitForSelector(".task-live[data-state=done], .task-live[data-state=failed]", { timeout: 30_000 });
+    expect(await visit.page.evaluate("window.__notReloaded")).toBe(true);
+    const result = (await visit.page.textContent(".task-live"))!;
+    if ((await visit.page.getAttribute(".task-live", "data-state")) === "done") {
+      expect(result).toContain("5 of 5, 0% loss");
+      expect(result).toMatch(/min [\d.]+ ms, average [\d.]+ ms, max [\d.]+ ms/);
+    } else {
+      // No ICMP socket here: the result says what to change.
+      expect(result).toMatch(/not permitted.*(CAP_NET_RAW|ping_group_range)/);
+    }
+    expect(visit.responses.some((r) => /\/tasks\/[^/]+\/events$/.test(r.url) && r.status === 200)).toBe(true);
+    await chrome.screenshot(visit.page, "portal-task");
+    await submit(visit.page, "nav a[href='/tasks']");
+    expect(await visit.page.textContent("main table")).toContain(TARGET);
+    await chrome.screenshot(visit.page, "portal-tasks");
+    expect(pageErrors(visit)).toEqual([]);
+  }, 90_000);
+});
