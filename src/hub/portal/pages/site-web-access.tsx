@@ -12,9 +12,10 @@ import { CsrfField, Notice } from "../layout.tsx";
 import type { PortalContext } from "../portal-context.ts";
 import type { Attempt } from "./attempt.ts";
 import { timeText } from "./time-text.ts";
+import { WebAccessOpenForm } from "./web-access-form.tsx";
 
 /** The web-access part: the site's setting and its open sessions (or why they are not shown). */
-export function WebAccessPart(p: { portal: PortalContext; config: AgentConfig; sessions: Attempt<WebAccessSession[]>; back: string }) {
+export function WebAccessPart(p: { portal: PortalContext; site: string; config: AgentConfig; sessions: Attempt<WebAccessSession[]>; back: string }) {
   const ports = ["80", "443", "8000", ...p.config.webAccessPorts.map(String)].join(", ");
   return (
     <>
@@ -22,9 +23,10 @@ export function WebAccessPart(p: { portal: PortalContext; config: AgentConfig; s
         {p.config.webAccessDisabled ? (
           <>Off for this site: a hub admin turns it on with "dca-hub site set-web-access SITE --on".</>
         ) : (
-          <>On for this site, to ports {ports}. Open a device's web page from the device's page ("Web access").</>
+          <>On for this site, to ports {ports}. Open a known device's web page from the device's page, or any address of the site's here.</>
         )}
       </p>
+      {!p.config.webAccessDisabled && <WebAccessOpenForm portal={p.portal} site={p.site} config={p.config} prefix="site" />}
       {!p.sessions.ok ? (
         <Notice>Open sessions are not shown: {p.sessions.message}</Notice>
       ) : p.sessions.value.length === 0 ? (

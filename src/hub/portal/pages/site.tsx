@@ -111,7 +111,7 @@ export async function renderSite(c: PortalCtx, shown: SiteShown, status: 200 | R
 
       <section class="card" aria-labelledby="wa-h" id="web-access">
         <h2 id="wa-h">Device Web Access</h2>
-        <WebAccessPart portal={portal} config={cfg} sessions={sessions} back={action} />
+        <WebAccessPart portal={portal} site={site.id} config={cfg} sessions={sessions} back={action} />
       </section>
     </Layout>,
     status,

@@ -68,6 +68,18 @@ describe("web access from the portal", () => {
     expect(await b.text(await b.get(`/sites/${s.id}`))).toContain("No open sessions.");
   });
 
+  test("the site page opens any address inside the site's targets; one outside is refused", async () => {
+    const { b, s } = await world();
+    const page = await b.text(await b.get(`/sites/${s.id}`));
+    expect(page).toContain('<input id="site-wa-address" name="device" type="text" required=""/>');
+    const opened = await b.text(await b.post("/web-access/open", { device: "127.49.0.33", site: s.id, port: "8000" }));
+    expect(opened).toContain("http://127.49.0.33:8000");
+    expect(b.h.store.listWebAccessSessions({ siteId: s.id, open: true })).toHaveLength(1);
+    const outside = await b.post("/web-access/open", { device: "192.0.2.4", site: s.id, port: "80" });
+    expect(outside.status).toBeGreaterThanOrEqual(400);
+    expect(await b.text(outside)).toMatch(/notice error[^>]*>[^<]*192\.0\.2\.4/);
+  });
+
   test("refusals in the RPC's words: web access off for the site, a viewer", async () => {
     const { b, s } = await world();
     b.h.store.updateSiteConfig(s.id, (c) => void (c.webAccessDisabled = true));
