@@ -61,10 +61,10 @@ describe.skipIf(!!skip)("portal: Device Web Access from the site page", () => {
     await tab.close();
 
     await visit.page.reload({ waitUntil: "load" });
-    const row = (await visit.page.textContent("#web-access table tbody"))!;
-    expect(row).toContain(`http://${PRINTER}:${sim.httpPort}`);
-    expect(row).toContain("tess");
-    expect(row).toContain("up");
+    const cells = await visit.page.$$eval("#web-access table tbody tr td", (tds) => tds.map((td) => td.textContent ?? ""));
+    expect(cells[0]).toContain(`http://${PRINTER}:${sim.httpPort}`);
+    expect(cells[1]).toBe("tess");
+    expect(cells[3]).toBe("up");
     await chrome.screenshot(visit.page, "portal-web-access-site");
     await submit(visit.page, "#web-access table button");
     expect(await visit.page.textContent("#web-access")).toContain("No open sessions.");
