@@ -5,8 +5,8 @@
  * technician signs in, sees the site with its agent (version, last poll,
  * wake line up), creates a ping task for a loopback address from the site
  * page, and sees the result arrive on the task page without reloading it
- * (server-sent events). No page logs a console error (a CSP violation
- * would). Screenshots: test/artifacts/portal-sites.png, portal-site.png,
+ * (server-sent events); once the agent stops, its wake line is down. No
+ * page logs a console error (a CSP violation would). Screenshots: test/artifacts/portal-sites.png, portal-site.png,
  * portal-task.png, portal-tasks.png, portal-site-375.png.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -107,4 +107,17 @@ describe.skipIf(!!skip)("portal: sites, agents and a live ping task", () => {
     await chrome.screenshot(visit.page, "portal-tasks");
     expect(pageErrors(visit)).toEqual([]);
   }, 90_000);
+
+  test("an agent that stops has its wake line down on the site page", async () => {
+    await agent!.stop();
+    agent = undefined;
+    const visit = await chrome.open(`${hub.url}/sites`);
+    await submit(visit.page, "main table a");
+    const wake = async () => (await visit.page.$$eval("#agents table tbody tr td", (tds) => tds.map((td) => td.textContent ?? "")))[4];
+    for (let i = 0; i < 20 && (await wake()) !== "down"; i++) {
+      await Bun.sleep(250);
+      await visit.page.reload({ waitUntil: "load" });
+    }
+    expect(await wake()).toBe("down");
+  }, 30_000);
 });
