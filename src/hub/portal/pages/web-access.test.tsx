@@ -34,8 +34,10 @@ describe("web access from the portal", () => {
       version: "t",
       useSession: async () => {},
     };
-    const render = async () => String(await (<DeviceActions portal={portal} id={s.deviceId} site={s.id} address={s.deviceAddress} />).toString());
+    const device = { id: s.deviceId, siteId: s.id, address: s.deviceAddress };
+    const render = async () => String(await (<DeviceActions portal={portal} device={device} />).toString());
     const html = await render();
+    expect(html).toContain(`id="device-actions" aria-labelledby="actions-h" data-device="${s.deviceId}"`);
     expect(html).toContain('action="/web-access/open" target="_blank"');
     expect(html).toContain(`name="device" value="${s.deviceId}"`);
     expect(html).toContain(`<input type="hidden" name="address" value="${s.deviceAddress}"/>`);
