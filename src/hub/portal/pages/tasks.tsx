@@ -74,7 +74,7 @@ export async function getTasks(c: PortalCtx): Promise<PageResult> {
   return (
     <Layout portal={portal} title="Tasks" path="/tasks">
       <h1>Tasks</h1>
-      <form method="get" action="/tasks" class="filters">
+      <form method="get" action="/tasks" class="task-filters">
         <div>
           <label for="f-site">Site</label>
           <select id="f-site" name="site">
