@@ -16,7 +16,7 @@ import { getSsoReturn, getSsoStart } from "./pages/sso.tsx";
 import { taskEventsHandler } from "./pages/task-events.tsx";
 import { getAgentPage, postAgentDisabled } from "./pages/agent.tsx";
 import { getSitePage } from "./pages/site.tsx";
-import { postCode, postCredential, postRemoveCredential, postSchedule, postSnmp, postTargets } from "./pages/site-actions.ts";
+import { postCode, postCredential, postRemoveCredential, postSchedule, postSnmp, postTargets, postWebAccessSettings } from "./pages/site-actions.ts";
 import { getSites, postSite } from "./pages/sites.tsx";
 import { getTaskPage, postCancelTask } from "./pages/task.tsx";
 import { renderTaskLive } from "./pages/task-live.tsx";
@@ -62,6 +62,7 @@ export function registerRoutes(app: Hono<PortalEnv>): void {
   app.post("/sites/:id/schedule", page("signed-in", postSchedule));
   app.post("/sites/:id/snmp", page("signed-in", postSnmp));
   app.post("/sites/:id/codes", page("signed-in", postCode));
+  app.post("/sites/:id/web-access", page("signed-in", postWebAccessSettings));
   app.get("/agents/:id", page("signed-in", getAgentPage));
   app.post("/agents/:id/disabled", page("signed-in", postAgentDisabled));
   app.get("/tasks", page("signed-in", getTasks));

@@ -111,3 +111,11 @@ export const postCode = (c: PortalCtx) =>
     const expiresAt = r.expiresAt ? `${timestampDate(r.expiresAt).toISOString().slice(0, 16).replace("T", " ")} UTC` : "-";
     return { code: { code: r.code, expiresAt } };
   });
+
+/** POST /sites/:id/web-access: on or off, and the ports allowed besides 80, 443 and 8000. */
+export const postWebAccessSettings = (c: PortalCtx) =>
+  change(c, async (site) => {
+    const ports = listOf(await field(c, "ports", 2000)).map((v) => parseCount(v, "Ports", 1, 65535));
+    const disabled = (await field(c, "on")) !== "1";
+    return said(await c.get("portal").api.setSiteWebAccess({ site, ports, setPorts: true, disabled }));
+  });

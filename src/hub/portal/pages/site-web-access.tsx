@@ -27,6 +27,27 @@ export function WebAccessPart(p: { portal: PortalContext; site: string; config: 
         )}
       </p>
       {!p.config.webAccessDisabled && <WebAccessOpenForm portal={p.portal} site={p.site} config={p.config} prefix="site" />}
+      <details class="web-access-settings">
+        <summary>Settings</summary>
+        <form class="stack" method="post" action={`/sites/${encodeURIComponent(p.site)}/web-access`}>
+          <CsrfField portal={p.portal} />
+          <div>
+            <input id="wa-on" name="on" type="checkbox" value="1" checked={!p.config.webAccessDisabled} />{" "}
+            <label for="wa-on" class="inline">
+              Device Web Access on for this site
+            </label>
+          </div>
+          <div>
+            <label for="wa-ports">
+              Ports allowed besides 80, 443 and 8000 <span class="hint">(comma-separated; empty for none)</span>
+            </label>
+            <input id="wa-ports" name="ports" type="text" value={p.config.webAccessPorts.join(", ")} />
+          </div>
+          <div>
+            <button type="submit">Save web access settings</button>
+          </div>
+        </form>
+      </details>
       {!p.sessions.ok ? (
         <Notice>Open sessions are not shown: {p.sessions.message}</Notice>
       ) : p.sessions.value.length === 0 ? (

@@ -82,6 +82,20 @@ describe("web access from the portal", () => {
     expect(await b.text(outside)).toMatch(/notice error[^>]*>[^<]*192\.0\.2\.4/);
   });
 
+  test("an admin turns web access off and on for the site and sets its ports", async () => {
+    const { b, s } = await world("admin");
+    await b.text(await b.get(`/sites/${s.id}`));
+    const off = await b.text(await b.post(`/sites/${s.id}/web-access`, { ports: "8080, 9090" }));
+    expect(off).toContain("Off for this site");
+    expect(off).not.toContain('id="site-wa-address"');
+    expect(b.h.store.getSiteConfig(s.id)).toMatchObject({ webAccessDisabled: true, webAccessPorts: [8080, 9090] });
+    const on = await b.text(await b.post(`/sites/${s.id}/web-access`, { on: "1", ports: "" }));
+    expect(on).toContain("On for this site, to ports 80, 443, 8000.");
+    const bad = await b.post(`/sites/${s.id}/web-access`, { on: "1", ports: "70000" });
+    expect(bad.status).toBe(400);
+    expect(await b.text(bad)).toContain("Ports must be between 1 and 65535");
+  });
+
   test("refusals in the RPC's words: web access off for the site, a viewer", async () => {
     const { b, s } = await world();
     b.h.store.updateSiteConfig(s.id, (c) => void (c.webAccessDisabled = true));
