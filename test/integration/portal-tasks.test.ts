@@ -102,9 +102,15 @@ describe.skipIf(!!skip)("portal: sites, agents and a live ping task", () => {
     }
     expect(visit.responses.some((r) => /\/tasks\/[^/]+\/events$/.test(r.url) && r.status === 200)).toBe(true);
     await chrome.screenshot(visit.page, "portal-task");
+    await visit.page.setViewportSize({ width: 375, height: 700 });
+    expect(await visit.page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
+    await visit.page.setViewportSize({ width: 1024, height: 768 });
     await submit(visit.page, "nav a[href='/tasks']");
     expect(await visit.page.textContent("main table")).toContain(TARGET);
     await chrome.screenshot(visit.page, "portal-tasks");
+    await visit.page.setViewportSize({ width: 375, height: 700 });
+    expect(await visit.page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
+    await visit.page.setViewportSize({ width: 1024, height: 768 });
     expect(pageErrors(visit)).toEqual([]);
   }, 90_000);
 

@@ -105,7 +105,7 @@ export function TaskResultView(p: { result: TaskResult }): Child {
             To {v.address || "-"} ({v.socket ? `${v.socket} socket` : "no socket"}): <strong>{v.reached ? "reached" : "not reached"}</strong>
             {v.error && <span class="bad"> {v.error}</span>}
           </p>
-          <table>
+          <div class="table-wrap"><table>
             <caption class="hint">Hops</caption>
             <thead>
               <tr>
@@ -126,13 +126,13 @@ export function TaskResultView(p: { result: TaskResult }): Child {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         </>
       );
     }
     case "snmpTest":
       return (
-        <table>
+        <div class="table-wrap"><table>
           <caption class="hint">SNMP credentials tried on {k.value.address} (names only)</caption>
           <thead>
             <tr>
@@ -152,7 +152,7 @@ export function TaskResultView(p: { result: TaskResult }): Child {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       );
     case "zebra":
       return <ZebraView v={k.value} />;

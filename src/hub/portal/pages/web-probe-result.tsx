@@ -21,7 +21,7 @@ const unitName = (c: Counter) => enumWord(CounterUnit, c.unit, "COUNTER_UNIT_");
 export function Counters(p: { counters: Counter[]; caption: string }) {
   if (p.counters.length === 0) return <></>;
   return (
-    <table>
+    <div class="table-wrap"><table>
       <caption class="hint">{p.caption}</caption>
       <thead>
         <tr>
@@ -39,7 +39,7 @@ export function Counters(p: { counters: Counter[]; caption: string }) {
           </tr>
         ))}
       </tbody>
-    </table>
+    </table></div>
   );
 }
 
@@ -97,7 +97,7 @@ export function WebProbeResultView(p: { v: WebProbeResult }) {
       {v.ledm &&
         (v.ledm.found ? (
           <>
-            <table>
+            <div class="table-wrap"><table>
               <caption class="hint">HP LEDM supplies</caption>
               <thead>
                 <tr>
@@ -119,7 +119,7 @@ export function WebProbeResultView(p: { v: WebProbeResult }) {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </table></div>
             <Counters counters={v.ledm.counters} caption="HP LEDM usage" />
           </>
         ) : (
