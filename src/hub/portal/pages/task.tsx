@@ -13,10 +13,16 @@ import { attempt } from "./attempt.ts";
 import { FINISHED_STATES, KIND_WORDS, TaskLive } from "./task-live.tsx";
 import type { TaskRecord } from "../../../gen/dca/v1/admin_tasks_pb.ts";
 
+/** The host of "host:port" or "[v6]:port" (a bare IPv6 address stays as it is). */
+const hostOf = (address: string) => /^([^:[\]]+):\d+$/.exec(address)?.[1] ?? /^\[(.*)\]:\d+$/.exec(address)?.[1] ?? address;
+
 function TaskPage(p: { c: PortalCtx; task: TaskRecord; ok?: string; error?: string }) {
   const portal = p.c.get("portal");
   const t = p.task;
   const id = encodeURIComponent(t.id);
+  const k = t.task?.kind;
+  // The device at the task's address, on the devices page (a scan has targets, not one address).
+  const address = k && k.case !== "scan" && k.case !== undefined ? k.value.address : "";
   return (
     <Layout portal={portal} title={`Task ${t.id}`} path="/tasks">
       <p class="crumbs">
@@ -32,6 +38,11 @@ function TaskPage(p: { c: PortalCtx; task: TaskRecord; ok?: string; error?: stri
           <TaskLive task={t} />
         </div>
       </section>
+      {address && (
+        <p>
+          <a href={`/devices?site=${encodeURIComponent(t.siteId)}&q=${encodeURIComponent(hostOf(address))}`}>The site's devices at {address}</a>
+        </p>
+      )}
       {!FINISHED_STATES.has(t.state) && (
         <form method="post" action={`/tasks/${id}/cancel`} class="task-cancel">
           <CsrfField portal={portal} />

@@ -75,6 +75,7 @@ describe("tasks in the portal", () => {
     const pending = await b.text(await b.get(`/tasks/${id}`));
     expect(pending).toContain(`data-sse="/tasks/${id}/events"`);
     expect(pending).toContain('class="state state-pending"');
+    expect(pending).toContain(`<a href="/devices?site=${s.id}&amp;q=127.48.0.9">The site&#39;s devices at 127.48.0.9</a>`);
     const result = create(TaskResultSchema, {
       kind: { case: "ping", value: { address: "127.48.0.9", socket: "raw", sent: 3, received: 3, lossPercent: 0, rtt: { minMs: 0.03, avgMs: 0.05, maxMs: 0.08 }, repliesMs: [0.03, 0.05, 0.08] } },
     });
