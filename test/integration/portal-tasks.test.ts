@@ -10,11 +10,13 @@
  * portal-task.png, portal-tasks.png, portal-site-375.png.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { type Fleet, startFleet } from "../sim/fleet.ts";
 import { type ChromiumSession, chromiumUnavailable, launchChromium } from "../support/chromium.ts";
-import { type AgentProcess, type HubProcess, activateAgent, startAgentProcess, startHubProcess } from "../support/service-peers.ts";
+import { type AgentProcess, type HubProcess, activateAgent, freeUdpPort, startAgentProcess, startHubProcess } from "../support/service-peers.ts";
+import { repoRoot } from "../support/shared-dir.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
 const skip = chromiumUnavailable();
@@ -23,6 +25,11 @@ if (skip) console.warn(`portal-tasks.test.ts skipped: ${skip}`);
 const PASSWORD = "copper lantern harbour 61";
 const NET = "127.50.0";
 const TARGET = `${NET}.1`;
+const PRINTER = `${NET}.2`;
+const COMMUNITY = "portal-tasks-community-5";
+/** The device page is the fleet pages' (pages/device.tsx); its actions (tasks, web access) are ours. */
+const devicePage = existsSync(join(repoRoot, "src/hub/portal/pages/device.tsx"));
+if (!devicePage) console.warn("portal-tasks.test.ts: no device page here (src/hub/portal/pages/device.tsx): its actions are not tried");
 
 async function submit(page: Page, button: string): Promise<void> {
   await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(button)]);
@@ -36,12 +43,17 @@ describe.skipIf(!!skip)("portal: sites, agents and a live ping task", () => {
   let hub: HubProcess;
   let agent: AgentProcess | undefined;
   let chrome: ChromiumSession;
+  let fleet: Fleet;
 
   beforeAll(async () => {
     const dir = tempDir("dca-portal-tasks-");
+    const simPort = await freeUdpPort();
+    fleet = await startFleet({ devices: [{ address: PRINTER, port: simPort, recording: join(repoRoot, "test/fixtures/snmprec/mono-laser.snmprec"), communities: [COMMUNITY] }] });
     hub = await startHubProcess(join(dir, "hub"));
     await hub.must("site", "create", "Acme");
     await hub.must("site", "set-targets", "Acme", `${NET}.0/28`);
+    await hub.must("site", "set-snmp", "Acme", "--port", String(simPort), "--timeout", "300ms", "--retries", "0");
+    await hub.must("site", "add-credential", "Acme", "--name", "main", "--community", COMMUNITY);
     // Nothing but the wake line makes the agent act within the test.
     await hub.must("site", "set-schedule", "Acme", "--poll", "300s", "--discovery", "24h", "--read", "24h");
     const pw = join(dir, "pw");
@@ -59,6 +71,7 @@ describe.skipIf(!!skip)("portal: sites, agents and a live ping task", () => {
     await chrome?.close();
     await agent?.stop();
     await hub?.stop();
+    await fleet?.stop();
   });
 
   test("tess signs in, opens the site, pings a loopback address and sees the result arrive live", async () => {
@@ -112,6 +125,25 @@ describe.skipIf(!!skip)("portal: sites, agents and a live ping task", () => {
     expect(await visit.page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
     await visit.page.setViewportSize({ width: 1024, height: 768 });
     expect(pageErrors(visit)).toEqual([]);
+  }, 90_000);
+
+  test("a scan from the site page finds the printer; from the device's page, a ping of it", async () => {
+    const visit = await chrome.open(`${hub.url}/sites`);
+    await submit(visit.page, "main table a");
+    await visit.page.click("details[data-kind=scan] summary");
+    await submit(visit.page, "details[data-kind=scan] button[type=submit]");
+    await visit.page.waitForSelector(".task-live[data-state=done]", { timeout: 45_000 });
+    expect(await visit.page.textContent(".task-message")).toMatch(/1 printer/);
+    const [device] = JSON.parse(await hub.must("device", "list", "--json")) as { id: string; address: string }[];
+    expect(device?.address).toStartWith(PRINTER);
+    if (!devicePage) return;
+    await visit.page.goto(`${hub.url}/devices/${device!.id}`, { waitUntil: "load" });
+    await visit.page.click("#device-actions details[data-kind=ping] summary");
+    await visit.page.fill("#dev-ping-count", "2");
+    await submit(visit.page, "#device-actions details[data-kind=ping] button[type=submit]");
+    await visit.page.waitForSelector(".task-live[data-state=done], .task-live[data-state=failed]", { timeout: 30_000 });
+    expect(await visit.page.textContent(".task-live")).toMatch(/Ping 127\.50\.0\.2/);
+    expect(visit.consoleErrors).toEqual([]);
   }, 90_000);
 
   test("an agent that stops has its wake line down on the site page", async () => {
