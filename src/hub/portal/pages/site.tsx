@@ -39,7 +39,7 @@ export async function renderSite(c: PortalCtx, shown: SiteShown, status: 200 | R
   const cfg = config!;
   const [agents, tasks, sessions] = await Promise.all([
     attempt(async () => (await api.listAgents({ site: site.id })).agents),
-    attempt(async () => (await api.listTasks({ site: site.id })).tasks),
+    attempt(() => api.listTasks({ site: site.id, limit: RECENT_TASKS })),
     attempt(async () => (await api.listWebAccess({ site: site.id })).sessions),
   ]);
   const action = `/sites/${encodeURIComponent(site.id)}`;
@@ -76,7 +76,7 @@ export async function renderSite(c: PortalCtx, shown: SiteShown, status: 200 | R
         <h2 id="tasks-h">Tasks</h2>
         <TaskForms portal={portal} site={site.id} prefix="site" />
         <h3>Newest tasks</h3>
-        {tasks.ok ? <TaskTable tasks={tasks.value.slice(0, RECENT_TASKS)} caption={`The newest of ${tasks.value.length} task(s)`} /> : <Notice>Tasks are not shown: {tasks.message}</Notice>}
+        {tasks.ok ? <TaskTable tasks={tasks.value.tasks} caption={`The newest ${tasks.value.tasks.length} of ${tasks.value.total} task(s)`} /> : <Notice>Tasks are not shown: {tasks.message}</Notice>}
         <p>
           <a href={`/tasks?site=${encodeURIComponent(site.id)}`}>Every task of this site</a>
         </p>

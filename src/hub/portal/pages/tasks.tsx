@@ -69,8 +69,7 @@ export async function getTasks(c: PortalCtx): Promise<PageResult> {
   const portal = c.get("portal");
   const site = (c.req.query("site") ?? "").slice(0, 200);
   const state = STATES.includes(c.req.query("state") ?? "") ? c.req.query("state")! : "";
-  const [tasks, sites] = await Promise.all([portal.api.listTasks({ site }), attempt(() => portal.api.listSites({}))]);
-  const shown = tasks.tasks.filter((t) => !state || t.state === state);
+  const [listed, sites] = await Promise.all([portal.api.listTasks({ site, state, limit: MAX_ROWS }), attempt(() => portal.api.listSites({}))]);
   return (
     <Layout portal={portal} title="Tasks" path="/tasks">
       <h1>Tasks</h1>
@@ -104,7 +103,7 @@ export async function getTasks(c: PortalCtx): Promise<PageResult> {
           </button>
         </div>
       </form>
-      <TaskTable tasks={shown.slice(0, MAX_ROWS)} caption={shown.length > MAX_ROWS ? `The newest ${MAX_ROWS} of ${shown.length} tasks` : `${shown.length} task(s), newest first`} showSite />
+      <TaskTable tasks={listed.tasks} caption={listed.total > listed.tasks.length ? `The newest ${listed.tasks.length} of ${listed.total} tasks` : `${listed.total} task(s), newest first`} showSite />
       <p class="hint">New tasks are made from a site's page or a device's page.</p>
     </Layout>
   );
