@@ -43,7 +43,7 @@ export function violations(file: string, text: string): string[] {
   const room = roomOf(file);
   const allowed = ALLOWED[room];
   if (!allowed) return [];
-  const isTest = /\.test\.ts$|\/testdata\//.test(file);
+  const isTest = /\.test\.tsx?$|\/testdata\//.test(file);
   const found: string[] = [];
   for (const target of importsOf(file, text)) {
     const to = roomOf(target);

@@ -75,7 +75,7 @@ Tasks (agents are nudged over MQTT at once; --wait blocks until the result is in
                                                 --tls-ports are probed too (with TLS), at most 16 ports
       every task create also takes: [--agent A] [--wait [--wait-seconds 60]] [--json]
       ADDRESS must be inside the site's targets (not excluded) or a device the site knows
-  task list [--site S] [--json]
+  task list [--site S] [--state STATE] [--limit N] [--json]
   task show TASK_ID [--json]
   task cancel TASK_ID                           no agent gets it any more; a late result is dropped
 

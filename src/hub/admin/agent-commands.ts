@@ -109,6 +109,7 @@ export const AGENT_COMMANDS: Record<string, AdminCommand<unknown>> = {
         ["Host", a.hostname],
         ["Version", `${a.agentVersion} (${a.platform})`],
         ["Last poll", formatAgo(a.lastPollAt, ctx.now())],
+        ["Wake line", m.wakeLineUp === undefined ? "unknown (the hub has no embedded MQTT broker, or this answer is not the serving hub's)" : m.wakeLineUp ? "up (connected for wake-ups)" : "down (it acts at its next poll)"],
         ["State", agentState(a)],
         ["Config", `v${a.configVersion}`],
         ["Outbox", `${a.outboxDepth} readings, ${a.outboxBytes} bytes, ${a.droppedReadings} dropped`],

@@ -98,13 +98,16 @@ export const TASK_COMMANDS: Record<string, AdminCommand<unknown>> = {
   },
 
   "task list": {
-    usage: "task list [--site S] [--json]",
-    valued: ["site"],
+    usage: "task list [--site S] [--state STATE] [--limit N] [--json]",
+    valued: ["site", "state", "limit"],
     booleans: ["json"],
     remote: true,
     async run(ctx, p) {
       noMoreArgs(p, 0);
-      const tasks = (await ctx.api.listTasks({ site: flag(p, "site") ?? "" })).tasks.map(taskOf);
+      const limit = intFlag(p, "limit") ?? 0;
+      if (limit > 10_000) throw new UsageError("--limit takes 1-10000 (0 or none for every task)");
+      const listed = await ctx.api.listTasks({ site: flag(p, "site") ?? "", state: flag(p, "state") ?? "", limit });
+      const tasks = listed.tasks.map(taskOf);
       if (wantsJson(p)) printJson(ctx, tasks.map(taskJson));
       else if (tasks.length === 0) ctx.io.out("no tasks\n");
       else {
@@ -124,6 +127,7 @@ export const TASK_COMMANDS: Record<string, AdminCommand<unknown>> = {
             ]),
           ),
         );
+        if (listed.total > tasks.length) ctx.io.out(`(the newest ${tasks.length} of ${listed.total} tasks)\n`);
       }
       return 0;
     },

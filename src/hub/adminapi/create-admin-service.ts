@@ -15,7 +15,7 @@ import { createSignInHandlers } from "./sign-in-handlers.ts";
 import { createSsoHandlers } from "./sso-handlers.ts";
 import { createSiteHandlers } from "./site-handlers.ts";
 import { createTokenHandlers } from "./token-handlers.ts";
-import { createFleetHandlers } from "./fleet-handlers.ts";
+import { type WakeLines, createFleetHandlers } from "./fleet-handlers.ts";
 import { createDeviceHandlers } from "./device-handlers.ts";
 import { createTaskHandlers } from "./task-handlers.ts";
 import { createWebAccessHandlers } from "./web-access-handlers.ts";
@@ -47,6 +47,8 @@ export interface AdminServiceDeps extends HubSignInDeps {
   alertSender?: ChannelSender;
   /** Task changes within this hub process, shared with the agent API (WatchTask follows them); a set of its own by default. */
   taskEvents?: TaskEvents;
+  /** The agents connected to the embedded MQTT broker now (ListAgents/GetAgent say whose wake line is up); none known by default. */
+  wakeLines?: WakeLines;
 }
 
 /** Every AdminService handler the hub has (a missing one answers unimplemented). */
@@ -59,7 +61,7 @@ export function createAdminHandlers(deps: AdminServiceDeps): Partial<ServiceImpl
     ...createSelfHandlers(signIn),
     ...createTokenHandlers(signIn),
     ...createSiteHandlers(deps.store),
-    ...createFleetHandlers(deps.store),
+    ...createFleetHandlers(deps.store, deps.wakeLines),
     ...createDeviceHandlers(deps.store),
     ...createTaskHandlers(deps.store, taskEvents),
     ...createWebAccessHandlers({ store: deps.store, dataDir: deps.dataDir, clock: deps.clock ?? systemClock }),

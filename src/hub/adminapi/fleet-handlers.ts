@@ -12,10 +12,11 @@ import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type { AdminService } from "../../gen/dca/v1/admin_service_pb.ts";
 import { DcaError } from "../../common/errors.ts";
 import { fingerprintOf } from "../relay/agent-ssh-key.ts";
-import type { AgentAdminStore, SiteAdminStore } from "../store/index.ts";
+import type { Agent as AgentMessage } from "../../gen/dca/v1/admin_fleet_pb.ts";
+import type { Agent, AgentAdminStore, SiteAdminStore } from "../store/index.ts";
 import { callerOf, note, siteFor, visible } from "./admin-call.ts";
 import { idArg, rowFor, siteFilter, siteNames } from "./fleet-access.ts";
-import { agentToProto, installToProto } from "./fleet-to-proto.ts";
+import { type SiteNameOf, agentToProto, installToProto } from "./fleet-to-proto.ts";
 import { siteToProto, ts } from "./to-proto.ts";
 
 type FleetMethods = "createActivationCode" | "listAgents" | "getAgent" | "setAgentDisabled" | "resetAgentSshKey" | "listInstalls" | "resetInstall";
@@ -23,8 +24,17 @@ type FleetMethods = "createActivationCode" | "listAgents" | "getAgent" | "setAge
 /** What the fleet handlers use of the store. */
 export type FleetHandlerStore = AgentAdminStore & Pick<SiteAdminStore, "getSite" | "listSites">;
 
+/** The agents whose wake line (MQTT connection to the embedded broker) is up now; undefined when this process cannot tell. */
+export type WakeLines = () => ReadonlySet<string> | undefined;
+
 /** The agent, activation-code and install methods over the store. */
-export function createFleetHandlers(store: FleetHandlerStore): Pick<ServiceImpl<typeof AdminService>, FleetMethods> {
+export function createFleetHandlers(store: FleetHandlerStore, wakeLines: WakeLines = () => undefined): Pick<ServiceImpl<typeof AdminService>, FleetMethods> {
+  /** An agent with its wake line, where this hub can tell. */
+  const toProto = (a: Agent, names: SiteNameOf, lines = wakeLines()): AgentMessage => {
+    const m = agentToProto(a, names);
+    if (lines) m.wakeLineUp = lines.has(a.id);
+    return m;
+  };
   const agentFor = (ctx: HandlerContext, permission: "agent.read" | "agent.write", id: string) => {
     const agentId = idArg(id, "agent");
     return rowFor(ctx, permission, "agent", agentId, store.getAgent(agentId));
@@ -41,23 +51,24 @@ export function createFleetHandlers(store: FleetHandlerStore): Pick<ServiceImpl<
     listAgents(req, ctx) {
       const site = siteFilter(ctx, store, "agent.read", req.site);
       const names = siteNames(store);
-      return { agents: visible(ctx, "agent.read", store.listAgents(site?.id)).map((a) => agentToProto(a, names)) };
+      const lines = wakeLines();
+      return { agents: visible(ctx, "agent.read", store.listAgents(site?.id)).map((a) => toProto(a, names, lines)) };
     },
     getAgent(req, ctx) {
-      return { agent: agentToProto(agentFor(ctx, "agent.read", req.agent), siteNames(store)) };
+      return { agent: toProto(agentFor(ctx, "agent.read", req.agent), siteNames(store)) };
     },
     setAgentDisabled(req, ctx) {
       const before = agentFor(ctx, "agent.write", req.agent);
       const a = store.setAgentDisabled(before.id, req.disabled);
       note(ctx, { detail: { disabled: a.disabled, hostname: a.hostname } });
-      return { agent: agentToProto(a, siteNames(store)) };
+      return { agent: toProto(a, siteNames(store)) };
     },
     resetAgentSshKey(req, ctx) {
       const before = agentFor(ctx, "agent.write", req.agent);
       const a = store.resetSshKey(before.id);
       const previousFingerprint = before.sshPublicKey ? fingerprintOf(before.sshPublicKey) : "";
       note(ctx, { detail: { previousFingerprint, hostname: a.hostname } });
-      return { agent: agentToProto(a, siteNames(store)), previousFingerprint };
+      return { agent: toProto(a, siteNames(store)), previousFingerprint };
     },
     listInstalls(_req, ctx) {
       callerOf(ctx);

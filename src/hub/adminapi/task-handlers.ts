@@ -10,13 +10,18 @@ import type { AdminService } from "../../gen/dca/v1/admin_service_pb.ts";
 import { DcaError } from "../../common/errors.ts";
 import { taskTargets } from "../../common/task-targets.ts";
 import type { Permission } from "../access/index.ts";
-import { type AdminStore, StoreError, type StoredTask } from "../store/index.ts";
-import { note, requireOn, siteFor, visible } from "./admin-call.ts";
+import { type AdminStore, StoreError, type StoredTask, type TaskState } from "../store/index.ts";
+import { callerOf, note, requireOn, siteFor } from "./admin-call.ts";
 import type { TaskEvents } from "../api/task-events.ts";
 import { checkNewTask } from "./task-checks.ts";
 import { taskToProto } from "./task-to-proto.ts";
 
 type TaskMethods = "createTask" | "listTasks" | "getTask" | "cancelTask";
+
+/** Every state a task may be in. */
+const STATES = new Set<TaskState>(["pending", "sent", "running", "done", "failed", "refused", "canceled"]);
+/** The most tasks one listing with a limit answers. */
+const MAX_LIST = 10_000;
 
 /** The states a task ends in. */
 const FINISHED = new Set<StoredTask["state"]>(["done", "failed", "refused", "canceled"]);
@@ -43,9 +48,15 @@ export function createTaskHandlers(store: AdminStore, events?: TaskEvents): Pick
     },
     listTasks(req, ctx) {
       const site = req.site ? siteFor(ctx, store, "task.read", req.site) : undefined;
-      const tasks = visible(ctx, "task.read", store.listTasks({ siteId: site?.id }));
+      if (req.state && !STATES.has(req.state as TaskState)) throw new DcaError("invalid-argument", `unknown task state "${req.state.slice(0, 40)}" (${[...STATES].join(", ")})`);
+      if (req.limit > MAX_LIST) throw new DcaError("invalid-argument", `a task listing takes a limit from 1 to ${MAX_LIST} (0 for every task), got ${req.limit}`);
+      // The caller's sites go into the query, so that the limit counts only tasks they may see.
+      const sites = callerOf(ctx).sitesWith("task.read");
+      const filter = { siteId: site?.id, siteIds: site ? undefined : sites === "all" ? ("all" as const) : [...sites], state: (req.state || undefined) as TaskState | undefined };
+      const tasks = store.listTasks({ ...filter, limit: req.limit || undefined });
       const names = new Map(store.listSites().map((s) => [s.id, s.name]));
-      return { tasks: tasks.map((t) => taskToProto(t, names.get(t.siteId) ?? t.siteId)) };
+      const total = req.limit && tasks.length === req.limit ? store.countTasks(filter) : tasks.length;
+      return { tasks: tasks.map((t) => taskToProto(t, names.get(t.siteId) ?? t.siteId)), total };
     },
     getTask(req, ctx) {
       const t = taskFor(ctx, "task.read", req.id);

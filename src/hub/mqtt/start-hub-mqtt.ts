@@ -35,6 +35,8 @@ export interface HubMqtt {
    * closes its tunnel at once instead of at its next poll.
    */
   nudge(agentId: string): Promise<void>;
+  /** The agents connected to the embedded broker now (their wake lines are up); undefined when this hub cannot tell (off, external broker). */
+  wakeLines(): ReadonlySet<string> | undefined;
   close(): Promise<void>;
 }
 
@@ -50,7 +52,7 @@ export interface StartHubMqttOptions {
   log: (line: string) => void;
 }
 
-const OFF: HubMqtt = { settingsFor: () => undefined, handleUpgrade: () => false, describe: () => ({ mode: "off" }), nudge: async () => {}, close: async () => {} };
+const OFF: HubMqtt = { settingsFor: () => undefined, handleUpgrade: () => false, describe: () => ({ mode: "off" }), nudge: async () => {}, wakeLines: () => undefined, close: async () => {} };
 
 export async function startHubMqtt(opts: StartHubMqttOptions): Promise<HubMqtt> {
   const { options, store, log } = opts;
@@ -62,6 +64,7 @@ export async function startHubMqtt(opts: StartHubMqttOptions): Promise<HubMqtt> 
   let handleUpgrade: HubMqtt["handleUpgrade"] = () => false;
   let tlsPort: number | undefined;
   let stopEvictions = () => {};
+  let wakeLines: HubMqtt["wakeLines"] = () => undefined;
   if (options.mode === "external") {
     const ext = connectExternalPublisher({ url: options.brokerUrl, user: options.user, password: options.password, caPem: brokerCa(options.caPem, opts.tls.caPem), log });
     publish = ext.publish;
@@ -82,6 +85,8 @@ export async function startHubMqtt(opts: StartHubMqttOptions): Promise<HubMqtt> 
     handleUpgrade = broker.handleUpgrade;
     tlsPort = broker.tlsPort;
     stopEvictions = evictRevokedAgents(broker, store, log);
+    const connected = broker;
+    wakeLines = () => new Set(connected.connectedIds());
     const tlsPart = options.listen && tlsPort !== undefined ? `, MQTT over TLS on ${options.listen.host}:${tlsPort}` : "";
     log(`mqtt: wake-ups by MQTT over WebSocket at ${MQTT_WS_PATH} on the hub's port${tlsPart}`);
   }
@@ -109,6 +114,7 @@ export async function startHubMqtt(opts: StartHubMqttOptions): Promise<HubMqtt> 
     },
     handleUpgrade,
     nudge: (agentId) => notifier.nudge([agentId]),
+    wakeLines,
     describe: () =>
       options.mode === "external"
         ? { mode: "external", broker: options.brokerUrl, publicUrls }

@@ -21,7 +21,8 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { href: "/", label: "Fleet" },
   { href: "/devices", label: "Devices" },
-  { href: "/account/security", label: "My security" },
+  { href: "/sites", label: "Sites" },
+  { href: "/tasks", label: "Tasks" },
   // People, tokens, audit, billing and alerts (wave 2).
   { href: "/alerts", label: "Alerts" },
   { href: "/billing", label: "Billing" },
@@ -29,6 +30,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/audit", label: "Audit log" },
   { href: "/account/tokens", label: "API tokens" },
   { href: "/settings", label: "Settings" },
+  { href: "/account/security", label: "My security" },
 ];
 
 /** htmx's settings: no inline indicator styles (CSP), no eval, no inline scripts in swapped content. */

@@ -18,6 +18,14 @@ import { getDevice } from "./pages/device.tsx";
 import { getDevices } from "./pages/devices.tsx";
 import { getDevicesCsv } from "./pages/devices-csv.ts";
 import { getFleetOverview } from "./pages/fleet-overview.tsx";
+import { getAgentPage, postAgentDisabled } from "./pages/agent.tsx";
+import { getSitePage } from "./pages/site.tsx";
+import { postCode, postCredential, postRemoveCredential, postSchedule, postSnmp, postTargets, postWebAccessSettings } from "./pages/site-actions.ts";
+import { getSites, postSite } from "./pages/sites.tsx";
+import { getTaskPage, postCancelTask } from "./pages/task.tsx";
+import { renderTaskLive } from "./pages/task-live.tsx";
+import { getTasks, postTask } from "./pages/tasks.tsx";
+import { postCloseWebAccess, postOpenWebAccess } from "./pages/web-access.tsx";
 
 /** Registers the pages on the portal app. */
 export function registerRoutes(app: Hono<PortalEnv>): void {
@@ -48,9 +56,29 @@ export function registerRoutes(app: Hono<PortalEnv>): void {
   app.get("/devices.csv", page("signed-in", getDevicesCsv));
   app.get("/devices/:id", page("signed-in", getDevice));
 
-  // Live task results (server-sent events).
-  app.get("/tasks/:id/events", page("signed-in", taskEventsHandler()));
 
   // People, tokens, settings, audit, billing and alerts (wave 2).
   registerAdminRoutes(app);
+  // Live task results (server-sent events), rendered as the task page shows them.
+  app.get("/tasks/:id/events", page("signed-in", taskEventsHandler(renderTaskLive)));
+
+  // Sites, agents, tasks and web access (wave 2).
+  app.get("/sites", page("signed-in", getSites));
+  app.post("/sites", page("signed-in", postSite));
+  app.get("/sites/:id", page("signed-in", getSitePage));
+  app.post("/sites/:id/targets", page("signed-in", postTargets));
+  app.post("/sites/:id/credentials", page("signed-in", postCredential));
+  app.post("/sites/:id/credentials/remove", page("signed-in", postRemoveCredential));
+  app.post("/sites/:id/schedule", page("signed-in", postSchedule));
+  app.post("/sites/:id/snmp", page("signed-in", postSnmp));
+  app.post("/sites/:id/codes", page("signed-in", postCode));
+  app.post("/sites/:id/web-access", page("signed-in", postWebAccessSettings));
+  app.get("/agents/:id", page("signed-in", getAgentPage));
+  app.post("/agents/:id/disabled", page("signed-in", postAgentDisabled));
+  app.get("/tasks", page("signed-in", getTasks));
+  app.post("/tasks", page("signed-in", postTask));
+  app.get("/tasks/:id", page("signed-in", getTaskPage));
+  app.post("/tasks/:id/cancel", page("signed-in", postCancelTask));
+  app.post("/web-access/open", page("signed-in", postOpenWebAccess));
+  app.post("/web-access/close", page("signed-in", postCloseWebAccess));
 }

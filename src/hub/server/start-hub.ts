@@ -190,7 +190,7 @@ export async function startHub(opts: StartHubOptions): Promise<RunningHub> {
   const ssoCallback = createSsoCallback(signIn);
   // One guarded AdminService: the door serves it over HTTP, the portal calls it in-process as the
   // browser's session, /metrics calls GetMetrics through it: the same rules and the same audit log.
-  const adminService = createAdminHandlers({ store, dataDir: opts.dataDir, log, signIn, trustRoot: opts.trustRoot, taskEvents });
+  const adminService = createAdminHandlers({ store, dataDir: opts.dataDir, log, signIn, trustRoot: opts.trustRoot, taskEvents, wakeLines: () => mqtt.wakeLines() });
   const guarded = guardAdminService({ service: adminService, auth: storeAdminAuth(store), audit: storeAudit(store), log });
   const metricsRoute = createMetricsRoute(guarded, {
     onAuthenticated: (req) => req.socket && guard.authenticated(req.socket),

@@ -40,6 +40,7 @@ import type { AlertChannel, AlertChannelInput, AlertDelivery, AlertRule, Channel
 import type { AlertListOptions, RuleEvaluation } from "./alert-instances.ts";
 import type { FleetViewStore } from "./fleet-view-store.ts";
 import type { PortalCodeStore } from "./portal-codes.ts";
+import type { TaskFilter } from "./tasks.ts";
 
 /**
  * What the agent API (AgentService, and the release files it offers) needs. Methods an agent
@@ -131,8 +132,10 @@ export interface MeterHistoryStore {
 export interface TaskAdminStore {
   /** Queues a task for a site (or one of its agents); its targets must lie inside the site's targets or known devices. */
   createTask(siteId: string, task: Task, opts?: { agentId?: string }): StoredTask;
-  /** Tasks (of one site if given), newest first. */
-  listTasks(opts?: { siteId?: string }): StoredTask[];
+  /** Tasks (of one site, or of these sites, in one state, if given), newest first, at most `limit`. */
+  listTasks(opts?: TaskFilter & { limit?: number }): StoredTask[];
+  /** How many tasks `listTasks` would list without a limit. */
+  countTasks(opts?: TaskFilter): number;
   getTask(id: string): StoredTask | undefined;
   /** Cancels a task that has not finished (it is sent to no agent any more, a late result is dropped); the task as it now is, or undefined if unknown. */
   cancelTask(id: string): StoredTask | undefined;

@@ -15,6 +15,33 @@ import { StoreError } from "./store-error.ts";
 import type { AgentConfig } from "../../gen/dca/v1/agent_service_pb.ts";
 import type { Agent, Site, StoredTask, TaskKind, TaskState } from "./types.ts";
 
+/** Which tasks a listing wants: of one site, of some sites ("all": every site), in one state. */
+export interface TaskFilter {
+  siteId?: string;
+  siteIds?: readonly string[] | "all";
+  state?: TaskState;
+}
+
+/** The WHERE clause of a task listing and its arguments; undefined when no site may match (an empty site list). */
+function taskWhere(f: TaskFilter): { sql: string; args: string[] } | undefined {
+  const terms: string[] = [];
+  const args: string[] = [];
+  if (f.siteId !== undefined) {
+    terms.push("site_id = ?");
+    args.push(f.siteId);
+  }
+  if (f.siteIds !== undefined && f.siteIds !== "all") {
+    if (f.siteIds.length === 0) return undefined;
+    terms.push(`site_id IN (${f.siteIds.map(() => "?").join(", ")})`);
+    args.push(...f.siteIds);
+  }
+  if (f.state !== undefined) {
+    terms.push("state = ?");
+    args.push(f.state);
+  }
+  return { sql: terms.length ? ` WHERE ${terms.join(" AND ")}` : "", args };
+}
+
 /** A task sent without any answer for this long is sent again. */
 export const SENT_TIMEOUT_MS = 10 * 60_000;
 /** How many tasks one poll takes unless told otherwise. */
@@ -205,14 +232,17 @@ export function createTasks(ctx: StoreContext, requireSite: (idOrName: string) =
       return ctx.read(() => db.query<{ c: number | null }, []>("SELECT max(rowid) AS c FROM tasks").get()?.c ?? 0);
     },
 
-    listTasks(opts: { siteId?: string } = {}): StoredTask[] {
-      return ctx.read(() => {
-        const rows =
-          opts.siteId === undefined
-            ? db.query<TaskRow, []>("SELECT * FROM tasks ORDER BY created_at DESC, rowid DESC").all()
-            : db.query<TaskRow, [string]>("SELECT * FROM tasks WHERE site_id = ? ORDER BY created_at DESC, rowid DESC").all(opts.siteId);
-        return rows.map(toStoredTask);
-      });
+    listTasks(opts: TaskFilter & { limit?: number } = {}): StoredTask[] {
+      const where = taskWhere(opts);
+      if (!where) return [];
+      const limit = opts.limit && opts.limit > 0 ? ` LIMIT ${Math.trunc(opts.limit)}` : "";
+      return ctx.read(() => db.query<TaskRow, string[]>(`SELECT * FROM tasks${where.sql} ORDER BY created_at DESC, rowid DESC${limit}`).all(...where.args).map(toStoredTask));
+    },
+
+    countTasks(opts: TaskFilter = {}): number {
+      const where = taskWhere(opts);
+      if (!where) return 0;
+      return ctx.read(() => db.query<{ n: number }, string[]>(`SELECT count(*) AS n FROM tasks${where.sql}`).get(...where.args)?.n ?? 0);
     },
   };
 }

@@ -50,6 +50,23 @@ export function describeTaskAdminStore(name: string, open: OpenStore): void {
       expect(store.listTasks({ siteId: "site_nope" })).toEqual([]);
     });
 
+    test("listings by sites and state, the newest few, and how many match", () => {
+      const { store, clock, a, b } = setup();
+      const ids = [a, b, a, b, a].map((s) => {
+        clock.advance(1000);
+        return store.createTask(s.id, scan()).id;
+      });
+      store.cancelTask(ids[4]!);
+      expect(store.listTasks({ siteIds: [a.id], limit: 2 }).map((t) => t.id)).toEqual([ids[4], ids[2]]);
+      expect(store.countTasks({ siteIds: [a.id] })).toBe(3);
+      expect(store.listTasks({ siteIds: "all", state: "pending", limit: 3 }).map((t) => t.id)).toEqual([ids[3], ids[2], ids[1]]);
+      expect(store.countTasks({ state: "pending" })).toBe(4);
+      expect(store.countTasks({ siteId: b.id, state: "canceled" })).toBe(0);
+      expect(store.listTasks({ siteIds: [] })).toEqual([]);
+      expect(store.countTasks({ siteIds: [] })).toBe(0);
+      expect(store.listTasks({ siteIds: [a.id, b.id] })).toHaveLength(5);
+    });
+
     test("a task without a kind, for an unknown site, or naming an agent of another site is refused", () => {
       const { store, a, b1 } = setup();
       expect(() => store.createTask(a.id, create(TaskSchema))).toThrow(/needs a kind/);

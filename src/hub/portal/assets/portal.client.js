@@ -4,6 +4,8 @@
 //    rendered and escaped) replaces the element's content; "end" closes the stream.
 // 3. Elements with data-chart hold a uPlot chart whose options and data are in the JSON of the
 //    <script type="application/json"> inside them (pages of wave 2 use it).
+// 4. A link with data-go (the page that opened a web-access session, in its own tab) is followed at
+//    once, replacing that page in the tab's history (its URL holds the session's key).
 (function () {
   "use strict";
   var meta = document.querySelector('meta[name="csrf-token"]');
@@ -36,7 +38,12 @@
     new window.uPlot(opts, spec.data || [], el);
   }
 
+  function go(a) {
+    if (a.href) window.location.replace(a.href);
+  }
+
   function start(root) {
+    root.querySelectorAll("a[data-go]").forEach(go);
     root.querySelectorAll("[data-sse]").forEach(followTask);
     root.querySelectorAll("[data-chart]").forEach(drawChart);
   }

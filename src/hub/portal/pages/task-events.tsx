@@ -38,7 +38,10 @@ export function taskEventsHandler(render: (t: TaskRecord) => Child = (task) => <
     const { api } = c.get("portal");
     const abort = new AbortController();
     c.req.raw.signal?.addEventListener("abort", () => abort.abort(), { once: true });
-    const watch = api.watchTask({ id: c.req.param("id") ?? "", maxSeconds: Math.ceil(SSE_MAX_MS / 1000) }, { signal: abort.signal, timeoutMs: SSE_MAX_MS + 5_000 });
+    // Bounded by max_seconds (the hub ends the watch) and by the SSE stream's own limit, which
+    // aborts it. No client deadline: its timer outlived a watch ended early and kept a stopping
+    // hub's process alive for its full 55 s.
+    const watch = api.watchTask({ id: c.req.param("id") ?? "", maxSeconds: Math.ceil(SSE_MAX_MS / 1000) }, { signal: abort.signal });
     const it = watch[Symbol.asyncIterator]();
     // The first answer (or the refusal) before the stream starts.
     const first = await it.next();
