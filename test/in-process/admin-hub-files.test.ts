@@ -9,7 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { utils } from "ssh2";
+import { generateSshKeyPair } from "../../src/common/ssh-ed25519-key.ts";
 import { createFileFetcher } from "../../src/agent/transport/index.ts";
 import { downloadRelease } from "../../src/agent/update/download-release.ts";
 import { createBundle, publicKeyOf } from "../../src/common/release-signing/index.ts";
@@ -41,7 +41,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, "relay-token"), `${secret}\n`, { mode: 0o600 });
   writeFileSync(join(dir, "ca.pem"), hub.tls.caPem!);
   const site = hub.store.createSite("Acme");
-  agentKey = utils.generateKeyPairSync("ed25519").public.split(" ").slice(0, 2).join(" ");
+  agentKey = generateSshKeyPair("test").publicKey.split(" ").slice(0, 2).join(" ");
   const r = hub.store.activate({ code: hub.store.createActivationCode(site.id).code, installId: "a".repeat(32), hostname: "pc", agentVersion: "0.1.0", platform: "linux-x64", sshPublicKey: agentKey });
   if (!r.ok) throw new Error(r.reason);
   agentId = r.agent.id;

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
-import { utils } from "ssh2";
+import { generateSshKeyPair } from "../../src/common/ssh-ed25519-key.ts";
 import { TaskSchema, type WebAccessTask } from "../../src/gen/dca/v1/agent_service_pb.ts";
 import { openHubStore } from "../../src/hub/store/index.ts";
 import { type RunningHub, startHub } from "../../src/hub/server/start-hub.ts";
@@ -81,9 +81,9 @@ beforeAll(async () => {
   }
   store.setAgentDisabled(ids.off!, true);
   store.close();
-  const host = utils.generateKeyPairSync("ed25519");
-  writeFileSync(join(dir, "ssh_host_ed25519_key"), host.private, { mode: 0o600 });
-  hostPub = host.public;
+  const host = generateSshKeyPair("sshd-host");
+  writeFileSync(join(dir, "ssh_host_ed25519_key"), host.privateKey, { mode: 0o600 });
+  hostPub = host.publicKey.split(" ").slice(0, 2).join(" ");
   // The hub sshd asks for the keys, with a relay token in a file only root (its AuthorizedKeysCommandUser here) reads.
   hub = await startHub({ dataDir, host: "127.0.0.1", port: 0, log: () => {} });
   relayTokenId = writeRelayKeysCommand(dir, { url: `https://127.0.0.1:${hub.port}`, caPath: hub.tls.caPath!, dataDir }).tokenId;

@@ -7,8 +7,9 @@
 import { writeFileSync } from "node:fs";
 import { type Server, createServer } from "node:net";
 import { join } from "node:path";
+import { generateSshKeyPair } from "../../src/common/ssh-ed25519-key.ts";
 import type { Duplex } from "node:stream";
-import { Client, utils } from "ssh2";
+import { Client } from "ssh2";
 import { RELAY_ALGORITHMS } from "../../src/hub/relay/embedded-relay.ts";
 
 /** An agent's key pair: the canonical public line and the private key file OpenSSH reads. */
@@ -20,10 +21,10 @@ export interface TestKey {
 
 /** A new Ed25519 key pair, its private part written to `<dir>/<name>` (mode 0600). */
 export function testKey(dir: string, name: string): TestKey {
-  const kp = utils.generateKeyPairSync("ed25519");
+  const kp = generateSshKeyPair(name);
   const file = join(dir, name);
-  writeFileSync(file, kp.private, { mode: 0o600 });
-  return { publicKey: kp.public.split(" ").slice(0, 2).join(" "), privateKey: kp.private, file };
+  writeFileSync(file, kp.privateKey, { mode: 0o600 });
+  return { publicKey: kp.publicKey.split(" ").slice(0, 2).join(" "), privateKey: kp.privateKey, file };
 }
 
 /** Writes a known_hosts file for `[127.0.0.1]:port` with `hostKey`; returns its path. */

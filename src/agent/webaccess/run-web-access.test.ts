@@ -12,7 +12,7 @@ import { systemClock } from "../../common/clock.ts";
 import { freeTcpPort } from "../../../test/support/free-port.ts";
 import { manualClock } from "../../../test/support/manual-clock.ts";
 import { sshdSkipReason } from "../../../test/support/sshd-forward-relay.ts";
-import { generateSshKeyPair } from "./ssh-key.ts";
+import { generateSshKeyPair } from "../../common/ssh-ed25519-key.ts";
 import { runTask } from "../service/tasks/run-task.ts";
 import { type PrinterSite, type WebAccessPeers, fetchThroughSocket, getRequest, startPrinterSite, startWebAccessPeers } from "./testdata/web-access-peers.ts";
 import { lastRelay } from "./relay-memory.ts";
@@ -94,7 +94,7 @@ describe.skipIf(!!skip)("web access through OpenSSH's sshd", () => {
   });
 
   test("a relay whose host key is not the pinned one is refused before anything is forwarded", async () => {
-    const wrong = generateSshKeyPair().publicKey;
+    const wrong = generateSshKeyPair("dca-agent").publicKey;
     const { task, forwardPath } = peers.task(PRINTER, 80, systemClock, { hostKey: wrong });
     const outcome = await runTask(peers.context(systemClock), task);
     expect(outcome.status).toBe(TaskStatus.FAILED);

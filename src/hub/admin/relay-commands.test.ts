@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { utils } from "ssh2";
+import { generateSshKeyPair } from "../../common/ssh-ed25519-key.ts";
 import { adminHarness } from "../../../test/support/admin-harness.ts";
 import { AUTHORIZED_KEY_OPTIONS } from "../relay/authorized-keys.ts";
 import { runAdminCommand } from "./index.ts";
@@ -14,7 +14,7 @@ function hub() {
   const keys: Record<string, string> = {};
   const ids: Record<string, string> = {};
   for (const name of ["a", "off", "nokey"]) {
-    keys[name] = utils.generateKeyPairSync("ed25519").public.split(" ").slice(0, 2).join(" ");
+    keys[name] = generateSshKeyPair("test").publicKey.split(" ").slice(0, 2).join(" ");
     const r = h.store.activate({
       code: h.store.createActivationCode(site.id).code, installId: name.padEnd(32, "0"), hostname: name, agentVersion: "t", platform: "linux-x64",
       sshPublicKey: name === "nokey" ? undefined : keys[name],

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { utils } from "ssh2";
 import { DcaError } from "../../common/errors.ts";
+import { generateSshKeyPair } from "../../common/ssh-ed25519-key.ts";
 import { writeFileAtomic } from "../../common/write-file-atomic.ts";
 import { sshFingerprint } from "./agent-ssh-key.ts";
 
@@ -28,9 +29,9 @@ export interface RelayHostKey {
 export function ensureRelayHostKey(dataDir: string): RelayHostKey {
   const path = join(dataDir, RELAY_HOST_KEY_FILE);
   if (!existsSync(path)) {
-    const made = utils.generateKeyPairSync("ed25519");
-    writeFileAtomic(`${path}.pub`, `${made.public.trim()} dca-hub-relay\n`, 0o644);
-    writeFileAtomic(path, made.private, 0o600);
+    const made = generateSshKeyPair("dca-hub-relay");
+    writeFileAtomic(`${path}.pub`, `${made.publicKey}\n`, 0o644);
+    writeFileAtomic(path, made.privateKey, 0o600);
   }
   let parsed: ReturnType<typeof utils.parseKey>;
   let privateKey: string;
