@@ -7,6 +7,7 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { type Counter, DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
 import { countersOf } from "./reading-parts.ts";
+import { type ReadingRow, storedReadingOf } from "./devices.ts";
 import type { StoreContext } from "./store-context.ts";
 import type { StoredReading } from "./types.ts";
 
@@ -31,31 +32,6 @@ export interface MeterDay {
   counters: Counter[];
 }
 
-interface ReadingRow {
-  id: string;
-  device_id: string;
-  agent_id: string;
-  site_id: string;
-  seq: number;
-  task_id: string;
-  read_at: number;
-  received_at: number;
-  address: string;
-  data: Uint8Array;
-}
-
-const toStored = (r: ReadingRow): StoredReading => ({
-  id: r.id,
-  deviceId: r.device_id,
-  agentId: r.agent_id,
-  siteId: r.site_id,
-  seq: r.seq,
-  taskId: r.task_id,
-  readAt: new Date(r.read_at),
-  receivedAt: new Date(r.received_at),
-  address: r.address,
-  reading: fromBinary(DeviceReadingSchema, r.data),
-});
 
 /** The device history methods of the store. */
 export function createDeviceHistory(ctx: StoreContext) {
@@ -67,7 +43,7 @@ export function createDeviceHistory(ctx: StoreContext) {
         const r = db
           .query<ReadingRow, [string]>("SELECT r.* FROM devices d JOIN readings r ON r.id = d.last_reading_id WHERE d.id = ?")
           .get(deviceId);
-        return r ? toStored(r) : undefined;
+        return r ? storedReadingOf(r) : undefined;
       });
     },
 
@@ -93,7 +69,7 @@ export function createDeviceHistory(ctx: StoreContext) {
             "SELECT * FROM readings WHERE device_id = ? ORDER BY read_at DESC, received_at DESC, rowid DESC LIMIT ? OFFSET ?",
           )
           .all(deviceId, limit, offset);
-        return { readings: rows.map(toStored), total };
+        return { readings: rows.map(storedReadingOf), total };
       });
     },
 

@@ -8,10 +8,25 @@ import type { StoreContext } from "./store-context.ts";
 import type { CounterFlag, DeviceSummary, StoredReading } from "./types.ts";
 import { type DeviceRow, DEVICE_SELECT, toSummary } from "./device-rows.ts";
 
+/** A readings row with its reading decoded. */
+export const storedReadingOf = (r: ReadingRow): StoredReading => ({
+  id: r.id,
+  deviceId: r.device_id,
+  agentId: r.agent_id,
+  siteId: r.site_id,
+  seq: r.seq,
+  taskId: r.task_id,
+  readAt: new Date(r.read_at),
+  receivedAt: new Date(r.received_at),
+  address: r.address,
+  reading: fromBinary(DeviceReadingSchema, r.data),
+});
+
 /** How many readings `listReadings` returns unless told otherwise. */
 export const DEFAULT_READINGS_LIMIT = 100;
 
-interface ReadingRow {
+/** A row of the readings table as SQLite gives it. */
+export interface ReadingRow {
   id: string;
   device_id: string;
   agent_id: string;
@@ -82,18 +97,7 @@ export function createDeviceViews(ctx: StoreContext) {
             "SELECT * FROM readings WHERE device_id = ? AND read_at >= ? AND read_at < ? ORDER BY read_at DESC, received_at DESC, rowid DESC LIMIT ?",
           )
           .all(deviceId, since, until, limit)
-          .map((r) => ({
-            id: r.id,
-            deviceId: r.device_id,
-            agentId: r.agent_id,
-            siteId: r.site_id,
-            seq: r.seq,
-            taskId: r.task_id,
-            readAt: new Date(r.read_at),
-            receivedAt: new Date(r.received_at),
-            address: r.address,
-            reading: fromBinary(DeviceReadingSchema, r.data),
-          })),
+          .map(storedReadingOf),
       );
     },
 
