@@ -4,8 +4,7 @@
  * query walks the device's own readings through readings_device
  * (device_id, read_at): a year of daily readings is a few hundred rows.
  */
-import { fromBinary } from "@bufbuild/protobuf";
-import { type Counter, DeviceReadingSchema } from "../../gen/dca/v1/reading_pb.ts";
+import type { Counter } from "../../gen/dca/v1/reading_pb.ts";
 import { countersOf } from "./reading-parts.ts";
 import { type ReadingRow, storedReadingOf } from "./devices.ts";
 import type { StoreContext } from "./store-context.ts";
