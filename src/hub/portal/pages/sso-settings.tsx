@@ -9,6 +9,7 @@ import type { SiteGroup } from "../../../gen/dca/v1/admin_people_pb.ts";
 import type { SiteSummary } from "../../../gen/dca/v1/admin_sites_pb.ts";
 import { CsrfField, Notice } from "../layout.tsx";
 import type { PortalContext } from "../portal-context.ts";
+import { RoleFields } from "./role-fields.tsx";
 
 /** One line of the role mapping as the hub keeps it. */
 export interface MappingEntry {
@@ -149,26 +150,7 @@ export function SsoSection(p: { portal: PortalContext; sso: SsoShown }) {
       <form class="stack" method="post" action="/settings/mapping">
         <CsrfField portal={p.portal} />
         <Text id="map-group" name="group" label="Directory group (name or DN)" required />
-        <div>
-          <label for="map-role">Role</label>
-          <select id="map-role" name="role">
-            {["owner", "admin", "technician", "viewer", "billing"].map((r) => (
-              <option value={r}>{r}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label for="map-where">Where</label>
-          <select id="map-where" name="where">
-            <option value="">everywhere</option>
-            {s.sites.map((x) => (
-              <option value={`site:${x.site?.name}`}>{`site ${x.site?.name}`}</option>
-            ))}
-            {s.groups.map((g) => (
-              <option value={`group:${g.name}`}>{`group ${g.name}`}</option>
-            ))}
-          </select>
-        </div>
+        <RoleFields idPrefix="map" sites={s.sites} groups={s.groups} by="name" />
         <div>
           <button type="submit">Add to the mapping</button>
         </div>

@@ -14,10 +14,8 @@ import { grantWhere, grantOf, statusText, userOf } from "../../admin/people-from
 import { CsrfField, Layout, Notice } from "../layout.tsx";
 import type { PortalContext, PortalCtx } from "../portal-context.ts";
 import { type FormStatus, type Shown, when } from "./run-change.ts";
+import { RoleFields } from "./role-fields.tsx";
 import { userPath } from "./users.tsx";
-
-/** The roles there are, for the grant form. */
-const ROLES = ["owner", "admin", "technician", "viewer", "billing"];
 
 /** A form with one button posting to `action` (hidden fields as given). */
 function Action(p: { portal: PortalContext; action: string; label: string; kind?: "secondary" | "danger"; hidden?: Record<string, string>; aria?: string }) {
@@ -73,26 +71,7 @@ function Grants(p: { portal: PortalContext; base: string; grants: RoleGrant[]; s
       <form class="stack" method="post" action={`${p.base}/grant-role`}>
         <h3>Grant a role</h3>
         <CsrfField portal={p.portal} />
-        <div>
-          <label for="grant-role">Role</label>
-          <select id="grant-role" name="role">
-            {ROLES.map((r) => (
-              <option value={r}>{r}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label for="grant-where">Where</label>
-          <select id="grant-where" name="where">
-            <option value="">everywhere</option>
-            {p.sites.map((s) => (
-              <option value={`site:${s.site?.id}`}>{`site ${s.site?.name}`}</option>
-            ))}
-            {p.groups.map((g) => (
-              <option value={`group:${g.id}`}>{`group ${g.name}`}</option>
-            ))}
-          </select>
-        </div>
+        <RoleFields idPrefix="grant" sites={p.sites} groups={p.groups} by="id" />
         <div>
           <button type="submit">Grant</button>
         </div>
